@@ -1,0 +1,51 @@
+"""News articles to a map of incidents, offline.
+
+The public API:
+
+    >>> from pathlib import Path
+    >>> import geo
+    >>> frame = geo.extract_mentions([Path("data/articles")])
+    >>> "Kyiv" in set(frame["name"])
+    True
+
+Stages live in their own modules: ``articles`` (reading), ``gazetteer`` (the offline place
+index), ``mentions`` (finding names), ``resolve`` (choosing places), ``distances`` (stated
+distances), ``aggregate`` (DataFrames), ``cli`` (``python -m geo``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from geo.aggregate import mentions_frame
+from geo.articles import read_articles
+from geo.gazetteer import Gazetteer
+from geo.geoparse import geoparse
+from geo.records import Article
+
+__all__ = ["Gazetteer", "extract_mentions", "geoparse", "mentions_for_articles", "read_articles"]
+
+
+def mentions_for_articles(articles: list[Article], *, gazetteer: Gazetteer | None = None,
+                          resolver: str = "context") -> pd.DataFrame:
+    """Geoparse articles already in memory into the mentions DataFrame."""
+    gazetteer = gazetteer or Gazetteer.load()
+    resolutions = {a.id: geoparse(a, gazetteer, resolver=resolver) for a in articles}
+    return mentions_frame(articles, resolutions)
+
+
+def extract_mentions(paths: list[Path], *, manifest: Path | None = None,
+                     resolver: str = "context") -> pd.DataFrame:
+    """Read article files and return every place mention (see ``geo.aggregate``).
+
+    Args:
+        paths: files or directories of articles.
+        manifest: optional manifest CSV (``file,outlet,published,timezone,title``).
+        resolver: a name in ``geo.resolve.RESOLVERS``.
+
+    Returns:
+        The mentions DataFrame.
+    """
+    return mentions_for_articles(read_articles(paths, manifest=manifest), resolver=resolver)

@@ -1,0 +1,306 @@
+"""Read articles from files: .txt, .md, .html, .json, .csv, plus an optional manifest CSV.
+
+An article's id is its file name without the extension (for a .json or .csv holding several
+articles, ``<file stem>-<n>`` unless a row gives an ``id``). HTML keeps its visible text only:
+scripts, styles and other invisible elements are dropped. Bytes are decoded as UTF-8 when they
+are UTF-8, else by charset detection (cp1251, latin-1, ...). Every failure is an
+``ArticleError`` that names the file and what is wrong with it.
+
+Example:
+    >>> from pathlib import Path
+    >>> arts = read_articles([Path("data/articles/000_839e6d4a3abab594.txt")],
+    ...                      manifest=Path("data/articles/manifest.csv"))
+    >>> arts[0].id, str(arts[0].published), arts[0].timezone
+    ('000_839e6d4a3abab594', '2022-03-03', 'Europe/Kyiv')
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from dataclasses import dataclass, replace
+from html.parser import HTMLParser
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from geo.errors import ArticleError, ManifestError
+from geo.records import Article
+
+SUFFIXES = (".txt", ".md", ".html", ".htm", ".json", ".csv")
+MAX_BYTES = 20 * 1024 * 1024  # one article file; bigger is refused, not truncated
+_TEXT_COLUMNS = ("text", "body", "content", "article")
+
+
+@dataclass(frozen=True)
+class ReadFailure:
+    """A file that could not be read, and why."""
+
+    source: str
+    reason: str
+
+
+def read_articles(paths: list[Path], *, manifest: Path | None = None) -> list[Article]:
+    """Read article files (directories are walked), raising on the first failure.
+
+    Args:
+        paths: files or directories.
+        manifest: optional CSV with ``file,outlet,published,timezone,title``.
+
+    Returns:
+        The articles, sorted by id.
+    """
+    articles, failures = read_articles_lenient(paths, manifest=manifest)
+    if failures:
+        raise ArticleError(f"{failures[0].source}: {failures[0].reason}")
+    return articles
+
+
+def read_articles_lenient(paths: list[Path], *, manifest: Path | None = None,
+                          ) -> tuple[list[Article], list[ReadFailure]]:
+    """Read what can be read; report the rest by name and reason.
+
+    A directory's ``manifest.csv`` is used automatically when no manifest is given.
+
+    Returns:
+        (articles sorted by id, failures in the order met).
+    """
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES
+                                and p.name != "manifest.csv"))
+            if manifest is None and (path / "manifest.csv").exists():
+                manifest = path / "manifest.csv"
+        else:
+            files.append(path)
+    meta = read_manifest(manifest) if manifest else {}
+    articles: list[Article] = []
+    failures: list[ReadFailure] = []
+    for path in files:
+        try:
+            data = _read_bytes(path)
+            for article in parse_article_bytes(path.name, data):
+                articles.append(_with_manifest(article, meta.get(path.name)))
+        except ArticleError as exc:
+            failures.append(ReadFailure(str(path), str(exc)))
+    return sorted(articles, key=lambda a: a.id), failures
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ArticleError(f"file is {size / 1e6:.1f} MB; the limit is "
+                               f"{MAX_BYTES / 1e6:.0f} MB per article file")
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise ArticleError("no such file") from exc
+    except OSError as exc:
+        raise ArticleError(f"cannot read: {exc.strerror or exc}") from exc
+
+
+def parse_article_bytes(name: str, data: bytes) -> list[Article]:
+    """Parse one file's bytes into articles, by its extension.
+
+    Args:
+        name: the file name (its extension chooses the format, its stem is the id).
+        data: the raw bytes.
+
+    Returns:
+        One article, or several for .json/.csv collections.
+
+    Raises:
+        ArticleError: empty, binary, undecodable, malformed or unsupported input.
+    """
+    suffix = Path(name).suffix.lower()
+    stem = Path(name).stem
+    if suffix not in SUFFIXES:
+        raise ArticleError(f"unsupported file type {suffix or '(none)'}; "
+                           f"use one of {', '.join(SUFFIXES)}")
+    if len(data) > MAX_BYTES:
+        raise ArticleError(f"file is {len(data) / 1e6:.1f} MB; the limit is "
+                           f"{MAX_BYTES / 1e6:.0f} MB per article file")
+    text = decode_text(data)
+    if suffix in (".txt", ".md"):
+        articles = [Article(id=stem, text=_clean(text), source=name)]
+    elif suffix in (".html", ".htm"):
+        title, body = html_to_text(text)
+        articles = [Article(id=stem, text=body, title=title, source=name)]
+    elif suffix == ".json":
+        articles = _from_records(stem, name, _json_records(text))
+    else:
+        articles = _from_records(stem, name, _csv_records(text))
+    articles = [a for a in articles if a.text.strip()]
+    if not articles:
+        raise ArticleError("no text: the file is empty or holds only markup/whitespace")
+    return articles
+
+
+def decode_text(data: bytes) -> str:
+    """Decode bytes as UTF-8 (with or without BOM), else by charset detection.
+
+    Raises:
+        ArticleError: for empty or binary data.
+    """
+    if not data.strip():
+        raise ArticleError("empty file")
+    if b"\x00" in data[:4096]:
+        raise ArticleError("binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None:
+        raise ArticleError("binary or undecodable file: no text encoding fits it")
+    text = str(best)
+    # Mostly control characters means it was not text after all.
+    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t\f")
+    if controls > len(text[:4096]) * 0.05:
+        raise ArticleError("binary file, not text")
+    return text
+
+
+def _clean(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class _VisibleText(HTMLParser):
+    _HIDDEN = frozenset({"script", "style", "noscript", "template", "head", "svg", "iframe",
+                         "object"})
+    _BLOCK = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
+                        "section", "article", "blockquote", "figcaption", "header", "footer"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title: list[str] = []
+        self._hidden = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "title":
+            self._in_title = True
+        elif tag in self._HIDDEN:
+            self._hidden += 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        elif tag in self._HIDDEN:
+            self._hidden = max(0, self._hidden - 1)
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title.append(data)
+        elif not self._hidden:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> tuple[str, str]:
+    """Visible text of an HTML document: scripts, styles and the head are dropped.
+
+    Returns:
+        (title, text) with paragraphs on lines of their own.
+    """
+    parser = _VisibleText()
+    parser.feed(markup)
+    parser.close()
+    text = "".join(parser.parts)
+    lines = [re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in text.split("\n")]
+    body = "\n\n".join(ln for ln in lines if ln)
+    return " ".join("".join(parser.title).split()), body
+
+
+def _json_records(text: str) -> list[dict]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ArticleError(f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+                           ) from exc
+    if isinstance(data, dict):
+        data = data.get("articles", [data]) if "text" not in data else [data]
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        raise ArticleError("JSON must be an object with a \"text\" field, a list of such "
+                           "objects, or {\"articles\": [...]}")
+    return data
+
+
+def _csv_records(text: str) -> list[dict]:
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+        rows = list(reader)
+    except csv.Error as exc:
+        raise ArticleError(f"malformed CSV: {exc}") from exc
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if not any(c in header for c in _TEXT_COLUMNS):
+        raise ArticleError(f"CSV has no text column (expected one of {', '.join(_TEXT_COLUMNS)};"
+                           f" found {', '.join(header) or 'no header'})")
+    return [{(k or "").strip().lower(): v for k, v in row.items()} for row in rows]
+
+
+def _from_records(stem: str, name: str, records: list[dict]) -> list[Article]:
+    articles = []
+    for n, record in enumerate(records, start=1):
+        text = next((record[c] for c in _TEXT_COLUMNS if isinstance(record.get(c), str)), "")
+        article_id = str(record.get("id") or (stem if len(records) == 1 else f"{stem}-{n}"))
+        articles.append(Article(
+            id=article_id, text=_clean(text), title=str(record.get("title") or ""),
+            outlet=str(record.get("outlet") or record.get("source") or ""),
+            published=parse_date(str(record.get("published") or record.get("date") or "")),
+            timezone=str(record.get("timezone") or ""), url=str(record.get("url") or ""),
+            source=name))
+    return articles
+
+
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def parse_date(value: str) -> dt.date | None:
+    """An ISO date (or the date part of an ISO timestamp), else None."""
+    m = _DATE.search(value or "")
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def read_manifest(path: Path) -> dict[str, dict[str, str]]:
+    """Read a manifest CSV keyed by file name.
+
+    Raises:
+        ManifestError: unreadable, malformed, or without a ``file`` column.
+    """
+    try:
+        text = decode_text(path.read_bytes())
+        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+        rows = list(reader)
+    except (OSError, csv.Error, ArticleError) as exc:
+        raise ManifestError(f"manifest {path}: {exc}") from exc
+    if "file" not in (reader.fieldnames or []):
+        raise ManifestError(f"manifest {path} has no 'file' column; expected "
+                            "file,outlet,published,timezone,title")
+    return {row["file"]: row for row in rows if row.get("file")}
+
+
+def _with_manifest(article: Article, row: dict[str, str] | None) -> Article:
+    if not row:
+        return article
+    return replace(
+        article,
+        outlet=row.get("outlet") or article.outlet,
+        published=parse_date(row.get("published", "")) or article.published,
+        timezone=row.get("timezone") or article.timezone,
+        title=row.get("title") or article.title,
+        url=row.get("url") or article.url,
+    )

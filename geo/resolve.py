@@ -1,0 +1,230 @@
+"""Choose which place each mention denotes, from the article's own context.
+
+Every candidate gets a prior (population, on a log scale, plus a bonus by feature kind: a
+country outranks a town of the same name, a curated river or landmark was named on purpose),
+then the article speaks: the share of its unambiguous places that lie in the candidate's
+country, a place of that country named in the same sentence ("in Belarus, in the Brest
+region"), a qualifier right after the name ("Odessa, Texas"), and nearness to the article's
+other places. The score a mention keeps is the winner's share of the candidates' weight, so
+"Kyiv" scores near 1 and a coin-toss scores near 0.5; runner-ups are kept for the analyst.
+
+Resolvers are looked up by name in ``RESOLVERS`` (``get_resolver("context")``).
+
+Example:
+    >>> from geo.gazetteer import Gazetteer
+    >>> from geo.mentions import find_mentions
+    >>> gaz = Gazetteer.load()
+    >>> text = "Talks were held in Belarus, in the Brest region."
+    >>> [(r.mention.text, r.place.country_code) for r in resolve_mentions(
+    ...     text, find_mentions(text, gaz), gaz)]
+    [('Belarus', 'BY'), ('Brest region', 'BY')]
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
+
+from geopy.distance import great_circle
+
+from geo.errors import GeoError
+from geo.gazetteer import Gazetteer, normalize
+from geo.records import Candidate, Mention, Place, Resolution
+from geo.sentences import sentence_at, split_sentences
+
+_FEATURE_BONUS = {"country": 0.6, "continent": 0.3, "region": 0.15, "water": 0.4, "area": 0.4,
+                  "landmark": 0.4, "city": 0.0}
+_COUNTRY_SHARE_WEIGHT = 0.8
+_SENTENCE_WEIGHT = 0.5
+_PROXIMITY_WEIGHT = 0.4
+_PROXIMITY_KM = 300.0
+# Softmax temperature over candidate scores: how sharply a lead becomes confidence.
+_TEMPERATURE = 0.15
+# A town this small, with nothing in the article pointing at its country, is a guess too far.
+_ABSTAIN_POPULATION = 1000
+_MAX_CANDIDATES = 5
+
+
+def resolve_mentions(text: str, mentions: list[Mention], gazetteer: Gazetteer, *,
+                     resolver: str = "context") -> list[Resolution]:
+    """Resolve an article's mentions to places.
+
+    Args:
+        text: the article's text (for sentences).
+        mentions: its mentions, as ``find_mentions`` returns them.
+        gazetteer: the place index.
+        resolver: a name in ``RESOLVERS``.
+
+    Returns:
+        One Resolution per mention, in the same order; unresolved ones have ``place=None``.
+    """
+    return get_resolver(resolver)(text, mentions, gazetteer)
+
+
+def candidate_places(mention: Mention, gazetteer: Gazetteer) -> list[Place]:
+    """Every place a mention may denote, before context is weighed."""
+    if mention.pattern == "region":
+        return _region_candidates(mention, gazetteer)
+    key = normalize(mention.text)
+    indexes = gazetteer.lookup(key) or gazetteer.region_names.get(key, ())
+    places = [gazetteer.place(i) for i in indexes]
+    # A region and its namesake town in it: the bare name is the town ("Kherson").
+    towns = {(p.admin1_code, p.name) for p in places if p.feature == "city"}
+    return [p for p in places if not (p.feature == "region" and any(
+        code == p.admin1_code for code, _ in towns))]
+
+
+def _region_candidates(mention: Mention, gazetteer: Gazetteer) -> list[Place]:
+    base = normalize(mention.text).rsplit(" ", 1)[0]
+    found: dict[str, Place] = {}
+    for index in gazetteer.region_names.get(base, ()):
+        place = gazetteer.place(index)
+        found[place.key] = place
+    named_in = {p.country_code for p in found.values()}
+    for index in gazetteer.lookup(base):
+        place = gazetteer.place(index)
+        if place.feature in ("country", "region", "area", "water"):
+            found.setdefault(place.key, place)
+        # A region named X in the town's country wins over the town's own unit: "Kyiv region"
+        # is Kyiv Oblast, not the capital's city-region.
+        elif place.admin1_code and place.country_code not in named_in:
+            region = gazetteer.region(place.admin1_code)
+            if region is not None:
+                # The region inherits its namesake town's weight: "Brest region" is decided
+                # between Brest (Belarus) and Brest (France), not between their regions' sizes.
+                found.setdefault(region.key, replace(region, population=place.population))
+    return list(found.values())
+
+
+def _prior(place: Place) -> float:
+    return math.log10(place.population + 1) / 7 + _FEATURE_BONUS.get(place.feature, 0.0)
+
+
+def _context_resolver(text: str, mentions: list[Mention],
+                      gazetteer: Gazetteer) -> list[Resolution]:
+    sentences = split_sentences(text) or [(0, len(text))]
+    candidates = [candidate_places(m, gazetteer) for m in mentions]
+    candidates = _apply_qualifiers(text, mentions, candidates)
+    first = [max(c, key=_prior) if c else None for c in candidates]
+    shares = _country_shares(first, candidates)
+    anchors = [p for p, c in zip(first, candidates, strict=True)
+               if p is not None and len(c) == 1 and p.feature not in ("country", "continent")]
+    resolutions = []
+    for i, mention in enumerate(mentions):
+        sentence = sentence_at(sentences, mention.start)
+        same_sentence = {
+            p.country_code for j, p in enumerate(first)
+            if p is not None and j != i and sentence[0] <= mentions[j].start < sentence[1]
+        }
+        resolutions.append(_score(mention, candidates[i], sentence, shares, same_sentence,
+                                  [a for a in anchors if a is not first[i]]))
+    return resolutions
+
+
+def _apply_qualifiers(text: str, mentions: list[Mention],
+                      candidates: list[list[Place]]) -> list[list[Place]]:
+    """"Odessa, Texas", "Paris, France": keep the candidates inside the qualifying place."""
+    out = list(candidates)
+    for i in range(len(mentions) - 1):
+        gap = text[mentions[i].end:mentions[i + 1].start]
+        if gap not in (", ", " "):
+            continue
+        within = []
+        for place in candidates[i]:
+            for qualifier in candidates[i + 1]:
+                if qualifier.feature == "country" and place.country_code == qualifier.country_code:
+                    within.append(place)
+                elif qualifier.feature == "region" and place.admin1_code == qualifier.admin1_code:
+                    within.append(place)
+        if within and len(within) < len(candidates[i]):
+            out[i] = list(dict.fromkeys(within))
+    return out
+
+
+def _country_shares(first: list[Place | None], candidates: list[list[Place]]) -> dict[str, float]:
+    weights: Counter[str] = Counter()
+    for place, cands in zip(first, candidates, strict=True):
+        if place is not None and place.country_code:
+            weights[place.country_code] += 1.0 if len(cands) == 1 else 0.5
+    total = sum(weights.values()) or 1.0
+    return {code: w / total for code, w in weights.items()}
+
+
+def _score(mention: Mention, places: list[Place], sentence: tuple[int, int],
+           shares: dict[str, float], same_sentence: set[str],
+           anchors: list[Place]) -> Resolution:
+    if not places:
+        return Resolution(mention=mention, place=None, score=0.0, sentence=sentence,
+                          reason="no place of that name in the gazetteer")
+    scored = []
+    for place in places:
+        share = shares.get(place.country_code, 0.0)
+        score = _prior(place) + _COUNTRY_SHARE_WEIGHT * share
+        if place.country_code in same_sentence:
+            score += _SENTENCE_WEIGHT
+        if anchors and place.feature not in ("country", "continent"):
+            nearest = min(great_circle((place.lat, place.lon), (a.lat, a.lon)).km for a in anchors)
+            score += _PROXIMITY_WEIGHT * math.exp(-nearest / _PROXIMITY_KM)
+        scored.append((score, place))
+    scored.sort(key=lambda sp: (-sp[0], sp[1].key))
+    top = scored[0][0]
+    weights = [math.exp((s - top) / _TEMPERATURE) for s, _ in scored]
+    total = sum(weights)
+    ranked = tuple(Candidate(place=p, score=round(w / total, 3))
+                   for w, (_, p) in zip(weights, scored, strict=True))[:_MAX_CANDIDATES]
+    best = scored[0][1]
+    reason = _explain(best, len(places), shares, same_sentence)
+    if best.feature == "city" and best.population < _ABSTAIN_POPULATION and (
+        shares.get(best.country_code, 0.0) < 0.1 and best.country_code not in same_sentence
+    ):
+        return Resolution(mention=mention, place=None, score=0.0, sentence=sentence,
+                          candidates=ranked, reason="only small places of that name, "
+                          "none in a country the article is about")
+    return Resolution(mention=mention, place=best, score=ranked[0].score, sentence=sentence,
+                      candidates=ranked, reason=reason)
+
+
+def _explain(best: Place, n: int, shares: dict[str, float], same_sentence: set[str]) -> str:
+    if n == 1:
+        return "the only place of that name"
+    parts = [f"first of {n} places of that name"]
+    if best.country_code in same_sentence:
+        parts.append(f"{best.country_code} named in the same sentence")
+    share = shares.get(best.country_code, 0.0)
+    if share >= 0.2:
+        parts.append(f"{share:.0%} of the article's places are in {best.country_code}")
+    parts.append(f"{best.feature}, population {best.population:,}")
+    return "; ".join(parts)
+
+
+Resolver = Callable[[str, list[Mention], Gazetteer], list[Resolution]]
+
+
+def _population_resolver(text: str, mentions: list[Mention],
+                         gazetteer: Gazetteer) -> list[Resolution]:
+    """The naive baseline: the biggest place of the name, whatever the article says."""
+    sentences = split_sentences(text) or [(0, len(text))]
+    return [_score(m, candidate_places(m, gazetteer), sentence_at(sentences, m.start), {}, set(),
+                   []) for m in mentions]
+
+
+RESOLVERS: dict[str, Resolver] = {
+    "context": _context_resolver,
+    "population": _population_resolver,
+}
+
+
+def get_resolver(name: str) -> Resolver:
+    """The resolver registered as ``name``.
+
+    Raises:
+        GeoError: for an unknown name; the message lists the valid ones.
+    """
+    try:
+        return RESOLVERS[name]
+    except KeyError:
+        raise GeoError(
+            f"No resolver {name!r}. Available resolvers: {', '.join(sorted(RESOLVERS))}"
+        ) from None

@@ -1,0 +1,36 @@
+"""Shared fixtures: the real gazetteer (built once per session into a temporary cache) and the
+bundled seed articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from geo.articles import read_articles
+from geo.gazetteer import Gazetteer
+from geo.geoparse import geoparse
+from geo.records import Article, Resolution
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLES = ROOT / "data" / "articles"
+
+
+@pytest.fixture(scope="session")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load()
+
+
+@pytest.fixture(scope="session")
+def seed_articles() -> dict[str, Article]:
+    return {a.id: a for a in read_articles([ARTICLES])}
+
+
+@pytest.fixture(scope="session")
+def seed_resolutions(seed_articles, gazetteer) -> dict[str, list[Resolution]]:
+    return {aid: geoparse(a, gazetteer) for aid, a in seed_articles.items()}
+
+
+def resolved(resolutions: list[Resolution], text: str) -> list[Resolution]:
+    """The resolutions of mentions written exactly ``text``."""
+    return [r for r in resolutions if r.mention.text == text]

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+import geo.gazetteer as gz
+from geo.gazetteer import Gazetteer, normalize
+
+
+@pytest.mark.parametrize(("written", "key"), [
+    ("Khar'kov", "kharkov"),
+    ("Ivano-Frankivsk", "ivano frankivsk"),
+    ("St. Petersburg", "saint petersburg"),
+    ("St Petersburg", "saint petersburg"),
+    ("Énerhodar", "enerhodar"),
+    ("Washington D.C.", "washington dc"),
+])
+def test_normalize_folds_spellings(written, key):
+    assert normalize(written) == key
+
+
+@pytest.mark.parametrize(("variant", "name", "country"), [
+    ("Kiev", "Kyiv", "UA"), ("Kharkov", "Kharkiv", "UA"), ("Irpen", "Irpin", "UA"),
+    ("Odessa", "Odesa", "UA"), ("Energodar", "Enerhodar", "UA"),
+    ("Berdiansk", "Berdyansk", "UA"), ("Nikolaev", "Mykolayiv", "UA"),
+    ("St Petersburg", "Saint Petersburg", "RU"), ("Borodyanka", "Borodianka", "UA"),
+])
+def test_alternate_spellings_reach_the_place(gazetteer, variant, name, country):
+    places = [gazetteer.place(i) for i in gazetteer.lookup(normalize(variant))]
+    biggest = max(places, key=lambda p: p.population)
+    assert (biggest.name, biggest.country_code) == (name, country)
+
+
+def test_curated_features_are_indexed(gazetteer):
+    for name, feature in [("Dnieper River", "water"), ("Kakhovka Reservoir", "water"),
+                          ("Sea of Azov", "water"), ("Black Sea", "water"), ("Donbas", "area"),
+                          ("Zaporizhzhia nuclear plant", "landmark"), ("Olvia", "landmark")]:
+        places = [gazetteer.place(i) for i in gazetteer.lookup(normalize(name))]
+        assert [p.feature for p in places] == [feature], name
+
+
+def test_regions_countries_and_aliases(gazetteer):
+    assert gazetteer.region("UA.08").name == "Kherson"
+    assert gazetteer.region("UA.11").country_code == "UA"  # Crimea is Ukraine
+    assert gazetteer.country("UA").name == "Ukraine"
+    uk = [gazetteer.place(i) for i in gazetteer.lookup("uk")]
+    assert any(p.key == "country:GB" for p in uk)
+    dc = [gazetteer.place(i) for i in gazetteer.lookup("washington dc")]
+    assert [(p.name, p.admin1_code) for p in dc] == [("Washington", "US.DC")]
+
+
+def test_country_points_lie_inside_the_country(gazetteer):
+    ukraine = gazetteer.country("UA")
+    assert 44 < ukraine.lat < 53 and 22 < ukraine.lon < 41
+    russia = gazetteer.country("RU")
+    assert russia.lon > 40  # the middle of Russia, not Moscow
+
+
+def test_index_is_cached_and_rebuilt_when_a_source_changes(tmp_path, monkeypatch):
+    extra = tmp_path / "extra.csv"
+    shutil.copy(gz.EXTRA_CSV, extra)
+    monkeypatch.setattr(gz, "EXTRA_CSV", extra)
+    cache = tmp_path / "cache"
+    first = Gazetteer.load(cache_dir=cache)
+    assert not first.lookup("testplace on the moon")
+    builds = []
+    real_build = gz.build_gazetteer
+    monkeypatch.setattr(gz, "build_gazetteer", lambda: builds.append(1) or real_build())
+    again = Gazetteer.load(cache_dir=cache)
+    assert builds == []  # read from the pickle, not rebuilt
+    assert again.sources_digest == first.sources_digest
+    with extra.open("a", encoding="utf-8") as fh:
+        fh.write("moon-base,,Testplace on the Moon,,landmark,0.5,0.5,,,10,\n")
+    rebuilt = Gazetteer.load(cache_dir=cache)
+    assert builds == [1]
+    assert rebuilt.sources_digest != first.sources_digest
+    assert [rebuilt.place(i).name for i in rebuilt.lookup("testplace on the moon")] == [
+        "Testplace on the Moon"]
+
+
+def test_bad_curated_row_names_the_file_and_row(tmp_path, monkeypatch):
+    extra = tmp_path / "extra.csv"
+    extra.write_text(gz.EXTRA_CSV.read_text(encoding="utf-8")
+                     + "broken,,Broken,,landmark,north,0,,,1,\n", encoding="utf-8")
+    monkeypatch.setattr(gz, "EXTRA_CSV", extra)
+    with pytest.raises(gz.GazetteerFormatError, match="broken"):
+        gz.build_gazetteer()
