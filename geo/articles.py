@@ -21,6 +21,7 @@ import datetime as dt
 import io
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -154,15 +155,49 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
-    if best is None:
+    text = _best_decoding(data)
+    if text is None:
         raise ArticleError("binary or undecodable file: no text encoding fits it")
-    text = str(best)
     # Mostly control characters means it was not text after all.
     controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t\f")
     if controls > len(text[:4096]) * 0.05:
         raise ArticleError("binary file, not text")
     return text
+
+
+# Legacy encodings news arrives in; charset detection alone mistakes short Cyrillic for Latin.
+_LEGACY_ENCODINGS = ("cp1251", "cp1252", "latin-1", "koi8-r", "cp1250")
+_NON_ASCII_WORD = re.compile(r"\w*[^\x00-\x7f]\w*")
+
+
+def _best_decoding(data: bytes) -> str | None:
+    texts = []
+    for encoding in _LEGACY_ENCODINGS:
+        try:
+            texts.append(data.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    detected = from_bytes(data).best()
+    if detected is not None:
+        texts.append(str(detected))
+    return max(texts, key=_plausibility, default=None)
+
+
+def _plausibility(text: str) -> float:
+    """How much a decoding reads like real words: a non-Latin word in one script, or a Latin
+    word with a few accents, scores; "Îáńňđłë" (Cyrillic read as Latin) and symbols do not."""
+    score = 0.0
+    for word in _NON_ASCII_WORD.findall(text[:20000]):
+        scripts = {unicodedata.name(ch, "?").split(" ")[0] for ch in word if ch.isalpha()}
+        letters = [ch for ch in word if ch.isalpha()]
+        if not letters or len(letters) < len(word) * 0.8 or len(scripts) > 1:
+            score -= 1
+        elif scripts != {"LATIN"}:
+            score += 1
+        else:
+            accented = sum(not ch.isascii() for ch in letters)
+            score += -1 if accented > 2 and accented > len(letters) / 2 else 1
+    return score
 
 
 def _clean(text: str) -> str:

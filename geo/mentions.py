@@ -174,12 +174,13 @@ def _words(text: str) -> list[_Word]:
 
 
 def _is_title_case(line: str) -> bool:
-    """A headline in Title Case ("Russia Agree To Create Corridors") says nothing about names."""
-    tokens = [t for t in re.findall(r"[^\W\d_]+", line) if len(t) > 3]
-    if len(tokens) < 4:
+    """A headline in Title Case ("Russia Agree To Create Corridors") says nothing about names:
+    there, ordinary English words are capitalised too."""
+    words = english_words()
+    ordinary = [t for t in re.findall(r"[^\W\d_]+", line) if t.lower() in words]
+    if len(ordinary) < 3:
         return False
-    capitalised = sum(t[0].isupper() for t in tokens)
-    return capitalised / len(tokens) >= 0.75
+    return sum(t[0].isupper() for t in ordinary) / len(ordinary) >= 0.75
 
 
 def _joinable(text: str, left: _Word, right: _Word) -> bool:

@@ -1,0 +1,96 @@
+"""Reading articles: every format, the manifest, and bad input named with its reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from geo.articles import (
+    html_to_text,
+    parse_article_bytes,
+    read_articles,
+    read_articles_lenient,
+    read_manifest,
+)
+from geo.errors import ArticleError, ManifestError
+from tests.conftest import ARTICLES
+
+
+def test_seed_corpus_reads_with_its_manifest(seed_articles):
+    assert sorted(seed_articles) == ["000_839e6d4a3abab594", "001_4222a503b4c9286b",
+                                     "002_fff79419f0ffe47e", "003_63e94df4db2917e2",
+                                     "004_a285586d0cb5f2f7"]
+    nz = seed_articles["002_fff79419f0ffe47e"]
+    assert (nz.outlet, nz.published, nz.timezone) == (
+        "NZ Herald (AP copy)", dt.date(2022, 3, 4), "Pacific/Auckland")
+    assert seed_articles["004_a285586d0cb5f2f7"].title.startswith("Ukraine, Russia Agree")
+    assert seed_articles["000_839e6d4a3abab594"].text.startswith("Ukraine seeks ceasefire")
+
+
+def test_html_keeps_visible_text_only():
+    markup = ("<html><head><title>Strike on Kharkiv</title><style>p{color:red}</style>"
+              "<script>alert('x')</script></head><body><p>Shelling hit <b>Kharkiv</b>.</p>"
+              "<noscript>enable js</noscript><p>Second&nbsp;paragraph &amp; more.</p>"
+              "</body></html>")
+    title, text = html_to_text(markup)
+    assert title == "Strike on Kharkiv"
+    assert text == "Shelling hit Kharkiv.\n\nSecond paragraph & more."
+    (article,) = parse_article_bytes("page.html", markup.encode())
+    assert "alert" not in article.text and "color" not in article.text
+    assert article.id == "page"
+
+
+def test_json_and_csv_collections():
+    records = [{"text": "Blasts in Kyiv.", "title": "A", "outlet": "X",
+                "published": "2022-03-03T10:00:00Z"}, {"text": "Calm in Lviv."}]
+    articles = parse_article_bytes("batch.json", json.dumps(records).encode())
+    assert [a.id for a in articles] == ["batch-1", "batch-2"]
+    assert articles[0].published == dt.date(2022, 3, 3) and articles[0].outlet == "X"
+    csv_bytes = b"title,text,outlet\nOne,\"Kyiv, again\",AP\n"
+    (a,) = parse_article_bytes("rows.csv", csv_bytes)
+    assert (a.id, a.text, a.outlet) == ("rows", "Kyiv, again", "AP")
+
+
+@pytest.mark.parametrize(("name", "data", "reason"), [
+    ("empty.txt", b"", "empty file"),
+    ("blank.txt", b"  \n\t ", "empty file"),
+    ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
+    ("bad.json", b"{\"text\": ", "malformed JSON"),
+    ("bad.csv", b"title,body\n\"unterminated,quote\n", "malformed CSV"),
+    ("nocol.csv", b"a,b\n1,2\n", "no text column"),
+    ("doc.pdf", b"%PDF-1.4", "unsupported file type"),
+    ("only-script.html", b"<script>alert(1)</script>", "no text"),
+])
+def test_bad_input_is_refused_with_its_reason(name, data, reason):
+    with pytest.raises(ArticleError, match=reason):
+        parse_article_bytes(name, data)
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "latin-1"])
+def test_other_encodings_are_decoded(encoding):
+    text = {"cp1251": "Обстріл Харкова. Shelling hit Kharkiv again today.",
+            "latin-1": "Les frappes sur Kharkiv à l'aube ont été très violentes, dit-il."}[
+        encoding]
+    (article,) = parse_article_bytes("a.txt", text.encode(encoding))
+    assert article.text == text
+
+
+def test_a_bad_file_does_not_stop_the_others(tmp_path):
+    (tmp_path / "good.txt").write_text("Shelling hit Kharkiv.", encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    articles, failures = read_articles_lenient([tmp_path, tmp_path / "missing.txt"])
+    assert [a.id for a in articles] == ["good"]
+    assert [(f.source.rsplit("/", 1)[-1], f.reason) for f in failures] == [
+        ("empty.txt", "empty file"), ("missing.txt", "no such file")]
+    with pytest.raises(ArticleError, match="empty.txt: empty file"):
+        read_articles([tmp_path])
+
+
+def test_manifest_without_file_column_is_refused(tmp_path):
+    bad = tmp_path / "m.csv"
+    bad.write_text("name,outlet\nx,y\n", encoding="utf-8")
+    with pytest.raises(ManifestError, match="no 'file' column"):
+        read_manifest(bad)
+    assert set(read_manifest(ARTICLES / "manifest.csv")) >= {"000_839e6d4a3abab594.txt"}

@@ -1,0 +1,110 @@
+"""Homonyms and traps resolved from context, on the real gazetteer."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.errors import GeoError
+from geo.geoparse import geoparse
+from geo.records import Article
+from geo.resolve import RESOLVERS, get_resolver
+
+
+def places(text: str, gazetteer) -> dict[str, tuple[str, str]]:
+    out = {}
+    for r in geoparse(Article(id="t", text=text), gazetteer):
+        p = r.place
+        out[r.mention.text] = (p.key if p else "", p.country_code if p else "")
+    return out
+
+
+def test_brest_region_is_in_belarus_not_france(gazetteer):
+    found = places("Talks were held in Belarus, in the Brest region that borders Poland.",
+                   gazetteer)
+    assert found["Brest region"] == ("admin1:BY.01", "BY")
+
+
+def test_brest_region_alone_still_prefers_belarus(gazetteer):
+    assert places("Police were deployed in the Brest region.", gazetteer)[
+        "Brest region"][1] == "BY"
+
+
+def test_brest_in_a_french_article_is_french(gazetteer):
+    found = places("Sailors in Brest and Rennes welcomed the fleet; Brittany and Paris "
+                   "sent ministers.", gazetteer)
+    assert found["Brest"][1] == "FR"
+
+
+def test_odessa_is_in_ukraine_not_texas(gazetteer):
+    assert places("Russian ships were seen off Odessa.", gazetteer)["Odessa"][1] == "UA"
+
+
+def test_odessa_texas_qualifier(gazetteer):
+    found = places("Oil workers in Odessa, Texas, went on strike.", gazetteer)
+    assert found["Odessa"][1] == "US"
+    assert found["Texas"] == ("admin1:US.TX", "US")
+
+
+def test_washington_dc_is_the_capital_not_the_state(gazetteer):
+    found = places("An expert at the Wilson Center in Washington DC said so.", gazetteer)
+    assert found["Washington DC"][0] == "gn:4140963"
+    assert "Wilson" not in found and "Wilson Center" not in found
+
+
+def test_kherson_possessive(gazetteer):
+    found = places("Kherson's mayor said the city was occupied.", gazetteer)
+    assert found == {"Kherson": ("gn:706448", "UA")}
+
+
+@pytest.mark.parametrize(("text", "region"), [
+    ("Shelling hit the Kharkiv oblast overnight.", "admin1:UA.07"),
+    ("Fighting continued in the Donetsk region.", "admin1:UA.05"),
+    ("Evacuations began in Kherson Oblast.", "admin1:UA.08"),
+    ("Troops massed in the Kyiv region.", "admin1:UA.13"),
+])
+def test_x_region_is_the_region(gazetteer, text, region):
+    assert region in {key for key, _ in places(text, gazetteer).values()}
+
+
+@pytest.mark.parametrize("text", [
+    "Vladimir Putin met Emmanuel Macron.",
+    "Volodymyr Zelenskiy spoke to Viktor Orban and Michael Kofman.",
+    "Dmytro Orlov and Karim Khan gave interviews to The Washington Post and Ekho Moskvy.",
+    "On Thursday in March the Court of Human Rights and the Union met by the Sea.",
+    "The Minister said War was coming.",
+])
+def test_people_outlets_and_words_yield_no_place(gazetteer, text):
+    assert places(text, gazetteer) == {}
+
+
+def test_chechnya_is_the_russian_republic_not_the_donetsk_village(gazetteer):
+    found = places("Russia used such tactics in Syria and Chechnya, where it pounded Grozny.",
+                   gazetteer)
+    assert found["Chechnya"] == ("admin1:RU.12", "RU")
+
+
+def test_countries_outrank_towns_of_the_same_name(gazetteer):
+    found = places("Refugees crossed into Poland and Moldova from Ukraine.", gazetteer)
+    assert found == {"Poland": ("country:PL", "PL"), "Moldova": ("country:MD", "MD"),
+                     "Ukraine": ("country:UA", "UA")}
+
+
+def test_resolution_keeps_runner_up_candidates(gazetteer):
+    (r,) = geoparse(Article(id="t", text="A storm hit Brest."), gazetteer)
+    assert r.place.country_code == "BY"
+    assert len(r.candidates) >= 2
+    assert {c.place.country_code for c in r.candidates} >= {"BY", "FR"}
+    assert r.candidates[0].score >= r.candidates[1].score
+    assert 0.0 < r.score <= 1.0
+
+
+def test_unknown_resolver_lists_valid_names():
+    with pytest.raises(GeoError, match="Available resolvers: context, population"):
+        get_resolver("magic")
+    assert set(RESOLVERS) == {"context", "population"}
+
+
+def test_population_baseline_ignores_context(gazetteer):
+    text = "Sailors in Brest and Rennes welcomed the fleet; Brittany and Paris sent ministers."
+    (brest, *_) = geoparse(Article(id="t", text=text), gazetteer, resolver="population")
+    assert brest.place.country_code == "BY"  # what context fixes, see the French test
