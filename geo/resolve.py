@@ -27,8 +27,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
-from geopy.distance import great_circle
-
 from geo.errors import GeoError
 from geo.gazetteer import Gazetteer, normalize
 from geo.records import Candidate, Mention, Place, Resolution
@@ -98,6 +96,14 @@ def _region_candidates(mention: Mention, gazetteer: Gazetteer) -> list[Place]:
     return list(found.values())
 
 
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance; geopy's classes cost ~30 µs a call, and scoring makes many."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
 def _prior(place: Place) -> float:
     return math.log10(place.population + 1) / 7 + _FEATURE_BONUS.get(place.feature, 0.0)
 
@@ -105,22 +111,53 @@ def _prior(place: Place) -> float:
 def _context_resolver(text: str, mentions: list[Mention],
                       gazetteer: Gazetteer) -> list[Resolution]:
     sentences = split_sentences(text) or [(0, len(text))]
-    candidates = [candidate_places(m, gazetteer) for m in mentions]
+    memo: dict[tuple[str, str], list[Place]] = {}
+    candidates = []
+    for m in mentions:
+        if (m.text, m.pattern) not in memo:  # an article repeats its places
+            memo[m.text, m.pattern] = candidate_places(m, gazetteer)
+        candidates.append(memo[m.text, m.pattern])
     candidates = _apply_qualifiers(text, mentions, candidates)
     first = [max(c, key=_prior) if c else None for c in candidates]
     shares = _country_shares(first, candidates)
-    anchors = [p for p, c in zip(first, candidates, strict=True)
-               if p is not None and len(c) == 1 and p.feature not in ("country", "continent")]
+    anchors = {p.key: p for p, c in zip(first, candidates, strict=True)
+               if p is not None and len(c) == 1 and p.feature not in ("country", "continent")}
+    nearness = _Nearness(anchors)
+    at = [sentence_at(sentences, m.start) for m in mentions]
+    by_sentence: dict[tuple[int, int], list[int]] = {}
+    for i, sentence in enumerate(at):
+        by_sentence.setdefault(sentence, []).append(i)
     resolutions = []
+    scored: dict[tuple, Resolution] = {}
     for i, mention in enumerate(mentions):
-        sentence = sentence_at(sentences, mention.start)
-        same_sentence = {
-            p.country_code for j, p in enumerate(first)
-            if p is not None and j != i and sentence[0] <= mentions[j].start < sentence[1]
-        }
-        resolutions.append(_score(mention, candidates[i], sentence, shares, same_sentence,
-                                  [a for a in anchors if a is not first[i]]))
+        sentence = at[i]
+        same_sentence = {first[j].country_code for j in by_sentence[sentence]
+                         if j != i and first[j] is not None}
+        countries = frozenset(p.country_code for p in candidates[i]) & same_sentence
+        key = (mention.text, mention.pattern, id(candidates[i]), countries)
+        if key in scored:  # the same name in the same kind of sentence scores the same
+            resolutions.append(replace(scored[key], mention=mention, sentence=sentence))
+            continue
+        scored[key] = _score(mention, candidates[i], sentence, shares, same_sentence, nearness)
+        resolutions.append(scored[key])
     return resolutions
+
+
+class _Nearness:
+    """Closeness of a candidate to the article's unambiguous places (itself excluded),
+    memoised per place: an article names the same places again and again."""
+
+    def __init__(self, anchors: dict[str, Place]) -> None:
+        self._anchors = [(key, p.lat, p.lon) for key, p in anchors.items()]
+        self._memo: dict[str, float] = {}
+
+    def bonus(self, place: Place) -> float:
+        if place.key not in self._memo:
+            distances = [haversine_km(place.lat, place.lon, lat, lon)
+                         for key, lat, lon in self._anchors if key != place.key]
+            self._memo[place.key] = _PROXIMITY_WEIGHT * math.exp(
+                -min(distances) / _PROXIMITY_KM) if distances else 0.0
+        return self._memo[place.key]
 
 
 def _apply_qualifiers(text: str, mentions: list[Mention],
@@ -154,7 +191,7 @@ def _country_shares(first: list[Place | None], candidates: list[list[Place]]) ->
 
 def _score(mention: Mention, places: list[Place], sentence: tuple[int, int],
            shares: dict[str, float], same_sentence: set[str],
-           anchors: list[Place]) -> Resolution:
+           nearness: _Nearness) -> Resolution:
     if not places:
         return Resolution(mention=mention, place=None, score=0.0, sentence=sentence,
                           reason="no place of that name in the gazetteer")
@@ -164,9 +201,8 @@ def _score(mention: Mention, places: list[Place], sentence: tuple[int, int],
         score = _prior(place) + _COUNTRY_SHARE_WEIGHT * share
         if place.country_code in same_sentence:
             score += _SENTENCE_WEIGHT
-        if anchors and place.feature not in ("country", "continent"):
-            nearest = min(great_circle((place.lat, place.lon), (a.lat, a.lon)).km for a in anchors)
-            score += _PROXIMITY_WEIGHT * math.exp(-nearest / _PROXIMITY_KM)
+        if len(places) > 1 and place.feature not in ("country", "continent"):
+            score += nearness.bonus(place)
         scored.append((score, place))
     scored.sort(key=lambda sp: (-sp[0], sp[1].key))
     top = scored[0][0]
@@ -207,7 +243,7 @@ def _population_resolver(text: str, mentions: list[Mention],
     """The naive baseline: the biggest place of the name, whatever the article says."""
     sentences = split_sentences(text) or [(0, len(text))]
     return [_score(m, candidate_places(m, gazetteer), sentence_at(sentences, m.start), {}, set(),
-                   []) for m in mentions]
+                   _Nearness({})) for m in mentions]
 
 
 RESOLVERS: dict[str, Resolver] = {
