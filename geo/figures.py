@@ -1,0 +1,392 @@
+"""Casualty figures (killed, injured) in one sentence of news copy.
+
+A number is a casualty figure only when grammar ties it to a casualty word: it is the subject of
+"killed"/"died"/"wounded" ("at least nine people were killed"), the object of "killed"/"injured"
+("has killed nearly 9,000"), a count of the dead or of bodies recovered ("22 bodies had been
+pulled from the rubble"), or a death toll ("the death toll rose to 40"). Everything else news
+copy counts (residents, refugees, kilometres, countries, days, dollars) is left alone, and so are
+"casualties", which mixes killed and injured.
+
+Qualifiers set the bounds: "at least"/"no fewer than" and "more than"/"over" leave the upper
+bound open; "nearly"/"almost", "up to"/"fewer than" and "about"/"around" keep ``low`` at the
+stated number (``low == high == N``) and record the qualifier, so the aggregation decides how to
+discount them. Vague quantities get ACLED's stand-in numbers ("several"/"many" 10, "dozens" 12,
+"hundreds" 100, "thousands" 1000) with qualifier ``"vague"`` and no upper bound.
+
+Example:
+    >>> for f in find_casualties("At least nine people were killed and four wounded."):
+    ...     print(f.kind, f.low, f.high, f.qualifier, f.who, repr(f.text))
+    killed 9 None at least people 'At least nine'
+    injured 4 4 exact people 'four'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+__all__ = ["Figure", "find_casualties", "parse_number"]
+
+_SMALL = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}
+_SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_SCALE_ABBREVIATIONS = {"mn": 1_000_000, "bn": 1_000_000_000, "hundred": 100} | _SCALES
+# ACLED's stand-ins for quantities stated in words only.
+_VAGUE = {
+    "several": 10, "many": 10, "numerous": 10, "dozens": 12, "hundreds": 100,
+    "thousands": 1_000, "tens of thousands": 10_000, "hundreds of thousands": 100_000,
+}
+_QUALIFIERS = {
+    "at least": "at least", "no fewer than": "at least", "no less than": "at least",
+    "more than": "more than", "over": "more than", "upwards of": "more than",
+    "in excess of": "more than",
+    "nearly": "nearly", "almost": "nearly", "close to": "nearly",
+    "up to": "up to", "as many as": "up to", "fewer than": "up to", "less than": "up to",
+    "about": "about", "around": "about", "some": "about", "roughly": "about",
+    "approximately": "about", "an estimated": "about", "estimated": "about",
+}
+_OPEN_ENDED = frozenset({"at least", "more than"})
+
+
+def _alternation(words: Iterable[str]) -> str:
+    # Longest first, so "crew members" wins over "crew"; a space matches any run of whitespace.
+    items = sorted(words, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in items)
+
+
+_NUMBER_WORD = _alternation([*_SMALL, *_TENS, "hundred", *_SCALES, "dozen"])
+# "twenty-two", "two hundred and fifty", "a dozen". It starts with a unit or a ten ("billion"
+# alone in "$10 billion" is no count) and takes "and" only after a scale word, so "nine and
+# four" stays two numbers.
+_WORD_NUMBER = (
+    rf"(?:an?\s+(?:dozen|hundred|thousand|million)|{_alternation([*_SMALL, *_TENS])})"
+    rf"(?:(?:[\s-]+|(?<=hundred)\s+and\s+|(?<=thousand)\s+and\s+)(?:{_NUMBER_WORD}))*\b"
+)
+# "22", "2,000", "2,90,000", "1.5 million". Not part of money, a time, a decimal or a word.
+_DIGIT_NUMBER = (
+    r"(?<![\w$€£¥.,:/-])(?:[0-9]{1,3}(?:,[0-9]{2,3})+|[0-9]+)(?:\.[0-9]+)?"
+    r"(?:\s*(?:million|billion|thousand|mn|bn)\b)?"
+)
+_VAGUE_RE = (
+    r"(?:tens|hundreds)\s+of\s+thousands|several|numerous|dozens|hundreds|thousands"
+    r"|(?<!\bas\s)(?<!\bhow\s)many(?!\s+as\b)"
+)
+# A quantity: optional qualifier, then the number. A hyphenated compound ("77-year-old",
+# "three-person panel", "five-story") is a modifier, never a count.
+_QUANTITY = re.compile(
+    rf"\b(?i:(?P<qual>{_alternation(_QUALIFIERS)})\s+)?"
+    rf"(?P<num>(?i:{_VAGUE_RE}|{_WORD_NUMBER})|{_DIGIT_NUMBER})"
+    r"(?![\w%‰]|[.,:/][0-9]|[-‐][A-Za-z])"
+)
+
+# Nouns a casualty count can count.
+_WHO_WORDS = [
+    "people", "persons", "person", "civilians", "civilian", "soldiers", "soldier", "troops",
+    "servicemen", "serviceman", "service members", "servicemembers", "fighters", "militants",
+    "combatants", "rebels", "insurgents", "separatists", "police officers", "policemen",
+    "police", "officers", "guards", "children", "child", "kids", "women", "men", "residents",
+    "villagers", "locals", "citizens", "workers", "aid workers", "journalists", "reporters",
+    "medics", "doctors", "volunteers", "passengers", "crew members", "crew member", "crew",
+    "sailors", "pilots", "protesters", "demonstrators", "students", "prisoners", "others",
+    "members", "marines", "paratroopers", "conscripts", "recruits", "gunmen", "attackers",
+    "Ukrainians", "Russians", "bodies", "body",
+]
+_WHO = _alternation(_WHO_WORDS)
+# Words that cannot sit between a number and the noun it counts: prepositions, conjunctions,
+# verbs and units. Stopping on them keeps "5 km from where soldiers were killed" unlinked.
+_STOP = _alternation([
+    "in", "on", "at", "from", "to", "of", "by", "with", "for", "near", "into", "across",
+    "after", "before", "since", "during", "over", "under", "per", "than", "as", "like",
+    "about", "and", "or", "but", "while", "who", "which", "that", "whom", "where", "when",
+    "are", "is", "was", "were", "have", "has", "had", "been", "be", "being", "will", "would",
+    "could", "may", "might", "killed", "dead", "died", "wounded", "injured", "hurt",
+    "km", "kilometers", "kilometres", "miles", "mile", "metres", "meters", "m", "years", "year",
+    "days", "day", "hours", "hour", "weeks", "week", "months", "month", "minutes", "percent",
+    "times", "tonnes", "tons", "kg", "dollars", "euros",
+])
+_MOD = rf"(?!(?i:{_STOP})\b)[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*"
+# What the number counts: "of them"; or "[of its] [Russian] soldiers [and Ukrainian civilians]".
+_NOUN_PHRASE = (
+    r"(?:\s+of\s+(?:them|whom|those)\b"
+    r"|(?:\s+of(?:\s+(?:the|its|their|his|her|our|these|those))?)?"
+    rf"(?:\s+{_MOD}){{0,3}}?\s+(?P<who>(?i:{_WHO}))\b"
+    rf"(?:\s+and(?:\s+{_MOD}){{0,2}}?\s+(?P<who2>(?i:{_WHO}))\b)?)"
+)
+# A parenthetical between subject and verb: "nine people, including two children, were killed".
+_ASIDE = r"(?:\s*,[^,.;]{1,60},)?"
+_AUX_WORD = (
+    r"have|has|had|were|was|are|is|been|being|be|got|reportedly|reported|also|now|already"
+    r"|all|both|so\s+far|confirmed|feared|believed\s+to\s+have|thought\s+to\s+have"
+)
+_CASUALTY_VERB = (
+    r"killed|slain|murdered|wounded|injured|hurt|died|perished|dead|deaths|fatalities"
+    r"|lost\s+their\s+lives"
+)
+# The number as subject: "<num> [noun phrase] [auxiliaries] <casualty verb>".
+_SUBJECT = re.compile(
+    rf"(?P<np>{_NOUN_PHRASE})?{_ASIDE}(?P<aux>(?:\s+(?i:{_AUX_WORD}))*)"
+    rf"\s+(?P<verb>(?i:{_CASUALTY_VERB}))\b"
+)
+# Bodies as subject: "<num> bodies had been pulled from the rubble".
+_BODIES_SUBJECT = re.compile(
+    rf"(?:\s+{_MOD}){{0,2}}?\s+(?P<who>(?i:bodies|body))\b{_ASIDE}"
+    rf"(?:\s+(?i:{_AUX_WORD}))*"
+    r"\s+(?i:pulled|recovered|found|retrieved|discovered|removed|exhumed|identified|buried"
+    r"|collected|lying|lay)\b"
+)
+# The number as object; the noun phrase after it is optional ("has killed nearly 9,000").
+_OBJECT_VERB_BEFORE = re.compile(
+    r"\b(?P<verb>(?i:killed|killing|kills|kill|wounded|wounding|wounds|wound|injured|injuring"
+    r"|injures|injure|hurt|hurting))\s+\Z"
+)
+# "the death toll in Kharkiv rose to <num>": a linking word right before the number, so "the
+# death toll of the 2014 war" does not make 2014 a count.
+_DEATH_TOLL_BEFORE = re.compile(
+    r"\b(?i:death\s+tolls?)\b[^.;:!?0-9]{0,50}?\b(?i:to|at|of|is|was|reached|hit|passed"
+    r"|exceeded|topped|surpassed|stands|stood|rises|rose|climbed|jumped)\s+\Z"
+)
+_LIVES_BEFORE = re.compile(
+    r"\b(?i:(?:claimed|claiming|took|taken|cost|costing)\s+the\s+lives\s+of)\s+\Z"
+)
+_LIVES_CLAIMED_BEFORE = re.compile(r"\b(?i:claimed|claiming|took|taken|cost|costing)\s+\Z")
+_LIVES_AFTER = re.compile(r"(?:\s+[A-Za-z]+)?\s+(?i:lives)\b")
+_RECOVERED_BEFORE = re.compile(
+    r"\b(?i:found|recovered|retrieved|discovered|pulled|removed|exhumed|collected|counted"
+    r"|identified)(?:\s+(?i:out|up))?\s+\Z"
+)
+_BODIES_AFTER = re.compile(rf"(?:\s+{_MOD}){{0,2}}?\s+(?P<who>(?i:bodies|body))\b")
+_NOUN_PHRASE_AFTER = re.compile(_NOUN_PHRASE)
+_MONTH_NAME = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?"
+)
+# A number right after a verb that is a distance, duration or date is no object of it: "were
+# killed 5 km away", "wounded three days ago", "killed 3 March".
+_NOT_A_COUNT_AFTER = re.compile(
+    r"\s*(?:(?i:km\b|kilomet|miles?\b|metres|meters|m\b|years?\b|days?\b|hours?\b|weeks?\b"
+    rf"|months?\b|minutes?\b|percent|per\s+cent|times\b|[ap]\.?m\b|o['’]clock)|{_MONTH_NAME})"
+)
+# An object right after a participle makes it active ("two soldiers killed three civilians"),
+# not a casualty count of its subject. "the previous day" and the like are not objects.
+_OBJECT_AFTER = re.compile(
+    rf"\s+(?:[0-9]|(?i:(?:{_alternation(_QUALIFIERS)})\s)"
+    rf"|(?i:(?:an?|his|her|their|its|our|my|your|{_NUMBER_WORD}|{_VAGUE_RE}|{_WHO})\b)"
+    r"|(?i:the)\s+(?!(?i:previous|same|day|night|following|next|morning|evening|afternoon|week"
+    r"|weekend|month)\b))"
+)
+_PASSIVE_AUX = frozenset({"been", "were", "was", "are", "is", "being", "be", "got", "reported",
+                          "confirmed", "feared"})
+_PERFECT_AUX = frozenset({"have", "has", "had"})
+_ACTIVE_PARTICIPLES = frozenset({"killed", "slain", "murdered", "wounded", "injured", "hurt"})
+_NOMINAL_ONLY = frozenset({"deaths", "fatalities"})
+_INJURED = frozenset({"wounded", "injured", "hurt", "wounding", "wounds", "wound", "injuring",
+                      "injures", "injure", "hurting"})
+# Before a number, a month name means it is a day of the month.
+_MONTH_BEFORE = re.compile(rf"\b{_MONTH_NAME}\s+\Z")
+# "and" right before a figure: it may borrow the noun of the figure before it.
+_COORDINATION_BEFORE = re.compile(r"\band\s+\Z")
+# Farther apart than this, "and <num> wounded" is unlikely to share the first figure's noun.
+_COORDINATION_GAP = 80
+_LEFT_WINDOW = 70
+# Every left-context rule above ends in one of these words; checking the word before a number
+# first spares the regexes on the many numbers that are not casualty figures.
+_LEFT_TRIGGERS = frozenset({
+    "killed", "killing", "kills", "kill", "wounded", "wounding", "wounds", "wound", "injured",
+    "injuring", "injures", "injure", "hurt", "hurting",
+    "to", "at", "of", "is", "was", "reached", "hit", "passed", "exceeded", "topped",
+    "surpassed", "stands", "stood", "rises", "rose", "climbed", "jumped",
+    "claimed", "claiming", "took", "taken", "cost", "costing",
+    "found", "recovered", "retrieved", "discovered", "pulled", "removed", "exhumed",
+    "collected", "counted", "identified", "out", "up",
+})
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One casualty figure in a sentence.
+
+    ``start``/``end`` are half-open offsets of the quantity, qualifier included ("at least
+    nine", "nearly 9,000", "Hundreds"), in the sentence given to :func:`find_casualties`.
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    low: int
+    high: int | None
+    qualifier: str
+    who: str | None
+
+
+def parse_number(text: str) -> int | None:
+    """Read a count written in digits or words.
+
+    Args:
+        text: "nine", "twenty-two", "22", "2,000", "2,90,000" (Indian grouping), "1.5 million",
+            "a dozen", "two hundred and fifty".
+
+    Returns:
+        The integer, or None if ``text`` is not a whole number (vague words such as
+        "hundreds" included: see :data:`_VAGUE` for their stand-ins).
+    """
+    words = " ".join(text.lower().split())
+    if not words:
+        return None
+    if words[0].isdigit():
+        return _parse_digits(words)
+    return _parse_words(words.replace("-", " ").split())
+
+
+_DIGITS = re.compile(
+    r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,2}(?:,[0-9]{2})*,[0-9]{3}|[0-9]+)"
+    r"(?:\.(?P<frac>[0-9]+))?(?:\s*(?P<scale>hundred|thousand|million|billion|mn|bn))?"
+)
+
+
+def _parse_digits(words: str) -> int | None:
+    m = _DIGITS.fullmatch(words)
+    if m is None:
+        return None
+    value = Decimal(m["int"].replace(",", "") + (f".{m['frac']}" if m["frac"] else ""))
+    if m["scale"]:
+        value *= _SCALE_ABBREVIATIONS[m["scale"]]
+    # "1.5" alone is not a head count; "1.5 million" is.
+    return int(value) if value == value.to_integral_value() else None
+
+
+def _parse_words(tokens: list[str]) -> int | None:
+    total = current = 0
+    seen_number = False
+    for i, token in enumerate(tokens):
+        below_hundred = current % 100
+        if token in ("a", "an") and i == 0 and len(tokens) > 1:
+            current = 1
+        elif token == "and" and seen_number:
+            continue
+        elif token in _SMALL:
+            # "twenty two" is fine, "two two" or "twelve three" are not numbers.
+            if below_hundred and not (below_hundred % 10 == 0 and _SMALL[token] < 10):
+                return None
+            current += _SMALL[token]
+        elif token in _TENS:
+            if below_hundred:
+                return None
+            current += _TENS[token]
+        elif token == "hundred":
+            current = (current or 1) * 100
+        elif token == "dozen":
+            current = (current or 1) * 12
+        elif token in _SCALES:
+            total += (current or 1) * _SCALES[token]
+            current = 0
+        else:
+            return None
+        seen_number = seen_number or token not in ("a", "an")
+    return total + current if seen_number else None
+
+
+def _quantity_value(number: str) -> tuple[int, bool] | None:
+    """(value, vague) of the number part of a quantity match."""
+    key = " ".join(number.lower().split())
+    if key in _VAGUE:
+        return _VAGUE[key], True
+    value = parse_number(number)
+    return (value, False) if value is not None else None
+
+
+def _who(match: re.Match[str]) -> str | None:
+    names = [" ".join(match[g].lower().split()) for g in ("who", "who2")
+             if g in match.re.groupindex and match[g]]
+    return " and ".join(names) or None
+
+
+def _link_as_subject(sentence: str, end: int) -> tuple[str, str | None] | None:
+    """The number at ``end`` is the subject of a casualty verb: (kind, who) or None."""
+    m = _SUBJECT.match(sentence, end)
+    if m is not None:
+        verb = m["verb"].lower().split()[0]
+        aux = set(m["aux"].lower().split())
+        if verb in _NOMINAL_ONLY and aux:
+            return None
+        if verb in _ACTIVE_PARTICIPLES and not aux & _PASSIVE_AUX:
+            # "have killed" is active; so is a bare participle followed by an object.
+            if aux & _PERFECT_AUX or _OBJECT_AFTER.match(sentence, m.end()):
+                return None
+        kind = "injured" if verb in _INJURED else "killed"
+        return kind, _who(m)
+    m = _BODIES_SUBJECT.match(sentence, end)
+    if m is not None:
+        return "killed", _who(m)
+    return None
+
+
+def _link_as_object(sentence: str, start: int, end: int) -> tuple[str, str | None] | None:
+    """The number spanning ``start:end`` is the object of a casualty verb or a death toll."""
+    before = sentence[max(0, start - 16):start].split()
+    if not before or before[-1].lower() not in _LEFT_TRIGGERS:
+        return None
+    if _NOT_A_COUNT_AFTER.match(sentence, end):
+        return None
+    window = max(0, start - _LEFT_WINDOW)
+    verb = _OBJECT_VERB_BEFORE.search(sentence, window, start)
+    if verb is not None or _DEATH_TOLL_BEFORE.search(sentence, window, start):
+        kind = "injured" if verb is not None and verb["verb"].lower() in _INJURED else "killed"
+        np = _NOUN_PHRASE_AFTER.match(sentence, end)
+        return kind, _who(np) if np else None
+    if _LIVES_BEFORE.search(sentence, window, start):
+        return "killed", None
+    if _LIVES_CLAIMED_BEFORE.search(sentence, window, start) and _LIVES_AFTER.match(
+        sentence, end
+    ):
+        return "killed", None
+    if _RECOVERED_BEFORE.search(sentence, window, start):
+        bodies = _BODIES_AFTER.match(sentence, end)
+        if bodies is not None:
+            return "killed", _who(bodies)
+    return None
+
+
+def find_casualties(sentence: str) -> list[Figure]:
+    """Find the killed and injured figures a sentence reports.
+
+    Args:
+        sentence: one sentence (offsets in the result index into it).
+
+    Returns:
+        The figures in text order. An elided noun is filled in from the figure before it:
+        in "nine people were killed and four wounded" the four are people too.
+    """
+    figures: list[Figure] = []
+    for m in _QUANTITY.finditer(sentence):
+        start, end = m.span()
+        if _MONTH_BEFORE.search(sentence, max(0, start - 12), start):
+            continue
+        value = _quantity_value(m["num"])
+        if value is None:
+            continue
+        link = _link_as_subject(sentence, end) or _link_as_object(sentence, start, end)
+        if link is None:
+            continue
+        kind, who = link
+        count, vague = value
+        qualifier = _QUALIFIERS[" ".join(m["qual"].lower().split())] if m["qual"] else "exact"
+        if vague:
+            qualifier, high = "vague", None
+        else:
+            high = None if qualifier in _OPEN_ENDED else count
+        if (who is None and figures and start - figures[-1].end <= _COORDINATION_GAP
+                and _COORDINATION_BEFORE.search(sentence, max(0, start - 12), start)):
+            who = figures[-1].who
+        figures.append(Figure(start, end, sentence[start:end], kind, count, high, qualifier, who))
+    return figures
