@@ -1,0 +1,590 @@
+"""Offline folium map of incident locations for the dashboard.
+
+The map must work with no internet: Leaflet, jQuery and the plugins are loaded from local copies
+under ``static/vendor`` (served by Streamlit at ``/app/static/vendor``), and the default basemap
+is a GeoJSON of country outlines drawn over a sea-coloured background instead of web tiles.
+Online tile layers are offered in the layer control but are not shown unless chosen.
+
+This module is folium only; it never imports streamlit.
+
+``locations`` (the input of :func:`build_incident_map`) is a DataFrame with one row per place:
+
+==================  =========================================================================
+column              meaning
+==================  =========================================================================
+location_id         str, unique; comes back from a click (see below)
+location            place name
+admin1              first-level region name (may be empty)
+country_code        ISO 3166-1 alpha-2
+lat, lon            float, WGS84
+incidents           int
+fatalities          int
+reports             int
+main_event_type     one of the ACLED event types (:func:`event_type_colors` keys); other
+                    values are drawn grey
+==================  =========================================================================
+
+Clicks in ``st_folium`` (checked with streamlit-folium 0.27.4): all points are one ``L.geoJson``
+layer of circle markers, and clicking a point makes ``st_folium`` return
+
+* ``last_active_drawing``: the clicked GeoJSON feature, ``{"type": "Feature", "geometry":
+  {"type": "Point", "coordinates": [lon, lat]}, "properties": {"location_id": "...",
+  "tooltip": "<escaped HTML>", "style": {...}}}`` -- use ``["properties"]["location_id"]``;
+* ``last_object_clicked``: ``{"lat": ..., "lng": ...}`` where the click landed (not the point's
+  exact coordinates);
+* ``last_object_clicked_tooltip``: the tooltip as plain text, entities decoded (so a name like
+  ``<b>`` comes back literally: escape it again before showing it as HTML).
+
+Clicks on land return nothing but ``last_clicked`` (the basemap is not interactive). A click on
+a cluster only zooms. st_folium hooks only the layers shown at start, so the choropleth (hidden at
+start) reports region clicks as ``last_clicked`` only; its features carry ``properties.code``.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import folium
+import folium.plugins
+import pandas as pd
+from branca.element import MacroElement
+from folium.template import Template
+from folium.utilities import JsCode
+
+ROOT = Path(__file__).resolve().parent.parent
+STATIC_DIR = ROOT / "static"
+VENDOR_DIR = STATIC_DIR / "vendor"
+COUNTRIES_GEOJSON = ROOT / "data" / "basemap" / "countries.geojson"
+ADMIN1_GEOJSON = ROOT / "data" / "basemap" / "admin1.geojson"
+
+DEFAULT_ASSET_BASE = "/app/static/vendor"
+
+REQUIRED_COLUMNS = (
+    "location_id",
+    "location",
+    "admin1",
+    "country_code",
+    "lat",
+    "lon",
+    "incidents",
+    "fatalities",
+    "reports",
+    "main_event_type",
+)
+COUNT_COLUMNS = ("incidents", "fatalities", "reports")
+
+# Colour-blind-friendly (Okabe-Ito based) so event types stay apart on the pale basemap.
+_EVENT_TYPE_COLORS = {
+    "Battles": "#d55e00",
+    "Explosions/Remote violence": "#e69f00",
+    "Violence against civilians": "#cc79a7",
+    "Protests": "#0072b2",
+    "Riots": "#56b4e9",
+    "Strategic developments": "#009e73",
+}
+OTHER_COLOR = "#7f7f7f"
+
+# Above this many locations the points are clustered unless the caller decides.
+CLUSTER_THRESHOLD = 300
+MAX_ZOOM = 18
+MIN_RADIUS, MAX_RADIUS = 4.0, 20.0
+SEA_COLOR = "#c9dfee"
+LAND_COLOR = "#f5f3ee"
+BORDER_COLOR = "#9a9a9a"
+UKRAINE_BOUNDS = [[44.38, 22.14], [52.38, 40.23]]
+
+# Files under static/vendor, keyed by the names folium gives them so that plugins that ask for
+# the same library share one tag.
+_MAP_JS = [("leaflet", "leaflet/leaflet.js"), ("jquery", "jquery/jquery.min.js")]
+_MAP_CSS = [("leaflet_css", "leaflet/leaflet.css")]
+_CLUSTER_JS = [("markerclusterjs", "leaflet.markercluster/leaflet.markercluster.js")]
+_CLUSTER_CSS = [
+    ("markerclustercss", "leaflet.markercluster/MarkerCluster.css"),
+    ("markerclusterdefaultcss", "leaflet.markercluster/MarkerCluster.Default.css"),
+]
+_HEAT_JS = [("leaflet-heat.js", "leaflet.heat/leaflet-heat.js")]
+_LEAFLET_IMAGES = "leaflet/images"
+# Referenced from leaflet.css (layer control) and L.Icon.Default (markers).
+_IMAGE_FILES = [
+    "layers.png",
+    "layers-2x.png",
+    "marker-icon.png",
+    "marker-icon-2x.png",
+    "marker-shadow.png",
+]
+
+
+def event_type_colors() -> dict[str, str]:
+    """Colour of each ACLED event type on the map and in the legend.
+
+    Returns:
+        A new dict ``{event type: "#rrggbb"}``; types not in it are drawn in ``OTHER_COLOR``.
+    """
+    return dict(_EVENT_TYPE_COLORS)
+
+
+def map_asset_paths() -> list[str]:
+    """Local JS/CSS/image files the map loads, relative to the repository root.
+
+    Returns:
+        Paths such as ``static/vendor/leaflet/leaflet.js``.
+    """
+    rel = [p for _, p in _MAP_JS + _MAP_CSS + _CLUSTER_JS + _CLUSTER_CSS + _HEAT_JS]
+    rel += [f"{_LEAFLET_IMAGES}/{name}" for name in _IMAGE_FILES]
+    return [(VENDOR_DIR / p).relative_to(ROOT).as_posix() for p in rel]
+
+
+@functools.lru_cache(maxsize=1)
+def load_basemap() -> dict[str, Any]:
+    """World country outlines (``data/basemap/countries.geojson``), parsed once per process.
+
+    Returns:
+        The GeoJSON FeatureCollection. It is shared between calls: do not modify it.
+    """
+    return json.loads(COUNTRIES_GEOJSON.read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=1)
+def load_admin1_shapes() -> dict[str, dict[str, Any]]:
+    """First-level region polygons (``data/basemap/admin1.geojson``) by GeoNames admin1 code.
+
+    Returns:
+        ``{code: feature}``, shared between calls: do not modify it.
+    """
+    data = json.loads(ADMIN1_GEOJSON.read_text(encoding="utf-8"))
+    return {f["properties"]["code"]: f for f in data["features"]}
+
+
+def build_incident_map(
+    locations: pd.DataFrame,
+    *,
+    size_by: str = "incidents",
+    asset_base: str = DEFAULT_ASSET_BASE,
+    basemap: dict | None = None,
+    regions: pd.DataFrame | None = None,
+    heatmap: bool = True,
+    cluster: bool | None = None,
+    selected: str | None = None,
+) -> folium.Map:
+    """Build the incident map: offline basemap, one point layer, optional heatmap and regions.
+
+    Args:
+        locations: One row per place; columns as in the module docstring. Rows without valid
+            coordinates are left out.
+        size_by: Count column that sets the circle area (``incidents``, ``fatalities`` or
+            ``reports``).
+        asset_base: URL prefix under which ``static/vendor`` is served.
+        basemap: GeoJSON FeatureCollection drawn as land; default the bundled world countries.
+        regions: Optional ``code`` (GeoNames admin1 code) and ``incidents`` columns; drawn as a
+            choropleth layer, hidden until switched on in the layer control.
+        heatmap: Add a heatmap overlay weighted by incidents (hidden until switched on).
+        cluster: Cluster the points; ``None`` clusters above ``CLUSTER_THRESHOLD`` locations.
+        selected: ``location_id`` to highlight.
+
+    Returns:
+        The folium map, ready for ``st_folium`` or ``get_root().render()``.
+
+    Raises:
+        ValueError: If a required column is missing, ``size_by`` is not a count column or
+            ``regions`` lacks ``code``/``incidents``.
+    """
+    points = _clean_locations(locations, size_by)
+    base = asset_base.rstrip("/")
+    south_west, north_east = _bounds(points)
+    m = folium.Map(
+        location=[(south_west[0] + north_east[0]) / 2, (south_west[1] + north_east[1]) / 2],
+        zoom_start=6,
+        tiles=None,
+        control_scale=True,
+        # Without a tile layer nothing else tells Leaflet the zoom range, and marker clustering
+        # refuses to work on a map with no maximum zoom.
+        maxZoom=MAX_ZOOM,
+        minZoom=2,
+    )
+    m.default_js = _urls(base, _MAP_JS)
+    m.default_css = _urls(base, _MAP_CSS)
+    _MapSetup(f"{base}/{_LEAFLET_IMAGES}/").add_to(m)
+    _add_panes(m)
+    _add_base_layers(m, basemap if basemap is not None else load_basemap())
+    if regions is not None:
+        _add_regions_layer(m, regions)
+    if heatmap and len(points):
+        _add_heatmap(m, points, base)
+    _add_points_layer(m, points, size_by, base, cluster, selected)
+    _add_selection(m, points, size_by, selected)
+    _Legend(size_by).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    m.fit_bounds([south_west, north_east], max_zoom=10)
+    return m
+
+
+# --------------------------------------------------------------------------- input
+
+
+def _clean_locations(locations: pd.DataFrame, size_by: str) -> pd.DataFrame:
+    """Validate the columns and drop rows that cannot be drawn."""
+    missing = [c for c in REQUIRED_COLUMNS if c not in locations.columns]
+    if missing:
+        raise ValueError(f"locations is missing columns: {', '.join(missing)}")
+    if size_by not in COUNT_COLUMNS:
+        raise ValueError(f"size_by must be one of {', '.join(COUNT_COLUMNS)}, not {size_by!r}")
+    points = locations.loc[:, list(REQUIRED_COLUMNS)].copy()
+    points["lat"] = pd.to_numeric(points["lat"], errors="coerce")
+    points["lon"] = pd.to_numeric(points["lon"], errors="coerce")
+    valid = points["lat"].between(-90, 90) & points["lon"].between(-180, 180)
+    points = points[valid]
+    for column in COUNT_COLUMNS:
+        points[column] = pd.to_numeric(points[column], errors="coerce").fillna(0).astype(int)
+    for column in ("location_id", "location", "admin1", "country_code", "main_event_type"):
+        points[column] = points[column].fillna("").astype(str)
+    return points.reset_index(drop=True)
+
+
+def _bounds(points: pd.DataFrame) -> tuple[list[float], list[float]]:
+    """South-west and north-east corners of the points, or Ukraine when there are none."""
+    if points.empty:
+        return UKRAINE_BOUNDS[0], UKRAINE_BOUNDS[1]
+    return (
+        [float(points["lat"].min()), float(points["lon"].min())],
+        [float(points["lat"].max()), float(points["lon"].max())],
+    )
+
+
+def _urls(base: str, assets: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(name, f"{base}/{path}") for name, path in assets]
+
+
+def _esc(value: object) -> str:
+    """Escape a data value for insertion into tooltip/legend HTML."""
+    return html.escape(str(value), quote=True)
+
+
+# --------------------------------------------------------------------------- layers
+
+
+class _StaticGeoJson(folium.GeoJson):
+    """GeoJson whose extent is left out of ``Map.get_bounds()``.
+
+    ``st_folium`` calls ``get_bounds()`` on every rerun; walking every vertex of the world basemap
+    would cost time and would report the world instead of the incidents.
+    """
+
+    def _get_self_bounds(self) -> list[list[float | None]]:
+        return [[None, None], [None, None]]
+
+
+def _add_panes(m: folium.Map) -> None:
+    """Panes that keep the stacking right whichever layers are toggled on later.
+
+    Leaflet draws vector layers of one pane in the order they were added, so a layer switched on
+    in the layer control would cover the points; separate panes fix the order.
+    """
+    folium.map.CustomPane("basemap", z_index=150, pointer_events=False).add_to(m)
+    folium.map.CustomPane("regions", z_index=350, pointer_events=True).add_to(m)
+    folium.map.CustomPane("selection", z_index=650, pointer_events=False).add_to(m)
+
+
+def _add_base_layers(m: folium.Map, basemap: dict) -> None:
+    """The offline land layer (default) and two online tile layers (shown only if chosen)."""
+    _StaticGeoJson(
+        basemap,
+        name="Offline basemap",
+        overlay=False,
+        show=True,
+        pane="basemap",
+        # Not clickable: a click on land must not come back from st_folium as an object click.
+        interactive=False,
+        style={
+            "fillColor": LAND_COLOR,
+            "fillOpacity": 1,
+            "color": BORDER_COLOR,
+            "weight": 0.7,
+        },
+    ).add_to(m)
+    folium.TileLayer(
+        "OpenStreetMap", name="OpenStreetMap (online)", overlay=False, show=False
+    ).add_to(m)
+    # Spelled out: folium's "CartoDB positron" shortcut warns about an API key on every build.
+    folium.TileLayer(
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+        attr="&copy; OpenStreetMap contributors &copy; CARTO",
+        subdomains="abcd",
+        name="CARTO Positron (online)",
+        overlay=False,
+        show=False,
+    ).add_to(m)
+
+
+# Binds the (already escaped) tooltip string and keeps a selected point above its neighbours.
+_ON_EACH_FEATURE = JsCode(
+    """
+    function(feature, layer) {
+        var p = feature.properties || {};
+        if (p.tooltip) { layer.bindTooltip(p.tooltip, {direction: "top"}); }
+        if (p.selected) {
+            layer.on("add", function() { if (layer.bringToFront) { layer.bringToFront(); } });
+        }
+    }
+    """
+)
+
+
+def _add_points_layer(
+    m: folium.Map,
+    points: pd.DataFrame,
+    size_by: str,
+    base: str,
+    cluster: bool | None,
+    selected: str | None,
+) -> None:
+    """All points as one GeoJSON layer of circle markers, clustered when there are many."""
+    use_cluster = len(points) > CLUSTER_THRESHOLD if cluster is None else cluster
+    layer = folium.GeoJson(
+        _points_collection(points, size_by, selected),
+        name="Incidents",
+        overlay=True,
+        control=not use_cluster,
+        marker=folium.CircleMarker(
+            radius=MIN_RADIUS, weight=1, color="#ffffff", fill=True, fill_opacity=0.85
+        ),
+        on_each_feature=_ON_EACH_FEATURE,
+    )
+    if not use_cluster:
+        layer.add_to(m)
+        return
+    group = folium.plugins.MarkerCluster(
+        name="Incidents",
+        overlay=True,
+        show=True,
+        chunkedLoading=True,
+        showCoverageOnHover=False,
+        maxClusterRadius=45,
+    )
+    group.default_js = _urls(base, _CLUSTER_JS)
+    group.default_css = _urls(base, _CLUSTER_CSS)
+    group.add_to(m)
+    layer.add_to(group)
+
+
+def _points_collection(points: pd.DataFrame, size_by: str, selected: str | None) -> dict:
+    """FeatureCollection of the points; styles and tooltips are precomputed per feature."""
+    colors = _EVENT_TYPE_COLORS
+    top = max(int(points[size_by].max()) if len(points) else 0, 1)
+    features = []
+    for row in points.itertuples(index=False):
+        value = max(getattr(row, size_by), 0)
+        style: dict[str, Any] = {
+            "radius": round(MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * math.sqrt(value / top), 1),
+            "fillColor": colors.get(row.main_event_type, OTHER_COLOR),
+        }
+        is_selected = selected is not None and row.location_id == selected
+        if is_selected:
+            style.update(color="#111111", weight=3)
+        properties = {"location_id": row.location_id, "tooltip": _tooltip(row), "style": style}
+        if is_selected:
+            properties["selected"] = True
+        point = {"type": "Point", "coordinates": [round(row.lon, 5), round(row.lat, 5)]}
+        features.append({"type": "Feature", "geometry": point, "properties": properties})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _tooltip(row: Any) -> str:
+    """Tooltip HTML of one point; every data string is escaped.
+
+    Spaces before the line breaks keep the words apart in st_folium's plain-text
+    ``last_object_clicked_tooltip``.
+    """
+    where = ", ".join(_esc(v) for v in (row.admin1, row.country_code) if v)
+    head = f"<b>{_esc(row.location)}</b>" + (f" ({where})" if where else "")
+    counts = " · ".join(
+        _count(n, word)
+        for n, word in (
+            (row.incidents, "incident"),
+            (row.fatalities, "fatality"),
+            (row.reports, "report"),
+        )
+    )
+    event = f" <br><i>{_esc(row.main_event_type)}</i>" if row.main_event_type else ""
+    return f"{head} <br>{counts}{event}"
+
+
+def _count(n: int, word: str) -> str:
+    plural = word[:-1] + "ies" if word.endswith("y") else word + "s"
+    return f"{n:,} {word if n == 1 else plural}"
+
+
+def _add_heatmap(m: folium.Map, points: pd.DataFrame, base: str) -> None:
+    """Heatmap overlay weighted by incidents, hidden until chosen."""
+    top = max(int(points["incidents"].max()), 1)
+    # Weights in (0, 1]: Leaflet.heat clips intensities at its `max` option (1.0).
+    data = [
+        [float(lat), float(lon), max(n, 0) / top]
+        for lat, lon, n in zip(points["lat"], points["lon"], points["incidents"], strict=True)
+    ]
+    heat = folium.plugins.HeatMap(
+        data, name="Heatmap", overlay=True, show=False, radius=20, blur=16, min_opacity=0.3
+    )
+    heat.default_js = _urls(base, _HEAT_JS)
+    heat.add_to(m)
+
+
+# Sequential yellow-orange-red (ColorBrewer YlOrRd, 6 classes).
+_CHOROPLETH = ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"]
+
+_REGION_TOOLTIP = JsCode(
+    """
+    function(feature, layer) {
+        if (feature.properties && feature.properties.tooltip) {
+            layer.bindTooltip(feature.properties.tooltip, {sticky: true});
+        }
+    }
+    """
+)
+
+
+def _add_regions_layer(m: folium.Map, regions: pd.DataFrame) -> None:
+    """Choropleth of incidents per first-level region, hidden until chosen."""
+    if not {"code", "incidents"} <= set(regions.columns):
+        raise ValueError("regions needs columns 'code' and 'incidents'")
+    counts = pd.to_numeric(regions["incidents"], errors="coerce").fillna(0)
+    totals = counts.groupby(regions["code"].astype(str)).sum()
+    totals = totals[totals > 0]
+    shapes = load_admin1_shapes()
+    top = float(totals.max()) if len(totals) else 1.0
+    features = []
+    for code, total in totals.items():
+        shape = shapes.get(code)
+        if shape is None:
+            continue
+        # Log scale: incident counts per region span orders of magnitude.
+        level = min(int(len(_CHOROPLETH) * math.log1p(total) / math.log1p(top)), 5)
+        name = shape["properties"]["name"]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": shape["geometry"],
+                "properties": {
+                    "code": code,
+                    "tooltip": f"<b>{_esc(name)}</b> <br>{int(total):,} incidents",
+                    "style": {"fillColor": _CHOROPLETH[level]},
+                },
+            }
+        )
+    _StaticGeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name="Regions (incidents)",
+        overlay=True,
+        show=False,
+        pane="regions",
+        style={"color": "#6b6b6b", "weight": 0.8, "fillOpacity": 0.6},
+        on_each_feature=_REGION_TOOLTIP,
+    ).add_to(m)
+
+
+def _add_selection(m: folium.Map, points: pd.DataFrame, size_by: str, selected: str | None) -> None:
+    """A ring around the selected location, drawn above clusters so it shows even inside one."""
+    if selected is None:
+        return
+    rows = points[points["location_id"] == selected]
+    if rows.empty:
+        return
+    row = rows.iloc[0]
+    top = max(int(points[size_by].max()), 1)
+    radius = MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * math.sqrt(max(row[size_by], 0) / top)
+    ring = folium.CircleMarker(
+        location=[float(row["lat"]), float(row["lon"])],
+        radius=radius + 6,
+        color="#111111",
+        weight=2.5,
+        fill=False,
+    )
+    # folium's CircleMarker drops Leaflet options it does not know; these two must reach Leaflet
+    # so the ring never swallows a click meant for the point below it.
+    ring.options.update(interactive=False, pane="selection")
+    ring.add_to(m)
+
+
+# --------------------------------------------------------------------------- page furniture
+
+
+class _MapSetup(MacroElement):
+    """Page furniture that folium has no option for.
+
+    Sea-coloured background under the land layer, the local marker-icon path, a heatmap canvas
+    that lets clicks through to the points, no focus box around a clicked point, legend styles.
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+            #{{ this._parent.get_name() }} { background: {{ this.sea }}; }
+            .leaflet-heatmap-layer { pointer-events: none; }
+            #{{ this._parent.get_name() }} path.leaflet-interactive:focus { outline: none; }
+            /* Neutral clusters: the plugin's green/yellow/orange would read as event types. */
+            #{{ this._parent.get_name() }} .marker-cluster {
+                background-color: rgba(70, 70, 80, 0.3);
+            }
+            #{{ this._parent.get_name() }} .marker-cluster div {
+                background-color: rgba(55, 55, 65, 0.85); color: #fff;
+            }
+            .incident-legend {
+                background: rgba(255, 255, 255, 0.92); padding: 6px 9px; border-radius: 4px;
+                box-shadow: 0 1px 4px rgba(0, 0, 0, 0.3); font: 12px/1.5 sans-serif;
+                color: #222; max-width: 230px;
+            }
+            .incident-legend .swatch {
+                display: inline-block; width: 11px; height: 11px; border-radius: 50%;
+                margin-right: 6px; vertical-align: -1px; border: 1px solid #fff;
+            }
+            .incident-legend .note { color: #555; margin-top: 3px; }
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            L.Icon.Default.imagePath = {{ this.image_path|tojson }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, image_path: str) -> None:
+        super().__init__()
+        self._name = "MapSetup"
+        self.image_path = image_path
+        self.sea = SEA_COLOR
+
+
+class _Legend(MacroElement):
+    """Event-type colour key as a Leaflet control in the map's bottom-right corner."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.control({position: "bottomright"});
+            {{ this.get_name() }}.onAdd = function() {
+                var div = L.DomUtil.create("div", "incident-legend");
+                div.innerHTML = {{ this.html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, size_by: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        rows = [
+            f'<div><span class="swatch" style="background:{_esc(color)}"></span>{_esc(label)}</div>'
+            for label, color in [*_EVENT_TYPE_COLORS.items(), ("Other", OTHER_COLOR)]
+        ]
+        self.html = (
+            "<div><b>Main event type</b></div>"
+            + "".join(rows)
+            + f'<div class="note">Circle area: {_esc(size_by)}</div>'
+        )

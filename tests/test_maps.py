@@ -1,0 +1,449 @@
+"""The offline incident map: local assets only, escaped data, one point layer, real drawing."""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import folium
+import folium.plugins
+import pandas as pd
+import pytest
+from folium.elements import JSCSSMixin
+
+from geo import maps
+from geo.maps import build_incident_map, event_type_colors, load_basemap, map_asset_paths
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+XSS = "<img src=x onerror=alert(1)>"
+ASSET_BASE = "/app/static/vendor"
+
+
+def locations(n: int, *, first_name: str = "Kherson") -> pd.DataFrame:
+    """``n`` plausible locations spread over Ukraine, deterministic."""
+    types = list(event_type_colors())
+    rows = []
+    for i in range(n):
+        rows.append(
+            {
+                "location_id": f"loc{i}",
+                "location": first_name if i == 0 else f"Place {i}",
+                "admin1": "Kherson" if i % 2 else "Donetsk",
+                "country_code": "UA",
+                "lat": 46.0 + (i * 7919 % 5000) / 1000,
+                "lon": 24.0 + (i * 104729 % 15000) / 1000,
+                "incidents": 1 + i % 40,
+                "fatalities": i % 7,
+                "reports": 1 + i % 5,
+                "main_event_type": types[i % len(types)],
+            }
+        )
+    return pd.DataFrame(rows, columns=list(maps.REQUIRED_COLUMNS))
+
+
+def walk(element) -> Iterator:
+    """Every element below ``element`` (folium keeps children in ``_children``)."""
+    yield element
+    for child in element._children.values():
+        yield from walk(child)
+
+
+def point_layers(m: folium.Map) -> list[folium.GeoJson]:
+    """GeoJson layers whose features are points (the incident layer)."""
+    return [
+        e
+        for e in walk(m)
+        if isinstance(e, folium.GeoJson)
+        and any(f["geometry"]["type"] == "Point" for f in e.data.get("features", []))
+    ]
+
+
+def render(m: folium.Map) -> str:
+    return m.get_root().render()
+
+
+# --------------------------------------------------------------------------- offline assets
+
+
+def test_rendered_html_loads_no_remote_js_or_css():
+    m = build_incident_map(
+        locations(400),
+        regions=pd.DataFrame({"code": ["UA.08"], "incidents": [3]}),
+        cluster=True,
+        heatmap=True,
+    )
+    page = render(m)
+    tags = re.findall(r'<script[^>]+src="([^"]+)"', page)
+    tags += re.findall(r'<link[^>]+href="([^"]+)"', page)
+    assert tags, "expected script and stylesheet tags"
+    assert all(url.startswith(ASSET_BASE + "/") for url in tags), tags
+    remote_assets = [
+        url
+        for url in re.findall(r"(?:https?:)?//[^\s\"'<>)]+", page)
+        if re.search(r"\.(?:js|css)(?:[?#]|$)", url)
+    ]
+    assert remote_assets == []
+    # Online tiles exist only as URL templates in the layer control, not shown at start.
+    assert "tile.openstreetmap.org" in page
+    assert not any(isinstance(e, folium.TileLayer) and e.show for e in walk(m)), (
+        "no tile layer may be shown by default"
+    )
+
+
+def test_st_folium_gets_only_local_links():
+    """st_folium does not use the rendered page: it collects ``default_js``/``default_css`` from
+    every element itself (streamlit_folium.st_folium's ``walk``), so those must be local too."""
+    m = build_incident_map(
+        locations(400), regions=pd.DataFrame({"code": ["UA.08"], "incidents": [3]})
+    )
+    links = [
+        url
+        for e in walk(m)
+        if isinstance(e, JSCSSMixin)
+        for _, url in [*e.default_js, *e.default_css]
+    ]
+    assert {url.rsplit("/", 1)[-1] for url in links} >= {
+        "leaflet.js",
+        "jquery.min.js",
+        "leaflet.css",
+        "leaflet.markercluster.js",
+        "leaflet-heat.js",
+    }
+    assert all(url.startswith(ASSET_BASE + "/") for url in links), links
+
+
+def test_asset_files_exist_with_licences():
+    paths = map_asset_paths()
+    assert paths
+    for rel in paths:
+        assert (ROOT / rel).is_file(), rel
+        assert rel.startswith("static/vendor/")
+    page = render(build_incident_map(locations(400), cluster=True))
+    for url in re.findall(r'(?:src|href)="([^"]+)"', page):
+        rel = "static/vendor/" + url.removeprefix(ASSET_BASE + "/")
+        assert rel in paths, url
+    for library in ("leaflet", "leaflet.markercluster", "jquery", "leaflet.heat"):
+        assert (ROOT / "static" / "vendor" / library / "LICENSE").is_file(), library
+
+
+def test_asset_base_is_configurable():
+    page = render(build_incident_map(locations(3), asset_base="/assets/vendor/"))
+    assert '<script src="/assets/vendor/leaflet/leaflet.js"></script>' in page
+    assert '"/assets/vendor/leaflet/images/"' in page  # L.Icon.Default.imagePath
+
+
+# --------------------------------------------------------------------------- escaping
+
+
+def test_data_strings_are_escaped_everywhere():
+    frame = locations(3, first_name=XSS)
+    frame.loc[1, "admin1"] = "<script>alert(2)</script>"
+    frame.loc[2, "main_event_type"] = "<b>odd</b>"
+    m = build_incident_map(frame, regions=pd.DataFrame({"code": ["UA.08"], "incidents": [1]}))
+    page = render(m)
+    assert XSS not in page
+    assert "<script>alert(2)</script>" not in page
+    assert "<b>odd</b>" not in page
+    [layer] = point_layers(m)
+    tooltips = {
+        f["properties"]["location_id"]: f["properties"]["tooltip"] for f in layer.data["features"]
+    }
+    assert html.escape(XSS) in tooltips["loc0"]
+    assert XSS not in tooltips["loc0"]
+    assert "&lt;script&gt;" in tooltips["loc1"]
+    assert "&lt;b&gt;odd&lt;/b&gt;" in tooltips["loc2"]
+    # Unknown event types are drawn grey rather than rejected.
+    styles = {
+        f["properties"]["location_id"]: f["properties"]["style"] for f in layer.data["features"]
+    }
+    assert styles["loc2"]["fillColor"] == maps.OTHER_COLOR
+
+
+def test_legend_lists_every_event_type():
+    m = build_incident_map(locations(3))
+    [legend] = [e for e in walk(m) if isinstance(e, maps._Legend)]
+    for event_type, color in event_type_colors().items():
+        assert html.escape(event_type) in legend.html
+        assert color in legend.html
+    assert set(event_type_colors()) == {
+        "Battles",
+        "Explosions/Remote violence",
+        "Violence against civilians",
+        "Protests",
+        "Riots",
+        "Strategic developments",
+    }
+
+
+# --------------------------------------------------------------------------- structure
+
+
+def test_ten_thousand_locations_are_one_clustered_layer():
+    m = build_incident_map(locations(10_000))
+    [layer] = point_layers(m)
+    assert len(layer.data["features"]) == 10_000
+    # Never one folium object per location: no markers at all besides the GeoJson.
+    assert not [e for e in walk(m) if isinstance(e, folium.Marker | folium.CircleMarker)]
+    clusters = [e for e in walk(m) if isinstance(e, folium.plugins.MarkerCluster)]
+    assert len(clusters) == 1 and layer._parent is clusters[0]
+    assert len(render(m)) > 0
+
+
+def test_small_maps_are_not_clustered_unless_asked():
+    m = build_incident_map(locations(20))
+    assert not [e for e in walk(m) if isinstance(e, folium.plugins.MarkerCluster)]
+    assert point_layers(m)[0]._parent is m
+    forced = build_incident_map(locations(20), cluster=True)
+    assert [e for e in walk(forced) if isinstance(e, folium.plugins.MarkerCluster)]
+
+
+def test_point_features_carry_location_id_and_sqrt_sizes():
+    frame = locations(3)
+    frame["incidents"] = [1, 4, 100]
+    m = build_incident_map(frame)
+    [layer] = point_layers(m)
+    features = {f["properties"]["location_id"]: f for f in layer.data["features"]}
+    assert set(features) == {"loc0", "loc1", "loc2"}
+    radii = [features[k]["properties"]["style"]["radius"] for k in ("loc0", "loc1", "loc2")]
+    assert radii[0] < radii[1] < radii[2] == maps.MAX_RADIUS
+    lon, lat = features["loc0"]["geometry"]["coordinates"]
+    assert (lat, lon) == (pytest.approx(frame.loc[0, "lat"]), pytest.approx(frame.loc[0, "lon"]))
+    by_fatalities = point_layers(build_incident_map(frame, size_by="fatalities"))[0]
+    assert by_fatalities.data["features"][0]["properties"]["style"]["radius"] == maps.MIN_RADIUS
+
+
+def test_selected_location_is_highlighted():
+    m = build_incident_map(locations(5), selected="loc3")
+    [layer] = point_layers(m)
+    selected = [f for f in layer.data["features"] if f["properties"].get("selected")]
+    assert [f["properties"]["location_id"] for f in selected] == ["loc3"]
+    assert selected[0]["properties"]["style"]["weight"] == 3
+    [ring] = [e for e in walk(m) if isinstance(e, folium.CircleMarker)]
+    assert ring.options["interactive"] is False  # clicks go to the point under it
+    row = locations(5).loc[3]
+    assert ring.location == [pytest.approx(row["lat"]), pytest.approx(row["lon"])]
+
+
+def test_default_layers_and_visibility():
+    m = build_incident_map(
+        locations(5),
+        regions=pd.DataFrame({"code": ["UA.08", "UA.05", "XX.99"], "incidents": [2, 9, 4]}),
+    )
+    layers = {e.layer_name: e for e in walk(m) if isinstance(e, folium.map.Layer)}
+    assert layers["Offline basemap"].show and not layers["Offline basemap"].overlay
+    assert layers["Offline basemap"].data is load_basemap()  # cached, not re-read
+    assert not layers["OpenStreetMap (online)"].show
+    assert not layers["CARTO Positron (online)"].show
+    assert layers["Heatmap"].overlay and not layers["Heatmap"].show
+    regions = layers["Regions (incidents)"]
+    assert regions.overlay and not regions.show
+    assert sorted(f["properties"]["code"] for f in regions.data["features"]) == ["UA.05", "UA.08"]
+    assert [e for e in walk(m) if isinstance(e, folium.LayerControl)]
+    page = render(m)
+    assert '"maxZoom": 18' in page
+
+
+def test_heatmap_can_be_left_out():
+    m = build_incident_map(locations(5), heatmap=False)
+    assert not [e for e in walk(m) if isinstance(e, folium.plugins.HeatMap)]
+
+
+def test_empty_map_shows_ukraine():
+    m = build_incident_map(locations(0))
+    [fit] = [e for e in walk(m) if isinstance(e, folium.map.FitBounds)]
+    assert fit.bounds == maps.UKRAINE_BOUNDS
+    assert len(point_layers(m)) == 0  # an empty collection has no point features
+    assert render(m)
+
+
+def test_rows_without_coordinates_are_skipped():
+    frame = locations(3)
+    frame.loc[1, "lat"] = float("nan")
+    [layer] = point_layers(build_incident_map(frame))
+    assert [f["properties"]["location_id"] for f in layer.data["features"]] == ["loc0", "loc2"]
+
+
+def test_bad_input_is_rejected():
+    with pytest.raises(ValueError, match="missing columns: main_event_type"):
+        build_incident_map(locations(2).drop(columns="main_event_type"))
+    with pytest.raises(ValueError, match="size_by"):
+        build_incident_map(locations(2), size_by="location")
+    with pytest.raises(ValueError, match="code"):
+        build_incident_map(locations(2), regions=pd.DataFrame({"region": ["x"]}))
+
+
+def test_module_does_not_import_streamlit():
+    source = (ROOT / "geo" / "maps.py").read_text(encoding="utf-8")
+    assert not re.search(r"^\s*(import|from)\s+streamlit", source, re.MULTILINE)
+
+
+# --------------------------------------------------------------------------- bundled data
+
+
+def test_admin1_csv_and_basemap_agree():
+    with open(ROOT / "data" / "admin1.csv", encoding="utf-8") as fh:
+        rows = {r["code"]: r for r in csv.DictReader(fh)}
+    assert {"UA.08", "UA.02", "UA.05", "UA.14", "BY.01", "US.DC", "FR.53"} <= set(rows)
+    assert rows["UA.08"]["name"] == "Kherson"
+    assert rows["BY.01"]["name"] == "Brest"
+    assert rows["FR.53"]["name"] == "Brittany"
+    assert rows["UA.11"]["country_code"] == rows["UA.20"]["country_code"] == "UA"
+    shapes = maps.load_admin1_shapes()
+    assert set(shapes) == set(rows)
+    assert shapes["UA.11"]["properties"]["country_code"] == "UA"
+    countries = {f["properties"]["name"]: f for f in load_basemap()["features"]}
+    assert countries["Ukraine"]["properties"]["iso2"] == "UA"
+    for name in ("admin1.geojson", "countries.geojson"):
+        size = (ROOT / "data" / "basemap" / name).stat().st_size
+        assert size < 4.5e6, (name, size)
+
+
+# --------------------------------------------------------------------------- in a browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_port(port: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"http.server did not start on port {port}")
+
+
+@pytest.fixture
+def served_dir(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A directory served on 127.0.0.1 with ``static/`` linked in; yields (dir, base URL)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "static").symlink_to(ROOT / "static", target_is_directory=True)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        cwd=site,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_port(port)
+        yield site, f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.mark.browser
+def test_map_draws_offline_in_chromium(served_dir, tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip("Debian chromium is not installed")
+    site, origin = served_dir
+    n_points = 40
+    frame = locations(n_points, first_name=XSS)
+    pages = {
+        "map.html": build_incident_map(
+            frame,
+            asset_base="/static/vendor",
+            selected="loc5",
+            regions=pd.DataFrame({"code": ["UA.08", "UA.05"], "incidents": [4, 30]}),
+        ),
+        "cluster.html": build_incident_map(locations(2_000), asset_base="/static/vendor"),
+    }
+    for name, m in pages.items():
+        (site / name).write_text(render(m), encoding="utf-8")
+
+    requests: list[str] = []
+    errors: list[str] = []
+    dialogs: list[str] = []
+    with sync_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1100, "height": 750},
+        )
+        try:
+            context.on("request", lambda r: requests.append(r.url))
+            page = context.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+            page.goto(f"{origin}/map.html")
+            page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive", timeout=20_000)
+            drawn = page.evaluate(
+                """(landColor) => ({
+                    points: document.querySelectorAll(
+                        '.leaflet-overlay-pane path.leaflet-interactive').length,
+                    land: Array.from(document.querySelectorAll('.leaflet-basemap-pane path'))
+                        .filter(p => p.getAttribute('fill') === landColor).length,
+                    ring: document.querySelectorAll('.leaflet-selection-pane path').length,
+                    legend: document.querySelector('.incident-legend').innerText,
+                    sea: getComputedStyle(document.querySelector('.folium-map')).backgroundColor,
+                })""",
+                maps.LAND_COLOR,
+            )
+            assert drawn["points"] == n_points
+            assert drawn["land"] > 200  # the world's countries
+            assert drawn["ring"] == 1
+            assert "Battles" in drawn["legend"] and "Protests" in drawn["legend"]
+            sea = tuple(int(maps.SEA_COLOR[i : i + 2], 16) for i in (1, 3, 5))
+            assert drawn["sea"] == f"rgb({sea[0]}, {sea[1]}, {sea[2]})"
+
+            # The first point carries the hostile name: it shows as text, never as an element.
+            page.locator(".leaflet-overlay-pane path.leaflet-interactive").first.hover(force=True)
+            page.locator(".leaflet-tooltip").first.wait_for(timeout=5_000)
+            tooltip = page.evaluate(
+                "() => { const t = document.querySelector('.leaflet-tooltip');"
+                " return [t.innerText, t.querySelectorAll('img, script').length]; }"
+            )
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "map_static.png"))
+            assert XSS in tooltip[0]
+            assert tooltip[1] == 0
+
+            page.goto(f"{origin}/cluster.html")
+            page.wait_for_selector(".marker-cluster", timeout=20_000)
+            assert page.locator(".marker-cluster").count() > 5
+            page.screenshot(path=str(ARTIFACTS / "map_cluster.png"))
+        finally:
+            context.close()
+
+    assert errors == []
+    assert dialogs == []  # no alert() from the injected name
+    off_machine = [u for u in requests if not u.startswith(origin + "/")]
+    assert off_machine == []
+    assert any(u.endswith("/static/vendor/leaflet/leaflet.js") for u in requests)
+    loaded = {u.removeprefix(origin) for u in requests}
+    assert {
+        "/static/vendor/leaflet/leaflet.js",
+        "/static/vendor/jquery/jquery.min.js",
+        "/static/vendor/leaflet.markercluster/leaflet.markercluster.js",
+    } <= loaded
