@@ -25,8 +25,11 @@ distance_flag      True when a stated distance strongly disagrees with the gazet
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
+from geo.incidents import Incident
 from geo.records import Article, Resolution
 
 MENTION_COLUMNS = ["article", "start", "end", "text", "sentence", "name", "latitude",
@@ -67,3 +70,193 @@ def mentions_frame(articles: list[Article],
     return frame.astype({"start": "int64", "end": "int64", "latitude": "float64",
                          "longitude": "float64", "geonameid": "Int64", "score": "float64",
                          "distance_flag": "bool"})
+
+
+# ---------------------------------------------------------------------------------------------
+# Incidents
+
+#: ACLED-style columns of ``incidents.csv``, then the project's own.
+INCIDENT_COLUMNS = ["event_id", "event_date", "time_precision", "event_type", "sub_event_type",
+                    "location", "admin1", "country", "latitude", "longitude", "geo_precision",
+                    "fatalities", "fatalities_min", "fatalities_max", "injuries", "sources",
+                    "articles", "notes"]
+EXTRA_INCIDENT_COLUMNS = ["location_id", "feature", "country_code", "admin1_code", "reports",
+                          "outlets", "independent_sources", "flags"]
+REPORT_COLUMNS = ["event_id", "article", "outlet", "excerpt", "sentence_start", "sentence_end",
+                  "mention_start", "mention_end", "mention_text", "trigger", "event_type",
+                  "sub_event_type", "report_date", "date_text", "killed", "injured"]
+
+
+def incidents_frame(incidents: list[Incident], *,
+                    country_names: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per incident.
+
+    Columns: ``INCIDENT_COLUMNS`` (as ACLED's export: ``articles`` are article ids joined by
+    ";", ``sources`` the outlets joined by ";", ``notes`` the most informative excerpt), then
+    ``EXTRA_INCIDENT_COLUMNS``: ``location_id`` (stable place key), ``feature``,
+    ``country_code``, ``admin1_code``, ``reports`` (how many sentences report it), ``outlets``
+    (how many outlets), ``independent_sources`` (outlets, counting copies of one wire story
+    once) and ``flags``.
+    """
+    names = country_names or {}
+    rows = []
+    for i in incidents:
+        p = i.place
+        rows.append({
+            "event_id": i.event_id, "event_date": pd.Timestamp(i.event_date),
+            "time_precision": i.time_precision, "event_type": i.event_type,
+            "sub_event_type": i.sub_event_type, "location": p.name, "admin1": p.admin1,
+            "country": names.get(p.country_code, p.country_code), "latitude": p.lat,
+            "longitude": p.lon, "geo_precision": i.geo_precision, "fatalities": i.fatalities,
+            "fatalities_min": i.fatalities_min, "fatalities_max": i.fatalities_max,
+            "injuries": i.injuries, "sources": ";".join(i.outlets),
+            "articles": ";".join(i.articles), "notes": _best_excerpt(i),
+            "location_id": p.key, "feature": p.feature, "country_code": p.country_code,
+            "admin1_code": p.admin1_code, "reports": len(i.reports), "outlets": len(i.outlets),
+            "independent_sources": i.independent_sources, "flags": "; ".join(i.flags),
+        })
+    frame = pd.DataFrame(rows, columns=INCIDENT_COLUMNS + EXTRA_INCIDENT_COLUMNS)
+    return frame.astype({
+        "event_date": "datetime64[ns]", "time_precision": "int64", "geo_precision": "int64",
+        "latitude": "float64", "longitude": "float64", "fatalities": "Int64",
+        "fatalities_min": "Int64", "fatalities_max": "Int64", "injuries": "Int64",
+        "reports": "int64", "outlets": "int64", "independent_sources": "int64",
+    })
+
+
+def _best_excerpt(incident: Incident) -> str:
+    """The excerpt that says most: one with figures, then the most precisely dated."""
+    best = min(incident.reports, key=lambda r: (not (r.killed or r.injured), r.time_precision,
+                                                r.geo_precision, -len(r.excerpt)))
+    return best.excerpt
+
+
+def reports_frame(incidents: list[Incident]) -> pd.DataFrame:
+    """One row per report: the excerpts behind each incident, with their offsets in the
+    article (``sentence_*`` for the excerpt, ``mention_*`` for the place) so a reader can
+    highlight them."""
+    rows = []
+    for i in incidents:
+        for r in i.reports:
+            rows.append({
+                "event_id": i.event_id, "article": r.article, "outlet": r.outlet,
+                "excerpt": r.excerpt, "sentence_start": r.sentence_start,
+                "sentence_end": r.sentence_end, "mention_start": r.mention_start,
+                "mention_end": r.mention_end, "mention_text": r.mention_text,
+                "trigger": r.trigger, "event_type": r.event_type,
+                "sub_event_type": r.sub_event_type, "report_date": pd.Timestamp(r.date),
+                "date_text": r.date_text,
+                "killed": "; ".join(f.text for f in r.killed),
+                "injured": "; ".join(f.text for f in r.injured),
+            })
+    return pd.DataFrame(rows, columns=REPORT_COLUMNS).astype({"report_date": "datetime64[ns]"})
+
+
+def filter_incidents(frame: pd.DataFrame, *, start: dt.date | None = None,
+                     end: dt.date | None = None, event_types: list[str] | None = None,
+                     outlets: list[str] | None = None, min_outlets: int = 1,
+                     place: str = "") -> pd.DataFrame:
+    """The incidents that pass the dashboard's filters.
+
+    Args:
+        frame: ``incidents_frame`` output.
+        start, end: inclusive date range.
+        event_types: keep these ACLED event types (None or empty: all).
+        outlets: keep incidents reported by at least one of these outlets (None/empty: all).
+        min_outlets: at least this many outlets behind the incident.
+        place: case-insensitive substring of location, admin1 or country.
+
+    Returns:
+        The filtered rows, same columns.
+    """
+    keep = pd.Series(True, index=frame.index)
+    if start is not None:
+        keep &= frame["event_date"] >= pd.Timestamp(start)
+    if end is not None:
+        keep &= frame["event_date"] <= pd.Timestamp(end)
+    if event_types:
+        keep &= frame["event_type"].isin(event_types)
+    if outlets:
+        wanted = set(outlets)
+        keep &= frame["sources"].map(lambda s: bool(wanted & set(s.split(";"))))
+    if min_outlets > 1:
+        keep &= frame["outlets"] >= min_outlets
+    if place.strip():
+        needle = place.strip().lower()
+        text = (frame["location"] + " " + frame["admin1"] + " " + frame["country"]).str.lower()
+        keep &= text.str.contains(needle, regex=False)
+    return frame[keep]
+
+
+DAILY_COLUMNS = ["location_id", "location", "admin1", "country", "latitude", "longitude",
+                 "event_date", "incidents", "reports", "outlets", "fatalities",
+                 "fatalities_min", "fatalities_max", "event_types"]
+
+
+def daily_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Location × day: incidents, reports, outlets (distinct), fatalities (best estimate,
+    min and max summed over the day's incidents) and the event types seen.
+
+    Args:
+        frame: ``incidents_frame`` output (filtered or not).
+
+    Returns:
+        One row per location and day, ``DAILY_COLUMNS``, sorted by day then incidents.
+    """
+    if frame.empty:
+        return pd.DataFrame(columns=DAILY_COLUMNS)
+    keys = ["location_id", "location", "admin1", "country", "latitude", "longitude",
+            "event_date"]
+    grouped = frame.groupby(keys, dropna=False, sort=False)
+    daily = grouped.agg(
+        incidents=("event_id", "size"), reports=("reports", "sum"),
+        outlets=("sources", _distinct_outlets), fatalities=("fatalities", _sum_known),
+        fatalities_min=("fatalities_min", _sum_known),
+        fatalities_max=("fatalities_max", _sum_known),
+        event_types=("event_type", lambda s: "; ".join(sorted(set(s)))),
+    ).reset_index()
+    return daily.sort_values(["event_date", "incidents"], ascending=[True, False],
+                             ignore_index=True)[DAILY_COLUMNS]
+
+
+def region_daily_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """First-level region (admin1) × day, as ``daily_table`` but without points."""
+    columns = ["admin1_code", "admin1", "country", "event_date", "incidents", "reports",
+               "outlets", "fatalities", "fatalities_min", "fatalities_max"]
+    regional = frame[frame["admin1_code"] != ""]
+    if regional.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = regional.groupby(["admin1_code", "admin1", "country", "event_date"], sort=True)
+    return grouped.agg(
+        incidents=("event_id", "size"), reports=("reports", "sum"),
+        outlets=("sources", _distinct_outlets), fatalities=("fatalities", _sum_known),
+        fatalities_min=("fatalities_min", _sum_known),
+        fatalities_max=("fatalities_max", _sum_known),
+    ).reset_index()[columns]
+
+
+def locations_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per location for the map (the columns ``geo.maps.build_incident_map`` reads):
+    incidents, fatalities, reports and the most frequent event type."""
+    columns = ["location_id", "location", "admin1", "country_code", "lat", "lon", "incidents",
+               "fatalities", "reports", "main_event_type"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = frame.groupby(["location_id", "location", "admin1", "country_code", "latitude",
+                             "longitude"], dropna=False, sort=False)
+    table = grouped.agg(
+        incidents=("event_id", "size"), fatalities=("fatalities", "sum"),
+        reports=("reports", "sum"),
+        main_event_type=("event_type", lambda s: s.value_counts().index[0]),
+    ).reset_index().rename(columns={"latitude": "lat", "longitude": "lon"})
+    table["fatalities"] = table["fatalities"].fillna(0).astype("int64")
+    return table[columns]
+
+
+def _sum_known(values: pd.Series) -> object:
+    """Sum of the known figures; unknown (<NA>) when no incident gave one."""
+    return values.sum(min_count=1)
+
+
+def _distinct_outlets(sources: pd.Series) -> int:
+    return len({o for s in sources for o in s.split(";") if o})

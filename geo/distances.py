@@ -121,7 +121,8 @@ def check_stated_distances(text: str, resolutions: list[Resolution]) -> list[Res
         stated = StatedDistance(km=phrase.km, bearing=phrase.bearing, reference=reference.key,
                                 computed_lat=round(point.latitude, 5),
                                 computed_lon=round(point.longitude, 5),
-                                disagreement_km=round(disagreement, 1), flagged=flagged)
+                                disagreement_km=round(disagreement, 1), flagged=flagged,
+                                phrase_start=phrase.start)
         reason = subject.reason + (
             f"; text says {phrase.km:g} km from {reference.name}, the gazetteer's point is "
             f"{disagreement:.0f} km from there" + (" (FLAGGED: they disagree)" if flagged else "")
@@ -168,7 +169,7 @@ def _computed_subject(text: str, phrase: DistancePhrase, reference: Place, point
                   admin1=reference.admin1, admin1_code=reference.admin1_code)
     stated = StatedDistance(km=phrase.km, bearing=phrase.bearing, reference=reference.key,
                             computed_lat=place.lat, computed_lon=place.lon,
-                            disagreement_km=None, flagged=False)
+                            disagreement_km=None, flagged=False, phrase_start=phrase.start)
     return Resolution(mention=mention, place=place, score=0.3, sentence=ref.sentence,
                       distance=stated, reason=f"not in the gazetteer; placed {phrase.km:g} km "
                       f"from {reference.name} as the text states (low precision)")

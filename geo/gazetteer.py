@@ -155,6 +155,11 @@ class Gazetteer:
         """The country with that ISO 3166 alpha-2 code."""
         return self.get(f"country:{country_code}")
 
+    def country_names(self) -> dict[str, str]:
+        """ISO alpha-2 code -> country name."""
+        return {key[len("country:"):]: self.places[i][1] for key, i in self.by_key.items()
+                if key.startswith("country:")}
+
     def __len__(self) -> int:
         return len(self.places)
 

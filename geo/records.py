@@ -84,6 +84,7 @@ class StatedDistance:
     computed_lon: float
     disagreement_km: float | None  # distance between the computed point and the gazetteer's
     flagged: bool  # the text and the gazetteer strongly disagree
+    phrase_start: int = -1  # where "60 km ... of" starts in the article's text
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,545 @@
+"""Incidents: what happened, where, on which day, how many — merged across articles.
+
+Each sentence with an event trigger (``geo.events``) becomes a ``Report``: one article's
+account of one happening, with the place it happened at, the day, the figures and the
+excerpt. Reports of the same incident — same place, same day within their precision,
+compatible type — are merged into one ``Incident`` that lists every article, outlet and
+excerpt.
+
+Where: the place must be where it happened, so mentions that only name an actor or a speaker
+("Moscow says", "the Kyiv government", "Kyiv said") and the reference of a stated distance
+("60 km northwest of Kyiv") are skipped while a better place is there; then the most specific
+place nearest the trigger wins, and a list ("shelling of Kyiv and the cities of Kharkiv,
+Chernihiv and Mariupol") yields one report per place. A sentence with a trigger but no place
+continues the previous report of the same type ("Earlier, the governor said at least nine
+people had been killed in an air strike"). ACLED's ``geo_precision``: 1 the town itself, 2 near
+it or part of a region, 3 only a region or a country.
+
+When: a date written in the sentence (nearest the trigger), else the day of the report it
+continues, else the publication day in the event's time zone at week precision. An article
+without a publication date is dated by its latest written date, or today, and flagged.
+
+Fatalities: per incident, ``fatalities_min``/``fatalities_max`` are the smallest and largest
+killed figures its reports give; the best estimate ``fatalities`` is the largest lower bound
+("at least 9", then "22 bodies", then "at least 33": counts rise as bodies are recovered, and
+each report's lower bound is still true), never a vague quantity when a number exists.
+
+Independent sources: articles whose texts share most sentences (copies of one wire story,
+as a Reuters story reprinted by two outlets) count once in ``independent_sources``.
+
+Example:
+    >>> from pathlib import Path
+    >>> from geo.articles import read_articles
+    >>> from geo.gazetteer import Gazetteer
+    >>> incidents = extract_incidents(read_articles([Path("data/articles")]), Gazetteer.load())
+    >>> chernihiv = [i for i in incidents if i.location == "Chernihiv"][0]
+    >>> chernihiv.event_date.isoformat(), chernihiv.fatalities, len(chernihiv.outlets)
+    ('2022-03-03', 33, 4)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from geo.dates import DateRef, find_dates
+from geo.events import BATTLES, EXPLOSIONS, PROTESTS, STRATEGIC, EventMention, find_events
+from geo.figures import Figure, find_casualties
+from geo.gazetteer import Gazetteer
+from geo.geoparse import geoparse
+from geo.records import Article, Place, Resolution
+from geo.resolve import haversine_km
+from geo.sentences import split_sentences
+
+
+@dataclass(frozen=True)
+class Report:
+    """One article's account of one happening."""
+
+    article: str
+    outlet: str
+    sentence_start: int  # offsets of the excerpt in the article's text
+    sentence_end: int
+    excerpt: str
+    trigger: str
+    event_type: str
+    sub_event_type: str
+    place: Place
+    mention_start: int  # offsets of the place's mention in the article's text
+    mention_end: int
+    mention_text: str
+    geo_precision: int
+    date: dt.date
+    time_precision: int
+    date_text: str  # the words that gave the date ("" when inferred)
+    date_inferred: bool
+    killed: tuple[Figure, ...] = ()
+    injured: tuple[Figure, ...] = ()
+
+
+@dataclass(frozen=True)
+class Incident:
+    """Reports of one happening, merged."""
+
+    event_id: str
+    event_date: dt.date
+    time_precision: int
+    event_type: str
+    sub_event_type: str
+    place: Place
+    geo_precision: int
+    reports: tuple[Report, ...]
+    fatalities: int | None
+    fatalities_min: int | None
+    fatalities_max: int | None
+    injuries: int | None
+    independent_sources: int
+    flags: tuple[str, ...] = field(default=())
+
+    @property
+    def location(self) -> str:
+        return self.place.name
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(r.article for r in self.reports))
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(r.outlet or r.article for r in self.reports))
+
+
+# Places more specific come first; a country is only a location for protests and agreements.
+_SPECIFICITY = {"landmark": 0, "city": 0, "computed": 0, "region": 1, "area": 1, "water": 2,
+                "country": 3, "continent": 4}
+_COUNTRY_LEVEL_TYPES = {PROTESTS}
+_COUNTRY_LEVEL_SUBTYPES = {"Agreement"}
+# The hit place of a strike is never just "near" somewhere; a column or a battle may be.
+_REFERENCE_TYPES = {BATTLES, STRATEGIC}
+# Types whose sub-types are distinct happenings (an arrest is not an agreement).
+_SUBTYPE_STRICT = {PROTESTS, STRATEGIC}
+# One-off happenings reported on consecutive days (a capture, a deal) are one incident.
+_ONE_OFF = {"Non-state actor overtakes territory", "Government regains territory", "Agreement",
+            "Non-violent transfer of territory"}
+_TOLERANCE_DAYS = {1: 0, 2: 7, 3: 31}
+_SAME_TOWN_KM = 15.0
+_FIGURE_TO_TRIGGER = 60  # characters from "at least 9 killed" to "in an air strike"
+_REFERENCE_REACH = 60  # a "near X" place only locates a trigger this close to it
+# A mention followed by these speaks for a government or an army, it is not a location.
+_METONYM_AFTER = re.compile(
+    r"^(?:\s+(?:said|says|say|has said|had said|claimed|claims|claim|denies|denied|"
+    r"announced|accused|insists|warned|government|authorities|officials|administration|regime|"
+    r"leadership)|(?:'s|’s)\s+(?:government|forces|troops|military|army|invasion|defen[cs]e|"
+    r"increasing|isolation|veto|aggression|all-out|president|foreign))\b",
+    re.IGNORECASE,
+)
+_METONYM_BEFORE = re.compile(r"\b(?:the|a)\s+$", re.IGNORECASE)
+_REFERENCE_BEFORE = re.compile(
+    r"(?:\b(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|"
+    r"north-west|south-east|south-west)\s+of|\boutside|\bnear|\btowards?|advancing on|"
+    r"threatening)\s+(?:the\s+(?:\w+\s+)?capital,?\s+)?$",
+    re.IGNORECASE,
+)
+# Where people went, not where it happened: "forces retreating to the nearby city of Mykolaiv".
+_DESTINATION_BEFORE = re.compile(
+    r"\b(?:retreat\w*|fled|flee\w*|evacuat\w*|head\w*|left)\b[^.]{0,30}\b(?:to|for)\b"
+    r"[^.]{0,25}$", re.IGNORECASE)
+_NEAR_BEFORE = re.compile(r"\boff\s+$|\b(?:near|outside|around|edges? of|outskirts of|"
+                          r"(?:north|south|east|west)(?:east|west)? of)\s+"
+                          r"(?:the\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
+_TALKS = re.compile(r"\b(?:talks|negotiations|delegation|negotiators)\b", re.IGNORECASE)
+_HISTORY_BEFORE, _HISTORY_AFTER = 60, 25  # characters around a trigger
+_HISTORICAL = re.compile(r"\b(?:tactics (?:it|they) used|World War|years ago|in the past|"
+                         r"Soviet era|in (?:19|20)\d\d)\b", re.IGNORECASE)
+_LIST_GAP = re.compile(r"^(?:,\s*|\s+and\s+|,\s+and\s+)(?:the\s+)?(?:[\w-]+\s+){0,3}(?:of\s+)?$")
+_DEFAULT_EVENT_TZ = "UTC"
+
+
+def extract_incidents(articles: list[Article], gazetteer: Gazetteer, *,
+                      resolutions: dict[str, list[Resolution]] | None = None,
+                      today: dt.date | None = None) -> list[Incident]:
+    """Reports of every article, merged into incidents.
+
+    Args:
+        articles: the articles.
+        gazetteer: the place index.
+        resolutions: the articles' geoparse results when already computed.
+        today: the date used for an article with no date at all (default: today).
+
+    Returns:
+        Incidents sorted by date, then location.
+    """
+    resolutions = resolutions or {}
+    reports: list[Report] = []
+    for article in articles:
+        rs = resolutions.get(article.id)
+        if rs is None:
+            rs = geoparse(article, gazetteer)
+        reports.extend(extract_reports(article, rs, today=today))
+    return merge_reports(reports, independent_groups(articles))
+
+
+def publication_date(article: Article, *, today: dt.date | None = None) -> tuple[dt.date, bool]:
+    """The article's publication date, or the best inference and True when inferred."""
+    if article.published is not None:
+        return article.published, False
+    written = [r.date for r in find_dates(article.text, published=today or dt.date.today())
+               if r.kind == "explicit"]
+    return (max(written) if written else (today or dt.date.today())), True
+
+
+def extract_reports(article: Article, resolutions: list[Resolution], *,
+                    today: dt.date | None = None) -> list[Report]:
+    """One article's reports, in text order.
+
+    Args:
+        article: the article.
+        resolutions: its geoparse results.
+        today: fallback publication date for an undated article.
+
+    Returns:
+        Reports; an article without a publication date has ``date_inferred`` set on all.
+    """
+    published, inferred = publication_date(article, today=today)
+    event_tz = _event_timezone(resolutions) or article.timezone or _DEFAULT_EVENT_TZ
+    dates = find_dates(article.text, published=published,
+                       article_tz=article.timezone or event_tz, event_tz=event_tz)
+    anchor = find_dates("today", published=published, article_tz=article.timezone or event_tz,
+                        event_tz=event_tz)[0].date
+    places = [r for r in resolutions if r.place is not None]
+    sentences = split_sentences(article.text)
+    # "The small town 50 km northwest of Kyiv came under air strikes": the distance's subject.
+    distance_subjects = {}
+    for r in places:
+        if r.distance is not None and r.distance.phrase_start >= 0:
+            for s_start, s_end in sentences:
+                if s_start <= r.distance.phrase_start < s_end:
+                    distance_subjects[s_start] = r
+    reports: list[Report] = []
+    for s_start, s_end in sentences:
+        sentence = article.text[s_start:s_end]
+        events = [e for e in find_events(sentence) if not _HISTORICAL.search(
+            sentence, max(0, e.start - _HISTORY_BEFORE), e.end + _HISTORY_AFTER)]
+        if not events:
+            continue
+        in_sentence = [r for r in places if s_start <= r.mention.start < s_end]
+        figures = find_casualties(sentence)
+        subject = distance_subjects.get(s_start)
+        seen: set[tuple[str, str]] = set()
+        for event in events:
+            trigger_at = s_start + event.start
+            locations = _locations(article.text, in_sentence, trigger_at, event, subject)
+            date_ref = _date_for(dates, s_start, s_end, trigger_at)
+            previous = _continued(reports, event, s_start, sentences)
+            if not locations and event.sub_event_type == "Agreement":
+                locations = _talks_venue(article.text, places, sentences)
+            if not locations and previous is not None:
+                locations = [(previous.place, previous.geo_precision, previous.mention_start,
+                              previous.mention_end, previous.mention_text)]
+            for place, precision, m_start, m_end, m_text in locations:
+                if (event.event_type, place.key) in seen:
+                    continue  # "air strikes and artillery shelling" of one place: one report
+                seen.add((event.event_type, place.key))
+                if date_ref is not None:
+                    day, tp, date_text = date_ref.date, date_ref.precision, date_ref.text
+                elif previous is not None:
+                    day, tp, date_text = previous.date, previous.time_precision, ""
+                else:
+                    day, tp, date_text = anchor, 2, ""
+                reports.append(Report(
+                    article=article.id, outlet=article.outlet, sentence_start=s_start,
+                    sentence_end=s_end, excerpt=sentence, trigger=event.text,
+                    event_type=event.event_type, sub_event_type=event.sub_event_type,
+                    place=place, mention_start=m_start, mention_end=m_end, mention_text=m_text,
+                    geo_precision=precision, date=day, time_precision=tp, date_text=date_text,
+                    date_inferred=inferred,
+                    killed=tuple(f for f in figures if f.kind == "killed"
+                                 and _nearest_event(f, events) is event),
+                    injured=tuple(f for f in figures if f.kind == "injured"
+                                  and _nearest_event(f, events) is event)))
+    return reports
+
+
+def _event_timezone(resolutions: list[Resolution]) -> str:
+    zones = Counter(r.place.timezone for r in resolutions
+                    if r.place is not None and r.place.timezone)
+    return zones.most_common(1)[0][0] if zones else ""
+
+
+def _nearest_event(figure: Figure, events: list[EventMention]) -> EventMention:
+    """The trigger a figure belongs to: the next one after it ("one crew member was killed in
+    a blast at Olvia"), else the nearest."""
+    following = [e for e in events if 0 <= e.start - figure.end <= _FIGURE_TO_TRIGGER]
+    if following:
+        return min(following, key=lambda e: e.start)
+    middle = (figure.start + figure.end) / 2
+    return min(events, key=lambda e: abs((e.start + e.end) / 2 - middle))
+
+
+def _locations(text: str, mentions: list[Resolution], trigger_at: int, event: EventMention,
+               distance_subject: Resolution | None) -> list[tuple[Place, int, int, int, str]]:
+    candidates = []
+    for r in mentions:
+        place = r.place
+        assert place is not None
+        before = text[max(0, r.mention.start - 45):r.mention.start]
+        if place.feature == "continent" or not _may_locate(place, event, before):
+            continue
+        after = text[r.mention.end:r.mention.end + 40]
+        if place.feature in ("city", "country") and _METONYM_AFTER.match(after):
+            continue
+        if _DESTINATION_BEFORE.search(before):
+            continue
+        reference = _REFERENCE_BEFORE.search(before) is not None
+        if reference and distance_subject is not None:
+            r, reference = distance_subject, False  # the town the distance is stated for
+            place = r.place
+        elif reference and (event.event_type not in _REFERENCE_TYPES
+                            or abs(r.mention.start - trigger_at) > _REFERENCE_REACH):
+            continue
+        near = _NEAR_BEFORE.search(before) is not None or r.mention.pattern == "computed"
+        distance = abs(r.mention.start - trigger_at)
+        if r.mention.start < trigger_at:
+            distance *= 2.5  # objects follow their verb more often than subjects precede it
+        rank = (_SPECIFICITY.get(place.feature, 5) + (2 if reference else 0), distance)
+        precision = _geo_precision(place, near or reference)
+        candidates.append((rank, r, precision))
+    if not candidates:
+        return []
+    candidates.sort(key=lambda c: c[0])
+    best_rank, best, best_precision = candidates[0]
+    # "bombed Kharkiv ..., with a shell striking the Freedom Square": the landmark in the town.
+    for rank, r, precision in candidates:
+        if r.place.feature == "landmark" and best.place.feature == "city" and haversine_km(
+                r.place.lat, r.place.lon, best.place.lat, best.place.lon) <= _SAME_TOWN_KM:
+            best_rank, best, best_precision = rank, r, precision
+            break
+    chosen = [(best, best_precision)]
+    # A list after the trigger: "of Kyiv and the strategic cities of Kharkiv, Chernihiv, and
+    # Mariupol" names every place hit.
+    ordered = sorted((c for c in candidates if c[1].mention.start > trigger_at),
+                     key=lambda c: c[1].mention.start)
+    if ordered and ordered[0][1] is best:
+        for (_, prev, _), (rank, nxt, precision) in zip(ordered, ordered[1:], strict=False):
+            gap = text[prev.mention.end:nxt.mention.start]
+            if rank[0] != best_rank[0] or not _LIST_GAP.match(gap):
+                break
+            chosen.append((nxt, precision))
+    seen = set()
+    out = []
+    for r, precision in chosen:
+        if r.place.key not in seen:
+            seen.add(r.place.key)
+            out.append((r.place, precision, r.mention.start, r.mention.end, r.mention.text))
+    return out
+
+
+def _may_locate(place: Place, event: EventMention, before: str) -> bool:
+    """Countries locate protests ("Protests in Russia") and, as venues, agreements ("talks in
+    Belarus"); as parties ("Ukraine and Russia have agreed") they locate nothing."""
+    if place.feature != "country":
+        return True
+    if event.event_type in _COUNTRY_LEVEL_TYPES:
+        return True
+    return event.sub_event_type in _COUNTRY_LEVEL_SUBTYPES and before.rstrip().endswith(
+        ("in", "in western", "in eastern", "in northern", "in southern"))
+
+
+def _geo_precision(place: Place, near: bool) -> int:
+    if place.feature in ("country", "continent", "region", "area"):
+        return 3
+    if place.feature in ("water", "computed"):
+        return 2
+    return 2 if near else 1
+
+
+def _date_for(dates: list[DateRef], s_start: int, s_end: int,
+              trigger_at: int) -> DateRef | None:
+    inside = [d for d in dates if s_start <= d.start < s_end]
+    if not inside:
+        return None
+    return min(inside, key=lambda d: (d.precision, abs(d.start - trigger_at)))
+
+
+def _continued(reports: list[Report], event: EventMention, s_start: int,
+               sentences: list[tuple[int, int]]) -> Report | None:
+    """The report this sentence goes on about: the same type, one or two sentences back."""
+    if not reports:
+        return None
+    last = reports[-1]
+    index = [s for s, _ in sentences]
+    here = index.index(s_start) if s_start in index else 0
+    there = index.index(last.sentence_start) if last.sentence_start in index else -10
+    if last.event_type == event.event_type and 0 < here - there <= 2:
+        return last
+    return None
+
+
+def _talks_venue(text: str, places: list[Resolution],
+                 sentences: list[tuple[int, int]]) -> list[tuple[Place, int, int, int, str]]:
+    """Where talks were held: the most specific place in a sentence about talks."""
+    best = None
+    for s_start, s_end in sentences:
+        if not _TALKS.search(text[s_start:s_end]):
+            continue
+        for r in places:
+            if s_start <= r.mention.start < s_end and r.place.feature != "continent" and (
+                text[max(0, r.mention.start - 25):r.mention.start].rstrip().endswith(
+                    ("in", "in western", "in eastern", "in southern", "in northern", ","))
+            ):
+                rank = _SPECIFICITY.get(r.place.feature, 5)
+                if best is None or rank < best[0]:
+                    best = (rank, r)
+    if best is None:
+        return []
+    r = best[1]
+    return [(r.place, _geo_precision(r.place, False), r.mention.start, r.mention.end,
+             r.mention.text)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Merging
+
+
+def merge_reports(reports: list[Report], groups: dict[str, int] | None = None) -> list[Incident]:
+    """Merge reports of the same happening into incidents.
+
+    Two reports merge when their event types are compatible (equal), their places are the
+    same or one contains the other (a city inside a region-level report's region, a landmark
+    within 15 km of a city), and their days differ by no more than their precision allows
+    (0 days at day precision, 1 for one-off events such as a capture, 7 at week precision).
+
+    Args:
+        reports: reports of any number of articles.
+        groups: article id -> independent-source group (``independent_groups``).
+
+    Returns:
+        Incidents sorted by date, then location.
+    """
+    groups = groups or {}
+    clusters: list[list[Report]] = []
+    # Most precise reports first, so each cluster is anchored on a town and a day.
+    for report in sorted(reports, key=lambda r: (r.geo_precision, r.time_precision, r.date,
+                                                 r.article, r.sentence_start)):
+        for cluster in clusters:
+            if all(_same_happening(report, other) for other in cluster[:1]) and any(
+                _same_happening(report, other) for other in cluster
+            ):
+                cluster.append(report)
+                break
+        else:
+            clusters.append([report])
+    incidents = [_incident(c, groups) for c in clusters]
+    return with_event_ids(sorted(incidents, key=lambda i: (i.event_date, i.location,
+                                                           i.event_type)))
+
+
+def _same_happening(a: Report, b: Report) -> bool:
+    if a.event_type != b.event_type:
+        return False
+    if a.event_type in _SUBTYPE_STRICT and a.sub_event_type != b.sub_event_type:
+        return False
+    if not _same_place(a.place, b.place):
+        return False
+    precision = max(a.time_precision, b.time_precision)
+    tolerance = _TOLERANCE_DAYS[precision]
+    if precision == 1 and a.sub_event_type in _ONE_OFF and b.sub_event_type in _ONE_OFF:
+        tolerance = 1
+    return abs((a.date - b.date).days) <= tolerance
+
+
+def _same_place(a: Place, b: Place) -> bool:
+    if a.key == b.key:
+        return True
+    fine = {"city", "landmark", "computed"}
+    if a.feature in fine and b.feature in fine:
+        return haversine_km(a.lat, a.lon, b.lat, b.lon) <= _SAME_TOWN_KM
+    if a.feature == "region" and b.feature in fine:
+        return bool(a.admin1_code) and a.admin1_code == b.admin1_code
+    if b.feature == "region" and a.feature in fine:
+        return bool(b.admin1_code) and b.admin1_code == a.admin1_code
+    return False
+
+
+def _incident(reports: list[Report], groups: dict[str, int]) -> Incident:
+    anchor = min(reports, key=lambda r: (r.geo_precision, _SPECIFICITY.get(r.place.feature, 5),
+                                         r.time_precision, r.date))
+    dated = min(reports, key=lambda r: (r.time_precision, r.date))
+    types = Counter((r.event_type, r.sub_event_type) for r in reports)
+    event_type, sub_event_type = max(
+        types, key=lambda t: (types[t], max(r.trigger != "" for r in reports)))
+    killed = [f for r in reports for f in r.killed]
+    numeric = [f for f in killed if f.qualifier != "vague"] or killed
+    injured = [f for r in reports for f in r.injured]
+    flags = []
+    if any(r.date_inferred for r in reports):
+        flags.append("date inferred: an article has no publication date")
+    key = f"{anchor.place.key}|{dated.date.isoformat()}|{event_type}|{sub_event_type}"
+    return Incident(
+        event_id="EV" + hashlib.sha1(key.encode()).hexdigest()[:10].upper(),
+        event_date=dated.date, time_precision=dated.time_precision, event_type=event_type,
+        sub_event_type=sub_event_type, place=anchor.place, geo_precision=anchor.geo_precision,
+        reports=tuple(sorted(reports, key=lambda r: (r.article, r.sentence_start))),
+        fatalities=max((f.low for f in numeric), default=None),
+        fatalities_min=min((f.low for f in numeric), default=None),
+        fatalities_max=max((f.high or f.low for f in numeric), default=None),
+        injuries=max((f.low for f in injured), default=None),
+        independent_sources=len({groups.get(r.article, hash(r.article)) for r in reports}),
+        flags=tuple(flags),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Independent sources
+
+_SHINGLE = 8  # words per shingle
+_COPY_SHARE = 0.3  # share of the smaller text's shingles two copies have in common
+
+
+def independent_groups(articles: list[Article]) -> dict[str, int]:
+    """Group articles that are copies of one story (shared 8-word shingles).
+
+    Returns:
+        article id -> group number; copies share a number.
+    """
+    shingles = {a.id: _shingles(a.text) for a in articles}
+    parent = {a.id: a.id for a in articles}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    ids = [a.id for a in articles]
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            sa, sb = shingles[a], shingles[b]
+            if sa and sb and len(sa & sb) / min(len(sa), len(sb)) >= _COPY_SHARE:
+                parent[find(a)] = find(b)
+    roots = {root: n for n, root in enumerate(sorted({find(x) for x in ids}))}
+    return {x: roots[find(x)] for x in ids}
+
+
+def _shingles(text: str) -> set[int]:
+    words = re.findall(r"\w+", text.lower())
+    return {hash(" ".join(words[i:i + _SHINGLE])) for i in range(len(words) - _SHINGLE + 1)}
+
+
+def with_event_ids(incidents: list[Incident]) -> list[Incident]:
+    """Make event ids unique when two incidents hash alike (suffix -2, -3...)."""
+    seen: Counter[str] = Counter()
+    out = []
+    for incident in incidents:
+        seen[incident.event_id] += 1
+        if seen[incident.event_id] > 1:
+            incident = replace(incident, event_id=f"{incident.event_id}-{seen[incident.event_id]}")
+        out.append(incident)
+    return out
+
+
+__all__ = ["BATTLES", "EXPLOSIONS", "Incident", "Report", "extract_incidents",
+           "extract_reports", "independent_groups", "merge_reports", "publication_date"]
