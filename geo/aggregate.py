@@ -48,28 +48,30 @@ def mentions_frame(articles: list[Article],
     Returns:
         A DataFrame with ``MENTION_COLUMNS``.
     """
-    rows = []
+    # Built column by column: a dict per row costs twice as much for a large corpus.
+    columns: dict[str, list] = {name: [] for name in MENTION_COLUMNS}
     for article in articles:
         for r in resolutions.get(article.id, []):
             p = r.place
-            rows.append({
-                "article": article.id, "start": r.mention.start, "end": r.mention.end,
-                "text": r.mention.text,
-                "sentence": article.text[r.sentence[0]:r.sentence[1]],
-                "name": p.name if p else "", "latitude": p.lat if p else None,
-                "longitude": p.lon if p else None, "feature": p.feature if p else "",
-                "country_code": p.country_code if p else "", "admin1": p.admin1 if p else "",
-                "geonameid": p.geonameid if p else None, "score": r.score,
-                "place_key": p.key if p else "", "pattern": r.mention.pattern,
-                "reason": r.reason,
-                "candidates": "; ".join(f"{c.place.name} ({c.place.country_code or '-'}, "
-                                        f"{c.score:.2f})" for c in r.candidates[1:]),
-                "distance_flag": bool(r.distance and r.distance.flagged),
-            })
-    frame = pd.DataFrame(rows, columns=MENTION_COLUMNS)
+            values = (
+                article.id, r.mention.start, r.mention.end, r.mention.text,
+                article.text[r.sentence[0]:r.sentence[1]],
+                p.name if p else "", p.lat if p else None, p.lon if p else None,
+                p.feature if p else "", p.country_code if p else "", p.admin1 if p else "",
+                p.geonameid if p else None, r.score, p.key if p else "", r.mention.pattern,
+                r.reason, _runner_ups(r), bool(r.distance and r.distance.flagged),
+            )
+            for name, value in zip(MENTION_COLUMNS, values, strict=True):
+                columns[name].append(value)
+    frame = pd.DataFrame(columns, columns=MENTION_COLUMNS)
     return frame.astype({"start": "int64", "end": "int64", "latitude": "float64",
                          "longitude": "float64", "geonameid": "Int64", "score": "float64",
                          "distance_flag": "bool"})
+
+
+def _runner_ups(resolution: Resolution) -> str:
+    return "; ".join(f"{c.place.name} ({c.place.country_code or '-'}, {c.score:.2f})"
+                     for c in resolution.candidates[1:])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -211,6 +211,12 @@ _LEFT_TRIGGERS = frozenset({
 })
 
 
+# A stem of every casualty word the rules above link a number to.
+_ANY_CASUALTY_WORD = re.compile(
+    r"kill|slain|murder|wound|injur|hurt|died|perish|dead|death|fatalit|lives|bod(?:y|ies)",
+    re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Figure:
     """One casualty figure in a sentence.
@@ -367,6 +373,8 @@ def find_casualties(sentence: str) -> list[Figure]:
         The figures in text order. An elided noun is filled in from the figure before it:
         in "nine people were killed and four wounded" the four are people too.
     """
+    if not _ANY_CASUALTY_WORD.search(sentence):
+        return []  # every rule below needs one of these words: most sentences have none
     figures: list[Figure] = []
     for m in _QUANTITY.finditer(sentence):
         start, end = m.span()

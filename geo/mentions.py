@@ -173,8 +173,16 @@ class _Words:
         self._title_lines = [(m.start(), m.end()) for m in _LINE.finditer(text)
                              if _is_title_case(m.group())]
         self._title_starts = [start for start, _end in self._title_lines]
+        self._memo: dict[int, _Word | None] = {}
 
     def at(self, pos: int) -> _Word | None:
+        if pos in self._memo:  # neighbours are looked up again by several rules
+            return self._memo[pos]
+        word = self._read(pos)
+        self._memo[pos] = word
+        return word
+
+    def _read(self, pos: int) -> _Word | None:
         m = _WORD.match(self.text, pos)
         if m is None:
             return None

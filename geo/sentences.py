@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof gen col lt sgt capt maj gov sen rep st mt ft jan feb mar apr jun jul aug
@@ -35,6 +36,12 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         Half-open (start, end) offsets of each sentence, stripped of surrounding whitespace,
         in order. ``text[start:end]`` is the sentence.
     """
+    return list(_split(text))
+
+
+@lru_cache(maxsize=32)
+def _split(text: str) -> tuple[tuple[int, int], ...]:
+    # Every stage of the pipeline splits the same article: remember the last few.
     spans: list[tuple[int, int]] = []
     for line in _LINE.finditer(text):
         start = line.start()
@@ -45,7 +52,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             _append_stripped(text, start, end, spans)
             start = end
         _append_stripped(text, start, line.end(), spans)
-    return spans
+    return tuple(spans)
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:

@@ -1,0 +1,56 @@
+"""Whole-pipeline benchmark: mentions, incidents and aggregation, warm, on the seed corpus
+repeated to a size, with the geoparser alone as the in-process baseline.
+
+    python bench/pipeline.py [--mb 5] [--runs 3]
+
+Target (issue 3): >= 1 MB/s on one core for the whole pipeline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import corpus_bytes, median_seconds, peak_rss_mb, seed_corpus  # noqa: E402
+from geo.aggregate import daily_table, region_daily_table  # noqa: E402
+from geo.gazetteer import Gazetteer  # noqa: E402
+from geo.geoparse import geoparse  # noqa: E402
+from geo.pipeline import run_pipeline  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--mb", type=float, default=5.0)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    gazetteer = Gazetteer.load()
+    corpus = seed_corpus(int(args.mb * 1e6))
+    size = corpus_bytes(corpus)
+    run_pipeline(corpus[:5], gazetteer=gazetteer)  # warm
+
+    def whole() -> int:
+        result = run_pipeline(corpus, gazetteer=gazetteer)
+        daily_table(result.incidents)
+        region_daily_table(result.incidents)
+        return len(result.incidents)
+
+    def geoparser_only() -> int:
+        return sum(len(geoparse(a, gazetteer)) for a in corpus)
+
+    whole_s, whole_all = median_seconds(whole, runs=args.runs)
+    base_s, base_all = median_seconds(geoparser_only, runs=args.runs)
+    print(f"corpus: {len(corpus)} articles, {size / 1e6:.2f} MB (seed articles repeated)")
+    print(f"whole pipeline: median {whole_s:.2f} s -> {size / 1e6 / whole_s:.2f} MB/s, "
+          f"{len(corpus) / whole_s:.0f} articles/s, {whole()} incidents "
+          f"(runs: {', '.join(f'{t:.2f}' for t in whole_all)})")
+    print(f"geoparser alone (baseline): median {base_s:.2f} s -> {size / 1e6 / base_s:.2f} MB/s "
+          f"(runs: {', '.join(f'{t:.2f}' for t in base_all)}); "
+          f"pipeline/geoparser time ratio {whole_s / base_s:.2f}")
+    print(f"peak RSS: {peak_rss_mb():.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
