@@ -1,33 +1,60 @@
-"""Overview page (placeholder until the dashboard issue): the bundled corpus and its places."""
+"""News incident map: the Overview page, and the entry point. Streamlit finds the other pages
+in ``pages/``; every page draws the same navigation and filters (``dashboard_data``).
+
+    streamlit run dashboard.py
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
+from streamlit_folium import st_folium
 
-from geo import mentions_for_articles
-from geo.articles import read_articles
-
-ARTICLES = Path(__file__).resolve().parent / "data" / "articles"
-
-
-@st.cache_data(show_spinner="Reading the articles…")
-def load_mentions():
-    articles = read_articles([ARTICLES])
-    return articles, mentions_for_articles(articles)
+import dashboard_data as data
+from geo.maps import build_incident_map
+from geo.pipeline import PipelineResult
 
 
-st.set_page_config(page_title="News incident map", layout="wide")
-st.title("News incident map")
-articles, mentions = load_mentions()
-st.write(f"{len(articles)} articles, {len(mentions)} place mentions.")
-st.dataframe(
-    [{"article": a.id, "outlet": a.outlet, "published": a.published, "title": a.title}
-     for a in articles],
-    hide_index=True,
-)
-st.dataframe(mentions[["article", "text", "name", "feature", "country_code", "score"]],
-             hide_index=True)
-st.caption("Gazetteer data © GeoNames (geonames.org), CC BY 4.0. "
-           "Boundaries: Natural Earth (public domain).")
+def overview(result: PipelineResult, filters: data.Filters) -> None:
+    """Counts, the most hit locations, a small map and the latest incidents."""
+    incidents = data.filtered_incidents(filters)
+    st.title("News incident map")
+    st.caption("Incidents extracted from news articles, located with an offline gazetteer. "
+               "Every point leads to the sentences that report it.")
+    for warning in result.warnings:
+        st.warning(warning)
+    places = incidents["location_id"].nunique()
+    days = incidents["event_date"].nunique()
+    outlets = {o for s in incidents["sources"] for o in s.split(";") if o}
+    cols = st.columns(5)
+    cols[0].metric("Articles", len(result.articles))
+    cols[1].metric("Outlets", len(outlets))
+    cols[2].metric("Places", places)
+    cols[3].metric("Incidents", len(incidents))
+    cols[4].metric("Days", days)
+    if incidents.empty:
+        st.info("No incident matches the filters.")
+        return
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader("Where")
+        st_folium(build_incident_map(data.map_locations(incidents), heatmap=False),
+                  key="overview_map", height=420, use_container_width=True,
+                  returned_objects=[])
+    with right:
+        st.subheader("Most hit locations")
+        top = data.map_locations(incidents).sort_values(
+            ["incidents", "fatalities"], ascending=False).head(10)
+        st.dataframe(top[["location", "admin1", "incidents", "fatalities", "reports"]],
+                     hide_index=True, width="stretch")
+        st.page_link("pages/map.py", label="Open the map", icon=":material/map:",
+                     query_params=data.filter_params(filters))
+    st.subheader("Latest incidents")
+    latest = incidents.sort_values(["event_date", "outlets"], ascending=False).head(10)
+    st.dataframe(latest[["event_date", "location", "admin1", "event_type", "sub_event_type",
+                         "fatalities", "outlets", "notes"]],
+                 hide_index=True, width="stretch",
+                 column_config={"event_date": st.column_config.DateColumn("date")})
+
+
+result, filters = data.setup_page("Overview")
+overview(result, filters)

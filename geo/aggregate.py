@@ -240,12 +240,12 @@ def region_daily_table(frame: pd.DataFrame) -> pd.DataFrame:
 def locations_table(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per location for the map (the columns ``geo.maps.build_incident_map`` reads):
     incidents, fatalities, reports and the most frequent event type."""
-    columns = ["location_id", "location", "admin1", "country_code", "lat", "lon", "incidents",
-               "fatalities", "reports", "main_event_type"]
+    columns = ["location_id", "location", "admin1", "country_code", "feature", "lat", "lon",
+               "incidents", "fatalities", "reports", "main_event_type"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    grouped = frame.groupby(["location_id", "location", "admin1", "country_code", "latitude",
-                             "longitude"], dropna=False, sort=False)
+    grouped = frame.groupby(["location_id", "location", "admin1", "country_code", "feature",
+                             "latitude", "longitude"], dropna=False, sort=False)
     table = grouped.agg(
         incidents=("event_id", "size"), fatalities=("fatalities", "sum"),
         reports=("reports", "sum"),

@@ -13,6 +13,7 @@ This module is folium only; it never imports streamlit.
 column              meaning
 ==================  =========================================================================
 location_id         str, unique; comes back from a click (see below)
+feature             optional: the place's kind; country-level points do not set the view
 location            place name
 admin1              first-level region name (may be empty)
 country_code        ISO 3166-1 alpha-2
@@ -195,7 +196,7 @@ def build_incident_map(
     """
     points = _clean_locations(locations, size_by)
     base = asset_base.rstrip("/")
-    south_west, north_east = _bounds(points)
+    south_west, north_east = _bounds(_focus(locations, points))
     m = folium.Map(
         location=[(south_west[0] + north_east[0]) / 2, (south_west[1] + north_east[1]) / 2],
         zoom_start=6,
@@ -208,7 +209,7 @@ def build_incident_map(
     )
     m.default_js = _urls(base, _MAP_JS)
     m.default_css = _urls(base, _MAP_CSS)
-    _MapSetup(f"{base}/{_LEAFLET_IMAGES}/").add_to(m)
+    _MapSetup(f"{base}/{_LEAFLET_IMAGES}/", [south_west, north_east]).add_to(m)
     _add_panes(m)
     _add_base_layers(m, basemap if basemap is not None else load_basemap())
     if regions is not None:
@@ -243,6 +244,16 @@ def _clean_locations(locations: pd.DataFrame, size_by: str) -> pd.DataFrame:
     for column in ("location_id", "location", "admin1", "country_code", "main_event_type"):
         points[column] = points[column].fillna("").astype(str)
     return points.reset_index(drop=True)
+
+
+def _focus(locations: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
+    """The points to frame: a country-level point sits in the country's middle (Russia's is in
+    Siberia) and would zoom the map out, so it is left out when towns are there."""
+    if "feature" not in locations.columns or points.empty:
+        return points
+    broad = locations["feature"].isin(["country", "continent"])
+    fine = points[points["location_id"].isin(locations.loc[~broad, "location_id"])]
+    return fine if len(fine) else points
 
 
 def _bounds(points: pd.DataFrame) -> tuple[list[float], list[float]]:
@@ -547,14 +558,29 @@ class _MapSetup(MacroElement):
         {% endmacro %}
         {% macro script(this, kwargs) %}
             L.Icon.Default.imagePath = {{ this.image_path|tojson }};
+            // The map is often created while its iframe is still 0 px high: Leaflet then
+            // clips vectors and fits bounds to a wrong size. Follow the container's size and
+            // frame the points again until the user pans or zooms.
+            (function (map, bounds) {
+                var untouched = true;
+                map.on("dragstart", function () { untouched = false; });
+                map.getContainer().addEventListener("wheel", function () { untouched = false; });
+                new ResizeObserver(function () {
+                    map.invalidateSize();
+                    if (untouched && bounds) {
+                        map.fitBounds(bounds, {maxZoom: 10, padding: [24, 24]});
+                    }
+                }).observe(map.getContainer());
+            })({{ this._parent.get_name() }}, {{ this.bounds|tojson }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, image_path: str) -> None:
+    def __init__(self, image_path: str, bounds: list[list[float]] | None = None) -> None:
         super().__init__()
         self._name = "MapSetup"
         self.image_path = image_path
+        self.bounds = bounds
         self.sea = SEA_COLOR
 
 

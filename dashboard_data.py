@@ -1,0 +1,275 @@
+"""What every page of the dashboard shares: cached loaders, the sidebar filters (kept in
+session state and in the URL, so a view can be shared by its link), and small render helpers.
+
+Session state is initialised here and only here (``init_state``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from geo.aggregate import filter_incidents, locations_table
+from geo.articles import read_articles
+from geo.events import EVENT_TYPES
+from geo.gazetteer import Gazetteer
+from geo.pipeline import PipelineResult, run_pipeline
+from geo.reader import highlight_excerpt
+
+ROOT = Path(__file__).resolve().parent
+ARTICLES_DIR = Path(os.environ.get("GEO_ARTICLES_DIR", ROOT / "data" / "articles"))
+CREDIT = ("Places: [GeoNames](https://www.geonames.org/) gazetteer (CC BY 4.0). "
+          "Boundaries: Natural Earth (public domain). Works offline.")
+
+
+@st.cache_resource(show_spinner="Loading the gazetteer…")
+def gazetteer() -> Gazetteer:
+    """The read-only place index, shared by every session."""
+    return Gazetteer.load()
+
+
+@st.cache_data(show_spinner="Reading the articles and extracting incidents…")
+def load_result(articles_dir: str = str(ARTICLES_DIR)) -> PipelineResult:
+    """The pipeline's result for the article folder (the bundled demo corpus by default)."""
+    return run_pipeline(read_articles([Path(articles_dir)]), gazetteer=gazetteer())
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The sidebar's filters, as every page applies them."""
+
+    start: dt.date | None
+    end: dt.date | None
+    event_types: tuple[str, ...]
+    outlets: tuple[str, ...]
+    min_outlets: int
+    place: str
+
+
+# URL query parameter -> session-state key of the filter widget.
+_URL_KEYS = {"from": "f_start", "to": "f_end", "type": "f_types", "outlet": "f_outlets",
+             "min_outlets": "f_min_outlets", "q": "f_place"}
+
+
+# The filters' values live under these plain keys, which survive a page switch; the widgets
+# (keys "w_" + name) are re-seeded from them on every page, since Streamlit drops a widget's
+# state when the page that drew it is left.
+FILTER_KEYS = ("f_start", "f_end", "f_types", "f_outlets", "f_min_outlets", "f_place")
+PAGES = [("dashboard.py", "Overview", ":material/dashboard:"),
+         ("pages/map.py", "Map", ":material/map:"),
+         ("pages/timeline.py", "Timeline", ":material/timeline:"),
+         ("pages/sources.py", "Sources", ":material/article:"),
+         ("pages/places.py", "Places", ":material/place:")]
+FAVICON = ROOT / "static" / "favicon.png"
+
+
+def setup_page(title: str) -> tuple[PipelineResult, Filters]:
+    """What every page does first: configure the page, load the data, initialise the session,
+    draw the navigation and the shared filters.
+
+    Returns:
+        The pipeline's result and the filters' current values.
+    """
+    # A local icon: a Material icon as favicon would make the browser fetch it from a CDN.
+    st.set_page_config(page_title=f"{title} · News incident map", page_icon=str(FAVICON),
+                       layout="wide")
+    result = load_result()
+    init_state(result)
+    with st.sidebar:
+        for path, label, icon in PAGES:
+            st.page_link(path, label=label, icon=icon)
+        st.divider()
+    return result, render_filters(result)
+
+
+def init_state(result: PipelineResult) -> None:
+    """Set every filter's initial value once per session, from the URL when it has one."""
+    if st.session_state.get("_initialised"):
+        return
+    days = result.incidents["event_date"]
+    first = days.min().date() if len(days) else dt.date.today()
+    last = days.max().date() if len(days) else dt.date.today()
+    params = st.query_params
+    st.session_state["f_start"] = _date_param(params.get("from"), first)
+    st.session_state["f_end"] = _date_param(params.get("to"), last)
+    st.session_state["f_types"] = [t for t in params.get_all("type") if t in EVENT_TYPES]
+    known_outlets = set(all_outlets(result))
+    st.session_state["f_outlets"] = [o for o in params.get_all("outlet") if o in known_outlets]
+    st.session_state["f_min_outlets"] = _int_param(params.get("min_outlets"), 1)
+    st.session_state["f_place"] = params.get("q", "")
+    st.session_state["map_location"] = None  # pages adopt ?location= and ?day= themselves
+    st.session_state["map_day"] = None
+    st.session_state["playing"] = False
+    st.session_state["_initialised"] = True
+
+
+def _date_param(value: str | None, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+def _int_param(value: str | None, default: int) -> int:
+    try:
+        return max(1, int(value)) if value else default
+    except ValueError:
+        return default
+
+
+def adopt_url_param(param: str, state_key: str, *, allowed: list[str] | None = None) -> None:
+    """Take a page's URL parameter (``?article=``, ``?location=``) into its widget state
+    once per distinct value, so a link opens the page on it and the widget stays free."""
+    value = st.query_params.get(param)
+    if value is None or (allowed is not None and value not in allowed):
+        return
+    seen = st.session_state.setdefault("_adopted", {})
+    if seen.get(param) != value:
+        seen[param] = value
+        st.session_state[state_key] = value
+
+
+def all_outlets(result: PipelineResult) -> list[str]:
+    return sorted({a.outlet or a.id for a in result.articles})
+
+
+def render_filters(result: PipelineResult) -> Filters:
+    """Draw the sidebar filters and return their values; the URL follows them."""
+    days = result.incidents["event_date"]
+    first = days.min().date() if len(days) else dt.date.today()
+    last = days.max().date() if len(days) else dt.date.today()
+    for key in FILTER_KEYS:
+        if "w_" + key not in st.session_state:
+            st.session_state["w_" + key] = st.session_state[key]
+    with st.sidebar:
+        st.header("Filters")
+        st.date_input("From", min_value=first, max_value=last, key="w_f_start",
+                      on_change=_keep, args=("f_start",))
+        st.date_input("To", min_value=first, max_value=last, key="w_f_end",
+                      on_change=_keep, args=("f_end",))
+        st.multiselect("Event types", EVENT_TYPES, key="w_f_types",
+                       placeholder="All event types", on_change=_keep, args=("f_types",))
+        st.multiselect("Outlets", all_outlets(result), key="w_f_outlets",
+                       placeholder="All outlets", on_change=_keep, args=("f_outlets",))
+        st.number_input("Minimum outlets behind an incident", min_value=1, max_value=50,
+                        step=1, key="w_f_min_outlets", on_change=_keep,
+                        args=("f_min_outlets",))
+        st.text_input("Place", key="w_f_place", placeholder="e.g. Kharkiv, Donetsk, Belarus",
+                      on_change=_keep, args=("f_place",))
+        st.caption(CREDIT)
+    filters = current_filters()
+    _sync_url(filters)
+    return filters
+
+
+def _keep(key: str) -> None:
+    st.session_state[key] = st.session_state["w_" + key]
+
+
+def current_filters() -> Filters:
+    s = st.session_state
+    return Filters(start=s.get("f_start"), end=s.get("f_end"),
+                   event_types=tuple(s.get("f_types", ())),
+                   outlets=tuple(s.get("f_outlets", ())),
+                   min_outlets=int(s.get("f_min_outlets", 1)), place=s.get("f_place", ""))
+
+
+def _sync_url(filters: Filters) -> None:
+    wanted: dict[str, str | list[str]] = {}
+    if filters.start:
+        wanted["from"] = filters.start.isoformat()
+    if filters.end:
+        wanted["to"] = filters.end.isoformat()
+    if filters.event_types:
+        wanted["type"] = list(filters.event_types)
+    if filters.outlets:
+        wanted["outlet"] = list(filters.outlets)
+    if filters.min_outlets > 1:
+        wanted["min_outlets"] = str(filters.min_outlets)
+    if filters.place:
+        wanted["q"] = filters.place
+    params = st.query_params
+    for key in _URL_KEYS:
+        if key not in wanted and key in params:
+            del params[key]
+    for key, value in wanted.items():
+        current = params.get_all(key)
+        if current != (value if isinstance(value, list) else [value]):
+            params[key] = value
+
+
+def filter_params(filters: Filters) -> dict[str, str | list[str]]:
+    """The filters as query parameters, for links that open another page."""
+    params: dict[str, str | list[str]] = {}
+    if filters.start:
+        params["from"] = filters.start.isoformat()
+    if filters.end:
+        params["to"] = filters.end.isoformat()
+    if filters.event_types:
+        params["type"] = list(filters.event_types)
+    if filters.outlets:
+        params["outlet"] = list(filters.outlets)
+    if filters.min_outlets > 1:
+        params["min_outlets"] = str(filters.min_outlets)
+    if filters.place:
+        params["q"] = filters.place
+    return params
+
+
+@st.cache_data(show_spinner=False)
+def filtered_incidents(filters: Filters, articles_dir: str = str(ARTICLES_DIR)) -> pd.DataFrame:
+    """The incidents passing the filters (cached per filter values)."""
+    return filter_incidents(load_result(articles_dir).incidents, start=filters.start,
+                            end=filters.end, event_types=list(filters.event_types),
+                            outlets=list(filters.outlets), min_outlets=filters.min_outlets,
+                            place=filters.place)
+
+
+def map_locations(incidents: pd.DataFrame) -> pd.DataFrame:
+    return locations_table(incidents)
+
+
+def incident_card(incident: pd.Series, reports: pd.DataFrame, *, key: str) -> None:
+    """One incident with its excerpts, each linking to the reader at its sentence."""
+    figures = []
+    if pd.notna(incident["fatalities"]):
+        low, high = incident["fatalities_min"], incident["fatalities_max"]
+        spread = f" (reports: {low}–{high})" if low != high else ""
+        figures.append(f"{incident['fatalities']} killed{spread}")
+    if pd.notna(incident["injuries"]):
+        figures.append(f"{incident['injuries']} injured")
+    header = (f"**{incident['event_date']:%d %b %Y}** · {incident['sub_event_type']} · "
+              f"{incident['outlets']} outlet{'s' if incident['outlets'] != 1 else ''}"
+              f" ({incident['independent_sources']} independent)")
+    with st.container(border=True):
+        st.markdown(md_escape(f"{incident['location']}, {incident['admin1']}") + "  \n"
+                    + header + ("  \n" + " · ".join(figures) if figures else ""))
+        if incident["flags"]:
+            st.caption(md_escape(incident["flags"]))
+        for n, report in enumerate(reports.itertuples(index=False)):
+            excerpt = highlight_excerpt(report.excerpt,
+                                        report.mention_start - report.sentence_start,
+                                        report.mention_end - report.sentence_start)
+            st.html(f"<blockquote style='margin:0.3em 0'>{excerpt}"
+                    f"<br><small>{html.escape(report.outlet or report.article)} · "
+                    f"{report.report_date:%d %b %Y}</small></blockquote>")
+            # The help text also keeps two links to one sentence distinct elements.
+            st.page_link("pages/sources.py", label="Open in reader",
+                         query_params={"article": report.article,
+                                       "sentence": str(report.sentence_start)},
+                         icon=":material/article:",
+                         help=f"{report.article}, sentence {n + 1} of incident {key}")
+
+
+def md_escape(text: str) -> str:
+    """Text from articles shown as Markdown: escape Markdown and HTML alike."""
+    escaped = html.escape(str(text), quote=False)
+    for ch in "\\`*_{}[]()#+-.!|<>~":
+        escaped = escaped.replace(ch, "\\" + ch)
+    return escaped

@@ -1,0 +1,110 @@
+"""Map: one marker per location, sized by incidents or fatalities, coloured by event type;
+click a marker to read its incidents and their sentences. A day slider plays through time."""
+
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+import dashboard_data as data
+from geo.aggregate import region_daily_table
+from geo.maps import build_incident_map
+from geo.pipeline import PipelineResult
+
+PLAY_SECONDS = 1.5
+
+
+def day_choice(incidents: pd.DataFrame) -> str | None:
+    """The day slider (with play-through); None means every day."""
+    days = sorted(incidents["event_date"].dt.date.unique())
+    options = ["All days"] + [d.isoformat() for d in days]
+    if st.session_state.get("map_day") not in options:
+        st.session_state["map_day"] = "All days"
+    cols = st.columns([5, 1])
+    cols[0].select_slider("Day", options=options, key="map_day")
+    playing = st.session_state.get("playing", False)
+    if cols[1].button("⏸ Pause" if playing else "▶ Play", width="stretch",
+                      disabled=len(days) < 2):
+        st.session_state["playing"] = not playing
+        if not playing and st.session_state["map_day"] in ("All days", options[-1]):
+            st.session_state["map_day"] = options[1]
+        st.rerun()
+    day = st.session_state["map_day"]
+    return None if day == "All days" else day
+
+
+def advance_day(incidents: pd.DataFrame) -> None:
+    """When playing, wait, step to the next day and rerun; stop at the last day."""
+    if not st.session_state.get("playing"):
+        return
+    days = [d.isoformat() for d in sorted(incidents["event_date"].dt.date.unique())]
+    current = st.session_state.get("map_day")
+    following = days[days.index(current) + 1:] if current in days else []
+    time.sleep(PLAY_SECONDS)
+    if following:
+        st.session_state["map_day"] = following[0]
+    else:
+        st.session_state["playing"] = False
+    st.rerun()
+
+
+def selected_location(clicked: dict | None) -> str | None:
+    """The clicked location (remembered across reruns and in the URL)."""
+    if clicked and isinstance(clicked.get("last_active_drawing"), dict):
+        props = clicked["last_active_drawing"].get("properties") or {}
+        if props.get("location_id"):
+            st.session_state["map_location"] = props["location_id"]
+    location = st.session_state.get("map_location")
+    if location:
+        st.query_params["location"] = location
+    return location
+
+
+def location_panel(result: PipelineResult, incidents: pd.DataFrame,
+                   location: str | None) -> None:
+    here = incidents[incidents["location_id"] == location] if location else incidents.iloc[:0]
+    if here.empty:
+        st.info("Click a marker to list its incidents and the sentences behind them.")
+        return
+    st.subheader(here.iloc[0]["location"])
+    for incident in here.sort_values("event_date").itertuples(index=False):
+        row = pd.Series(incident._asdict())
+        reports = result.reports[result.reports["event_id"] == row["event_id"]]
+        data.incident_card(row, reports, key=row["event_id"])
+
+
+def page(result: PipelineResult, filters: data.Filters) -> None:
+    st.title("Map")
+    data.adopt_url_param("location", "map_location")
+    data.adopt_url_param("day", "map_day")
+    incidents = data.filtered_incidents(filters)
+    if incidents.empty:
+        st.info("No incident matches the filters.")
+        return
+    controls = st.columns([2, 3])
+    size_by = controls[0].radio("Marker size", ["incidents", "fatalities"], horizontal=True,
+                                key="map_size_by")
+    with controls[1]:
+        day = day_choice(incidents)
+    shown = incidents if day is None else incidents[incidents["event_date"] == pd.Timestamp(day)]
+    regions = region_daily_table(shown).groupby("admin1_code", as_index=False)["incidents"].sum()
+    # The click that caused this rerun is already in the widget's state: take it before the
+    # map is drawn, so the marker is highlighted now rather than one click late.
+    location = selected_location(st.session_state.get("incident_map"))
+    left, right = st.columns([3, 2])
+    with left:
+        st_folium(
+            build_incident_map(data.map_locations(shown), size_by=size_by,
+                               regions=regions.rename(columns={"admin1_code": "code"}),
+                               selected=location),
+            key="incident_map", height=600, use_container_width=True,
+            returned_objects=["last_active_drawing"])
+    with right:
+        location_panel(result, shown, location)
+    advance_day(incidents)
+
+
+page(*data.setup_page("Map"))

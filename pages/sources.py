@@ -1,0 +1,81 @@
+"""Sources (the reader): an article with its place mentions highlighted and its incidents;
+``?article=ID&sentence=OFFSET`` opens it scrolled to the cited sentence."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import dashboard_data as data
+from geo.pipeline import PipelineResult
+from geo.reader import READER_CSS, article_html, feature_legend
+from geo.records import Article
+from geo.sentences import split_sentences
+
+# Scrolls the page to the cited sentence once drawn. It is our own script: article text is
+# escaped and never reaches it.
+SCROLL = """<script>
+setTimeout(function () {
+  var el = document.getElementById("cited");
+  if (el) { el.scrollIntoView({behavior: "smooth", block: "center"}); }
+}, 300);
+</script>"""
+
+
+def cited_sentence(article: Article) -> tuple[int, int] | None:
+    """The sentence named by ``?sentence=OFFSET`` when the URL is about this article."""
+    if st.query_params.get("article") != article.id:
+        return None
+    try:
+        offset = int(st.query_params.get("sentence", ""))
+    except ValueError:
+        return None
+    return next(((s, e) for s, e in split_sentences(article.text) if s == offset), None)
+
+
+def incidents_panel(reports: pd.DataFrame, incidents: pd.DataFrame) -> None:
+    st.subheader("Incidents in this article")
+    if reports.empty:
+        st.write("None found.")
+    by_id = incidents.set_index("event_id")
+    for event_id, rows in reports.groupby("event_id", sort=False):
+        incident = by_id.loc[event_id]
+        with st.container(border=True):
+            st.markdown(data.md_escape(f"{incident['location']} · {incident['event_date']:%d %b %Y}"
+                                       f" · {incident['sub_event_type']}"))
+            for report in rows.itertuples(index=False):
+                st.caption(data.md_escape(report.excerpt))
+            st.page_link("pages/map.py", label="Show on the map", icon=":material/map:",
+                         query_params={"location": incident["location_id"]},
+                         help=f"incident {event_id}")
+
+
+def page(result: PipelineResult, filters: data.Filters) -> None:
+    articles = {a.id: a for a in result.articles}
+    st.title("Sources")
+    if not articles:
+        st.info("No articles yet.")
+        return
+    ids = sorted(articles)
+    data.adopt_url_param("article", "reader_article", allowed=ids)
+    if st.session_state.get("reader_article") not in ids:
+        st.session_state["reader_article"] = ids[0]
+    article = articles[st.selectbox(
+        "Article", ids, key="reader_article",
+        format_func=lambda i: f"{i} — {articles[i].title or articles[i].outlet}")]
+    st.caption(data.md_escape(
+        f"{article.outlet or 'unknown outlet'} · published {article.published or 'date unknown'}"
+        f" ({article.timezone or 'time zone unknown'})"))
+    cited = cited_sentence(article)
+    left, right = st.columns([3, 2])
+    with left:
+        st.html(READER_CSS + feature_legend())
+        mentions = result.mentions[result.mentions["article"] == article.id]
+        st.html(article_html(article.text, mentions, cited=cited) + (SCROLL if cited else ""),
+                unsafe_allow_javascript=cited is not None)
+    with right:
+        incidents_panel(result.reports[result.reports["article"] == article.id],
+                        result.incidents)
+
+
+page(*data.setup_page("Sources"))

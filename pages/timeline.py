@@ -1,0 +1,83 @@
+"""Timeline: incidents per day by event type, and a location × day table; a click on a cell
+opens the map on that day and place."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+import dashboard_data as data
+from geo.aggregate import daily_table
+from geo.maps import event_type_colors
+from geo.pipeline import PipelineResult
+
+
+def per_day_chart(incidents: pd.DataFrame) -> alt.Chart:
+    counts = (incidents.groupby([incidents["event_date"].dt.date.rename("day"), "event_type"])
+              .size().rename("incidents").reset_index())
+    counts["day"] = pd.to_datetime(counts["day"]).dt.strftime("%Y-%m-%d")
+    colors = event_type_colors()
+    return alt.Chart(counts).mark_bar().encode(
+        x=alt.X("day:O", title="Day", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("incidents:Q", title="Incidents"),
+        color=alt.Color("event_type:N", title="Event type",
+                        scale=alt.Scale(domain=list(colors), range=list(colors.values()))),
+        tooltip=["day:O", "event_type:N", "incidents:Q"],
+    ).properties(height=260)
+
+
+def heat_table(daily: pd.DataFrame) -> alt.Chart:
+    cells = daily.assign(day=daily["event_date"].dt.strftime("%Y-%m-%d"),
+                         fatalities=daily["fatalities"].fillna(0).astype(int))
+    pick = alt.selection_point(name="cell", fields=["location_id", "day"], on="click")
+    order = (cells.groupby("location")["incidents"].sum().sort_values(ascending=False).index
+             .tolist())
+    return alt.Chart(cells).mark_rect(stroke="white").encode(
+        x=alt.X("day:O", title="Day", axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("location:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False)),
+        color=alt.Color("incidents:Q", scale=alt.Scale(scheme="orangered"), title="Incidents"),
+        opacity=alt.condition(pick, alt.value(1), alt.value(0.5)),
+        tooltip=["location:N", "admin1:N", "day:O", "incidents:Q", "fatalities:Q",
+                 "event_types:N"],
+    ).add_params(pick).properties(height=max(160, 28 * len(order)))
+
+
+def open_on_map(location_id: str | None, day: str | None) -> None:
+    """Switch to the map on that place and day, keeping the filters."""
+    if location_id:
+        st.session_state["map_location"] = location_id
+    if day:
+        st.session_state["map_day"] = day
+    params = data.filter_params(data.current_filters())  # the filters travel with the link
+    params |= {k: v for k, v in {"location": location_id, "day": day}.items() if v}
+    st.switch_page("pages/map.py", query_params=params)
+
+
+def page(result: PipelineResult, filters: data.Filters) -> None:
+    st.title("Timeline")
+    incidents = data.filtered_incidents(filters)
+    if incidents.empty:
+        st.info("No incident matches the filters.")
+        return
+    st.altair_chart(per_day_chart(incidents), width="stretch")
+    st.subheader("Locations by day")
+    st.caption("Click a cell to open the map on that place and day.")
+    daily = daily_table(incidents)
+    event = st.altair_chart(heat_table(daily), width="stretch", on_select="rerun",
+                            key="heat", selection_mode="cell")
+    picked = (event.selection.get("cell") or [None])[0] if event else None
+    if picked:
+        open_on_map(picked.get("location_id"), picked.get("day"))
+    with st.expander("Open a place or a day on the map"):
+        names = dict(zip(daily["location_id"], daily["location"], strict=False))
+        cols = st.columns(3)
+        place = cols[0].selectbox("Place", [None, *names], format_func=lambda k: names.get(
+            k, "—"), key="timeline_place")
+        day = cols[1].selectbox("Day", [None, *sorted(daily["event_date"].dt.strftime(
+            "%Y-%m-%d").unique())], key="timeline_day")
+        if cols[2].button("Open on map", disabled=not (place or day)):
+            open_on_map(place, day)
+
+
+page(*data.setup_page("Timeline"))

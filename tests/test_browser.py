@@ -1,0 +1,195 @@
+"""End-to-end in headless Chromium (Debian's, driven by Playwright): the server is started on
+a free port, and every test fails on any request that leaves the machine. Screenshots go to
+``test-artifacts/``."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from geo.sentences import split_sentences
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+LOCAL = ("http://127.0.0.1", "data:", "blob:", "about:")
+
+if not Path(CHROMIUM).exists():
+    pytest.skip("Debian chromium is not installed (scripts/test.sh installs it)",
+                allow_module_level=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port),
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read() == b"ok":
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode()[-2000:])
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    proc, url = start_server()
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture()
+def browser_page():
+    with playwright_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            tempfile.mkdtemp(), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.outside = []  # requests that left the machine
+        page.dialogs = []
+        page.on("request", lambda r: None if r.url.startswith(LOCAL) else page.outside.append(
+            r.url))
+        page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+        yield page
+        context.close()
+    assert page.outside == [], f"requests left the machine: {page.outside}"
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def no_exception(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0, page.locator(
+        "[data-testid='stException']").first.inner_text()
+
+
+def map_frame(page):
+    page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', state="attached",
+                           timeout=60_000)
+    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
+    frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    time.sleep(1.5)  # the map re-frames itself once its iframe has its final size
+    return frame
+
+
+MARKER_POSITION = """(id) => {
+  const map = Object.values(window).find(v => v instanceof L.Map);
+  let point = null;
+  map.eachLayer(l => {
+    if (l.feature && l.feature.properties && l.feature.properties.location_id === id && l.getLatLng)
+      point = map.latLngToContainerPoint(l.getLatLng());
+  });
+  const box = map.getContainer().getBoundingClientRect();
+  return point && {x: box.left + point.x, y: box.top + point.y};
+}"""
+
+
+def click_marker(page, location_id: str) -> None:
+    iframe = page.locator('iframe[title="streamlit_folium.st_folium"]').first
+    position = iframe.element_handle().content_frame().evaluate(MARKER_POSITION, location_id)
+    assert position, f"no marker for {location_id}"
+    box = iframe.bounding_box()
+    page.mouse.click(box["x"] + position["x"], box["y"] + position["y"])
+
+
+def test_map_marker_leads_to_its_sentence_and_the_reader(server, browser_page, gazetteer,
+                                                         seed_articles):
+    page = browser_page
+    chernihiv = "gn:710735"
+    assert gazetteer.get(chernihiv).name == "Chernihiv"
+    page.goto(f"{server}/map")
+    frame = map_frame(page)
+    assert frame.locator("path.leaflet-interactive").count() >= 10
+    no_exception(page)
+    shot(page, "map")
+    click_marker(page, chernihiv)
+    excerpt = page.get_by_text("33 bodies", exact=False).first
+    excerpt.wait_for(timeout=30_000)
+    assert page.locator("mark", has_text="Chernihiv").count() >= 1
+    shot(page, "map_chernihiv")
+    text = seed_articles["004_a285586d0cb5f2f7"].text
+    offset = next(s for s, e in split_sentences(text) if "33 bodies" in text[s:e])
+    link = page.locator(f"a[href*='article=004_a285586d0cb5f2f7'][href*='sentence={offset}']")
+    assert link.count() >= 1
+    link = link.first
+    link.click()
+    page.wait_for_url("**/sources?**", timeout=30_000)
+    cited = page.locator("#cited")
+    cited.wait_for(timeout=30_000)
+    assert "33 bodies" in cited.inner_text()
+    no_exception(page)
+    shot(page, "reader")
+
+
+@pytest.mark.parametrize("path", ["", "timeline", "sources", "places"])
+def test_page_works_offline(server, browser_page, path):
+    page = browser_page
+    page.goto(f"{server}/{path}")
+    page.get_by_role("heading").first.wait_for(timeout=60_000)
+    page.wait_for_load_state("networkidle")
+    if path == "":
+        map_frame(page)
+    time.sleep(1)
+    no_exception(page)
+    shot(page, path or "overview")
+
+
+def test_article_html_is_shown_as_text_and_runs_nothing(tmp_path, browser_page):
+    (tmp_path / "evil.txt").write_text(
+        "Shelling hit Kharkiv on March 3, 2022. <img src=x onerror=alert(1)> "
+        "<script>alert(2)</script> At least 2 people were killed in the shelling of Kharkiv.",
+        encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text(
+        "file,outlet,published,timezone,title\n"
+        "evil.txt,<b>Evil</b> Times,2022-03-03,Europe/Kyiv,<img src=y onerror=alert(3)>\n",
+        encoding="utf-8")
+    proc, url = start_server({"GEO_ARTICLES_DIR": str(tmp_path)})
+    try:
+        page = browser_page
+        page.goto(f"{url}/sources?article=evil")
+        page.get_by_text("<img src=x onerror=alert(1)>", exact=False).first.wait_for(
+            timeout=60_000)
+        page.goto(f"{url}/map")
+        map_frame(page)
+        click_marker(page, "gn:706483")  # Kharkiv
+        page.get_by_text("<script>alert(2)</script>", exact=False).first.wait_for(
+            timeout=30_000)
+        time.sleep(1)
+        shot(page, "escaped_html")
+        assert page.dialogs == []
+        assert page.locator("img[src='x']").count() == 0
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -1,0 +1,88 @@
+"""Every page renders on the bundled corpus (Streamlit's AppTest, no browser), and the
+sidebar filters change what the pages count."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+DASHBOARD = ROOT / "dashboard.py"
+
+PAGES = ["pages/map.py", "pages/timeline.py", "pages/sources.py", "pages/places.py"]
+
+
+def app() -> AppTest:
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_overview_counts_the_bundled_corpus():
+    at = app()
+    assert metric(at, "Articles") == "5"
+    assert metric(at, "Incidents") == "19"
+    assert int(metric(at, "Places")) >= 10
+    assert any("GeoNames" in c.value for c in at.sidebar.caption)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_without_exception(page):
+    at = app()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert at.title[0].value in {"Map", "Timeline", "Sources", "Places"}
+
+
+def test_event_type_filter_changes_the_counts_and_the_url():
+    at = app()
+    before = int(metric(at, "Incidents"))
+    at.sidebar.multiselect(key="w_f_types").set_value(["Battles"]).run()
+    after = int(metric(at, "Incidents"))
+    assert 0 < after < before
+    assert at.query_params["type"] in ("Battles", ["Battles"])
+
+
+def test_filters_are_shared_by_every_page():
+    at = app()
+    at.sidebar.text_input(key="w_f_place").set_value("Chernihiv").run()
+    at.switch_page("pages/map.py").run()
+    assert not at.exception
+    (component,) = [c for c in at.get("component_instance")]
+    args = json.loads(component.proto.json_args)
+    # The map draws only what passes the filters: Chernihiv's one marker.
+    assert "Chernihiv" in args["script"] and "Kherson" not in args["script"]
+
+
+def test_min_outlets_filter():
+    at = app()
+    at.sidebar.number_input(key="w_f_min_outlets").set_value(4).run()
+    assert 0 < int(metric(at, "Incidents")) < 19
+
+
+def test_filters_come_from_the_url():
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=120)
+    at.query_params["q"] = "Kherson"
+    at.run()
+    assert at.sidebar.text_input(key="w_f_place").value == "Kherson"
+    assert metric(at, "Incidents") == "1"
+
+
+def test_reader_opens_the_article_of_the_link():
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=120)
+    at.run()
+    at.query_params["article"] = "003_63e94df4db2917e2"
+    at.query_params["sentence"] = "0"
+    at.switch_page("pages/sources.py").run()
+    assert not at.exception
+    assert at.selectbox(key="reader_article").value == "003_63e94df4db2917e2"
+    html = " ".join(h.proto.body for h in at.get("html"))
+    assert "Freedom Square" in html and 'class="mention"' in html
