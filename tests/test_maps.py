@@ -302,9 +302,8 @@ def test_admin1_csv_and_basemap_agree():
     assert shapes["UA.11"]["properties"]["country_code"] == "UA"
     countries = {f["properties"]["name"]: f for f in load_basemap()["features"]}
     assert countries["Ukraine"]["properties"]["iso2"] == "UA"
-    for name in ("admin1.geojson", "countries.geojson"):
-        size = (ROOT / "data" / "basemap" / name).stat().st_size
-        assert size < 4.5e6, (name, size)
+    for path in (ROOT / "data" / "basemap" / "admin1.geojson", maps.COUNTRIES_GEOJSON):
+        assert path.stat().st_size < 4.5e6, path
 
 
 # --------------------------------------------------------------------------- in a browser

@@ -1,0 +1,170 @@
+"""Dashboard speed in headless Chromium (Debian's), with every request kept on the machine.
+
+    python bench/dashboard.py [--incidents 10000] [--runs 3]
+
+Measures, as medians of several runs:
+* first paint of the Map page with N incidents (a synthetic corpus, bench/synthetic.py): from
+  navigation to the markers drawn, server cache warm. Baseline in the same run: the bundled
+  five-article corpus (19 incidents);
+* a filter change redrawn: typing a place in the sidebar until the map shows the new markers;
+* cold start: from launching the server on the bundled corpus to the first map drawn.
+Targets (issue 4): first paint <= 3 s, filter redraw <= 1 s, cold start <= 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.synthetic import write_corpus  # noqa: E402
+from geo.gazetteer import Gazetteer  # noqa: E402
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+MARKERS = "path.leaflet-interactive, .marker-cluster"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(env: dict[str, str]) -> tuple[subprocess.Popen, str, float]:
+    port = free_port()
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port),
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read() == b"ok":
+                    return proc, url, started
+        except OSError:
+            time.sleep(0.05)
+
+
+def open_map(browser, url: str, outside: list[str]) -> tuple[object, float]:
+    """A fresh page on /map; seconds until the first markers are drawn."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "data:",
+                                                           "blob:", "about:"))
+            else outside.append(r.url))
+    started = time.perf_counter()
+    page.goto(f"{url}/map")
+    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
+    frame.locator(MARKERS).first.wait_for(timeout=120_000)
+    return page, time.perf_counter() - started
+
+
+def marker_signature(page) -> str:
+    frame = page.locator('iframe[title="streamlit_folium.st_folium"]').first
+    handle = frame.element_handle().content_frame()
+    return handle.evaluate("() => { const m = Object.values(window).find(v => v instanceof L.Map);"
+                           " let n = 0; m.eachLayer(l => { if (l.feature) n++; });"
+                           " return document.documentElement.innerHTML.length + ':' + n; }")
+
+
+def filter_redraw(page, place: str) -> float:
+    """Seconds from typing a place filter to the map drawn anew."""
+    before = marker_signature(page)
+    box = page.get_by_placeholder("e.g. Kharkiv, Donetsk, Belarus")
+    box.fill(place)
+    started = time.perf_counter()
+    box.press("Enter")
+    deadline = started + 60
+    while time.perf_counter() < deadline:
+        try:
+            if marker_signature(page) != before:
+                break
+        except Exception:  # the iframe is being replaced  # noqa: BLE001
+            pass
+        time.sleep(0.02)
+    return time.perf_counter() - started
+
+
+def measure(corpus: Path | None, runs: int, browser, outside: list[str], place: str,
+            ) -> tuple[list[float], list[float]]:
+    env = {"GEO_ARTICLES_DIR": str(corpus)} if corpus else {}
+    proc, url, _ = start(env)
+    try:
+        warm, _ = open_map(browser, url, outside)  # fills the server's caches
+        warm.close()
+        paints, redraws = [], []
+        for _ in range(runs):
+            page, seconds = open_map(browser, url, outside)
+            paints.append(seconds)
+            time.sleep(1.0)
+            redraws.append(filter_redraw(page, place))
+            page.close()
+        return paints, redraws
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def cold_starts(runs: int, browser, outside: list[str]) -> list[float]:
+    seconds = []
+    for _ in range(runs):
+        proc, url, started = start({})
+        try:
+            page, _ = open_map(browser, url, outside)
+            seconds.append(time.perf_counter() - started)
+            page.close()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    return seconds
+
+
+def fmt(values: list[float]) -> str:
+    return f"median {statistics.median(values):.2f} s (runs: " + ", ".join(
+        f"{v:.2f}" for v in values) + ")"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--incidents", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    Gazetteer.load()  # the index cache exists before any server starts
+    outside: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        corpus = Path(tmp) / "corpus"
+        write_corpus(corpus, incidents=args.incidents, gazetteer=Gazetteer.load())
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                    args=ARGS)
+        base_paint, base_redraw = measure(None, args.runs, browser, outside, "Kharkiv")
+        big_paint, big_redraw = measure(corpus, args.runs, browser, outside, "Donetsk")
+        cold = cold_starts(args.runs, browser, outside)
+        browser.close()
+    print(f"bundled corpus (19 incidents): first paint {fmt(base_paint)}; "
+          f"filter redraw {fmt(base_redraw)}")
+    print(f"synthetic corpus ({args.incidents} incidents): first paint {fmt(big_paint)}; "
+          f"filter redraw {fmt(big_redraw)}")
+    print(f"ratio {args.incidents} / 19 incidents, first paint: "
+          f"{statistics.median(big_paint) / statistics.median(base_paint):.2f}")
+    print(f"cold start to first map (bundled corpus): {fmt(cold)}")
+    print(f"requests that left the machine: {len(outside)}")
+
+
+if __name__ == "__main__":
+    main()
