@@ -48,21 +48,32 @@ def mentions_frame(articles: list[Article],
     Returns:
         A DataFrame with ``MENTION_COLUMNS``.
     """
-    # Built column by column: a dict per row costs twice as much for a large corpus.
-    columns: dict[str, list] = {name: [] for name in MENTION_COLUMNS}
-    for article in articles:
-        for r in resolutions.get(article.id, []):
-            p = r.place
-            values = (
-                article.id, r.mention.start, r.mention.end, r.mention.text,
-                article.text[r.sentence[0]:r.sentence[1]],
-                p.name if p else "", p.lat if p else None, p.lon if p else None,
-                p.feature if p else "", p.country_code if p else "", p.admin1 if p else "",
-                p.geonameid if p else None, r.score, p.key if p else "", r.mention.pattern,
-                r.reason, _runner_ups(r), bool(r.distance and r.distance.flagged),
-            )
-            for name, value in zip(MENTION_COLUMNS, values, strict=True):
-                columns[name].append(value)
+    rows = [row for article in articles
+            for row in mention_rows(article, resolutions.get(article.id, []))]
+    return mentions_frame_from_rows(rows)
+
+
+def mention_rows(article: Article, resolutions: list[Resolution]) -> list[dict]:
+    """An article's mentions as plain dicts (``MENTION_COLUMNS``), as the store keeps them."""
+    rows = []
+    for r in resolutions:
+        p = r.place
+        values = (
+            article.id, r.mention.start, r.mention.end, r.mention.text,
+            article.text[r.sentence[0]:r.sentence[1]],
+            p.name if p else "", p.lat if p else None, p.lon if p else None,
+            p.feature if p else "", p.country_code if p else "", p.admin1 if p else "",
+            p.geonameid if p else None, r.score, p.key if p else "", r.mention.pattern,
+            r.reason, _runner_ups(r), bool(r.distance and r.distance.flagged),
+        )
+        rows.append(dict(zip(MENTION_COLUMNS, values, strict=True)))
+    return rows
+
+
+def mentions_frame_from_rows(rows: list[dict]) -> pd.DataFrame:
+    """The mentions DataFrame from ``mention_rows`` output."""
+    # Built column by column: a DataFrame from a list of dicts costs twice as much.
+    columns = {name: [row[name] for row in rows] for name in MENTION_COLUMNS}
     frame = pd.DataFrame(columns, columns=MENTION_COLUMNS)
     return frame.astype({"start": "int64", "end": "int64", "latitude": "float64",
                          "longitude": "float64", "geonameid": "Int64", "score": "float64",
@@ -84,7 +95,8 @@ INCIDENT_COLUMNS = ["event_id", "event_date", "time_precision", "event_type", "s
                     "articles", "notes"]
 EXTRA_INCIDENT_COLUMNS = ["location_id", "feature", "country_code", "admin1_code", "reports",
                           "outlets", "independent_sources", "flags"]
-REPORT_COLUMNS = ["event_id", "article", "outlet", "excerpt", "sentence_start", "sentence_end",
+REPORT_COLUMNS = ["event_id", "report_key", "article", "outlet", "excerpt", "sentence_start",
+                  "sentence_end",
                   "mention_start", "mention_end", "mention_text", "trigger", "event_type",
                   "sub_event_type", "report_date", "date_text", "killed", "injured"]
 
@@ -141,7 +153,8 @@ def reports_frame(incidents: list[Incident]) -> pd.DataFrame:
     for i in incidents:
         for r in i.reports:
             rows.append({
-                "event_id": i.event_id, "article": r.article, "outlet": r.outlet,
+                "event_id": i.event_id, "report_key": r.key, "article": r.article,
+                "outlet": r.outlet,
                 "excerpt": r.excerpt, "sentence_start": r.sentence_start,
                 "sentence_end": r.sentence_end, "mention_start": r.mention_start,
                 "mention_end": r.mention_end, "mention_text": r.mention_text,

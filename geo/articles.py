@@ -166,7 +166,8 @@ def decode_text(data: bytes) -> str:
 
 
 # Legacy encodings news arrives in; charset detection alone mistakes short Cyrillic for Latin.
-_LEGACY_ENCODINGS = ("cp1251", "cp1252", "latin-1", "koi8-r", "cp1250")
+# On a tie (too little text to tell), the first wins.
+_LEGACY_ENCODINGS = ("cp1252", "cp1251", "latin-1", "koi8-r", "cp1250")
 _NON_ASCII_WORD = re.compile(r"\w*[^\x00-\x7f]\w*")
 
 
@@ -190,6 +191,8 @@ def _plausibility(text: str) -> float:
     for word in _NON_ASCII_WORD.findall(text[:20000]):
         scripts = {unicodedata.name(ch, "?").split(" ")[0] for ch in word if ch.isalpha()}
         letters = [ch for ch in word if ch.isalpha()]
+        if len(letters) == 1 and len(word) == 1:
+            continue  # one letter alone ("à", "а") says nothing about the encoding
         if not letters or len(letters) < len(word) * 0.8 or len(scripts) > 1:
             score -= 1
         elif scripts != {"LATIN"}:
@@ -317,13 +320,21 @@ def read_manifest(path: Path) -> dict[str, dict[str, str]]:
         ManifestError: unreadable, malformed, or without a ``file`` column.
     """
     try:
-        text = decode_text(path.read_bytes())
-        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-        rows = list(reader)
-    except (OSError, csv.Error, ArticleError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
         raise ManifestError(f"manifest {path}: {exc}") from exc
+    return manifest_from_bytes(data, source=str(path))
+
+
+def manifest_from_bytes(data: bytes, *, source: str) -> dict[str, dict[str, str]]:
+    """``read_manifest`` for bytes already read (an upload, a zip member)."""
+    try:
+        reader = csv.DictReader(io.StringIO(decode_text(data), newline=""), strict=True)
+        rows = list(reader)
+    except (csv.Error, ArticleError) as exc:
+        raise ManifestError(f"manifest {source}: {exc}") from exc
     if "file" not in (reader.fieldnames or []):
-        raise ManifestError(f"manifest {path} has no 'file' column; expected "
+        raise ManifestError(f"manifest {source} has no 'file' column; expected "
                             "file,outlet,published,timezone,title")
     return {row["file"]: row for row in rows if row.get("file")}
 

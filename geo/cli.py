@@ -1,10 +1,16 @@
 """Turn news articles into place mentions and incidents, offline.
 
-    python -m geo extract data/articles --out out/
+    python -m geo extract data/articles --out out/     # files in, tables out (no store)
+    python -m geo ingest my_articles/ batch.zip         # into the store the dashboard reads
+    python -m geo export --out exports/                 # tables and a backup from the store
+    python -m geo restore exports/backup.sqlite         # load a backup back
+
+The store is $GEO_STORE, or data/store/news.sqlite; --store overrides both.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
@@ -12,7 +18,14 @@ import click
 from geo.articles import read_articles_lenient
 from geo.errors import GeoError
 from geo.exports import write_exports
-from geo.pipeline import run_pipeline
+from geo.gazetteer import Gazetteer
+from geo.ingest import Defaults, ingest_paths
+from geo.pipeline import result_from_store, run_pipeline
+from geo.store import Store
+
+STORE_OPTION = click.option("--store", "store_path", type=click.Path(dir_okay=False,
+                            path_type=Path), help="Store file (default $GEO_STORE or "
+                            "data/store/news.sqlite).")
 
 
 @click.group(help=__doc__)
@@ -44,6 +57,71 @@ def extract(paths: tuple[Path, ...], manifest: Path | None, out_dir: Path, resol
                f"{len(result.incidents)} incidents -> {out_dir}/")
     if failures:
         raise SystemExit(1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@STORE_OPTION
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV with file,outlet,published,timezone,title.")
+@click.option("--outlet", default="", help="Outlet for articles that name none.")
+@click.option("--published", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Publication date (YYYY-MM-DD) for articles that carry none.")
+@click.option("--timezone", default="", help="IANA time zone for articles that carry none.")
+def ingest(paths: tuple[Path, ...], store_path: Path | None, manifest: Path | None, outlet: str,
+           published: dt.datetime | None, timezone: str) -> None:
+    """Add article files, directories or zips to the store; bad files are named and skipped."""
+    try:
+        store = Store(store_path)
+        defaults = Defaults(outlet=outlet, timezone=timezone,
+                            published=published.date() if published else None)
+        report = ingest_paths(store, list(paths), Gazetteer.load(), manifest=manifest,
+                              defaults=defaults, progress=_progress)
+    except GeoError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for source, existing in report.duplicates:
+        click.echo(f"skipped: {source}: same text as stored article {existing}", err=True)
+    for failure in report.failures:
+        click.echo(f"error: {failure.source}: {failure.reason}", err=True)
+    for article_id in report.undated:
+        click.echo(f"warning: {article_id}: no publication date (give --published)", err=True)
+    click.echo(f"{report.summary()} -> {store.path}")
+    if report.failures:
+        raise SystemExit(1)
+
+
+def _progress(done: int, total: int, article_id: str) -> None:
+    click.echo(f"[{done}/{total}] {article_id}", err=True)
+
+
+@cli.command()
+@STORE_OPTION
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for incidents.csv, daily.csv, incidents.geojson, mentions.csv "
+                   "and backup.sqlite.")
+def export(store_path: Path | None, out_dir: Path) -> None:
+    """Write the store's tables (ACLED-style CSV, daily table, GeoJSON) and a full backup."""
+    try:
+        store = Store(store_path)
+        result = result_from_store(store)
+        paths = write_exports(out_dir, mentions=result.mentions, incidents=result.incidents)
+        paths.append(store.backup(out_dir / "backup.sqlite"))
+    except GeoError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo("\n".join(str(p) for p in paths))
+
+
+@cli.command()
+@click.argument("backup", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@STORE_OPTION
+def restore(backup: Path, store_path: Path | None) -> None:
+    """Replace the store's content with BACKUP (made by export)."""
+    try:
+        store = Store(store_path)
+        store.restore(backup)
+    except GeoError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"restored {store.article_count()} articles into {store.path}")
 
 
 def main() -> None:

@@ -86,6 +86,11 @@ class Report:
     killed: tuple[Figure, ...] = ()
     injured: tuple[Figure, ...] = ()
 
+    @property
+    def key(self) -> str:
+        """Stable name of the report (``article:sentence:type:place``), for corrections."""
+        return f"{self.article}:{self.sentence_start}:{self.event_type}:{self.place.key}"
+
 
 @dataclass(frozen=True)
 class Incident:
@@ -444,7 +449,7 @@ def merge_reports(reports: list[Report], groups: dict[str, int] | None = None) -
                 break
         else:
             candidates.append([report])
-    incidents = [_incident(c, groups) for cs in clusters.values() for c in cs]
+    incidents = [incident_from_reports(c, groups) for cs in clusters.values() for c in cs]
     return with_event_ids(sorted(incidents, key=lambda i: (i.event_date, i.location,
                                                            i.event_type)))
 
@@ -478,13 +483,14 @@ def _same_place(a: Place, b: Place) -> bool:
     return False
 
 
-def _incident(reports: list[Report], groups: dict[str, int]) -> Incident:
+def incident_from_reports(reports: list[Report], groups: dict[str, int]) -> Incident:
+    """One incident from reports of one happening: place and day from the most precise
+    reports, figures by the documented rule, the type most reports give."""
     anchor = min(reports, key=lambda r: (r.geo_precision, _SPECIFICITY.get(r.place.feature, 5),
                                          r.time_precision, r.date))
     dated = min(reports, key=lambda r: (r.time_precision, r.date))
     types = Counter((r.event_type, r.sub_event_type) for r in reports)
-    event_type, sub_event_type = max(
-        types, key=lambda t: (types[t], max(r.trigger != "" for r in reports)))
+    event_type, sub_event_type = max(types, key=lambda t: (types[t], t))
     killed = [f for r in reports for f in r.killed]
     numeric = [f for f in killed if f.qualifier != "vague"] or killed
     injured = [f for r in reports for f in r.injured]
@@ -569,4 +575,5 @@ def with_event_ids(incidents: list[Incident]) -> list[Incident]:
 
 
 __all__ = ["BATTLES", "EXPLOSIONS", "Incident", "Report", "extract_incidents",
-           "extract_reports", "independent_groups", "merge_reports", "publication_date"]
+           "extract_reports", "incident_from_reports", "independent_groups", "merge_reports",
+           "publication_date"]

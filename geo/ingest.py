@@ -1,0 +1,259 @@
+"""Bring articles into the store: uploads, files and zips in; each article parsed, geoparsed,
+corrected and stored in one transaction; bad input refused by name with its reason.
+
+The same code serves ``python -m geo ingest`` and the dashboard's Add articles page.
+
+Example:
+    >>> import tempfile, pathlib
+    >>> from geo.gazetteer import Gazetteer
+    >>> from geo.store import Store
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
+    >>> report = ingest(store, [("a.txt", b"Shelling hit Kharkiv."), ("b.txt", b"")],
+    ...                 Gazetteer.load())
+    >>> report.added, [(f.source, f.reason) for f in report.failures]
+    (['a'], [('b.txt', 'empty file')])
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path, PurePosixPath
+
+from geo.aggregate import mention_rows
+from geo.articles import (
+    MAX_BYTES,
+    ReadFailure,
+    manifest_from_bytes,
+    parse_article_bytes,
+    parse_date,
+    read_manifest,
+)
+from geo.corrections import ChangeLike, aliased_gazetteer, apply_mention_changes
+from geo.errors import ArticleError, ManifestError
+from geo.gazetteer import Gazetteer
+from geo.geoparse import geoparse
+from geo.incidents import Report, extract_reports
+from geo.records import Article
+from geo.store import Store
+
+MAX_ZIP_MEMBERS = 2_000
+MAX_ZIP_TOTAL = 200 * 1024 * 1024  # bytes once unpacked
+MAX_ZIP_RATIO = 100  # unpacked / packed, beyond which a member is a zip bomb
+Upload = tuple[str, bytes]
+Progress = Callable[[int, int, str], None]
+
+
+@dataclasses.dataclass(frozen=True)
+class Defaults:
+    """Metadata for articles that carry none (the Add articles form)."""
+
+    outlet: str = ""
+    published: dt.date | None = None
+    timezone: str = ""
+
+
+@dataclasses.dataclass
+class IngestReport:
+    """What an ingest did: each file is in exactly one of these lists."""
+
+    added: list[str] = dataclasses.field(default_factory=list)
+    duplicates: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (source, id)
+    failures: list[ReadFailure] = dataclasses.field(default_factory=list)
+    undated: list[str] = dataclasses.field(default_factory=list)  # ids without a date
+
+    def summary(self) -> str:
+        parts = [f"{len(self.added)} added"]
+        if self.duplicates:
+            parts.append(f"{len(self.duplicates)} skipped as duplicates")
+        if self.failures:
+            parts.append(f"{len(self.failures)} refused")
+        return ", ".join(parts)
+
+
+def expand_upload(name: str, data: bytes) -> tuple[list[Upload], list[ReadFailure]]:
+    """A file as uploaded, or the members of a zip, checked for safety.
+
+    Returns:
+        The files, and the zip members refused (absolute paths or ``..`` in them).
+
+    Raises:
+        ArticleError: the zip is corrupt, too large when unpacked, or a zip bomb.
+    """
+    if not name.lower().endswith(".zip"):
+        return [(name, data)], []
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = [m for m in archive.infolist() if not m.is_dir()]
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ArticleError(f"not a readable zip file: {exc}") from exc
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise ArticleError(f"zip holds {len(members)} files; the limit is {MAX_ZIP_MEMBERS}")
+    declared = sum(m.file_size for m in members)
+    if declared > MAX_ZIP_TOTAL:
+        raise ArticleError(f"zip unpacks to {declared / 1e6:.0f} MB; the limit is "
+                           f"{MAX_ZIP_TOTAL / 1e6:.0f} MB")
+    out: list[Upload] = []
+    refused: list[ReadFailure] = []
+    for member in members:
+        label = f"{name}/{member.filename}"
+        if _unsafe_member(member.filename):
+            # Nothing is ever written to disk, but such a name is a sign of a hostile archive.
+            refused.append(ReadFailure(label, "unsafe path inside the zip (absolute or with "
+                                              "'..'); skipped"))
+            continue
+        if member.compress_size and member.file_size / member.compress_size > MAX_ZIP_RATIO and (
+                member.file_size > 1024 * 1024):
+            raise ArticleError(f"zip bomb: {member.filename} unpacks {member.file_size / 1e6:.0f}"
+                               f" MB from {member.compress_size / 1e3:.0f} kB")
+        # Read at most the limit plus one byte: sizes in a zip header can lie.
+        with archive.open(member) as fh:
+            content = fh.read(MAX_BYTES + 1)
+        out.append((label, content))
+    return out, refused
+
+
+def _unsafe_member(filename: str) -> bool:
+    path = PurePosixPath(filename.replace("\\", "/"))
+    return path.is_absolute() or ".." in path.parts or ":" in filename.split("/")[0]
+
+
+def read_uploads(uploads: Iterable[Upload], *, manifest: dict[str, dict] | None = None,
+                 defaults: Defaults = Defaults()) -> tuple[list[Article], list[ReadFailure]]:
+    """Parse uploads into articles (zips unpacked, manifest and defaults applied)."""
+    manifest = dict(manifest or {})
+    items: list[Upload] = []
+    failures: list[ReadFailure] = []
+    for name, data in uploads:
+        try:
+            expanded, refused = expand_upload(name, data)
+        except ArticleError as exc:
+            failures.append(ReadFailure(name, str(exc)))
+            continue
+        failures.extend(refused)
+        for member, content in expanded:
+            if member.lower().endswith("manifest.csv"):
+                manifest.update(_manifest_from_bytes(member, content, failures))
+            else:
+                items.append((member, content))
+    articles: list[Article] = []
+    for name, data in items:
+        try:
+            parsed = parse_article_bytes(PurePosixPath(name).name, data)
+        except ArticleError as exc:
+            failures.append(ReadFailure(name, str(exc)))
+            continue
+        row = manifest.get(PurePosixPath(name).name, {})
+        for article in parsed:
+            articles.append(_with_metadata(article, row, defaults, source=name))
+    return articles, failures
+
+
+def _manifest_from_bytes(name: str, data: bytes, failures: list[ReadFailure]) -> dict:
+    try:
+        return manifest_from_bytes(data, source=name)
+    except ManifestError as exc:
+        failures.append(ReadFailure(name, str(exc)))
+    return {}
+
+
+def _with_metadata(article: Article, row: dict, defaults: Defaults, *, source: str) -> Article:
+    return dataclasses.replace(
+        article, source=source,
+        outlet=row.get("outlet") or article.outlet or defaults.outlet,
+        published=parse_date(row.get("published", "")) or article.published
+        or defaults.published,
+        timezone=row.get("timezone") or article.timezone or defaults.timezone,
+        title=row.get("title") or article.title, url=row.get("url") or article.url)
+
+
+def process_article(article: Article, gazetteer: Gazetteer, changes: Sequence[ChangeLike],
+                    ) -> tuple[list[dict], list[Report]]:
+    """Geoparse an article, apply the analysts' mention changes, extract its reports.
+
+    ``gazetteer`` should already carry the aliases (``aliased_gazetteer``).
+    """
+    resolutions = apply_mention_changes(article.id, geoparse(article, gazetteer), changes,
+                                        gazetteer)
+    return mention_rows(article, resolutions), extract_reports(article, resolutions)
+
+
+def ingest(store: Store, uploads: Iterable[Upload], gazetteer: Gazetteer, *,
+           manifest: dict[str, dict] | None = None, defaults: Defaults = Defaults(),
+           progress: Progress | None = None) -> IngestReport:
+    """Read, process and store uploads; the same text twice is skipped with a note.
+
+    Args:
+        store: where articles go.
+        uploads: (file name, bytes) pairs; zips are unpacked.
+        gazetteer: the place index.
+        manifest: file name -> metadata row, as ``read_manifest`` returns.
+        defaults: outlet/date/time zone for articles that carry none.
+        progress: called with (done, total, article id) after each article.
+
+    Returns:
+        What was added, skipped and refused.
+    """
+    report = IngestReport()
+    articles, report.failures = read_uploads(uploads, manifest=manifest, defaults=defaults)
+    changes = store.changes()
+    aliased = aliased_gazetteer(gazetteer, changes)
+    for n, article in enumerate(articles, start=1):
+        existing = store.find_text(article.text)
+        if existing is not None:
+            report.duplicates.append((article.source, existing))
+        else:
+            article = dataclasses.replace(article, id=store.free_id(article.id))
+            mentions, reports = process_article(article, aliased, changes)
+            store.put_article(article, mentions, reports)
+            report.added.append(article.id)
+            if article.published is None:
+                report.undated.append(article.id)
+        if progress is not None:
+            progress(n, len(articles), article.id)
+    return report
+
+
+def ingest_paths(store: Store, paths: Sequence[Path], gazetteer: Gazetteer, *,
+                 manifest: Path | None = None, defaults: Defaults = Defaults(),
+                 progress: Progress | None = None) -> IngestReport:
+    """``ingest`` for files and directories on disk (a directory's manifest.csv is used)."""
+    uploads: list[Upload] = []
+    failures: list[ReadFailure] = []
+    rows: dict[str, dict] = read_manifest(manifest) if manifest else {}
+    for path in paths:
+        files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            try:
+                if file.stat().st_size > MAX_BYTES and file.suffix.lower() != ".zip":
+                    raise ArticleError(f"file is {file.stat().st_size / 1e6:.1f} MB; the limit "
+                                       f"is {MAX_BYTES / 1e6:.0f} MB per article file")
+                uploads.append((file.name, file.read_bytes()))
+            except ArticleError as exc:
+                failures.append(ReadFailure(str(file), str(exc)))
+            except OSError as exc:
+                failures.append(ReadFailure(str(file), f"cannot read: {exc.strerror or exc}"))
+    result = ingest(store, uploads, gazetteer, manifest=rows, defaults=defaults,
+                    progress=progress)
+    result.failures = failures + result.failures
+    return result
+
+
+def reprocess(store: Store, gazetteer: Gazetteer, *,
+              article_ids: Iterable[str] | None = None) -> int:
+    """Process stored articles again (after a correction); each article in its own
+    transaction. Returns how many were processed."""
+    changes = store.changes()
+    aliased = aliased_gazetteer(gazetteer, changes)
+    wanted = set(article_ids) if article_ids is not None else None
+    count = 0
+    for article in store.articles():
+        if wanted is not None and article.id not in wanted:
+            continue
+        mentions, reports = process_article(article, aliased, changes)
+        store.put_results(article.id, mentions, reports)
+        count += 1
+    return count
