@@ -1,7 +1,10 @@
-"""What every page of the dashboard shares: cached loaders, the sidebar filters (kept in
-session state and in the URL, so a view can be shared by its link), and small render helpers.
+"""What every page of the dashboard shares: the store and cached loaders, the sidebar
+filters (kept in session state and in the URL, so a view can be shared by its link), and
+small render helpers.
 
-Session state is initialised here and only here (``init_state``).
+Every session reads the same SQLite store; results are cached per store version, so an
+article added or a place corrected in one session shows on every page of every session at
+its next run. Session state is initialised here and only here (``init_state``).
 """
 
 from __future__ import annotations
@@ -16,13 +19,15 @@ import pandas as pd
 import streamlit as st
 
 from geo.aggregate import filter_incidents, locations_table
-from geo.articles import read_articles
 from geo.events import EVENT_TYPES
 from geo.gazetteer import Gazetteer
-from geo.pipeline import PipelineResult, run_pipeline
+from geo.ingest import ingest_paths
+from geo.pipeline import PipelineResult, result_from_store
 from geo.reader import highlight_excerpt
+from geo.store import Store, default_path
 
 ROOT = Path(__file__).resolve().parent
+# Loaded into an empty store on first start: the bundled demo corpus unless told otherwise.
 ARTICLES_DIR = Path(os.environ.get("GEO_ARTICLES_DIR", ROOT / "data" / "articles"))
 CREDIT = ("Places: [GeoNames](https://www.geonames.org/) gazetteer (CC BY 4.0). "
           "Boundaries: Natural Earth (public domain). Works offline.")
@@ -34,10 +39,40 @@ def gazetteer() -> Gazetteer:
     return Gazetteer.load()
 
 
-@st.cache_data(show_spinner="Reading the articles and extracting incidents…")
-def load_result(articles_dir: str = str(ARTICLES_DIR)) -> PipelineResult:
-    """The pipeline's result for the article folder (the bundled demo corpus by default)."""
-    return run_pipeline(read_articles([Path(articles_dir)]), gazetteer=gazetteer())
+def store_path() -> Path:
+    """``$GEO_STORE``, else ``store_path`` in .streamlit/secrets.toml, else data/store/."""
+    if "GEO_STORE" not in os.environ:
+        try:
+            configured = st.secrets.get("store_path")
+        except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
+            configured = None
+        if configured:
+            return Path(configured)
+    return default_path()
+
+
+def store() -> Store:
+    """The store every session shares; an empty one gets the bundled articles first."""
+    return _open_store(str(store_path()), str(ARTICLES_DIR))
+
+
+@st.cache_resource(show_spinner="Opening the store…")
+def _open_store(path: str, first_articles: str) -> Store:
+    opened = Store(Path(path))
+    if opened.article_count() == 0 and Path(first_articles).is_dir():
+        ingest_paths(opened, [Path(first_articles)], gazetteer())
+    return opened
+
+
+@st.cache_data(show_spinner="Reading the store…", max_entries=4)
+def _result(path: str, version: int) -> PipelineResult:
+    return result_from_store(store(), gazetteer=gazetteer())
+
+
+def load_result() -> PipelineResult:
+    """The store's articles, mentions and incidents, as of now (cached per store version)."""
+    current = store()
+    return _result(str(current.path), current.data_version())
 
 
 @dataclass(frozen=True)
@@ -65,7 +100,8 @@ PAGES = [("dashboard.py", "Overview", ":material/dashboard:"),
          ("pages/map.py", "Map", ":material/map:"),
          ("pages/timeline.py", "Timeline", ":material/timeline:"),
          ("pages/sources.py", "Sources", ":material/article:"),
-         ("pages/places.py", "Places", ":material/place:")]
+         ("pages/places.py", "Places", ":material/place:"),
+         ("pages/add.py", "Add articles", ":material/upload_file:")]
 FAVICON = ROOT / "static" / "favicon.png"
 
 
@@ -92,12 +128,11 @@ def init_state(result: PipelineResult) -> None:
     """Set every filter's initial value once per session, from the URL when it has one."""
     if st.session_state.get("_initialised"):
         return
-    days = result.incidents["event_date"]
-    first = days.min().date() if len(days) else dt.date.today()
-    last = days.max().date() if len(days) else dt.date.today()
     params = st.query_params
-    st.session_state["f_start"] = _date_param(params.get("from"), first)
-    st.session_state["f_end"] = _date_param(params.get("to"), last)
+    # No date bound unless one is chosen: incidents added later, on days outside today's
+    # range, must show without touching the filter.
+    st.session_state["f_start"] = _date_param(params.get("from"))
+    st.session_state["f_end"] = _date_param(params.get("to"))
     st.session_state["f_types"] = [t for t in params.get_all("type") if t in EVENT_TYPES]
     known_outlets = set(all_outlets(result))
     st.session_state["f_outlets"] = [o for o in params.get_all("outlet") if o in known_outlets]
@@ -109,11 +144,11 @@ def init_state(result: PipelineResult) -> None:
     st.session_state["_initialised"] = True
 
 
-def _date_param(value: str | None, default: dt.date) -> dt.date:
+def _date_param(value: str | None) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(value) if value else default
+        return dt.date.fromisoformat(value) if value else None
     except ValueError:
-        return default
+        return None
 
 
 def _int_param(value: str | None, default: int) -> int:
@@ -147,6 +182,13 @@ def render_filters(result: PipelineResult) -> Filters:
     for key in FILTER_KEYS:
         if "w_" + key not in st.session_state:
             st.session_state["w_" + key] = st.session_state[key]
+    # An unset date bound shows the data's current first or last day.
+    if st.session_state["f_start"] is None:
+        st.session_state["w_f_start"] = first
+    if st.session_state["f_end"] is None:
+        st.session_state["w_f_end"] = last
+    for key in ("w_f_start", "w_f_end"):  # the data may have shrunk (a restored backup)
+        st.session_state[key] = min(max(st.session_state[key], first), last)
     with st.sidebar:
         st.header("Filters")
         st.date_input("From", min_value=first, max_value=last, key="w_f_start",
@@ -222,10 +264,15 @@ def filter_params(filters: Filters) -> dict[str, str | list[str]]:
     return params
 
 
-@st.cache_data(show_spinner=False)
-def filtered_incidents(filters: Filters, articles_dir: str = str(ARTICLES_DIR)) -> pd.DataFrame:
-    """The incidents passing the filters (cached per filter values)."""
-    return filter_incidents(load_result(articles_dir).incidents, start=filters.start,
+def filtered_incidents(filters: Filters) -> pd.DataFrame:
+    """The incidents passing the filters (cached per filter values and store version)."""
+    current = store()
+    return _filtered(filters, str(current.path), current.data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _filtered(filters: Filters, path: str, version: int) -> pd.DataFrame:
+    return filter_incidents(_result(path, version).incidents, start=filters.start,
                             end=filters.end, event_types=list(filters.event_types),
                             outlets=list(filters.outlets), min_outlets=filters.min_outlets,
                             place=filters.place)

@@ -20,6 +20,7 @@ pattern            how the span was read: name, region, computed
 reason             why this place was chosen (or why none was)
 candidates         runner-ups as "name (CC, score)" joined by "; "
 distance_flag      True when a stated distance strongly disagrees with the gazetteer
+candidate_keys     place keys of every candidate, best first, joined by ";"
 =================  ======================================================================
 """
 
@@ -34,7 +35,8 @@ from geo.records import Article, Resolution
 
 MENTION_COLUMNS = ["article", "start", "end", "text", "sentence", "name", "latitude",
                    "longitude", "feature", "country_code", "admin1", "geonameid", "score",
-                   "place_key", "pattern", "reason", "candidates", "distance_flag"]
+                   "place_key", "pattern", "reason", "candidates", "distance_flag",
+                   "candidate_keys"]
 
 
 def mentions_frame(articles: list[Article],
@@ -65,6 +67,7 @@ def mention_rows(article: Article, resolutions: list[Resolution]) -> list[dict]:
             p.feature if p else "", p.country_code if p else "", p.admin1 if p else "",
             p.geonameid if p else None, r.score, p.key if p else "", r.mention.pattern,
             r.reason, _runner_ups(r), bool(r.distance and r.distance.flagged),
+            ";".join(c.place.key for c in r.candidates),
         )
         rows.append(dict(zip(MENTION_COLUMNS, values, strict=True)))
     return rows
@@ -73,7 +76,7 @@ def mention_rows(article: Article, resolutions: list[Resolution]) -> list[dict]:
 def mentions_frame_from_rows(rows: list[dict]) -> pd.DataFrame:
     """The mentions DataFrame from ``mention_rows`` output."""
     # Built column by column: a DataFrame from a list of dicts costs twice as much.
-    columns = {name: [row[name] for row in rows] for name in MENTION_COLUMNS}
+    columns = {name: [row.get(name) for row in rows] for name in MENTION_COLUMNS}
     frame = pd.DataFrame(columns, columns=MENTION_COLUMNS)
     return frame.astype({"start": "int64", "end": "int64", "latitude": "float64",
                          "longitude": "float64", "geonameid": "Int64", "score": "float64",

@@ -208,10 +208,13 @@ def ingest(store: Store, uploads: Iterable[Upload], gazetteer: Gazetteer, *,
         else:
             article = dataclasses.replace(article, id=store.free_id(article.id))
             mentions, reports = process_article(article, aliased, changes)
-            store.put_article(article, mentions, reports)
-            report.added.append(article.id)
-            if article.published is None:
-                report.undated.append(article.id)
+            duplicate_of = store.put_article(article, mentions, reports)
+            if duplicate_of is not None:  # another session stored the same text meanwhile
+                report.duplicates.append((article.source, duplicate_of))
+            else:
+                report.added.append(article.id)
+                if article.published is None:
+                    report.undated.append(article.id)
         if progress is not None:
             progress(n, len(articles), article.id)
     return report

@@ -199,10 +199,19 @@ class Store:
         return candidate
 
     def put_article(self, article: Article, mentions: list[dict], reports: list[Report],
-                    ) -> None:
+                    ) -> str | None:
         """Store an article with its mentions and reports, replacing earlier results for the
-        same id, in one transaction."""
+        same id, in one transaction.
+
+        Returns:
+            None, or the id of an article already stored with the same text (then nothing is
+            written: two sessions adding one file at once store it once).
+        """
         with self.write() as conn:
+            existing = conn.execute("SELECT id FROM articles WHERE text_sha256 = ? AND id != ?",
+                                    (text_digest(article.text), article.id)).fetchone()
+            if existing:
+                return existing[0]
             conn.execute(
                 "INSERT INTO articles (id, text, title, outlet, published, timezone, url, "
                 "source, text_sha256, added_at) VALUES (?,?,?,?,?,?,?,?,?,?) "
@@ -213,6 +222,7 @@ class Store:
                  article.timezone, article.url, article.source, text_digest(article.text),
                  _now()))
             _replace_results(conn, article.id, mentions, reports)
+        return None
 
     def put_results(self, article_id: str, mentions: list[dict], reports: list[Report]) -> None:
         """Replace an article's mentions and reports (after corrections), in one transaction."""
@@ -269,6 +279,19 @@ class Store:
             conn.execute("COMMIT")
         finally:
             conn.close()
+
+    # ------------------------------------------------------------------ settings
+
+    def setting(self, name: str, default: str = "") -> str:
+        """A setting shared by every session (e.g. the online geocoder's)."""
+        with self.read() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?",
+                               (f"setting:{name}",)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, name: str, value: str) -> None:
+        with self.write() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"setting:{name}", value))
 
     # ------------------------------------------------------------------ changes
 

@@ -11,6 +11,7 @@ from streamlit_folium import st_folium
 
 import dashboard_data as data
 from geo.aggregate import region_daily_table
+from geo.events import EVENT_TYPES
 from geo.maps import build_incident_map
 from geo.pipeline import PipelineResult
 
@@ -74,6 +75,70 @@ def location_panel(result: PipelineResult, incidents: pd.DataFrame,
         row = pd.Series(incident._asdict())
         reports = result.reports[result.reports["event_id"] == row["event_id"]]
         data.incident_card(row, reports, key=row["event_id"])
+        incident_editor(row, reports, here, result.reports)
+
+
+def incident_editor(incident: pd.Series, reports: pd.DataFrame, here: pd.DataFrame,
+                    all_reports: pd.DataFrame) -> None:
+    """Correct an incident: type, date, figures; merge it with another; split reports off."""
+    event_id = incident["event_id"]
+    keys = list(reports["report_key"])
+    with st.expander("Correct this incident"), st.form(f"edit-{event_id}"):
+        cols = st.columns(2)
+        event_type = cols[0].selectbox("Event type", EVENT_TYPES,
+                                       index=EVENT_TYPES.index(incident["event_type"]))
+        sub_type = cols[1].text_input("Sub-event type", value=incident["sub_event_type"])
+        day = cols[0].date_input("Date", value=incident["event_date"].date())
+        killed = cols[1].number_input("Fatalities (best estimate)", min_value=0, step=1,
+                                      value=_count(incident["fatalities"]))
+        injured = cols[0].number_input("Injuries", min_value=0, step=1,
+                                       value=_count(incident["injuries"]))
+        others = here[here["event_id"] != event_id]
+        merge = cols[1].multiselect(
+            "Merge with", list(others["event_id"]),
+            format_func=lambda e: _label(others[others["event_id"] == e].iloc[0]))
+        split = st.multiselect("Split these reports off into an incident of their own", keys,
+                               format_func=lambda k: _excerpt(reports, k))
+        note = st.text_input("Note (why)")
+        if st.form_submit_button("Save"):
+            store = data.store()
+            fields = {"event_type": event_type, "sub_event_type": sub_type.strip(),
+                      "event_date": day.isoformat(), "fatalities": int(killed),
+                      "injuries": int(injured)}
+            changed = {k: v for k, v in fields.items() if _differs(incident, k, v)}
+            if changed:
+                store.add_change("edit_incident", event_id, {"reports": keys,
+                                                             "fields": changed}, note=note)
+            if merge:
+                groups = [keys] + [list(all_reports[all_reports["event_id"] == e]["report_key"])
+                                   for e in merge]
+                store.add_change("merge_incidents", "+".join([event_id, *merge]),
+                                 {"groups": groups}, note=note)
+            if split and len(split) < len(keys):
+                store.add_change("split_incident", event_id, {"reports": split}, note=note)
+            st.rerun()
+
+
+def _count(value: object) -> int:
+    return 0 if pd.isna(value) else int(value)
+
+
+def _differs(incident: pd.Series, field: str, value: object) -> bool:
+    current = incident[field]
+    if field == "event_date":
+        return current.date().isoformat() != value
+    if field in ("fatalities", "injuries"):
+        return _count(current) != value
+    return current != value
+
+
+def _label(incident: pd.Series) -> str:
+    return f"{incident['event_date']:%d %b} · {incident['sub_event_type']} ({incident['reports']})"
+
+
+def _excerpt(reports: pd.DataFrame, key: str) -> str:
+    row = reports[reports["report_key"] == key].iloc[0]
+    return f"{row['outlet'] or row['article']}: {row['excerpt'][:80]}…"
 
 
 def page(result: PipelineResult, filters: data.Filters) -> None:

@@ -3,6 +3,7 @@ bundled seed articles."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,12 @@ from geo.records import Article, Resolution
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "data" / "articles"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_store(tmp_path_factory) -> None:
+    """The dashboard and the CLI write to $GEO_STORE: never the developer's own store."""
+    os.environ["GEO_STORE"] = str(tmp_path_factory.mktemp("store") / "news.sqlite")
 
 
 @pytest.fixture(scope="session")

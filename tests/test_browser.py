@@ -175,7 +175,8 @@ def test_article_html_is_shown_as_text_and_runs_nothing(tmp_path, browser_page):
         "file,outlet,published,timezone,title\n"
         "evil.txt,<b>Evil</b> Times,2022-03-03,Europe/Kyiv,<img src=y onerror=alert(3)>\n",
         encoding="utf-8")
-    proc, url = start_server({"GEO_ARTICLES_DIR": str(tmp_path)})
+    proc, url = start_server({"GEO_ARTICLES_DIR": str(tmp_path),
+                              "GEO_STORE": str(tmp_path / "store" / "news.sqlite")})
     try:
         page = browser_page
         page.goto(f"{url}/sources?article=evil")
@@ -190,6 +191,73 @@ def test_article_html_is_shown_as_text_and_runs_nothing(tmp_path, browser_page):
         shot(page, "escaped_html")
         assert page.dialogs == []
         assert page.locator("img[src='x']").count() == 0
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def choose(page, label: str, text: str) -> None:
+    """Pick the option containing ``text`` in the Streamlit selectbox labelled ``label``."""
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text=label).first
+    box.click()
+    page.keyboard.type(text)
+    page.get_by_role("option").filter(has_text=text).first.click()
+
+
+def test_upload_fix_a_place_restart_and_find_it_all(tmp_path, browser_page, gazetteer):
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    (uploads / "bakhmut.txt").write_text(
+        "Russian forces shelled Bakhmut on March 6, 2022. At least 5 people were killed in "
+        "the shelling of Bakhmut.", encoding="utf-8")
+    (uploads / "empty.txt").write_bytes(b"")
+    (uploads / "photo.txt").write_bytes(bytes(range(256)) * 8)
+    (uploads / "broken.json").write_text('{"text": "Kyiv', encoding="utf-8")
+    env = {"GEO_STORE": str(tmp_path / "store" / "news.sqlite")}
+    page = browser_page
+    proc, url = start_server(env)
+    try:
+        page.goto(f"{url}/add")
+        page.locator("input[type='file']").set_input_files(sorted(uploads.iterdir()))
+        page.get_by_role("button", name="Add the files").click()
+        page.get_by_text("1 added, 3 refused").wait_for(timeout=60_000)
+        for refused in ("empty.txt: empty file", "photo.txt: binary",
+                        "broken.json: malformed JSON"):
+            assert page.get_by_text(refused, exact=False).count() == 1, refused
+        shot(page, "add_articles")
+        page.goto(f"{url}/map")
+        map_frame(page)
+        (bakhmut,) = [gazetteer.place(i) for i in gazetteer.lookup("bakhmut")]
+        frame = page.locator('iframe[title="streamlit_folium.st_folium"]').first
+        assert frame.element_handle().content_frame().evaluate(MARKER_POSITION, bakhmut.key)
+        page.goto(f"{url}/places")
+        choose(page, "Mention to correct", "Brest region")
+        choose(page, "Candidate", "Brittany")
+        page.get_by_label("Note (why)").fill("browser test: the French one")
+        page.get_by_role("button", name="Save the correction").click()
+        page.get_by_text("Saved as change #1").wait_for(timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        time.sleep(1)
+        shot(page, "places_corrected")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    proc, url = start_server(env)  # the restart: a new process on the same store
+    try:
+        page.goto(f"{url}/places")
+        page.get_by_text("Changes (newest first)").click()
+        page.get_by_text("browser test: the French one", exact=False).wait_for(timeout=60_000)
+        box = page.locator("[data-testid='stSelectbox']").filter(
+            has_text="Mention to correct").first
+        box.click()
+        page.keyboard.type("Brest region")
+        assert page.get_by_role("option").filter(has_text="Brittany").count() >= 1
+        page.keyboard.press("Escape")
+        page.goto(f"{url}/map")
+        map_frame(page)
+        frame = page.locator('iframe[title="streamlit_folium.st_folium"]').first
+        assert frame.element_handle().content_frame().evaluate(MARKER_POSITION, bakhmut.key)
+        no_exception(page)
     finally:
         proc.terminate()
         proc.wait(timeout=20)

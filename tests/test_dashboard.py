@@ -86,3 +86,13 @@ def test_reader_opens_the_article_of_the_link():
     assert at.selectbox(key="reader_article").value == "003_63e94df4db2917e2"
     html = " ".join(h.proto.body for h in at.get("html"))
     assert "Freedom Square" in html and 'class="mention"' in html
+
+
+def test_add_and_places_pages_render():
+    at = app()
+    at.switch_page("pages/add.py").run()
+    assert not at.exception and at.title[0].value == "Add articles"
+    at.switch_page("pages/places.py").run()
+    assert not at.exception
+    picks = at.selectbox(key="places_pick")
+    assert any("Brest region" in option for option in picks.options)
