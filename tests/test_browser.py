@@ -261,3 +261,20 @@ def test_upload_fix_a_place_restart_and_find_it_all(tmp_path, browser_page, gaze
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_timeline_cell_opens_the_map_on_that_place_and_day(server, browser_page):
+    page = browser_page
+    page.goto(f"{server}/timeline")
+    charts = page.locator("[data-testid='stVegaLiteChart']")
+    charts.nth(1).wait_for(timeout=60_000)
+    time.sleep(2)
+    heat = charts.nth(1).locator("canvas, svg").first
+    box = heat.bounding_box()
+    # The first row is the location with most incidents; the last column is 3 March.
+    page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + 62)
+    page.wait_for_url("**/map?**", timeout=30_000)
+    assert "location=" in page.url and "day=2022-03-0" in page.url
+    map_frame(page)
+    no_exception(page)
+    shot(page, "timeline_to_map")
