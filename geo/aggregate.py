@@ -50,34 +50,42 @@ def mentions_frame(articles: list[Article],
     Returns:
         A DataFrame with ``MENTION_COLUMNS``.
     """
-    rows = [row for article in articles
-            for row in mention_rows(article, resolutions.get(article.id, []))]
-    return mentions_frame_from_rows(rows)
+    # Built column by column: a DataFrame from a list of dicts costs twice as much.
+    columns: list[list] = [[] for _ in MENTION_COLUMNS]
+    for article in articles:
+        for r in resolutions.get(article.id, []):
+            for column, value in zip(columns, _mention_values(article, r), strict=True):
+                column.append(value)
+    return _typed_mentions(pd.DataFrame(dict(zip(MENTION_COLUMNS, columns, strict=True)),
+                                        columns=MENTION_COLUMNS))
 
 
 def mention_rows(article: Article, resolutions: list[Resolution]) -> list[dict]:
     """An article's mentions as plain dicts (``MENTION_COLUMNS``), as the store keeps them."""
-    rows = []
-    for r in resolutions:
-        p = r.place
-        values = (
-            article.id, r.mention.start, r.mention.end, r.mention.text,
-            article.text[r.sentence[0]:r.sentence[1]],
-            p.name if p else "", p.lat if p else None, p.lon if p else None,
-            p.feature if p else "", p.country_code if p else "", p.admin1 if p else "",
-            p.geonameid if p else None, r.score, p.key if p else "", r.mention.pattern,
-            r.reason, _runner_ups(r), bool(r.distance and r.distance.flagged),
-            ";".join(c.place.key for c in r.candidates),
-        )
-        rows.append(dict(zip(MENTION_COLUMNS, values, strict=True)))
-    return rows
+    return [dict(zip(MENTION_COLUMNS, _mention_values(article, r), strict=True))
+            for r in resolutions]
+
+
+def _mention_values(article: Article, r: Resolution) -> tuple:
+    p = r.place
+    return (
+        article.id, r.mention.start, r.mention.end, r.mention.text,
+        article.text[r.sentence[0]:r.sentence[1]],
+        p.name if p else "", p.lat if p else None, p.lon if p else None,
+        p.feature if p else "", p.country_code if p else "", p.admin1 if p else "",
+        p.geonameid if p else None, r.score, p.key if p else "", r.mention.pattern,
+        r.reason, _runner_ups(r), bool(r.distance and r.distance.flagged),
+        ";".join(c.place.key for c in r.candidates),
+    )
 
 
 def mentions_frame_from_rows(rows: list[dict]) -> pd.DataFrame:
     """The mentions DataFrame from ``mention_rows`` output."""
-    # Built column by column: a DataFrame from a list of dicts costs twice as much.
     columns = {name: [row.get(name) for row in rows] for name in MENTION_COLUMNS}
-    frame = pd.DataFrame(columns, columns=MENTION_COLUMNS)
+    return _typed_mentions(pd.DataFrame(columns, columns=MENTION_COLUMNS))
+
+
+def _typed_mentions(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype({"start": "int64", "end": "int64", "latitude": "float64",
                          "longitude": "float64", "geonameid": "Int64", "score": "float64",
                          "distance_flag": "bool"})

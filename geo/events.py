@@ -123,11 +123,11 @@ _BLOCKERS = re.compile(
     re.IGNORECASE,
 )
 # Uses that talk about a thing rather than report it.
+# Matched in the lower-cased text, with no leading \b, like the rules (and as fast).
 _NOT_EVENTS = re.compile(
-    r"\b(?:riot police|battle plan|battle fatigues|no-fly zone|cluster bombs|anti-tank|"
+    r"(?:riot police|battle plan|battle fatigues|no-fly zone|cluster bombs|anti-tank|"
     r"ceasefire|cease-fire|casualty (?:numbers|estimates)|war crimes?|agreed to meet|"
-    r"evacuat\w+ corridors?|military column|Molotov|assault force|surrounded by)\b",
-    re.IGNORECASE,
+    r"evacuat\w+ corridors?|military column|molotov|assault force|surrounded by)\b"
 )
 
 
@@ -165,7 +165,7 @@ def find_events_by_sentence(text: str, sentences: list[tuple[int, int]],
     lower = text.lower()
     if len(lower) != len(text):
         lower = text.translate(_ASCII_LOWER)
-    not_events = [m.span() for m in _NOT_EVENTS.finditer(text)]
+    not_events = [m.span() for m in _NOT_EVENTS.finditer(lower)]
     for rule, m in _matches(lower):
         if m.start() > 0 and (lower[m.start() - 1].isalnum() or lower[m.start() - 1] == "_"):
             continue  # not at a word start

@@ -32,11 +32,12 @@ NOT_PLACES_TXT = Path(__file__).resolve().parents[1] / "data" / "not_places.txt"
 # Words (and dotted abbreviations such as "U.S." or "D.C."); a possessive "'s" is left outside.
 _WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_]+(?:['’][^\W\d_]{2,})*")
 _LINE = re.compile(r"[^\n]+")
+_HEADLINE_MAX_CHARS = 250
 # Where a capitalised word may start (post-checked with str.isupper for the wider alphabet).
 _CAPITALISED = re.compile(r"(?<![\w'’])[A-Z\u00C0-\u00DE\u0100-\u024F\u0400-\u042F]")
 # What may join the words of one name: a space, a hyphen, or an abbreviation's dot ("St.").
 _GAP = re.compile(r"[ \-\u00a0]|\. ?")
-_WORD_BEFORE = re.compile(r"((?:[A-Z]\.){2,}|[^\W\d_]+(?:['’][^\W\d_]{2,})*)[ \-\u00a0]\Z")
+_JOINERS = frozenset(" -\u00a0")
 _LOWER_WORD = re.compile(r"(?<![\w'’])[a-z]+(?![\w'’])")
 _ABBREVIATED = frozenset({"st", "mt", "ft", "ste"})
 # "X region", "X oblast": the span names the region around X, not the town.
@@ -210,13 +211,22 @@ class _Words:
 
     def before(self, word: _Word) -> _Word | None:
         """The previous word when only a space or hyphen separates it from ``word``."""
-        m = _WORD_BEFORE.search(self.text, max(0, word.start - 40), word.start)
-        return None if m is None else self.at(m.start(1))
+        gap = word.start - 1
+        text = self.text
+        if gap <= 0 or text[gap] not in _JOINERS:
+            return None
+        start = gap  # walk back over the previous word: cheaper than a regex anchored at \Z
+        while start > 0 and (text[start - 1].isalpha() or text[start - 1] in "'’."):
+            start -= 1
+        previous = self.at(start) if start < gap else None
+        return previous if previous is not None and previous.end == gap else None
 
 
 def _is_title_case(line: str) -> bool:
     """A headline in Title Case ("Russia Agree To Create Corridors") says nothing about names:
     there, ordinary English words are capitalised too."""
+    if len(line) > _HEADLINE_MAX_CHARS:
+        return False  # a paragraph, not a headline
     words = english_words()
     ordinary = [t for t in re.findall(r"[^\W\d_]+", line) if t.lower() in words]
     if len(ordinary) < 3:
