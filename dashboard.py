@@ -6,12 +6,31 @@ in ``pages/``; every page draws the same navigation and filters (``dashboard_dat
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 import dashboard_data as data
+from geo.exports import daily_csv, geojson_text, incidents_csv
 from geo.maps import build_incident_map
 from geo.pipeline import PipelineResult
+
+
+def downloads(incidents: pd.DataFrame) -> None:
+    """The filtered incidents as files, and a full backup of the store."""
+    st.subheader("Download")
+    cols = st.columns(4)
+    cols[0].download_button("Incidents (ACLED-style CSV)", incidents_csv(incidents),
+                            file_name="incidents.csv", mime="text/csv")
+    cols[1].download_button("Daily table (CSV)", daily_csv(incidents), file_name="daily.csv",
+                            mime="text/csv")
+    cols[2].download_button("Incidents (GeoJSON)", geojson_text(incidents),
+                            file_name="incidents.geojson", mime="application/geo+json")
+    cols[3].download_button("Full backup of the store", data.backup_bytes,
+                            file_name="backup.sqlite", mime="application/vnd.sqlite3",
+                            help="Load it back with: python -m geo restore backup.sqlite")
+    st.caption("The files hold the incidents that pass the filters; the backup holds "
+               "everything (articles, corrections, settings).")
 
 
 def overview(result: PipelineResult, filters: data.Filters) -> None:
@@ -48,6 +67,7 @@ def overview(result: PipelineResult, filters: data.Filters) -> None:
                      hide_index=True, width="stretch")
         st.page_link("pages/map.py", label="Open the map", icon=":material/map:",
                      query_params=data.filter_params(filters))
+    downloads(incidents)
     st.subheader("Latest incidents")
     latest = incidents.sort_values(["event_date", "outlets"], ascending=False).head(10)
     st.dataframe(latest[["event_date", "location", "admin1", "event_type", "sub_event_type",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +68,12 @@ def _open_store(path: str, first_articles: str) -> Store:
 @st.cache_data(show_spinner="Reading the store…", max_entries=4)
 def _result(path: str, version: int) -> PipelineResult:
     return result_from_store(store(), gazetteer=gazetteer())
+
+
+def backup_bytes() -> bytes:
+    """A consistent copy of the whole store, made when the button is pressed."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return store().backup(Path(tmp) / "backup.sqlite").read_bytes()
 
 
 def load_result() -> PipelineResult:

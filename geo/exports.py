@@ -58,14 +58,29 @@ def write_exports(out_dir: Path, *, mentions: pd.DataFrame, incidents: pd.DataFr
         The files written.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [out_dir / "mentions.csv", out_dir / "incidents.csv", out_dir / "daily.csv",
-             out_dir / "incidents.geojson"]
-    mentions.to_csv(paths[0], index=False)
-    _with_iso_dates(incidents).to_csv(paths[1], index=False)
-    _with_iso_dates(daily_table(incidents)).to_csv(paths[2], index=False)
-    paths[3].write_text(json.dumps(incidents_geojson(incidents), ensure_ascii=False, indent=1),
-                        encoding="utf-8")
+    contents = {"mentions.csv": mentions.to_csv(index=False),
+                "incidents.csv": incidents_csv(incidents), "daily.csv": daily_csv(incidents),
+                "incidents.geojson": geojson_text(incidents)}
+    paths = []
+    for name, text in contents.items():
+        (out_dir / name).write_text(text, encoding="utf-8")
+        paths.append(out_dir / name)
     return paths
+
+
+def incidents_csv(incidents: pd.DataFrame) -> str:
+    """``incidents.csv``: ACLED-style columns first, dates as YYYY-MM-DD."""
+    return _with_iso_dates(incidents).to_csv(index=False)
+
+
+def daily_csv(incidents: pd.DataFrame) -> str:
+    """``daily.csv``: the location × day table of these incidents."""
+    return _with_iso_dates(daily_table(incidents)).to_csv(index=False)
+
+
+def geojson_text(incidents: pd.DataFrame) -> str:
+    """``incidents.geojson`` as text."""
+    return json.dumps(incidents_geojson(incidents), ensure_ascii=False, indent=1)
 
 
 def _with_iso_dates(frame: pd.DataFrame) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from geo.sentences import split_sentences
+from geo.store import Store
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -278,3 +279,21 @@ def test_timeline_cell_opens_the_map_on_that_place_and_day(server, browser_page)
     map_frame(page)
     no_exception(page)
     shot(page, "timeline_to_map")
+
+
+def test_downloads_from_the_overview(server, browser_page, tmp_path):
+    page = browser_page
+    page.goto(server)
+    page.get_by_role("button", name="Full backup of the store").wait_for(timeout=60_000)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Incidents (ACLED-style CSV)").click()
+    csv = tmp_path / "incidents.csv"
+    download.value.save_as(csv)
+    assert csv.read_text(encoding="utf-8").startswith("event_id,event_date,time_precision,")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Full backup of the store").click()
+    backup = tmp_path / "backup.sqlite"
+    download.value.save_as(backup)
+    restored = Store(tmp_path / "restored.sqlite")
+    restored.restore(backup)
+    assert restored.article_count() >= 5
