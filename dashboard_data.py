@@ -230,19 +230,7 @@ def current_filters() -> Filters:
 
 
 def _sync_url(filters: Filters) -> None:
-    wanted: dict[str, str | list[str]] = {}
-    if filters.start:
-        wanted["from"] = filters.start.isoformat()
-    if filters.end:
-        wanted["to"] = filters.end.isoformat()
-    if filters.event_types:
-        wanted["type"] = list(filters.event_types)
-    if filters.outlets:
-        wanted["outlet"] = list(filters.outlets)
-    if filters.min_outlets > 1:
-        wanted["min_outlets"] = str(filters.min_outlets)
-    if filters.place:
-        wanted["q"] = filters.place
+    wanted = filter_params(filters)
     params = st.query_params
     for key in _URL_KEYS:
         if key not in wanted and key in params:
