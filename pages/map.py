@@ -22,19 +22,26 @@ def day_choice(incidents: pd.DataFrame) -> str | None:
     """The day slider (with play-through); None means every day."""
     days = sorted(incidents["event_date"].dt.date.unique())
     options = ["All days"] + [d.isoformat() for d in days]
+    # A step of the play-through is handed over here, before the slider exists: a widget's
+    # value cannot be set once it is drawn in the run.
+    if "map_day_next" in st.session_state:
+        st.session_state["map_day"] = st.session_state.pop("map_day_next")
     if st.session_state.get("map_day") not in options:
         st.session_state["map_day"] = "All days"
     cols = st.columns([5, 1])
     cols[0].select_slider("Day", options=options, key="map_day")
     playing = st.session_state.get("playing", False)
-    if cols[1].button("⏸ Pause" if playing else "▶ Play", width="stretch",
-                      disabled=len(days) < 2):
-        st.session_state["playing"] = not playing
-        if not playing and st.session_state["map_day"] in ("All days", options[-1]):
-            st.session_state["map_day"] = options[1]
-        st.rerun()
+    cols[1].button("⏸ Pause" if playing else "▶ Play", width="stretch",
+                   disabled=len(days) < 2, on_click=_toggle_play, args=(options,))
     day = st.session_state["map_day"]
     return None if day == "All days" else day
+
+
+def _toggle_play(options: list[str]) -> None:
+    playing = not st.session_state.get("playing", False)
+    st.session_state["playing"] = playing
+    if playing and st.session_state.get("map_day") in ("All days", options[-1]):
+        st.session_state["map_day"] = options[1]  # start from the first day
 
 
 def advance_day(incidents: pd.DataFrame) -> None:
@@ -46,7 +53,7 @@ def advance_day(incidents: pd.DataFrame) -> None:
     following = days[days.index(current) + 1:] if current in days else []
     time.sleep(PLAY_SECONDS)
     if following:
-        st.session_state["map_day"] = following[0]
+        st.session_state["map_day_next"] = following[0]
     else:
         st.session_state["playing"] = False
     st.rerun()

@@ -96,3 +96,14 @@ def test_add_and_places_pages_render():
     assert not at.exception
     picks = at.selectbox(key="places_pick")
     assert any("Brest region" in option for option in picks.options)
+
+
+def test_play_steps_through_every_day_and_stops():
+    at = app()
+    at.switch_page("pages/map.py").run()
+    days = [o for o in at.select_slider(key="map_day").options if o != "All days"]
+    assert days == ["2022-03-01", "2022-03-02", "2022-03-03"]
+    at.button[0].click().run(timeout=60)
+    assert not at.exception
+    assert at.session_state["map_day"] == days[-1]
+    assert at.session_state["playing"] is False
