@@ -45,7 +45,9 @@ def overview(result: PipelineResult, filters: data.Filters) -> None:
     days = incidents["event_date"].nunique()
     outlets = {o for s in incidents["sources"] for o in s.split(";") if o}
     cols = st.columns(5)
-    cols[0].metric("Articles", len(result.articles))
+    behind = {a for ids in incidents["articles"] for a in ids.split(";") if a}
+    cols[0].metric("Articles", len(behind), help=f"behind these incidents; "
+                                                 f"{len(result.articles)} in the store")
     cols[1].metric("Outlets", len(outlets))
     cols[2].metric("Places", places)
     cols[3].metric("Incidents", len(incidents))

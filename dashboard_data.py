@@ -186,9 +186,10 @@ def render_filters(result: PipelineResult) -> Filters:
     days = result.incidents["event_date"]
     first = days.min().date() if len(days) else dt.date.today()
     last = days.max().date() if len(days) else dt.date.today()
+    # Re-seeded on every run: after a page switch Streamlit would show a stale or blank widget
+    # (its state belongs to the page that drew it). The callbacks keep the plain keys current.
     for key in FILTER_KEYS:
-        if "w_" + key not in st.session_state:
-            st.session_state["w_" + key] = st.session_state[key]
+        st.session_state["w_" + key] = st.session_state[key]
     # An unset date bound shows the data's current first or last day.
     if st.session_state["f_start"] is None:
         st.session_state["w_f_start"] = first
@@ -259,6 +260,20 @@ def filter_params(filters: Filters) -> dict[str, str | list[str]]:
     return params
 
 
+def filtered_articles(result: PipelineResult, filters: Filters) -> list:
+    """The articles the outlet and place filters keep (dates and types are about incidents)."""
+    articles = result.articles
+    if filters.outlets:
+        articles = [a for a in articles if (a.outlet or a.id) in filters.outlets]
+    if filters.place.strip():
+        needle = filters.place.strip().lower()
+        m = result.mentions
+        hay = (m["text"] + " " + m["name"] + " " + m["admin1"]).str.lower()
+        keep = set(m.loc[hay.str.contains(needle, regex=False), "article"])
+        articles = [a for a in articles if a.id in keep]
+    return articles
+
+
 def filtered_incidents(filters: Filters) -> pd.DataFrame:
     """The incidents passing the filters (cached per filter values and store version)."""
     current = store()
@@ -290,7 +305,8 @@ def incident_card(incident: pd.Series, reports: pd.DataFrame, *, key: str) -> No
               f"{incident['outlets']} outlet{'s' if incident['outlets'] != 1 else ''}"
               f" ({incident['independent_sources']} independent)")
     with st.container(border=True):
-        st.markdown(md_escape(f"{incident['location']}, {incident['admin1']}") + "  \n"
+        where = ", ".join(p for p in (incident["location"], incident["admin1"]) if p)
+        st.markdown(md_escape(where) + "  \n"
                     + header + ("  \n" + " · ".join(figures) if figures else ""))
         if incident["flags"]:
             st.caption(md_escape(incident["flags"]))

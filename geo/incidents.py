@@ -198,9 +198,30 @@ def publication_date(article: Article, *, today: dt.date | None = None) -> tuple
     """The article's publication date, or the best inference and True when inferred."""
     if article.published is not None:
         return article.published, False
-    written = [r.date for r in find_dates(article.text, published=today or dt.date.today())
+    today = today or dt.date.today()
+    written = [_weekday_year(r, today) for r in find_dates(article.text, published=today)
                if r.kind == "explicit"]
-    return (max(written) if written else (today or dt.date.today())), True
+    return (max(written) if written else today), True
+
+
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekday_year(ref: DateRef, today: dt.date) -> dt.date:
+    """"Thursday, 3 March" without a year: the latest year, up to today's, in which 3 March
+    was a Thursday (2022, not the current year)."""
+    first = ref.text.split(",")[0].strip().lower()
+    if first not in _WEEKDAY_NAMES or str(ref.date.year) in ref.text:
+        return ref.date
+    weekday = _WEEKDAY_NAMES.index(first)
+    for year in range(today.year, today.year - 30, -1):
+        try:
+            candidate = ref.date.replace(year=year)
+        except ValueError:  # 29 February
+            continue
+        if candidate.weekday() == weekday and candidate <= today + dt.timedelta(days=7):
+            return candidate
+    return ref.date
 
 
 def extract_reports(article: Article, resolutions: list[Resolution], *,
@@ -461,10 +482,20 @@ def _same_happening(a: Report, b: Report) -> bool:
         return False
     if not _same_place(a.place, b.place):
         return False
+    if a.place.key != b.place.key and {a.place.feature, b.place.feature} & {"landmark",
+                                                                          "computed"}:
+        # "A shell hit Freedom Square on 1 March" is not "Kharkiv was blasted" reported two
+        # days later: a landmark joins its town only for reports of the very same day.
+        return a.time_precision == b.time_precision == 1 and a.date == b.date
     precision = max(a.time_precision, b.time_precision)
     tolerance = _TOLERANCE_DAYS[precision]
     if precision == 1 and a.sub_event_type in _ONE_OFF and b.sub_event_type in _ONE_OFF:
         tolerance = 1
+    for vague, other in ((a, b), (b, a)):
+        # A week-precision date is the day it was reported: what it reports happened then or
+        # in the days before, never after.
+        if vague.time_precision == 2 and other.time_precision == 1:
+            return 0 <= (vague.date - other.date).days <= tolerance
     return abs((a.date - b.date).days) <= tolerance
 
 

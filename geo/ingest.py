@@ -58,15 +58,20 @@ class Defaults:
 
 @dataclasses.dataclass
 class IngestReport:
-    """What an ingest did: each file is in exactly one of these lists."""
+    """What an ingest did: each article is in exactly one of added, duplicates, updated;
+    each unreadable file in failures."""
 
     added: list[str] = dataclasses.field(default_factory=list)
     duplicates: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (source, id)
     failures: list[ReadFailure] = dataclasses.field(default_factory=list)
     undated: list[str] = dataclasses.field(default_factory=list)  # ids without a date
+    # Stored articles whose missing outlet/date/time zone came with the same text again.
+    updated: list[str] = dataclasses.field(default_factory=list)
 
     def summary(self) -> str:
         parts = [f"{len(self.added)} added"]
+        if self.updated:
+            parts.append(f"{len(self.updated)} updated")
         if self.duplicates:
             parts.append(f"{len(self.duplicates)} skipped as duplicates")
         if self.failures:
@@ -204,7 +209,12 @@ def ingest(store: Store, uploads: Iterable[Upload], gazetteer: Gazetteer, *,
     for n, article in enumerate(articles, start=1):
         existing = store.find_text(article.text)
         if existing is not None:
-            report.duplicates.append((article.source, existing))
+            filled = store.fill_metadata(existing, article)
+            if filled is None:
+                report.duplicates.append((article.source, existing))
+            else:  # the analyst supplied what was missing: process it again with it
+                store.put_results(existing, *process_article(filled, aliased, changes))
+                report.updated.append(existing)
         else:
             article = dataclasses.replace(article, id=store.free_id(article.id))
             mentions, reports = process_article(article, aliased, changes)

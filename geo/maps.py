@@ -581,7 +581,9 @@ class _MapSetup(MacroElement):
                 new ResizeObserver(function () {
                     map.invalidateSize();
                     if (untouched && bounds) {
-                        map.fitBounds(bounds, {maxZoom: 10, padding: [24, 24]});
+                        // Keep points clear of the legend in the bottom-right corner.
+                        map.fitBounds(bounds, {maxZoom: 10, paddingTopLeft: [24, 24],
+                                               paddingBottomRight: [200, 150]});
                     }
                 }).observe(map.getContainer());
             })({{ this._parent.get_name() }}, {{ this.bounds|tojson }});

@@ -229,10 +229,37 @@ class Store:
         with self.write() as conn:
             _replace_results(conn, article_id, mentions, reports)
 
-    def articles(self) -> list[Article]:
+    def fill_metadata(self, article_id: str, other: Article) -> Article | None:
+        """Fill the stored article's missing outlet, date, time zone, title or url from
+        ``other`` (the same text uploaded again with them).
+
+        Returns:
+            The updated article, or None when ``other`` adds nothing.
+        """
+        (stored,) = [a for a in self.articles(ids=[article_id])]
+        filled = dataclasses.replace(
+            stored, outlet=stored.outlet or other.outlet,
+            published=stored.published or other.published,
+            timezone=stored.timezone or other.timezone, title=stored.title or other.title,
+            url=stored.url or other.url)
+        if filled == stored:
+            return None
+        with self.write() as conn:
+            conn.execute("UPDATE articles SET outlet=?, published=?, timezone=?, title=?, url=? "
+                         "WHERE id=?", (filled.outlet, filled.published.isoformat()
+                                        if filled.published else None, filled.timezone,
+                                        filled.title, filled.url, article_id))
+        return filled
+
+    def articles(self, *, ids: list[str] | None = None) -> list[Article]:
+        query = ("SELECT id, text, title, outlet, published, timezone, url, source "
+                 "FROM articles")
         with self.read() as conn:
-            rows = conn.execute("SELECT id, text, title, outlet, published, timezone, url, "
-                                "source FROM articles ORDER BY id").fetchall()
+            if ids is None:
+                rows = conn.execute(query + " ORDER BY id").fetchall()
+            else:
+                rows = conn.execute(query + f" WHERE id IN ({','.join('?' * len(ids))}) "
+                                    "ORDER BY id", ids).fetchall()
         return [Article(id=r[0], text=r[1], title=r[2], outlet=r[3],
                         published=dt.date.fromisoformat(r[4]) if r[4] else None,
                         timezone=r[5], url=r[6], source=r[7]) for r in rows]

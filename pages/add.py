@@ -32,15 +32,17 @@ def show_report(report: IngestReport) -> None:
     (st.success if report.added and not report.failures else st.warning)(
         f"{report.summary()}.")
     if report.added:
-        st.write("Added: " + ", ".join(f"`{data.md_escape(a)}`" for a in report.added))
+        st.markdown("Added: " + data.md_escape(", ".join(report.added)))
+    if report.updated:
+        st.markdown("Completed the metadata of: " + data.md_escape(", ".join(report.updated)))
     for source, existing in report.duplicates:
         st.info(data.md_escape(f"{source}: same text as stored article {existing}; skipped."))
     for failure in report.failures:
         st.error(data.md_escape(f"{failure.source}: {failure.reason}"))
     for article_id in report.undated:
         st.warning(data.md_escape(f"{article_id}: no publication date; its incidents are "
-                                  "dated from its text and flagged. Add the date in the form "
-                                  "and upload again to fix it."))
+                                  "dated from its text and flagged. Enter the date in the form "
+                                  "above and add the same file again to complete it."))
 
 
 def run_ingest(uploads: list[tuple[str, bytes]], defaults: Defaults) -> None:

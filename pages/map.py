@@ -163,15 +163,14 @@ def page(result: PipelineResult, filters: data.Filters) -> None:
         day = day_choice(incidents)
     shown = incidents if day is None else incidents[incidents["event_date"] == pd.Timestamp(day)]
     regions = region_daily_table(shown).groupby("admin1_code", as_index=False)["incidents"].sum()
-    # The click that caused this rerun is already in the widget's state: take it before the
-    # map is drawn, so the marker is highlighted now rather than one click late.
     location = selected_location(st.session_state.get("incident_map"))
     left, right = st.columns([3, 2])
     with left:
+        # The map does not depend on the clicked location: an unchanged map is not redrawn,
+        # so a click keeps the analyst's zoom and layers. The panel names the selection.
         st_folium(
             build_incident_map(data.map_locations(shown), size_by=size_by,
-                               regions=regions.rename(columns={"admin1_code": "code"}),
-                               selected=location),
+                               regions=regions.rename(columns={"admin1_code": "code"})),
             key="incident_map", height=600, use_container_width=True,
             returned_objects=["last_active_drawing"])
     with right:

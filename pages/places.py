@@ -86,9 +86,10 @@ def correction_form(row: pd.Series) -> None:
     elif choice == "Coordinates":
         cols = st.columns(3)
         name = cols[0].text_input("Name", value=row["text"])
-        lat = cols[1].number_input("Latitude", -90.0, 90.0, value=0.0, format="%.5f")
-        lon = cols[2].number_input("Longitude", -180.0, 180.0, value=0.0, format="%.5f")
-        payload = {"name": name, "lat": lat, "lon": lon}
+        lat = cols[1].number_input("Latitude", -90.0, 90.0, value=None, format="%.5f")
+        lon = cols[2].number_input("Longitude", -180.0, 180.0, value=None, format="%.5f")
+        # No default point: an untouched form must not put a place in the Gulf of Guinea.
+        payload = {"name": name, "lat": lat, "lon": lon} if None not in (lat, lon) else None
     else:
         payload = {}
     if st.button("Save the correction", type="primary", disabled=payload is None):
@@ -155,7 +156,8 @@ def history() -> None:
 
 def page(result: PipelineResult, filters: data.Filters) -> None:
     st.title("Places")
-    mentions = result.mentions
+    kept = {a.id for a in data.filtered_articles(result, filters)}
+    mentions = result.mentions[result.mentions["article"].isin(kept)]
     cols = st.columns(4)
     cols[0].metric("Mentions", len(mentions))
     cols[1].metric("Unresolved", int((mentions["name"] == "").sum()))

@@ -51,10 +51,10 @@ def incidents_panel(reports: pd.DataFrame, incidents: pd.DataFrame) -> None:
 
 
 def page(result: PipelineResult, filters: data.Filters) -> None:
-    articles = {a.id: a for a in result.articles}
+    articles = {a.id: a for a in data.filtered_articles(result, filters)}
     st.title("Sources")
     if not articles:
-        st.info("No articles yet.")
+        st.info("No article matches the outlet and place filters.")
         return
     ids = sorted(articles)
     data.adopt_url_param("article", "reader_article", allowed=ids)

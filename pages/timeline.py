@@ -22,6 +22,7 @@ def per_day_chart(incidents: pd.DataFrame) -> alt.Chart:
         x=alt.X("day:O", title="Day", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("incidents:Q", title="Incidents"),
         color=alt.Color("event_type:N", title="Event type",
+                        legend=alt.Legend(labelLimit=260, orient="bottom", columns=3),
                         scale=alt.Scale(domain=list(colors), range=list(colors.values()))),
         tooltip=["day:O", "event_type:N", "incidents:Q"],
     ).properties(height=260)
@@ -36,7 +37,8 @@ def heat_table(daily: pd.DataFrame) -> alt.Chart:
     return alt.Chart(cells).mark_rect(stroke="white").encode(
         x=alt.X("day:O", title="Day", axis=alt.Axis(labelAngle=0, orient="top")),
         y=alt.Y("location:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False)),
-        color=alt.Color("incidents:Q", scale=alt.Scale(scheme="orangered"), title="Incidents"),
+        color=alt.Color("incidents:Q", scale=alt.Scale(scheme="orangered"), title="Incidents",
+                        legend=alt.Legend(format="d", tickMinStep=1)),
         opacity=alt.condition(pick, alt.value(1), alt.value(0.5)),
         tooltip=["location:N", "admin1:N", "day:O", "incidents:Q", "fatalities:Q",
                  "event_types:N"],

@@ -297,3 +297,37 @@ def test_downloads_from_the_overview(server, browser_page, tmp_path):
     restored = Store(tmp_path / "restored.sqlite")
     restored.restore(backup)
     assert restored.article_count() >= 5
+
+
+def test_sidebar_filters_stay_shown_on_every_page(server, browser_page):
+    page = browser_page
+    page.goto(server)
+    place = page.get_by_placeholder("e.g. Kharkiv, Donetsk, Belarus")
+    place.wait_for(timeout=60_000)
+    place.fill("Kyiv")
+    place.press("Enter")
+    page.wait_for_url("**q=Kyiv**", timeout=30_000)
+    for label in ["Map", "Timeline", "Sources", "Places", "Add articles", "Overview", "Map"]:
+        page.locator("[data-testid='stSidebar'] a").filter(has_text=label).first.click()
+        page.get_by_role("heading", name=label if label != "Overview" else "News incident map"
+                         ).first.wait_for(timeout=30_000)
+        time.sleep(0.5)
+        assert place.input_value() == "Kyiv", f"the Place filter shows blank on {label}"
+        no_exception(page)
+
+
+def test_a_marker_click_keeps_the_zoom(server, browser_page):
+    page = browser_page
+    page.goto(f"{server}/map")
+    map_frame(page)
+    iframe = page.locator('iframe[title="streamlit_folium.st_folium"]').first
+    frame = iframe.element_handle().content_frame()
+    frame.evaluate("() => { const m = Object.values(window).find(v => v instanceof L.Map);"
+                   " m.setView([50.45, 30.52], 8); }")
+    time.sleep(1)
+    click_marker(page, "gn:703448")  # Kyiv
+    page.get_by_role("heading", name="Kyiv").first.wait_for(timeout=30_000)
+    time.sleep(1.5)
+    frame = iframe.element_handle().content_frame()
+    zoom = frame.evaluate("() => Object.values(window).find(v => v instanceof L.Map).getZoom()")
+    assert zoom == 8

@@ -207,3 +207,18 @@ def test_wire_copies_count_once(seed_articles):
     groups = independent_groups(list(seed_articles.values()))
     assert groups["000_839e6d4a3abab594"] == groups["001_4222a503b4c9286b"]
     assert len(set(groups.values())) == 4
+
+
+def test_undated_article_takes_the_year_its_weekday_fits(gazetteer):
+    article = Article(id="okhtyrka", text="Russian forces shelled Okhtyrka on Thursday, 3 March, "
+                      "officials said. At least 4 people were killed in the shelling.")
+    result = run_pipeline([article], gazetteer=gazetteer, today=D(2026, 11, 21))
+    assert result.incidents.iloc[0]["event_date"].date() == D(2022, 3, 3)
+    assert "2022-03-03" in result.warnings[0]
+
+
+def test_a_landmark_strike_is_not_merged_with_later_town_reports(result):
+    square = only(result, location="Freedom Square")
+    assert square["articles"] == "003_63e94df4db2917e2" and square["outlets"] == 1
+    kharkiv = only(result, location="Kharkiv")
+    assert kharkiv["event_date"].date() == D(2022, 3, 3) and kharkiv["time_precision"] == 2

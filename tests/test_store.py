@@ -3,6 +3,7 @@ corrections that survive a restart, two writers at once, backup and restore."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -100,6 +101,14 @@ def test_missing_metadata_comes_from_the_form(store, gazetteer):
                                                                published=None))
     assert report.undated == ["good"]
     assert store.articles()[0].outlet == "Kyiv Post"
+    assert result_from_store(store).warnings
+    again = ingest(store, [GOOD], gazetteer, defaults=Defaults(published=dt.date(2022, 3, 6),
+                                                              timezone="Europe/Kyiv"))
+    assert (again.added, again.duplicates, again.updated) == ([], [], ["good"])
+    stored = store.articles()[0]
+    assert (stored.outlet, stored.published, stored.timezone) == (
+        "Kyiv Post", dt.date(2022, 3, 6), "Europe/Kyiv")
+    assert not result_from_store(store).warnings
 
 
 KILLER = """
@@ -270,7 +279,7 @@ def test_cli_ingest_export_restore(tmp_path):
                               env=env, capture_output=True, text=True, timeout=300)
     assert exported.returncode == 0, exported.stderr
     geojson = json.loads((tmp_path / "out" / "incidents.geojson").read_text(encoding="utf-8"))
-    assert len(geojson["features"]) == 19
+    assert len(geojson["features"]) == 20
     restored = subprocess.run([*run, "restore", str(tmp_path / "out" / "backup.sqlite"),
                                "--store", str(tmp_path / "copy.sqlite")], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=300)
