@@ -229,7 +229,9 @@ def build_incident_map(
     _add_selection(m, points, size_by, selected)
     _Legend(size_by).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
-    m.fit_bounds([south_west, north_east], max_zoom=10)
+    # The same framing as the resize handler in _MapSetup: points clear of the legend.
+    m.fit_bounds([south_west, north_east], max_zoom=10, padding_top_left=(24, 24),
+                 padding_bottom_right=(200, 150))
     return m
 
 
