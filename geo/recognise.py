@@ -1,0 +1,282 @@
+"""Which spans of an article name places: candidates from two sources, decided by a model.
+
+Candidates come from the gazetteer matcher (``geo.mentions.find_name_spans``, every name it
+knows, with the named rule that would reject it) and from the statistical NER of the article's
+``Doc`` (GPE, LOC, FAC and NORP entities). Each candidate gets features from the evidence in
+the text: its NER label, and the labels the same name gets elsewhere in the article ("Kelly"
+once inside "Megyn Kelly" is a person everywhere); the matcher's rule; what the gazetteer knows
+(kinds, population, how many places share the name, a nationality word); the words around it
+(a preposition before it, "said" after it, a capitalised neighbour, "X County", "X, Y");
+and its shape (capitals, sentence start, an ordinary English word). A logistic regression
+trained by ``scripts/train_recogniser.py`` on the GeoWebNews dev set weighs them; its weights
+are a small JSON file (``data/models/recogniser.json``), read without pickle.
+
+Example:
+    >>> from geo.gazetteer import Gazetteer
+    >>> from geo.nlp import make_doc
+    >>> from geo.records import Article
+    >>> text = "Paris Hilton flew to Paris. Russian troops shelled Kharkiv, Hilton said."
+    >>> doc = make_doc(Article(id="a", text=text))
+    >>> [(m.text, m.pattern) for m in recognise(doc, Gazetteer.load())]
+    [('Paris', 'name'), ('Russian', 'demonym'), ('Kharkiv', 'name')]
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Doc
+
+from geo.errors import GeoError
+from geo.gazetteer import Gazetteer, normalize
+from geo.mentions import english_words, find_name_spans, select_longest
+from geo.records import Mention
+
+MODEL_JSON = Path(__file__).resolve().parents[1] / "data" / "models" / "recogniser.json"
+#: Version of the feature set; a model file trained on another version is refused.
+FEATURES_VERSION = 1
+# NER labels whose spans are candidates of their own.
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP"})
+_LEADING_DETERMINER = re.compile(r"^(?:the|The|THE)\s+")
+# Words before a span that introduce a place ("in Kharkiv", "near Odesa").
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "from", "to", "into", "across", "outside",
+                                 "inside", "around", "toward", "towards", "through", "of",
+                                 "throughout", "via", "off", "south", "north", "east",
+                                 "west", "within", "over"})
+# Verbs of speech after a name make it a speaker, a person or an organisation.
+_SPEECH = frozenset({"said", "says", "told", "added", "wrote", "tweeted", "announced",
+                     "stated", "explained", "noted", "argued", "claimed", "asked", "replied"})
+# Rules of the matcher that veto a span whatever the model says: the product never maps an
+# outlet or an institution by the town in its name ("The Washington Post"), nor a person
+# named after a title ("President Jackson").
+_VETO_RULES = frozenset({"part of an organisation's or outlet's name",
+                         "a person's name after a title"})
+_REGION_WORDS = frozenset({"region", "oblast", "province", "county", "district", "state",
+                           "governorate", "raion", "valley", "river", "city", "town",
+                           "village", "island", "islands", "mountains", "sea", "bay", "lake"})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A span that may name a place, and where it came from."""
+
+    start: int
+    end: int
+    text: str
+    pattern: str  # "name", "region", "demonym"
+    from_matcher: bool
+    from_ner: bool
+    rule: str  # the matcher's reject reason, "" when it accepts or did not see the span
+
+
+def candidate_spans(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
+    """Every span the matcher or the NER proposes, merged by offsets."""
+    article = doc._.article.id if doc._.article is not None else ""
+    found: dict[tuple[int, int], Candidate] = {}
+    vetoed = set()
+    for mention, reason in find_name_spans(doc.text, gazetteer, article=article):
+        if reason in _VETO_RULES:
+            vetoed.add((mention.start, mention.end))
+            continue
+        found[mention.start, mention.end] = Candidate(
+            mention.start, mention.end, mention.text, mention.pattern, True, False, reason or "")
+    for ent in doc.ents:
+        if ent.label_ not in _PLACE_LABELS:
+            continue
+        start = ent.start_char + _determiner_length(ent.text)
+        end = ent.end_char
+        while end > start and doc.text[end - 1] in ".,'’ ":
+            end -= 1
+        if end - start < 2:
+            continue
+        text = doc.text[start:end]
+        if (start, end) in vetoed:
+            continue
+        known = found.get((start, end))
+        if known is not None:
+            found[start, end] = Candidate(start, end, text, known.pattern, True, True,
+                                          known.rule)
+        else:
+            key = normalize(text)
+            pattern = "demonym" if key in gazetteer.demonyms else "name"
+            found[start, end] = Candidate(start, end, text, pattern, False, True, "")
+    return sorted(found.values(), key=lambda c: (c.start, -c.end))
+
+
+def _determiner_length(text: str) -> int:
+    m = _LEADING_DETERMINER.match(text)
+    return m.end() if m else 0
+
+
+class _Evidence:
+    """What the whole article says about names: the NER labels each name receives."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.ents = sorted((e.start_char, e.end_char, e.label_) for e in doc.ents)
+        self.exact = {(s, e): label for s, e, label in self.ents}
+        self.labels_of: dict[str, Counter] = defaultdict(Counter)
+        self.surnames: set[str] = set()
+        for s, e, label in self.ents:
+            text = doc.text[s:e]
+            self.labels_of[normalize(text)][label] += 1
+            words = text.split()
+            if label == "PERSON" and len(words) > 1:
+                self.surnames.add(normalize(words[-1]))
+                self.surnames.add(normalize(words[0]))
+            for word in words:  # a word inside a person's or organisation's name
+                self.labels_of[normalize(word)][f"in_{label}"] += 1
+        self.lowercase = frozenset(re.findall(r"(?<![\w'’])[a-z]+(?![\w'’])", doc.text))
+
+    def overlapping(self, start: int, end: int) -> str:
+        for s, e, label in self.ents:
+            if s >= end:
+                break
+            if e > start and (s, e) != (start, end):
+                return label
+        return "none"
+
+
+def candidate_features(doc: Doc, candidates: list[Candidate],
+                       gazetteer: Gazetteer) -> list[dict[str, float]]:
+    """The features of each candidate, as name -> value (missing names are 0)."""
+    evidence = _Evidence(doc)
+    return [_features(c, doc, evidence, gazetteer) for c in candidates]
+
+
+def _features(c: Candidate, doc: Doc, ev: _Evidence,
+              gazetteer: Gazetteer) -> dict[str, float]:
+    text = doc.text
+    key = normalize(c.text)
+    f: dict[str, float] = {"bias": 1.0}
+    ner = ev.exact.get((c.start, c.end), "none")
+    overlap = ev.overlapping(c.start, c.end) if ner == "none" else "none"
+    source = "both" if c.from_matcher and c.from_ner else ("matcher" if c.from_matcher else "ner")
+    f[f"source={source}"] = 1.0
+    f[f"ner={ner}"] = 1.0
+    f[f"overlap={overlap}"] = 1.0
+    f[f"rule={c.rule or 'accept' if c.from_matcher else 'unseen'}"] = 1.0
+    f[f"pattern={c.pattern}"] = 1.0
+
+    # What the gazetteer knows.
+    indexes = gazetteer.lookup(key) or gazetteer.region_names.get(key, ())
+    kinds = {gazetteer.places[i][4] for i in indexes}
+    population = max((gazetteer.places[i][7] for i in indexes), default=0)
+    kind = ("demonym" if c.pattern == "demonym" else "region_phrase" if c.pattern == "region"
+            else next((k for k in ("country", "continent", "region", "water", "area",
+                                   "landmark", "city") if k in kinds), "unknown"))
+    f[f"kind={kind}"] = 1.0
+    f[f"ner={ner}&kind={kind}"] = 1.0
+    f[f"source={source}&kind={kind}"] = 1.0
+    f["log_population"] = math.log10(population + 1) / 7
+    f["log_homonyms"] = math.log10(len(indexes) + 1)
+    f["curated"] = float(any(gazetteer.places[i][0].startswith("extra:") for i in indexes))
+
+    # The rest of the article.
+    labels = ev.labels_of.get(key, Counter())
+    total = sum(v for k, v in labels.items() if not k.startswith("in_")) or 1
+    for group, names in (("person", ("PERSON",)), ("org", ("ORG",)),
+                         ("place", ("GPE", "LOC", "FAC", "NORP"))):
+        f[f"elsewhere_{group}"] = sum(labels[n] for n in names) / total
+        f[f"inside_{group}"] = float(any(labels[f"in_{n}"] for n in names))
+    f["surname_elsewhere"] = float(key in ev.surnames)
+    f["repeated"] = math.log10(1 + text.count(c.text))
+
+    # Neighbouring words.
+    before = text[max(0, c.start - 30):c.start].split()
+    after = text[c.end:c.end + 30].split()
+    prev = before[-1].lower().strip(".,;:\"'“”(") if before else ""
+    nxt = after[0].lower().strip(".,;:\"'“”)") if after else ""
+    f["after_preposition"] = float(prev in _PLACE_PREPOSITIONS)
+    f["before_speech"] = float(nxt in _SPEECH)
+    f["before_place_word"] = float(nxt in _REGION_WORDS)
+    f["cap_before"] = float(bool(before) and before[-1][:1].isupper()
+                            and not before[-1].endswith((".", ":", '"', "”")))
+    f["cap_after"] = float(bool(after) and after[0][:1].isupper() and not c.text.endswith("."))
+    f["qualifier_after"] = float(text[c.end:c.end + 2] == ", " and bool(after)
+                                 and len(after) > 1 and after[1][:1].isupper()
+                                 and normalize(after[1].strip(".,;:")) in gazetteer.names)
+    f["possessive"] = float(text[c.end:c.end + 2] in ("'s", "’s"))
+
+    # Shape.
+    words = c.text.split()
+    f["n_words"] = min(len(words), 4) / 4
+    f["all_caps"] = float(c.text.replace(".", "").isupper() and len(c.text) > 1)
+    f["english_word"] = float(key in english_words())
+    f["lowercase_in_text"] = float(c.text.lower() in ev.lowercase)
+    start_token = doc.char_span(c.start, c.end, alignment_mode="expand")
+    f["sentence_start"] = float(start_token is not None and start_token[0].is_sent_start)
+    return f
+
+
+@dataclass(frozen=True)
+class RecogniserModel:
+    """A logistic regression over named features, read from a JSON file."""
+
+    weights: dict[str, float]
+    threshold: float
+    meta: dict
+
+    @classmethod
+    def load(cls, path: Path = MODEL_JSON) -> RecogniserModel:
+        """Read and check a model file.
+
+        Raises:
+            GeoError: when the file is missing, malformed, or made for other features.
+        """
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            weights = {str(k): float(v) for k, v in data["weights"].items()}
+            threshold = float(data["threshold"])
+            version = int(data["features_version"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise GeoError(f"cannot read the recogniser model {path}: {exc}; "
+                           "retrain it with python scripts/train_recogniser.py") from exc
+        if version != FEATURES_VERSION:
+            raise GeoError(f"{path} was trained on features v{version}, this code computes "
+                           f"v{FEATURES_VERSION}: python scripts/train_recogniser.py")
+        return cls(weights=weights, threshold=threshold, meta=data.get("meta", {}))
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = sum(self.weights.get(name, 0.0) * value for name, value in features.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@lru_cache(maxsize=1)
+def default_model() -> RecogniserModel:
+    """The versioned model shipped in ``data/models/``."""
+    return RecogniserModel.load()
+
+
+def recognise(doc: Doc, gazetteer: Gazetteer, *,
+              model: RecogniserModel | None = None) -> list[Mention]:
+    """The place mentions of an annotated Doc.
+
+    Args:
+        doc: the article's Doc (``geo.nlp.make_doc``).
+        gazetteer: the place index.
+        model: the decision model (default: the shipped one).
+
+    Returns:
+        Mentions in text order without overlaps (longest first, as spaCy's ``filter_spans``).
+    """
+    model = model or default_model()
+    article = doc._.article.id if doc._.article is not None else ""
+    candidates = candidate_spans(doc, gazetteer)
+    features = candidate_features(doc, candidates, gazetteer)
+    kept = [Mention(article=article, start=c.start, end=c.end, text=c.text, pattern=c.pattern)
+            for c, f in zip(candidates, features, strict=True)
+            if model.probability(f) >= model.threshold or _curated(c, f)]
+    return select_longest(kept)
+
+
+def _curated(c: Candidate, features: dict[str, float]) -> bool:
+    """A name the analyst's curated places list (or an imported file) holds, accepted by the
+    matcher's rules, is kept: it was put there on purpose, and the dev set cannot know it."""
+    return c.from_matcher and not c.rule and features.get("curated", 0.0) > 0
