@@ -133,13 +133,16 @@ def check_stated_distances(text: str, resolutions: list[Resolution]) -> list[Res
 
 def _reference(resolutions: list[Resolution], phrase: DistancePhrase) -> int | None:
     for i, r in enumerate(resolutions):
-        if phrase.end <= r.mention.start <= phrase.end + _REFERENCE_WINDOW and r.place is not None:
+        if phrase.end <= r.mention.start <= phrase.end + _REFERENCE_WINDOW and (
+                r.place is not None and r.mention.pattern != "demonym"):
             return i
     return None
 
 
 def _subject(resolutions: list[Resolution], phrase: DistancePhrase, ref_i: int) -> int | None:
-    before = [i for i, r in enumerate(resolutions[:ref_i]) if r.mention.end <= phrase.start]
+    # A nationality word ("a Russian assault") is never what a distance is measured to.
+    before = [i for i, r in enumerate(resolutions[:ref_i])
+              if r.mention.end <= phrase.start and r.mention.pattern != "demonym"]
     if not before:
         return None
     last = before[-1]

@@ -242,7 +242,8 @@ def extract_reports(article: Article, resolutions: list[Resolution], *,
                        article_tz=article.timezone or event_tz, event_tz=event_tz)
     anchor = find_dates("today", published=published, article_tz=article.timezone or event_tz,
                         event_tz=event_tz)[0].date
-    places = [r for r in resolutions if r.place is not None]
+    # A nationality word ("Russian forces") points to a country but locates nothing.
+    places = [r for r in resolutions if r.place is not None and r.mention.pattern != "demonym"]
     sentences = split_sentences(article.text)
     # "The small town 50 km northwest of Kyiv came under air strikes": the distance's subject.
     distance_subjects = {}

@@ -148,11 +148,12 @@ def find_name_spans(text: str, gazetteer: Gazetteer, *, article: str = "",
         if first is None or not first.text[0].isupper():
             continue
         demonym = _demonym(words, first, gazetteer, article)
-        if demonym is not None:
+        match = _longest_name(words, first, gazetteer)
+        # "Russian" is a nationality word; "Russian Federation" is a longer name.
+        if demonym is not None and (match is None or match[0][-1].end <= demonym.end):
             found.append((demonym, None))
             resume = demonym.end
             continue
-        match = _longest_name(words, first, gazetteer)
         if match is None:
             continue
         span, key = match

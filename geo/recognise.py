@@ -15,10 +15,10 @@ Example:
     >>> from geo.gazetteer import Gazetteer
     >>> from geo.nlp import make_doc
     >>> from geo.records import Article
-    >>> text = "Paris Hilton flew to Paris. Russian troops shelled Kharkiv, Hilton said."
+    >>> text = "Megyn Kelly said Russian troops shelled Kharkiv. Kelly spoke from Dallas."
     >>> doc = make_doc(Article(id="a", text=text))
     >>> [(m.text, m.pattern) for m in recognise(doc, Gazetteer.load())]
-    [('Paris', 'name'), ('Russian', 'demonym'), ('Kharkiv', 'name')]
+    [('Russian', 'demonym'), ('Kharkiv', 'name'), ('Dallas', 'name')]
 """
 
 from __future__ import annotations
@@ -40,10 +40,13 @@ from geo.records import Mention
 
 MODEL_JSON = Path(__file__).resolve().parents[1] / "data" / "models" / "recogniser.json"
 #: Version of the feature set; a model file trained on another version is refused.
-FEATURES_VERSION = 1
+FEATURES_VERSION = 3
 # NER labels whose spans are candidates of their own.
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP"})
 _LEADING_DETERMINER = re.compile(r"^(?:the|The|THE)\s+")
+# Two or more capitalised words in a row ("Paris Hilton", "Megyn Kelly"): a full name, unless
+# the gazetteer knows the whole ("New York").
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z’'\-]+(?:\s+[A-Z][a-z’'\-]+)+")
 # Words before a span that introduce a place ("in Kharkiv", "near Odesa").
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "from", "to", "into", "across", "outside",
                                  "inside", "around", "toward", "towards", "through", "of",
@@ -53,10 +56,12 @@ _PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "from", "to", "into", "acro
 _SPEECH = frozenset({"said", "says", "told", "added", "wrote", "tweeted", "announced",
                      "stated", "explained", "noted", "argued", "claimed", "asked", "replied"})
 # Rules of the matcher that veto a span whatever the model says: the product never maps an
-# outlet or an institution by the town in its name ("The Washington Post"), nor a person
-# named after a title ("President Jackson").
+# outlet or an institution by the town in its name ("The Washington Post"), a person named
+# after a title ("President Jackson"), or a word of the curated never-a-place list.
 _VETO_RULES = frozenset({"part of an organisation's or outlet's name",
-                         "a person's name after a title"})
+                         "a person's name after a title",
+                         "ordinary word"})  # data/not_places.txt: "never read as places"
+_LIST_GAPS = frozenset({", ", " and ", ", and ", " or ", " & ", " to ", "-"})
 _REGION_WORDS = frozenset({"region", "oblast", "province", "county", "district", "state",
                            "governorate", "raion", "valley", "river", "city", "town",
                            "village", "island", "islands", "mountains", "sea", "bay", "lake"})
@@ -133,6 +138,15 @@ class _Evidence:
             for word in words:  # a word inside a person's or organisation's name
                 self.labels_of[normalize(word)][f"in_{label}"] += 1
         self.lowercase = frozenset(re.findall(r"(?<![\w'’])[a-z]+(?![\w'’])", doc.text))
+        # Words seen as the first or last of a run of capitalised words that is no known name.
+        self.first_names: Counter = Counter()
+        self.last_names: Counter = Counter()
+        self.runs: list[tuple[int, int]] = []
+        for m in _CAPITALISED_RUN.finditer(doc.text):
+            words = m.group().split()
+            self.runs.append((m.start(), m.end()))
+            self.first_names[normalize(words[0])] += 1
+            self.last_names[normalize(words[-1])] += 1
 
     def overlapping(self, start: int, end: int) -> str:
         for s, e, label in self.ents:
@@ -147,7 +161,21 @@ def candidate_features(doc: Doc, candidates: list[Candidate],
                        gazetteer: Gazetteer) -> list[dict[str, float]]:
     """The features of each candidate, as name -> value (missing names are 0)."""
     evidence = _Evidence(doc)
-    return [_features(c, doc, evidence, gazetteer) for c in candidates]
+    evidence.known_runs = {normalize(doc.text[s:e]) for s, e in evidence.runs
+                           if normalize(doc.text[s:e]) in gazetteer.names}
+    features = [_features(c, doc, evidence, gazetteer) for c in candidates]
+    # A list of names ("Aleppo and Grozny", "Kyiv, Irpin and Bucha"): members share a kind.
+    for i, c in enumerate(candidates):
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(candidates):
+                other = candidates[j]
+                gap = (doc.text[other.end:c.start] if j < i else doc.text[c.end:other.start])
+                if gap in _LIST_GAPS:
+                    features[i]["listed_with_candidate"] = 1.0
+                    features[i]["listed_with_known_place"] = max(
+                        features[i].get("listed_with_known_place", 0.0),
+                        float(features[j].get("kind=unknown", 0.0) == 0.0))
+    return features
 
 
 def _features(c: Candidate, doc: Doc, ev: _Evidence,
@@ -186,6 +214,10 @@ def _features(c: Candidate, doc: Doc, ev: _Evidence,
         f[f"elsewhere_{group}"] = sum(labels[n] for n in names) / total
         f[f"inside_{group}"] = float(any(labels[f"in_{n}"] for n in names))
     f["surname_elsewhere"] = float(key in ev.surnames)
+    # In a run of capitalised words that is not a known name, here or elsewhere: "Hilton"
+    # after "Paris Hilton", "Kelly" after "Megyn Kelly".
+    f["run_last_word"] = math.log1p(ev.last_names[key]) if key not in ev.known_runs else 0.0
+    f["run_first_word"] = math.log1p(ev.first_names[key]) if key not in ev.known_runs else 0.0
     f["repeated"] = math.log10(1 + text.count(c.text))
 
     # Neighbouring words.
@@ -270,10 +302,27 @@ def recognise(doc: Doc, gazetteer: Gazetteer, *,
     article = doc._.article.id if doc._.article is not None else ""
     candidates = candidate_spans(doc, gazetteer)
     features = candidate_features(doc, candidates, gazetteer)
+    probabilities = one_sense_per_discourse(
+        candidates, [model.probability(f) for f in features])
     kept = [Mention(article=article, start=c.start, end=c.end, text=c.text, pattern=c.pattern)
-            for c, f in zip(candidates, features, strict=True)
-            if model.probability(f) >= model.threshold or _curated(c, f)]
+            for c, f, p in zip(candidates, features, probabilities, strict=True)
+            if p >= model.threshold or _curated(c, f)]
     return select_longest(kept)
+
+
+def one_sense_per_discourse(candidates: list[Candidate],
+                            probabilities: list[float]) -> list[float]:
+    """Each candidate's probability averaged with the best of the same name in the article.
+
+    A name keeps one sense within an article (Gale, Church and Yarowsky 1992): the small NER
+    model calls "Borodyanka" a person in one sentence and a place in the next, and the
+    article's verdict is steadier than any one sentence's.
+    """
+    by_name: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for c, p in zip(candidates, probabilities, strict=True):
+        by_name[normalize(c.text), c.pattern].append(p)
+    return [(p + max(by_name[normalize(c.text), c.pattern])) / 2
+            for c, p in zip(candidates, probabilities, strict=True)]
 
 
 def _curated(c: Candidate, features: dict[str, float]) -> bool:

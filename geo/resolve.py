@@ -128,7 +128,9 @@ def _context_resolver(text: str, mentions: list[Mention],
             memo[m.text, m.pattern] = candidate_places(m, gazetteer)
         candidates.append(memo[m.text, m.pattern])
     candidates = _apply_qualifiers(text, mentions, candidates)
-    first = [max(c, key=_prior) if c else None for c in candidates]
+    # Nationality words are resolved but are weak context: "Russian forces" fight in Ukraine.
+    first = [max(c, key=_prior) if c and m.pattern != "demonym" else None
+             for m, c in zip(mentions, candidates, strict=True)]
     shares = _country_shares(first, candidates)
     anchors = {p.key: p for p, c in zip(first, candidates, strict=True)
                if p is not None and len(c) == 1 and p.feature not in ("country", "continent")}

@@ -34,6 +34,7 @@ from geo.recognise import (  # noqa: E402
     RecogniserModel,
     candidate_features,
     candidate_spans,
+    one_sense_per_discourse,
 )
 from geo.records import Article, Mention  # noqa: E402
 from geo.scoring import f1_score, match_spans, toponym_span  # noqa: E402
@@ -67,6 +68,7 @@ def load_examples(path: Path, *, limit: int | None = None):
 def score_articles(examples, probabilities, threshold: float) -> tuple[int, int, int]:
     tp = fp = fn = 0
     for (aid, cands, _f, _l, gold), probs in zip(examples, probabilities, strict=True):
+        probs = one_sense_per_discourse(cands, list(probs))
         kept = select_longest([Mention(aid, c.start, c.end, c.text, c.pattern) for c, p
                                in zip(cands, probs, strict=True) if p >= threshold])
         pairs, unmatched, missed = match_spans(
