@@ -1,0 +1,119 @@
+"""Incident accuracy on real ACLED reports (``../shared/dev/acled_ukraine_dev.jsonl``).
+
+    python bench/incidents_accuracy.py [--dev PATH] [--limit N] [--worst 10]
+
+Each coder's note is fed as one article (outlet "ACLED", published the day after the event,
+time zone Europe/Kyiv), exactly as ``../shared/dev/README.md`` says, and its incidents are
+compared with the gold event: the share of notes that yield an incident, the nearest
+incident within 5/25/50 km of the gold point, and for that incident: date exact, event type,
+sub-event type, fatalities exact on deadly events. Prints the worst examples by cause. The
+dev set is read at run time and never copied into the project.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from geo.gazetteer import Gazetteer  # noqa: E402
+from geo.incidents import extract_incidents  # noqa: E402
+from geo.records import Article  # noqa: E402
+from geo.resolve import haversine_km  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT.parent / "shared" / "dev" / "acled_ukraine_dev.jsonl"
+
+
+def read_dev(path: Path, *, limit: int | None = None) -> list[dict]:
+    rows = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            rows.append(json.loads(line))
+            if limit and len(rows) >= limit:
+                break
+    return rows
+
+
+def as_article(row: dict) -> Article:
+    day = dt.datetime.strptime(row["event_date"], "%d %B %Y").date()
+    return Article(id=str(row["data_id"]), text=row["notes"], outlet="ACLED",
+                   published=day + dt.timedelta(days=1), timezone="Europe/Kyiv")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dev", type=Path, default=DEV)
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--worst", type=int, default=8)
+    args = parser.parse_args()
+    if not args.dev.exists():
+        sys.exit(f"no dev set at {args.dev} (see ../shared/dev/README.md)")
+    gazetteer = Gazetteer.load()
+    rows = read_dev(args.dev, limit=args.limit)
+    counts: Counter = Counter()
+    causes: dict[str, list[str]] = {}
+    started = time.perf_counter()
+    for row in rows:
+        article = as_article(row)
+        incidents = extract_incidents([article], gazetteer)
+        gold_day = dt.datetime.strptime(row["event_date"], "%d %B %Y").date()
+        counts["notes"] += 1
+        deadly = int(row["fatalities"] or 0) > 0
+        counts["deadly"] += deadly
+        if not incidents:
+            causes.setdefault("no incident", []).append(row["notes"])
+            continue
+        counts["produced"] += 1
+        best = min(incidents, key=lambda i: haversine_km(
+            i.place.lat, i.place.lon, row["latitude"], row["longitude"]))
+        km = haversine_km(best.place.lat, best.place.lon, row["latitude"], row["longitude"])
+        for limit in (5, 25, 50):
+            counts[f"within {limit} km"] += km <= limit
+        if km > 25:
+            causes.setdefault("far (> 25 km)", []).append(
+                f"{best.place.name} ({km:.0f} km; gold {row['location']}): {row['notes']}")
+        counts["date exact"] += best.event_date == gold_day
+        if best.event_date != gold_day:
+            causes.setdefault("date", []).append(
+                f"{best.event_date} vs {gold_day}: {row['notes']}")
+        counts["event type"] += best.event_type == row["event_type"]
+        counts["sub-event type"] += best.sub_event_type == row["sub_event_type"]
+        if best.sub_event_type != row["sub_event_type"]:
+            causes.setdefault("sub-event type", []).append(
+                f"{best.sub_event_type} vs {row['sub_event_type']}: {row['notes']}")
+        if deadly:
+            exact = (best.fatalities or 0) == int(row["fatalities"])
+            counts["fatalities exact (deadly)"] += exact
+            if not exact:
+                causes.setdefault("fatalities", []).append(
+                    f"{best.fatalities} vs {row['fatalities']}: {row['notes']}")
+    seconds = time.perf_counter() - started
+    n = counts["notes"]
+    print(f"ACLED Ukraine dev set: {n} notes, {counts['deadly']} deadly ({seconds:.1f} s)\n")
+    print("| measure | share | target |")
+    print("|---|---|---|")
+    targets = {"produced": "≥ .95", "within 25 km": "≥ .70", "date exact": "≥ .95",
+               "event type": "≥ .90", "sub-event type": "≥ .85",
+               "fatalities exact (deadly)": "≥ .80"}
+    for key in ("produced", "within 5 km", "within 25 km", "within 50 km", "date exact",
+                "event type", "sub-event type", "fatalities exact (deadly)"):
+        base = counts["deadly"] if "deadly" in key else n
+        print(f"| {key} | {counts[key] / base if base else 0:.3f} | {targets.get(key, '')} |")
+    print("\n(actor1 is not extracted yet; shares are over all notes, deadly ones for "
+          "fatalities)")
+    for cause, examples in causes.items():
+        print(f"\n{cause}: {len(examples)}")
+        for text in examples[:args.worst]:
+            print(f"  - {text[:220]}")
+
+
+if __name__ == "__main__":
+    main()
