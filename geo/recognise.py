@@ -40,7 +40,7 @@ from geo.records import Mention
 
 MODEL_JSON = Path(__file__).resolve().parents[1] / "data" / "models" / "recogniser.json"
 #: Version of the feature set; a model file trained on another version is refused.
-FEATURES_VERSION = 3
+FEATURES_VERSION = 5
 # NER labels whose spans are candidates of their own.
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP"})
 _LEADING_DETERMINER = re.compile(r"^(?:the|The|THE)\s+")
@@ -61,6 +61,17 @@ _SPEECH = frozenset({"said", "says", "told", "added", "wrote", "tweeted", "annou
 _VETO_RULES = frozenset({"part of an organisation's or outlet's name",
                          "a person's name after a title",
                          "ordinary word"})  # data/not_places.txt: "never read as places"
+# "Kharkiv, a city of 1.5 million", "Irpin, the commuter town": an apposition that says what
+# the name is.
+_PLACE_APPOSITION = re.compile(
+    r",\s+(?:a|an|the)\s+(?:[\w.-]+\s+){0,4}?(?:city|town|village|port|capital|region|"
+    r"province|country|district|suburb|settlement|state|island|hamlet|county|oblast|area)\b")
+# "central Kharkiv", "eastern Ukraine", "downtown Kyiv".
+_PLACE_MODIFIERS = frozenset({"central", "northern", "southern", "eastern", "western",
+                              "northeastern", "northwestern", "southeastern", "southwestern",
+                              "north-eastern", "north-western", "south-eastern",
+                              "south-western", "downtown", "suburban", "rural", "occupied",
+                              "neighbouring", "neighboring", "coastal", "besieged"})
 _LIST_GAPS = frozenset({", ", " and ", ", and ", " or ", " & ", " to ", "-"})
 _REGION_WORDS = frozenset({"region", "oblast", "province", "county", "district", "state",
                            "governorate", "raion", "valley", "river", "city", "town",
@@ -148,6 +159,15 @@ class _Evidence:
             self.first_names[normalize(words[0])] += 1
             self.last_names[normalize(words[-1])] += 1
 
+    def entity_end(self, start: int, end: int) -> int:
+        """The end of the entity that starts at ``start`` (or covers it), else -1."""
+        for s, e, _label in self.ents:
+            if s > start:
+                break
+            if e > start:
+                return e
+        return -1
+
     def overlapping(self, start: int, end: int) -> str:
         for s, e, label in self.ents:
             if s >= end:
@@ -226,6 +246,8 @@ def _features(c: Candidate, doc: Doc, ev: _Evidence,
     prev = before[-1].lower().strip(".,;:\"'“”(") if before else ""
     nxt = after[0].lower().strip(".,;:\"'“”)") if after else ""
     f["after_preposition"] = float(prev in _PLACE_PREPOSITIONS)
+    f["after_place_modifier"] = float(prev in _PLACE_MODIFIERS)
+    f["place_apposition"] = float(_PLACE_APPOSITION.match(text, c.end, c.end + 80) is not None)
     f["before_speech"] = float(nxt in _SPEECH)
     f["before_place_word"] = float(nxt in _REGION_WORDS)
     f["cap_before"] = float(bool(before) and before[-1][:1].isupper()
@@ -235,6 +257,15 @@ def _features(c: Candidate, doc: Doc, ev: _Evidence,
                                  and len(after) > 1 and after[1][:1].isupper()
                                  and normalize(after[1].strip(".,;:")) in gazetteer.names)
     f["possessive"] = float(text[c.end:c.end + 2] in ("'s", "’s"))
+    # A name the NER stretches over the next word, which no gazetteer knows: "Volodymyr
+    # Zelenskiy", "Paris Hilton" (a full name), unlike "Kharkiv Oblast".
+    ent_end = ev.entity_end(c.start, c.end)
+    if ent_end > c.end and after:
+        word = after[0].strip(".,;:\"'“”()")
+        f["entity_runs_on_unknown_word"] = float(
+            word[:1].isupper() and normalize(word) not in gazetteer.names
+            and normalize(word) not in gazetteer.region_names
+            and word.lower() not in _REGION_WORDS)
 
     # Shape.
     words = c.text.split()
