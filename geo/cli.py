@@ -4,6 +4,7 @@
     python -m geo ingest my_articles/ batch.zip         # into the store the dashboard reads
     python -m geo export --out exports/                 # tables and a backup from the store
     python -m geo restore exports/backup.sqlite         # load a backup back
+    python -m geo gazetteer add UA.zip my_places.csv    # add places to the gazetteer
 
 The store is $GEO_STORE, or data/store/news.sqlite; --store overrides both.
 """
@@ -18,7 +19,8 @@ import click
 from geo.articles import read_articles_lenient
 from geo.errors import GeoError
 from geo.exports import write_exports
-from geo.gazetteer import Gazetteer
+from geo.gazetteer import Gazetteer, user_pack_dir
+from geo.gazetteer_import import import_places
 from geo.ingest import Defaults, ingest_paths
 from geo.pipeline import result_from_store, run_pipeline
 from geo.store import Store
@@ -126,3 +128,26 @@ def restore(backup: Path, store_path: Path | None) -> None:
 
 def main() -> None:
     cli(prog_name="python -m geo")
+
+
+@cli.group()
+def gazetteer() -> None:
+    """The offline gazetteer: add an analyst's own places."""
+
+
+@gazetteer.command("add")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def gazetteer_add(files: tuple[Path, ...]) -> None:
+    """Import GeoNames dumps (UA.zip, allCountries.zip, their .txt) or CSVs of places
+    (name,lat,lon[,alt_names,feature,country_code,admin1_code,population]) and rebuild the
+    index; a running dashboard picks them up when restarted."""
+    try:
+        reports = import_places(list(files), pack_dir=user_pack_dir())
+        gaz = Gazetteer.load(rebuild=True)
+    except GeoError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for r in reports:
+        click.echo(f"{r.source}: {r.places} places or names -> {user_pack_dir() / r.pack}"
+                   + (f" ({r.skipped} rows skipped)" if r.skipped else ""))
+    click.echo(f"index rebuilt: {len(gaz):,} places")

@@ -42,6 +42,10 @@ from geo.records import Place
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 ADMIN1_CSV = DATA / "admin1.csv"
+#: Key prefixes of places someone put in on purpose: the curated file and imported packs.
+CURATED_PREFIXES = ("extra:", "user:")
+# The analyst's own places (``python -m geo gazetteer add``), one CSV pack per imported file.
+USER_PACKS = Path(os.environ.get("GEO_GAZETTEER_DIR", DATA / "gazetteer_user"))
 # Natural Earth region outlines (public domain), keyed by GeoNames admin1 code.
 ADMIN1_GEOJSON = DATA / "basemap" / "admin1.geojson"
 EXTRA_CSV = DATA / "gazetteer_extra.csv"
@@ -197,9 +201,19 @@ def _source_files() -> list[Path]:
             EXTRA_CSV, COUNTRIES_GEOJSON]
 
 
+def user_pack_dir() -> Path:
+    """Where imported packs live: ``$GEO_GAZETTEER_DIR``, else ``data/gazetteer_user/``."""
+    return Path(os.environ.get("GEO_GAZETTEER_DIR", USER_PACKS))
+
+
+def _user_packs() -> list[Path]:
+    pack_dir = user_pack_dir()
+    return sorted(pack_dir.glob("*.csv")) if pack_dir.is_dir() else []
+
+
 def _sources_digest() -> str:
     h = hashlib.sha256(f"v{INDEX_VERSION}".encode())
-    for path in _source_files():
+    for path in _source_files() + _user_packs():
         if path.exists():
             st = path.stat()
             h.update(f"{path}:{st.st_size}:{st.st_mtime_ns}".encode())
@@ -243,6 +257,8 @@ def build_gazetteer() -> Gazetteer:
     _add_continents(b)
     _add_demonyms(b, info)
     _add_extra(b)
+    for pack in _user_packs():
+        _add_pack(b, pack)
     prefixes = set()
     for key in list(b.names) + list(b.region_names):
         tokens = key.split(" ")
@@ -283,7 +299,8 @@ def _read_csv(path: Path, required: set[str]) -> list[dict[str, str]]:
     return rows
 
 
-def _usable_alternates(names: Iterable[str]) -> set[str]:
+def usable_alternates(names: Iterable[str]) -> set[str]:
+    """The alternate names English news could use: Latin script, capitalised, not codes."""
     # Lower-case alternates are romanisations from other scripts ("ha er ke fu"), and short
     # capitals are airport codes (IEV, HRK): neither is how English news writes a place.
     keep = set()
@@ -305,7 +322,7 @@ def _add_cities(b: _Builder) -> dict[str, int]:
         admin1_population[a1] += population
         names = {city["name"]}
         if population >= _ALTERNATES_MIN_POPULATION:
-            names |= _usable_alternates(city.get("alternatenames") or ())
+            names |= usable_alternates(city.get("alternatenames") or ())
         row = (f"gn:{city['geonameid']}", city["name"], float(city["latitude"]),
                float(city["longitude"]), "city", city["countrycode"], a1, population,
                city.get("timezone") or "", int(city["geonameid"]))
@@ -458,6 +475,34 @@ def _country_alternates(row: dict) -> list[str]:
     names = [row.get("common_name") or "", row.get("official_name") or "",
              *(row.get("alt_spellings") or [])]
     return [n for n in names if len(n) > 3 and not n.isupper() and "," not in n]
+
+
+def _add_pack(b: _Builder, path: Path) -> None:
+    """One pack written by ``geo.gazetteer_import``: new places keyed ``user:<pack>:<key>``,
+    and names for places the index has (``of``; a trailing ``?`` makes a new place when the
+    index lacks it)."""
+    required = {"key", "of", "name", "alt_names", "feature", "lat", "lon", "country_code",
+                "admin1_code", "population"}
+    for row in _read_csv(path, required):
+        alt_names = [n for n in row["alt_names"].split("|") if n]
+        of = row["of"]
+        optional = of.endswith("?")
+        index = b.by_key.get(of.rstrip("?")) if of else None
+        if index is not None:
+            b.add_names(index, [row["name"], *alt_names] if row["name"] else alt_names)
+            continue
+        if of and not optional:
+            continue  # names for a country or region this index does not have
+        try:
+            lat, lon = float(row["lat"]), float(row["lon"])
+            population = int(row["population"] or 0)
+        except ValueError as exc:
+            raise GazetteerFormatError(f"{path}: row {row['key']!r}: {exc}; re-import the "
+                                       "file with python -m geo gazetteer add") from exc
+        place = (f"user:{path.stem}:{row['key']}", row["name"], lat, lon,
+                 row["feature"] or "landmark", row["country_code"], row["admin1_code"],
+                 population, "", None)
+        b.add_place(place, [row["name"], *alt_names])
 
 
 def _add_demonyms(b: _Builder, info: dict[str, dict]) -> None:

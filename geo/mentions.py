@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from english_words import get_english_words_set
 
-from geo.gazetteer import Gazetteer, normalize
+from geo.gazetteer import CURATED_PREFIXES, Gazetteer, normalize
 from geo.records import Mention
 from geo.sentences import split_sentences
 
@@ -351,7 +351,8 @@ def _reject_reason(words: _Words, span: list[_Word], key: str, gazetteer: Gazett
 
 
 def _has_curated_name(key: str, gazetteer: Gazetteer) -> bool:
-    return any(gazetteer.places[i][0].startswith("extra:") for i in gazetteer.lookup(key))
+    return any(gazetteer.places[i][0].startswith(CURATED_PREFIXES)
+               for i in gazetteer.lookup(key))
 
 
 def _largest_population(key: str, gazetteer: Gazetteer) -> int:

@@ -34,7 +34,7 @@ from pathlib import Path
 from spacy.tokens import Doc
 
 from geo.errors import GeoError
-from geo.gazetteer import Gazetteer, normalize
+from geo.gazetteer import CURATED_PREFIXES, Gazetteer, normalize
 from geo.mentions import english_words, find_name_spans, select_longest
 from geo.records import Mention
 
@@ -224,7 +224,8 @@ def _features(c: Candidate, doc: Doc, ev: _Evidence,
     f[f"source={source}&kind={kind}"] = 1.0
     f["log_population"] = math.log10(population + 1) / 7
     f["log_homonyms"] = math.log10(len(indexes) + 1)
-    f["curated"] = float(any(gazetteer.places[i][0].startswith("extra:") for i in indexes))
+    f["curated"] = float(any(gazetteer.places[i][0].startswith(CURATED_PREFIXES)
+                             for i in indexes))
 
     # The rest of the article.
     labels = ev.labels_of.get(key, Counter())
