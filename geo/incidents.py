@@ -149,9 +149,11 @@ _METONYM_AFTER = re.compile(
     re.IGNORECASE,
 )
 _METONYM_BEFORE = re.compile(r"\b(?:the|a)\s+$", re.IGNORECASE)
+# "north of Kyiv", "towards Kyiv": a reference point, not where it happened. "near X" and
+# "outside X" are where it happened, at lower precision (ACLED codes them to X, precision 2).
 _REFERENCE_BEFORE = re.compile(
     r"(?:\b(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|"
-    r"north-west|south-east|south-west)\s+of|\boutside|\bnear|\btowards?|advancing on|"
+    r"north-west|south-east|south-west)\s+of|\btowards?|advancing on|"
     r"threatening)\s+(?:the\s+(?:\w+\s+)?capital,?\s+)?$",
     re.IGNORECASE,
 )
@@ -242,8 +244,10 @@ def extract_reports(article: Article, resolutions: list[Resolution], *,
                        article_tz=article.timezone or event_tz, event_tz=event_tz)
     anchor = find_dates("today", published=published, article_tz=article.timezone or event_tz,
                         event_tz=event_tz)[0].date
-    # A nationality word ("Russian forces") points to a country but locates nothing.
-    places = [r for r in resolutions if r.place is not None and r.mention.pattern != "demonym"]
+    # A nationality word ("Russian forces") points to a country but locates nothing; a
+    # qualifier ("Zarichne, Donetsk") only said where the place before it is.
+    places = [r for r in resolutions if r.place is not None and r.mention.pattern != "demonym"
+              and r.role != "qualifier"]
     sentences = split_sentences(article.text)
     # "The small town 50 km northwest of Kyiv came under air strikes": the distance's subject.
     distance_subjects = {}

@@ -99,3 +99,6 @@ class Resolution:
     sentence: tuple[int, int]
     candidates: tuple[Candidate, ...] = field(default=())
     distance: StatedDistance | None = None
+    # "qualifier" when the mention only says where the mention before it is ("Zarichne,
+    # Donetsk"): it resolved that mention and never locates an event itself.
+    role: str = ""

@@ -127,7 +127,7 @@ def _context_resolver(text: str, mentions: list[Mention],
         if (m.text, m.pattern) not in memo:  # an article repeats its places
             memo[m.text, m.pattern] = candidate_places(m, gazetteer)
         candidates.append(memo[m.text, m.pattern])
-    candidates = _apply_qualifiers(text, mentions, candidates)
+    candidates, qualifiers = _qualify(text, mentions, candidates)
     # Nationality words are resolved but are weak context: "Russian forces" fight in Ukraine.
     first = [max(c, key=_prior) if c and m.pattern != "demonym" else None
              for m, c in zip(mentions, candidates, strict=True)]
@@ -141,6 +141,7 @@ def _context_resolver(text: str, mentions: list[Mention],
         by_sentence.setdefault(sentence, []).append(i)
     resolutions = []
     scored: dict[tuple, Resolution] = {}
+    qualifier_regions = {i: gazetteer.region(code) for i, code in qualifiers.items() if code}
     for i, mention in enumerate(mentions):
         sentence = at[i]
         same_sentence = {first[j].country_code for j in by_sentence[sentence]
@@ -152,7 +153,19 @@ def _context_resolver(text: str, mentions: list[Mention],
             continue
         scored[key] = _score(mention, candidates[i], sentence, shares, same_sentence, nearness)
         resolutions.append(scored[key])
-    return resolutions
+    return [_as_qualifier(r, qualifier_regions[i]) if i in qualifier_regions else r
+            for i, r in enumerate(resolutions)]
+
+
+def _as_qualifier(r: Resolution, region: Place | None) -> Resolution:
+    """A qualifier read as the region it names ("Donetsk" in "Zarichne, Donetsk" is the
+    oblast, not the city)."""
+    if region is None or r.place is None or r.place.feature == "country":
+        return replace(r, role="qualifier")
+    if r.place.feature == "city" and r.place.admin1_code == region.admin1_code:
+        return replace(r, place=region, role="qualifier",
+                       reason=f"qualifies the place before it: the region {region.name}")
+    return replace(r, role="qualifier")
 
 
 class _Nearness:
@@ -178,24 +191,53 @@ class _Nearness:
         return self._memo[place.key]
 
 
+# What may stand between a place and the larger place that says where it is: "Zarichne,
+# Donetsk", "Kotliareve, Mykolaiv region", "Odessa, Texas", "Irpin (Kyiv oblast)",
+# "Vesele in the Donetsk region".
+_QUALIFIER_GAPS = frozenset({", ", " ", " (", ", in ", " in ", " in the ", ", in the "})
+
+
+def _qualifier_area(place: Place) -> tuple[str, str] | None:
+    """What a qualifier stands for: its country ("Texas" -> the region, "Ukraine" -> the
+    country); a town as a qualifier names its region ("Donetsk" in "Zarichne, Donetsk")."""
+    if place.feature == "country":
+        return ("country", place.country_code)
+    if place.admin1_code and place.feature in ("region", "city"):
+        return ("admin1", place.admin1_code)
+    return None
+
+
+def _within(place: Place, area: tuple[str, str]) -> bool:
+    kind, code = area
+    return place.country_code == code if kind == "country" else place.admin1_code == code
+
+
 def _apply_qualifiers(text: str, mentions: list[Mention],
                       candidates: list[list[Place]]) -> list[list[Place]]:
-    """"Odessa, Texas", "Paris, France": keep the candidates inside the qualifying place."""
+    """"Zarichne, Donetsk", "Odessa, Texas": keep the candidates inside the qualifying place."""
+    return _qualify(text, mentions, candidates)[0]
+
+
+def _qualify(text: str, mentions: list[Mention], candidates: list[list[Place]]) -> tuple[
+        list[list[Place]], dict[int, str]]:
+    """The candidates narrowed by qualifiers, and the qualifier mentions found (index ->
+    the admin1 code or country they stand for)."""
     out = list(candidates)
+    qualifiers: dict[int, str] = {}
     for i in range(len(mentions) - 1):
         gap = text[mentions[i].end:mentions[i + 1].start]
-        if gap not in (", ", " "):
+        if gap not in _QUALIFIER_GAPS or mentions[i + 1].pattern == "demonym" or (
+                mentions[i].pattern == "demonym"):
             continue
-        within = []
-        for place in candidates[i]:
-            for qualifier in candidates[i + 1]:
-                if qualifier.feature == "country" and place.country_code == qualifier.country_code:
-                    within.append(place)
-                elif qualifier.feature == "region" and place.admin1_code == qualifier.admin1_code:
-                    within.append(place)
-        if within and len(within) < len(candidates[i]):
+        areas = {a for q in candidates[i + 1] if (a := _qualifier_area(q)) is not None}
+        within = [p for p in candidates[i] if p.feature not in ("country", "continent")
+                  and any(_within(p, a) for a in areas)]
+        if within and len(within) < len(candidates[i]) or (within and gap != " "):
             out[i] = list(dict.fromkeys(within))
-    return out
+            # The qualifier's own reading is the area its kept candidates lie in.
+            codes = {p.admin1_code for p in within}
+            qualifiers[i + 1] = codes.pop() if len(codes) == 1 else ""
+    return out, qualifiers
 
 
 def _country_shares(first: list[Place | None], candidates: list[list[Place]]) -> dict[str, float]:
