@@ -8,6 +8,7 @@ import re
 import pytest
 
 from geo.cli import cli
+from geo.geoparse import RECOGNISERS
 from geo.resolve import RESOLVERS
 from tests.conftest import ROOT
 
@@ -16,7 +17,8 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def test_readme_opens_with_the_two_commands():
     blocks = re.findall(r"```bash\n(.*?)\n```", README, flags=re.S)
-    assert blocks[0] == "pip install -r requirements.txt && streamlit run dashboard.py"
+    assert blocks[0] == ("python3 -m venv .venv && .venv/bin/pip install -r requirements.txt"
+                         " && .venv/bin/streamlit run dashboard.py")
     assert blocks[1] == "bash scripts/test.sh"
     assert "bash scripts/test.sh" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
@@ -26,12 +28,18 @@ def test_every_resolver_is_documented(name):
     assert f"`{name}`" in README
 
 
+@pytest.mark.parametrize("name", sorted(RECOGNISERS))
+def test_every_recogniser_is_documented(name):
+    assert f"`{name}`" in README
+
+
 @pytest.mark.parametrize("command", sorted(cli.commands))
 def test_every_command_is_documented(command):
     assert f"python -m geo {command}" in README
 
 
-@pytest.mark.parametrize("variable", ["GEO_STORE", "GEO_ARTICLES_DIR", "GEO_CACHE_DIR"])
+@pytest.mark.parametrize("variable", ["GEO_STORE", "GEO_ARTICLES_DIR", "GEO_CACHE_DIR",
+                                      "GEO_GAZETTEER_DIR"])
 def test_every_environment_variable_is_documented(variable):
     assert f"${variable}" in README
     assert any(variable in path.read_text(encoding="utf-8")
