@@ -260,6 +260,7 @@ def extract_reports(article: Article, resolutions: list[Resolution], *,
     triggers = find_events_by_sentence(article.text, sentences)
     for s_start, s_end in sentences:
         if s_start not in triggers:
+            _add_following_figures(article.text, s_start, s_end, reports, sentences)
             continue
         sentence = article.text[s_start:s_end]
         events = [e for e in triggers[s_start] if not _HISTORICAL.search(
@@ -302,6 +303,32 @@ def extract_reports(article: Article, resolutions: list[Resolution], *,
                     injured=tuple(f for f in figures if f.kind == "injured"
                                   and _nearest_event(f, events) is event)))
     return reports
+
+
+def _add_following_figures(text: str, s_start: int, s_end: int, reports: list[Report],
+                           sentences: list[tuple[int, int]]) -> None:
+    """"Russian forces shelled Slovyansk. 1 civilian was killed.": casualties told in the next
+    sentence (with no event of its own) belong to the report just before, if it has none.
+    Only the last report of that sentence gets them: a list of places hit gives no figure
+    to split."""
+    if not reports or reports[-1].killed or reports[-1].injured:
+        return
+    starts = [s for s, _ in sentences]
+    here = starts.index(s_start) if s_start in starts else -1
+    there = starts.index(reports[-1].sentence_start) if reports[-1].sentence_start in starts \
+        else -10
+    # Only the very next sentence of the same paragraph: further on, a figure is as likely a
+    # toll of the whole war ("Hundreds have been killed since February 24").
+    if here - there != 1 or "\n" in text[reports[-1].sentence_end:s_start]:
+        return
+    figures = find_casualties(text[s_start:s_end])
+    killed = tuple(f for f in figures if f.kind == "killed")
+    injured = tuple(f for f in figures if f.kind == "injured")
+    if killed or injured:
+        last = reports[-1]
+        # Figures keep offsets in their own sentence; the excerpt grows to cover it.
+        reports[-1] = replace(last, killed=killed, injured=injured, sentence_end=s_end,
+                              excerpt=text[last.sentence_start:s_end])
 
 
 def _event_timezone(resolutions: list[Resolution]) -> str:

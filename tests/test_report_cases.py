@@ -1,0 +1,58 @@
+"""Named cases from real conflict reports (ACLED-style notes), one per cause the incidents
+issue lists: where, how many, and what a nationality word or a qualifier may not do."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from geo.geoparse import geoparse
+from geo.incidents import extract_incidents
+from geo.records import Article
+
+
+def note(text: str, published: dt.date = dt.date(2022, 7, 17)) -> Article:
+    return Article(id="note", text=text, outlet="ACLED", published=published,
+                   timezone="Europe/Kyiv")
+
+
+def test_qualifier_oblast_is_not_the_event_place(gazetteer):
+    (incident,) = extract_incidents([note(
+        "On 19 April 2022, at night, Russian forces shelled Zarichne, Donetsk, using Grad "
+        "missiles and heavy weapons. There were no casualties.")], gazetteer)
+    assert incident.place.name == "Zarichne" and incident.place.admin1_code == "UA.05"
+    assert incident.event_date == dt.date(2022, 4, 19)
+
+
+def test_pervomaisk_with_oblast_qualifier(gazetteer):
+    rs = geoparse(note("On 2 June 2022, Russian forces shelled Pervomaisk, Luhansk. "
+                       "Casualties unknown."), gazetteer)
+    (pervomaisk,) = [r for r in rs if r.mention.text == "Pervomaisk"]
+    assert pervomaisk.place is not None and pervomaisk.place.admin1_code == "UA.14"
+    (luhansk,) = [r for r in rs if r.mention.text == "Luhansk"]
+    assert luhansk.role == "qualifier" and luhansk.place.feature == "region"
+
+
+def test_region_word_qualifier_keeps_the_village(gazetteer):
+    (incident,) = extract_incidents([note(
+        "On 15 October 2022, Russian forces shelled near Kotliareve, Mykolaiv region. "
+        "Casualties unknown.")], gazetteer)
+    assert incident.place.name.startswith("Kotl") and incident.place.admin1_code == "UA.16"
+    assert incident.geo_precision == 2  # "near" the village, as ACLED codes it
+
+
+def test_casualties_in_the_next_sentence_belong_to_the_strike(gazetteer):
+    (incident,) = extract_incidents([note(
+        "On 16 July 2022, Russian forces shelled Slovyansk, Donetsk. 1 civilian was killed "
+        "and 2 civilians were injured.")], gazetteer)
+    assert incident.place.name in ("Slovyansk", "Sloviansk")
+    assert (incident.fatalities, incident.injuries) == (1, 2)
+
+
+def test_nationality_word_never_locates_an_event(gazetteer):
+    incidents = extract_incidents([note(
+        "On 4 July 2022, Russian forces shelled Ukrainian positions. Casualties unknown.")],
+        gazetteer)
+    assert not [i for i in incidents if i.place.feature == "country"]
+    rs = geoparse(note("Russian and Ukrainian officials met."), gazetteer)
+    assert {(r.mention.text, r.mention.pattern, r.place.country_code) for r in rs} == {
+        ("Russian", "demonym", "RU"), ("Ukrainian", "demonym", "UA")}
