@@ -42,6 +42,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -570,7 +571,7 @@ def incident_from_reports(reports: list[Report], groups: dict[str, int]) -> Inci
         fatalities_min=min((f.low for f in numeric), default=None),
         fatalities_max=max((f.high or f.low for f in numeric), default=None),
         injuries=max((f.low for f in injured), default=None),
-        independent_sources=len({groups.get(r.article, hash(r.article)) for r in reports}),
+        independent_sources=len({groups.get(r.article, r.article) for r in reports}),
         flags=tuple(flags),
     )
 
@@ -619,9 +620,12 @@ def independent_groups(articles: list[Article]) -> dict[str, int]:
 
 def _shingles(text: str) -> set[int]:
     # A fixed quarter of all shingles (by hash), the same quarter in every text: shares
-    # between texts are kept, at a quarter of the cost.
+    # between texts are kept, at a quarter of the cost. CRC-32, not hash(): Python salts
+    # str hashes per process, and the sample (so independent_sources) must not change
+    # between runs.
     words = re.findall(r"\w+", text.lower())
-    grams = (hash(gram) for gram in zip(*(words[i:] for i in range(_SHINGLE)), strict=False))
+    grams = (zlib.crc32(" ".join(gram).encode())
+             for gram in zip(*(words[i:] for i in range(_SHINGLE)), strict=False))
     return {h for h in grams if h & 3 == 0}
 
 

@@ -4,6 +4,7 @@ issue lists: where, how many, and what a nationality word or a qualifier may not
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from geo.geoparse import geoparse
 from geo.incidents import extract_incidents
@@ -56,3 +57,17 @@ def test_nationality_word_never_locates_an_event(gazetteer):
     rs = geoparse(note("Russian and Ukrainian officials met."), gazetteer)
     assert {(r.mention.text, r.mention.pattern, r.place.country_code) for r in rs} == {
         ("Russian", "demonym", "RU"), ("Ukrainian", "demonym", "UA")}
+
+
+def test_wire_copies_are_grouped_the_same_in_every_process():
+    import subprocess
+    import sys
+
+    code = ("from pathlib import Path; from geo.articles import read_articles; "
+            "from geo.incidents import independent_groups; "
+            "print(sorted(independent_groups(read_articles([Path('data/articles')])).items()))")
+    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, env={"PYTHONHASHSEED": seed, "PATH": ""},
+                           cwd=Path(__file__).resolve().parents[1]).stdout
+            for seed in ("1", "2", "3")}
+    assert len(runs) == 1
