@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 from pathlib import Path
@@ -58,7 +59,7 @@ def write_exports(out_dir: Path, *, mentions: pd.DataFrame, incidents: pd.DataFr
         The files written.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    contents = {"mentions.csv": mentions.to_csv(index=False),
+    contents = {"mentions.csv": safe_csv(mentions),
                 "incidents.csv": incidents_csv(incidents), "daily.csv": daily_csv(incidents),
                 "incidents.geojson": geojson_text(incidents)}
     paths = []
@@ -70,12 +71,41 @@ def write_exports(out_dir: Path, *, mentions: pd.DataFrame, incidents: pd.DataFr
 
 def incidents_csv(incidents: pd.DataFrame) -> str:
     """``incidents.csv``: ACLED-style columns first, dates as YYYY-MM-DD."""
-    return _with_iso_dates(incidents).to_csv(index=False)
+    return safe_csv(_with_iso_dates(incidents))
 
 
 def daily_csv(incidents: pd.DataFrame) -> str:
     """``daily.csv``: the location × day table of these incidents."""
-    return _with_iso_dates(daily_table(incidents)).to_csv(index=False)
+    return safe_csv(_with_iso_dates(daily_table(incidents)))
+
+
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection"): text from articles,
+# outlets and ids is untrusted.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: object) -> object:
+    """A text cell made inert for spreadsheets: a leading ``'`` before ``=``, ``+``, ``-``,
+    ``@``, tab or carriage return (OWASP). Numbers are left alone.
+
+    >>> neutralise_cell("=1+2"), neutralise_cell("-3"), neutralise_cell(-3)
+    ("'=1+2", "'-3", -3)
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_csv(frame: pd.DataFrame) -> str:
+    """CSV text with every text cell neutralised and every field with a line break or a
+    carriage return quoted, so it parses back into the same rows."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(neutralise_cell)
+    # Python's csv quotes a field with a line feed but not one with a bare carriage return,
+    # which spreadsheets read as a row break: quote every text field.
+    return out.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
 
 
 def geojson_text(incidents: pd.DataFrame) -> str:
