@@ -43,6 +43,7 @@ import datetime as dt
 import hashlib
 import re
 import zlib
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -251,24 +252,30 @@ def extract_reports(article: Article, resolutions: list[Resolution], *,
               and r.role != "qualifier"]
     sentences = split_sentences(article.text)
     # "The small town 50 km northwest of Kyiv came under air strikes": the distance's subject.
+    # Everything below is looked up per sentence, never by scanning all sentences or all
+    # places again: the cost stays linear in the article's length.
+    position = {start: i for i, (start, _end) in enumerate(sentences)}
+    starts = [start for start, _end in sentences]
+    by_sentence: dict[int, list[Resolution]] = {}
+    for r in places:
+        by_sentence.setdefault(_sentence_of(starts, r.mention.start), []).append(r)
     distance_subjects = {}
     for r in places:
         if r.distance is not None and r.distance.phrase_start >= 0:
-            for s_start, s_end in sentences:
-                if s_start <= r.distance.phrase_start < s_end:
-                    distance_subjects[s_start] = r
+            distance_subjects[_sentence_of(starts, r.distance.phrase_start)] = r
+    talks_venue: list | None = None  # found once, when an agreement needs it
     reports: list[Report] = []
     triggers = find_events_by_sentence(article.text, sentences)
     for s_start, s_end in sentences:
         if s_start not in triggers:
-            _add_following_figures(article.text, s_start, s_end, reports, sentences)
+            _add_following_figures(article.text, s_start, s_end, reports, position)
             continue
         sentence = article.text[s_start:s_end]
         events = [e for e in triggers[s_start] if not _HISTORICAL.search(
             sentence, max(0, e.start - _HISTORY_BEFORE), e.end + _HISTORY_AFTER)]
         if not events:
             continue
-        in_sentence = [r for r in places if s_start <= r.mention.start < s_end]
+        in_sentence = by_sentence.get(s_start, [])
         figures = find_casualties(sentence)
         subject = distance_subjects.get(s_start)
         seen: set[tuple[str, str]] = set()
@@ -276,9 +283,11 @@ def extract_reports(article: Article, resolutions: list[Resolution], *,
             trigger_at = s_start + event.start
             locations = _locations(article.text, in_sentence, trigger_at, event, subject)
             date_ref = _date_for(dates, s_start, s_end, trigger_at)
-            previous = _continued(reports, event, s_start, sentences)
+            previous = _continued(reports, event, s_start, position)
             if not locations and event.sub_event_type == "Agreement":
-                locations = _talks_venue(article.text, places, sentences)
+                if talks_venue is None:
+                    talks_venue = _talks_venue(article.text, by_sentence, sentences)
+                locations = talks_venue
             if not locations and previous is not None:
                 locations = [(previous.place, previous.geo_precision, previous.mention_start,
                               previous.mention_end, previous.mention_text)]
@@ -307,17 +316,15 @@ def extract_reports(article: Article, resolutions: list[Resolution], *,
 
 
 def _add_following_figures(text: str, s_start: int, s_end: int, reports: list[Report],
-                           sentences: list[tuple[int, int]]) -> None:
+                           position: dict[int, int]) -> None:
     """"Russian forces shelled Slovyansk. 1 civilian was killed.": casualties told in the next
     sentence (with no event of its own) belong to the report just before, if it has none.
     Only the last report of that sentence gets them: a list of places hit gives no figure
     to split."""
     if not reports or reports[-1].killed or reports[-1].injured:
         return
-    starts = [s for s, _ in sentences]
-    here = starts.index(s_start) if s_start in starts else -1
-    there = starts.index(reports[-1].sentence_start) if reports[-1].sentence_start in starts \
-        else -10
+    here = position.get(s_start, -1)
+    there = position.get(reports[-1].sentence_start, -10)
     # Only the very next sentence of the same paragraph: further on, a figure is as likely a
     # toll of the whole war ("Hundreds have been killed since February 24").
     if here - there != 1 or "\n" in text[reports[-1].sentence_end:s_start]:
@@ -433,29 +440,34 @@ def _date_for(dates: list[DateRef], s_start: int, s_end: int,
     return min(inside, key=lambda d: (d.precision, abs(d.start - trigger_at)))
 
 
+def _sentence_of(starts: list[int], offset: int) -> int:
+    """The start of the sentence holding ``offset`` (or the nearest before it)."""
+    i = bisect_right(starts, offset) - 1
+    return starts[max(i, 0)] if starts else 0
+
+
 def _continued(reports: list[Report], event: EventMention, s_start: int,
-               sentences: list[tuple[int, int]]) -> Report | None:
+               position: dict[int, int]) -> Report | None:
     """The report this sentence goes on about: the same type, one or two sentences back."""
     if not reports:
         return None
     last = reports[-1]
-    index = [s for s, _ in sentences]
-    here = index.index(s_start) if s_start in index else 0
-    there = index.index(last.sentence_start) if last.sentence_start in index else -10
+    here = position.get(s_start, 0)
+    there = position.get(last.sentence_start, -10)
     if last.event_type == event.event_type and 0 < here - there <= 2:
         return last
     return None
 
 
-def _talks_venue(text: str, places: list[Resolution],
+def _talks_venue(text: str, by_sentence: dict[int, list[Resolution]],
                  sentences: list[tuple[int, int]]) -> list[tuple[Place, int, int, int, str]]:
     """Where talks were held: the most specific place in a sentence about talks."""
     best = None
     for s_start, s_end in sentences:
-        if not _TALKS.search(text[s_start:s_end]):
+        if s_start not in by_sentence or not _TALKS.search(text, s_start, s_end):
             continue
-        for r in places:
-            if s_start <= r.mention.start < s_end and r.place.feature != "continent" and (
+        for r in by_sentence[s_start]:
+            if r.place.feature != "continent" and (
                 text[max(0, r.mention.start - 25):r.mention.start].rstrip().endswith(
                     ("in", "in western", "in eastern", "in southern", "in northern", ","))
             ):
