@@ -24,14 +24,14 @@ from geo.distances import check_stated_distances
 from geo.errors import GeoError
 from geo.gazetteer import Gazetteer
 from geo.mentions import find_mentions
-from geo.nlp import make_doc
+from geo.nlp import doc_text, make_doc
 from geo.recognise import RecogniserModel, recognise
 from geo.records import Article, Mention, Resolution
 from geo.resolve import resolve_mentions
 
 
 def _rules(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
-    return find_mentions(doc.text, gazetteer, article=doc._.article.id)
+    return find_mentions(doc_text(doc), gazetteer, article=doc._.article.id)
 
 
 #: Recognisers by name: the trained model (default) and the gazetteer's named rules alone.
@@ -64,8 +64,8 @@ def geoparse_doc(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
                        f"{', '.join(sorted(RECOGNISERS))}") from None
     mentions = (recognise(doc, gazetteer, model=model) if model is not None
                 else find(doc, gazetteer))
-    resolutions = resolve_mentions(doc.text, mentions, gazetteer, resolver=resolver)
-    doc._.resolutions = check_stated_distances(doc.text, resolutions)
+    resolutions = resolve_mentions(doc_text(doc), mentions, gazetteer, resolver=resolver)
+    doc._.resolutions = check_stated_distances(doc_text(doc), resolutions)
     return doc._.resolutions
 
 

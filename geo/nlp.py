@@ -92,6 +92,15 @@ def make_doc(article: Article) -> Doc:
     return doc
 
 
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, computed once per Doc: spaCy's ``doc.text`` joins every token's text
+    on each access, so a stage that reads it per span would be quadratic."""
+    text = doc.user_data.get("geo_text")
+    if text is None:
+        text = doc.user_data["geo_text"] = doc.text
+    return text
+
+
 def _pieces(text: str, *, size: int = PIECE_CHARS) -> list[str]:
     """Cut ``text`` into pieces of about ``size`` characters at line breaks (else spaces), so
     that joining them gives the text back."""

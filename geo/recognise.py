@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,6 +37,7 @@ from spacy.tokens import Doc
 from geo.errors import GeoError
 from geo.gazetteer import CURATED_PREFIXES, Gazetteer, normalize
 from geo.mentions import english_words, find_name_spans, select_longest
+from geo.nlp import doc_text
 from geo.records import Mention
 
 MODEL_JSON = Path(__file__).resolve().parents[1] / "data" / "models" / "recogniser.json"
@@ -96,7 +98,7 @@ def candidate_spans(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
     article = doc._.article.id if doc._.article is not None else ""
     found: dict[tuple[int, int], Candidate] = {}
     vetoed = set()
-    for mention, reason in find_name_spans(doc.text, gazetteer, article=article):
+    for mention, reason in find_name_spans(doc_text(doc), gazetteer, article=article):
         if reason in _VETO_RULES:
             vetoed.add((mention.start, mention.end))
             continue
@@ -107,11 +109,11 @@ def candidate_spans(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
             continue
         start = ent.start_char + _determiner_length(ent.text)
         end = ent.end_char
-        while end > start and doc.text[end - 1] in ".,'’ ":
+        while end > start and doc_text(doc)[end - 1] in ".,'’ ":
             end -= 1
         if end - start < 2:
             continue
-        text = doc.text[start:end]
+        text = doc_text(doc)[start:end]
         if (start, end) in vetoed:
             continue
         known = found.get((start, end))
@@ -136,11 +138,12 @@ class _Evidence:
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
         self.ents = sorted((e.start_char, e.end_char, e.label_) for e in doc.ents)
+        self.starts = [s for s, _e, _label in self.ents]
         self.exact = {(s, e): label for s, e, label in self.ents}
         self.labels_of: dict[str, Counter] = defaultdict(Counter)
         self.surnames: set[str] = set()
         for s, e, label in self.ents:
-            text = doc.text[s:e]
+            text = doc_text(doc)[s:e]
             self.labels_of[normalize(text)][label] += 1
             words = text.split()
             if label == "PERSON" and len(words) > 1:
@@ -148,31 +151,33 @@ class _Evidence:
                 self.surnames.add(normalize(words[0]))
             for word in words:  # a word inside a person's or organisation's name
                 self.labels_of[normalize(word)][f"in_{label}"] += 1
-        self.lowercase = frozenset(re.findall(r"(?<![\w'’])[a-z]+(?![\w'’])", doc.text))
+        self.lowercase = frozenset(re.findall(r"(?<![\w'’])[a-z]+(?![\w'’])", doc_text(doc)))
         # Words seen as the first or last of a run of capitalised words that is no known name.
         self.first_names: Counter = Counter()
         self.last_names: Counter = Counter()
         self.runs: list[tuple[int, int]] = []
-        for m in _CAPITALISED_RUN.finditer(doc.text):
+        for m in _CAPITALISED_RUN.finditer(doc_text(doc)):
             words = m.group().split()
             self.runs.append((m.start(), m.end()))
             self.first_names[normalize(words[0])] += 1
             self.last_names[normalize(words[-1])] += 1
 
+    def _near(self, start: int) -> list[tuple[int, int, str]]:
+        # Entities never overlap one another, so only the one starting at or before
+        # ``start`` and those after it can touch a span: a bisection, not a scan.
+        i = max(bisect_right(self.starts, start) - 1, 0)
+        return self.ents[i:i + 4]
+
     def entity_end(self, start: int, end: int) -> int:
         """The end of the entity that starts at ``start`` (or covers it), else -1."""
-        for s, e, _label in self.ents:
-            if s > start:
-                break
-            if e > start:
+        for s, e, _label in self._near(start):
+            if s <= start < e:
                 return e
         return -1
 
     def overlapping(self, start: int, end: int) -> str:
-        for s, e, label in self.ents:
-            if s >= end:
-                break
-            if e > start and (s, e) != (start, end):
+        for s, e, label in self._near(start):
+            if s < end and e > start and (s, e) != (start, end):
                 return label
         return "none"
 
@@ -181,15 +186,17 @@ def candidate_features(doc: Doc, candidates: list[Candidate],
                        gazetteer: Gazetteer) -> list[dict[str, float]]:
     """The features of each candidate, as name -> value (missing names are 0)."""
     evidence = _Evidence(doc)
-    evidence.known_runs = {normalize(doc.text[s:e]) for s, e in evidence.runs
-                           if normalize(doc.text[s:e]) in gazetteer.names}
+    evidence.known_runs = {normalize(doc_text(doc)[s:e]) for s, e in evidence.runs
+                           if normalize(doc_text(doc)[s:e]) in gazetteer.names}
+    evidence.repeats = Counter(c.text for c in candidates)
     features = [_features(c, doc, evidence, gazetteer) for c in candidates]
     # A list of names ("Aleppo and Grozny", "Kyiv, Irpin and Bucha"): members share a kind.
     for i, c in enumerate(candidates):
         for j in (i - 1, i + 1):
             if 0 <= j < len(candidates):
                 other = candidates[j]
-                gap = (doc.text[other.end:c.start] if j < i else doc.text[c.end:other.start])
+                text = doc_text(doc)
+                gap = text[other.end:c.start] if j < i else text[c.end:other.start]
                 if gap in _LIST_GAPS:
                     features[i]["listed_with_candidate"] = 1.0
                     features[i]["listed_with_known_place"] = max(
@@ -200,7 +207,7 @@ def candidate_features(doc: Doc, candidates: list[Candidate],
 
 def _features(c: Candidate, doc: Doc, ev: _Evidence,
               gazetteer: Gazetteer) -> dict[str, float]:
-    text = doc.text
+    text = doc_text(doc)
     key = normalize(c.text)
     f: dict[str, float] = {"bias": 1.0}
     ner = ev.exact.get((c.start, c.end), "none")
@@ -239,7 +246,7 @@ def _features(c: Candidate, doc: Doc, ev: _Evidence,
     # after "Paris Hilton", "Kelly" after "Megyn Kelly".
     f["run_last_word"] = math.log1p(ev.last_names[key]) if key not in ev.known_runs else 0.0
     f["run_first_word"] = math.log1p(ev.first_names[key]) if key not in ev.known_runs else 0.0
-    f["repeated"] = math.log10(1 + text.count(c.text))
+    f["repeated"] = math.log10(1 + ev.repeats[c.text])
 
     # Neighbouring words.
     before = text[max(0, c.start - 30):c.start].split()
