@@ -47,7 +47,7 @@ CURATED_PREFIXES = ("extra:", "user:")
 # The analyst's own places (``python -m geo gazetteer add``), one CSV pack per imported file.
 USER_PACKS = Path(os.environ.get("GEO_GAZETTEER_DIR", DATA / "gazetteer_user"))
 # Natural Earth region outlines (public domain), keyed by GeoNames admin1 code.
-ADMIN1_GEOJSON = DATA / "basemap" / "admin1.geojson"
+ADMIN1_GEOJSON = ROOT / "static" / "basemap" / "admin1.geojson"
 EXTRA_CSV = DATA / "gazetteer_extra.csv"
 # Served to the browser as the map's basemap too, hence under static/.
 COUNTRIES_GEOJSON = ROOT / "static" / "basemap" / "countries.geojson"

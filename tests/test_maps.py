@@ -302,7 +302,7 @@ def test_admin1_csv_and_basemap_agree():
     assert shapes["UA.11"]["properties"]["country_code"] == "UA"
     countries = {f["properties"]["name"]: f for f in load_basemap()["features"]}
     assert countries["Ukraine"]["properties"]["iso2"] == "UA"
-    for path in (ROOT / "data" / "basemap" / "admin1.geojson", maps.COUNTRIES_GEOJSON):
+    for path in (maps.ADMIN1_GEOJSON, maps.COUNTRIES_GEOJSON):
         assert path.stat().st_size < 4.5e6, path
 
 
@@ -420,9 +420,21 @@ def test_map_draws_offline_in_chromium(served_dir, tmp_path):
             page.locator(".leaflet-overlay-pane path.leaflet-interactive").first.hover(force=True)
             page.locator(".leaflet-tooltip").first.wait_for(timeout=5_000)
             tooltip = page.evaluate(
-                "() => { const t = document.querySelector('.leaflet-tooltip');"
-                " return [t.innerText, t.querySelectorAll('img, script').length]; }"
+                "() => { const ts = Array.from(document.querySelectorAll('.leaflet-tooltip'));"
+                " return [ts.map(t => t.innerText).join('\\n'),"
+                " ts.reduce((n, t) => n + t.querySelectorAll('img, script').length, 0)]; }"
             )
+            # The basemap reads: first-level borders, place names by zoom, named incidents.
+            page.wait_for_selector(".place-label", timeout=10_000)
+            furniture = page.evaluate(
+                """() => ({
+                    borders: document.querySelectorAll('.leaflet-borders-pane path').length,
+                    places: document.querySelectorAll('.place-label').length,
+                    named: document.querySelectorAll('.leaflet-tooltip.incident-label').length,
+                })"""
+            )
+            assert furniture["borders"] > 1000 and furniture["places"] > 10
+            assert furniture["named"] == maps.LABELLED_PLACES
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "map_static.png"))
             assert XSS in tooltip[0]
