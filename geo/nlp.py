@@ -87,7 +87,8 @@ def make_doc(article: Article) -> Doc:
     if len(pieces) == 1:
         doc = nlp(article.text)
     else:
-        doc = Doc.from_docs(list(nlp.pipe(pieces)), ensure_whitespace=False)
+        # One piece at a time: spaCy's default batch would hold them all in the model at once.
+        doc = Doc.from_docs(list(nlp.pipe(pieces, batch_size=1)), ensure_whitespace=False)
     doc._.article = article
     return doc
 
