@@ -23,12 +23,14 @@ Example:
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
 from geo.errors import GeoError
 from geo.gazetteer import Gazetteer, normalize
+from geo.mentions import english_words
 from geo.records import Candidate, Mention, Place, Resolution
 from geo.sentences import sentence_at, split_sentences
 
@@ -127,7 +129,7 @@ def _context_resolver(text: str, mentions: list[Mention],
         if (m.text, m.pattern) not in memo:  # an article repeats its places
             memo[m.text, m.pattern] = candidate_places(m, gazetteer)
         candidates.append(memo[m.text, m.pattern])
-    candidates, qualifiers = _qualify(text, mentions, candidates)
+    candidates, qualifiers, region_only = _qualify(text, mentions, candidates, gazetteer)
     # Nationality words are resolved but are weak context: "Russian forces" fight in Ukraine.
     first = [max(c, key=_prior) if c and m.pattern != "demonym" else None
              for m, c in zip(mentions, candidates, strict=True)]
@@ -153,8 +155,15 @@ def _context_resolver(text: str, mentions: list[Mention],
             continue
         scored[key] = _score(mention, candidates[i], sentence, shares, same_sentence, nearness)
         resolutions.append(scored[key])
-    return [_as_qualifier(r, qualifier_regions[i]) if i in qualifier_regions else r
-            for i, r in enumerate(resolutions)]
+    out = []
+    for i, r in enumerate(resolutions):
+        if i in qualifier_regions:
+            r = _as_qualifier(r, qualifier_regions[i])
+        elif i in region_only and (region := gazetteer.region(region_only[i])) is not None:
+            r = replace(r, place=region, reason=f"names the region of an unknown place "
+                        f"before it: {region.name}")
+        out.append(r)
+    return out
 
 
 def _as_qualifier(r: Resolution, region: Place | None) -> Resolution:
@@ -218,12 +227,17 @@ def _apply_qualifiers(text: str, mentions: list[Mention],
     return _qualify(text, mentions, candidates)[0]
 
 
-def _qualify(text: str, mentions: list[Mention], candidates: list[list[Place]]) -> tuple[
-        list[list[Place]], dict[int, str]]:
-    """The candidates narrowed by qualifiers, and the qualifier mentions found (index ->
-    the admin1 code or country they stand for)."""
+def _qualify(text: str, mentions: list[Mention], candidates: list[list[Place]],
+             gazetteer: Gazetteer | None = None) -> tuple[
+        list[list[Place]], dict[int, str], dict[int, str]]:
+    """The candidates narrowed by qualifiers; the qualifier mentions found (index -> the
+    admin1 code they stand for); and the qualifiers that must locate on their own, as their
+    region, because the place they qualify is unknown or has no namesake inside them
+    ("Virnopillia, Kharkiv": the village is not in the gazetteer, the event is in Kharkiv
+    oblast, not in Kharkiv city)."""
     out = list(candidates)
     qualifiers: dict[int, str] = {}
+    region_only: dict[int, str] = {}
     for i in range(len(mentions) - 1):
         gap = text[mentions[i].end:mentions[i + 1].start]
         if gap not in _QUALIFIER_GAPS or mentions[i + 1].pattern == "demonym" or (
@@ -237,7 +251,54 @@ def _qualify(text: str, mentions: list[Mention], candidates: list[list[Place]]) 
             # The qualifier's own reading is the area its kept candidates lie in.
             codes = {p.admin1_code for p in within}
             qualifiers[i + 1] = codes.pop() if len(codes) == 1 else ""
-    return out, qualifiers
+        elif not within and gap in (", ", " (") and gazetteer is not None:
+            code = _region_reading(mentions[i + 1], candidates[i + 1], gazetteer)
+            biggest = max((p.population for p in candidates[i]), default=0)
+            if code and biggest < _largest(candidates[i + 1]) and not _LIST_AFTER.match(
+                    text, mentions[i + 1].end):
+                out[i] = []  # no place of that name inside the region the text names
+                region_only[i + 1] = code
+    if gazetteer is not None:
+        for j, mention in enumerate(mentions):
+            if j in qualifiers or j in region_only:
+                continue
+            # "shelled near Virnopillia, Kharkiv": an unknown name before the region.
+            before = _UNKNOWN_BEFORE.search(text, max(0, mention.start - 40), mention.start)
+            if before is None or (j and mentions[j - 1].end > before.start()):
+                continue
+            word = before.group(1)
+            if normalize(word) in english_words() or _LIST_AFTER.match(text, mention.end):
+                continue
+            code = _region_reading(mention, candidates[j], gazetteer)
+            if code:
+                region_only[j] = code
+    return out, qualifiers, region_only
+
+
+# "Kyiv, Kharkiv and Odesa": a list, not a qualifier.
+_LIST_AFTER = re.compile(r",? (?:and|or) [A-Z]|, [A-Z][\w'’-]+(?:,| and)")
+# A capitalised word (or two) right before ", " that is no mention: a place the gazetteer
+# lacks ("Virnopillia"), after a lower-case word (not a sentence's first word).
+_UNKNOWN_BEFORE = re.compile(r"[a-z,] ([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)(?:,| \() ?$")
+
+
+def _largest(places: list[Place]) -> int:
+    return max((p.population for p in places), default=0)
+
+
+def _region_reading(mention: Mention, places: list[Place], gazetteer: Gazetteer) -> str:
+    """The admin1 code a mention names when read as a region: "Donetsk region", a region,
+    or the town its region is named after ("Kharkiv" -> Kharkiv oblast); else ""."""
+    regions = [p for p in places if p.feature == "region"]
+    if mention.pattern == "region" or regions:
+        codes = {p.admin1_code for p in regions}
+        return codes.pop() if len(codes) == 1 else ""
+    key = normalize(mention.text)
+    for p in sorted(places, key=lambda p: -p.population):
+        region = gazetteer.region(p.admin1_code) if p.admin1_code else None
+        if region is not None and normalize(region.name) == key:
+            return p.admin1_code
+    return ""
 
 
 def _country_shares(first: list[Place | None], candidates: list[list[Place]]) -> dict[str, float]:

@@ -71,3 +71,20 @@ def test_wire_copies_are_grouped_the_same_in_every_process():
                            cwd=Path(__file__).resolve().parents[1]).stdout
             for seed in ("1", "2", "3")}
     assert len(runs) == 1
+
+
+def test_unknown_village_before_an_oblast_name_is_placed_in_the_oblast_not_its_city(gazetteer):
+    # Virnopillia is too small for the bundled gazetteer: the note still says it is in
+    # Kharkiv oblast, so the incident is region-level there, not on Kharkiv city.
+    (incident,) = extract_incidents([note(
+        "On 29 July 2022, Russian forces shelled near Virnopillia, Kharkiv. "
+        "Casualties unknown.")], gazetteer)
+    assert incident.place.feature == "region" and incident.place.admin1_code == "UA.07"
+    assert incident.geo_precision == 3
+
+
+def test_a_list_of_cities_is_not_read_as_qualifiers(gazetteer):
+    incidents = extract_incidents([note(
+        "On 10 October 2022, Russian missiles hit Kyiv, Kharkiv and Odesa.")], gazetteer)
+    assert {i.place.name for i in incidents} == {"Kyiv", "Kharkiv", "Odesa"}
+    assert {i.place.feature for i in incidents} == {"city"}
