@@ -97,15 +97,15 @@ def neutralise_cell(value: object) -> object:
 
 
 def safe_csv(frame: pd.DataFrame) -> str:
-    """CSV text with every text cell neutralised and every field with a line break or a
-    carriage return quoted, so it parses back into the same rows."""
+    """CSV text (RFC 4180, CRLF rows) with every text cell neutralised and every field
+    holding a line feed or a carriage return quoted, so it parses back into the same rows."""
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(neutralise_cell)
-    # Python's csv quotes a field with a line feed but not one with a bare carriage return,
-    # which spreadsheets read as a row break: quote every text field.
-    return out.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+    # Python's csv quotes a field holding any character of the line terminator: with CRLF
+    # (RFC 4180) a bare carriage return, which spreadsheets read as a row break, is quoted too.
+    return out.to_csv(index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
 
 
 def geojson_text(incidents: pd.DataFrame) -> str:
