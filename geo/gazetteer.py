@@ -366,15 +366,20 @@ def _region_centres() -> dict[str, tuple[float, float]]:
     centres = {}
     for feature in _read_json(ADMIN1_GEOJSON).get("features", []):
         code = (feature.get("properties") or {}).get("code")
-        geometry = feature.get("geometry") or {}
-        polygons = geometry.get("coordinates") or []
-        if geometry.get("type") == "Polygon":
-            polygons = [polygons]
-        rings = [poly[0] for poly in polygons if poly and len(poly[0]) > 3]
+        rings = [ring for ring in _outer_rings(feature) if len(ring) > 3]
         centre = _centroid(rings)
         if code and centre is not None and any(_inside(centre, ring) for ring in rings):
             centres[code] = (round(centre[0], 4), round(centre[1], 4))
     return centres
+
+
+def _outer_rings(feature: dict) -> list[list[list[float]]]:
+    """The outer rings ([lon, lat] points) of a GeoJSON Polygon or MultiPolygon feature."""
+    geometry = feature.get("geometry") or {}
+    polygons = geometry.get("coordinates") or []
+    if geometry.get("type") == "Polygon":
+        polygons = [polygons]
+    return [poly[0] for poly in polygons if poly]
 
 
 def _centroid(rings: list[list[list[float]]]) -> tuple[float, float] | None:
@@ -415,11 +420,7 @@ def _country_points() -> dict[str, tuple[float, float]]:
     points = {}
     for feature in _read_json(COUNTRIES_GEOJSON).get("features", []):
         iso2 = (feature.get("properties") or {}).get("iso2")
-        geometry = feature.get("geometry") or {}
-        polygons = geometry.get("coordinates") or []
-        if geometry.get("type") == "Polygon":
-            polygons = [polygons]
-        rings = [poly[0] for poly in polygons if poly]
+        rings = _outer_rings(feature)
         if not iso2 or not rings:
             continue
         ring = max(rings, key=len)

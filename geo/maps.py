@@ -653,15 +653,15 @@ class _MapSetup(MacroElement):
         self.sea = SEA_COLOR
 
 
-class _Legend(MacroElement):
-    """Event-type colour key as a Leaflet control in the map's bottom-right corner."""
+class _Panel(MacroElement):
+    """A box of (already escaped) HTML as a Leaflet control in one corner of the map."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.control({position: "bottomright"});
+            var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
             {{ this.get_name() }}.onAdd = function() {
-                var div = L.DomUtil.create("div", "incident-legend");
+                var div = L.DomUtil.create("div", {{ this.css_class|tojson }});
                 div.innerHTML = {{ this.html|tojson }};
                 L.DomEvent.disableClickPropagation(div);
                 return div;
@@ -671,18 +671,27 @@ class _Legend(MacroElement):
         """
     )
 
-    def __init__(self, size_by: str) -> None:
+    def __init__(self, html_text: str, *, position: str, css_class: str) -> None:
         super().__init__()
-        self._name = "Legend"
+        self._name = "Panel"
+        self.html = html_text
+        self.position = position
+        self.css_class = css_class
+
+
+class _Legend(_Panel):
+    """Event-type colour key in the map's bottom-right corner."""
+
+    def __init__(self, size_by: str) -> None:
         rows = [
             f'<div><span class="swatch" style="background:{_esc(color)}"></span>{_esc(label)}</div>'
             for label, color in [*_EVENT_TYPE_COLORS.items(), ("Other", OTHER_COLOR)]
         ]
-        self.html = (
+        super().__init__(
             "<div><b>Main event type</b></div>"
             + "".join(rows)
-            + f'<div class="note">Circle area: {_esc(size_by)}</div>'
-        )
+            + f'<div class="note">Circle area: {_esc(size_by)}</div>',
+            position="bottomright", css_class="incident-legend")
 
 
 class _BasemapOverlays(MacroElement):
@@ -767,31 +776,15 @@ class _BasemapOverlays(MacroElement):
         self.places_url = places_url
 
 
-class _BroadPanel(MacroElement):
+class _BroadPanel(_Panel):
     """Country-level locations as a list in the top-right corner, not as points."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.control({position: "topright"});
-            {{ this.get_name() }}.onAdd = function() {
-                var div = L.DomUtil.create("div", "incident-legend broad-panel");
-                div.innerHTML = {{ this.html|tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                return div;
-            };
-            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
     def __init__(self, broad: pd.DataFrame, size_by: str) -> None:
-        super().__init__()
-        self._name = "BroadPanel"
         rows = [
             f"<div>{_esc(r.location)}: {_count(int(r.incidents), 'incident')}"
             + (f", {_count(int(r.fatalities), 'fatality')}" if r.fatalities else "") + "</div>"
             for r in broad.sort_values(size_by, ascending=False).itertuples(index=False)
         ]
-        self.html = ("<div><b>Country-level</b> (no place within the country)</div>"
-                     + "".join(rows))
+        super().__init__("<div><b>Country-level</b> (no place within the country)</div>"
+                         + "".join(rows), position="topright",
+                         css_class="incident-legend broad-panel")
