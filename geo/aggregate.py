@@ -102,8 +102,8 @@ def _runner_ups(resolution: Resolution) -> str:
 #: ACLED-style columns of ``incidents.csv``, then the project's own.
 INCIDENT_COLUMNS = ["event_id", "event_date", "time_precision", "event_type", "sub_event_type",
                     "location", "admin1", "country", "latitude", "longitude", "geo_precision",
-                    "fatalities", "fatalities_min", "fatalities_max", "injuries", "sources",
-                    "articles", "notes"]
+                    "fatalities", "fatalities_min", "fatalities_max", "injuries", "actor1",
+                    "inter1", "actor2", "interaction", "sources", "articles", "notes"]
 EXTRA_INCIDENT_COLUMNS = ["location_id", "feature", "country_code", "admin1_code", "reports",
                           "outlets", "independent_sources", "flags"]
 REPORT_COLUMNS = ["event_id", "report_key", "article", "outlet", "excerpt", "sentence_start",
@@ -117,7 +117,9 @@ def incidents_frame(incidents: list[Incident], *,
     """One row per incident.
 
     Columns: ``INCIDENT_COLUMNS`` (as ACLED's export: ``articles`` are article ids joined by
-    ";", ``sources`` the outlets joined by ";", ``notes`` the most informative excerpt), then
+    ";", ``sources`` the outlets joined by ";", ``notes`` the most informative excerpt;
+    ``actor1``, ``inter1``, ``actor2``, ``interaction`` the actors as ACLED names them and
+    ACLED's interaction code, empty or 0 when no report names one), then
     ``EXTRA_INCIDENT_COLUMNS``: ``location_id`` (stable place key), ``feature``,
     ``country_code``, ``admin1_code``, ``reports`` (how many sentences report it), ``outlets``
     (how many outlets), ``independent_sources`` (outlets, counting copies of one wire story
@@ -134,7 +136,9 @@ def incidents_frame(incidents: list[Incident], *,
             "country": names.get(p.country_code, p.country_code), "latitude": p.lat,
             "longitude": p.lon, "geo_precision": i.geo_precision, "fatalities": i.fatalities,
             "fatalities_min": i.fatalities_min, "fatalities_max": i.fatalities_max,
-            "injuries": i.injuries, "sources": ";".join(i.outlets),
+            "injuries": i.injuries, "actor1": i.actor1, "inter1": i.inter1,
+            "actor2": i.actor2, "interaction": i.interaction,
+            "sources": ";".join(i.outlets),
             "articles": ";".join(i.articles), "notes": _best_excerpt(i),
             "location_id": p.key, "feature": p.feature, "country_code": p.country_code,
             "admin1_code": p.admin1_code, "reports": len(i.reports), "outlets": len(i.outlets),
@@ -145,7 +149,8 @@ def incidents_frame(incidents: list[Incident], *,
         "event_date": "datetime64[ns]", "time_precision": "int64", "geo_precision": "int64",
         "latitude": "float64", "longitude": "float64", "fatalities": "Int64",
         "fatalities_min": "Int64", "fatalities_max": "Int64", "injuries": "Int64",
-        "reports": "int64", "outlets": "int64", "independent_sources": "int64",
+        "inter1": "int64", "interaction": "int64", "reports": "int64", "outlets": "int64",
+        "independent_sources": "int64",
     })
 
 

@@ -47,6 +47,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from geo.actors import find_actor, find_target, interaction, ordered_pair
 from geo.dates import DateRef, find_dates
 from geo.events import (
     BATTLES,
@@ -87,6 +88,10 @@ class Report:
     date_inferred: bool
     killed: tuple[Figure, ...] = ()
     injured: tuple[Figure, ...] = ()
+    actor1: str = ""  # as ACLED names actors (geo.actors); "" when the sentence names none
+    inter1: int = 0
+    actor2: str = ""
+    interaction: int = 0  # ACLED's code: the two inter codes, lower first
 
     @property
     def key(self) -> str:
@@ -124,6 +129,24 @@ class Incident:
     @property
     def outlets(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(r.outlet or r.article for r in self.reports))
+
+    @property
+    def actor1(self) -> str:
+        """The actor most of its reports name ("" when none does)."""
+        named = Counter(r.actor1 for r in self.reports if r.actor1)
+        return named.most_common(1)[0][0] if named else ""
+
+    @property
+    def inter1(self) -> int:
+        return next((r.inter1 for r in self.reports if r.actor1 == self.actor1 and r.actor1), 0)
+
+    @property
+    def actor2(self) -> str:
+        return next((r.actor2 for r in self.reports if r.actor1 == self.actor1), "")
+
+    @property
+    def interaction(self) -> int:
+        return next((r.interaction for r in self.reports if r.actor1 == self.actor1), 0)
 
 
 # Places more specific come first; a country is only a location for protests and agreements.
@@ -189,12 +212,13 @@ def extract_incidents(articles: list[Article], gazetteer: Gazetteer, *,
         Incidents sorted by date, then location.
     """
     resolutions = resolutions or {}
+    names = gazetteer.country_names()
     reports: list[Report] = []
     for article in articles:
         rs = resolutions.get(article.id)
         if rs is None:
             rs = geoparse(article, gazetteer)
-        reports.extend(extract_reports(article, rs, today=today))
+        reports.extend(extract_reports(article, rs, today=today, country_names=names))
     return merge_reports(reports, independent_groups(articles))
 
 
@@ -229,13 +253,16 @@ def _weekday_year(ref: DateRef, today: dt.date) -> dt.date:
 
 
 def extract_reports(article: Article, resolutions: list[Resolution], *,
-                    today: dt.date | None = None) -> list[Report]:
+                    today: dt.date | None = None,
+                    country_names: dict[str, str] | None = None) -> list[Report]:
     """One article's reports, in text order.
 
     Args:
         article: the article.
         resolutions: its geoparse results.
         today: fallback publication date for an undated article.
+        country_names: ISO code -> name (``Gazetteer.country_names()``), to name civilians
+            and protesters by their country as ACLED does.
 
     Returns:
         Reports; an article without a publication date has ``date_inferred`` set on all.
@@ -259,6 +286,11 @@ def extract_reports(article: Article, resolutions: list[Resolution], *,
     by_sentence: dict[int, list[Resolution]] = {}
     for r in places:
         by_sentence.setdefault(_sentence_of(starts, r.mention.start), []).append(r)
+    # Nationality words and countries, for who acted ("Russian forces").
+    nationals: dict[int, list[Resolution]] = {}
+    for r in resolutions:
+        if r.place is not None and r.place.feature == "country":
+            nationals.setdefault(_sentence_of(starts, r.mention.start), []).append(r)
     distance_subjects = {}
     for r in places:
         if r.distance is not None and r.distance.phrase_start >= 0:
@@ -291,6 +323,18 @@ def extract_reports(article: Article, resolutions: list[Resolution], *,
             if not locations and previous is not None:
                 locations = [(previous.place, previous.geo_precision, previous.mention_start,
                               previous.mention_end, previous.mention_text)]
+            named = [(r.mention.start - s_start, r.mention.end - s_start, r.place)
+                     for r in nationals.get(s_start, [])]
+            country = locations[0][0].country_code if locations else ""
+            nxt = position.get(s_start, -1) + 1
+            following = article.text[sentences[nxt][0]:sentences[nxt][1]] if (
+                0 < nxt < len(sentences)) else ""
+            name = (country_names or {}).get(country, "")
+            actor1, actor2 = ordered_pair(
+                find_actor(sentence, event.start, named, event_country=country,
+                           country_name=name),
+                find_target(sentence, event.end, named, event_country=country,
+                            country_name=name, after=following))
             for place, precision, m_start, m_end, m_text in locations:
                 if (event.event_type, place.key) in seen:
                     continue  # "air strikes and artillery shelling" of one place: one report
@@ -311,7 +355,10 @@ def extract_reports(article: Article, resolutions: list[Resolution], *,
                     killed=tuple(f for f in figures if f.kind == "killed"
                                  and _nearest_event(f, events) is event),
                     injured=tuple(f for f in figures if f.kind == "injured"
-                                  and _nearest_event(f, events) is event)))
+                                  and _nearest_event(f, events) is event),
+                    actor1=actor1.name if actor1 else "", inter1=actor1.inter if actor1 else 0,
+                    actor2=actor2.name if actor2 else "",
+                    interaction=interaction(actor1, actor2)))
     return reports
 
 

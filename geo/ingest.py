@@ -183,7 +183,8 @@ def process_article(article: Article, gazetteer: Gazetteer, changes: Sequence[Ch
     """
     resolutions = apply_mention_changes(article.id, geoparse(article, gazetteer), changes,
                                         gazetteer)
-    return mention_rows(article, resolutions), extract_reports(article, resolutions)
+    return mention_rows(article, resolutions), extract_reports(
+        article, resolutions, country_names=gazetteer.country_names())
 
 
 def ingest(store: Store, uploads: Iterable[Upload], gazetteer: Gazetteer, *,

@@ -121,6 +121,9 @@ def _to_records(incidents: pd.DataFrame, reports: pd.DataFrame) -> list[dict]:
 def _from_records(records: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
     incidents = pd.DataFrame([r["incident"] for r in records],
                              columns=INCIDENT_COLUMNS + EXTRA_INCIDENT_COLUMNS)
+    # Incidents materialised before actors were extracted have none.
+    for column, empty in (("actor1", ""), ("actor2", ""), ("inter1", 0), ("interaction", 0)):
+        incidents[column] = incidents[column].fillna(empty)
     reports = pd.DataFrame([rep for r in records for rep in r["reports"]],
                            columns=REPORT_COLUMNS)
     incidents["event_date"] = pd.to_datetime(incidents["event_date"]).dt.tz_localize(None)
@@ -129,5 +132,6 @@ def _from_records(records: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
         "event_date": "datetime64[ns]", "time_precision": "int64", "geo_precision": "int64",
         "latitude": "float64", "longitude": "float64", "fatalities": "Int64",
         "fatalities_min": "Int64", "fatalities_max": "Int64", "injuries": "Int64",
-        "reports": "int64", "outlets": "int64", "independent_sources": "int64"})
+        "inter1": "int64", "interaction": "int64", "reports": "int64", "outlets": "int64",
+        "independent_sources": "int64"})
     return incidents, reports.astype({"report_date": "datetime64[ns]"})

@@ -88,3 +88,20 @@ def test_a_list_of_cities_is_not_read_as_qualifiers(gazetteer):
         "On 10 October 2022, Russian missiles hit Kyiv, Kharkiv and Odesa.")], gazetteer)
     assert {i.place.name for i in incidents} == {"Kyiv", "Kharkiv", "Odesa"}
     assert {i.place.feature for i in incidents} == {"city"}
+
+
+def test_actors_are_named_as_acled_names_them(gazetteer):
+    (shelling,) = extract_incidents([note(
+        "On 14 June 2022, Russian forces fired artillery at the positions of Ukrainian forces "
+        "near Novoluhanske, Donetsk. Casualties unknown.")], gazetteer)
+    assert shelling.actor1 == "Military Forces of Russia (2000-)"
+    assert shelling.actor2 == "Military Forces of Ukraine (2019-)"
+    assert shelling.interaction == 18  # state forces (1) and external forces (8)
+    (strike,) = extract_incidents([note(
+        "On 5 November 2022, Russian forces shelled Toretsk, Donetsk. 1 civilian was killed "
+        "and 2 civilians were injured.")], gazetteer)
+    assert strike.actor2 == "Civilians (Ukraine)" and strike.interaction == 78
+    (separatists,) = extract_incidents([note(
+        "On 21 February 2022, DPR forces shelled government positions near "
+        "Spartak, Donetsk. Casualties unknown.")], gazetteer)
+    assert separatists.actor1 == "NAF: United Armed Forces of Novorossiya"

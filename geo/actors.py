@@ -1,0 +1,157 @@
+"""Who acted: the first actor of a report, named as ACLED names actors.
+
+The actor is the subject of the event's trigger: the nearest armed-group phrase before it in
+its sentence ("Russian forces shelled", "the Ukrainian air force struck", "DPR militants
+fired"), or the people of a protest ("protesters gathered"). A nationality word points to its
+country through the gazetteer's demonyms, so "Russian", "Ukrainian" or "Syrian" forces all work
+the same way. What the data cannot carry stays here as ACLED's own definitions: how ACLED
+writes a state's forces ("Military Forces of Russia (2000-)", the period being the current
+government's), its "Air Force" suffix, the collective name of the Donbas separatist forces,
+and the inter codes (1 state forces ... 8 external forces).
+
+The nationality words come from the geoparser's own annotations (mentions of pattern
+``demonym`` and countries), passed in with sentence-relative offsets.
+
+Example:
+    >>> from geo.gazetteer import Gazetteer
+    >>> russia = Gazetteer.load().country("RU")
+    >>> a = find_actor("On 3 May, Russian forces shelled Zarichne.", 25,
+    ...                [(10, 17, russia)], event_country="UA")
+    >>> a.name, a.inter
+    ('Military Forces of Russia (2000-)', 8)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from geo.records import Place
+
+# ACLED's actor names carry the period of the government in office; ACLED's actor list.
+_STATE_PERIODS = {"RU": "2000-", "UA": "2019-", "BY": "1994-", "SY": "2000-", "IL": "2022-",
+                  "US": "2021-"}
+# ACLED's name for the forces of the Donetsk and Luhansk "people's republics".
+_DONBAS_SEPARATISTS = "NAF: United Armed Forces of Novorossiya"
+_FORCE_NOUNS = (r"forces|troops|military|army|soldiers|servicemen|units|artillery|aviation|"
+                r"air\s+force|air\s+forces|navy|marines|paratroopers|militants|fighters|"
+                r"rebels|separatists|militia|militias|police|border\s+guards")
+_ARMED_PHRASE = re.compile(
+    r"(?P<who>\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)?\s*(?:'s\s+|’s\s+)?"
+    r"(?P<kind>(?:(?:military|armed|ground|air|naval|special|regular|and)\s+)*)"
+    rf"(?P<noun>{_FORCE_NOUNS})\b")
+_SEPARATISTS = re.compile(r"\b(?:DPR|LPR|DNR|LNR|NAF|separatists?|pro-Russian\s+(?:rebels|"
+                          r"separatists|militants|forces)|people's\s+militia)\b", re.I)
+_PROTESTERS = re.compile(r"\b(?:protesters|demonstrators|protestors|activists|rally|"
+                         r"residents\s+protested)\b", re.I)
+
+
+# Civilians hurt: a civilian, resident or child killed, wounded or injured (not "civilian
+# infrastructure", which ACLED does not code as an actor).
+_CIVILIANS_HURT = re.compile(
+    r"\b(?:civilians?|residents?|child(?:ren)?|wom[ae]n|villagers|people|persons?)\b"
+    r"(?:\s+\w+){0,3}?\s+(?:was|were|had been|have been|has been)?\s*"
+    r"(?:killed|wounded|injured|hurt|died)", re.I)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """An actor as ACLED writes it, with its ACLED inter code."""
+
+    name: str
+    inter: int  # 1 state forces, 2 rebels, 3 political militias, 6 protesters, 7 civilians,
+    #             8 external forces (a state's forces outside its country)
+
+
+def find_actor(sentence: str, trigger_at: int, nationals: list[tuple[int, int, Place]], *,
+               event_country: str = "", country_name: str = "") -> Actor | None:
+    """The actor of the event whose trigger starts at ``trigger_at`` in ``sentence``.
+
+    Args:
+        sentence: the sentence.
+        trigger_at: the trigger's offset in the sentence.
+        nationals: (start, end, country) of the sentence's nationality words and country
+            names, offsets in the sentence.
+        event_country: ISO code of the country the event is in (a state's forces abroad are
+            "external", inter 8).
+        country_name: that country's name, for protesters and civilians.
+
+    Returns:
+        The actor, or None when the sentence names none before its trigger.
+    """
+    before = sentence[:trigger_at]
+    matches = list(_ARMED_PHRASE.finditer(before))
+    if _SEPARATISTS.search(before) and (not matches or _SEPARATISTS.search(
+            before, matches[-1].start() - 12)):
+        return Actor(_DONBAS_SEPARATISTS, 2)
+    for m in reversed(matches):
+        actor = _state_forces(m, nationals, event_country)
+        if actor is not None:
+            return actor
+    if _PROTESTERS.search(sentence):
+        return Actor(f"Protesters ({event_country_name})" if (
+            event_country_name := _country_name(nationals, event_country)) else "Protesters", 6)
+    return None
+
+
+def find_target(sentence: str, trigger_end: int, nationals: list[tuple[int, int, Place]], *,
+                event_country: str = "", country_name: str = "",
+                after: str = "") -> Actor | None:
+    """The other side: armed forces named after the trigger ("at the positions of Ukrainian
+    forces", "clashed with Ukrainian forces"), else civilians when the report says civilians
+    were hurt (in its sentence or ``after``, the next one); ``country_name`` names them."""
+    for m in _ARMED_PHRASE.finditer(sentence, trigger_end):
+        actor = _state_forces(m, nationals, event_country)
+        if actor is not None:
+            return actor
+    if _CIVILIANS_HURT.search(sentence) or _CIVILIANS_HURT.search(after):
+        return Actor(f"Civilians ({country_name})" if country_name else "Civilians", 7)
+    return None
+
+
+def ordered_pair(actor: Actor | None, target: Actor | None) -> tuple[Actor | None,
+                                                                     Actor | None]:
+    """The two actors as ``actor1``, ``actor2``: who acted first (a target alone becomes
+    ``actor1``, as ACLED never leaves ``actor1`` empty when an actor is named)."""
+    if actor is None:
+        return target, None
+    if target is not None and target.name == actor.name:
+        return actor, None
+    return actor, target
+
+
+def interaction(first: Actor | None, second: Actor | None) -> int:
+    """ACLED's interaction code: the two inter codes, lower first (10 x the first)."""
+    codes = sorted(a.inter for a in (first, second) if a is not None)
+    if not codes:
+        return 0
+    return codes[0] * 10 + (codes[1] if len(codes) > 1 else 0)
+
+
+def _country_name(nationals: list[tuple[int, int, Place]], code: str) -> str:
+    return next((p.name for _s, _e, p in nationals if p.country_code == code), "")
+
+
+def _state_forces(m: re.Match, nationals: list[tuple[int, int, Place]],
+                  event_country: str) -> Actor | None:
+    noun = m.group("noun").lower()
+    if noun in ("rebels", "separatists", "militants", "fighters", "militia", "militias"):
+        return None
+    if m.group("who") is None:
+        return None
+    # "Russian forces", "the Ukrainian military", "Russia's army": a nationality word or a
+    # country name inside the words before the noun.
+    start, end = m.start("who"), m.end("who")
+    place = next((p for s, e, p in nationals if s < end and e > start
+                  and p.feature == "country"), None)
+    if place is None:
+        return None
+    period = _STATE_PERIODS.get(place.country_code)
+    name = f"Military Forces of {place.name}" + (f" ({period})" if period else "")
+    if noun == "police":
+        name = name.replace("Military Forces", "Police Forces")
+    if "air" in (m.group("kind") or "").lower() or noun in ("aviation", "air force",
+                                                            "air forces"):
+        name += " Air Force"
+    inter = 8 if event_country and place.country_code != event_country else 1
+    return Actor(name, inter)
