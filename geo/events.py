@@ -68,9 +68,12 @@ RULES: tuple[Rule, ...] = (
           r"bombed)|bombed from the air|military plane fly overhead)\b", EXPLOSIONS,
           "Air/drone strike", 9),
     _rule("drone_strike", r"\bdrone (?:strikes?|attacks?)\b", EXPLOSIONS, "Air/drone strike", 9),
+    # ACLED codes fire from artillery, mortars, rocket launchers and tanks at a distance as
+    # shelling; the weapons named here are those classes.
     _rule("shelling", r"\b(?:shell(?:ed|ing|s)?|artillery|missiles?|rockets?|bombard(?:ed|ment|"
           r"ing)?|bombings?|bombed|pounded|(?:were|was|been) blasted|blown up|strikes? (?:on|hit|"
-          r"struck)|russian strikes?)\b", EXPLOSIONS,
+          r"struck)|russian strikes?|mortars?|howitzers?|heavy weapons|grad|mlrs|multiple "
+          r"rocket launchers?|tank fire)\b", EXPLOSIONS,
           "Shelling/artillery/missile attack", 8),
     _rule("explosions", r"\b(?:explosions?|blasts?)\b", EXPLOSIONS,
           "Shelling/artillery/missile attack", 6),
@@ -86,7 +89,9 @@ RULES: tuple[Rule, ...] = (
     _rule("regained", r"\b(?:recaptured|retook|regained control|liberated|took back)\b",
           BATTLES, "Government regains territory", 7),
     _rule("clash", r"\b(?:fighting|fought|battl(?:e|es|ing)|clash(?:es|ed)?|firefights?|"
-          r"repelled|counter-?attacks?|assaults?|shooting (?:from|into|at)|started shooting)\b",
+          r"repelled|repulsed|counter-?attacks?|assault(?:s|ed)?|shooting (?:from|into|at)|"
+          r"started shooting|opened fire|exchanged fire|ambush(?:ed|es)?|offensive|"
+          r"small arms|machine guns?)\b",
           BATTLES, "Armed clash", 5),
     _rule("encircled", r"\b(?:encircle(?:d|ment)|surrounded|besieged|laid siege|siege of|"
           r"under siege|blockade)\b", STRATEGIC, "Other", 4),
@@ -114,9 +119,10 @@ RULES: tuple[Rule, ...] = (
 )
 
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-# Words that, just before a trigger, say it did not (or not yet) happen.
+# Words that, just before a trigger, say it did not (or not yet) happen. "may" only in lower
+# case: "On 3 May 2022, Russian forces shelled" is a date, not a modal.
 _BLOCKERS = re.compile(
-    r"(?:\b(?:not|no|never|without|denies|deny|denied|would|will|could|might|may|plans? to|"
+    r"(?:\b(?:not|no|never|without|denies|deny|denied|would|will|could|might|(?-i:may)|plans? to|"
     r"planned to|threaten(?:s|ed)? to|ready to|wants? to|urged|demand(?:s|ed)?|call(?:s|ed)? "
     r"for|unless|if|avoid|prevent(?:ing)?|halt|stop|fear of|likelihood of|expect(?:ing|ed)?|"
     r"condemn(?:ed|ing)?)\b[\w\s,'-]{0,25}|\bto\s+)$",

@@ -105,3 +105,23 @@ def test_actors_are_named_as_acled_names_them(gazetteer):
         "On 21 February 2022, DPR forces shelled government positions near "
         "Spartak, Donetsk. Casualties unknown.")], gazetteer)
     assert separatists.actor1 == "NAF: United Armed Forces of Novorossiya"
+
+
+def test_the_month_may_does_not_block_an_event_as_a_modal(gazetteer):
+    incidents = extract_incidents([note(
+        "On 3 May 2022, Russian forces shelled Mykolaiv. Casualties unknown.")], gazetteer)
+    assert [(i.place.name, i.event_date) for i in incidents] == [
+        ("Mykolayiv", dt.date(2022, 5, 3))]
+    assert not extract_incidents([note(
+        "Russian forces may shell Mykolaiv again, officials warned.")], gazetteer)
+
+
+def test_mortar_fire_and_repulsed_assaults_are_events(gazetteer):
+    (mortars,) = extract_incidents([note(
+        "On 31 May 2022, Ukrainian forces fired 120mm mortars at DPR positions in Olenivka, "
+        "Donetsk. Casualties unknown.")], gazetteer)
+    assert mortars.sub_event_type == "Shelling/artillery/missile attack"
+    (assault,) = extract_incidents([note(
+        "On 2 December 2022, Ukrainian forces assaulted and were repulsed from Russian "
+        "positions near Novomaiorske, Donetsk. Casualties unknown.")], gazetteer)
+    assert assault.sub_event_type == "Armed clash"
