@@ -221,12 +221,6 @@ def _within(place: Place, area: tuple[str, str]) -> bool:
     return place.country_code == code if kind == "country" else place.admin1_code == code
 
 
-def _apply_qualifiers(text: str, mentions: list[Mention],
-                      candidates: list[list[Place]]) -> list[list[Place]]:
-    """"Zarichne, Donetsk", "Odessa, Texas": keep the candidates inside the qualifying place."""
-    return _qualify(text, mentions, candidates)[0]
-
-
 def _qualify(text: str, mentions: list[Mention], candidates: list[list[Place]],
              gazetteer: Gazetteer | None = None) -> tuple[
         list[list[Place]], dict[int, str], dict[int, str]]:
