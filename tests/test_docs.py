@@ -18,6 +18,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 def test_readme_opens_with_the_two_commands():
     blocks = re.findall(r"```bash\n(.*?)\n```", README, flags=re.S)
     assert blocks[0] == ("python3 -m venv .venv && .venv/bin/pip install -r requirements.txt"
+                         " && .venv/bin/python -m geo gazetteer build"
                          " && .venv/bin/streamlit run dashboard.py")
     assert blocks[1] == "bash scripts/test.sh"
     assert "bash scripts/test.sh" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
