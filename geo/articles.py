@@ -130,7 +130,7 @@ def parse_article_bytes(name: str, data: bytes) -> list[Article]:
         articles = [Article(id=stem, text=_clean(text), source=name)]
     elif suffix in (".html", ".htm"):
         title, body = html_to_text(text)
-        articles = [Article(id=stem, text=body, title=title, source=name)]
+        articles = [Article(id=stem, text=normalize_text(body), title=title, source=name)]
     elif suffix == ".json":
         articles = _from_records(stem, name, _json_records(text))
     else:
@@ -203,8 +203,25 @@ def _plausibility(text: str) -> float:
     return score
 
 
+# Invisible characters that split a word for the eye but not for the reader: a soft hyphen
+# ("Khar\u00adkiv") or a zero-width space would make a place name unrecognisable.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def normalize_text(text: str) -> str:
+    r"""An article's text as every stage reads it and the store keeps it: line breaks as
+    ``\n``, Unicode NFC (so a decomposed "á" is one character), and no soft hyphens or
+    zero-width characters. Offsets of every record refer to this text.
+
+    >>> normalize_text("Khar\u00adkiv and Kha\u0301rkiv\r\n") == "Kharkiv and Khárkiv\n"
+    True
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+
+
 def _clean(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return normalize_text(text)
 
 
 class _VisibleText(HTMLParser):

@@ -94,3 +94,19 @@ def test_manifest_without_file_column_is_refused(tmp_path):
     with pytest.raises(ManifestError, match="no 'file' column"):
         read_manifest(bad)
     assert set(read_manifest(ARTICLES / "manifest.csv")) >= {"000_839e6d4a3abab594.txt"}
+
+
+def test_soft_hyphen_zero_width_and_decomposed_accents_do_not_hide_a_place(
+        tmp_path, gazetteer):
+    from geo.geoparse import geoparse
+
+    # "Khar<soft hyphen>kiv" once became Haar (Bavaria); a decomposed "Khárkiv", Bhutan.
+    text = ("Shelling hit Khar\u00adkiv overnight. Residents of Khar\u200bkiv and of "
+            "Kha\u0301rkiv hid in the metro.")
+    path = tmp_path / "hyphens.txt"
+    path.write_bytes(text.encode("utf-8"))
+    (article,) = read_articles([path])
+    assert "\u00ad" not in article.text and "\u200b" not in article.text
+    places = [r for r in geoparse(article, gazetteer) if r.place is not None]
+    assert {r.place.country_code for r in places} == {"UA"}
+    assert {r.mention.text for r in places} >= {"Kharkiv"}
