@@ -322,7 +322,8 @@ def incident_card(incident: pd.Series, reports: pd.DataFrame, *, key: str) -> No
                          query_params={"article": report.article,
                                        "sentence": str(report.sentence_start)},
                          icon=":material/article:",
-                         help=f"{report.article}, sentence {n + 1} of incident {key}")
+                         # Tooltips render Markdown: an article id is a file name, untrusted.
+                         help=md_escape(f"{report.article}, sentence {n + 1} of incident {key}"))
 
 
 def md_escape(text: str) -> str:

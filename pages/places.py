@@ -67,7 +67,7 @@ def save(kind: str, target: str, payload: dict, note: str, *, articles: list[str
 
 def correction_form(row: pd.Series) -> None:
     target = mention_target(row["article"], int(row["start"]), int(row["end"]))
-    st.subheader(f"Correct “{row['text']}”")
+    st.subheader(f"Correct “{data.md_escape(row['text'])}”")
     st.caption(data.md_escape(row["sentence"]))
     note = st.text_input("Note (why)", key="places_note")
     choice = st.radio("Action", ["Pick a candidate", "Name a place", "Coordinates",

@@ -3,6 +3,7 @@ sidebar filters change what the pages count."""
 
 from __future__ import annotations
 
+import html
 import json
 
 import pytest
@@ -107,3 +108,18 @@ def test_play_steps_through_every_day_and_stops():
     assert not at.exception
     assert at.session_state["map_day"] == days[-1]
     assert at.session_state["playing"] is False
+
+
+@pytest.mark.parametrize("name", ["![p](https://evil.example/x.png)",
+                                  "[click](https://evil.example)", "<img src=x>", "**Kyiv**"])
+def test_markdown_in_names_and_file_names_is_shown_as_text(name):
+    # Headings, captions and tooltips render Markdown: a place name, an alias or an article
+    # id taken from a file name must come out as the same characters, never as an image,
+    # a link or HTML that would fetch from another host.
+    markdown_it = pytest.importorskip("markdown_it")
+    import dashboard_data
+
+    rendered = markdown_it.MarkdownIt("commonmark").render(dashboard_data.md_escape(name))
+    assert "<img" not in rendered and "<a " not in rendered and "<strong>" not in rendered
+    text = rendered.removeprefix("<p>").removesuffix("</p>\n")
+    assert html.unescape(text) == name
