@@ -20,15 +20,19 @@ def downloads(incidents: pd.DataFrame) -> None:
     """The filtered incidents as files, and a full backup of the store."""
     st.subheader("Download")
     cols = st.columns(4)
+    # A download changes nothing on the page: no rerun (which would redraw the map, and drop
+    # a second click made while it runs).
     cols[0].download_button("Incidents (ACLED-style CSV)", incidents_csv(incidents),
-                            file_name="incidents.csv", mime="text/csv")
+                            file_name="incidents.csv", mime="text/csv", on_click="ignore")
     cols[1].download_button("Daily table (CSV)", daily_csv(incidents), file_name="daily.csv",
-                            mime="text/csv")
+                            mime="text/csv", on_click="ignore")
     cols[2].download_button("Incidents (GeoJSON)", geojson_text(incidents),
-                            file_name="incidents.geojson", mime="application/geo+json")
+                            file_name="incidents.geojson", mime="application/geo+json",
+                            on_click="ignore")
     cols[3].download_button("Full backup of the store", data.backup_bytes,
                             file_name="backup.sqlite", mime="application/vnd.sqlite3",
-                            help="Load it back with: python -m geo restore backup.sqlite")
+                            help="Load it back with: python -m geo restore backup.sqlite",
+                            on_click="ignore")
     st.caption("The files hold the incidents that pass the filters; the backup holds "
                "everything (articles, corrections, settings).")
 
