@@ -89,8 +89,7 @@ def find_actor(sentence: str, trigger_at: int, nationals: list[tuple[int, int, P
         if actor is not None:
             return actor
     if _PROTESTERS.search(sentence):
-        return Actor(f"Protesters ({event_country_name})" if (
-            event_country_name := _country_name(nationals, event_country)) else "Protesters", 6)
+        return Actor(f"Protesters ({country_name})" if country_name else "Protesters", 6)
     return None
 
 
@@ -126,10 +125,6 @@ def interaction(first: Actor | None, second: Actor | None) -> int:
     if not codes:
         return 0
     return codes[0] * 10 + (codes[1] if len(codes) > 1 else 0)
-
-
-def _country_name(nationals: list[tuple[int, int, Place]], code: str) -> str:
-    return next((p.name for _s, _e, p in nationals if p.country_code == code), "")
 
 
 def _state_forces(m: re.Match, nationals: list[tuple[int, int, Place]],
