@@ -127,7 +127,7 @@ def parse_article_bytes(name: str, data: bytes) -> list[Article]:
                            f"{MAX_BYTES / 1e6:.0f} MB per article file")
     text = decode_text(data)
     if suffix in (".txt", ".md"):
-        articles = [Article(id=stem, text=_clean(text), source=name)]
+        articles = [Article(id=stem, text=normalize_text(text), source=name)]
     elif suffix in (".html", ".htm"):
         title, body = html_to_text(text)
         articles = [Article(id=stem, text=normalize_text(body), title=title, source=name)]
@@ -220,9 +220,6 @@ def normalize_text(text: str) -> str:
     return unicodedata.normalize("NFC", text.translate(_INVISIBLE))
 
 
-def _clean(text: str) -> str:
-    return normalize_text(text)
-
 
 class _VisibleText(HTMLParser):
     _HIDDEN = frozenset({"script", "style", "noscript", "template", "head", "svg", "iframe",
@@ -308,7 +305,7 @@ def _from_records(stem: str, name: str, records: list[dict]) -> list[Article]:
         text = next((record[c] for c in _TEXT_COLUMNS if isinstance(record.get(c), str)), "")
         article_id = str(record.get("id") or (stem if len(records) == 1 else f"{stem}-{n}"))
         articles.append(Article(
-            id=article_id, text=_clean(text), title=str(record.get("title") or ""),
+            id=article_id, text=normalize_text(text), title=str(record.get("title") or ""),
             outlet=str(record.get("outlet") or record.get("source") or ""),
             published=parse_date(str(record.get("published") or record.get("date") or "")),
             timezone=str(record.get("timezone") or ""), url=str(record.get("url") or ""),
