@@ -66,8 +66,19 @@ def _open_store(path: str, first_articles: str) -> Store:
 
 
 @st.cache_data(show_spinner="Reading the store…", max_entries=4)
-def _result(path: str, version: int) -> PipelineResult:
+def _result(path: str, state: str) -> PipelineResult:
     return result_from_store(store(), gazetteer=gazetteer())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _bad_rows(path: str, state: str) -> list[tuple[str, str]]:
+    return store().bad_rows()
+
+
+def bad_rows() -> list[tuple[str, str]]:
+    """Stored articles whose metadata no page can use, with the reason (to delete them)."""
+    current = store()
+    return _bad_rows(str(current.path), current.state())
 
 
 def backup_bytes() -> bytes:
@@ -77,9 +88,10 @@ def backup_bytes() -> bytes:
 
 
 def load_result() -> PipelineResult:
-    """The store's articles, mentions and incidents, as of now (cached per store version)."""
+    """The store's articles, mentions and incidents, as of now (cached per store state: its
+    identity and version, so a restored store is never mistaken for one seen before)."""
     current = store()
-    return _result(str(current.path), current.data_version())
+    return _result(str(current.path), current.state())
 
 
 @dataclass(frozen=True)
@@ -277,12 +289,12 @@ def filtered_articles(result: PipelineResult, filters: Filters) -> list:
 def filtered_incidents(filters: Filters) -> pd.DataFrame:
     """The incidents passing the filters (cached per filter values and store version)."""
     current = store()
-    return _filtered(filters, str(current.path), current.data_version())
+    return _filtered(filters, str(current.path), current.state())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _filtered(filters: Filters, path: str, version: int) -> pd.DataFrame:
-    return filter_incidents(_result(path, version).incidents, start=filters.start,
+def _filtered(filters: Filters, path: str, state: str) -> pd.DataFrame:
+    return filter_incidents(_result(path, state).incidents, start=filters.start,
                             end=filters.end, event_types=list(filters.event_types),
                             outlets=list(filters.outlets), min_outlets=filters.min_outlets,
                             place=filters.place)

@@ -28,11 +28,18 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from geo.dates import zone
 from geo.errors import ArticleError, ManifestError
 from geo.records import Article
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".json", ".csv")
 MAX_BYTES = 20 * 1024 * 1024  # one article file; bigger is refused, not truncated
+# News dates the pipeline accepts: relative dates in the text are counted from the
+# publication date, so a date of 2300 or 1500 would put events where no table can hold them.
+EARLIEST_PUBLISHED = dt.date(1900, 1, 1)
+MAX_JSON_DEPTH = 32  # an article collection is two levels deep; deeper is not an article file
+MAX_RECORDS = 10_000  # articles in one JSON or CSV file
+csv.field_size_limit(MAX_BYTES)  # one article's text in a CSV cell may be that long
 _TEXT_COLUMNS = ("text", "body", "content", "article")
 
 
@@ -85,7 +92,9 @@ def read_articles_lenient(paths: list[Path], *, manifest: Path | None = None,
         try:
             data = _read_bytes(path)
             for article in parse_article_bytes(path.name, data):
-                articles.append(_with_manifest(article, meta.get(path.name)))
+                article = _with_manifest(article, meta.get(path.name))
+                check_metadata(article.published, article.timezone)
+                articles.append(article)
         except ArticleError as exc:
             failures.append(ReadFailure(str(path), str(exc)))
     return sorted(articles, key=lambda a: a.id), failures
@@ -139,6 +148,26 @@ def parse_article_bytes(name: str, data: bytes) -> list[Article]:
     if not articles:
         raise ArticleError("no text: the file is empty or holds only markup/whitespace")
     return articles
+
+
+def check_metadata(published: dt.date | None, timezone: str, *,
+                   today: dt.date | None = None) -> None:
+    """Refuse metadata no stage can use, before anything is stored.
+
+    Raises:
+        ArticleError: the date is before 1900 or after tomorrow, or the time zone is not an
+            IANA name (``Europe/Kyiv``).
+    """
+    latest = (today or dt.date.today()) + dt.timedelta(days=1)
+    if published is not None and not EARLIEST_PUBLISHED <= published <= latest:
+        raise ArticleError(f"publication date {published.isoformat()} is outside "
+                           f"{EARLIEST_PUBLISHED.isoformat()} to {latest.isoformat()}")
+    if timezone:
+        try:
+            zone(timezone)
+        except (KeyError, ValueError) as exc:
+            raise ArticleError(f"unknown time zone {timezone[:60]!r}; use an IANA name such "
+                               "as Europe/Kyiv") from exc
 
 
 def decode_text(data: bytes) -> str:
@@ -273,23 +302,52 @@ def html_to_text(markup: str) -> tuple[str, str]:
 
 
 def _json_records(text: str) -> list[dict]:
+    depth = _json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise ArticleError(f"JSON nested {depth} levels deep; an article file has at most "
+                           f"{MAX_JSON_DEPTH}")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ArticleError(f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
                            ) from exc
+    except RecursionError as exc:  # depth counted above; this is the last line of defence
+        raise ArticleError("JSON nested too deeply") from exc
     if isinstance(data, dict):
         data = data.get("articles", [data]) if "text" not in data else [data]
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
         raise ArticleError("JSON must be an object with a \"text\" field, a list of such "
                            "objects, or {\"articles\": [...]}")
+    _check_count(len(data))
     return data
+
+
+def _json_depth(text: str) -> int:
+    """How deeply brackets nest outside strings (linear; before ``json.loads`` recurses)."""
+    depth = deepest = 0
+    for token in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+        ch = token.group()
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def _check_count(count: int) -> None:
+    if count > MAX_RECORDS:
+        raise ArticleError(f"{count:,} articles in one file; the limit is {MAX_RECORDS:,} "
+                           "(split the file)")
 
 
 def _csv_records(text: str) -> list[dict]:
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-        rows = list(reader)
+        rows = []
+        for row in reader:
+            rows.append(row)
+            _check_count(len(rows))
     except csv.Error as exc:
         raise ArticleError(f"malformed CSV: {exc}") from exc
     header = [h.strip().lower() for h in (reader.fieldnames or [])]

@@ -118,12 +118,15 @@ def export(store_path: Path | None, out_dir: Path) -> None:
 @click.argument("backup", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @STORE_OPTION
 def restore(backup: Path, store_path: Path | None) -> None:
-    """Replace the store's content with BACKUP (made by export)."""
+    """Replace the store's content with BACKUP (made by export), after checking it; the
+    replaced content is kept beside the store as a timestamped safety copy."""
     try:
         store = Store(store_path)
-        store.restore(backup)
+        safety = store.restore(backup)
     except GeoError as exc:
         raise click.ClickException(str(exc)) from exc
+    if safety is not None:
+        click.echo(f"the replaced content is kept in {safety}", err=True)
     click.echo(f"restored {store.article_count()} articles into {store.path}")
 
 

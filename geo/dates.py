@@ -258,8 +258,8 @@ def find_dates(
     """
     if isinstance(published, datetime.datetime):
         published = published.date()
-    article_zone = _zone(article_tz)
-    event_zone = _zone(event_tz) if event_tz else article_zone
+    article_zone = zone(article_tz)
+    event_zone = zone(event_tz) if event_tz else article_zone
     ctx = _Context(
         text=text,
         published=published,
@@ -283,13 +283,22 @@ def find_dates(
 # Time zones
 
 
-def _zone(name: str) -> ZoneInfo:
+def zone(name: str) -> ZoneInfo:
+    """The IANA time zone ``name`` (``Europe/Kyiv`` also on systems that only know Kiev).
+
+    Raises:
+        zoneinfo.ZoneInfoNotFoundError: not a known zone (also for path-like names).
+    """
+    if not name or name != name.strip() or name.startswith(("/", ".")) or ".." in name:
+        raise ZoneInfoNotFoundError(f"not a time zone name: {name!r}")
     try:
         return ZoneInfo(name)
     except ZoneInfoNotFoundError:
         if name in _ZONE_FALLBACKS:
             return ZoneInfo(_ZONE_FALLBACKS[name])
         raise
+    except (ValueError, OSError) as exc:  # "../x", a directory, a file that is not a zone
+        raise ZoneInfoNotFoundError(f"not a time zone name: {name!r}") from exc
 
 
 def _anchor_date(day: datetime.date, from_zone: ZoneInfo, to_zone: ZoneInfo) -> datetime.date:
@@ -301,10 +310,10 @@ def _anchor_date(day: datetime.date, from_zone: ZoneInfo, to_zone: ZoneInfo) -> 
 def _tag_zone(match: re.Match[str]) -> ZoneInfo | None:
     abbreviation = match["abbr1"] or match["abbr2"]
     if abbreviation:
-        return _zone(_ZONE_ABBREVIATIONS[abbreviation])
+        return zone(_ZONE_ABBREVIATIONS[abbreviation])
     name = match["name1"] or match["name2"]
     if name:
-        return _zone(_ZONE_NAMES[" ".join(name.lower().split())])
+        return zone(_ZONE_NAMES[" ".join(name.lower().split())])
     return None
 
 

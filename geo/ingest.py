@@ -6,7 +6,7 @@ The same code serves ``python -m geo ingest`` and the dashboard's Add articles p
 Example:
     >>> import tempfile, pathlib
     >>> from geo.gazetteer import Gazetteer
-    >>> from geo.store import Store
+    >>> from geo.store import ChangesMoved, IdTaken, Store, changes_key
     >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
     >>> report = ingest(store, [("a.txt", b"Shelling hit Kharkiv."), ("b.txt", b"")],
     ...                 Gazetteer.load())
@@ -27,6 +27,7 @@ from geo.aggregate import mention_rows
 from geo.articles import (
     MAX_BYTES,
     ReadFailure,
+    check_metadata,
     manifest_from_bytes,
     parse_article_bytes,
     parse_date,
@@ -38,7 +39,7 @@ from geo.gazetteer import Gazetteer
 from geo.geoparse import geoparse
 from geo.incidents import Report, extract_reports
 from geo.records import Article
-from geo.store import Store
+from geo.store import ChangesMoved, IdTaken, Store, changes_key
 
 MAX_ZIP_MEMBERS = 2_000
 MAX_ZIP_TOTAL = 200 * 1024 * 1024  # bytes once unpacked
@@ -153,7 +154,14 @@ def read_uploads(uploads: Iterable[Upload], *, manifest: dict[str, dict] | None 
             continue
         row = manifest.get(PurePosixPath(name).name, {})
         for article in parsed:
-            articles.append(_with_metadata(article, row, defaults, source=name))
+            article = _with_metadata(article, row, defaults, source=name)
+            try:
+                check_metadata(article.published, article.timezone)
+            except ArticleError as exc:
+                label = name if len(parsed) == 1 else f"{name} (article {article.id})"
+                failures.append(ReadFailure(label, str(exc)))
+                continue
+            articles.append(article)
     return articles, failures
 
 
@@ -203,32 +211,85 @@ def ingest(store: Store, uploads: Iterable[Upload], gazetteer: Gazetteer, *,
     Returns:
         What was added, skipped and refused.
     """
+    try:
+        check_metadata(defaults.published, defaults.timezone)
+    except ArticleError as exc:
+        raise ArticleError(f"the batch's default metadata: {exc}; nothing was added") from exc
     report = IngestReport()
     articles, report.failures = read_uploads(uploads, manifest=manifest, defaults=defaults)
-    changes = store.changes()
-    aliased = aliased_gazetteer(gazetteer, changes)
+    current = _CurrentChanges(store, gazetteer)
     for n, article in enumerate(articles, start=1):
+        stored_id = _store_one(store, article, current, report)
+        if progress is not None:
+            progress(n, len(articles), stored_id)
+    return report
+
+
+class _CurrentChanges:
+    """The analysts' changes as they are now, with the aliased gazetteer built once per set
+    of changes (not once per article)."""
+
+    def __init__(self, store: Store, gazetteer: Gazetteer) -> None:
+        self._store, self._gazetteer = store, gazetteer
+        self._key: str | None = None
+        self.changes: list = []
+        self.aliased = gazetteer
+
+    def refresh(self) -> str:
+        changes = self._store.changes()
+        key = changes_key(changes)
+        if key != self._key:
+            self._key, self.changes = key, changes
+            self.aliased = aliased_gazetteer(self._gazetteer, changes)
+        return key
+
+    def process(self, article: Article) -> tuple[str, tuple[list[dict], list[Report]]]:
+        seen = self.refresh()
+        return seen, process_article(article, self.aliased, self.changes)
+
+
+def _put_results(store: Store, article: Article, current: _CurrentChanges) -> None:
+    while True:  # a change saved meanwhile: process the article again with it
+        seen, results = current.process(article)
+        try:
+            store.put_results(article.id, *results, changes_seen=seen)
+            return
+        except ChangesMoved:
+            continue
+
+
+def _store_one(store: Store, article: Article, current: _CurrentChanges,
+               report: IngestReport) -> str:
+    """Process and store one article, recording the outcome in ``report``.
+
+    Processing runs outside the write transaction (it takes seconds); the write then checks,
+    inside its transaction, that the id is still free and the analysts' changes are still
+    those the article was processed with. When either moved (another ingest, an alias saved
+    meanwhile), the article is processed again: nothing is overwritten, no alias is missed.
+    """
+    while True:
         existing = store.find_text(article.text)
         if existing is not None:
             filled = store.fill_metadata(existing, article)
             if filled is None:
                 report.duplicates.append((article.source, existing))
             else:  # the analyst supplied what was missing: process it again with it
-                store.put_results(existing, *process_article(filled, aliased, changes))
+                _put_results(store, filled, current)
                 report.updated.append(existing)
-        else:
-            article = dataclasses.replace(article, id=store.free_id(article.id))
-            mentions, reports = process_article(article, aliased, changes)
-            duplicate_of = store.put_article(article, mentions, reports)
-            if duplicate_of is not None:  # another session stored the same text meanwhile
-                report.duplicates.append((article.source, duplicate_of))
-            else:
-                report.added.append(article.id)
-                if article.published is None:
-                    report.undated.append(article.id)
-        if progress is not None:
-            progress(n, len(articles), article.id)
-    return report
+            return existing
+        article = dataclasses.replace(article, id=store.free_id(article.id))
+        seen, (mentions, reports) = current.process(article)
+        try:
+            duplicate_of = store.put_article(article, mentions, reports, changes_seen=seen)
+        except (IdTaken, ChangesMoved):
+            continue
+        if duplicate_of is not None:  # another session stored the same text meanwhile
+            report.duplicates.append((article.source, duplicate_of))
+            return duplicate_of
+        report.added.append(article.id)
+        if article.published is None:
+            report.undated.append(article.id)
+        return article.id
 
 
 def ingest_paths(store: Store, paths: Sequence[Path], gazetteer: Gazetteer, *,
@@ -260,14 +321,12 @@ def reprocess(store: Store, gazetteer: Gazetteer, *,
               article_ids: Iterable[str] | None = None) -> int:
     """Process stored articles again (after a correction); each article in its own
     transaction. Returns how many were processed."""
-    changes = store.changes()
-    aliased = aliased_gazetteer(gazetteer, changes)
     wanted = set(article_ids) if article_ids is not None else None
+    current = _CurrentChanges(store, gazetteer)
     count = 0
     for article in store.articles():
         if wanted is not None and article.id not in wanted:
             continue
-        mentions, reports = process_article(article, aliased, changes)
-        store.put_results(article.id, mentions, reports)
+        _put_results(store, article, current)
         count += 1
     return count

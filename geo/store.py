@@ -4,9 +4,13 @@ the incidents merged from them, the analysts' changes and the online geocoder's 
 Every write is one ``BEGIN IMMEDIATE`` transaction, so an article goes in whole or not at all
 (a process killed half-way leaves the file consistent) and several sessions can write at once
 (the second waits for the first). Each write bumps ``data_version``; readers cache on it, and
-the merged incidents are rebuilt lazily when they are older than the data.
+the merged incidents are rebuilt lazily when they are older than the data. ``state()``
+pairs that version with the store's identity, which a restore renews, so a cache keyed on it
+never serves a replaced store's data.
 
-The schema is versioned (``PRAGMA user_version``) and migrated on open.
+The schema is versioned (``PRAGMA user_version``) and migrated on open; stored report payloads
+carry their own version (``REPORT_VERSION``) and are upgraded when read. A store that cannot
+be written (a read-only file or folder) opens read-only: it can be viewed and exported.
 
 Example:
     >>> import tempfile, pathlib
@@ -23,7 +27,10 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sqlite3
+import tempfile
+import uuid
 from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,12 +74,30 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE geocode_cache (key TEXT PRIMARY KEY, value TEXT NOT NULL,
                                 created_at TEXT NOT NULL);
     """,
+    # The store's identity: renewed by a restore, so caches keyed on (identity, version)
+    # notice a swapped store even when its version number equals one seen before.
+    """
+    INSERT INTO meta VALUES ('store_id', lower(hex(randomblob(16))));
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+TABLES = ("meta", "articles", "mentions", "reports", "incidents", "changes", "geocode_cache")
+#: Version of the report payload stored as JSON; ``report_from_json`` upgrades older ones.
+REPORT_VERSION = 2
 
 
 class StoreError(GeoError, RuntimeError):
     """The store file is unreadable, too new for this version, or not a store at all."""
+
+
+class IdTaken(StoreError):
+    """Another text took the article's id meanwhile (a concurrent ingest): nothing was
+    written; allocate a new id and store again."""
+
+
+class ChangesMoved(StoreError):
+    """An analyst's change was saved or undone while the article was processed: nothing was
+    written; process it again with the current changes."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,22 +124,45 @@ def text_digest(text: str) -> str:
 
 
 class Store:
-    """The SQLite store at ``path`` (created and migrated when needed)."""
+    """The SQLite store at ``path`` (created and migrated when needed).
+
+    ``read_only`` is True when the file or its folder cannot be written: reads and exports
+    work, writes raise ``StoreError`` saying so.
+    """
 
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path is not None else default_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.read_only = False
+        if self.path.is_dir():
+            raise StoreError(f"the store {self.path} is a folder; give a file path")
+        if not self.path.exists():
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except (FileExistsError, NotADirectoryError) as exc:
+                raise StoreError(f"cannot create the store {self.path}: a part of "
+                                 f"{self.path.parent} is a file, not a folder") from exc
+            except OSError as exc:
+                raise StoreError(f"cannot create the store {self.path}: its folder "
+                                 f"{self.path.parent} cannot be made "
+                                 f"({exc.strerror or exc})") from exc
         self._migrate()
 
     # ------------------------------------------------------------------ connections
 
     def _connect(self) -> sqlite3.Connection:
         try:
+            if self.read_only:
+                # immutable: no -wal/-shm files are needed (a read-only folder has none).
+                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1",
+                                       uri=True, isolation_level=None,
+                                       check_same_thread=False)
+                conn.execute("SELECT count(*) FROM sqlite_master")
+                return conn
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
                                    isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path} is not a readable store: {exc}") from exc
+            raise StoreError(_explain(self.path, exc, "is not a readable store")) from exc
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA synchronous=NORMAL")
@@ -131,7 +179,15 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: all of it lands, or none of it (also on a crash)."""
+        """One write transaction: all of it lands, or none of it (also on a crash).
+
+        Raises:
+            StoreError: the store is read-only, the disk is full, or the file is not a store;
+                the message names the store and the cause, and nothing was changed.
+        """
+        if self.read_only:
+            raise StoreError(f"the store {self.path} is read-only (file or folder not "
+                             "writable): it can be viewed and exported, not changed")
         conn = self._connect()
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -141,13 +197,23 @@ class Store:
                              "WHERE key = 'data_version'")
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                # SQLite may already have rolled back (disk full): a second ROLLBACK would
+                # replace the real cause with "no transaction is active".
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
+        except sqlite3.OperationalError as exc:
+            raise StoreError(_explain(self.path, exc, "cannot be written")) from exc
         finally:
             conn.close()
 
     def _migrate(self) -> None:
-        conn = self._connect()
+        try:
+            conn = self._connect()
+        except StoreError:
+            if self._readable_read_only():
+                return
+            raise
         try:
             conn.execute("BEGIN IMMEDIATE")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -155,15 +221,38 @@ class Store:
                 conn.execute("ROLLBACK")
                 raise StoreError(f"{self.path} has schema version {version}; this program "
                                  f"knows up to {SCHEMA_VERSION}. Upgrade the program.")
-            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-                for statement in _statements(script):
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version={number}")
+            _apply_migrations(conn, version)
             conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            conn.close()
+            if _is_read_only_error(exc) and self._readable_read_only():
+                return
+            raise StoreError(_explain(self.path, exc, "is not a readable store")) from exc
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path} is not a readable store: {exc}") from exc
+            raise StoreError(_explain(self.path, exc, "is not a readable store")) from exc
         finally:
             conn.close()
+
+    def _readable_read_only(self) -> bool:
+        """Switch to read-only access when the file is a current store that cannot be
+        written; False when it is not even that."""
+        if not self.path.is_file():
+            return False
+        self.read_only = True
+        try:
+            with self.read() as conn:
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except (StoreError, sqlite3.DatabaseError):
+            self.read_only = False
+            return False
+        if version != SCHEMA_VERSION:
+            self.read_only = False
+            raise StoreError(f"the store {self.path} is read-only and has schema version "
+                             f"{version}; this program needs {SCHEMA_VERSION} and cannot "
+                             "upgrade it without writing")
+        return True
 
     def schema_version(self) -> int:
         with self.read() as conn:
@@ -173,6 +262,12 @@ class Store:
         """A number that changes whenever anything in the store changes."""
         with self.read() as conn:
             return int(_meta(conn, "data_version"))
+
+    def state(self) -> str:
+        """``<store id>:<data version>``: changes on every write and on every restore, so a
+        cache keyed on it never serves a replaced store's data."""
+        with self.read() as conn:
+            return f"{_meta(conn, 'store_id')}:{_meta(conn, 'data_version')}"
 
     # ------------------------------------------------------------------ articles
 
@@ -199,19 +294,33 @@ class Store:
         return candidate
 
     def put_article(self, article: Article, mentions: list[dict], reports: list[Report],
-                    ) -> str | None:
-        """Store an article with its mentions and reports, replacing earlier results for the
-        same id, in one transaction.
+                    *, changes_seen: str | None = None) -> str | None:
+        """Store an article with its mentions and reports, in one transaction.
+
+        Args:
+            changes_seen: ``changes_key`` of the changes the results were computed with;
+                when given and the changes differ now, nothing is written.
 
         Returns:
             None, or the id of an article already stored with the same text (then nothing is
             written: two sessions adding one file at once store it once).
+
+        Raises:
+            IdTaken: another text holds ``article.id`` (checked inside the transaction, so
+                two ingests can never overwrite each other's article).
+            ChangesMoved: the analysts' changes are no longer ``changes_seen``.
         """
         with self.write() as conn:
+            digest = text_digest(article.text)
             existing = conn.execute("SELECT id FROM articles WHERE text_sha256 = ? AND id != ?",
-                                    (text_digest(article.text), article.id)).fetchone()
+                                    (digest, article.id)).fetchone()
             if existing:
                 return existing[0]
+            holder = conn.execute("SELECT text_sha256 FROM articles WHERE id = ?",
+                                  (article.id,)).fetchone()
+            if holder and holder[0] != digest:
+                raise IdTaken(f"article id {article.id} was taken by another text")
+            _check_changes(conn, changes_seen)
             conn.execute(
                 "INSERT INTO articles (id, text, title, outlet, published, timezone, url, "
                 "source, text_sha256, added_at) VALUES (?,?,?,?,?,?,?,?,?,?) "
@@ -224,10 +333,22 @@ class Store:
             _replace_results(conn, article.id, mentions, reports)
         return None
 
-    def put_results(self, article_id: str, mentions: list[dict], reports: list[Report]) -> None:
-        """Replace an article's mentions and reports (after corrections), in one transaction."""
+    def put_results(self, article_id: str, mentions: list[dict], reports: list[Report], *,
+                    changes_seen: str | None = None) -> None:
+        """Replace an article's mentions and reports (after corrections), in one transaction.
+
+        Raises:
+            ChangesMoved: ``changes_seen`` is given and the changes differ now.
+        """
         with self.write() as conn:
+            _check_changes(conn, changes_seen)
             _replace_results(conn, article_id, mentions, reports)
+
+    def delete_article(self, article_id: str) -> bool:
+        """Remove an article with its mentions and reports; True when it was there."""
+        with self.write() as conn:
+            return conn.execute("DELETE FROM articles WHERE id = ?",
+                                (article_id,)).rowcount > 0
 
     def fill_metadata(self, article_id: str, other: Article) -> Article | None:
         """Fill the stored article's missing outlet, date, time zone, title or url from
@@ -252,6 +373,8 @@ class Store:
         return filled
 
     def articles(self, *, ids: list[str] | None = None) -> list[Article]:
+        """Stored articles by id. A stored date that is not a date (a store written by an
+        older version, or edited by hand) reads as no date rather than breaking every page."""
         query = ("SELECT id, text, title, outlet, published, timezone, url, source "
                  "FROM articles")
         with self.read() as conn:
@@ -261,8 +384,23 @@ class Store:
                 rows = conn.execute(query + f" WHERE id IN ({','.join('?' * len(ids))}) "
                                     "ORDER BY id", ids).fetchall()
         return [Article(id=r[0], text=r[1], title=r[2], outlet=r[3],
-                        published=dt.date.fromisoformat(r[4]) if r[4] else None,
-                        timezone=r[5], url=r[6], source=r[7]) for r in rows]
+                        published=_stored_date(r[4]), timezone=r[5], url=r[6], source=r[7])
+                for r in rows]
+
+    def bad_rows(self) -> list[tuple[str, str]]:
+        """Stored articles no page can use as they are, with the reason: ``(id, reason)``.
+        The Sources page lists them so that they can be deleted."""
+        from geo.articles import check_metadata  # articles imports nothing from the store
+
+        out = []
+        with self.read() as conn:
+            for article_id, published, zone in conn.execute(
+                    "SELECT id, published, timezone FROM articles ORDER BY id"):
+                try:
+                    check_metadata(_raw_date(published), zone)
+                except ValueError as exc:
+                    out.append((article_id, str(exc)))
+        return out
 
     def mention_rows(self) -> list[dict]:
         with self.read() as conn:
@@ -270,9 +408,17 @@ class Store:
                 'SELECT row FROM mentions ORDER BY article, start, "end"')]
 
     def reports(self) -> list[Report]:
+        """Every stored report that reads as one (see ``bad_rows`` for those that do not)."""
+        out = []
         with self.read() as conn:
-            return [report_from_json(r[0]) for r in conn.execute(
-                "SELECT report FROM reports ORDER BY article, seq")]
+            for (text,) in conn.execute("SELECT report FROM reports ORDER BY article, seq"):
+                try:
+                    report = report_from_json(text)
+                except (ValueError, TypeError, KeyError):
+                    continue  # an unreadable payload is skipped, never fatal for a page
+                if _plausible_day(report.date):  # no table can hold the year 2300
+                    out.append(report)
+        return out
 
     # ------------------------------------------------------------------ incidents
 
@@ -292,6 +438,8 @@ class Store:
     def save_incidents(self, based_on: int, incidents: list[dict]) -> None:
         """Materialise merged incidents computed from data version ``based_on``; dropped if
         the data changed meanwhile (a concurrent writer will cause a rebuild)."""
+        if self.read_only:
+            return  # a cache only: a read-only store is merged on every read instead
         conn = self._connect()
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -304,6 +452,10 @@ class Store:
             conn.execute("UPDATE meta SET value = ? WHERE key = 'incidents_version'",
                          (str(based_on),))
             conn.execute("COMMIT")
+        except sqlite3.OperationalError:
+            # Disk full or read-only: the materialised copy is a cache, readers merge anew.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
         finally:
             conn.close()
 
@@ -337,12 +489,22 @@ class Store:
                 raise StoreError(f"no active change #{change_id} to undo")
 
     def changes(self, *, include_undone: bool = False) -> list[Change]:
+        """The analysts' changes, oldest first. A payload that is not a JSON object (a
+        hand-edited store) is skipped rather than breaking every read."""
         query = "SELECT id, kind, target, payload, note, created_at, undone_at FROM changes"
         if not include_undone:
             query += " WHERE undone_at IS NULL"
         with self.read() as conn:
             rows = conn.execute(query + " ORDER BY id").fetchall()
-        return [Change(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6]) for r in rows]
+        out = []
+        for r in rows:
+            try:
+                payload = json.loads(r[3])
+            except (TypeError, ValueError):
+                continue
+            if isinstance(payload, dict):
+                out.append(Change(r[0], r[1], r[2], payload, r[4], r[5], r[6]))
+        return out
 
     # ------------------------------------------------------------------ geocoder cache
 
@@ -361,39 +523,52 @@ class Store:
             target = sqlite3.connect(destination)
             try:
                 conn.backup(target)
+                target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
             finally:
                 target.close()
         return destination
 
-    def restore(self, source: Path) -> None:
-        """Replace the store's content with a backup made by ``backup``.
+    def restore(self, source: Path) -> Path | None:
+        """Replace the store's content with a backup made by ``backup``, as a checked
+        operation: the backup is copied (its path taken literally) and the copy validated —
+        integrity, exactly this program's tables and columns for its schema version (no
+        triggers, views or other tables), readable payloads and dates — before anything is
+        replaced. The replaced content is kept first as a timestamped safety copy beside the
+        store. Running dashboards notice: the store gets a new identity (``state``).
+
+        Returns:
+            The safety copy of what was replaced (None when the store was empty).
 
         Raises:
-            StoreError: the file is not a store backup, or is from a newer version.
+            StoreError: the file is not a valid backup; the store is unchanged.
         """
-        try:
-            src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-            version = src.execute("PRAGMA user_version").fetchone()[0]
-            tables = {r[0] for r in src.execute(
-                "SELECT name FROM sqlite_master WHERE type='table'")}
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{source} is not a store backup: {exc}") from exc
-        if not {"meta", "articles", "changes"} <= tables or version < 1:
-            src.close()
-            raise StoreError(f"{source} is not a store backup (no articles/changes tables)")
-        if version > SCHEMA_VERSION:
-            src.close()
-            raise StoreError(f"{source} has schema version {version}; this program knows up "
-                             f"to {SCHEMA_VERSION}")
-        conn = self._connect()
-        try:
-            src.backup(conn)  # SQLite locks the target for the copy: readers see old or new
-        finally:
-            src.close()
-            conn.close()
+        with tempfile.TemporaryDirectory(dir=self.path.parent) as tmp:
+            copy = Path(tmp) / "restore.sqlite"
+            try:
+                shutil.copyfile(Path(source), copy)
+                wal = Path(f"{source}-wal")  # a backup opened and edited in WAL mode
+                if wal.is_file():
+                    shutil.copyfile(wal, Path(f"{copy}-wal"))
+            except OSError as exc:
+                raise StoreError(f"{source}: cannot read the backup "
+                                 f"({exc.strerror or exc})") from exc
+            _validate_backup(copy, source)
+            safety = None
+            if self.article_count() or self.changes(include_undone=True):
+                stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+                safety = self.backup(self.path.with_name(
+                    f"{self.path.stem}.before-restore-{stamp}{self.path.suffix}"))
+            src = sqlite3.connect(copy)
+            conn = self._connect()
+            try:
+                src.backup(conn)  # SQLite locks the target for the copy: readers see old or new
+            finally:
+                src.close()
+                conn.close()
         self._migrate()
-        with self.write():
-            pass  # bumps data_version so every cache notices
+        with self.write() as conn:  # a new identity, and a new version for every cache
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'store_id'", (uuid.uuid4().hex,))
+        return safety
 
 
 class _GeocodeCache(MutableMapping[str, str]):
@@ -426,6 +601,148 @@ class _GeocodeCache(MutableMapping[str, str]):
             return conn.execute("SELECT count(*) FROM geocode_cache").fetchone()[0]
 
 
+def changes_key(changes: list[Change] | list) -> str:
+    """What a set of active changes is, for ``put_article(changes_seen=...)``: their ids."""
+    return ",".join(str(c.id) for c in sorted(changes, key=lambda c: c.id))
+
+
+def _check_changes(conn: sqlite3.Connection, changes_seen: str | None) -> None:
+    if changes_seen is None:
+        return
+    now = ",".join(str(r[0]) for r in conn.execute(
+        "SELECT id FROM changes WHERE undone_at IS NULL ORDER BY id"))
+    if now != changes_seen:
+        raise ChangesMoved("the analysts' changes moved while the article was processed")
+
+
+def _apply_migrations(conn: sqlite3.Connection, version: int) -> None:
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        for statement in _statements(script):
+            conn.execute(statement)
+        conn.execute(f"PRAGMA user_version={number}")
+
+
+def _schema(conn: sqlite3.Connection) -> set[tuple]:
+    return set(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+
+
+def _validate_backup(copy: Path, source: Path) -> None:
+    """Raise StoreError unless ``copy`` is a whole, readable backup of this program's store."""
+    try:
+        conn = sqlite3.connect(copy)  # a private copy: recovering its WAL may write to it
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{source} is not a store backup: {exc}") from exc
+    try:
+        try:
+            if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                raise StoreError(f"{source} is damaged (SQLite integrity check failed)")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            schema = _schema(conn)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{source} is not a store backup: {exc}") from exc
+        if not 1 <= version <= SCHEMA_VERSION:
+            raise StoreError(f"{source} has schema version {version}; this program knows "
+                             f"1 to {SCHEMA_VERSION}" if version else
+                             f"{source} is not a store backup (no schema version)")
+        expected = sqlite3.connect(":memory:")
+        _apply_migrations(expected, 0) if version == SCHEMA_VERSION else [
+            expected.executescript(script) for script in MIGRATIONS[:version]]
+        wanted = _schema(expected)
+        expected.close()
+        if schema != wanted:
+            extra = sorted(f"{t} {n}" for t, n, *_ in schema - wanted)
+            missing = sorted(f"{t} {n}" for t, n, *_ in wanted - schema)
+            raise StoreError(f"{source} is not a backup of this program's store: "
+                             + "; ".join(p for p in (
+                                 f"unexpected {', '.join(extra)}" if extra else "",
+                                 f"different or missing {', '.join(missing)}" if missing else "",
+                             ) if p))
+        _validate_payloads(conn, source)
+    finally:
+        conn.close()
+
+
+def _validate_payloads(conn: sqlite3.Connection, source: Path) -> None:
+    from geo.articles import check_metadata
+
+    def bad(what: str, why: object) -> StoreError:
+        return StoreError(f"{source} holds {what} that cannot be read ({why}); nothing was "
+                          "restored")
+
+    for key in ("data_version", "incidents_version"):
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        if row is None or not re.fullmatch(r"-?\d+", str(row[0])):
+            raise bad(f"meta.{key}", row)
+    for article_id, published, zone in conn.execute(
+            "SELECT id, published, timezone FROM articles"):
+        try:
+            check_metadata(_raw_date(published), zone)
+        except ValueError as exc:
+            raise bad(f"article {article_id!r}", exc) from exc
+    for article, seq, text in conn.execute("SELECT article, seq, report FROM reports"):
+        try:
+            report_from_json(text)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise bad(f"report {seq} of {article!r}", exc) from exc
+    for (row,) in conn.execute("SELECT row FROM mentions"):
+        try:
+            if not isinstance(json.loads(row), dict):
+                raise ValueError("not an object")
+        except (ValueError, TypeError) as exc:
+            raise bad("a mention", exc) from exc
+    from geo.corrections import KINDS
+
+    for change_id, kind, payload in conn.execute("SELECT id, kind, payload FROM changes"):
+        try:
+            if kind not in KINDS or not isinstance(json.loads(payload), dict):
+                raise ValueError(f"kind {kind!r}")
+        except (ValueError, TypeError) as exc:
+            raise bad(f"change #{change_id}", exc) from exc
+
+
+def _is_read_only_error(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "readonly" in text or "read-only" in text or "unable to open" in text
+
+
+def _explain(path: Path, exc: sqlite3.Error, default: str) -> str:
+    """One clear message naming the store and the cause."""
+    text = str(exc).lower()
+    if "disk is full" in text or "database or disk is full" in text:
+        return f"the store {path} cannot be written: the disk is full (nothing was changed)"
+    if _is_read_only_error(exc) and "unable to open" not in text:
+        return f"the store {path} is read-only (file or folder not writable)"
+    if "unable to open" in text:
+        return f"the store {path} cannot be opened: its folder is missing or not a folder"
+    return f"the store {path} {default}: {exc}"
+
+
+def _raw_date(value: object) -> dt.date | None:
+    """A stored date, raising ValueError when it is not one."""
+    if value in (None, ""):
+        return None
+    return dt.date.fromisoformat(str(value))
+
+
+def _stored_date(value: object) -> dt.date | None:
+    """A stored publication date as the pages use it: None when it is not a date or lies
+    outside what ``geo.articles.check_metadata`` accepts (``bad_rows`` lists those)."""
+    from geo.articles import check_metadata
+
+    try:
+        day = _raw_date(value)
+        check_metadata(day, "")
+    except ValueError:
+        return None
+    return day
+
+
+def _plausible_day(day: dt.date) -> bool:
+    from geo.articles import EARLIEST_PUBLISHED
+
+    return EARLIEST_PUBLISHED <= day <= dt.date.today() + dt.timedelta(days=2)
+
+
 def _replace_results(conn: sqlite3.Connection, article_id: str, mentions: list[dict],
                      reports: list[Report]) -> None:
     conn.execute("DELETE FROM mentions WHERE article = ?", (article_id,))
@@ -449,16 +766,39 @@ def _statements(script: str) -> list[str]:
 
 
 def report_to_json(report: Report) -> str:
-    """A report as JSON (dates as ISO strings)."""
+    """A report as JSON (dates as ISO strings), tagged with ``REPORT_VERSION``."""
     data = dataclasses.asdict(report)
     data["date"] = report.date.isoformat()
+    data["v"] = REPORT_VERSION
     return json.dumps(data)
 
 
 def report_from_json(text: str) -> Report:
+    """A stored report, upgraded from older payload versions.
+
+    Version 1 (no ``v``) lacked the actor fields; they read as unknown. Fields this version
+    does not know are dropped, so a payload written by a newer minor change still reads.
+
+    Raises:
+        ValueError: not a report payload, or from a newer payload version.
+    """
     data = json.loads(text)
-    data["place"] = Place(**data["place"])
+    if not isinstance(data, dict):
+        raise ValueError("a report payload is a JSON object")
+    version = data.pop("v", 1)
+    if not isinstance(version, int) or version > REPORT_VERSION:
+        raise ValueError(f"report payload version {version!r}; this program reads up to "
+                         f"{REPORT_VERSION}")
+    data["place"] = _known(Place, data["place"])
     data["date"] = dt.date.fromisoformat(data["date"])
-    data["killed"] = tuple(Figure(**f) for f in data["killed"])
-    data["injured"] = tuple(Figure(**f) for f in data["injured"])
-    return Report(**data)
+    data["killed"] = tuple(_known(Figure, f) for f in data.get("killed", ()))
+    data["injured"] = tuple(_known(Figure, f) for f in data.get("injured", ()))
+    return _known(Report, data)
+
+
+def _known(cls: type, data: dict) -> object:
+    """``cls(**data)`` with only the fields ``cls`` has (missing ones take their defaults)."""
+    if not isinstance(data, dict):
+        raise ValueError(f"{cls.__name__} payload is not an object")
+    names = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names})

@@ -11,6 +11,7 @@ from geo.pipeline import PipelineResult
 from geo.reader import READER_CSS, article_html, feature_legend
 from geo.records import Article
 from geo.sentences import split_sentences
+from geo.store import StoreError
 
 # Scrolls the page to the cited sentence once drawn. It is our own script: article text is
 # escaped and never reaches it.
@@ -50,9 +51,37 @@ def incidents_panel(reports: pd.DataFrame, incidents: pd.DataFrame) -> None:
                          help=f"incident {event_id}")
 
 
+def delete_button(article_id: str, *, label: str, key: str) -> None:
+    """Delete a stored article (its mentions and reports go with it), after a confirmation."""
+    confirm = st.checkbox(f"Yes, delete {article_id}", key=f"confirm_{key}",
+                          label_visibility="visible")
+    if st.button(label, key=f"delete_{key}", disabled=not confirm):
+        try:
+            data.store().delete_article(article_id)
+        except StoreError as exc:
+            st.error(str(exc))
+        else:
+            st.session_state["deleted"] = article_id
+            st.rerun()
+
+
+def bad_rows_panel() -> None:
+    """Stored articles no page can use as they are (an impossible date, an unknown time
+    zone), each with a way out; their incidents are left out until then."""
+    for article_id, reason in data.bad_rows():
+        with st.container(border=True):
+            st.warning(data.md_escape(f"Stored article {article_id} cannot be used: {reason}. "
+                                      "Its incidents are left out. Delete it and add it again "
+                                      "with the right metadata."))
+            delete_button(article_id, label="Delete it", key=f"bad_{article_id}")
+
+
 def page(result: PipelineResult, filters: data.Filters) -> None:
     articles = {a.id: a for a in data.filtered_articles(result, filters)}
     st.title("Sources")
+    if "deleted" in st.session_state:
+        st.success(data.md_escape(f"Deleted {st.session_state.pop('deleted')}."))
+    bad_rows_panel()
     if not articles:
         st.info("No article matches the outlet and place filters.")
         return
@@ -76,6 +105,10 @@ def page(result: PipelineResult, filters: data.Filters) -> None:
     with right:
         incidents_panel(result.reports[result.reports["article"] == article.id],
                         result.incidents)
+        with st.expander("Delete this article"):
+            st.caption("Removes the text, its place mentions and its reports from the store "
+                       "for every session. A backup (Overview) keeps a copy.")
+            delete_button(article.id, label="Delete the article", key="reader")
 
 
 page(*data.setup_page("Sources"))
