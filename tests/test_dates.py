@@ -22,8 +22,8 @@ from geo.dates import (
     _resolve_weekday,
     _weekday_on_or_after,
     _weekday_on_or_before,
-    _zone,
     find_dates,
+    zone,
 )
 
 ARTICLES = Path(__file__).resolve().parents[1] / "data" / "articles"
@@ -282,7 +282,7 @@ def test_bare_year_in_2014_is_not_a_date():
 )
 def test_anchor_is_six_am_publication_converted_to_event_zone(published, article_tz, event_tz,
                                                               expected):
-    assert _anchor_date(published, _zone(article_tz), _zone(event_tz)) == expected
+    assert _anchor_date(published, zone(article_tz), zone(event_tz)) == expected
     assert dates("It happened today.", published, article_tz=article_tz, event_tz=event_tz) == [
         ("today", expected, 1, "relative")]
 
