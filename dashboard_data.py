@@ -23,6 +23,7 @@ from geo.aggregate import filter_incidents, locations_table
 from geo.events import EVENT_TYPES
 from geo.gazetteer import Gazetteer
 from geo.ingest import ingest_paths
+from geo.jobs import JobQueue
 from geo.pipeline import PipelineResult, result_from_store
 from geo.reader import highlight_excerpt
 from geo.store import Store, default_path
@@ -38,6 +39,13 @@ CREDIT = ("Places: [GeoNames](https://www.geonames.org/) gazetteer (CC BY 4.0). 
 def gazetteer() -> Gazetteer:
     """The read-only place index, shared by every session."""
     return Gazetteer.load()
+
+
+@st.cache_resource
+def jobs() -> JobQueue:
+    """The server's one background worker: ingests run there, not in a page's script, so
+    they finish when the page is left and never hold up other sessions' page views."""
+    return JobQueue()
 
 
 def store_path() -> Path:

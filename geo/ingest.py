@@ -68,6 +68,8 @@ class IngestReport:
     undated: list[str] = dataclasses.field(default_factory=list)  # ids without a date
     # Stored articles whose missing outlet/date/time zone came with the same text again.
     updated: list[str] = dataclasses.field(default_factory=list)
+    # Articles read but not processed because the ingest was cancelled (nothing of them stored).
+    not_processed: int = 0
 
     def summary(self) -> str:
         parts = [f"{len(self.added)} added"]
@@ -77,6 +79,8 @@ class IngestReport:
             parts.append(f"{len(self.duplicates)} skipped as duplicates")
         if self.failures:
             parts.append(f"{len(self.failures)} refused")
+        if self.not_processed:
+            parts.append(f"cancelled before the last {self.not_processed}")
         return ", ".join(parts)
 
 
@@ -197,7 +201,8 @@ def process_article(article: Article, gazetteer: Gazetteer, changes: Sequence[Ch
 
 def ingest(store: Store, uploads: Iterable[Upload], gazetteer: Gazetteer, *,
            manifest: dict[str, dict] | None = None, defaults: Defaults = Defaults(),
-           progress: Progress | None = None) -> IngestReport:
+           progress: Progress | None = None,
+           should_stop: Callable[[], bool] | None = None) -> IngestReport:
     """Read, process and store uploads; the same text twice is skipped with a note.
 
     Args:
@@ -207,6 +212,8 @@ def ingest(store: Store, uploads: Iterable[Upload], gazetteer: Gazetteer, *,
         manifest: file name -> metadata row, as ``read_manifest`` returns.
         defaults: outlet/date/time zone for articles that carry none.
         progress: called with (done, total, article id) after each article.
+        should_stop: asked before each article; when it says so, the ingest ends there
+            (every article stored so far stays stored, the rest is counted as not processed).
 
     Returns:
         What was added, skipped and refused.
@@ -219,6 +226,9 @@ def ingest(store: Store, uploads: Iterable[Upload], gazetteer: Gazetteer, *,
     articles, report.failures = read_uploads(uploads, manifest=manifest, defaults=defaults)
     current = _CurrentChanges(store, gazetteer)
     for n, article in enumerate(articles, start=1):
+        if should_stop is not None and should_stop():
+            report.not_processed = len(articles) - n + 1
+            break
         stored_id = _store_one(store, article, current, report)
         if progress is not None:
             progress(n, len(articles), stored_id)

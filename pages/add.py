@@ -10,9 +10,11 @@ import json
 import streamlit as st
 
 import dashboard_data as data
-from geo.articles import SUFFIXES
+from geo.articles import SUFFIXES, check_metadata
+from geo.errors import GeoError
 from geo.geocoding import GeocoderSettings, available_services
 from geo.ingest import Defaults, IngestReport, ingest
+from geo.jobs import JobContext, JobStatus
 from geo.pipeline import PipelineResult
 
 
@@ -22,7 +24,8 @@ def metadata_form() -> Defaults:
     cols = st.columns(3)
     outlet = cols[0].text_input("Outlet", key="add_outlet")
     published = cols[1].date_input("Publication date", value=None, key="add_published",
-                                   min_value=dt.date(1900, 1, 1))
+                                   min_value=dt.date(1900, 1, 1),
+                                   max_value=dt.date.today() + dt.timedelta(days=1))
     timezone = cols[2].text_input("Time zone", key="add_timezone",
                                   placeholder="e.g. Europe/Kyiv")
     return Defaults(outlet=outlet.strip(), published=published, timezone=timezone.strip())
@@ -39,23 +42,77 @@ def show_report(report: IngestReport) -> None:
         st.info(data.md_escape(f"{source}: same text as stored article {existing}; skipped."))
     for failure in report.failures:
         st.error(data.md_escape(f"{failure.source}: {failure.reason}"))
-    for article_id in report.undated:
-        st.warning(data.md_escape(f"{article_id}: no publication date; its incidents are "
-                                  "dated from its text and flagged. Enter the date in the form "
-                                  "above and add the same file again to complete it."))
+    if report.undated:
+        st.warning(data.md_escape(
+            f"{len(report.undated)} without a publication date ({', '.join(report.undated)}): "
+            "their incidents are dated from their text and flagged. Enter the date in the form "
+            "above and add the same files again to complete them."))
 
 
 def run_ingest(uploads: list[tuple[str, bytes]], defaults: Defaults) -> None:
-    bar = st.progress(0.0, text="Reading…")
+    """Queue the ingest on the server's worker (the page lists it until it is done)."""
+    try:
+        check_metadata(defaults.published, defaults.timezone)
+    except GeoError as exc:
+        st.session_state["add_refused"] = f"Nothing was added: {exc}."
+        return
+    store, gazetteer = data.store(), data.gazetteer()
 
-    def progress(done: int, total: int, article_id: str) -> None:
-        bar.progress(done / total, text=f"{done}/{total}: {article_id}")
+    def work(ctx: JobContext) -> IngestReport:
+        return ingest(store, uploads, gazetteer, defaults=defaults, progress=ctx.progress,
+                      should_stop=ctx.cancelled)
 
-    report = ingest(data.store(), uploads, data.gazetteer(), defaults=defaults,
-                    progress=progress)
-    bar.progress(1.0, text="Done")
-    st.session_state["last_ingest"] = report
-    st.rerun()  # every page, this one included, now reads the new store version
+    names = ", ".join(name for name, _ in uploads[:3]) + (" …" if len(uploads) > 3 else "")
+    data.jobs().submit(f"Add {len(uploads)} file{'s' * (len(uploads) != 1)}: {names}", work)
+
+
+def job_panel(status: JobStatus) -> None:
+    """One ingest job: queue position or progress while it runs, its report when done."""
+    with st.container(border=True):
+        st.markdown(data.md_escape(status.title))
+        if status.state == "queued":
+            st.caption(f"Waiting: {status.position} job(s) ahead in this server's queue.")
+        elif status.state == "running":
+            share = status.done / status.total if status.total else 0.0
+            st.progress(share, text=data.md_escape(
+                f"{status.done}/{status.total or '?'} articles" +
+                (f" · last: {status.label}" if status.label else "")))
+        if status.active:
+            if st.button("Cancel", key=f"cancel_{status.id}",
+                         help="Stops after the article being processed; what is stored "
+                              "stays stored."):
+                data.jobs().cancel(status.id)
+                st.rerun()
+        elif status.state == "failed":
+            st.error(data.md_escape(f"The ingest stopped: {status.error}. Articles stored "
+                                    "before this stay stored."))
+        elif isinstance(status.result, IngestReport):
+            show_report(status.result)
+        else:
+            st.info("Cancelled before it started; nothing was added.")
+
+
+def jobs_panel() -> None:
+    """The server's latest ingests (from every session: one shared server, one queue),
+    refreshed every second; they go on when this page is left or reloaded, and their reports
+    stay here. When one ends, the whole app reruns once so every page reads the new store."""
+    statuses = data.jobs().recent(5)
+    if not statuses:
+        return
+    st.subheader("Ingests on this server")
+    for status in statuses:
+        job_panel(status)
+    seen = st.session_state.setdefault("jobs_seen_finished", None)
+    finished = {s.id for s in statuses if not s.active}
+    st.session_state["jobs_seen_finished"] = finished | (seen or set())
+    if seen is not None and finished - seen:
+        st.rerun(scope="app")
+
+
+def follow_jobs() -> None:
+    """Draw the jobs panel; while a job is queued or running it refreshes every second."""
+    active = any(s.active for s in data.jobs().recent(5))
+    st.fragment(jobs_panel, run_every=1.0 if active else None)()
 
 
 def geocoder_settings() -> None:
@@ -97,14 +154,17 @@ def page(result: PipelineResult, filters: data.Filters) -> None:
             help="Several at once, or a .zip; a manifest.csv inside the zip is used.")
         if st.button("Add the files", type="primary", disabled=not files):
             run_ingest([(f.name, f.getvalue()) for f in files], defaults)
+            st.rerun()
     with paste_tab:
         title = st.text_input("Title (becomes the article's id)", key="add_title")
         text = st.text_area("Text", height=220, key="add_text")
         if st.button("Add the text", disabled=not text.strip()):
             name = (title.strip() or f"pasted-{dt.datetime.now():%Y%m%d-%H%M%S}") + ".txt"
             run_ingest([(name.replace("/", "-"), text.encode("utf-8"))], defaults)
-    if "last_ingest" in st.session_state:
-        show_report(st.session_state["last_ingest"])
+            st.rerun()
+    if "add_refused" in st.session_state:
+        st.error(data.md_escape(st.session_state.pop("add_refused")))
+    follow_jobs()
     st.caption(f"The store holds {len(result.articles)} articles "
                f"({data.md_escape(str(data.store().path))}).")
     geocoder_settings()

@@ -331,3 +331,35 @@ def test_a_marker_click_keeps_the_zoom(server, browser_page):
     frame = iframe.element_handle().content_frame()
     zoom = frame.evaluate("() => Object.values(window).find(v => v instanceof L.Map).getZoom()")
     assert zoom == 8
+
+
+def test_an_upload_finishes_when_its_page_is_left_and_reports_on_return(tmp_path,
+                                                                        browser_page):
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    cities = ["Kharkiv", "Odesa", "Lviv", "Dnipro", "Mykolaiv", "Sumy"]
+    for n in range(24):
+        (uploads / f"report-{n:02d}.txt").write_text(
+            f"Russian forces shelled {cities[n % 6]} on March {n % 28 + 1}, 2022. At least "
+            f"{n + 1} people were killed, officials said. Report {n}.", encoding="utf-8")
+    env = {"GEO_STORE": str(tmp_path / "store" / "news.sqlite"),
+           "GEO_ARTICLES_DIR": str(tmp_path / "none")}
+    page = browser_page
+    proc, url = start_server(env)
+    try:
+        page.goto(f"{url}/add")
+        page.locator("input[type='file']").set_input_files(sorted(uploads.iterdir()))
+        page.get_by_role("button", name="Add the files").click()
+        page.get_by_text("Ingests on this server").wait_for(timeout=30_000)
+        # Leave at once, by the sidebar (same session) and by a reload (a new session).
+        page.get_by_role("link", name="Map").click()
+        page.wait_for_url("**/map**", timeout=30_000)
+        page.goto(f"{url}/timeline")
+        page.goto(f"{url}/add")
+        page.get_by_text("24 added").wait_for(timeout=180_000)
+        shot(page, "add_job_done")
+        no_exception(page)
+        assert Store(Path(env["GEO_STORE"])).article_count() == 24
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
