@@ -113,12 +113,14 @@ def _read_bytes(path: Path) -> bytes:
         raise ArticleError(f"cannot read: {exc.strerror or exc}") from exc
 
 
-def parse_article_bytes(name: str, data: bytes) -> list[Article]:
+def parse_article_bytes(name: str, data: bytes, *, notes: list[str] | None = None,
+                        ) -> list[Article]:
     """Parse one file's bytes into articles, by its extension.
 
     Args:
         name: the file name (its extension chooses the format, its stem is the id).
         data: the raw bytes.
+        notes: when given, gets how the bytes were decoded if that was not clean UTF-8.
 
     Returns:
         One article, or several for .json/.csv collections.
@@ -134,7 +136,10 @@ def parse_article_bytes(name: str, data: bytes) -> list[Article]:
     if len(data) > MAX_BYTES:
         raise ArticleError(f"file is {len(data) / 1e6:.1f} MB; the limit is "
                            f"{MAX_BYTES / 1e6:.0f} MB per article file")
-    text = decode_text(data)
+    decoded = decode_bytes(data)
+    text = decoded.text
+    if decoded.note and notes is not None:
+        notes.append(decoded.note)
     if suffix in (".txt", ".md"):
         articles = [Article(id=stem, text=normalize_text(text), source=name)]
     elif suffix in (".html", ".htm"):
@@ -170,28 +175,94 @@ def check_metadata(published: dt.date | None, timezone: str, *,
                                "as Europe/Kyiv") from exc
 
 
+@dataclass(frozen=True)
+class Decoded:
+    """Text decoded from bytes, with how: ``note`` is empty for clean UTF-8 and otherwise says
+    which fallback was used (a legacy encoding, a cut-off last character, replaced bytes)."""
+
+    text: str
+    encoding: str
+    note: str = ""
+
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"),
+         (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+MAX_REPLACED = 0.001  # invalid bytes in otherwise UTF-8 text, replaced rather than guessed
+
+
 def decode_text(data: bytes) -> str:
-    """Decode bytes as UTF-8 (with or without BOM), else by charset detection.
+    """``decode_bytes(data).text``."""
+    return decode_bytes(data).text
+
+
+def decode_bytes(data: bytes) -> Decoded:
+    """Decode strictly, then say which fallback was used.
+
+    In order: a byte-order mark's encoding (UTF-8, UTF-16, UTF-32); strict UTF-8; UTF-8 whose
+    last character was cut off (dropped); UTF-8 with a few invalid bytes (replaced by
+    U+FFFD, never a whole text re-read as cp1251); the most plausible legacy encoding. The
+    content must read as text: random bytes are refused even when some encoding maps them.
 
     Raises:
         ArticleError: for empty or binary data.
     """
     if not data.strip():
         raise ArticleError("empty file")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise ArticleError(f"starts with a {encoding.upper()} byte-order mark but is "
+                                   f"not {encoding.upper()} ({exc.reason})") from exc
+            if not text.strip():
+                raise ArticleError("empty file")
+            _check_text(text)
+            return Decoded(text.lstrip("\ufeff"), encoding,
+                           "" if encoding == "utf-8-sig" else f"decoded as {encoding.upper()}")
     if b"\x00" in data[:4096]:
         raise ArticleError("binary file (contains NUL bytes), not text")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
+            return Decoded(data[:exc.start].decode("utf-8"), "utf-8",
+                           "the last character was cut off and has been dropped")
+    replaced = data.decode("utf-8", errors="replace")
+    bad = replaced.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+    if bad <= max(1, len(data) * MAX_REPLACED) and _has_multibyte(data):
+        return Decoded(replaced, "utf-8", f"{bad} invalid byte(s) replaced by \ufffd")
     text = _best_decoding(data)
     if text is None:
         raise ArticleError("binary or undecodable file: no text encoding fits it")
-    # Mostly control characters means it was not text after all.
-    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t\f")
-    if controls > len(text[:4096]) * 0.05:
+    _check_text(text[1])
+    return Decoded(text[1], text[0], f"not UTF-8; decoded as {text[0]}")
+
+
+def _has_multibyte(data: bytes) -> bool:
+    """Valid multi-byte UTF-8 sequences are present: the file is UTF-8 with a few bad bytes,
+    not a legacy encoding (where such sequences almost never occur by chance)."""
+    return re.search(rb"[\xc2-\xf4][\x80-\xbf]+", data) is not None
+
+
+def _check_text(text: str) -> None:
+    """Refuse what decodes but is not text: control characters, or no word spacing."""
+    sample = text[:20000]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t\f")
+    if controls > len(sample) * 0.05:
         raise ArticleError("binary file, not text")
-    return text
+    letters = sum(ch.isalpha() for ch in sample)
+    spaces = sum(ch.isspace() for ch in sample)
+    # Scripts written without spaces (Chinese, Japanese, Thai) still have mostly letters.
+    if len(sample) > 200 and (letters < len(sample) * 0.5 or (
+            spaces < len(sample) * 0.02 and not _unspaced_script(sample))):
+        raise ArticleError("binary file, not text (its bytes do not read as words in any "
+                           "encoding)")
+
+
+def _unspaced_script(sample: str) -> bool:
+    return sum("\u0e00" <= ch <= "\u0e7f" or "\u3040" <= ch <= "\u9fff" or
+               "\uac00" <= ch <= "\ud7af" for ch in sample) > len(sample) * 0.3
 
 
 # Legacy encodings news arrives in; charset detection alone mistakes short Cyrillic for Latin.
@@ -200,17 +271,18 @@ _LEGACY_ENCODINGS = ("cp1252", "cp1251", "latin-1", "koi8-r", "cp1250")
 _NON_ASCII_WORD = re.compile(r"\w*[^\x00-\x7f]\w*")
 
 
-def _best_decoding(data: bytes) -> str | None:
+def _best_decoding(data: bytes) -> tuple[str, str] | None:
+    """(encoding, text) of the most plausible legacy decoding."""
     texts = []
     for encoding in _LEGACY_ENCODINGS:
         try:
-            texts.append(data.decode(encoding))
+            texts.append((encoding, data.decode(encoding)))
         except UnicodeDecodeError:
             continue
     detected = from_bytes(data).best()
     if detected is not None:
-        texts.append(str(detected))
-    return max(texts, key=_plausibility, default=None)
+        texts.append((detected.encoding, str(detected)))
+    return max(texts, key=lambda t: _plausibility(t[1]), default=None)
 
 
 def _plausibility(text: str) -> float:

@@ -84,6 +84,8 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, manifest: Path | No
         raise click.ClickException(str(exc)) from exc
     for source, existing in report.duplicates:
         click.echo(f"skipped: {source}: same text as stored article {existing}", err=True)
+    for source, note in report.notes:
+        click.echo(f"note: {source}: {note}", err=True)
     for failure in report.failures:
         click.echo(f"error: {failure.source}: {failure.reason}", err=True)
     for article_id in report.undated:

@@ -68,6 +68,8 @@ class IngestReport:
     undated: list[str] = dataclasses.field(default_factory=list)  # ids without a date
     # Stored articles whose missing outlet/date/time zone came with the same text again.
     updated: list[str] = dataclasses.field(default_factory=list)
+    # Files read with a fallback (not clean UTF-8): (source, how they were decoded).
+    notes: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     # Articles read but not processed because the ingest was cancelled (nothing of them stored).
     not_processed: int = 0
 
@@ -132,8 +134,10 @@ def _unsafe_member(filename: str) -> bool:
 
 
 def read_uploads(uploads: Iterable[Upload], *, manifest: dict[str, dict] | None = None,
-                 defaults: Defaults = Defaults()) -> tuple[list[Article], list[ReadFailure]]:
-    """Parse uploads into articles (zips unpacked, manifest and defaults applied)."""
+                 defaults: Defaults = Defaults(), notes: list[tuple[str, str]] | None = None,
+                 ) -> tuple[list[Article], list[ReadFailure]]:
+    """Parse uploads into articles (zips unpacked, manifest and defaults applied); ``notes``
+    gets (file, how it was decoded) for each file that was not clean UTF-8."""
     manifest = dict(manifest or {})
     items: list[Upload] = []
     failures: list[ReadFailure] = []
@@ -151,11 +155,14 @@ def read_uploads(uploads: Iterable[Upload], *, manifest: dict[str, dict] | None 
                 items.append((member, content))
     articles: list[Article] = []
     for name, data in items:
+        decoding: list[str] = []
         try:
-            parsed = parse_article_bytes(PurePosixPath(name).name, data)
+            parsed = parse_article_bytes(PurePosixPath(name).name, data, notes=decoding)
         except ArticleError as exc:
             failures.append(ReadFailure(name, str(exc)))
             continue
+        if notes is not None:
+            notes.extend((name, note) for note in decoding)
         row = manifest.get(PurePosixPath(name).name, {})
         for article in parsed:
             article = _with_metadata(article, row, defaults, source=name)
@@ -223,7 +230,8 @@ def ingest(store: Store, uploads: Iterable[Upload], gazetteer: Gazetteer, *,
     except ArticleError as exc:
         raise ArticleError(f"the batch's default metadata: {exc}; nothing was added") from exc
     report = IngestReport()
-    articles, report.failures = read_uploads(uploads, manifest=manifest, defaults=defaults)
+    articles, report.failures = read_uploads(uploads, manifest=manifest, defaults=defaults,
+                                             notes=report.notes)
     current = _CurrentChanges(store, gazetteer)
     for n, article in enumerate(articles, start=1):
         if should_stop is not None and should_stop():

@@ -40,6 +40,8 @@ def show_report(report: IngestReport) -> None:
         st.markdown("Completed the metadata of: " + data.md_escape(", ".join(report.updated)))
     for source, existing in report.duplicates:
         st.info(data.md_escape(f"{source}: same text as stored article {existing}; skipped."))
+    for source, note in report.notes:
+        st.info(data.md_escape(f"{source}: {note}."))
     for failure in report.failures:
         st.error(data.md_escape(f"{failure.source}: {failure.reason}"))
     if report.undated:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 
 import pytest
 
 from geo.articles import (
+    decode_bytes,
     html_to_text,
     parse_article_bytes,
     read_articles,
@@ -110,3 +112,41 @@ def test_soft_hyphen_zero_width_and_decomposed_accents_do_not_hide_a_place(
     places = [r for r in geoparse(article, gazetteer) if r.place is not None]
     assert {r.place.country_code for r in places} == {"UA"}
     assert {r.mention.text for r in places} >= {"Kharkiv"}
+
+
+def test_a_cut_off_last_character_does_not_turn_the_text_into_mojibake():
+    data = "Обстріл Харкова: загинули троє людей, повідомив мер Харкова".encode()[:-1]
+    decoded = decode_bytes(data)
+    assert decoded.text.startswith("Обстріл Харкова") and decoded.encoding == "utf-8"
+    assert "cut off" in decoded.note
+
+
+def test_a_few_invalid_bytes_in_utf8_are_replaced_not_guessed_as_cp1251():
+    data = "Shelling hit Kharkiv, Харків, ".encode() + b"\xff" + " near the café.".encode()
+    decoded = decode_bytes(data)
+    assert "Харків" in decoded.text and "café" in decoded.text and "\ufffd" in decoded.text
+    assert "replaced" in decoded.note
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_with_a_byte_order_mark_are_read(encoding):
+    text = "Shelling hit Kharkiv on 5 March; Харків."
+    data = text.encode(encoding)
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data = "\ufeff".encode(encoding) + data
+    (article,) = parse_article_bytes("report.txt", data)
+    assert article.text == text
+
+
+def test_random_bytes_without_nul_are_refused_as_binary():
+    rng = random.Random(8)
+    data = bytes(rng.randrange(32, 256) for _ in range(8192))
+    with pytest.raises(ArticleError, match="binary"):
+        parse_article_bytes("noise.txt", data)
+
+
+def test_a_legacy_encoding_is_named_in_the_ingest_report():
+    notes: list[str] = []
+    text = "Обстріл Харкова: загинули троє людей, повідомив мер міста."
+    (article,) = parse_article_bytes("old.txt", text.encode("cp1251"), notes=notes)
+    assert article.text == text and notes == ["not UTF-8; decoded as cp1251"]
