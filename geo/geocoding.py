@@ -51,7 +51,7 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from geo.errors import GeoError
-from geo.records import Place
+from geo.records import FeatureKind, Place
 
 #: Nominatim's public server and the most often its usage policy lets us ask it.
 PUBLIC_NOMINATIM = "nominatim.openstreetmap.org"
@@ -429,7 +429,8 @@ def _to_place(location: Location, *, service: str, query: str) -> Place:
         query: the name asked for, the key and name of last resort.
 
     Returns:
-        A place of feature ``"online"`` with no GeoNames id.
+        A place of the kind the service names (``FeatureKind.of``: a town is a city, a
+        state a region), with no GeoNames id.
     """
     raw = location.raw if isinstance(location.raw, Mapping) else {}
     address = raw.get("address")
@@ -439,7 +440,7 @@ def _to_place(location: Location, *, service: str, query: str) -> Place:
         name=_answer_name(raw, location.address) or query,
         lat=location.latitude,
         lon=location.longitude,
-        feature="online",
+        feature=FeatureKind.of(str(raw.get("addresstype") or raw.get("type") or "")),
         country_code=str(address.get("country_code", "")).upper(),
         admin1=str(address.get("state", "")),
         geonameid=None,

@@ -13,10 +13,14 @@ import html
 
 import pandas as pd
 
+from geo.records import FeatureKind
+
 #: Colours of mention highlights by feature kind (background, readable on white).
 FEATURE_COLORS = {
-    "city": "#ffe08a", "region": "#b5e3b1", "country": "#b7d4f5", "water": "#a6e4f0",
-    "area": "#d9c7f0", "landmark": "#f7c3a3", "continent": "#dddddd", "computed": "#f5b5c8",
+    FeatureKind.CITY: "#ffe08a", FeatureKind.REGION: "#b5e3b1",
+    FeatureKind.COUNTRY: "#b7d4f5", FeatureKind.WATER: "#a6e4f0", FeatureKind.AREA: "#d9c7f0",
+    FeatureKind.LANDMARK: "#f7c3a3", FeatureKind.CONTINENT: "#dddddd",
+    FeatureKind.COMPUTED: "#f5b5c8",
     "": "#ff9c9c",  # unresolved
 }
 
@@ -50,7 +54,8 @@ def article_html(text: str, mentions: pd.DataFrame, *, cited: tuple[int, int] | 
     # closes, then the cited sentence closes, opens, then a mention opens: spans nest.
     marks: list[tuple[int, int, str]] = []
     for row in mentions.sort_values("start").itertuples(index=False):
-        color = FEATURE_COLORS.get(row.feature, FEATURE_COLORS[""])
+        color = (FEATURE_COLORS[FeatureKind.of(row.feature)] if row.name
+                 else FEATURE_COLORS[""])
         if row.name:
             where = ", ".join(p for p in (row.name, row.admin1, row.country_code) if p)
             title = f"{where} · {row.feature} · score {row.score:.2f}"

@@ -15,9 +15,44 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-#: Feature kinds a place can have; the Places page colours mentions by them.
-FEATURES = ("country", "region", "city", "water", "area", "landmark", "continent", "computed")
+
+class FeatureKind(StrEnum):
+    """The kinds of place every stage knows (precision, map layer, colour in the reader).
+
+    A place from anywhere else — an analyst's point, an online geocoder's answer, a user's
+    gazetteer pack — is given one of these on creation (``FeatureKind.of``), so no stage
+    meets a kind it does not handle.
+    """
+
+    COUNTRY = "country"
+    REGION = "region"  # first-level administrative unit (oblast, state, province)
+    CITY = "city"  # any populated place, from village to capital
+    WATER = "water"
+    AREA = "area"  # other areas: districts, deserts, mountain ranges, historical regions
+    LANDMARK = "landmark"  # a point feature: an airport, a plant, a bridge, a port
+    CONTINENT = "continent"
+    COMPUTED = "computed"  # a point computed from a distance and bearing ("30 km north of X")
+
+    @classmethod
+    def of(cls, value: str) -> FeatureKind:
+        """The kind a feature name means; a name no stage knows ("analyst", "online", a
+        GeoNames class word) is a point place, read as a populated place."""
+        text = str(value or "").strip().lower()
+        if text in _KINDS:
+            return cls(text)
+        return _SYNONYMS.get(text, cls.CITY)
+
+
+_KINDS = frozenset(k.value for k in FeatureKind)
+_SYNONYMS = {
+    "state": FeatureKind.REGION, "province": FeatureKind.REGION, "oblast": FeatureKind.REGION,
+    "county": FeatureKind.AREA, "district": FeatureKind.AREA, "raion": FeatureKind.AREA,
+    "river": FeatureKind.WATER, "sea": FeatureKind.WATER, "lake": FeatureKind.WATER,
+    "bay": FeatureKind.WATER, "airport": FeatureKind.LANDMARK,
+    "building": FeatureKind.LANDMARK, "amenity": FeatureKind.LANDMARK,
+}
 
 
 @dataclass(frozen=True)
@@ -43,13 +78,17 @@ class Place:
     name: str
     lat: float
     lon: float
-    feature: str
+    feature: str  # always a FeatureKind value (set on creation)
     country_code: str
     admin1: str = ""  # the first-level region's name, when known
     admin1_code: str = ""  # "UA.08"
     population: int = 0
     timezone: str = ""
     geonameid: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.feature not in _KINDS:
+            object.__setattr__(self, "feature", FeatureKind.of(self.feature).value)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import dashboard_data as data
 from geo.corrections import mention_target
 from geo.errors import GeoError
 from geo.gazetteer import normalize
-from geo.geocoding import GeocoderSettings, OnlineGeocoder
+from geo.geocoding import GeocoderSettings
 from geo.ingest import reprocess
 from geo.pipeline import PipelineResult
 
@@ -109,15 +109,16 @@ def named_place() -> dict | None:
     gaz = data.gazetteer()
     matches = [gaz.place(i) for i in gaz.lookup(normalize(name))]
     options = {p.key: p for p in sorted(matches, key=lambda p: -p.population)[:20]}
-    settings = GeocoderSettings(**json.loads(data.store().setting("geocoder", "{}") or "{}"))
+    saved = data.store().setting("geocoder", "{}") or "{}"
+    settings = GeocoderSettings(**json.loads(saved))
     if settings.enabled and st.button("Ask the online geocoder"):
         try:
-            found = OnlineGeocoder(settings, cache=data.store().geocode_cache()).lookup(name)
+            found = data.online_geocoder(saved).lookup(name)
         except GeoError as exc:
-            st.error(str(exc))
+            st.error(data.md_escape(str(exc)))
         else:
             if found.place is None:
-                st.warning(f"{found.service} knows no place named “{name}”.")
+                st.warning(data.md_escape(f"{found.service} knows no place named “{name}”."))
             else:
                 st.session_state["places_online"] = found
     online = st.session_state.get("places_online")
@@ -126,7 +127,7 @@ def named_place() -> dict | None:
                    + (" (cached)" if online.from_cache else ""))
         p = online.place
         return {"name": p.name, "lat": p.lat, "lon": p.lon, "country_code": p.country_code,
-                "key": p.key, "feature": "online"}
+                "key": p.key, "feature": p.feature}
     if not options:
         st.info("The gazetteer knows no place of that name"
                 + ("." if settings.enabled else "; give coordinates, or switch the online "

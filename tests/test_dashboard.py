@@ -123,3 +123,18 @@ def test_markdown_in_names_and_file_names_is_shown_as_text(name):
     assert "<img" not in rendered and "<a " not in rendered and "<strong>" not in rendered
     text = rendered.removeprefix("<p>").removesuffix("</p>\n")
     assert html.unescape(text) == name
+
+
+def test_one_online_geocoder_per_server_holds_the_rate_limit_across_clicks(tmp_path,
+                                                                         monkeypatch):
+    import dashboard_data
+    from geo.store import Store
+
+    monkeypatch.setattr(dashboard_data, "store", lambda: Store(tmp_path / "s.sqlite"))
+    settings = json.dumps({"enabled": True, "service": "nominatim", "domain": "127.0.0.1:9",
+                           "scheme": "http"})
+    first = dashboard_data.online_geocoder(settings)
+    # Another click, another session: the same instance, so its lock and last request time
+    # (the 1 request/s limit) are shared.
+    assert dashboard_data.online_geocoder(settings) is first
+    dashboard_data.online_geocoder.clear()

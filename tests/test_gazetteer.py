@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import json
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -68,7 +71,7 @@ def test_index_is_cached_and_rebuilt_when_a_source_changes(tmp_path, monkeypatch
     real_build = gz.build_gazetteer
     monkeypatch.setattr(gz, "build_gazetteer", lambda: builds.append(1) or real_build())
     again = Gazetteer.load(cache_dir=cache)
-    assert builds == []  # read from the pickle, not rebuilt
+    assert builds == []  # read from the index file, not rebuilt
     assert again.sources_digest == first.sources_digest
     with extra.open("a", encoding="utf-8") as fh:
         fh.write("moon-base,,Testplace on the Moon,,landmark,0.5,0.5,,,10,\n")
@@ -86,3 +89,26 @@ def test_bad_curated_row_names_the_file_and_row(tmp_path, monkeypatch):
     monkeypatch.setattr(gz, "EXTRA_CSV", extra)
     with pytest.raises(gz.GazetteerFormatError, match="broken"):
         gz.build_gazetteer()
+
+
+def test_the_index_file_is_plain_data_and_a_tampered_one_is_rebuilt(tmp_path, monkeypatch):
+    import pickle
+
+    Gazetteer.load()  # the project's index, current
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    home = Path(os.environ.get("GEO_CACHE_DIR", gz.ROOT / ".cache"))
+    (current,) = home.glob(f"gazetteer-v{gz.INDEX_VERSION}.json")
+    index = cache / current.name
+    data = json.loads(current.read_text(encoding="utf-8"))  # JSON: nothing in it can run code
+    assert data["format"] == "geo-gazetteer-index" and data["version"] == gz.INDEX_VERSION
+    data["names"][1][0] = [10**9]  # a name pointing outside the index
+    index.write_text(json.dumps(data), encoding="utf-8")
+    stale = cache / "gazetteer-v6.pickle"
+    stale.write_bytes(pickle.dumps({"left": "by an older version"}))
+    builds = []
+    real_build = gz.build_gazetteer
+    monkeypatch.setattr(gz, "build_gazetteer", lambda: builds.append(1) or real_build())
+    rebuilt = Gazetteer.load(cache_dir=cache)
+    assert builds == [1] and rebuilt.lookup("kyiv")
+    assert not stale.exists()  # pickles are removed, never read

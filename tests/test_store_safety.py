@@ -314,3 +314,39 @@ def test_a_newer_report_payload_is_refused_and_an_older_one_upgraded():
     with pytest.raises(ValueError, match="payload version"):
         report_from_json(json.dumps(newer))
 
+
+
+# ---------------------------------------------------------------- 13: the review's holes
+
+def test_an_analysts_point_is_a_place_kind_every_stage_knows(store, gazetteer):
+    from geo.corrections import mention_target
+    from geo.reader import FEATURE_COLORS, article_html
+
+    ingest(store, [("k.txt", KHARKIV.encode())], gazetteer)
+    (row,) = [r for r in store.mention_rows() if r["text"] == "Kharkiv"]
+    store.add_change("resolve_mention", mention_target("k", row["start"], row["end"]),
+                     {"name": "Saltivka", "lat": 50.03, "lon": 36.36})
+    reprocess(store, gazetteer)
+    result = result_from_store(store)
+    (incident,) = result.incidents.itertuples()
+    assert (incident.location, incident.geo_precision) == ("Saltivka", 1)
+    assert (round(incident.latitude, 2), round(incident.longitude, 2)) == (50.03, 36.36)
+    mentions = result.mentions[result.mentions["article"] == "k"]
+    assert set(mentions.loc[mentions["text"] == "Kharkiv", "feature"]) == {"city"}
+    page = article_html(KHARKIV, mentions)
+    assert FEATURE_COLORS["city"] in page and "unresolved" not in page
+
+
+def test_an_online_answer_gets_its_kind_from_the_service():
+    from geopy.location import Location
+
+    from geo.geocoding import _to_place
+
+    state = Location("Kharkiv Oblast, Ukraine", (49.5, 36.5),
+                     {"osm_type": "relation", "osm_id": 1, "addresstype": "state",
+                      "name": "Kharkiv Oblast", "address": {"country_code": "ua"}})
+    town = Location("Balakliia, Ukraine", (49.46, 36.86),
+                    {"osm_type": "node", "osm_id": 2, "addresstype": "town",
+                     "name": "Balakliia", "address": {"country_code": "ua"}})
+    assert _to_place(state, service="nominatim", query="Kharkiv Oblast").feature == "region"
+    assert _to_place(town, service="nominatim", query="Balakliia").feature == "city"
