@@ -14,6 +14,7 @@ import html
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,8 +25,8 @@ from geo.aggregate import filter_incidents, locations_table
 from geo.events import EVENT_TYPES
 from geo.gazetteer import Gazetteer
 from geo.geocoding import GeocoderSettings, OnlineGeocoder
-from geo.ingest import ingest_paths
-from geo.jobs import JobQueue
+from geo.ingest import ingest_paths, reprocess
+from geo.jobs import JobContext, JobQueue, JobStatus
 from geo.pipeline import PipelineResult, result_from_store
 from geo.reader import highlight_excerpt
 from geo.store import Store, default_path
@@ -79,9 +80,24 @@ def store() -> Store:
 @st.cache_resource(show_spinner="Opening the store…")
 def _open_store(path: str, first_articles: str) -> Store:
     opened = Store(Path(path))
-    if opened.article_count() == 0 and Path(first_articles).is_dir():
+    if opened.article_count() == 0 and Path(first_articles).is_dir() and not opened.read_only:
         ingest_paths(opened, [Path(first_articles)], gazetteer())
+    elif not opened.read_only and opened.stale_articles():
+        # Changes saved before the last stop whose re-processing did not finish.
+        submit_reprocess(opened, "Bring results up to date with the saved changes")
     return opened
+
+
+def submit_reprocess(target: Store, title: str) -> str:
+    """Queue the re-processing of the articles a saved or undone change affects (only
+    those), on the server's worker; pages keep serving the last results meanwhile."""
+    gaz = gazetteer()
+
+    def work(ctx: JobContext) -> str:
+        count = reprocess(target, gaz, progress=ctx.progress, should_stop=ctx.cancelled)
+        return f"Re-processed {count} article{'s' * (count != 1)}."
+
+    return jobs().submit(title, work)
 
 
 @st.cache_data(show_spinner="Reading the store…", max_entries=4)
@@ -355,6 +371,56 @@ def incident_card(incident: pd.Series, reports: pd.DataFrame, *, key: str) -> No
                          icon=":material/article:",
                          # Tooltips render Markdown: an article id is a file name, untrusted.
                          help=md_escape(f"{report.article}, sentence {n + 1} of incident {key}"))
+
+
+def job_panel(status: JobStatus, render_result: Callable[[object], None]) -> None:
+    """One job: queue position or progress while it runs, its outcome when done."""
+    with st.container(border=True):
+        st.markdown(md_escape(status.title))
+        if status.state == "queued":
+            st.caption(f"Waiting: {status.position} job(s) ahead in this server's queue.")
+        elif status.state == "running":
+            share = status.done / status.total if status.total else 0.0
+            st.progress(share, text=md_escape(
+                f"{status.done}/{status.total or '?'} articles" +
+                (f" · last: {status.label}" if status.label else "")))
+        if status.active:
+            if st.button("Cancel", key=f"cancel_{status.id}",
+                         help="Stops after the article being processed; what is stored "
+                              "stays stored."):
+                jobs().cancel(status.id)
+                st.rerun()
+        elif status.state == "failed":
+            st.error(md_escape(f"Stopped: {status.error}. What was stored before stays "
+                               "stored."))
+        elif status.result is None:
+            st.info("Cancelled before it started.")
+        elif isinstance(status.result, str):
+            st.success(md_escape(status.result))
+        else:
+            render_result(status.result)
+
+
+def _jobs_panel(heading: str, render_result: Callable[[object], None]) -> None:
+    statuses = jobs().recent(5)
+    if not statuses:
+        return
+    st.subheader(heading)
+    for status in statuses:
+        job_panel(status, render_result)
+    seen = st.session_state.get("jobs_seen_finished")
+    finished = {s.id for s in statuses if not s.active}
+    st.session_state["jobs_seen_finished"] = finished | (seen or set())
+    if seen is not None and finished - seen:
+        st.rerun(scope="app")  # every page now reads the new store version
+
+
+def follow_jobs(heading: str, render_result: Callable[[object], None]) -> None:
+    """The server's latest jobs (from every session: one shared server, one queue). They go
+    on when the page is left or reloaded and their outcomes stay listed; while one is queued
+    or running the panel refreshes every second, and when one ends the app reruns once."""
+    active = any(s.active for s in jobs().recent(5))
+    st.fragment(_jobs_panel, run_every=1.0 if active else None)(heading, render_result)
 
 
 def md_escape(text: str) -> str:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -79,6 +80,27 @@ def analyst_place(change: ChangeLike, gazetteer: Gazetteer) -> Place | None:
                      feature=str(payload.get("feature") or "analyst"),
                      country_code=str(payload.get("country_code") or ""))
     return None
+
+
+def relevant_changes(article_id: str, text: str, changes: Sequence[ChangeLike],
+                     ) -> list[ChangeLike]:
+    """The changes that can alter this article's mentions and reports: its own mention
+    changes, and aliases whose name occurs in its text. Saving or undoing any other change
+    leaves the article's stored results as they are (a write invalidates only what it
+    changed)."""
+    folded: str | None = None
+    out = []
+    for change in changes:
+        if change.kind in ("resolve_mention", "dismiss_mention"):
+            if change.target.startswith(f"{article_id}:"):
+                out.append(change)
+        elif change.kind == "add_alias":
+            if folded is None:
+                folded = normalize(text)
+            alias = normalize(str(change.payload.get("alias", "")))
+            if alias and re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", folded):
+                out.append(change)
+    return out
 
 
 def aliased_gazetteer(gazetteer: Gazetteer, changes: Sequence[ChangeLike]) -> Gazetteer:

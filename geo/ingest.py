@@ -33,7 +33,12 @@ from geo.articles import (
     parse_date,
     read_manifest,
 )
-from geo.corrections import ChangeLike, aliased_gazetteer, apply_mention_changes
+from geo.corrections import (
+    ChangeLike,
+    aliased_gazetteer,
+    apply_mention_changes,
+    relevant_changes,
+)
 from geo.errors import ArticleError, ManifestError
 from geo.gazetteer import Gazetteer
 from geo.geoparse import geoparse
@@ -253,16 +258,17 @@ class _CurrentChanges:
         self.changes: list = []
         self.aliased = gazetteer
 
-    def refresh(self) -> str:
+    def refresh(self) -> None:
         changes = self._store.changes()
         key = changes_key(changes)
         if key != self._key:
             self._key, self.changes = key, changes
             self.aliased = aliased_gazetteer(self._gazetteer, changes)
-        return key
 
     def process(self, article: Article) -> tuple[str, tuple[list[dict], list[Report]]]:
-        seen = self.refresh()
+        """The article's results, and the key of the changes relevant to it they reflect."""
+        self.refresh()
+        seen = changes_key(relevant_changes(article.id, article.text, self.changes))
         return seen, process_article(article, self.aliased, self.changes)
 
 
@@ -336,15 +342,27 @@ def ingest_paths(store: Store, paths: Sequence[Path], gazetteer: Gazetteer, *,
 
 
 def reprocess(store: Store, gazetteer: Gazetteer, *,
-              article_ids: Iterable[str] | None = None) -> int:
-    """Process stored articles again (after a correction); each article in its own
-    transaction. Returns how many were processed."""
-    wanted = set(article_ids) if article_ids is not None else None
+              article_ids: Iterable[str] | None = None, progress: Progress | None = None,
+              should_stop: Callable[[], bool] | None = None) -> int:
+    """Process stored articles again, each in its own transaction.
+
+    Args:
+        article_ids: which ones; None for those whose results are behind their changes
+            (``Store.stale_articles``: after a change is saved or undone, or a crash).
+        progress: called with (done, total, article id) after each article.
+        should_stop: asked before each article; the rest waits for the next run.
+
+    Returns:
+        How many were processed.
+    """
+    wanted = set(store.stale_articles() if article_ids is None else article_ids)
     current = _CurrentChanges(store, gazetteer)
     count = 0
-    for article in store.articles():
-        if wanted is not None and article.id not in wanted:
-            continue
+    for article in store.articles(ids=sorted(wanted)) if wanted else []:
+        if should_stop is not None and should_stop():
+            break
         _put_results(store, article, current)
         count += 1
+        if progress is not None:
+            progress(count, len(wanted), article.id)
     return count

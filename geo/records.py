@@ -86,6 +86,12 @@ class Place:
     timezone: str = ""
     geonameid: int | None = None
 
+    @property
+    def from_analyst(self) -> bool:
+        """A point an analyst gave (coordinates, or an online answer they picked): it is what
+        they said, never second-guessed by population or country priors."""
+        return self.key.startswith(("analyst:", "online:"))
+
     def __post_init__(self) -> None:
         if self.feature not in _KINDS:
             object.__setattr__(self, "feature", FeatureKind.of(self.feature).value)

@@ -328,6 +328,7 @@ def _score(mention: Mention, places: list[Place], sentence: tuple[int, int],
     best = scored[0][1]
     reason = _explain(best, len(places), shares, same_sentence)
     if best.feature == "city" and best.population < _ABSTAIN_POPULATION and (
+        not best.from_analyst) and (
         shares.get(best.country_code, 0.0) < 0.1 and best.country_code not in same_sentence
     ):
         return Resolution(mention=mention, place=None, score=0.0, sentence=sentence,

@@ -79,6 +79,11 @@ MIGRATIONS: tuple[str, ...] = (
     """
     INSERT INTO meta VALUES ('store_id', lower(hex(randomblob(16))));
     """,
+    # Which analysts' changes an article's stored results reflect (``changes_key`` of its
+    # relevant changes): results behind their changes are re-processed, also after a crash.
+    """
+    ALTER TABLE articles ADD COLUMN results_changes TEXT NOT NULL DEFAULT '';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = ("meta", "articles", "mentions", "reports", "incidents", "changes", "geocode_cache")
@@ -320,7 +325,7 @@ class Store:
                                   (article.id,)).fetchone()
             if holder and holder[0] != digest:
                 raise IdTaken(f"article id {article.id} was taken by another text")
-            _check_changes(conn, changes_seen)
+            reflected = _check_changes(conn, article.id, article.text, changes_seen)
             conn.execute(
                 "INSERT INTO articles (id, text, title, outlet, published, timezone, url, "
                 "source, text_sha256, added_at) VALUES (?,?,?,?,?,?,?,?,?,?) "
@@ -330,7 +335,7 @@ class Store:
                  article.published.isoformat() if article.published else None,
                  article.timezone, article.url, article.source, text_digest(article.text),
                  _now()))
-            _replace_results(conn, article.id, mentions, reports)
+            _replace_results(conn, article.id, mentions, reports, reflected)
         return None
 
     def put_results(self, article_id: str, mentions: list[dict], reports: list[Report], *,
@@ -341,8 +346,22 @@ class Store:
             ChangesMoved: ``changes_seen`` is given and the changes differ now.
         """
         with self.write() as conn:
-            _check_changes(conn, changes_seen)
-            _replace_results(conn, article_id, mentions, reports)
+            row = conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if row is None:
+                return  # deleted meanwhile: nothing to keep results for
+            reflected = _check_changes(conn, article_id, row[0], changes_seen)
+            _replace_results(conn, article_id, mentions, reports, reflected)
+
+    def stale_articles(self) -> list[str]:
+        """Ids of articles whose stored results do not reflect their relevant changes now
+        (a change saved or undone and not yet re-processed, also across a crash)."""
+        from geo.corrections import relevant_changes
+
+        changes = self.changes()
+        with self.read() as conn:
+            rows = conn.execute("SELECT id, text, results_changes FROM articles ORDER BY id")
+            return [article_id for article_id, text, reflected in rows
+                    if changes_key(relevant_changes(article_id, text, changes)) != reflected]
 
     def delete_article(self, article_id: str) -> bool:
         """Remove an article with its mentions and reports; True when it was there."""
@@ -602,17 +621,30 @@ class _GeocodeCache(MutableMapping[str, str]):
 
 
 def changes_key(changes: list[Change] | list) -> str:
-    """What a set of active changes is, for ``put_article(changes_seen=...)``: their ids."""
+    """What a set of changes is, for ``put_article(changes_seen=...)``: their ids. Give it an
+    article's relevant changes (``geo.corrections.relevant_changes``)."""
     return ",".join(str(c.id) for c in sorted(changes, key=lambda c: c.id))
 
 
-def _check_changes(conn: sqlite3.Connection, changes_seen: str | None) -> None:
-    if changes_seen is None:
-        return
-    now = ",".join(str(r[0]) for r in conn.execute(
-        "SELECT id FROM changes WHERE undone_at IS NULL ORDER BY id"))
-    if now != changes_seen:
+def _check_changes(conn: sqlite3.Connection, article_id: str, text: str,
+                   changes_seen: str | None) -> str:
+    """The key of the changes relevant to the article now, read inside the write
+    transaction; ChangesMoved when results computed with ``changes_seen`` no longer fit."""
+    from geo.corrections import relevant_changes
+
+    changes = []
+    for r in conn.execute("SELECT id, kind, target, payload, note, created_at, undone_at "
+                          "FROM changes WHERE undone_at IS NULL ORDER BY id"):
+        try:
+            payload = json.loads(r[3])
+        except (TypeError, ValueError):
+            continue
+        if isinstance(payload, dict):
+            changes.append(Change(r[0], r[1], r[2], payload, r[4], r[5], r[6]))
+    now = changes_key(relevant_changes(article_id, text, changes))
+    if changes_seen is not None and now != changes_seen:
         raise ChangesMoved("the analysts' changes moved while the article was processed")
+    return now
 
 
 def _apply_migrations(conn: sqlite3.Connection, version: int) -> None:
@@ -744,7 +776,8 @@ def _plausible_day(day: dt.date) -> bool:
 
 
 def _replace_results(conn: sqlite3.Connection, article_id: str, mentions: list[dict],
-                     reports: list[Report]) -> None:
+                     reports: list[Report], reflected: str) -> None:
+    conn.execute("UPDATE articles SET results_changes = ? WHERE id = ?", (reflected, article_id))
     conn.execute("DELETE FROM mentions WHERE article = ?", (article_id,))
     conn.execute("DELETE FROM reports WHERE article = ?", (article_id,))
     conn.executemany('INSERT INTO mentions (article, start, "end", row) VALUES (?, ?, ?, ?)',

@@ -14,7 +14,7 @@ from geo.articles import SUFFIXES, check_metadata
 from geo.errors import GeoError
 from geo.geocoding import GeocoderSettings, available_services
 from geo.ingest import Defaults, IngestReport, ingest
-from geo.jobs import JobContext, JobStatus
+from geo.jobs import JobContext
 from geo.pipeline import PipelineResult
 
 
@@ -51,6 +51,11 @@ def show_report(report: IngestReport) -> None:
             "above and add the same files again to complete them."))
 
 
+def show_result(result: object) -> None:
+    if isinstance(result, IngestReport):
+        show_report(result)
+
+
 def run_ingest(uploads: list[tuple[str, bytes]], defaults: Defaults) -> None:
     """Queue the ingest on the server's worker (the page lists it until it is done)."""
     try:
@@ -66,55 +71,6 @@ def run_ingest(uploads: list[tuple[str, bytes]], defaults: Defaults) -> None:
 
     names = ", ".join(name for name, _ in uploads[:3]) + (" …" if len(uploads) > 3 else "")
     data.jobs().submit(f"Add {len(uploads)} file{'s' * (len(uploads) != 1)}: {names}", work)
-
-
-def job_panel(status: JobStatus) -> None:
-    """One ingest job: queue position or progress while it runs, its report when done."""
-    with st.container(border=True):
-        st.markdown(data.md_escape(status.title))
-        if status.state == "queued":
-            st.caption(f"Waiting: {status.position} job(s) ahead in this server's queue.")
-        elif status.state == "running":
-            share = status.done / status.total if status.total else 0.0
-            st.progress(share, text=data.md_escape(
-                f"{status.done}/{status.total or '?'} articles" +
-                (f" · last: {status.label}" if status.label else "")))
-        if status.active:
-            if st.button("Cancel", key=f"cancel_{status.id}",
-                         help="Stops after the article being processed; what is stored "
-                              "stays stored."):
-                data.jobs().cancel(status.id)
-                st.rerun()
-        elif status.state == "failed":
-            st.error(data.md_escape(f"The ingest stopped: {status.error}. Articles stored "
-                                    "before this stay stored."))
-        elif isinstance(status.result, IngestReport):
-            show_report(status.result)
-        else:
-            st.info("Cancelled before it started; nothing was added.")
-
-
-def jobs_panel() -> None:
-    """The server's latest ingests (from every session: one shared server, one queue),
-    refreshed every second; they go on when this page is left or reloaded, and their reports
-    stay here. When one ends, the whole app reruns once so every page reads the new store."""
-    statuses = data.jobs().recent(5)
-    if not statuses:
-        return
-    st.subheader("Ingests on this server")
-    for status in statuses:
-        job_panel(status)
-    seen = st.session_state.setdefault("jobs_seen_finished", None)
-    finished = {s.id for s in statuses if not s.active}
-    st.session_state["jobs_seen_finished"] = finished | (seen or set())
-    if seen is not None and finished - seen:
-        st.rerun(scope="app")
-
-
-def follow_jobs() -> None:
-    """Draw the jobs panel; while a job is queued or running it refreshes every second."""
-    active = any(s.active for s in data.jobs().recent(5))
-    st.fragment(jobs_panel, run_every=1.0 if active else None)()
 
 
 def geocoder_settings() -> None:
@@ -166,7 +122,7 @@ def page(result: PipelineResult, filters: data.Filters) -> None:
             st.rerun()
     if "add_refused" in st.session_state:
         st.error(data.md_escape(st.session_state.pop("add_refused")))
-    follow_jobs()
+    data.follow_jobs("Ingests on this server", show_result)
     st.caption(f"The store holds {len(result.articles)} articles "
                f"({data.md_escape(str(data.store().path))}).")
     geocoder_settings()

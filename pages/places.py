@@ -15,7 +15,6 @@ from geo.corrections import mention_target
 from geo.errors import GeoError
 from geo.gazetteer import normalize
 from geo.geocoding import GeocoderSettings
-from geo.ingest import reprocess
 from geo.pipeline import PipelineResult
 
 MAX_CHOICES = 500
@@ -57,10 +56,12 @@ def place_label(key: str) -> str:
     return f"{place.name} ({where}; {place.feature}, pop. {place.population:,})"
 
 
-def save(kind: str, target: str, payload: dict, note: str, *, articles: list[str] | None) -> None:
+def save(kind: str, target: str, payload: dict, note: str) -> None:
+    """Store the change at once; the articles it affects are re-processed on the server's
+    worker (listed below), and every page shows the result when that is done."""
     store = data.store()
     change_id = store.add_change(kind, target, payload, note=note)
-    reprocess(store, data.gazetteer(), article_ids=articles)
+    data.submit_reprocess(store, f"Apply change #{change_id} ({kind})")
     st.session_state["places_message"] = f"Saved as change #{change_id}."
     st.rerun()
 
@@ -94,12 +95,11 @@ def correction_form(row: pd.Series) -> None:
         payload = {}
     if st.button("Save the correction", type="primary", disabled=payload is None):
         if choice == "Not a place (dismiss)":
-            save("dismiss_mention", target, {}, note, articles=[row["article"]])
+            save("dismiss_mention", target, {}, note)
         elif alias:
-            save("add_alias", normalize(row["text"]), {"alias": row["text"], **payload}, note,
-                 articles=None)
+            save("add_alias", normalize(row["text"]), {"alias": row["text"], **payload}, note)
         else:
-            save("resolve_mention", target, payload, note, articles=[row["article"]])
+            save("resolve_mention", target, payload, note)
 
 
 def named_place() -> dict | None:
@@ -151,7 +151,7 @@ def history() -> None:
                 f"{state}" + (f" · {change.note}" if change.note else "")))
             if not change.undone_at and cols[1].button("Undo", key=f"undo-{change.id}"):
                 store.undo_change(change.id)
-                reprocess(store, data.gazetteer())
+                data.submit_reprocess(store, f"Undo change #{change.id}")
                 st.rerun()
 
 
@@ -171,6 +171,7 @@ def page(result: PipelineResult, filters: data.Filters) -> None:
     if not selected.empty:
         correction_form(selected.iloc[0])
     history()
+    data.follow_jobs("Background jobs on this server", lambda result: None)
 
 
 page(*data.setup_page("Places"))

@@ -237,6 +237,8 @@ def test_upload_fix_a_place_restart_and_find_it_all(tmp_path, browser_page, gaze
         page.get_by_label("Note (why)").fill("browser test: the French one")
         page.get_by_role("button", name="Save the correction").click()
         page.get_by_text("Saved as change #1").wait_for(timeout=60_000)
+        # Applied on the server's worker; the page follows the job to its end.
+        page.get_by_text("Re-processed 1 article.").wait_for(timeout=60_000)
         page.wait_for_load_state("networkidle")
         time.sleep(1)
         shot(page, "places_corrected")

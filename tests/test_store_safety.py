@@ -350,3 +350,31 @@ def test_an_online_answer_gets_its_kind_from_the_service():
                      "name": "Balakliia", "address": {"country_code": "ua"}})
     assert _to_place(state, service="nominatim", query="Kharkiv Oblast").feature == "region"
     assert _to_place(town, service="nominatim", query="Balakliia").feature == "city"
+
+
+# ------------------------------------------- a write invalidates only what it changed
+
+def test_a_change_reprocesses_only_the_articles_it_affects(store, gazetteer):
+    from geo.corrections import mention_target
+
+    texts = {"k": KHARKIV, "l": LVIV, "n": "Troops gathered near Khakhovka on March 4, 2022."}
+    ingest(store, [(f"{k}.txt", t.encode()) for k, t in texts.items()], gazetteer)
+    assert store.stale_articles() == []
+    store.add_change("add_alias", "Khakhovka", {"alias": "Khakhovka", "place_key": "gn:706369"})
+    (lviv,) = [r for r in store.mention_rows() if r["text"] == "Lviv"]
+    store.add_change("dismiss_mention", mention_target("l", lviv["start"], lviv["end"]), {})
+    assert store.stale_articles() == ["l", "n"]  # Kharkiv's article has neither name
+    assert reprocess(store, gazetteer) == 2 and store.stale_articles() == []
+
+
+def test_a_change_whose_reprocessing_was_cut_short_is_applied_at_the_next_run(store,
+                                                                             gazetteer):
+    ingest(store, [("k.txt", KHARKIV.encode()), ("l.txt", LVIV.encode())], gazetteer)
+    store.add_change("add_alias", "Lviv", {"alias": "Lviv", "lat": 49.8, "lon": 24.0})
+    # The server stopped before its worker re-processed: a new process finds the work left.
+    reopened = Store(store.path)
+    assert reopened.stale_articles() == ["l"]
+    assert reprocess(reopened, gazetteer, should_stop=lambda: True) == 0
+    assert reprocess(reopened, gazetteer) == 1
+    (row,) = [r for r in reopened.mention_rows() if r["text"] == "Lviv"]
+    assert (round(row["latitude"], 1), round(row["longitude"], 1)) == (49.8, 24.0)
