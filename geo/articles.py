@@ -143,8 +143,10 @@ def parse_article_bytes(name: str, data: bytes, *, notes: list[str] | None = Non
     if suffix in (".txt", ".md"):
         articles = [Article(id=stem, text=normalize_text(text), source=name)]
     elif suffix in (".html", ".htm"):
-        title, body = html_to_text(text)
-        articles = [Article(id=stem, text=normalize_text(body), title=title, source=name)]
+        page = html_page(text)
+        articles = [Article(id=stem, text=normalize_text(page.text), title=page.title,
+                            published=page.published, outlet=page.outlet, url=page.url,
+                            source=name)]
     elif suffix == ".json":
         articles = _from_records(stem, name, _json_records(text))
     else:
@@ -323,6 +325,8 @@ def normalize_text(text: str) -> str:
 
 
 class _VisibleText(HTMLParser):
+    """Visible text, the title, and the page's publication metadata."""
+
     _HIDDEN = frozenset({"script", "style", "noscript", "template", "head", "svg", "iframe",
                          "object"})
     _BLOCK = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
@@ -332,14 +336,31 @@ class _VisibleText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.title: list[str] = []
+        self.meta: dict[str, str] = {}  # lower-cased property/name/itemprop -> content
+        self.times: list[tuple[bool, str]] = []  # (marked as publication, datetime)
+        self.json_ld: list[str] = []
         self._hidden = 0
         self._in_title = False
+        self._in_json_ld = False
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
+        values = {k.lower(): (v or "") for k, v in attrs}
+        if tag == "meta":
+            name = (values.get("property") or values.get("name") or values.get("itemprop")
+                    or "").strip().lower()
+            if name and values.get("content") and name not in self.meta:
+                self.meta[name] = values["content"].strip()
+        elif tag == "link" and values.get("rel", "").lower() == "canonical" and values.get(
+                "href"):
+            self.meta.setdefault("canonical", values["href"].strip())
+        elif tag == "time" and values.get("datetime"):
+            marked = "pubdate" in values or values.get("itemprop") == "datePublished"
+            self.times.append((marked, values["datetime"]))
         if tag == "title":
             self._in_title = True
         elif tag in self._HIDDEN:
             self._hidden += 1
+            self._in_json_ld = tag == "script" and "ld+json" in values.get("type", "").lower()
         elif tag in self._BLOCK:
             self.parts.append("\n")
 
@@ -348,14 +369,92 @@ class _VisibleText(HTMLParser):
             self._in_title = False
         elif tag in self._HIDDEN:
             self._hidden = max(0, self._hidden - 1)
+            self._in_json_ld = False
         elif tag in self._BLOCK:
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
-        if self._in_title:
+        if self._in_json_ld:
+            self.json_ld.append(data)
+        elif self._in_title:
             self.title.append(data)
         elif not self._hidden:
             self.parts.append(data)
+
+
+@dataclass(frozen=True)
+class HtmlPage:
+    """What an HTML page gives besides its text. ``published`` comes from, in order of trust:
+    ``article:published_time`` (and its Open Graph, Dublin Core and schema.org variants),
+    JSON-LD ``datePublished``, a ``<time pubdate>``/``itemprop=datePublished``, then the
+    first ``<time datetime>`` of the page."""
+
+    title: str
+    text: str
+    published: dt.date | None = None
+    outlet: str = ""
+    url: str = ""
+
+
+_PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished",
+                   "published_time", "pubdate", "publishdate", "publish-date", "dc.date.issued",
+                   "dcterms.created", "dc.date", "date", "sailthru.date", "parsely-pub-date")
+
+
+def html_page(markup: str) -> HtmlPage:
+    """Visible text of an HTML document (scripts, styles and the head dropped) with its title
+    and publication metadata.
+
+    >>> page = html_page('<meta property="article:published_time" '
+    ...                  'content="2022-03-03T08:10:00+02:00"><p>Shelling hit Kharkiv.</p>')
+    >>> str(page.published), page.text
+    ('2022-03-03', 'Shelling hit Kharkiv.')
+    """
+    parser = _VisibleText()
+    parser.feed(markup)
+    parser.close()
+    text = "".join(parser.parts)
+    lines = [re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in text.split("\n")]
+    body = "\n\n".join(ln for ln in lines if ln)
+    title = " ".join("".join(parser.title).split()) or parser.meta.get("og:title", "")
+    return HtmlPage(title=title, text=body, published=_page_date(parser),
+                    outlet=parser.meta.get("og:site_name", "")[:200],
+                    url=(parser.meta.get("og:url") or parser.meta.get("canonical", ""))[:2000])
+
+
+def _page_date(parser: _VisibleText) -> dt.date | None:
+    for name in _PUBLISHED_META:
+        if name in parser.meta and (day := parse_date(parser.meta[name])):
+            return day
+    for block in parser.json_ld:
+        if (day := _json_ld_date(block)) is not None:
+            return day
+    for marked in (True, False):
+        for is_marked, value in parser.times:
+            if is_marked == marked and (day := parse_date(value)):
+                return day
+    return None
+
+
+def _json_ld_date(block: str) -> dt.date | None:
+    """``datePublished`` of the first JSON-LD object that has one (``@graph`` searched)."""
+    if _json_depth(block) > MAX_JSON_DEPTH:
+        return None
+    try:
+        data = json.loads(block)
+    except (ValueError, RecursionError):
+        return None
+    stack = [data]
+    while stack:
+        item = stack.pop(0)
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            value = item.get("datePublished") or item.get("dateCreated")
+            if isinstance(value, str) and (day := parse_date(value)):
+                return day
+            stack.extend(v for v in item.values() if isinstance(v, list | dict))
+    return None
 
 
 def html_to_text(markup: str) -> tuple[str, str]:
@@ -364,13 +463,8 @@ def html_to_text(markup: str) -> tuple[str, str]:
     Returns:
         (title, text) with paragraphs on lines of their own.
     """
-    parser = _VisibleText()
-    parser.feed(markup)
-    parser.close()
-    text = "".join(parser.parts)
-    lines = [re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in text.split("\n")]
-    body = "\n\n".join(ln for ln in lines if ln)
-    return " ".join("".join(parser.title).split()), body
+    page = html_page(markup)
+    return page.title, page.text
 
 
 def _json_records(text: str) -> list[dict]:

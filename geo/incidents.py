@@ -227,8 +227,13 @@ def publication_date(article: Article, *, today: dt.date | None = None) -> tuple
     if article.published is not None:
         return article.published, False
     today = today or dt.date.today()
-    written = [_weekday_year(r, today) for r in find_dates(article.text, published=today)
-               if r.kind == "explicit"]
+    explicit = [r for r in find_dates(article.text, published=today) if r.kind == "explicit"]
+    # A date written with its year anchors the rest: "28 February 2022 … on March 1" is 2022
+    # throughout, not this year's 1 March.
+    with_year = [r.date for r in explicit if re.search(rf"\b{r.date.year}\b", r.text)]
+    if with_year:
+        return max(with_year), True
+    written = [_weekday_year(r, today) for r in explicit]
     return (max(written) if written else today), True
 
 

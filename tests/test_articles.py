@@ -150,3 +150,37 @@ def test_a_legacy_encoding_is_named_in_the_ingest_report():
     text = "Обстріл Харкова: загинули троє людей, повідомив мер міста."
     (article,) = parse_article_bytes("old.txt", text.encode("cp1251"), notes=notes)
     assert article.text == text and notes == ["not UTF-8; decoded as cp1251"]
+
+
+HTML_DATES = {
+    "article_published_time": '<meta property="article:published_time" '
+                              'content="2023-10-09T21:15:00+03:00">',
+    "json_ld": '<script type="application/ld+json">{"@context": "https://schema.org", '
+               '"@graph": [{"@type": "WebPage"}, {"@type": "NewsArticle", '
+               '"datePublished": "2023-10-09T18:15:00Z"}]}</script>',
+    "time_pubdate": '<p>By a correspondent, <time pubdate datetime="2023-10-09">9 Oct</time></p>',
+}
+
+
+@pytest.mark.parametrize("case", sorted(HTML_DATES))
+def test_an_html_page_gives_its_publication_date(case):
+    markup = (f"<html><head><title>Strike</title>{HTML_DATES[case]}</head><body>"
+              "<p>An air strike hit Jabalia on Monday, killing four people.</p></body></html>")
+    (article,) = parse_article_bytes("strike.html", markup.encode())
+    assert article.published == dt.date(2023, 10, 9)
+    assert article.text.startswith("An air strike hit Jabalia")
+
+
+def test_html_metadata_gives_outlet_and_address_and_a_manifest_still_wins(tmp_path):
+    markup = ('<meta property="og:site_name" content="Kyiv Independent">'
+              '<meta property="og:url" content="https://example.org/news/1">'
+              '<meta property="article:published_time" content="2022-03-03">'
+              "<p>Shelling hit Kharkiv.</p>")
+    (tmp_path / "a.html").write_text(markup, encoding="utf-8")
+    (article,) = read_articles([tmp_path / "a.html"])
+    assert (article.outlet, article.url, article.published) == (
+        "Kyiv Independent", "https://example.org/news/1", dt.date(2022, 3, 3))
+    (tmp_path / "manifest.csv").write_text("file,published\na.html,2022-03-04\n",
+                                           encoding="utf-8")
+    (article,) = read_articles([tmp_path / "a.html"], manifest=tmp_path / "manifest.csv")
+    assert article.published == dt.date(2022, 3, 4)

@@ -125,3 +125,11 @@ def test_mortar_fire_and_repulsed_assaults_are_events(gazetteer):
         "On 2 December 2022, Ukrainian forces assaulted and were repulsed from Russian "
         "positions near Novomaiorske, Donetsk. Casualties unknown.")], gazetteer)
     assert assault.sub_event_type == "Armed clash"
+
+
+def test_an_undated_article_takes_its_year_from_a_date_written_in_full(gazetteer):
+    article = Article(id="undated", text="Russian forces shelled Kharkiv on 28 February 2022, "
+                                         "killing three people. On March 1 they shelled Sumy.")
+    days = {i.place.name: i.event_date for i in extract_incidents([article], gazetteer,
+                                                                  today=dt.date(2026, 12, 1))}
+    assert days == {"Kharkiv": dt.date(2022, 2, 28), "Sumy": dt.date(2022, 3, 1)}
