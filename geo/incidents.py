@@ -92,6 +92,7 @@ class Report:
     inter1: int = 0
     actor2: str = ""
     interaction: int = 0  # ACLED's code: the two inter codes, lower first
+    published: dt.date | None = None  # the article's publication date (or its inference)
 
     @property
     def key(self) -> str:
@@ -363,7 +364,7 @@ def extract_reports(article: Article, resolutions: list[Resolution], *,
                                   and _nearest_event(f, events) is event),
                     actor1=actor1.name if actor1 else "", inter1=actor1.inter if actor1 else 0,
                     actor2=actor2.name if actor2 else "",
-                    interaction=interaction(actor1, actor2)))
+                    interaction=interaction(actor1, actor2), published=published))
     return reports
 
 
@@ -588,11 +589,17 @@ def _same_happening(a: Report, b: Report) -> bool:
     tolerance = _TOLERANCE_DAYS[precision]
     if precision == 1 and a.sub_event_type in _ONE_OFF and b.sub_event_type in _ONE_OFF:
         tolerance = 1
-    for vague, other in ((a, b), (b, a)):
-        # A week-precision date is the day it was reported: what it reports happened then or
-        # in the days before, never after.
-        if vague.time_precision == 2 and other.time_precision == 1:
-            return 0 <= (vague.date - other.date).days <= tolerance
+    if (a.time_precision == 1) != (b.time_precision == 1):
+        vague, dated = (a, b) if b.time_precision == 1 else (b, a)
+        # "Kherson has fallen" (dated by its publication) is the capture dated to the day
+        # only in the same news cycle. An article published days later never pulls an
+        # earlier day's reports onto its date (the 3 March "Kharkiv blasted" must not become
+        # a 28 February strike because a 7 March article mentions one).
+        if vague.published is None or dated.published is None or abs(
+                (vague.published - dated.published).days) > 1:
+            return False
+        # What a vague report tells happened on its day or in the days before, never after.
+        return 0 <= (vague.date - dated.date).days <= tolerance
     return abs((a.date - b.date).days) <= tolerance
 
 

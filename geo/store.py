@@ -88,7 +88,7 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = ("meta", "articles", "mentions", "reports", "incidents", "changes", "geocode_cache")
 #: Version of the report payload stored as JSON; ``report_from_json`` upgrades older ones.
-REPORT_VERSION = 2
+REPORT_VERSION = 3
 
 
 class StoreError(GeoError, RuntimeError):
@@ -802,6 +802,7 @@ def report_to_json(report: Report) -> str:
     """A report as JSON (dates as ISO strings), tagged with ``REPORT_VERSION``."""
     data = dataclasses.asdict(report)
     data["date"] = report.date.isoformat()
+    data["published"] = report.published.isoformat() if report.published else None
     data["v"] = REPORT_VERSION
     return json.dumps(data)
 
@@ -809,7 +810,8 @@ def report_to_json(report: Report) -> str:
 def report_from_json(text: str) -> Report:
     """A stored report, upgraded from older payload versions.
 
-    Version 1 (no ``v``) lacked the actor fields; they read as unknown. Fields this version
+    Version 1 (no ``v``) lacked the actor fields; they read as unknown. Version 2 lacked the
+    publication date (then a vague report never joins a dated one). Fields this version
     does not know are dropped, so a payload written by a newer minor change still reads.
 
     Raises:
@@ -824,6 +826,8 @@ def report_from_json(text: str) -> Report:
                          f"{REPORT_VERSION}")
     data["place"] = _known(Place, data["place"])
     data["date"] = dt.date.fromisoformat(data["date"])
+    if data.get("published"):
+        data["published"] = dt.date.fromisoformat(data["published"])
     data["killed"] = tuple(_known(Figure, f) for f in data.get("killed", ()))
     data["injured"] = tuple(_known(Figure, f) for f in data.get("injured", ()))
     return _known(Report, data)

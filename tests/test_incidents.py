@@ -180,26 +180,31 @@ def test_undated_article_is_warned_and_flagged(gazetteer):
 
 
 def _report(place: Place, day: dt.date, *, article: str = "a", sub: str = "Air/drone strike",
-            tp: int = 1) -> Report:
+            tp: int = 1, published: dt.date | None = None) -> Report:
     return Report(article=article, outlet=article, sentence_start=0, sentence_end=1,
                   excerpt="x", trigger="strike", event_type="Explosions/Remote violence",
                   sub_event_type=sub, place=place, mention_start=0, mention_end=1,
                   mention_text=place.name, geo_precision=1, date=day, time_precision=tp,
-                  date_text="", date_inferred=False)
+                  date_text="", date_inferred=False, published=published or day)
 
 
 def test_merge_rules(gazetteer):
     kharkiv = gazetteer.get("gn:706483")
     region = gazetteer.region("UA.07")
     lviv = gazetteer.get("gn:702550")
-    merged = merge_reports([_report(kharkiv, D(2022, 3, 1), article="a"),
+    merged = merge_reports([_report(kharkiv, D(2022, 3, 1), article="a",
+                                    published=D(2022, 3, 4)),
                             _report(region, D(2022, 3, 1), article="b"),
                             _report(kharkiv, D(2022, 3, 2), article="c"),
                             _report(lviv, D(2022, 3, 1), article="d"),
-                            _report(kharkiv, D(2022, 3, 4), article="e", tp=2)])
+                            # "Kharkiv has been shelled", in the same day's news as "a"
+                            _report(kharkiv, D(2022, 3, 4), article="e", tp=2),
+                            # ... and in a later day's news: not pulled onto 1 March
+                            _report(lviv, D(2022, 3, 4), article="f", tp=2)])
     by_place = sorted((i.place.name, i.event_date.isoformat(), i.articles) for i in merged)
     assert by_place == [("Kharkiv", "2022-03-01", ("a", "b", "e")),
-                        ("Kharkiv", "2022-03-02", ("c",)), ("Lviv", "2022-03-01", ("d",))]
+                        ("Kharkiv", "2022-03-02", ("c",)), ("Lviv", "2022-03-01", ("d",)),
+                        ("Lviv", "2022-03-04", ("f",))]
     assert len({i.event_id for i in merged}) == len(merged)
 
 

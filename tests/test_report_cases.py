@@ -133,3 +133,25 @@ def test_an_undated_article_takes_its_year_from_a_date_written_in_full(gazetteer
     days = {i.place.name: i.event_date for i in extract_incidents([article], gazetteer,
                                                                   today=dt.date(2026, 12, 1))}
     assert days == {"Kharkiv": dt.date(2022, 2, 28), "Sumy": dt.date(2022, 3, 1)}
+
+
+def test_a_new_article_never_moves_another_days_incident(gazetteer, seed_articles):
+    seeds = list(seed_articles.values())
+    later = [
+        Article(id="n1", outlet="Reuters", published=dt.date(2022, 3, 8),
+                text="Russian shelling hit a residential district of Kharkiv on Monday, March "
+                     "7, killing 70 people, the regional governor said."),
+        Article(id="n2", outlet="AP", published=dt.date(2022, 3, 7),
+                text="At least 70 people were killed when Russian forces shelled Kharkiv on 28 "
+                     "February, officials said on Monday. Shelling of Kharkiv continued on "
+                     "Monday."),
+    ]
+
+    def placed(incidents) -> dict[str, tuple]:
+        return {r.key: (i.event_date, i.place.key, i.fatalities)
+                for i in incidents for r in i.reports}
+
+    before = placed(extract_incidents(seeds, gazetteer))
+    after = placed(extract_incidents(seeds + later, gazetteer))
+    moved = {key: (was, after[key]) for key, was in before.items() if after[key] != was}
+    assert moved == {}
