@@ -357,13 +357,23 @@ def incident_card(incident: pd.Series, reports: pd.DataFrame, *, key: str) -> No
                     + header + ("  \n" + " · ".join(figures) if figures else ""))
         if incident["flags"]:
             st.caption(md_escape(incident["flags"]))
+        if len(reports) > 1:
+            st.caption(md_escape(merge_explanation(incident, reports)))
         for n, report in enumerate(reports.itertuples(index=False)):
             excerpt = highlight_excerpt(report.excerpt,
                                         report.mention_start - report.sentence_start,
                                         report.mention_end - report.sentence_start)
+            # Each report's own words for when and how many, beside its sentence: the
+            # incident's figures are a reading of these, which the analyst can check.
+            own = [f"{report.report_date:%d %b %Y}"
+                   + (f" (“{report.date_text}”)" if report.date_text else " (publication)")]
+            if report.killed:
+                own.append(f"killed: {report.killed}")
+            if report.injured:
+                own.append(f"injured: {report.injured}")
             st.html(f"<blockquote style='margin:0.3em 0'>{excerpt}"
                     f"<br><small>{html.escape(report.outlet or report.article)} · "
-                    f"{report.report_date:%d %b %Y}</small></blockquote>")
+                    f"{html.escape(' · '.join(own))}</small></blockquote>")
             # The help text also keeps two links to one sentence distinct elements.
             st.page_link("pages/sources.py", label="Open in reader",
                          query_params={"article": report.article,
@@ -421,6 +431,17 @@ def follow_jobs(heading: str, render_result: Callable[[object], None]) -> None:
     or running the panel refreshes every second, and when one ends the app reruns once."""
     active = any(s.active for s in jobs().recent(5))
     st.fragment(_jobs_panel, run_every=1.0 if active else None)(heading, render_result)
+
+
+def merge_explanation(incident: pd.Series, reports: pd.DataFrame) -> str:
+    """Why these reports are one incident, in the merge rule's own terms."""
+    places = sorted(set(reports["mention_text"]))
+    days = sorted(set(reports["report_date"].dt.strftime("%d %b")))
+    outlets = reports["outlet"].where(reports["outlet"] != "", reports["article"]).nunique()
+    return (f"{len(reports)} reports from {outlets} outlet{'s' * (outlets != 1)} merged: same "
+            f"event type ({incident['event_type']}), the same place or one inside the other "
+            f"({', '.join(places)}), and dates within each report's precision "
+            f"({', '.join(days)}).")
 
 
 def md_escape(text: str) -> str:

@@ -138,3 +138,16 @@ def test_one_online_geocoder_per_server_holds_the_rate_limit_across_clicks(tmp_p
     # (the 1 request/s limit) are shared.
     assert dashboard_data.online_geocoder(settings) is first
     dashboard_data.online_geocoder.clear()
+
+
+def test_an_incident_card_says_why_its_reports_merged_and_shows_each_ones_figures():
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=120)
+    at.query_params["location"] = "gn:710735"  # Chernihiv: one strike, four articles
+    at.run()
+    at.switch_page("pages/map.py").run()
+    assert not at.exception, at.exception
+    captions = [c.value for c in at.caption]
+    merged = [c for c in captions if "merged" in c and "same" in c]
+    assert merged and "Chernihiv" in merged[0], captions
+    quotes = [h.proto.body for h in at.get("html") if "<blockquote" in h.proto.body]
+    assert any("killed:" in q for q in quotes), quotes[:2]
