@@ -63,6 +63,16 @@ class Actor:
     #             8 external forces (a state's forces outside its country)
 
 
+def as_coded_for(actor: Actor | None, sub_event_type: str) -> Actor | None:
+    """ACLED names a state's air force as the actor of its air and drone strikes:
+    "Russian forces launched an airstrike" is "Military Forces of Russia (2000-) Air Force"."""
+    if (actor is None or sub_event_type != "Air/drone strike"
+            or not actor.name.startswith("Military Forces of") or actor.name.endswith(
+                " Air Force")):
+        return actor
+    return Actor(f"{actor.name} Air Force", actor.inter)
+
+
 def find_actor(sentence: str, trigger_at: int, nationals: list[tuple[int, int, Place]], *,
                event_country: str = "", country_name: str = "") -> Actor | None:
     """The actor of the event whose trigger starts at ``trigger_at`` in ``sentence``.

@@ -57,6 +57,16 @@ class EventMention:
     rank: int
 
 
+# Who harms without a weapon being named, and how ("Russian soldiers shot a man").
+_AGENTS = (r"(?:forces|soldiers?|troops|military|servicem[ae]n|militants|gunm[ae]n|occupiers|"
+           r"invaders|fighters|snipers?|army|police(?:m[ae]n)?|battalion|units?)")
+_HARM = (r"(?:killed|kill|killing|shot(?! down)|shoot|shooting|murdered|executed|stabbed|"
+         r"beat|beaten|ran over|run over|tortured)")
+# Up to three words between the agent and the verb, none an auxiliary: "soldiers shot",
+# "forces deliberately killed", never the passive "servicemen were killed".
+_ACTIVE = r"(?:\s+(?!(?:was|were|been|being|is|are|has|have|had|be)\b)[\w-]+){0,3}?"
+
+
 def _rule(name: str, pattern: str, event_type: str, sub: str, rank: int) -> Rule:
     # Lower-case literals and no leading \b let ``re`` skip to candidate first letters (ten
     # times faster); the text is lower-cased and the word start checked in code instead.
@@ -64,10 +74,21 @@ def _rule(name: str, pattern: str, event_type: str, sub: str, rank: int) -> Rule
 
 
 RULES: tuple[Rule, ...] = (
-    _rule("air_strike", r"\b(?:air ?strikes?|air ?raids?|airstrikes?|warplanes? (?:struck|hit|"
-          r"bombed)|bombed from the air|military plane fly overhead)\b", EXPLOSIONS,
+    _rule("air_strike", r"\b(?:air ?strikes?|air ?raids?|airstrikes?|air attacks?|air bombs?|"
+          r"warplanes? (?:struck|hit|bombed)|bombed from the air|military plane fly overhead)\b",
+          EXPLOSIONS, "Air/drone strike", 9),
+    _rule("drone_strike", r"\bdrones? (?:strikes?|attacks?|fired|struck|hit|dropped|attacked)\b",
+          EXPLOSIONS, "Air/drone strike", 9),
+    # ACLED: an attack by a state's air force is an air strike whatever the verb.
+    _rule("air_force_attack", r"\b(?:air forces?|aviation)(?:\s+[\w-]+){0,3}?\s+(?P<t>attacked|"
+          r"struck|hit|bombed|carried out|conducted|launched)\b", EXPLOSIONS,
           "Air/drone strike", 9),
-    _rule("drone_strike", r"\bdrone (?:strikes?|attacks?)\b", EXPLOSIONS, "Air/drone strike", 9),
+    # ACLED: drones and missiles stopped before they hit are "disrupted weapons use"; an
+    # aircraft shot down is a clash (below).
+    _rule("interception", r"\b(?:shot down|shoots down|intercepted|downed|neutrali[sz]ed|"
+          r"destroyed)(?:\s+[\w'-]+){0,4}?\s+(?:drones?|missiles?|rockets?|shaheds?|"
+          r"shahed-136s?|kalibrs?|cruise missiles?|uavs?|kamikaze-drones?|air drones?)\b",
+          STRATEGIC, "Disrupted weapons use", 11),
     # ACLED codes fire from artillery, mortars, rocket launchers and tanks at a distance as
     # shelling; the weapons named here are those classes.
     _rule("shelling", r"\b(?:shell(?:ed|ing|s)?|artillery|missiles?|rockets?|bombard(?:ed|ment|"
@@ -91,14 +112,34 @@ RULES: tuple[Rule, ...] = (
     _rule("clash", r"\b(?:fighting|fought|battl(?:e|es|ing)|clash(?:es|ed)?|firefights?|"
           r"repelled|repulsed|counter-?attacks?|assault(?:s|ed)?|shooting (?:from|into|at)|"
           r"started shooting|opened fire|exchanged fire|ambush(?:ed|es)?|offensive|"
-          r"small arms|machine guns?)\b",
+          r"small arms|machine guns?|shot down|shoots down)\b",
           BATTLES, "Armed clash", 5),
+    # Harm stated without a weapon is still an event: armed men killing, shooting or beating
+    # someone. Soldiers killed by soldiers is a clash; anyone else, violence against
+    # civilians. Weakest ranks: any weapon named in the sentence types the event instead.
+    _rule("forces_kill_forces", rf"\b{_AGENTS}{_ACTIVE}\s+(?P<t>{_HARM})(?=(?:\s+[\w-]+)"
+          r"{0,4}?\s+(?:soldiers?|servicem[ae]n|troops|forces|fighters|militants|personnel|"
+          r"positions)\b)", BATTLES, "Armed clash", 3),
+    _rule("forces_kill", rf"\b{_AGENTS}{_ACTIVE}\s+(?P<t>{_HARM})\b",
+          VIOLENCE_AGAINST_CIVILIANS, "Attack", 3),
+    _rule("abduction", r"\b(?:abduct(?:ed|s|ing|ions?)|kidnap(?:ped|ping|s)?|forcibly "
+          r"disappeared|taken hostage|held hostage)\b", VIOLENCE_AGAINST_CIVILIANS,
+          "Abduction/forced disappearance", 9),
+    _rule("sexual_violence", r"\b(?:raped|rapes?|sexual(?:ly)? (?:assault(?:ed)?|violence|"
+          r"abuse[ds]?))\b", VIOLENCE_AGAINST_CIVILIANS, "Sexual violence", 9),
+    # "Struck" / "destroyed" with no weapon named: remote fire, as ACLED codes it.
+    _rule("struck", r"\b(?:struck|destroyed)\b", EXPLOSIONS,
+          "Shelling/artillery/missile attack", 2),
+    # The verb, or an attack on/against someone; not the noun alone ("the main attack force").
+    _rule("attacked", r"\b(?:attacked|attacking|attacks? (?:on|against)|(?:launched|carried out|"
+          r"conducted|made|repelled) (?:an? |\w+ )?(?:[\w-]+ )?attacks?)\b", BATTLES,
+          "Armed clash", 2),
     _rule("encircled", r"\b(?:encircle(?:d|ment)|surrounded|besieged|laid siege|siege of|"
           r"under siege|blockade)\b", STRATEGIC, "Other", 4),
     _rule("convoy", r"\b(?:convoy|column)\b[^.]{0,40}\b(?:approach|advanc|stall|stuck|halted)",
           STRATEGIC, "Other", 3),
     _rule("civilians_killed", r"\b(?:execut(?:ed|ions?)|massacred?|shot dead|killed civilians|"
-          r"shoot(?:ing)? (?:at )?civilians|abduct(?:ed|ions?)|tortured)\b",
+          r"shoot(?:ing)? (?:at )?civilians|tortured)\b",
           VIOLENCE_AGAINST_CIVILIANS, "Attack", 8),
     _rule("protest_arrests", r"(?:snatched|detained|arrested|beat(?:en)?|dispersed) (?:\S+ ){0,4}"
           r"protesters\b|protesters (?:\S+ ){0,4}(?:detained|arrested|snatched)\b|protests? "
@@ -182,13 +223,28 @@ def find_events_by_sentence(text: str, sentences: list[tuple[int, int]],
             continue
         s_start, s_end = sentences[k]
         sentence = text[s_start:s_end]
-        start, end = m.start() - s_start, m.end() - s_start
+        # A rule may name its trigger word ("t"): "air forces ... struck" is struck, and who
+        # acted stays outside the trigger for the actor finder.
+        t_start, t_end = m.span("t") if "t" in m.re.groupindex else m.span()
+        start, end = t_start - s_start, t_end - s_start
         if _blocked(sentence, start, end):
             continue
         found.setdefault(s_start, []).append(EventMention(
-            start, end, text[m.start():m.end()], rule.name, rule.event_type,
+            start, end, text[t_start:t_end], rule.name, rule.event_type,
             rule.sub_event_type, rule.rank))
-    return {s: _without_overlaps(events) for s, events in found.items()}
+    return {s: _without_weak(_without_overlaps(events)) for s, events in found.items()}
+
+
+# Triggers that say only that harm was done ("attacked", "struck", "soldiers killed"): they
+# make an event only in a sentence that names no weapon or stronger wording ("a rocket
+# attack" is shelling, not a clash besides).
+WEAK_RANK = 3
+
+
+def _without_weak(events: list[EventMention]) -> list[EventMention]:
+    if all(e.rank <= WEAK_RANK for e in events):
+        return events
+    return [e for e in events if e.rank > WEAK_RANK]
 
 
 def _matches(lower: str) -> Iterator[tuple[Rule, re.Match[str]]]:

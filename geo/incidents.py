@@ -47,7 +47,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from geo.actors import find_actor, find_target, interaction, ordered_pair
+from geo.actors import as_coded_for, find_actor, find_target, interaction, ordered_pair
 from geo.dates import DateRef, find_dates
 from geo.events import (
     BATTLES,
@@ -317,7 +317,8 @@ def extract_reports(article: Article, resolutions: list[Resolution], *,
         figures = find_casualties(sentence)
         subject = distance_subjects.get(s_start)
         seen: set[tuple[str, str]] = set()
-        for event in events:
+        # ACLED: an attack by air and by artillery on one place is coded as the air strike.
+        for event in sorted(events, key=lambda e: e.sub_event_type != "Air/drone strike"):
             trigger_at = s_start + event.start
             locations = _locations(article.text, in_sentence, trigger_at, event, subject)
             date_ref = _date_for(dates, s_start, s_end, trigger_at)
@@ -337,8 +338,8 @@ def extract_reports(article: Article, resolutions: list[Resolution], *,
                 0 < nxt < len(sentences)) else ""
             name = (country_names or {}).get(country, "")
             actor1, actor2 = ordered_pair(
-                find_actor(sentence, event.start, named, event_country=country,
-                           country_name=name),
+                as_coded_for(find_actor(sentence, event.start, named, event_country=country,
+                                        country_name=name), event.sub_event_type),
                 find_target(sentence, event.end, named, event_country=country,
                             country_name=name, after=following))
             for place, precision, m_start, m_end, m_text in locations:

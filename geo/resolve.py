@@ -238,6 +238,12 @@ def _qualify(text: str, mentions: list[Mention], candidates: list[list[Place]],
                 mentions[i].pattern == "demonym"):
             continue
         areas = {a for q in candidates[i + 1] if (a := _qualifier_area(q)) is not None}
+        if gazetteer is not None:
+            # "Vasylkiv, Kyiv": the oblast named like the city, though the city is an admin1
+            # unit of its own (Kyiv City) that holds no Vasylkiv.
+            areas |= {("admin1", region.admin1_code) for region in map(
+                gazetteer.place, gazetteer.region_names.get(normalize(mentions[i + 1].text), ()))
+                if region.admin1_code}
         within = [p for p in candidates[i] if p.feature not in ("country", "continent")
                   and any(_within(p, a) for a in areas)]
         if within and len(within) < len(candidates[i]) or (within and gap != " "):

@@ -155,3 +155,64 @@ def test_a_new_article_never_moves_another_days_incident(gazetteer, seed_article
     after = placed(extract_incidents(seeds + later, gazetteer))
     moved = {key: (was, after[key]) for key, was in before.items() if after[key] != was}
     assert moved == {}
+
+
+def test_a_killing_by_soldiers_with_no_weapon_named_is_an_attack_on_civilians(gazetteer):
+    (incident,) = extract_incidents([note(
+        "On 7 March 2022, Russian military forces killed two people who came to Kharkiv zoo "
+        "to feed animals.")], gazetteer)
+    assert (incident.event_type, incident.sub_event_type) == ("Violence against civilians",
+                                                              "Attack")
+    assert incident.place.name == "Kharkiv" and incident.fatalities == 2
+
+
+def test_soldiers_killed_in_the_passive_are_a_toll_not_an_event(gazetteer):
+    (incident,) = extract_incidents([note(
+        "On 21 March 2022, Russian forces shelled Avdiivka, Donetsk. Civilian infrastructure "
+        "was damaged. 2 civilians were killed.")], gazetteer)
+    assert incident.sub_event_type == "Shelling/artillery/missile attack"
+
+
+def test_drones_shot_down_are_disrupted_weapons_use_and_a_jet_is_a_clash(gazetteer):
+    (drones,) = extract_incidents([note(
+        "On 12 October 2022, Ukrainian forces shot down 9 Russian Shahed-136 drones over "
+        "Mykolaiv. Casualties unknown.")], gazetteer)
+    assert (drones.event_type, drones.sub_event_type) == ("Strategic developments",
+                                                          "Disrupted weapons use")
+    (jet,) = extract_incidents([note(
+        "On 6 March 2022, the Ukrainian air force shot down a Russian plane near Kherson.")],
+        gazetteer)
+    assert jet.sub_event_type == "Armed clash"
+
+
+def test_abduction_and_rape_have_their_own_sub_event_types(gazetteer):
+    (abduction,) = extract_incidents([note(
+        "Around 19 May 2022, Russian forces kidnapped the head of the village council in "
+        "Vovchansk, Kharkiv.")], gazetteer)
+    assert abduction.sub_event_type == "Abduction/forced disappearance"
+    (rape,) = extract_incidents([note(
+        "On 13 July 2022, a girl was raped in Melitopol, Zaporizhia region.")], gazetteer)
+    assert rape.sub_event_type == "Sexual violence"
+
+
+def test_a_rocket_attack_is_shelling_and_not_also_a_clash(gazetteer):
+    incidents = extract_incidents([note(
+        "On 3 May 2022, Russian forces launched a rocket attack in Dolynska, Kirovograd. "
+        "Casualties unknown.")], gazetteer)
+    assert [i.sub_event_type for i in incidents] == ["Shelling/artillery/missile attack"]
+
+
+def test_an_air_strike_is_the_air_forces_and_wins_over_shelling(gazetteer):
+    (incident,) = extract_incidents([note(
+        "On 24 September 2022, Russian forces carried out air strikes and shelled Mykolaiv. "
+        "Casualties unknown.")], gazetteer)
+    assert incident.sub_event_type == "Air/drone strike"
+    assert incident.actor1 == "Military Forces of Russia (2000-) Air Force"
+
+
+def test_a_city_qualifier_with_its_own_oblast_reads_as_the_oblast(gazetteer):
+    incidents = extract_incidents([note(
+        "On 28 February 2022, Russian forces shelled the town of Vasylkiv, Kyiv, destroying a "
+        "lyceum. As a result of the shelling, two people were killed.")], gazetteer)
+    assert {i.place.name for i in incidents} == {"Vasylkiv"}
+    assert max(i.fatalities or 0 for i in incidents) == 2
