@@ -87,12 +87,22 @@ def main() -> None:
         counts["event type"] += best.event_type == row["event_type"]
         counts["sub-event type"] += best.sub_event_type == row["sub_event_type"]
         counts["actor1"] += best.actor1 == row["actor1"]
+        # ACLED's public sample holds dyadic rows: for a two-sided event either side may be
+        # its actor1. This share counts the gold actor1 found as either of the two actors.
+        counts["actor1 one of the two actors"] += row["actor1"] in (best.actor1, best.actor2)
         if best.actor1 != row["actor1"]:
             causes.setdefault("actor1", []).append(
                 f"{best.actor1 or '(none)'} vs {row['actor1']}: {row['notes']}")
         if best.sub_event_type != row["sub_event_type"]:
             causes.setdefault("sub-event type", []).append(
                 f"{best.sub_event_type} vs {row['sub_event_type']}: {row['notes']}")
+        if not deadly:
+            # A toll invented for an event without deaths (a year, an age, a count of
+            # buildings read as dead) is the error the deadly-only measure cannot see.
+            counts["no deaths, no toll"] += not best.fatalities
+            if best.fatalities:
+                causes.setdefault("toll where none", []).append(
+                    f"{best.fatalities}: {row['notes']}")
         if deadly:
             exact = (best.fatalities or 0) == int(row["fatalities"])
             counts["fatalities exact (deadly)"] += exact
@@ -108,10 +118,13 @@ def main() -> None:
                "event type": "≥ .90", "sub-event type": "≥ .85", "actor1": "≥ .80",
                "fatalities exact (deadly)": "≥ .80"}
     for key in ("produced", "within 5 km", "within 25 km", "within 50 km", "date exact",
-                "event type", "sub-event type", "actor1", "fatalities exact (deadly)"):
-        base = counts["deadly"] if "deadly" in key else n
+                "event type", "sub-event type", "actor1", "actor1 one of the two actors",
+                "fatalities exact (deadly)", "no deaths, no toll"):
+        base = (counts["deadly"] if "deadly" in key else
+                n - counts["deadly"] if key == "no deaths, no toll" else n)
         print(f"| {key} | {counts[key] / base if base else 0:.3f} | {targets.get(key, '')} |")
-    print("\n(shares are over all notes, deadly ones for fatalities)")
+    print("\n(shares are over all notes; deadly ones for fatalities; notes without deaths for "
+          "'no deaths, no toll')")
     for cause, examples in causes.items():
         print(f"\n{cause}: {len(examples)}")
         for text in examples[:args.worst]:

@@ -213,7 +213,8 @@ _LEFT_TRIGGERS = frozenset({
 
 # A stem of every casualty word the rules above link a number to.
 _ANY_CASUALTY_WORD = re.compile(
-    r"kill|slain|murder|wound|injur|hurt|died|perish|dead|death|fatalit|lives|bod(?:y|ies)",
+    r"kill|slain|murder|wound|injur|hurt|died|perish|dead|death|fatalit|lives|bod(?:y|ies)"
+    r"|losses|casualties",
     re.IGNORECASE)
 
 
@@ -397,4 +398,56 @@ def find_casualties(sentence: str) -> list[Figure]:
                 and _COORDINATION_BEFORE.search(sentence, max(0, start - 12), start)):
             who = figures[-1].who
         figures.append(Figure(start, end, sentence[start:end], kind, count, high, qualifier, who))
-    return figures
+    if not any(f.kind == "killed" for f in figures):
+        figures.extend(_single_victims(sentence, figures))
+    figures.extend(_unnumbered_losses(sentence, figures))
+    return sorted(figures, key=lambda f: f.start)
+
+
+# One person named as the victim, with no number: "killing a child", "a 13-year-old girl was
+# raped and killed", "the victim died", "killed the employee of the depot".
+_ONE_PERSON = _alternation([
+    "person", "civilian", "soldier", "serviceman", "servicewoman", "child", "boy", "girl",
+    "man", "woman", "teenager", "resident", "local resident", "local", "employee", "worker",
+    "driver", "officer", "policeman", "volunteer", "journalist", "medic", "doctor", "nurse",
+    "farmer", "pensioner", "teacher", "priest", "victim", "railroader", "fighter", "guard",
+    "crew member", "pilot", "passenger", "mayor", "head", "student", "resident of the village",
+])
+_ONE_DETERMINER = r"(?:a|an|one|another|the)"
+_ONE_MODIFIERS = r"(?:\s+(?!(?:was|were|is|has|had|and|in|on|at|of)\b)[\w'’-]+){0,3}?"
+_ONE_AS_SUBJECT = re.compile(
+    rf"\b(?i:{_ONE_DETERMINER}){_ONE_MODIFIERS}\s+(?P<who>(?i:{_ONE_PERSON}))\s+"
+    r"(?i:(?:was|has\s+been|had\s+been|is)\s+(?:\w+\s+and\s+)?(?P<k>killed|shot\s+dead|"
+    r"found\s+dead|murdered|executed|wounded|injured)|(?P<d>died|was\s+found\s+dead))\b")
+_ONE_AS_OBJECT = re.compile(
+    r"\b(?i:(?P<k>killing|killed|kills|murdered|executed|shot\s+dead|wounding|wounded|injuring"
+    rf"|injured))\s+(?i:{_ONE_DETERMINER}){_ONE_MODIFIERS}\s+(?P<who>(?i:{_ONE_PERSON}))\b")
+
+
+def _single_victims(sentence: str, figures: list[Figure]) -> list[Figure]:
+    out = []
+    for pattern in (_ONE_AS_SUBJECT, _ONE_AS_OBJECT):
+        for m in pattern.finditer(sentence):
+            verb = (m.group("k") or m.group("d") or "").lower()
+            kind = "injured" if verb.split()[0] in _INJURED else "killed"
+            if any(f.kind == kind for f in figures + out):
+                continue
+            who = m.group("who")
+            out.append(Figure(m.start("who"), m.end("who"), who, kind, 1, 1, "one", who))
+    return out
+
+
+# ACLED's convention when a report gives losses with no number: "suffered heavy losses",
+# "unspecified fatalities" are coded as 10 (its codebook's stand-in, as for "several").
+_UNNUMBERED_LOSSES = re.compile(
+    r"\b(?i:suffered\s+(?:heavy\s+|significant\s+|serious\s+|some\s+|considerable\s+)?"
+    r"(?:losses|casualties)|unspecified\s+(?:fatalities|casualties|losses))\b")
+
+
+def _unnumbered_losses(sentence: str, figures: list[Figure]) -> list[Figure]:
+    if any(f.kind == "killed" for f in figures):
+        return []
+    m = _UNNUMBERED_LOSSES.search(sentence)
+    if m is None:
+        return []
+    return [Figure(m.start(), m.end(), m.group(), "killed", 10, None, "vague", None)]

@@ -55,6 +55,7 @@ from geo.events import (
     PROTESTS,
     STRATEGIC,
     EventMention,
+    find_events,
     find_events_by_sentence,
 )
 from geo.figures import Figure, find_casualties
@@ -372,22 +373,29 @@ def extract_reports(article: Article, resolutions: list[Resolution], *,
 def _add_following_figures(text: str, s_start: int, s_end: int, reports: list[Report],
                            position: dict[int, int]) -> None:
     """"Russian forces shelled Slovyansk. 1 civilian was killed.": casualties told in the next
-    sentence (with no event of its own) belong to the report just before, if it has none.
+    sentence (with no event of its own) belong to the report just before, for the kinds
+    (killed, injured) it has none of.
     Only the last report of that sentence gets them: a list of places hit gives no figure
     to split."""
-    if not reports or reports[-1].killed or reports[-1].injured:
+    if not reports or (reports[-1].killed and reports[-1].injured):
         return
     here = position.get(s_start, -1)
     there = position.get(reports[-1].sentence_start, -10)
-    # Only the very next sentence of the same paragraph: further on, a figure is as likely a
-    # toll of the whole war ("Hundreds have been killed since February 24").
-    if here - there != 1 or "\n" in text[reports[-1].sentence_end:s_start]:
+    # The next sentence of the same paragraph, or the one after a sentence that tells no
+    # event and no toll ("Civilian infrastructure was damaged. 1 civilian was killed."):
+    # further on, a figure is as likely a toll of the whole war ("Hundreds have been killed
+    # since February 24").
+    between = text[reports[-1].sentence_end:s_start]
+    if here - there not in (1, 2) or "\n" in between:
+        return
+    if here - there == 2 and (find_events(between) or find_casualties(between)):
         return
     figures = find_casualties(text[s_start:s_end])
-    killed = tuple(f for f in figures if f.kind == "killed")
-    injured = tuple(f for f in figures if f.kind == "injured")
-    if killed or injured:
-        last = reports[-1]
+    last = reports[-1]
+    # Only what the report lacks: "killing a child. Another child was wounded."
+    killed = last.killed or tuple(f for f in figures if f.kind == "killed")
+    injured = last.injured or tuple(f for f in figures if f.kind == "injured")
+    if (killed, injured) != (last.killed, last.injured):
         # Figures keep offsets in their own sentence; the excerpt grows to cover it.
         reports[-1] = replace(last, killed=killed, injured=injured, sentence_end=s_end,
                               excerpt=text[last.sentence_start:s_end])

@@ -216,3 +216,28 @@ def test_a_city_qualifier_with_its_own_oblast_reads_as_the_oblast(gazetteer):
         "lyceum. As a result of the shelling, two people were killed.")], gazetteer)
     assert {i.place.name for i in incidents} == {"Vasylkiv"}
     assert max(i.fatalities or 0 for i in incidents) == 2
+
+
+def test_a_single_victim_named_without_a_number_counts_one(gazetteer):
+    (child,) = extract_incidents([note(
+        "On 27 March 2022, Russian forces shelled Borivske, Luhansk, killing a child. Another "
+        "child was wounded.")], gazetteer)
+    assert (child.fatalities, child.injuries) == (1, 1)
+    (resident,) = extract_incidents([note(
+        "On 28 February 2022, a Russian soldier shot a local resident in Berdiansk, "
+        "Zaporizhia. The victim died.")], gazetteer)
+    assert resident.fatalities == 1
+
+
+def test_losses_without_a_number_are_coded_as_ten_as_acled_does(gazetteer):
+    incidents = extract_incidents([note(
+        "On 16 March 2022, Russian forces clashed with Ukrainian forces near Kryvyi Rih, "
+        "Dnipropetrovsk. Russian forces suffered losses and retreated.")], gazetteer)
+    assert [i.fatalities for i in incidents] == [10]
+
+
+def test_a_toll_after_a_damage_sentence_belongs_to_the_strike(gazetteer):
+    (incident,) = extract_incidents([note(
+        "On 6 November 2022, Ukrainian forces fired missiles at LPR positions in Stakhanov, "
+        "Luhansk. Civilian infrastructure was damaged. 1 civilian was killed.")], gazetteer)
+    assert incident.fatalities == 1
