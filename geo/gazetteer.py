@@ -193,6 +193,66 @@ class Gazetteer:
         return len(self.places)
 
 
+def spelling_key(name: str) -> str:
+    """A transliteration-blind key: the consonants of a ``normalize``d name, doubled
+    digraphs once. "Zaporizhia"/"Zaporizhzhia", "Mykolaivka"/"Mykolayivka",
+    "Huliaipole"/"Hulyaypole" and "Chkalove"/"Chkalovo" share one. Lossy by design: used only
+    inside one first-level region, where a qualifier has already said where the place is.
+
+    >>> spelling_key("Zaporizhia") == spelling_key("Zaporizhzhia")
+    True
+    """
+    return _skeleton(normalize(name))
+
+
+_DOUBLED = re.compile(r"(zh|kh|ch|sh|ts)\1")
+_VOWELS = re.compile(r"[aeiouy\s'’-]+")
+
+
+def _skeleton(key: str) -> str:
+    return _VOWELS.sub("", _DOUBLED.sub(r"\1", key))
+
+
+class _Spellings:
+    """Per first-level region, populated places by ``spelling_key``; built region by region
+    as qualifiers ask for them (one pass over the names finds each region's towns)."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        towns: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        places = gazetteer.places
+        for key, indexes in gazetteer.names.items():
+            for i in indexes:
+                place = places[i]
+                if place[4] == "city" and place[6]:
+                    towns[place[6]].append((key, i))
+        self._towns = towns
+        self._regions: dict[str, dict[str, tuple[int, ...]]] = {}
+
+    def lookup(self, admin1_code: str, skeleton: str) -> tuple[int, ...]:
+        region = self._regions.get(admin1_code)
+        if region is None:
+            found: dict[str, set[int]] = defaultdict(set)
+            for key, i in self._towns.get(admin1_code, ()):
+                found[_skeleton(key)].add(i)
+            region = self._regions[admin1_code] = {k: tuple(sorted(v))
+                                                   for k, v in found.items()}
+        return region.get(skeleton, ())
+
+
+_SPELLINGS: dict[str, _Spellings] = {}
+
+
+def sound_alike(gazetteer: Gazetteer, name: str, admin1_code: str) -> list[Place]:
+    """Populated places of one first-level region whose name is ``name`` in another
+    transliteration, most populous first."""
+    spellings = _SPELLINGS.get(gazetteer.sources_digest)
+    if spellings is None:
+        _SPELLINGS.clear()
+        spellings = _SPELLINGS[gazetteer.sources_digest] = _Spellings(gazetteer)
+    found = [gazetteer.place(i) for i in spellings.lookup(admin1_code, spelling_key(name))]
+    return sorted(found, key=lambda p: -p.population)
+
+
 _PLACE_FIELDS = ("key", "name", "lat", "lon", "feature", "country_code", "admin1_code",
                  "population", "timezone", "geonameid")
 _INDEX_FORMAT = "geo-gazetteer-index"

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from geo.errors import GeoError
-from geo.gazetteer import Gazetteer, normalize
+from geo.gazetteer import Gazetteer, normalize, sound_alike
 from geo.mentions import english_words
 from geo.records import Candidate, Mention, Place, Resolution
 from geo.sentences import sentence_at, split_sentences
@@ -246,18 +246,33 @@ def _qualify(text: str, mentions: list[Mention], candidates: list[list[Place]],
                 if region.admin1_code}
         within = [p for p in candidates[i] if p.feature not in ("country", "continent")
                   and any(_within(p, a) for a in areas)]
+        if within and all(p.feature == "region" for p in within) and gazetteer is not None:
+            # "in Zaporizhia, Zaporizhia": a name read only as the region it is followed by
+            # is the region's town of that name, however it is transliterated.
+            within = [t for code in {p.admin1_code for p in within}
+                      for t in sound_alike(gazetteer, mentions[i].text, code)] or within
         if within and len(within) < len(candidates[i]) or (within and gap != " "):
             out[i] = list(dict.fromkeys(within))
             # The qualifier's own reading is the area its kept candidates lie in.
             codes = {p.admin1_code for p in within}
             qualifiers[i + 1] = codes.pop() if len(codes) == 1 else ""
         elif not within and gap in (", ", " (") and gazetteer is not None:
-            code = _region_reading(mentions[i + 1], candidates[i + 1], gazetteer)
+            code = _region_reading(mentions[i + 1], candidates[i + 1], gazetteer,
+                                   countries={p.country_code for p in candidates[i]})
             biggest = max((p.population for p in candidates[i]), default=0)
-            if code and biggest < _largest(candidates[i + 1]) and not _LIST_AFTER.match(
+            # A region outranks any town (regions carry no population of their own).
+            larger = biggest < _largest(candidates[i + 1]) or any(
+                q.feature == "region" for q in candidates[i + 1])
+            if code and larger and not _LIST_AFTER.match(
                     text, mentions[i + 1].end):
-                out[i] = []  # no place of that name inside the region the text names
-                region_only[i + 1] = code
+                # No place of that name inside the region the text names: one spelled
+                # otherwise ("Mykolayivka" for Mykolaivka), else the region itself.
+                alike = sound_alike(gazetteer, mentions[i].text, code)
+                out[i] = alike
+                if alike:
+                    qualifiers[i + 1] = code
+                else:
+                    region_only[i + 1] = code
     if gazetteer is not None:
         for j, mention in enumerate(mentions):
             if j in qualifiers or j in region_only:
@@ -286,10 +301,15 @@ def _largest(places: list[Place]) -> int:
     return max((p.population for p in places), default=0)
 
 
-def _region_reading(mention: Mention, places: list[Place], gazetteer: Gazetteer) -> str:
+def _region_reading(mention: Mention, places: list[Place], gazetteer: Gazetteer, *,
+                    countries: set[str] | None = None) -> str:
     """The admin1 code a mention names when read as a region: "Donetsk region", a region,
-    or the town its region is named after ("Kharkiv" -> Kharkiv oblast); else ""."""
+    or the town its region is named after ("Kharkiv" -> Kharkiv oblast); else "".
+    ``countries``: where the place it qualifies can be ("Pisky, Donetsk region": Ukraine's
+    Donetsk oblast, not the Rostov region that also bears the name)."""
     regions = [p for p in places if p.feature == "region"]
+    if countries and len({p.admin1_code for p in regions}) > 1:
+        regions = [p for p in regions if p.country_code in countries] or regions
     if mention.pattern == "region" or regions:
         codes = {p.admin1_code for p in regions}
         return codes.pop() if len(codes) == 1 else ""

@@ -241,3 +241,22 @@ def test_a_toll_after_a_damage_sentence_belongs_to_the_strike(gazetteer):
         "On 6 November 2022, Ukrainian forces fired missiles at LPR positions in Stakhanov, "
         "Luhansk. Civilian infrastructure was damaged. 1 civilian was killed.")], gazetteer)
     assert incident.fatalities == 1
+
+
+def test_a_place_spelled_otherwise_is_found_inside_its_oblast(gazetteer):
+    (incident,) = extract_incidents([note(
+        "On 14 September 2022, Russian forces shelled near Mykolayivka, Donetsk region. "
+        "Casualties unknown.")], gazetteer)
+    assert incident.place.admin1_code == "UA.05" and incident.place.feature == "city"
+    (city,) = extract_incidents([note(
+        "On 6 October 2022, Russian military forces shelled residential buildings in "
+        "Zaporizhia, Zaporizhia. 12 civilians were killed.")], gazetteer)
+    assert city.place.feature == "city" and city.place.population > 500_000
+
+
+def test_an_oblast_named_in_two_countries_qualifies_in_the_place_s_country(gazetteer):
+    (incident,) = extract_incidents([note(
+        "On 31 August 2022, Russian forces clashed with Ukrainian forces near Pisky, "
+        "Donetsk region. Casualties unknown.")], gazetteer)
+    # No Pisky of Donetsk oblast in the gazetteer: the oblast, never Poltava's Pisky.
+    assert incident.place.admin1_code == "UA.05"
