@@ -33,13 +33,17 @@ _STATE_PERIODS = {"RU": "2000-", "UA": "2019-", "BY": "1994-", "SY": "2000-", "I
                   "US": "2021-"}
 # ACLED's name for the forces of the Donetsk and Luhansk "people's republics".
 _DONBAS_SEPARATISTS = "NAF: United Armed Forces of Novorossiya"
-_FORCE_NOUNS = (r"forces|troops|military|army|soldiers|servicemen|units|artillery|aviation|"
-                r"air\s+force|air\s+forces|navy|marines|paratroopers|militants|fighters|"
-                r"rebels|separatists|militia|militias|police|border\s+guards")
+# Capitalised too: "the Ukrainian Forces fired". A drone is its state's forces ("a Ukrainian
+# drone fired"), as ACLED codes it.
+_FORCE_NOUNS = (r"(?i:forces|troops|military|army|soldiers?|servicemen|units|artillery|"
+                r"aviation|air\s+force|air\s+forces|navy|marines|paratroopers|militants|"
+                r"fighters|rebels|separatists|militia|militias|police|border\s+guards|drones?)")
 _ARMED_PHRASE = re.compile(
     r"(?P<who>\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)?\s*(?:'s\s+|’s\s+)?"
-    r"(?P<kind>(?:(?:military|armed|ground|air|naval|special|regular|and)\s+)*)"
-    rf"(?P<noun>{_FORCE_NOUNS})\b")
+    r"(?P<kind>(?:(?i:military|armed|ground|air|naval|special|regular|and)\s+)*)"
+    rf"(?P<noun>{_FORCE_NOUNS})\b"
+    # "the military forces of Russia": the country after the noun
+    r"(?:\s+of\s+(?P<of>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?))?")
 _SEPARATISTS = re.compile(r"\b(?:DPR|LPR|DNR|LNR|NAF|separatists?|pro-Russian\s+(?:rebels|"
                           r"separatists|militants|forces)|people's\s+militia)\b", re.I)
 _PROTESTERS = re.compile(r"\b(?:protesters|demonstrators|protestors|activists|rally|"
@@ -142,11 +146,12 @@ def _state_forces(m: re.Match, nationals: list[tuple[int, int, Place]],
     noun = m.group("noun").lower()
     if noun in ("rebels", "separatists", "militants", "fighters", "militia", "militias"):
         return None
-    if m.group("who") is None:
+    group = "who" if m.group("who") is not None else "of"
+    if m.group(group) is None:
         return None
-    # "Russian forces", "the Ukrainian military", "Russia's army": a nationality word or a
-    # country name inside the words before the noun.
-    start, end = m.start("who"), m.end("who")
+    # "Russian forces", "the Ukrainian military", "Russia's army", "the forces of Russia": a
+    # nationality word or a country name before the noun or right after "of".
+    start, end = m.start(group), m.end(group)
     place = next((p for s, e, p in nationals if s < end and e > start
                   and p.feature == "country"), None)
     if place is None:

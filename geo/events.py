@@ -77,8 +77,9 @@ RULES: tuple[Rule, ...] = (
     _rule("air_strike", r"\b(?:air ?strikes?|air ?raids?|airstrikes?|air attacks?|air bombs?|"
           r"warplanes? (?:struck|hit|bombed)|bombed from the air|military plane fly overhead)\b",
           EXPLOSIONS, "Air/drone strike", 9),
-    _rule("drone_strike", r"\bdrones? (?:strikes?|attacks?|fired|struck|hit|dropped|attacked)\b",
-          EXPLOSIONS, "Air/drone strike", 9),
+    # The verb is the trigger: "a Ukrainian drone" before it is who acted.
+    _rule("drone_strike", r"\bdrones? (?P<t>strikes?|attacks?|fired|struck|hit|dropped|"
+          r"attacked)\b", EXPLOSIONS, "Air/drone strike", 9),
     # ACLED: an attack by a state's air force is an air strike whatever the verb.
     _rule("air_force_attack", r"\b(?:air forces?|aviation)(?:\s+[\w-]+){0,3}?\s+(?P<t>attacked|"
           r"struck|hit|bombed|carried out|conducted|launched)\b", EXPLOSIONS,

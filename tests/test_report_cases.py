@@ -260,3 +260,14 @@ def test_an_oblast_named_in_two_countries_qualifies_in_the_place_s_country(gazet
         "Donetsk region. Casualties unknown.")], gazetteer)
     # No Pisky of Donetsk oblast in the gazetteer: the oblast, never Poltava's Pisky.
     assert incident.place.admin1_code == "UA.05"
+
+
+def test_forces_named_after_their_noun_or_capitalised_are_the_actor(gazetteer):
+    (rocket,) = extract_incidents([note(
+        "On 24 February 2022, the military forces of Russia launched a rocket attack on the "
+        "airport in Lutsk, Volyn.")], gazetteer)
+    assert rocket.actor1 == "Military Forces of Russia (2000-)"
+    (drone,) = extract_incidents([note(
+        "On 27 October 2022, a Ukrainian drone fired at a thermal power plant in Sevastopol, "
+        "Crimea.")], gazetteer)
+    assert drone.actor1 == "Military Forces of Ukraine (2019-) Air Force"
