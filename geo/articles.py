@@ -33,7 +33,12 @@ from geo.errors import ArticleError, ManifestError
 from geo.records import Article
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".json", ".csv")
-MAX_BYTES = 20 * 1024 * 1024  # one article file; bigger is refused, not truncated
+MB = 1024 * 1024  # every size in a message is in these units, so limits read the same
+MAX_BYTES = 20 * MB  # one article file; bigger is refused, not truncated
+# One article's text (after HTML is stripped): what the server can process in about a minute
+# (the document model reads ~0.03 MB/s per core, bench/article_size.py), so that one upload
+# cannot hold the shared worker for long. Longer texts are refused with this limit named.
+MAX_TEXT_CHARS = 1_500_000
 # News dates the pipeline accepts: relative dates in the text are counted from the
 # publication date, so a date of 2300 or 1500 would put events where no table can hold them.
 EARLIEST_PUBLISHED = dt.date(1900, 1, 1)
@@ -104,8 +109,7 @@ def _read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise ArticleError(f"file is {size / 1e6:.1f} MB; the limit is "
-                               f"{MAX_BYTES / 1e6:.0f} MB per article file")
+            raise ArticleError(too_big(size))
         return path.read_bytes()
     except FileNotFoundError as exc:
         raise ArticleError("no such file") from exc
@@ -134,8 +138,7 @@ def parse_article_bytes(name: str, data: bytes, *, notes: list[str] | None = Non
         raise ArticleError(f"unsupported file type {suffix or '(none)'}; "
                            f"use one of {', '.join(SUFFIXES)}")
     if len(data) > MAX_BYTES:
-        raise ArticleError(f"file is {len(data) / 1e6:.1f} MB; the limit is "
-                           f"{MAX_BYTES / 1e6:.0f} MB per article file")
+        raise ArticleError(too_big(len(data)))
     decoded = decode_bytes(data)
     text = decoded.text
     if decoded.note and notes is not None:
@@ -154,7 +157,18 @@ def parse_article_bytes(name: str, data: bytes, *, notes: list[str] | None = Non
     articles = [a for a in articles if a.text.strip()]
     if not articles:
         raise ArticleError("no text: the file is empty or holds only markup/whitespace")
+    for article in articles:
+        if len(article.text) > MAX_TEXT_CHARS:
+            raise ArticleError(
+                f"article {article.id} has {len(article.text) / 1e6:.1f} million characters of "
+                f"text; the limit is {MAX_TEXT_CHARS / 1e6:.1f} million per article (about a "
+                "minute of processing): split it")
     return articles
+
+
+def too_big(size: int) -> str:
+    """The message for a file over ``MAX_BYTES``, in the units the limit is stated in."""
+    return f"file is {size / MB:.1f} MB; the limit is {MAX_BYTES / MB:.0f} MB per article file"
 
 
 def check_metadata(published: dt.date | None, timezone: str, *,

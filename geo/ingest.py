@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import time
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path, PurePosixPath
@@ -26,12 +27,14 @@ from pathlib import Path, PurePosixPath
 from geo.aggregate import mention_rows
 from geo.articles import (
     MAX_BYTES,
+    MB,
     ReadFailure,
     check_metadata,
     manifest_from_bytes,
     parse_article_bytes,
     parse_date,
     read_manifest,
+    too_big,
 )
 from geo.corrections import (
     ChangeLike,
@@ -47,7 +50,11 @@ from geo.records import Article
 from geo.store import ChangesMoved, IdTaken, Store, changes_key
 
 MAX_ZIP_MEMBERS = 2_000
-MAX_ZIP_TOTAL = 200 * 1024 * 1024  # bytes once unpacked
+MAX_ZIP_TOTAL = 200 * MB  # bytes once unpacked
+# One batch (an upload, a CLI call): what is read into memory at once, and how long it may
+# hold the worker. Articles stored before a limit is hit stay stored; the report names it.
+MAX_BATCH_BYTES = 200 * MB
+MAX_BATCH_SECONDS = 30 * 60
 MAX_ZIP_RATIO = 100  # unpacked / packed, beyond which a member is a zip bomb
 Upload = tuple[str, bytes]
 Progress = Callable[[int, int, str], None]
@@ -75,8 +82,10 @@ class IngestReport:
     updated: list[str] = dataclasses.field(default_factory=list)
     # Files read with a fallback (not clean UTF-8): (source, how they were decoded).
     notes: list[tuple[str, str]] = dataclasses.field(default_factory=list)
-    # Articles read but not processed because the ingest was cancelled (nothing of them stored).
+    # Articles read but not processed (nothing of them stored): the ingest was cancelled, or
+    # ``stopped`` names the budget that ran out.
     not_processed: int = 0
+    stopped: str = ""
 
     def summary(self) -> str:
         parts = [f"{len(self.added)} added"]
@@ -87,7 +96,8 @@ class IngestReport:
         if self.failures:
             parts.append(f"{len(self.failures)} refused")
         if self.not_processed:
-            parts.append(f"cancelled before the last {self.not_processed}")
+            parts.append(f"{self.stopped or 'cancelled'}: the last {self.not_processed} not "
+                         "processed (add them again)")
         return ", ".join(parts)
 
 
@@ -111,8 +121,8 @@ def expand_upload(name: str, data: bytes) -> tuple[list[Upload], list[ReadFailur
         raise ArticleError(f"zip holds {len(members)} files; the limit is {MAX_ZIP_MEMBERS}")
     declared = sum(m.file_size for m in members)
     if declared > MAX_ZIP_TOTAL:
-        raise ArticleError(f"zip unpacks to {declared / 1e6:.0f} MB; the limit is "
-                           f"{MAX_ZIP_TOTAL / 1e6:.0f} MB")
+        raise ArticleError(f"zip unpacks to {declared / MB:.0f} MB; the limit is "
+                           f"{MAX_ZIP_TOTAL / MB:.0f} MB")
     out: list[Upload] = []
     refused: list[ReadFailure] = []
     for member in members:
@@ -124,7 +134,7 @@ def expand_upload(name: str, data: bytes) -> tuple[list[Upload], list[ReadFailur
             continue
         if member.compress_size and member.file_size / member.compress_size > MAX_ZIP_RATIO and (
                 member.file_size > 1024 * 1024):
-            raise ArticleError(f"zip bomb: {member.filename} unpacks {member.file_size / 1e6:.0f}"
+            raise ArticleError(f"zip bomb: {member.filename} unpacks {member.file_size / MB:.0f}"
                                f" MB from {member.compress_size / 1e3:.0f} kB")
         # Read at most the limit plus one byte: sizes in a zip header can lie.
         with archive.open(member) as fh:
@@ -146,6 +156,7 @@ def read_uploads(uploads: Iterable[Upload], *, manifest: dict[str, dict] | None 
     manifest = dict(manifest or {})
     items: list[Upload] = []
     failures: list[ReadFailure] = []
+    total = 0
     for name, data in uploads:
         try:
             expanded, refused = expand_upload(name, data)
@@ -154,6 +165,12 @@ def read_uploads(uploads: Iterable[Upload], *, manifest: dict[str, dict] | None 
             continue
         failures.extend(refused)
         for member, content in expanded:
+            total += len(content)
+            if total > MAX_BATCH_BYTES:
+                failures.append(ReadFailure(member, f"the batch is over {MAX_BATCH_BYTES / MB:.0f}"
+                                            " MB (the limit per batch); add this file in "
+                                            "another batch"))
+                continue
             if member.lower().endswith("manifest.csv"):
                 manifest.update(_manifest_from_bytes(member, content, failures))
             else:
@@ -238,9 +255,16 @@ def ingest(store: Store, uploads: Iterable[Upload], gazetteer: Gazetteer, *,
     articles, report.failures = read_uploads(uploads, manifest=manifest, defaults=defaults,
                                              notes=report.notes)
     current = _CurrentChanges(store, gazetteer)
+    started = time.monotonic()
     for n, article in enumerate(articles, start=1):
         if should_stop is not None and should_stop():
             report.not_processed = len(articles) - n + 1
+            break
+        # The first article always runs (its own size limit bounds it); then the clock.
+        if n > 1 and time.monotonic() - started > MAX_BATCH_SECONDS:
+            report.not_processed = len(articles) - n + 1
+            report.stopped = (f"the batch's time limit ({MAX_BATCH_SECONDS // 60} minutes) "
+                              "ran out")
             break
         stored_id = _store_one(store, article, current, report)
         if progress is not None:
@@ -328,8 +352,7 @@ def ingest_paths(store: Store, paths: Sequence[Path], gazetteer: Gazetteer, *,
         for file in files:
             try:
                 if file.stat().st_size > MAX_BYTES and file.suffix.lower() != ".zip":
-                    raise ArticleError(f"file is {file.stat().st_size / 1e6:.1f} MB; the limit "
-                                       f"is {MAX_BYTES / 1e6:.0f} MB per article file")
+                    raise ArticleError(too_big(file.stat().st_size))
                 uploads.append((file.name, file.read_bytes()))
             except ArticleError as exc:
                 failures.append(ReadFailure(str(file), str(exc)))
