@@ -25,8 +25,8 @@ from geo.aggregate import filter_incidents, locations_table
 from geo.events import EVENT_TYPES
 from geo.gazetteer import Gazetteer
 from geo.geocoding import GeocoderSettings, OnlineGeocoder
-from geo.ingest import ingest_paths, reprocess
-from geo.jobs import JobContext, JobQueue, JobStatus
+from geo.ingest import ingest_paths, reprocess_job, warm_up_job
+from geo.jobs import JobQueue, JobStatus
 from geo.pipeline import PipelineResult, result_from_store
 from geo.reader import highlight_excerpt
 from geo.store import Store, default_path
@@ -47,8 +47,11 @@ def gazetteer() -> Gazetteer:
 @st.cache_resource
 def jobs() -> JobQueue:
     """The server's one background worker: ingests run there, not in a page's script, so
-    they finish when the page is left and never hold up other sessions' page views."""
-    return JobQueue()
+    they finish when the page is left; in a low-priority process of its own, so that the
+    document model does not hold up other sessions' page views."""
+    queue = JobQueue(process=True)
+    queue.warm_up(warm_up_job)
+    return queue
 
 
 @st.cache_resource(max_entries=4)
@@ -91,13 +94,7 @@ def _open_store(path: str, first_articles: str) -> Store:
 def submit_reprocess(target: Store, title: str) -> str:
     """Queue the re-processing of the articles a saved or undone change affects (only
     those), on the server's worker; pages keep serving the last results meanwhile."""
-    gaz = gazetteer()
-
-    def work(ctx: JobContext) -> str:
-        count = reprocess(target, gaz, progress=ctx.progress, should_stop=ctx.cancelled)
-        return f"Re-processed {count} article{'s' * (count != 1)}."
-
-    return jobs().submit(title, work)
+    return jobs().submit(title, reprocess_job, str(target.path))
 
 
 @st.cache_data(show_spinner="Reading the store…", max_entries=4)
@@ -123,10 +120,25 @@ def backup_bytes() -> bytes:
 
 
 def load_result() -> PipelineResult:
-    """The store's articles, mentions and incidents, as of now (cached per store state: its
-    identity and version, so a restored store is never mistaken for one seen before)."""
+    """The store's articles, mentions and incidents (cached per store state: its identity and
+    version, so a restored store is never mistaken for one seen before)."""
     current = store()
-    return _result(str(current.path), current.state())
+    return _result(str(current.path), served_state(current))
+
+
+@st.cache_resource
+def _serving() -> dict[str, str | None]:
+    return {"state": None}
+
+
+def served_state(current: Store) -> str:
+    """The store state pages show. While the server's worker runs a job (an ingest writes
+    after every article), pages keep serving the tables they had, and every session reads
+    the new ones once, when the job is done: readers do not rebuild per article written."""
+    holder = _serving()
+    if holder["state"] is None or not jobs().busy():
+        holder["state"] = current.state()
+    return holder["state"]
 
 
 @dataclass(frozen=True)
@@ -324,7 +336,7 @@ def filtered_articles(result: PipelineResult, filters: Filters) -> list:
 def filtered_incidents(filters: Filters) -> pd.DataFrame:
     """The incidents passing the filters (cached per filter values and store version)."""
     current = store()
-    return _filtered(filters, str(current.path), current.state())
+    return _filtered(filters, str(current.path), served_state(current))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

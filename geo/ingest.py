@@ -23,6 +23,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from geo.aggregate import mention_rows
 from geo.articles import (
@@ -58,6 +59,14 @@ MAX_BATCH_SECONDS = 30 * 60
 MAX_ZIP_RATIO = 100  # unpacked / packed, beyond which a member is a zip bomb
 Upload = tuple[str, bytes]
 Progress = Callable[[int, int, str], None]
+
+
+class JobLike(Protocol):
+    """What a job function is given (``geo.jobs.JobContext``)."""
+
+    def progress(self, done: int, total: int, label: str = "") -> None: ...
+
+    def cancelled(self) -> bool: ...
 
 
 @dataclasses.dataclass(frozen=True)
@@ -389,3 +398,38 @@ def reprocess(store: Store, gazetteer: Gazetteer, *,
         if progress is not None:
             progress(count, len(wanted), article.id)
     return count
+
+
+# ---------------------------------------------------------------------------- as jobs
+# Module-level functions with picklable arguments: what a worker process can be sent
+# (``geo.jobs``). Each process loads the gazetteer once and keeps it between jobs.
+
+_GAZETTEERS: dict[str, Gazetteer] = {}
+
+
+def _process_gazetteer() -> Gazetteer:
+    if "index" not in _GAZETTEERS:
+        _GAZETTEERS["index"] = Gazetteer.load()
+    return _GAZETTEERS["index"]
+
+
+def warm_up_job(ctx: JobLike) -> None:
+    """Load the gazetteer and the document model in the worker before any upload needs them."""
+    from geo.nlp import load_nlp
+
+    _process_gazetteer()
+    load_nlp()
+
+
+def ingest_job(ctx: JobLike, store_path: str, uploads: list[Upload],
+               defaults: Defaults) -> IngestReport:
+    """``ingest`` as a background job: progress reported, stopped when cancelled."""
+    return ingest(Store(Path(store_path)), uploads, _process_gazetteer(), defaults=defaults,
+                  progress=ctx.progress, should_stop=ctx.cancelled)
+
+
+def reprocess_job(ctx: JobLike, store_path: str) -> str:
+    """``reprocess`` of the articles behind their changes, as a background job."""
+    count = reprocess(Store(Path(store_path)), _process_gazetteer(), progress=ctx.progress,
+                      should_stop=ctx.cancelled)
+    return f"Re-processed {count} article{'s' * (count != 1)}."

@@ -1,6 +1,12 @@
 """Long work off the request path: one background worker per server runs jobs (ingests,
 re-processing) one at a time, in the order submitted.
 
+With ``JobQueue(process=True)`` (the dashboard's) a job runs in a worker *process* at low
+priority: the document model holds Python's GIL while it reads, and in a thread of the server
+it would stall every session's page view. A job is then a module-level function and
+picklable arguments (``submit(title, fn, *args)``; ``fn(context, *args)``); the worker process
+is started once and keeps its loaded models between jobs.
+
 A page submits a job and returns at once; any session can poll it by id and see its progress
 and queue position, and its outcome stays readable after the page that started it was left
 (Streamlit stops a page's script when the user navigates away; a job is not a script run).
@@ -8,7 +14,7 @@ Cancelling a job stops it at its next check; what it stored before stays stored.
 
 Example:
     >>> queue = JobQueue()
-    >>> job = queue.submit("add two numbers", lambda ctx: 1 + 1)
+    >>> job = queue.submit("add two numbers", lambda ctx, a, b: a + b, 1, 1)
     >>> queue.wait(job, timeout=5).result
     2
 """
@@ -17,6 +23,8 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import multiprocessing as mp
+import os
 import threading
 import time
 import traceback
@@ -26,6 +34,7 @@ from typing import Any
 
 STATES = ("queued", "running", "done", "failed", "cancelled")
 KEEP_FINISHED = 200  # finished jobs remembered for polling; older ones are forgotten
+WORKER_NICENESS = 15
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,12 +71,52 @@ class JobContext:
         return self._job.cancel.is_set()
 
 
+class _ProcessContext:
+    """``JobContext`` inside the worker process: progress goes back over the pipe."""
+
+    def __init__(self, conn: Any, cancel: Any) -> None:
+        self._conn, self._cancel = conn, cancel
+
+    def progress(self, done: int, total: int, label: str = "") -> None:
+        self._conn.send(("progress", done, total, str(label)))
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+
+def _worker_main(conn: Any, cancel: Any) -> None:
+    """The worker process: run each (fn, args) it is sent, answer with its outcome."""
+    try:
+        os.nice(WORKER_NICENESS)  # page views first
+    except (AttributeError, OSError):
+        pass
+    while True:
+        try:
+            fn, args = conn.recv()
+        except EOFError:
+            return
+        try:
+            result = fn(_ProcessContext(conn, cancel), *args)
+        except Exception as exc:  # noqa: BLE001 - a job's failure is its outcome
+            conn.send(("error", f"{type(exc).__name__}: {exc}", traceback.format_exc(limit=5)))
+            continue
+        conn.send(("result", result))
+
+
+class _JobFailed(RuntimeError):
+    def __init__(self, message: str, details: str) -> None:
+        super().__init__(message)
+        self.details = details
+
+
 @dataclasses.dataclass
 class _Job:
     id: str
     title: str
-    work: Callable[[JobContext], Any]
+    work: Callable[..., Any]
+    args: tuple
     submitted: float
+    hidden: bool = False  # the worker's own warm-up: never listed
     state: str = "queued"
     done: int = 0
     total: int = 0
@@ -79,9 +128,16 @@ class _Job:
 
 
 class JobQueue:
-    """One worker thread and its queue; share one per server (``st.cache_resource``)."""
+    """One worker and its queue; share one per server (``st.cache_resource``).
 
-    def __init__(self) -> None:
+    ``process``: run jobs in a worker process (see the module's notes) instead of a thread.
+    """
+
+    def __init__(self, *, process: bool = False) -> None:
+        self._process = process
+        self._child: Any = None
+        self._conn: Any = None
+        self._cancel: Any = None
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
         self._queue: deque[_Job] = deque()
@@ -89,11 +145,17 @@ class JobQueue:
         self._ids = itertools.count(1)
         self._worker: threading.Thread | None = None
 
-    def submit(self, title: str, work: Callable[[JobContext], Any]) -> str:
-        """Queue ``work(context)``; returns the job's id at once."""
+    def warm_up(self, work: Callable[..., Any], *args: Any) -> None:
+        """Start the worker now and run ``work`` in it, unlisted (loading models), so that
+        the first real job does not wait for it."""
+        self.submit("warm-up", work, *args, _hidden=True)
+
+    def submit(self, title: str, work: Callable[..., Any], *args: Any,
+               _hidden: bool = False) -> str:
+        """Queue ``work(context, *args)``; returns the job's id at once."""
         with self._lock:
-            job = _Job(id=f"job-{next(self._ids)}", title=title, work=work,
-                       submitted=time.time())
+            job = _Job(id=f"job-{next(self._ids)}", title=title, work=work, args=args,
+                       submitted=time.time(), hidden=_hidden)
             self._jobs[job.id] = job
             self._queue.append(job)
             if self._worker is None or not self._worker.is_alive():
@@ -108,7 +170,8 @@ class JobQueue:
             job = self._jobs.get(job_id)
             if job is None:
                 return None
-            position = next((n + 1 for n, j in enumerate(self._queue) if j is job), 0)
+            position = next((n + 1 for n, j in enumerate(
+                q for q in self._queue if not q.hidden) if j is job), 0)
             return JobStatus(id=job.id, title=job.title, state=job.state, done=job.done,
                              total=job.total, label=job.label, position=position,
                              result=job.result, error=job.error, submitted=job.submitted,
@@ -117,9 +180,16 @@ class JobQueue:
     def recent(self, count: int) -> list[JobStatus]:
         """The ``count`` newest jobs, newest first (what a page lists after a reload)."""
         with self._lock:
-            ids = [j.id for j in sorted(self._jobs.values(), key=lambda j: j.submitted)]
+            ids = [j.id for j in sorted(self._jobs.values(), key=lambda j: j.submitted)
+                   if not j.hidden]
         wanted = ids[-count:][::-1]
         return [s for s in (self.status(i) for i in wanted) if s is not None]
+
+    def busy(self) -> bool:
+        """A job is queued or running."""
+        with self._lock:
+            return any(j.state in ("queued", "running") and not j.hidden
+                       for j in self._jobs.values())
 
     def cancel(self, job_id: str) -> None:
         """Stop the job: a queued one never starts, a running one stops at its next check."""
@@ -128,6 +198,8 @@ class JobQueue:
             if job is None:
                 return
             job.cancel.set()
+            if job.state == "running" and self._cancel is not None:
+                self._cancel.set()
             if job.state == "queued":
                 self._queue.remove(job)
                 self._finish(job, "cancelled")
@@ -142,6 +214,12 @@ class JobQueue:
             time.sleep(0.05)
 
     def _run(self) -> None:
+        # In thread mode, yield the cores to the sessions' script threads (on Linux a thread
+        # has its own nice value); in process mode the worker process is niced itself.
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
+        except (AttributeError, OSError):
+            pass
         while True:
             with self._lock:
                 while not self._queue:
@@ -149,16 +227,45 @@ class JobQueue:
                 job = self._queue.popleft()
                 job.state = "running"
             try:
-                result = job.work(JobContext(job))
+                if self._process:
+                    result = self._run_in_process(job)
+                else:
+                    result = job.work(JobContext(job), *job.args)
             except Exception as exc:  # noqa: BLE001 - a job's failure is its outcome
                 with self._lock:
-                    job.error = f"{type(exc).__name__}: {exc}"
-                    job.result = traceback.format_exc(limit=5)
+                    job.error = (str(exc) if isinstance(exc, _JobFailed)
+                                 else f"{type(exc).__name__}: {exc}")
+                    job.result = getattr(exc, "details", None) or traceback.format_exc(limit=5)
                     self._finish(job, "failed")
                 continue
             with self._lock:
                 job.result = result
                 self._finish(job, "cancelled" if job.cancel.is_set() else "done")
+
+    def _run_in_process(self, job: _Job) -> Any:
+        if self._child is None or not self._child.is_alive():
+            ctx = mp.get_context("spawn")
+            self._conn, child_conn = ctx.Pipe()
+            self._cancel = ctx.Event()
+            self._child = ctx.Process(target=_worker_main, args=(child_conn, self._cancel),
+                                      name="geo-jobs", daemon=True)
+            self._child.start()
+        self._cancel.clear()
+        if job.cancel.is_set():
+            self._cancel.set()
+        self._conn.send((job.work, job.args))
+        while True:
+            try:
+                message = self._conn.recv()
+            except EOFError as exc:  # the worker died (killed, out of memory)
+                self._child = None
+                raise _JobFailed("the worker process stopped", "") from exc
+            if message[0] == "progress":
+                job.done, job.total, job.label = message[1:]
+            elif message[0] == "result":
+                return message[1]
+            else:
+                raise _JobFailed(message[1], message[2])
 
     def _finish(self, job: _Job, state: str) -> None:
         job.state, job.finished = state, time.time()

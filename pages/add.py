@@ -13,8 +13,7 @@ import dashboard_data as data
 from geo.articles import SUFFIXES, check_metadata
 from geo.errors import GeoError
 from geo.geocoding import GeocoderSettings, available_services
-from geo.ingest import Defaults, IngestReport, ingest
-from geo.jobs import JobContext
+from geo.ingest import Defaults, IngestReport, ingest_job
 from geo.pipeline import PipelineResult
 
 
@@ -63,14 +62,9 @@ def run_ingest(uploads: list[tuple[str, bytes]], defaults: Defaults) -> None:
     except GeoError as exc:
         st.session_state["add_refused"] = f"Nothing was added: {exc}."
         return
-    store, gazetteer = data.store(), data.gazetteer()
-
-    def work(ctx: JobContext) -> IngestReport:
-        return ingest(store, uploads, gazetteer, defaults=defaults, progress=ctx.progress,
-                      should_stop=ctx.cancelled)
-
     names = ", ".join(name for name, _ in uploads[:3]) + (" …" if len(uploads) > 3 else "")
-    data.jobs().submit(f"Add {len(uploads)} file{'s' * (len(uploads) != 1)}: {names}", work)
+    data.jobs().submit(f"Add {len(uploads)} file{'s' * (len(uploads) != 1)}: {names}",
+                       ingest_job, str(data.store().path), uploads, defaults)
 
 
 def geocoder_settings() -> None:

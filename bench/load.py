@@ -1,0 +1,196 @@
+"""Page views under load on one shared server, in headless Chromium (127.0.0.1 only).
+
+    python bench/load.py [--viewers 8] [--seconds 90]
+
+One server on the bundled articles. First, page views alone: one session opens the Map page
+again and again (navigation to markers drawn). Then the same views while the server is shared
+by ``--viewers`` viewing sessions (Map, Timeline, Overview, a place filter), one uploader
+(20 new articles through the Add articles page, again and again: ingest runs on the server's
+background worker) and one corrector (an alias saved and undone through the store, which makes
+every session reload and re-merge). Prints the median Map view alone, under load, and their
+ratio (issue 13's target: <= 3x). Bounded: every session stops after ``--seconds``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.dashboard import ARGS, MARKERS, start  # noqa: E402
+from geo.store import Store  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+LOCAL = ("http://127.0.0.1", "data:", "blob:", "about:")
+
+
+def map_view(page, url: str) -> float:
+    started = time.perf_counter()
+    page.goto(f"{url}/map")
+    page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first.locator(
+        MARKERS).first.wait_for(timeout=90_000)
+    return time.perf_counter() - started
+
+
+def _browser(p):
+    return p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+
+
+def _page(browser, outside: list[str]):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.on("request", lambda r: None if r.url.startswith(LOCAL) else outside.append(r.url))
+    return page
+
+
+def viewer(url: str, seconds: float, out: mp.Queue) -> None:
+    times, outside = [], []
+    try:
+        _view_loop(url, seconds, times, outside)
+    except Exception as exc:  # noqa: BLE001 - a stuck session is a result too
+        outside.append(f"(viewer stopped: {type(exc).__name__}: {str(exc)[:200]})")
+    out.put(("viewer", times, outside))
+
+
+def _view_loop(url: str, seconds: float, times: list[float], outside: list[str]) -> None:
+    with sync_playwright() as p:
+        browser = _browser(p)
+        page = _page(browser, outside)
+        deadline = time.perf_counter() + seconds
+        n = 0
+        while time.perf_counter() < deadline:
+            times.append(map_view(page, url))
+            n += 1
+            page.goto(f"{url}/timeline")
+            page.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=90_000)
+            if n % 2:
+                box = page.get_by_placeholder("e.g. Kharkiv, Donetsk, Belarus")
+                box.fill("Kharkiv" if n % 4 == 1 else "")
+                box.press("Enter")
+                time.sleep(0.5)
+        browser.close()
+
+
+def uploader(url: str, seconds: float, folder: str, out: mp.Queue) -> None:
+    outside: list[str] = []
+    rounds = [0]
+    try:
+        _upload_loop(url, seconds, folder, rounds, outside)
+    except Exception as exc:  # noqa: BLE001
+        outside.append(f"(uploader stopped: {type(exc).__name__}: {str(exc)[:200]})")
+    out.put(("uploader", rounds, outside))
+
+
+def _upload_loop(url: str, seconds: float, folder: str, done: list[int],
+                 outside: list[str]) -> None:
+    rounds = 0
+    with sync_playwright() as p:
+        browser = _browser(p)
+        page = _page(browser, outside)
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            batch = Path(folder) / f"round-{rounds}"
+            batch.mkdir()
+            write_uploads(batch, 20, tag=f"round {rounds}")  # new texts: real work each time
+            files = sorted(batch.iterdir())
+            page.goto(f"{url}/add")
+            page.locator("input[type='file']").set_input_files(files)
+            page.get_by_role("button", name="Add the files").click()
+            page.get_by_text("Ingests on this server").wait_for(timeout=120_000)
+            rounds += 1
+            done[0] = rounds
+            time.sleep(5)
+        browser.close()
+
+
+def corrector(store_path: str, seconds: float, out: mp.Queue) -> None:
+    store = Store(Path(store_path))
+    deadline = time.perf_counter() + seconds
+    saved = 0
+    while time.perf_counter() < deadline:
+        change = store.add_change("add_alias", "Kharkov", {"alias": "Kharkov",
+                                                           "place_key": "gn:706483"})
+        time.sleep(3)
+        store.undo_change(change)
+        saved += 1
+        time.sleep(3)
+    out.put(("corrector", [saved], []))
+
+
+def write_uploads(folder: Path, count: int, *, tag: str = "") -> None:
+    cities = ["Kharkiv", "Odesa", "Lviv", "Dnipro", "Mykolaiv", "Sumy", "Kherson", "Poltava"]
+    for n in range(count):
+        (folder / f"load-{n:03d}.txt").write_text(
+            f"Russian forces shelled {cities[n % 8]} on March {n % 28 + 1}, 2022, officials "
+            f"said. At least {n % 9 + 1} people were killed and others wounded. Report {n} {tag}.",
+            encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--viewers", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=90)
+    parser.add_argument("--alone", type=int, default=5, help="Map views measured alone")
+    parser.add_argument("--no-writers", action="store_true",
+                        help="viewers only (what the writers add is the difference)")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp())
+    store_path = tmp / "load.sqlite"
+    uploads = tmp / "uploads"
+    uploads.mkdir()
+    proc, url, _ = start({"GEO_STORE": str(store_path)})
+    try:
+        outside: list[str] = []
+        with sync_playwright() as p:
+            browser = _browser(p)
+            page = _page(browser, outside)
+            map_view(page, url)  # warm the server's caches
+            time.sleep(20)  # and let the job worker load its models, as on a running server
+            alone = [map_view(page, url) for _ in range(args.alone)]
+            browser.close()
+        ctx = mp.get_context("spawn")
+        queue: mp.Queue = ctx.Queue()
+        workers = [ctx.Process(target=viewer, args=(url, args.seconds, queue))
+                   for _ in range(args.viewers)]
+        if not args.no_writers:
+            workers.append(ctx.Process(target=uploader, args=(url, args.seconds,
+                                                              str(uploads), queue)))
+            workers.append(ctx.Process(target=corrector, args=(str(store_path), args.seconds,
+                                                               queue)))
+        for w in workers:
+            w.start()
+        results = [queue.get(timeout=args.seconds + 400) for _ in workers]
+        for w in workers:
+            w.join(timeout=60)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    loaded = [t for kind, times, _ in results if kind == "viewer" for t in times]
+    outside += [u for _, _, urls in results for u in urls]
+    rounds = {kind: times[0] for kind, times, _ in results if kind != "viewer"}
+    med_alone, med_loaded = statistics.median(alone), statistics.median(loaded or [0.0])
+    print(f"server: {url}; {args.viewers} viewers, 1 uploader ({rounds.get('uploader', 0)} "
+          f"uploads of 20 articles), 1 corrector ({rounds.get('corrector', 0)} alias saves and "
+          f"undos), {args.seconds:.0f} s")
+    print("| measure | median s | views |")
+    print("|---|---|---|")
+    print(f"| Map view alone | {med_alone:.2f} | {len(alone)} |")
+    print(f"| Map view, shared server with writers | {med_loaded:.2f} | {len(loaded)} |")
+    print(f"| ratio (target <= 3x) | {med_loaded / med_alone:.1f}x | |")
+    print(f"articles stored at the end: {Store(store_path).article_count()}")
+    print(f"requests that left the machine: {len([u for u in outside if u[0] != '('])}")
+    for note in (u for u in outside if u[0] == "("):
+        print(note)
+
+
+if __name__ == "__main__":
+    main()
