@@ -178,13 +178,15 @@ def main() -> None:
     outside += [u for _, _, urls in results for u in urls]
     rounds = {kind: times[0] for kind, times, _ in results if kind != "viewer"}
     med_alone, med_loaded = statistics.median(alone), statistics.median(loaded or [0.0])
-    print(f"server: {url}; {args.viewers} viewers, 1 uploader ({rounds.get('uploader', 0)} "
-          f"uploads of 20 articles), 1 corrector ({rounds.get('corrector', 0)} alias saves and "
-          f"undos), {args.seconds:.0f} s")
+    writers = "" if args.no_writers else (
+        f", 1 uploader ({rounds.get('uploader', 0)} uploads of 20 new articles), 1 corrector "
+        f"({rounds.get('corrector', 0)} alias saves and undos)")
+    print(f"server: {url}; {args.viewers} viewers{writers}, {args.seconds:.0f} s")
     print("| measure | median s | views |")
     print("|---|---|---|")
     print(f"| Map view alone | {med_alone:.2f} | {len(alone)} |")
-    print(f"| Map view, shared server with writers | {med_loaded:.2f} | {len(loaded)} |")
+    shared = "viewers only" if args.no_writers else "with an uploader and a corrector"
+    print(f"| Map view, {args.viewers} sessions {shared} | {med_loaded:.2f} | {len(loaded)} |")
     print(f"| ratio (target <= 3x) | {med_loaded / med_alone:.1f}x | |")
     print(f"articles stored at the end: {Store(store_path).article_count()}")
     print(f"requests that left the machine: {len([u for u in outside if u[0] != '('])}")
