@@ -510,20 +510,8 @@ class Store:
     def changes(self, *, include_undone: bool = False) -> list[Change]:
         """The analysts' changes, oldest first. A payload that is not a JSON object (a
         hand-edited store) is skipped rather than breaking every read."""
-        query = "SELECT id, kind, target, payload, note, created_at, undone_at FROM changes"
-        if not include_undone:
-            query += " WHERE undone_at IS NULL"
         with self.read() as conn:
-            rows = conn.execute(query + " ORDER BY id").fetchall()
-        out = []
-        for r in rows:
-            try:
-                payload = json.loads(r[3])
-            except (TypeError, ValueError):
-                continue
-            if isinstance(payload, dict):
-                out.append(Change(r[0], r[1], r[2], payload, r[4], r[5], r[6]))
-        return out
+            return _read_changes(conn, include_undone=include_undone)
 
     # ------------------------------------------------------------------ geocoder cache
 
@@ -632,19 +620,26 @@ def _check_changes(conn: sqlite3.Connection, article_id: str, text: str,
     transaction; ChangesMoved when results computed with ``changes_seen`` no longer fit."""
     from geo.corrections import relevant_changes
 
-    changes = []
-    for r in conn.execute("SELECT id, kind, target, payload, note, created_at, undone_at "
-                          "FROM changes WHERE undone_at IS NULL ORDER BY id"):
-        try:
-            payload = json.loads(r[3])
-        except (TypeError, ValueError):
-            continue
-        if isinstance(payload, dict):
-            changes.append(Change(r[0], r[1], r[2], payload, r[4], r[5], r[6]))
+    changes = _read_changes(conn, include_undone=False)
     now = changes_key(relevant_changes(article_id, text, changes))
     if changes_seen is not None and now != changes_seen:
         raise ChangesMoved("the analysts' changes moved while the article was processed")
     return now
+
+
+def _read_changes(conn: sqlite3.Connection, *, include_undone: bool) -> list[Change]:
+    query = "SELECT id, kind, target, payload, note, created_at, undone_at FROM changes"
+    if not include_undone:
+        query += " WHERE undone_at IS NULL"
+    out = []
+    for r in conn.execute(query + " ORDER BY id"):
+        try:
+            payload = json.loads(r[3])
+        except (TypeError, ValueError):
+            continue  # a hand-edited payload that is not JSON: skipped, never fatal
+        if isinstance(payload, dict):
+            out.append(Change(r[0], r[1], r[2], payload, r[4], r[5], r[6]))
+    return out
 
 
 def _apply_migrations(conn: sqlite3.Connection, version: int) -> None:
