@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo.acled import acled_table
 from geo.aggregate import daily_table
 
 GEOJSON_PROPERTIES = ["event_id", "event_date", "event_type", "sub_event_type", "location",
@@ -70,8 +71,9 @@ def write_exports(out_dir: Path, *, mentions: pd.DataFrame, incidents: pd.DataFr
 
 
 def incidents_csv(incidents: pd.DataFrame) -> str:
-    """``incidents.csv``: ACLED-style columns first, dates as YYYY-MM-DD."""
-    return safe_csv(_with_iso_dates(incidents))
+    """``incidents.csv``: ACLED's export columns first (``geo.acled.EXPORT_COLUMNS``), dates
+    as YYYY-MM-DD."""
+    return safe_csv(_with_iso_dates(acled_table(incidents)))
 
 
 def daily_csv(incidents: pd.DataFrame) -> str:

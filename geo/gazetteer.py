@@ -555,6 +555,20 @@ def _country_points() -> dict[str, tuple[float, float]]:
     return points
 
 
+def country_codes(alpha_2: str) -> tuple[int | None, str]:
+    """A country's ISO 3166 numeric code and its UN subregion ("Eastern Europe"), from
+    pycountryinfo's records; (None, "") for an unknown code."""
+    row = _country_info().get(alpha_2.upper()) or {}
+    numeric = (row.get("iso_codes") or {}).get("numeric")
+    return (int(numeric) if str(numeric or "").isdigit() else None,
+            str(row.get("subregion") or row.get("region") or ""))
+
+
+@lru_cache(maxsize=1)
+def _country_info() -> dict[str, dict]:
+    return _read_country_info()
+
+
 def _read_country_info() -> dict[str, dict]:
     """pycountryinfo's records by ISO alpha-2 code."""
     rows = _read_json(_COUNTRY_INFO)

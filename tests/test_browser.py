@@ -291,7 +291,7 @@ def test_downloads_from_the_overview(server, browser_page, tmp_path):
         page.get_by_role("button", name="Incidents (ACLED-style CSV)").click()
     csv = tmp_path / "incidents.csv"
     download.value.save_as(csv)
-    assert csv.read_text(encoding="utf-8").startswith("event_id,event_date,time_precision,")
+    assert csv.read_text(encoding="utf-8").startswith("event_id,event_date,year,time_precision,")
     with page.expect_download() as download:
         page.get_by_role("button", name="Full backup of the store").click()
     backup = tmp_path / "backup.sqlite"

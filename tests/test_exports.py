@@ -24,3 +24,23 @@ def test_formula_and_carriage_return_cells_are_inert_in_the_csv():
     assert cells["notes"].startswith("'+") and cells["fatalities"] == "3"
     assert dict(zip(header, second, strict=True))["sources"] == "'@SUM(A1:A9)"
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_the_acled_columns_follow_acleds_definitions():
+    from geo.acled import ACLED_COLUMNS, acled_table
+
+    frame = pd.DataFrame({
+        "event_id": ["a", "b"], "event_date": pd.to_datetime(["2022-03-01", "2023-01-02"]),
+        "event_type": ["Explosions/Remote violence", "Protests"],
+        "sub_event_type": ["Shelling/artillery/missile attack", "Peaceful protest"],
+        "actor1": ["Military Forces of Russia (2000-)", "Protesters (Ukraine)"],
+        "inter1": [8, 6], "actor2": ["Civilians (Ukraine)", ""], "interaction": [78, 60],
+        "country_code": ["UA", "SY"]})
+    table = acled_table(frame)
+    assert list(table.columns[:len(ACLED_COLUMNS)]) == ACLED_COLUMNS
+    shelling, protest = table.to_dict("records")
+    assert (shelling["inter2"], shelling["civilian_targeting"]) == (7, "Civilian targeting")
+    assert (shelling["iso"], shelling["region"], shelling["year"]) == (804, "Europe", 2022)
+    assert shelling["disorder_type"] == "Political violence"
+    assert (protest["inter2"], protest["civilian_targeting"]) == (0, "")
+    assert (protest["disorder_type"], protest["region"]) == ("Demonstrations", "Middle East")

@@ -8,10 +8,9 @@ import json
 import pandas as pd
 import pytest
 
+from geo.acled import EXPORT_COLUMNS
 from geo.aggregate import (
     DAILY_COLUMNS,
-    EXTRA_INCIDENT_COLUMNS,
-    INCIDENT_COLUMNS,
     daily_table,
     filter_incidents,
     region_daily_table,
@@ -133,7 +132,11 @@ def test_exports_load_with_documented_columns(tmp_path):
     outcome = CliRunner().invoke(cli, ["extract", str(ARTICLES), "--out", str(tmp_path)])
     assert outcome.exit_code == 0, outcome.output
     incidents = pd.read_csv(tmp_path / "incidents.csv", parse_dates=["event_date"])
-    assert list(incidents.columns) == INCIDENT_COLUMNS + EXTRA_INCIDENT_COLUMNS
+    assert list(incidents.columns) == EXPORT_COLUMNS
+    ukraine = incidents.iloc[0]
+    assert (ukraine["iso"], ukraine["region"], ukraine["year"]) == (804, "Europe", 2022)
+    assert set(incidents["disorder_type"]) <= {"Political violence", "Demonstrations",
+                                               "Strategic developments"}
     assert incidents["event_date"].min() == pd.Timestamp("2022-03-01")
     daily = pd.read_csv(tmp_path / "daily.csv")
     assert list(daily.columns) == DAILY_COLUMNS

@@ -1,0 +1,102 @@
+"""ACLED's own definitions for the export's columns: what the data cannot teach, written
+down once (ACLED Codebook, 2023): the disorder type of each event type, civilian targeting,
+the world regions ACLED reports by, and the columns of its export.
+
+Example:
+    >>> disorder_type("Protests"), disorder_type("Battles")
+    ('Demonstrations', 'Political violence')
+    >>> acled_region("UA"), acled_region("SY"), acled_region("AM")
+    ('Europe', 'Middle East', 'Caucasus and Central Asia')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from geo.aggregate import EXTRA_INCIDENT_COLUMNS, INCIDENT_COLUMNS
+from geo.gazetteer import country_codes
+
+#: The ACLED export's columns this project fills, in ACLED's order (``admin2``/``admin3``,
+#: ``assoc_actor_*`` and ``source_scale`` stay empty: nothing here knows them).
+ACLED_COLUMNS = ["event_id", "event_date", "year", "time_precision", "disorder_type",
+                 "event_type", "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2",
+                 "assoc_actor_2", "inter2", "interaction", "civilian_targeting", "iso",
+                 "region", "country", "admin1", "admin2", "admin3", "location", "latitude",
+                 "longitude", "geo_precision", "sources", "source_scale", "notes", "fatalities",
+                 "timestamp"]
+
+#: ``incidents.csv``: ACLED's columns, then this project's own (fatality bounds, injuries,
+#: articles, reports, outlets, independent sources, flags, place keys).
+EXPORT_COLUMNS = ACLED_COLUMNS + [c for c in INCIDENT_COLUMNS + EXTRA_INCIDENT_COLUMNS
+                                  if c not in ACLED_COLUMNS]
+
+_DISORDER = {"Battles": "Political violence", "Explosions/Remote violence": "Political violence",
+             "Violence against civilians": "Political violence",
+             "Protests": "Demonstrations", "Riots": "Demonstrations",
+             "Strategic developments": "Strategic developments"}
+# UN subregions to ACLED's regions.
+_REGIONS = {"Western Asia": "Middle East", "Southern Asia": "South Asia",
+            "South-Eastern Asia": "Southeast Asia", "Eastern Asia": "East Asia",
+            "Central Asia": "Caucasus and Central Asia", "Northern America": "North America",
+            "Australia and New Zealand": "Oceania", "Melanesia": "Oceania",
+            "Micronesia": "Oceania", "Polynesia": "Oceania"}
+_CAUCASUS = frozenset({"AM", "AZ", "GE"})
+
+
+def disorder_type(event_type: str, sub_event_type: str = "") -> str:
+    """ACLED's disorder type of an event type (mob violence is political violence)."""
+    if sub_event_type == "Mob violence":
+        return "Political violence"
+    return _DISORDER.get(event_type, "")
+
+
+def acled_region(country_code: str) -> str:
+    """The region ACLED files a country under ("" when the country is unknown)."""
+    if country_code.upper() in _CAUCASUS:
+        return "Caucasus and Central Asia"
+    _numeric, subregion = country_codes(country_code)
+    if subregion.endswith("Europe"):
+        return "Europe"
+    return _REGIONS.get(subregion, subregion)
+
+
+def acled_table(incidents: pd.DataFrame, *, exported: dt.datetime | None = None,
+                ) -> pd.DataFrame:
+    """The incidents table in ACLED's export layout (``ACLED_COLUMNS``), then this project's
+    own columns (fatality bounds, injuries, reports, independent sources, flags).
+
+    ``inter2`` is read back from ``interaction`` (the two inter codes, lower first); civilian
+    targeting is set when civilians are the event's second actor, as ACLED codes it.
+    """
+    out = incidents.copy()
+    for column, empty in (("event_type", ""), ("sub_event_type", ""), ("actor2", ""),
+                          ("inter1", 0), ("interaction", 0), ("country_code", "")):
+        if column not in out:
+            out[column] = empty
+    stamp = int((exported or dt.datetime.now(dt.UTC)).timestamp())
+    dates = pd.to_datetime(out["event_date"]) if len(out) else pd.Series(dtype="datetime64[ns]")
+    out["year"] = dates.dt.year if len(out) else pd.Series(dtype="int64")
+    out["disorder_type"] = [disorder_type(t, s) for t, s in
+                            zip(out["event_type"], out["sub_event_type"], strict=True)]
+    out["inter2"] = [_inter2(int(i or 0), int(x or 0), a2) for i, x, a2 in
+                     zip(out["inter1"], out["interaction"], out["actor2"], strict=True)]
+    out["civilian_targeting"] = ["Civilian targeting" if str(a2).startswith("Civilians")
+                                 else "" for a2 in out["actor2"]]
+    codes = out["country_code"].fillna("")
+    out["iso"] = [country_codes(c)[0] if c else None for c in codes]
+    out["iso"] = out["iso"].astype("Int64")
+    out["region"] = [acled_region(c) if c else "" for c in codes]
+    for column in ("assoc_actor_1", "assoc_actor_2", "admin2", "admin3", "source_scale"):
+        out[column] = ""
+    out["timestamp"] = stamp
+    return out.reindex(columns=EXPORT_COLUMNS + [c for c in out.columns
+                                                 if c not in EXPORT_COLUMNS])
+
+
+def _inter2(inter1: int, interaction: int, actor2: str) -> int:
+    if not actor2 or interaction < 10:
+        return 0
+    low, high = divmod(interaction, 10)
+    return high if low == inter1 else low
