@@ -24,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from bisect import bisect_left, bisect_right
@@ -276,7 +277,39 @@ def find_dates(
             ctx.refs.append(ref)
             if ref.kind in ("explicit", "weekday"):
                 ctx.antecedent = ref
-    return ctx.refs
+    return _ranges_as_asides(text, ctx.refs)
+
+
+# "Around 13 July 2022 (between 27 June - 27 July)": a range in brackets right after a date
+# says how sure that date is, not when else something happened.
+_ASIDE_RANGE = re.compile(r"\s*\((?:between|from|sometime between)?\s*(?P<body>[^()]{3,60})\)")
+
+
+_BARE_DAY_RANGE = re.compile(r"\b([0-3]?[0-9])\s*(?:and|-|–|to)\s*[0-3]?[0-9]\s+[A-Z]")
+
+
+def _ranges_as_asides(text: str, refs: list[DateRef]) -> list[DateRef]:
+    """Dates of a bracketed range after a date are dropped as dates of their own; the date
+    before them keeps its day with the precision the range allows (ACLED's time precision:
+    2 within a week, else 3)."""
+    out: list[DateRef] = []
+    skip_until = -1
+    for n, ref in enumerate(refs):
+        if ref.start < skip_until:
+            continue
+        m = _ASIDE_RANGE.match(text, ref.end)
+        inside = [r for r in refs[n + 1:] if m and m.start() <= r.start and r.end <= m.end()]
+        # "between 10 and 20 September": the first end is a bare day of the second's month.
+        bare = m and len(inside) == 1 and _BARE_DAY_RANGE.search(m.group("body"))
+        if m and ref.kind == "explicit" and (len(inside) >= 2 or bare):
+            days = ((max(r.date for r in inside) - min(r.date for r in inside)).days
+                    if len(inside) >= 2 else abs(inside[0].date.day - int(bare.group(1))))
+            precision = max(ref.precision, 2 if days <= 7 else 3)
+            out.append(dataclasses.replace(ref, precision=precision))
+            skip_until = m.end()
+            continue
+        out.append(ref)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

@@ -271,3 +271,14 @@ def test_forces_named_after_their_noun_or_capitalised_are_the_actor(gazetteer):
         "On 27 October 2022, a Ukrainian drone fired at a thermal power plant in Sevastopol, "
         "Crimea.")], gazetteer)
     assert drone.actor1 == "Military Forces of Ukraine (2019-) Air Force"
+
+
+def test_a_bracketed_range_after_a_date_lowers_its_precision_and_is_no_date_itself(gazetteer):
+    (incident,) = extract_incidents([note(
+        "Around 15 September 2022 (between 10 and 20 September), Russian forces shelled "
+        "Izium, Kharkiv. Casualties unknown.", published=dt.date(2022, 9, 30))], gazetteer)
+    assert (incident.event_date, incident.time_precision) == (dt.date(2022, 9, 15), 3)
+    (week,) = extract_incidents([note(
+        "Around 13 July 2022 (between 11 - 14 July), Russian forces shelled Melitopol, "
+        "Zaporizhia region.", published=dt.date(2022, 7, 20))], gazetteer)
+    assert (week.event_date, week.time_precision) == (dt.date(2022, 7, 13), 2)
