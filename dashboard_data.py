@@ -151,19 +151,23 @@ class Filters:
     outlets: tuple[str, ...]
     min_outlets: int
     place: str
+    min_independent: int = 1
 
 
 # URL query parameter -> session-state key of the filter widget.
 _URL_KEYS = {"from": "f_start", "to": "f_end", "type": "f_types", "outlet": "f_outlets",
-             "min_outlets": "f_min_outlets", "q": "f_place"}
+             "min_outlets": "f_min_outlets", "q": "f_place",
+             "min_independent": "f_min_independent"}
 
 
 # The filters' values live under these plain keys, which survive a page switch; the widgets
 # (keys "w_" + name) are re-seeded from them on every page, since Streamlit drops a widget's
 # state when the page that drew it is left.
-FILTER_KEYS = ("f_start", "f_end", "f_types", "f_outlets", "f_min_outlets", "f_place")
+FILTER_KEYS = ("f_start", "f_end", "f_types", "f_outlets", "f_min_outlets", "f_place",
+               "f_min_independent")
 PAGES = [("dashboard.py", "Overview", ":material/dashboard:"),
          ("pages/map.py", "Map", ":material/map:"),
+         ("pages/incidents.py", "Incidents", ":material/table_rows:"),
          ("pages/timeline.py", "Timeline", ":material/timeline:"),
          ("pages/sources.py", "Sources", ":material/article:"),
          ("pages/places.py", "Places", ":material/place:"),
@@ -203,6 +207,7 @@ def init_state(result: PipelineResult) -> None:
     known_outlets = set(all_outlets(result))
     st.session_state["f_outlets"] = [o for o in params.get_all("outlet") if o in known_outlets]
     st.session_state["f_min_outlets"] = _int_param(params.get("min_outlets"), 1)
+    st.session_state["f_min_independent"] = _int_param(params.get("min_independent"), 1)
     st.session_state["f_place"] = params.get("q", "")
     st.session_state["map_location"] = None  # pages adopt ?location= and ?day= themselves
     st.session_state["map_day"] = None
@@ -269,6 +274,10 @@ def render_filters(result: PipelineResult) -> Filters:
         st.number_input("Minimum outlets behind an incident", min_value=1, max_value=50,
                         step=1, key="w_f_min_outlets", on_change=_keep,
                         args=("f_min_outlets",))
+        st.number_input("Minimum independent sources", min_value=1, max_value=50, step=1,
+                        key="w_f_min_independent", on_change=_keep,
+                        args=("f_min_independent",),
+                        help="Outlets whose reports are not copies of one wire story.")
         st.text_input("Place", key="w_f_place", placeholder="e.g. Kharkiv, Donetsk, Belarus",
                       on_change=_keep, args=("f_place",))
         st.caption(CREDIT)
@@ -286,7 +295,8 @@ def current_filters() -> Filters:
     return Filters(start=s.get("f_start"), end=s.get("f_end"),
                    event_types=tuple(s.get("f_types", ())),
                    outlets=tuple(s.get("f_outlets", ())),
-                   min_outlets=int(s.get("f_min_outlets", 1)), place=s.get("f_place", ""))
+                   min_outlets=int(s.get("f_min_outlets", 1)), place=s.get("f_place", ""),
+                   min_independent=int(s.get("f_min_independent", 1)))
 
 
 def _sync_url(filters: Filters) -> None:
@@ -314,6 +324,8 @@ def filter_params(filters: Filters) -> dict[str, str | list[str]]:
         params["outlet"] = list(filters.outlets)
     if filters.min_outlets > 1:
         params["min_outlets"] = str(filters.min_outlets)
+    if filters.min_independent > 1:
+        params["min_independent"] = str(filters.min_independent)
     if filters.place:
         params["q"] = filters.place
     return params
@@ -344,7 +356,7 @@ def _filtered(filters: Filters, path: str, state: str) -> pd.DataFrame:
     return filter_incidents(_result(path, state).incidents, start=filters.start,
                             end=filters.end, event_types=list(filters.event_types),
                             outlets=list(filters.outlets), min_outlets=filters.min_outlets,
-                            place=filters.place)
+                            place=filters.place, min_independent=filters.min_independent)
 
 
 def map_locations(incidents: pd.DataFrame) -> pd.DataFrame:

@@ -102,6 +102,11 @@ def find_actor(sentence: str, trigger_at: int, nationals: list[tuple[int, int, P
         actor = _state_forces(m, nationals, event_country)
         if actor is not None:
             return actor
+    # "a Russian air strike", "Russian shelling of Kyiv": the nationality word that qualifies
+    # the trigger itself names the state whose forces acted.
+    for _start, e, place in nationals:
+        if place.feature == "country" and _QUALIFIES.fullmatch(sentence, e, trigger_at):
+            return _military(place, "", event_country)
     if _PROTESTERS.search(sentence):
         return Actor(f"Protesters ({country_name})" if country_name else "Protesters", 6)
     return None
@@ -156,12 +161,28 @@ def _state_forces(m: re.Match, nationals: list[tuple[int, int, Place]],
                   and p.feature == "country"), None)
     if place is None:
         return None
+    actor = _military(place, noun, event_country)
+    if "air" in (m.group("kind") or "").lower() or noun in ("aviation", "air force",
+                                                            "air forces"):
+        actor = Actor(actor.name + " Air Force", actor.inter)
+    return actor
+
+
+# Between a nationality word and the trigger it qualifies: nothing, or up to two of the
+# modifiers an attack's noun phrase takes ("Russian air strike", "Russian heavy artillery
+# shelling"); never a noun and a verb ("Ukrainian official said shelling ...").
+_MODIFIERS = (r"air|artillery|missile|rocket|drone|heavy|cluster|overnight|massive|new|latest|"
+              r"deadly|military|naval|tank|mortar|ballistic|cruise|kamikaze|army|night|"
+              r"morning|intense|indiscriminate|aerial|suicide")
+_QUALIFIES = re.compile(rf"\s+(?:(?:{_MODIFIERS})\s+){{0,2}}")
+
+
+def _military(place: Place, noun: str, event_country: str) -> Actor:
+    """A state's forces as ACLED names them; police as its police forces; inter 8 when the
+    event is outside that state."""
     period = _STATE_PERIODS.get(place.country_code)
     name = f"Military Forces of {place.name}" + (f" ({period})" if period else "")
     if noun == "police":
         name = name.replace("Military Forces", "Police Forces")
-    if "air" in (m.group("kind") or "").lower() or noun in ("aviation", "air force",
-                                                            "air forces"):
-        name += " Air Force"
     inter = 8 if event_country and place.country_code != event_country else 1
     return Actor(name, inter)

@@ -186,7 +186,7 @@ def reports_frame(incidents: list[Incident]) -> pd.DataFrame:
 def filter_incidents(frame: pd.DataFrame, *, start: dt.date | None = None,
                      end: dt.date | None = None, event_types: list[str] | None = None,
                      outlets: list[str] | None = None, min_outlets: int = 1,
-                     place: str = "") -> pd.DataFrame:
+                     place: str = "", min_independent: int = 1) -> pd.DataFrame:
     """The incidents that pass the dashboard's filters.
 
     Args:
@@ -195,6 +195,7 @@ def filter_incidents(frame: pd.DataFrame, *, start: dt.date | None = None,
         event_types: keep these ACLED event types (None or empty: all).
         outlets: keep incidents reported by at least one of these outlets (None/empty: all).
         min_outlets: at least this many outlets behind the incident.
+        min_independent: at least this many independent sources (wire copies count once).
         place: case-insensitive substring of location, admin1 or country.
 
     Returns:
@@ -212,6 +213,8 @@ def filter_incidents(frame: pd.DataFrame, *, start: dt.date | None = None,
         keep &= frame["sources"].map(lambda s: bool(wanted & set(s.split(";"))))
     if min_outlets > 1:
         keep &= frame["outlets"] >= min_outlets
+    if min_independent > 1:
+        keep &= frame["independent_sources"] >= min_independent
     if place.strip():
         needle = place.strip().lower()
         text = (frame["location"] + " " + frame["admin1"] + " " + frame["country"]).str.lower()

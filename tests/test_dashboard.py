@@ -13,7 +13,8 @@ from tests.conftest import ROOT
 
 DASHBOARD = ROOT / "dashboard.py"
 
-PAGES = ["pages/map.py", "pages/timeline.py", "pages/sources.py", "pages/places.py"]
+PAGES = ["pages/map.py", "pages/incidents.py", "pages/timeline.py", "pages/sources.py",
+         "pages/places.py"]
 
 
 def app() -> AppTest:
@@ -40,7 +41,7 @@ def test_page_renders_without_exception(page):
     at = app()
     at.switch_page(page).run()
     assert not at.exception, at.exception
-    assert at.title[0].value in {"Map", "Timeline", "Sources", "Places"}
+    assert at.title[0].value in {"Map", "Incidents", "Timeline", "Sources", "Places"}
 
 
 def test_event_type_filter_changes_the_counts_and_the_url():
@@ -151,3 +152,16 @@ def test_an_incident_card_says_why_its_reports_merged_and_shows_each_ones_figure
     assert merged and "Chernihiv" in merged[0], captions
     quotes = [h.proto.body for h in at.get("html") if "<blockquote" in h.proto.body]
     assert any("killed:" in q for q in quotes), quotes[:2]
+
+
+def test_minimum_independent_sources_filters_every_page_and_the_url():
+    at = app()
+    before = int(metric(at, "Incidents"))
+    at.sidebar.number_input(key="w_f_min_independent").set_value(2).run()
+    after = int(metric(at, "Incidents"))
+    assert 0 < after < before  # the Chernihiv strike, four outlets, stays
+    assert at.query_params["min_independent"] in ("2", ["2"])
+    at.switch_page("pages/incidents.py").run()
+    assert not at.exception, at.exception
+    (table,) = [d for d in at.dataframe]
+    assert len(table.value) == after and (table.value["independent_sources"] >= 2).all()

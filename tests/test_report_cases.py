@@ -282,3 +282,15 @@ def test_a_bracketed_range_after_a_date_lowers_its_precision_and_is_no_date_itse
         "Around 13 July 2022 (between 11 - 14 July), Russian forces shelled Melitopol, "
         "Zaporizhia region.", published=dt.date(2022, 7, 20))], gazetteer)
     assert (week.event_date, week.time_precision) == (dt.date(2022, 7, 13), 2)
+
+
+def test_a_nationality_word_qualifying_the_attack_names_who_acted(gazetteer):
+    (strike,) = extract_incidents([note(
+        "At least nine people were killed in a Russian air strike on Chernihiv on Thursday.",
+        published=dt.date(2022, 3, 4))], gazetteer)
+    assert strike.actor1 == "Military Forces of Russia (2000-) Air Force"
+    assert strike.actor2 == "Civilians (Ukraine)"
+    (reported,) = extract_incidents([note(
+        "A Ukrainian official said shelling hit Kharkiv on Thursday.",
+        published=dt.date(2022, 3, 4))], gazetteer)
+    assert reported.actor1 == ""  # the speaker's nationality is not the attacker's
