@@ -365,3 +365,17 @@ def test_an_upload_finishes_when_its_page_is_left_and_reports_on_return(tmp_path
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_incidents_table_row_opens_its_card_with_reader_links(server, browser_page):
+    page = browser_page
+    page.goto(f"{server}/incidents")
+    page.get_by_text("incidents pass the filters").wait_for(timeout=60_000)
+    time.sleep(2)
+    grid = page.locator("[data-testid='stDataFrame']").first
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the first row's selection box
+    page.get_by_text("Open in reader").first.wait_for(timeout=60_000)
+    assert page.get_by_text("merged: same event type").count() == 1
+    no_exception(page)
+    shot(page, "incidents")
