@@ -1,5 +1,6 @@
-"""Timeline: incidents per day by event type, and a location × day table; a click on a cell
-opens the map on that day and place."""
+"""Timeline: incidents or fatalities per day by event type, and a location × day table
+coloured by the same measure (a 33-dead strike no longer looks like a zero-dead
+announcement); a click on a cell opens the map on that day and place."""
 
 from __future__ import annotations
 
@@ -12,32 +13,37 @@ from geo.aggregate import daily_table
 from geo.maps import event_type_colors
 from geo.pipeline import PipelineResult
 
+MEASURES = {"Incidents": "incidents", "Fatalities": "fatalities"}
 
-def per_day_chart(incidents: pd.DataFrame) -> alt.Chart:
-    counts = (incidents.groupby([incidents["event_date"].dt.date.rename("day"), "event_type"])
-              .size().rename("incidents").reset_index())
+
+def per_day_chart(incidents: pd.DataFrame, measure: str = "incidents") -> alt.Chart:
+    grouped = incidents.assign(fatalities=incidents["fatalities"].fillna(0).astype(int)).groupby(
+        [incidents["event_date"].dt.date.rename("day"), "event_type"])
+    counts = pd.DataFrame({"incidents": grouped.size(),
+                           "fatalities": grouped["fatalities"].sum()}).reset_index()
     counts["day"] = pd.to_datetime(counts["day"]).dt.strftime("%Y-%m-%d")
     colors = event_type_colors()
     return alt.Chart(counts).mark_bar().encode(
         x=alt.X("day:O", title="Day", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("incidents:Q", title="Incidents"),
+        y=alt.Y(f"{measure}:Q", title=measure.capitalize()),
         color=alt.Color("event_type:N", title="Event type",
                         legend=alt.Legend(labelLimit=260, orient="bottom", columns=3),
                         scale=alt.Scale(domain=list(colors), range=list(colors.values()))),
-        tooltip=["day:O", "event_type:N", "incidents:Q"],
+        tooltip=["day:O", "event_type:N", "incidents:Q", "fatalities:Q"],
     ).properties(height=260)
 
 
-def heat_table(daily: pd.DataFrame) -> alt.Chart:
+def heat_table(daily: pd.DataFrame, measure: str = "incidents") -> alt.Chart:
     cells = daily.assign(day=daily["event_date"].dt.strftime("%Y-%m-%d"),
                          fatalities=daily["fatalities"].fillna(0).astype(int))
     pick = alt.selection_point(name="cell", fields=["location_id", "day"], on="click")
-    order = (cells.groupby("location")["incidents"].sum().sort_values(ascending=False).index
+    order = (cells.groupby("location")[measure].sum().sort_values(ascending=False).index
              .tolist())
     return alt.Chart(cells).mark_rect(stroke="white").encode(
         x=alt.X("day:O", title="Day", axis=alt.Axis(labelAngle=0, orient="top")),
         y=alt.Y("location:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False)),
-        color=alt.Color("incidents:Q", scale=alt.Scale(scheme="orangered"), title="Incidents",
+        color=alt.Color(f"{measure}:Q", scale=alt.Scale(scheme="orangered"),
+                        title=measure.capitalize(),
                         legend=alt.Legend(format="d", tickMinStep=1)),
         opacity=alt.condition(pick, alt.value(1), alt.value(0.5)),
         tooltip=["location:N", "admin1:N", "day:O", "incidents:Q", "fatalities:Q",
@@ -62,12 +68,15 @@ def page(result: PipelineResult, filters: data.Filters) -> None:
     if incidents.empty:
         st.info("No incident matches the filters.")
         return
-    st.altair_chart(per_day_chart(incidents), width="stretch")
+    label = st.segmented_control("Count", list(MEASURES), default="Incidents",
+                                 key="timeline_measure") or "Incidents"
+    measure = MEASURES[label]
+    st.altair_chart(per_day_chart(incidents, measure), width="stretch")
     st.subheader("Locations by day")
     st.caption("Click a cell to open the map on that place and day.")
     daily = daily_table(incidents)
-    event = st.altair_chart(heat_table(daily), width="stretch", on_select="rerun",
-                            key="heat", selection_mode="cell")
+    event = st.altair_chart(heat_table(daily, measure), width="stretch", on_select="rerun",
+                            key=f"heat_{measure}", selection_mode="cell")
     picked = (event.selection.get("cell") or [None])[0] if event else None
     if picked:
         open_on_map(picked.get("location_id"), picked.get("day"))

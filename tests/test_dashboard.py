@@ -165,3 +165,17 @@ def test_minimum_independent_sources_filters_every_page_and_the_url():
     assert not at.exception, at.exception
     (table,) = [d for d in at.dataframe]
     assert len(table.value) == after and (table.value["independent_sources"] >= 2).all()
+
+
+def test_the_timeline_counts_fatalities_as_well_as_incidents():
+    at = app()
+    at.switch_page("pages/timeline.py").run()
+    assert not at.exception, at.exception
+    (measure,) = [w for w in at.get("button_group")]
+    measure.set_value("Fatalities").run()
+    assert not at.exception, at.exception
+    per_day, heat = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert per_day["encoding"]["y"]["field"] == "fatalities"
+    assert heat["encoding"]["color"]["field"] == "fatalities"
+    # Sorted by the measure: the 33-dead Chernihiv strike leads.
+    assert heat["encoding"]["y"]["sort"][0] == "Chernihiv"
