@@ -139,6 +139,17 @@ def _differs(incident: pd.Series, field: str, value: object) -> bool:
     return current != value
 
 
+def keep_view_in_url(size_by: str, day: str | None) -> None:
+    """The view's marker size and day in the URL (the place is written when clicked), so a
+    shared link opens the same view."""
+    for param, value, default in (("size", size_by, "incidents"), ("day", day, None)):
+        if value and value != default:
+            if st.query_params.get(param) != value:
+                st.query_params[param] = value
+        elif param in st.query_params:
+            del st.query_params[param]
+
+
 def _label(incident: pd.Series) -> str:
     return f"{incident['event_date']:%d %b} · {incident['sub_event_type']} ({incident['reports']})"
 
@@ -152,6 +163,7 @@ def page(result: PipelineResult, filters: data.Filters) -> None:
     st.title("Map")
     data.adopt_url_param("location", "map_location")
     data.adopt_url_param("day", "map_day")
+    data.adopt_url_param("size", "map_size_by", allowed=["incidents", "fatalities"])
     incidents = data.filtered_incidents(filters)
     if incidents.empty:
         st.info("No incident matches the filters.")
@@ -161,6 +173,7 @@ def page(result: PipelineResult, filters: data.Filters) -> None:
                                 key="map_size_by")
     with controls[1]:
         day = day_choice(incidents)
+    keep_view_in_url(size_by, day)
     shown = incidents if day is None else incidents[incidents["event_date"] == pd.Timestamp(day)]
     regions = region_daily_table(shown).groupby("admin1_code", as_index=False)["incidents"].sum()
     location = selected_location(st.session_state.get("incident_map"))

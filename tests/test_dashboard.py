@@ -179,3 +179,17 @@ def test_the_timeline_counts_fatalities_as_well_as_incidents():
     assert heat["encoding"]["color"]["field"] == "fatalities"
     # Sorted by the measure: the 33-dead Chernihiv strike leads.
     assert heat["encoding"]["y"]["sort"][0] == "Chernihiv"
+
+
+def test_the_maps_day_marker_size_and_place_travel_in_its_link():
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=120)
+    at.query_params.update({"day": "2022-03-03", "size": "fatalities",
+                            "location": "gn:710735"})
+    at.run()
+    at.switch_page("pages/map.py").run()
+    assert not at.exception, at.exception
+    assert at.radio(key="map_size_by").value == "fatalities"
+    assert at.select_slider(key="map_day").value == "2022-03-03"
+    assert at.query_params["day"] in ("2022-03-03", ["2022-03-03"])
+    at.radio(key="map_size_by").set_value("incidents").run()
+    assert "size" not in at.query_params  # the default leaves the link short
