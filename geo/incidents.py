@@ -438,7 +438,9 @@ def _locations(text: str, mentions: list[Resolution], trigger_at: int, event: Ev
         elif reference and (event.event_type not in _REFERENCE_TYPES
                             or abs(r.mention.start - trigger_at) > _REFERENCE_REACH):
             continue
-        near = _NEAR_BEFORE.search(before) is not None or r.mention.pattern == "computed"
+        # "Shostka district" read as its centre town: near it, as ACLED codes a raion.
+        near = (_NEAR_BEFORE.search(before) is not None or r.mention.pattern == "computed"
+                or (r.mention.pattern == "region" and place.feature == "city"))
         distance = abs(r.mention.start - trigger_at)
         if r.mention.start < trigger_at:
             distance *= 2.5  # objects follow their verb more often than subjects precede it

@@ -79,8 +79,18 @@ def candidate_places(mention: Mention, gazetteer: Gazetteer) -> list[Place]:
         code == p.admin1_code for code, _ in towns))]
 
 
+# Second-level units are named after their centre town: "Shostka district" (raion) is coded,
+# as ACLED codes it, to Shostka, near (precision 2), never to the oblast around it.
+_SECOND_LEVEL_WORDS = frozenset({"district", "raion", "rayon", "municipality", "hromada",
+                                 "community"})
+
+
 def _region_candidates(mention: Mention, gazetteer: Gazetteer) -> list[Place]:
-    base = normalize(mention.text).rsplit(" ", 1)[0]
+    base, word = (normalize(mention.text).rsplit(" ", 1) + [""])[:2]
+    if word in _SECOND_LEVEL_WORDS and not gazetteer.region_names.get(base):
+        towns = [p for p in map(gazetteer.place, gazetteer.lookup(base)) if p.feature == "city"]
+        if towns:
+            return towns
     found: dict[str, Place] = {}
     for index in gazetteer.region_names.get(base, ()):
         place = gazetteer.place(index)

@@ -294,3 +294,11 @@ def test_a_nationality_word_qualifying_the_attack_names_who_acted(gazetteer):
         "A Ukrainian official said shelling hit Kharkiv on Thursday.",
         published=dt.date(2022, 3, 4))], gazetteer)
     assert reported.actor1 == ""  # the speaker's nationality is not the attacker's
+
+
+def test_a_district_named_after_its_town_is_coded_to_the_town_not_the_oblast(gazetteer):
+    (incident,) = extract_incidents([note(
+        "On 5 June 2022, Russian forces fired mortars at Shostka district, Sumy. Casualties "
+        "unknown.")], gazetteer)
+    assert (incident.place.name, incident.place.feature) == ("Shostka", "city")
+    assert incident.geo_precision == 2
