@@ -127,18 +127,19 @@ def load_result() -> PipelineResult:
 
 
 @st.cache_resource
-def _serving() -> dict[str, str | None]:
-    return {"state": None}
+def _serving() -> dict[str, str]:
+    return {}  # store path -> the state pages serve
 
 
 def served_state(current: Store) -> str:
     """The store state pages show. While the server's worker runs a job (an ingest writes
     after every article), pages keep serving the tables they had, and every session reads
     the new ones once, when the job is done: readers do not rebuild per article written."""
-    holder = _serving()
-    if holder["state"] is None or not jobs().busy():
-        holder["state"] = current.state()
-    return holder["state"]
+    served = _serving()
+    key = str(current.path)
+    if key not in served or not jobs().busy():
+        served[key] = current.state()
+    return served[key]
 
 
 @dataclass(frozen=True)

@@ -193,3 +193,20 @@ def test_the_maps_day_marker_size_and_place_travel_in_its_link():
     assert at.query_params["day"] in ("2022-03-03", ["2022-03-03"])
     at.radio(key="map_size_by").set_value("incidents").run()
     assert "size" not in at.query_params  # the default leaves the link short
+
+
+def test_a_restore_under_a_running_dashboard_shows_the_restored_data(tmp_path, monkeypatch):
+    from geo.gazetteer import Gazetteer
+    from geo.ingest import ingest
+    from geo.store import Store
+
+    monkeypatch.setenv("GEO_STORE", str(tmp_path / "live.sqlite"))
+    at = app()
+    assert metric(at, "Incidents") == "20"  # the bundled articles
+    other = Store(tmp_path / "other.sqlite")
+    ingest(other, [("k.txt", b"Russian forces shelled Kharkiv on March 5, 2022.")],
+           Gazetteer.load())
+    Store(tmp_path / "live.sqlite").restore(other.backup(tmp_path / "backup.sqlite"))
+    at.run()  # the same session, after the swap
+    assert not at.exception, at.exception
+    assert metric(at, "Incidents") == "1"
