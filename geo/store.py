@@ -89,6 +89,9 @@ SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = ("meta", "articles", "mentions", "reports", "incidents", "changes", "geocode_cache")
 #: Version of the report payload stored as JSON; ``report_from_json`` upgrades older ones.
 REPORT_VERSION = 3
+#: Version of a stored mention row (``geo.aggregate.MENTION_COLUMNS``). Version 1 rows (no
+#: ``v``) read as they are: readers take the columns they know, missing ones empty.
+MENTION_VERSION = 2
 
 
 class StoreError(GeoError, RuntimeError):
@@ -422,9 +425,20 @@ class Store:
         return out
 
     def mention_rows(self) -> list[dict]:
+        """Every stored mention row this program can read (a row from a newer version, or
+        not a JSON object, is skipped rather than breaking the pages)."""
+        out = []
         with self.read() as conn:
-            return [json.loads(r[0]) for r in conn.execute(
-                'SELECT row FROM mentions ORDER BY article, start, "end"')]
+            for (text,) in conn.execute('SELECT row FROM mentions ORDER BY article, start, '
+                                        '"end"'):
+                try:
+                    row = json.loads(text)
+                except (TypeError, ValueError):
+                    continue
+                version = row.pop("v", 1) if isinstance(row, dict) else None
+                if isinstance(version, int) and version <= MENTION_VERSION:
+                    out.append(row)
+        return out
 
     def reports(self) -> list[Report]:
         """Every stored report that reads as one (see ``bad_rows`` for those that do not)."""
@@ -713,8 +727,11 @@ def _validate_payloads(conn: sqlite3.Connection, source: Path) -> None:
             raise bad(f"report {seq} of {article!r}", exc) from exc
     for (row,) in conn.execute("SELECT row FROM mentions"):
         try:
-            if not isinstance(json.loads(row), dict):
+            data = json.loads(row)
+            if not isinstance(data, dict):
                 raise ValueError("not an object")
+            if not isinstance(data.get("v", 1), int) or data.get("v", 1) > MENTION_VERSION:
+                raise ValueError(f"mention payload version {data.get('v')!r}")
         except (ValueError, TypeError) as exc:
             raise bad("a mention", exc) from exc
     from geo.corrections import KINDS
@@ -776,7 +793,8 @@ def _replace_results(conn: sqlite3.Connection, article_id: str, mentions: list[d
     conn.execute("DELETE FROM mentions WHERE article = ?", (article_id,))
     conn.execute("DELETE FROM reports WHERE article = ?", (article_id,))
     conn.executemany('INSERT INTO mentions (article, start, "end", row) VALUES (?, ?, ?, ?)',
-                     [(article_id, m["start"], m["end"], json.dumps(m)) for m in mentions])
+                     [(article_id, m["start"], m["end"], json.dumps({**m, "v": MENTION_VERSION}))
+                      for m in mentions])
     conn.executemany("INSERT INTO reports VALUES (?, ?, ?)",
                      [(article_id, n, report_to_json(r)) for n, r in enumerate(reports)])
 

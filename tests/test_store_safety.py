@@ -378,3 +378,16 @@ def test_a_change_whose_reprocessing_was_cut_short_is_applied_at_the_next_run(st
     assert reprocess(reopened, gazetteer) == 1
     (row,) = [r for r in reopened.mention_rows() if r["text"] == "Lviv"]
     assert (round(row["latitude"], 1), round(row["longitude"], 1)) == (49.8, 24.0)
+
+
+def test_mention_rows_carry_a_version_and_a_newer_one_is_skipped_not_fatal(store, gazetteer):
+    ingest(store, [("k.txt", KHARKIV.encode())], gazetteer)
+    with store.read() as conn:
+        stored = [json.loads(r[0]) for r in conn.execute("SELECT row FROM mentions")]
+    assert stored and {row["v"] for row in stored} == {2}
+    assert "v" not in store.mention_rows()[0]  # the version is the store's, not a column
+    with store.write() as conn:
+        conn.execute("UPDATE mentions SET row = json_set(row, '$.v', 99) WHERE rowid = "
+                     "(SELECT min(rowid) FROM mentions)")
+    assert len(store.mention_rows()) == len(stored) - 1
+    assert len(result_from_store(store).mentions) == len(stored) - 1
