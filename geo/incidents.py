@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import re
 import zlib
 from bisect import bisect_right
@@ -557,6 +558,10 @@ def merge_reports(reports: list[Report], groups: dict[str, int] | None = None) -
     within 15 km of a city), and their days differ by no more than their precision allows
     (0 days at day precision, 1 for one-off events such as a capture, 7 at week precision).
 
+    Near-linear in reports: each report is compared only with the clusters an index
+    (``_ClusterIndex``) returns for its type, region, 32-day window and place, never with
+    every cluster of its type and region.
+
     Args:
         reports: reports of any number of articles.
         groups: article id -> independent-source group (``independent_groups``).
@@ -565,23 +570,96 @@ def merge_reports(reports: list[Report], groups: dict[str, int] | None = None) -
         Incidents sorted by date, then location.
     """
     groups = groups or {}
-    # Clusters by event type and region: only places in one region can be one place.
-    clusters: dict[tuple[str, str], list[list[Report]]] = {}
+    index = _ClusterIndex()
     # Most precise reports first, so each cluster is anchored on a town and a day: a report
-    # joins the first cluster whose anchor (first report) it matches.
+    # joins the first cluster (in order of creation) whose anchor (first report) it matches.
     for report in sorted(reports, key=lambda r: (r.geo_precision, r.time_precision, r.date,
                                                  r.article, r.sentence_start)):
-        region = report.place.admin1_code or report.place.key
-        candidates = clusters.setdefault((report.event_type, region), [])
-        for cluster in candidates:
+        for cluster in index.candidates(report):
             if _same_happening(report, cluster[0]):
                 cluster.append(report)
                 break
         else:
-            candidates.append([report])
-    incidents = [incident_from_reports(c, groups) for cs in clusters.values() for c in cs]
+            index.add([report])
+    incidents = [incident_from_reports(c, groups) for c in index.clusters]
     return with_event_ids(sorted(incidents, key=lambda i: (i.event_date, i.location,
                                                            i.event_type)))
+
+
+_FINE = frozenset({"city", "landmark", "computed"})
+_WINDOW_DAYS = 32  # wider than the longest tolerance (31 days): adjacent windows cover it
+_CELL = _SAME_TOWN_KM / 6371.0  # cube side on the unit sphere: 15 km of chord
+
+
+class _ClusterIndex:
+    """Clusters looked up by what ``_same_happening`` needs, so a report is compared with
+    the few clusters that could match, never with every cluster of its type and region.
+
+    Every anchor that can match a report shares with it the event type, the region (the
+    place's first-level unit, or the place itself) and a 32-day window or a neighbouring
+    one, and then either its place key, or (a town and a region-level report of the same
+    region) the other's level, or (a landmark and a town within 15 km) a grid cell or a
+    neighbouring one. Candidates come back in order of creation, so the first match is the
+    one the plain scan would find.
+    """
+
+    def __init__(self) -> None:
+        self.clusters: list[list[Report]] = []
+        self._by_key: dict[tuple, list[int]] = {}
+
+    def add(self, cluster: list[Report]) -> None:
+        anchor, n = cluster[0], len(self.clusters)
+        self.clusters.append(cluster)
+        for key in self._keys(anchor, _window(anchor.date)):
+            self._by_key.setdefault(key, []).append(n)
+
+    def candidates(self, report: Report) -> list[list[Report]]:
+        found: set[int] = set()
+        window = _window(report.date)
+        for w in (window - 1, window, window + 1):
+            for key in self._queries(report, w):
+                found.update(self._by_key.get(key, ()))
+        return [self.clusters[n] for n in sorted(found)]
+
+    @staticmethod
+    def _bucket(report: Report) -> tuple[str, str]:
+        return report.event_type, report.place.admin1_code or report.place.key
+
+    def _keys(self, anchor: Report, window: int) -> list[tuple]:
+        bucket, place = self._bucket(anchor), anchor.place
+        keys: list[tuple] = [(bucket, window, "place", place.key)]
+        if place.feature in _FINE:
+            keys.append((bucket, window, "fine"))
+            keys.append((bucket, window, "cell", *_cell(place)))
+        elif place.feature == "region":
+            keys.append((bucket, window, "region"))
+        return keys
+
+    def _queries(self, report: Report, window: int) -> list[tuple]:
+        bucket, place = self._bucket(report), report.place
+        keys: list[tuple] = [(bucket, window, "place", place.key)]
+        if place.feature in _FINE:
+            keys.append((bucket, window, "region"))
+            x, y, z = _cell(place)
+            keys.extend((bucket, window, "cell", x + dx, y + dy, z + dz)
+                        for dx in (-1, 0, 1) for dy in (-1, 0, 1) for dz in (-1, 0, 1))
+        elif place.feature == "region":
+            keys.append((bucket, window, "fine"))
+        return keys
+
+
+def _window(day: dt.date) -> int:
+    return day.toordinal() // _WINDOW_DAYS
+
+
+def _cell(place: Place) -> tuple[int, int, int]:
+    # A grid on the 3-D unit vector, not on latitude and longitude: no seam at the date line
+    # and no cell narrower than a town near the poles. Points 15 km apart on the ground are
+    # at most 15 km apart in a straight line, so in the same or a neighbouring cube.
+    lat, lon = math.radians(place.lat), math.radians(place.lon)
+    return (int(math.floor(math.cos(lat) * math.cos(lon) / _CELL)),
+            int(math.floor(math.cos(lat) * math.sin(lon) / _CELL)),
+            int(math.floor(math.sin(lat) / _CELL)))
 
 
 def _same_happening(a: Report, b: Report) -> bool:
@@ -617,14 +695,13 @@ def _same_happening(a: Report, b: Report) -> bool:
 def _same_place(a: Place, b: Place) -> bool:
     if a.key == b.key:
         return True
-    fine = {"city", "landmark", "computed"}
-    if a.feature in fine and b.feature in fine:
+    if a.feature in _FINE and b.feature in _FINE:
         # A landmark (or a computed point) and a town around it; two towns are two places.
         return "city" in (a.feature, b.feature) and a.feature != b.feature and haversine_km(
             a.lat, a.lon, b.lat, b.lon) <= _SAME_TOWN_KM
-    if a.feature == "region" and b.feature in fine:
+    if a.feature == "region" and b.feature in _FINE:
         return bool(a.admin1_code) and a.admin1_code == b.admin1_code
-    if b.feature == "region" and a.feature in fine:
+    if b.feature == "region" and a.feature in _FINE:
         return bool(b.admin1_code) and b.admin1_code == a.admin1_code
     return False
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -209,6 +210,68 @@ def test_merge_rules(gazetteer):
                         ("Kharkiv", "2022-03-02", ("c",)), ("Lviv", "2022-03-01", ("d",)),
                         ("Lviv", "2022-03-04", ("f",))]
     assert len({i.event_id for i in merged}) == len(merged)
+
+
+def _merge_by_scanning(reports: list[Report]) -> list[tuple]:
+    """The merge as it was before its index: each report compared with every cluster of its
+    type and region, first match wins. The index must find exactly these clusters."""
+    from geo.incidents import _same_happening
+
+    clusters: dict[tuple, list[list[Report]]] = {}
+    for report in sorted(reports, key=lambda r: (r.geo_precision, r.time_precision, r.date,
+                                                 r.article, r.sentence_start)):
+        candidates = clusters.setdefault(
+            (report.event_type, report.place.admin1_code or report.place.key), [])
+        for cluster in candidates:
+            if _same_happening(report, cluster[0]):
+                cluster.append(report)
+                break
+        else:
+            candidates.append([report])
+    return sorted(tuple(sorted(r.key for r in c)) for cs in clusters.values() for c in cs)
+
+
+def test_indexed_merge_finds_the_clusters_that_comparing_every_cluster_finds(gazetteer):
+    import random
+
+    rng = random.Random(3)
+    # Towns, their regions and points beside towns (landmarks and computed points 0-20 km
+    # away) in two neighbouring oblasts, over two months: every rule of _same_place and
+    # every day tolerance is exercised, many times.
+    towns = [gazetteer.get(k) for k in ("gn:706483", "gn:702550", "gn:710791", "gn:703448",
+                                        "gn:698740", "gn:709930")]
+    towns = [t for t in towns if t is not None]
+    regions = [gazetteer.region(t.admin1_code) for t in towns if gazetteer.region(
+        t.admin1_code)]
+    beside = [Place(key=f"extra:p{n}", name=f"Point {n}", lat=t.lat + rng.uniform(-.18, .18),
+                    lon=t.lon + rng.uniform(-.25, .25), feature=rng.choice(
+                        ["landmark", "computed"]), country_code="UA", admin1=t.admin1,
+                    admin1_code=t.admin1_code) for n, t in enumerate(towns * 4)]
+    reports = []
+    for n in range(1500):
+        place = rng.choice(towns + regions + beside)
+        day = D(2022, 3, 1) + dt.timedelta(days=rng.randint(0, 60))
+        tp = rng.choice([1, 1, 1, 2, 3])
+        sub = rng.choice(["Air/drone strike", "Shelling/artillery/missile attack"])
+        report = _report(place, day, article=f"a{n}", sub=sub, tp=tp,
+                         published=day + dt.timedelta(days=rng.randint(0, 3)))
+        if rng.random() < 0.2:
+            report = dataclasses.replace(report, event_type="Battles",
+                                         sub_event_type="Government regains territory")
+        reports.append(dataclasses.replace(report, geo_precision=rng.choice([1, 2, 3])))
+    merged = merge_reports(reports)
+    assert sorted(tuple(sorted(r.key for r in i.reports)) for i in merged) == (
+        _merge_by_scanning(reports))
+    assert sum(len(i.reports) > 1 for i in merged) > 100  # merging really happened
+
+
+def test_indexed_merge_keeps_the_seed_incidents(seed_articles, gazetteer):
+    from geo.ingest import process_article
+
+    reports = [r for a in seed_articles.values() for r in process_article(a, gazetteer, [])[1]]
+    merged = merge_reports(reports)
+    assert sorted(tuple(sorted(r.key for r in i.reports)) for i in merged) == (
+        _merge_by_scanning(reports))
 
 
 def test_wire_copies_count_once(seed_articles):
