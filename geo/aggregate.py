@@ -125,33 +125,52 @@ def incidents_frame(incidents: list[Incident], *,
     (how many outlets), ``independent_sources`` (outlets, counting copies of one wire story
     once) and ``flags``.
     """
+    return incidents_frame_from_rows([incident_row(i) for i in incidents],
+                                     country_names=country_names)
+
+
+def incident_row(i: Incident) -> dict:
+    """An incident as a plain JSON-able dict (the store keeps these): the frame's columns,
+    the day as an ISO string and ``country`` as its code (named when the frame is built)."""
+    p = i.place
+    return {
+        "event_id": i.event_id, "event_date": i.event_date.isoformat(),
+        "time_precision": i.time_precision, "event_type": i.event_type,
+        "sub_event_type": i.sub_event_type, "location": p.name, "admin1": p.admin1,
+        "country": p.country_code, "latitude": p.lat,
+        "longitude": p.lon, "geo_precision": i.geo_precision, "fatalities": i.fatalities,
+        "fatalities_min": i.fatalities_min, "fatalities_max": i.fatalities_max,
+        "injuries": i.injuries, "actor1": i.actor1, "inter1": i.inter1,
+        "actor2": i.actor2, "interaction": i.interaction,
+        "sources": ";".join(i.outlets),
+        "articles": ";".join(i.articles), "notes": _best_excerpt(i),
+        "location_id": p.key, "feature": p.feature, "country_code": p.country_code,
+        "admin1_code": p.admin1_code, "reports": len(i.reports), "outlets": len(i.outlets),
+        "independent_sources": i.independent_sources, "flags": "; ".join(i.flags),
+    }
+
+
+def incidents_frame_from_rows(rows: list[dict], *,
+                              country_names: dict[str, str] | None = None) -> pd.DataFrame:
+    """The incidents frame (see ``incidents_frame``) from ``incident_row`` dicts, in order of
+    day, place and type."""
     names = country_names or {}
-    rows = []
-    for i in incidents:
-        p = i.place
-        rows.append({
-            "event_id": i.event_id, "event_date": pd.Timestamp(i.event_date),
-            "time_precision": i.time_precision, "event_type": i.event_type,
-            "sub_event_type": i.sub_event_type, "location": p.name, "admin1": p.admin1,
-            "country": names.get(p.country_code, p.country_code), "latitude": p.lat,
-            "longitude": p.lon, "geo_precision": i.geo_precision, "fatalities": i.fatalities,
-            "fatalities_min": i.fatalities_min, "fatalities_max": i.fatalities_max,
-            "injuries": i.injuries, "actor1": i.actor1, "inter1": i.inter1,
-            "actor2": i.actor2, "interaction": i.interaction,
-            "sources": ";".join(i.outlets),
-            "articles": ";".join(i.articles), "notes": _best_excerpt(i),
-            "location_id": p.key, "feature": p.feature, "country_code": p.country_code,
-            "admin1_code": p.admin1_code, "reports": len(i.reports), "outlets": len(i.outlets),
-            "independent_sources": i.independent_sources, "flags": "; ".join(i.flags),
-        })
-    frame = pd.DataFrame(rows, columns=INCIDENT_COLUMNS + EXTRA_INCIDENT_COLUMNS)
-    return frame.astype({
+    columns = INCIDENT_COLUMNS + EXTRA_INCIDENT_COLUMNS
+    frame = pd.DataFrame({c: [row.get(c) for row in rows] for c in columns}, columns=columns)
+    frame["country"] = [names.get(code, code) for code in frame["country_code"]]
+    # Incidents materialised before actors were extracted have none.
+    for column, empty in (("actor1", ""), ("actor2", ""), ("inter1", 0), ("interaction", 0)):
+        frame[column] = frame[column].fillna(empty)
+    frame["event_date"] = pd.to_datetime(frame["event_date"])
+    frame = frame.astype({
         "event_date": "datetime64[ns]", "time_precision": "int64", "geo_precision": "int64",
         "latitude": "float64", "longitude": "float64", "fatalities": "Int64",
         "fatalities_min": "Int64", "fatalities_max": "Int64", "injuries": "Int64",
         "inter1": "int64", "interaction": "int64", "reports": "int64", "outlets": "int64",
         "independent_sources": "int64",
     })
+    return frame.sort_values(["event_date", "location", "event_type"], kind="stable",
+                             ignore_index=True)
 
 
 def _best_excerpt(incident: Incident) -> str:
@@ -165,22 +184,33 @@ def reports_frame(incidents: list[Incident]) -> pd.DataFrame:
     """One row per report: the excerpts behind each incident, with their offsets in the
     article (``sentence_*`` for the excerpt, ``mention_*`` for the place) so a reader can
     highlight them."""
-    rows = []
-    for i in incidents:
-        for r in i.reports:
-            rows.append({
-                "event_id": i.event_id, "report_key": r.key, "article": r.article,
-                "outlet": r.outlet,
-                "excerpt": r.excerpt, "sentence_start": r.sentence_start,
-                "sentence_end": r.sentence_end, "mention_start": r.mention_start,
-                "mention_end": r.mention_end, "mention_text": r.mention_text,
-                "trigger": r.trigger, "event_type": r.event_type,
-                "sub_event_type": r.sub_event_type, "report_date": pd.Timestamp(r.date),
-                "date_text": r.date_text,
-                "killed": "; ".join(f.text for f in r.killed),
-                "injured": "; ".join(f.text for f in r.injured),
-            })
-    return pd.DataFrame(rows, columns=REPORT_COLUMNS).astype({"report_date": "datetime64[ns]"})
+    return reports_frame_from_rows([row for i in incidents for row in report_rows(i)])
+
+
+def report_rows(i: Incident) -> list[dict]:
+    """An incident's reports as plain JSON-able dicts (``REPORT_COLUMNS``, ISO days)."""
+    return [{
+        "event_id": i.event_id, "report_key": r.key, "article": r.article,
+        "outlet": r.outlet,
+        "excerpt": r.excerpt, "sentence_start": r.sentence_start,
+        "sentence_end": r.sentence_end, "mention_start": r.mention_start,
+        "mention_end": r.mention_end, "mention_text": r.mention_text,
+        "trigger": r.trigger, "event_type": r.event_type,
+        "sub_event_type": r.sub_event_type, "report_date": r.date.isoformat(),
+        "date_text": r.date_text,
+        "killed": "; ".join(f.text for f in r.killed),
+        "injured": "; ".join(f.text for f in r.injured),
+    } for r in i.reports]
+
+
+def reports_frame_from_rows(rows: list[dict]) -> pd.DataFrame:
+    """The reports frame (see ``reports_frame``) from ``report_rows`` dicts."""
+    frame = pd.DataFrame({c: [row.get(c) for row in rows] for c in REPORT_COLUMNS},
+                         columns=REPORT_COLUMNS)
+    frame["report_date"] = pd.to_datetime(frame["report_date"])
+    return frame.astype({"report_date": "datetime64[ns]", "sentence_start": "int64",
+                         "sentence_end": "int64", "mention_start": "int64",
+                         "mention_end": "int64"})
 
 
 def filter_incidents(frame: pd.DataFrame, *, start: dt.date | None = None,

@@ -81,6 +81,21 @@ def read_articles_lenient(paths: list[Path], *, manifest: Path | None = None,
     Returns:
         (articles sorted by id, failures in the order met).
     """
+    files, meta = article_files(paths, manifest=manifest)
+    articles: list[Article] = []
+    failures: list[ReadFailure] = []
+    for path in files:
+        try:
+            articles.extend(read_file(path, meta.get(path.name)))
+        except ArticleError as exc:
+            failures.append(ReadFailure(str(path), str(exc)))
+    return sorted(articles, key=lambda a: a.id), failures
+
+
+def article_files(paths: list[Path], *, manifest: Path | None = None,
+                  ) -> tuple[list[Path], dict[str, dict]]:
+    """The article files under ``paths`` (directories walked, in name order) and the
+    manifest's rows by file name (a directory's ``manifest.csv`` when none is given)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -90,19 +105,21 @@ def read_articles_lenient(paths: list[Path], *, manifest: Path | None = None,
                 manifest = path / "manifest.csv"
         else:
             files.append(path)
-    meta = read_manifest(manifest) if manifest else {}
-    articles: list[Article] = []
-    failures: list[ReadFailure] = []
-    for path in files:
-        try:
-            data = _read_bytes(path)
-            for article in parse_article_bytes(path.name, data):
-                article = _with_manifest(article, meta.get(path.name))
-                check_metadata(article.published, article.timezone)
-                articles.append(article)
-        except ArticleError as exc:
-            failures.append(ReadFailure(str(path), str(exc)))
-    return sorted(articles, key=lambda a: a.id), failures
+    return files, read_manifest(manifest) if manifest else {}
+
+
+def read_file(path: Path, row: dict | None = None) -> list[Article]:
+    """The articles of one file, with its manifest row applied.
+
+    Raises:
+        ArticleError: the file cannot be read or its metadata is impossible.
+    """
+    articles = []
+    for article in parse_article_bytes(path.name, _read_bytes(path)):
+        article = _with_manifest(article, row)
+        check_metadata(article.published, article.timezone)
+        articles.append(article)
+    return articles
 
 
 def _read_bytes(path: Path) -> bytes:

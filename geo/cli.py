@@ -2,6 +2,7 @@
 
     python -m geo extract data/articles --out out/     # files in, tables out (no store)
     python -m geo ingest my_articles/ batch.zip         # into the store the dashboard reads
+    python -m geo ingest news/ --workers 2              # extract on a local Dask cluster
     python -m geo export --out exports/                 # tables and a backup from the store
     python -m geo restore exports/backup.sqlite         # load a backup back
     python -m geo gazetteer add UA.zip my_places.csv    # add places to the gazetteer
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from geo.articles import read_articles_lenient
+from geo.articles import article_files, read_articles_lenient
 from geo.errors import GeoError
 from geo.exports import write_exports
 from geo.gazetteer import Gazetteer, user_pack_dir
@@ -29,6 +30,15 @@ from geo.store import Store
 STORE_OPTION = click.option("--store", "store_path", type=click.Path(dir_okay=False,
                             path_type=Path), help="Store file (default $GEO_STORE or "
                             "data/store/news.sqlite).")
+
+
+WORKERS_OPTION = click.option(
+    "--workers", type=click.IntRange(min=1), default=1, show_default=True,
+    help="Extract on a local Dask cluster of this many worker processes.")
+SCHEDULER_OPTION = click.option(
+    "--scheduler", default=None, metavar="ADDRESS",
+    help="Extract on a running Dask cluster (e.g. tcp://10.0.0.5:8786); its workers must see "
+         "the files at the same paths.")
 
 
 @click.group(help=__doc__)
@@ -43,14 +53,28 @@ def cli() -> None:
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Directory for the CSV and GeoJSON outputs.")
 @click.option("--resolver", default="context", show_default=True, help="Resolver name.")
-def extract(paths: tuple[Path, ...], manifest: Path | None, out_dir: Path, resolver: str) -> None:
+@WORKERS_OPTION
+@SCHEDULER_OPTION
+def extract(paths: tuple[Path, ...], manifest: Path | None, out_dir: Path, resolver: str,
+            workers: int, scheduler: str | None) -> None:
     """Geoparse PATHS (files or directories) and extract incidents: writes mentions.csv,
-    incidents.csv, daily.csv and incidents.geojson into DIR."""
+    incidents.csv, daily.csv and incidents.geojson into DIR (and, on a Dask cluster, the
+    reports as Parquet partitioned by month in DIR/reports.parquet)."""
     try:
-        articles, failures = read_articles_lenient(list(paths), manifest=manifest)
+        if workers > 1 or scheduler:
+            from geo import parallel
+
+            files, rows = article_files(list(paths), manifest=manifest)
+            with parallel.client(workers, scheduler) as dask_client:
+                result, extracted, failures = parallel.extract_result(
+                    files, manifest=rows, dask_client=dask_client)
+            parallel.write_reports_parquet(extracted, out_dir)
+            articles = result.articles
+        else:
+            articles, failures = read_articles_lenient(list(paths), manifest=manifest)
+            result = run_pipeline(articles, resolver=resolver)
         for failure in failures:
             click.echo(f"error: {failure.source}: {failure.reason}", err=True)
-        result = run_pipeline(articles, resolver=resolver)
     except GeoError as exc:
         raise click.ClickException(str(exc)) from exc
     for warning in result.warnings:
@@ -71,15 +95,26 @@ def extract(paths: tuple[Path, ...], manifest: Path | None, out_dir: Path, resol
 @click.option("--published", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Publication date (YYYY-MM-DD) for articles that carry none.")
 @click.option("--timezone", default="", help="IANA time zone for articles that carry none.")
+@WORKERS_OPTION
+@SCHEDULER_OPTION
 def ingest(paths: tuple[Path, ...], store_path: Path | None, manifest: Path | None, outlet: str,
-           published: dt.datetime | None, timezone: str) -> None:
+           published: dt.datetime | None, timezone: str, workers: int,
+           scheduler: str | None) -> None:
     """Add article files, directories or zips to the store; bad files are named and skipped."""
     try:
         store = Store(store_path)
         defaults = Defaults(outlet=outlet, timezone=timezone,
                             published=published.date() if published else None)
-        report = ingest_paths(store, list(paths), Gazetteer.load(), manifest=manifest,
-                              defaults=defaults, progress=_progress)
+        if workers > 1 or scheduler:
+            from geo import parallel
+
+            with parallel.client(workers, scheduler) as dask_client:
+                report = ingest_paths(store, list(paths), Gazetteer.load(), manifest=manifest,
+                                      defaults=defaults, progress=_progress,
+                                      dask_client=dask_client)
+        else:
+            report = ingest_paths(store, list(paths), Gazetteer.load(), manifest=manifest,
+                                  defaults=defaults, progress=_progress)
     except GeoError as exc:
         raise click.ClickException(str(exc)) from exc
     for source, existing in report.duplicates:

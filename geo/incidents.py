@@ -606,6 +606,7 @@ class _ClusterIndex:
     def __init__(self) -> None:
         self.clusters: list[list[Report]] = []
         self._by_key: dict[tuple, list[int]] = {}
+        self._points: set[str] = set()  # buckets with a landmark or computed anchor
 
     def add(self, cluster: list[Report]) -> None:
         anchor, n = cluster[0], len(self.clusters)
@@ -622,15 +623,18 @@ class _ClusterIndex:
         return [self.clusters[n] for n in sorted(found)]
 
     @staticmethod
-    def _bucket(report: Report) -> tuple[str, str]:
-        return report.event_type, report.place.admin1_code or report.place.key
+    def _bucket(report: Report) -> str:
+        return merge_block(report)[0]
 
     def _keys(self, anchor: Report, window: int) -> list[tuple]:
         bucket, place = self._bucket(anchor), anchor.place
         keys: list[tuple] = [(bucket, window, "place", place.key)]
         if place.feature in _FINE:
             keys.append((bucket, window, "fine"))
-            keys.append((bucket, window, "cell", *_cell(place)))
+            kind = "town" if place.feature == "city" else "point"
+            if kind == "point":
+                self._points.add(bucket)
+            keys.append((bucket, window, kind, *_cell(place)))
         elif place.feature == "region":
             keys.append((bucket, window, "region"))
         return keys
@@ -640,12 +644,23 @@ class _ClusterIndex:
         keys: list[tuple] = [(bucket, window, "place", place.key)]
         if place.feature in _FINE:
             keys.append((bucket, window, "region"))
-            x, y, z = _cell(place)
-            keys.extend((bucket, window, "cell", x + dx, y + dy, z + dz)
-                        for dx in (-1, 0, 1) for dy in (-1, 0, 1) for dz in (-1, 0, 1))
+            # A town joins a point beside it and a point a town; two towns, two points never.
+            other = "point" if place.feature == "city" else "town"
+            if other == "town" or bucket in self._points:
+                x, y, z = _cell(place)
+                keys.extend((bucket, window, other, x + dx, y + dy, z + dz)
+                            for dx in (-1, 0, 1) for dy in (-1, 0, 1) for dz in (-1, 0, 1))
         elif place.feature == "region":
             keys.append((bucket, window, "fine"))
         return keys
+
+
+def merge_block(report: Report) -> tuple[str, int]:
+    """The report's blocking key: its type and region, and its 32-day window. Only reports
+    of one type and region, in the same or adjacent windows, can ever be merged (the store
+    re-merges only the blocks an article touches)."""
+    region = report.place.admin1_code or report.place.key
+    return f"{report.event_type}|{region}", _window(report.date)
 
 
 def _window(day: dt.date) -> int:
@@ -739,15 +754,20 @@ def incident_from_reports(reports: list[Report], groups: dict[str, int]) -> Inci
 # Independent sources
 
 _SHINGLE = 8  # words per shingle
-_COPY_SHARE = 0.3  # share of the smaller text's shingles two copies have in common
+COPY_SHARE = 0.3  # share of the smaller text's shingles two copies have in common
 
 
-def independent_groups(articles: list[Article]) -> dict[str, int]:
+def independent_groups(articles: list[Article], *,
+                       shingles: dict[str, frozenset[int]] | None = None) -> dict[str, int]:
     """Group articles that are copies of one story (shared 8-word shingles).
 
     Each shingle remembers the first article that had it; an article sharing at least
-    ``_COPY_SHARE`` of its shingles with an earlier one joins its group. Linear in the
+    ``COPY_SHARE`` of its shingles with an earlier one joins its group. Linear in the
     corpus, where comparing every pair would be quadratic.
+
+    Args:
+        articles: in the order they came (the first of two copies is the original).
+        shingles: each article's ``text_shingles``, when computed elsewhere already.
 
     Returns:
         article id -> group number; copies share a number.
@@ -764,20 +784,23 @@ def independent_groups(articles: list[Article]) -> dict[str, int]:
     sizes: dict[str, int] = {}
     for article in articles:
         parent.setdefault(article.id, article.id)
-        shingles = _shingles(article.text)
-        sizes[article.id] = len(shingles)
-        shared = Counter(first_seen[s] for s in shingles if s in first_seen)
+        sample = (shingles or {}).get(article.id)
+        if sample is None:
+            sample = text_shingles(article.text)
+        sizes[article.id] = len(sample)
+        shared = Counter(first_seen[s] for s in sample if s in first_seen)
         for other, count in shared.items():
-            smaller = min(len(shingles), sizes[other]) or 1
-            if other != article.id and count / smaller >= _COPY_SHARE:
+            smaller = min(len(sample), sizes[other]) or 1
+            if other != article.id and count / smaller >= COPY_SHARE:
                 parent[find(article.id)] = find(other)
-        for s in shingles:
+        for s in sample:
             first_seen.setdefault(s, article.id)
     roots = {root: n for n, root in enumerate(sorted({find(x) for x in parent}))}
     return {x: roots[find(x)] for x in parent}
 
 
-def _shingles(text: str) -> set[int]:
+def text_shingles(text: str) -> set[int]:
+    """The sample of a text's 8-word shingles that copy detection compares."""
     # A fixed quarter of all shingles (by hash), the same quarter in every text: shares
     # between texts are kept, at a quarter of the cost. CRC-32, not hash(): Python salts
     # str hashes per process, and the sample (so independent_sources) must not change
@@ -801,5 +824,6 @@ def with_event_ids(incidents: list[Incident]) -> list[Incident]:
 
 
 __all__ = ["BATTLES", "EXPLOSIONS", "Incident", "Report", "extract_incidents",
-           "extract_reports", "incident_from_reports", "independent_groups", "merge_reports",
-           "publication_date"]
+           "extract_reports", "incident_from_reports", "independent_groups", "merge_block",
+           "merge_reports",
+           "publication_date", "text_shingles"]

@@ -7,6 +7,9 @@ Example:
     >>> import tempfile, pathlib
     >>> from geo.gazetteer import Gazetteer
     >>> from geo.store import ChangesMoved, IdTaken, Store, changes_key
+
+if TYPE_CHECKING:  # dask is imported only when a cluster is used
+    from geo.parallel import Extracted
     >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
     >>> report = ingest(store, [("a.txt", b"Shelling hit Kharkiv."), ("b.txt", b"")],
     ...                 Gazetteer.load())
@@ -23,7 +26,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path, PurePosixPath
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from geo.aggregate import mention_rows
 from geo.articles import (
@@ -49,6 +52,9 @@ from geo.geoparse import geoparse
 from geo.incidents import Report, extract_reports
 from geo.records import Article
 from geo.store import ChangesMoved, IdTaken, Store, changes_key
+
+if TYPE_CHECKING:  # dask is imported only when a cluster is used
+    from geo.parallel import Extracted
 
 MAX_ZIP_MEMBERS = 2_000
 MAX_ZIP_TOTAL = 200 * MB  # bytes once unpacked
@@ -263,7 +269,14 @@ def ingest(store: Store, uploads: Iterable[Upload], gazetteer: Gazetteer, *,
     report = IngestReport()
     articles, report.failures = read_uploads(uploads, manifest=manifest, defaults=defaults,
                                              notes=report.notes)
-    current = _CurrentChanges(store, gazetteer)
+    _store_all(store, articles, _CurrentChanges(store, gazetteer), report,
+               progress=progress, should_stop=should_stop)
+    return report
+
+
+def _store_all(store: Store, articles: list[Article], current: _CurrentChanges,
+               report: IngestReport, *, progress: Progress | None,
+               should_stop: Callable[[], bool] | None) -> None:
     started = time.monotonic()
     for n, article in enumerate(articles, start=1):
         if should_stop is not None and should_stop():
@@ -278,18 +291,21 @@ def ingest(store: Store, uploads: Iterable[Upload], gazetteer: Gazetteer, *,
         stored_id = _store_one(store, article, current, report)
         if progress is not None:
             progress(n, len(articles), stored_id)
-    return report
 
 
 class _CurrentChanges:
     """The analysts' changes as they are now, with the aliased gazetteer built once per set
     of changes (not once per article)."""
 
-    def __init__(self, store: Store, gazetteer: Gazetteer) -> None:
+    def __init__(self, store: Store, gazetteer: Gazetteer, *,
+                 precomputed: Sequence[Extracted] = ()) -> None:
         self._store, self._gazetteer = store, gazetteer
         self._key: str | None = None
         self.changes: list = []
         self.aliased = gazetteer
+        # Results computed elsewhere (Dask workers), used while they are still right: the
+        # same article (id included) and the same relevant changes.
+        self._done = {x.article.id: x for x in precomputed}
 
     def refresh(self) -> None:
         changes = self._store.changes()
@@ -302,6 +318,9 @@ class _CurrentChanges:
         """The article's results, and the key of the changes relevant to it they reflect."""
         self.refresh()
         seen = changes_key(relevant_changes(article.id, article.text, self.changes))
+        done = self._done.pop(article.id, None)
+        if done is not None and done.article == article and done.changes_seen == seen:
+            return seen, (done.mentions, done.reports)
         return seen, process_article(article, self.aliased, self.changes)
 
 
@@ -351,11 +370,20 @@ def _store_one(store: Store, article: Article, current: _CurrentChanges,
 
 def ingest_paths(store: Store, paths: Sequence[Path], gazetteer: Gazetteer, *,
                  manifest: Path | None = None, defaults: Defaults = Defaults(),
-                 progress: Progress | None = None) -> IngestReport:
-    """``ingest`` for files and directories on disk (a directory's manifest.csv is used)."""
+                 progress: Progress | None = None,
+                 dask_client: object | None = None) -> IngestReport:
+    """``ingest`` for files and directories on disk (a directory's manifest.csv is used).
+
+    With ``dask_client`` (``geo.parallel.client``) the files are read and processed on the
+    cluster's workers; this process only stores the results (and processes again any article
+    whose id or relevant changes moved meanwhile).
+    """
     uploads: list[Upload] = []
     failures: list[ReadFailure] = []
     rows: dict[str, dict] = read_manifest(manifest) if manifest else {}
+    if dask_client is not None:
+        return _ingest_on_cluster(store, paths, gazetteer, rows, defaults, progress,
+                                  dask_client)
     for path in paths:
         files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
         for file in files:
@@ -371,6 +399,27 @@ def ingest_paths(store: Store, paths: Sequence[Path], gazetteer: Gazetteer, *,
                     progress=progress)
     result.failures = failures + result.failures
     return result
+
+
+def _ingest_on_cluster(store: Store, paths: Sequence[Path], gazetteer: Gazetteer,
+                       rows: dict[str, dict], defaults: Defaults, progress: Progress | None,
+                       dask_client: object) -> IngestReport:
+    from geo.parallel import extract_files
+
+    check_metadata(defaults.published, defaults.timezone)
+    files = [f for path in paths for f in (sorted(
+        p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path])]
+    manifests = [f for f in files if f.name.lower() == "manifest.csv"]
+    for found in manifests:
+        rows = {**read_manifest(found), **rows}
+    results, failures = extract_files([f for f in files if f not in manifests],
+                                      manifest=rows, changes=store.changes(),
+                                      defaults=defaults, dask_client=dask_client)
+    report = IngestReport(failures=failures)
+    _store_all(store, [x.article for x in results],
+               _CurrentChanges(store, gazetteer, precomputed=results), report,
+               progress=progress, should_stop=None)
+    return report
 
 
 def reprocess(store: Store, gazetteer: Gazetteer, *,

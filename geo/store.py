@@ -35,6 +35,7 @@ from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
 
+from geo import materialise
 from geo.errors import GeoError
 from geo.figures import Figure
 from geo.incidents import Report
@@ -84,9 +85,28 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE articles ADD COLUMN results_changes TEXT NOT NULL DEFAULT '';
     """,
+    # Incidents kept up to date per write (``geo.materialise``): each report's merge block,
+    # key, raw cluster and incident; each article's copy group and its sample of shingles.
+    # Ids are looked up by range, not LIKE. The incidents are rebuilt once, at first read.
+    """
+    ALTER TABLE articles ADD COLUMN shingles INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE articles ADD COLUMN copy_group TEXT;
+    CREATE TABLE shingles (hash INTEGER PRIMARY KEY, article TEXT NOT NULL) WITHOUT ROWID;
+    ALTER TABLE reports ADD COLUMN bucket TEXT NOT NULL DEFAULT '';
+    ALTER TABLE reports ADD COLUMN day_window INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE reports ADD COLUMN key TEXT NOT NULL DEFAULT '';
+    ALTER TABLE reports ADD COLUMN cluster INTEGER;
+    ALTER TABLE reports ADD COLUMN incident TEXT;
+    CREATE INDEX reports_by_block ON reports (bucket, day_window);
+    CREATE INDEX reports_by_cluster ON reports (cluster);
+    CREATE INDEX reports_by_key ON reports (key);
+    CREATE INDEX reports_by_incident ON reports (incident);
+    UPDATE meta SET value = '-1' WHERE key = 'incidents_version';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-TABLES = ("meta", "articles", "mentions", "reports", "incidents", "changes", "geocode_cache")
+TABLES = ("meta", "articles", "mentions", "reports", "incidents", "changes", "geocode_cache",
+          "shingles")
 #: Version of the report payload stored as JSON; ``report_from_json`` upgrades older ones.
 REPORT_VERSION = 3
 #: Version of a stored mention row (``geo.aggregate.MENTION_COLUMNS``). Version 1 rows (no
@@ -186,8 +206,13 @@ class Store:
             conn.close()
 
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
+    def write(self, *, incidents: str = "stale") -> Iterator[sqlite3.Connection]:
         """One write transaction: all of it lands, or none of it (also on a crash).
+
+        Args:
+            incidents: "kept" when the write leaves the stored incidents true (a setting,
+                or incidents the caller brought up to date with ``geo.materialise``);
+                "stale" (the default) has them rebuilt at the next read.
 
         Raises:
             StoreError: the store is read-only, the disk is full, or the file is not a store;
@@ -201,8 +226,12 @@ class Store:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
+                current = incidents == "kept" and materialise.is_current(conn)
                 conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
                              "WHERE key = 'data_version'")
+                if current:
+                    conn.execute("UPDATE meta SET value = (SELECT value FROM meta WHERE "
+                                 "key = 'data_version') WHERE key = 'incidents_version'")
                 conn.execute("COMMIT")
             except BaseException:
                 # SQLite may already have rolled back (disk full): a second ROLLBACK would
@@ -293,8 +322,10 @@ class Store:
     def free_id(self, wanted: str) -> str:
         """``wanted``, or ``wanted-2``, ``-3``… when an article already has that id."""
         with self.read() as conn:
+            # A range on the primary key ("-" then "."), not LIKE: an index seek.
             taken = {r[0] for r in conn.execute(
-                "SELECT id FROM articles WHERE id = ? OR id LIKE ?", (wanted, f"{wanted}-%"))}
+                "SELECT id FROM articles WHERE id = ? OR (id >= ? AND id < ?)",
+                (wanted, f"{wanted}-", f"{wanted}."))}
         n, candidate = 1, wanted
         while candidate in taken:
             n += 1
@@ -318,7 +349,7 @@ class Store:
                 two ingests can never overwrite each other's article).
             ChangesMoved: the analysts' changes are no longer ``changes_seen``.
         """
-        with self.write() as conn:
+        with self.write(incidents="kept") as conn:
             digest = text_digest(article.text)
             existing = conn.execute("SELECT id FROM articles WHERE text_sha256 = ? AND id != ?",
                                     (digest, article.id)).fetchone()
@@ -338,7 +369,7 @@ class Store:
                  article.published.isoformat() if article.published else None,
                  article.timezone, article.url, article.source, text_digest(article.text),
                  _now()))
-            _replace_results(conn, article.id, mentions, reports, reflected)
+            _replace_results(conn, article.id, mentions, reports, reflected, text=article.text)
         return None
 
     def put_results(self, article_id: str, mentions: list[dict], reports: list[Report], *,
@@ -348,12 +379,12 @@ class Store:
         Raises:
             ChangesMoved: ``changes_seen`` is given and the changes differ now.
         """
-        with self.write() as conn:
+        with self.write(incidents="kept") as conn:
             row = conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
             if row is None:
                 return  # deleted meanwhile: nothing to keep results for
             reflected = _check_changes(conn, article_id, row[0], changes_seen)
-            _replace_results(conn, article_id, mentions, reports, reflected)
+            _replace_results(conn, article_id, mentions, reports, reflected, text=row[0])
 
     def stale_articles(self) -> list[str]:
         """Ids of articles whose stored results do not reflect their relevant changes now
@@ -387,7 +418,9 @@ class Store:
             url=stored.url or other.url)
         if filled == stored:
             return None
-        with self.write() as conn:
+        # The stored reports keep the old metadata until the caller re-processes the article
+        # (``put_results``): the incidents stay true to the stored reports meanwhile.
+        with self.write(incidents="kept") as conn:
             conn.execute("UPDATE articles SET outlet=?, published=?, timezone=?, title=?, url=? "
                          "WHERE id=?", (filled.outlet, filled.published.isoformat()
                                         if filled.published else None, filled.timezone,
@@ -455,42 +488,29 @@ class Store:
 
     # ------------------------------------------------------------------ incidents
 
-    def cached_incidents(self) -> tuple[int, list[dict]] | None:
-        """The materialised incidents when they are as new as the data, else None."""
+    def incident_payloads(self) -> list[dict] | None:
+        """The materialised incidents (``geo.materialise.stored_payloads``), brought up to
+        date first when a write left them behind (a store from an older version, a
+        deletion); None for a read-only store, whose readers merge in memory."""
+        if self.read_only:
+            return None
         with self.read() as conn:
             conn.execute("BEGIN")
-            version = _meta(conn, "data_version")
-            if _meta(conn, "incidents_version") != version:
+            if materialise.is_current(conn):
+                payloads = materialise.stored_payloads(conn)
                 conn.execute("COMMIT")
-                return None
-            rows = [json.loads(r[0]) for r in conn.execute(
-                "SELECT incident FROM incidents ORDER BY seq")]
+                return payloads
             conn.execute("COMMIT")
-            return int(version), rows
-
-    def save_incidents(self, based_on: int, incidents: list[dict]) -> None:
-        """Materialise merged incidents computed from data version ``based_on``; dropped if
-        the data changed meanwhile (a concurrent writer will cause a rebuild)."""
-        if self.read_only:
-            return  # a cache only: a read-only store is merged on every read instead
-        conn = self._connect()
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            if int(_meta(conn, "data_version")) != based_on:
-                conn.execute("ROLLBACK")
-                return
-            conn.execute("DELETE FROM incidents")
-            conn.executemany("INSERT INTO incidents VALUES (?, ?, ?)",
-                             [(i["event_id"], n, json.dumps(i)) for n, i in enumerate(incidents)])
-            conn.execute("UPDATE meta SET value = ? WHERE key = 'incidents_version'",
-                         (str(based_on),))
-            conn.execute("COMMIT")
-        except sqlite3.OperationalError:
-            # Disk full or read-only: the materialised copy is a cache, readers merge anew.
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-        finally:
-            conn.close()
+            with self.write(incidents="kept") as conn:
+                if not materialise.is_current(conn):
+                    materialise.rebuild(conn, _read_changes(conn, include_undone=False),
+                                        parse=_mergeable_report)
+                    conn.execute("UPDATE meta SET value = (SELECT value FROM meta WHERE "
+                                 "key = 'data_version') WHERE key = 'incidents_version'")
+                return materialise.stored_payloads(conn)
+        except StoreError:
+            return None  # disk full, or a file this process cannot write: merge in memory
 
     # ------------------------------------------------------------------ settings
 
@@ -502,24 +522,37 @@ class Store:
         return row[0] if row else default
 
     def set_setting(self, name: str, value: str) -> None:
-        with self.write() as conn:
+        with self.write(incidents="kept") as conn:
             conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"setting:{name}", value))
 
     # ------------------------------------------------------------------ changes
 
     def add_change(self, kind: str, target: str, payload: dict, *, note: str = "") -> int:
-        with self.write() as conn:
+        """Save an analyst's change. An incident change is applied to the stored incidents
+        it names in the same transaction; a mention change waits for its articles to be
+        processed again (``stale_articles``)."""
+        with self.write(incidents="kept") as conn:
+            current = materialise.is_current(conn)
             cursor = conn.execute(
                 "INSERT INTO changes (kind, target, payload, note, created_at) "
                 "VALUES (?, ?, ?, ?, ?)", (kind, target, json.dumps(payload), note, _now()))
+            (change,) = [c for c in _read_changes(conn, include_undone=True)
+                         if c.id == cursor.lastrowid]
+            if current:
+                _settle_change(conn, change)
             return int(cursor.lastrowid)
 
     def undo_change(self, change_id: int) -> None:
-        with self.write() as conn:
+        with self.write(incidents="kept") as conn:
+            current = materialise.is_current(conn)
             updated = conn.execute("UPDATE changes SET undone_at = ? WHERE id = ? AND "
                                    "undone_at IS NULL", (_now(), change_id)).rowcount
             if not updated:
                 raise StoreError(f"no active change #{change_id} to undo")
+            (change,) = [c for c in _read_changes(conn, include_undone=True)
+                         if c.id == change_id]
+            if current:
+                _settle_change(conn, change)
 
     def changes(self, *, include_undone: bool = False) -> list[Change]:
         """The analysts' changes, oldest first. A payload that is not a JSON object (a
@@ -788,15 +821,51 @@ def _plausible_day(day: dt.date) -> bool:
 
 
 def _replace_results(conn: sqlite3.Connection, article_id: str, mentions: list[dict],
-                     reports: list[Report], reflected: str) -> None:
+                     reports: list[Report], reflected: str, *, text: str) -> None:
+    """Replace an article's mentions and reports, and (when the stored incidents are
+    current) merge again only the incidents this touches."""
+    current = materialise.is_current(conn)
+    touched = materialise.Touched()
+    if current:
+        touched = materialise.touched_by_articles(conn, [article_id])
+        moved = materialise.assign_group(conn, article_id, text)
+        if moved:  # two copy groups became one: those articles' incidents count again
+            more = materialise.touched_by_articles(conn, moved)
+            touched.clusters |= more.clusters
+            touched.incidents |= more.incidents
     conn.execute("UPDATE articles SET results_changes = ? WHERE id = ?", (reflected, article_id))
     conn.execute("DELETE FROM mentions WHERE article = ?", (article_id,))
     conn.execute("DELETE FROM reports WHERE article = ?", (article_id,))
     conn.executemany('INSERT INTO mentions (article, start, "end", row) VALUES (?, ?, ?, ?)',
                      [(article_id, m["start"], m["end"], json.dumps({**m, "v": MENTION_VERSION}))
                       for m in mentions])
-    conn.executemany("INSERT INTO reports VALUES (?, ?, ?)",
-                     [(article_id, n, report_to_json(r)) for n, r in enumerate(reports)])
+    conn.executemany("INSERT INTO reports (article, seq, report, bucket, day_window, key) "
+                     "VALUES (?, ?, ?, ?, ?, ?)",
+                     [(article_id, n, report_to_json(r), *materialise.report_columns(r))
+                      for n, r in enumerate(reports)])
+    if current:
+        materialise.settle(conn, touched, _read_changes(conn, include_undone=False),
+                           parse=_mergeable_report)
+
+
+def _mergeable_report(text: str) -> Report:
+    """A stored report the merge can use; one dated where no table can hold it (the year
+    2300, from a hand-edited store) is refused like an unreadable one."""
+    report = report_from_json(text)
+    if not _plausible_day(report.date):
+        raise ValueError(f"report dated {report.date}")
+    return report
+
+
+def _settle_change(conn: sqlite3.Connection, change: Change) -> None:
+    if change.kind in materialise.INCIDENT_CHANGE_KINDS:
+        touched = materialise.Touched(keys=materialise.change_keys(change))
+        for chunk in materialise._chunks(sorted(touched.keys)):
+            touched.clusters.update(c for (c,) in conn.execute(
+                f"SELECT cluster FROM reports WHERE key IN ({','.join('?' * len(chunk))}) "
+                "AND cluster IS NOT NULL", chunk))
+        materialise.settle(conn, touched, _read_changes(conn, include_undone=False),
+                           parse=_mergeable_report)
 
 
 def _meta(conn: sqlite3.Connection, key: str) -> str:

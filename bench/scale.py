@@ -1,0 +1,156 @@
+"""What months of news cost after extraction: store, merge, materialise, +1 article.
+
+Distinct generated articles (``bench/generate.py``, seeded) are extracted once, one
+process, ``--extract`` of them (CPU seconds per article measured). Stores of each size in
+``--sizes`` are then filled from those results: article k is extracted article k mod E
+with its days moved on by a whole number of corpus spans (so each copy is its own
+happening, in its own weeks, as in a longer archive), its text tagged so that it is a
+distinct text. For each size the table gives (medians of ``--runs`` where repeated):
+
+- ingest ms/article: ``put_article`` per article (one transaction each), which also merges
+  again the incidents the article touches (``geo.materialise``), wall;
+- store kB/article: the store's files over the article count (and minus the text);
+- merge s: ``merge_reports`` on every stored report (the indexed merge), CPU; and the
+  plain scan it replaced, run in the same process on the same reports, as the baseline;
+- rebuild s: incidents materialised from scratch (a store from an older version);
+- cold read s: what a new dashboard process does first: ``result_from_store``
+  (articles, mentions and the stored incidents into DataFrames);
+- +1 article s: extract one more article, store it (incremental merge) and read the
+  incidents table again: what the map waits for;
+- peak RSS of this process.
+
+    python bench/scale.py [--extract 1000] [--sizes 1000,10000] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import peak_rss_mb  # noqa: E402
+from bench.generate import generate  # noqa: E402
+from geo.aggregate import incidents_frame_from_rows  # noqa: E402
+from geo.gazetteer import Gazetteer  # noqa: E402
+from geo.incidents import Report, _same_happening, merge_reports  # noqa: E402
+from geo.ingest import process_article  # noqa: E402
+from geo.pipeline import result_from_store  # noqa: E402
+from geo.records import Article  # noqa: E402
+from geo.store import Store  # noqa: E402
+
+SCAN_LIMIT = 20_000  # reports; the plain scan is quadratic, beyond this it takes minutes
+
+
+def scan_merge(reports: list[Report]) -> int:
+    """The merge before its index, as the baseline: every cluster of the type and region."""
+    clusters: dict[tuple, list[list[Report]]] = {}
+    for report in sorted(reports, key=lambda r: (r.geo_precision, r.time_precision, r.date,
+                                                 r.article, r.sentence_start)):
+        candidates = clusters.setdefault(
+            (report.event_type, report.place.admin1_code or report.place.key), [])
+        for cluster in candidates:
+            if _same_happening(report, cluster[0]):
+                cluster.append(report)
+                break
+        else:
+            candidates.append([report])
+    return sum(len(c) for c in clusters.values())
+
+
+def shifted(article: Article, mentions: list[dict], reports: list[Report], copy: int,
+            span_days: int) -> tuple[Article, list[dict], list[Report]]:
+    if copy == 0:
+        return article, mentions, reports
+    shift = dt.timedelta(days=copy * span_days)
+    new_id = f"{article.id}-c{copy}"
+    moved = dataclasses.replace(article, id=new_id, text=f"{article.text}\n[copy {copy}]",
+                                published=article.published + shift)
+    return moved, [{**m, "article": new_id} for m in mentions], [
+        dataclasses.replace(r, article=new_id, date=r.date + shift,
+                            published=r.published + shift if r.published else None)
+        for r in reports]
+
+
+def cpu(fn):  # noqa: ANN001, ANN201 - a tiny timing helper
+    started, wall = time.process_time(), time.perf_counter()
+    out = fn()
+    return out, time.process_time() - started, time.perf_counter() - wall
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--extract", type=int, default=1000)
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    gazetteer = Gazetteer.load()
+    days = max(30, args.extract // 10)
+    articles = generate(args.extract + 1, gazetteer, days=days)
+    extra, articles = articles[-1], articles[:-1]
+    process_article(articles[0], gazetteer, [])  # warm
+    started = time.process_time()
+    extracted = [(a, *process_article(a, gazetteer, [])) for a in articles]
+    extract_s = time.process_time() - started
+    text_bytes = statistics.mean(len(a.text.encode()) for a in articles)
+    print(f"extraction: {len(articles)} distinct articles, {text_bytes / 1e3:.1f} kB each, "
+          f"{extract_s / len(articles) * 1e3:.0f} ms CPU per article "
+          f"({extract_s:.0f} s), one process")
+    print()
+    print("| articles | reports | incidents | ingest ms/article | store kB/article (minus "
+          "text) | merge s | plain scan s | rebuild s | cold read s | +1 article s | "
+          "peak RSS MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            store = Store(Path(tmp) / "scale.sqlite")
+            store.incident_payloads()  # empty and current: every write keeps it so
+            rows = [shifted(*extracted[k % len(extracted)], k // len(extracted), days + 7)
+                    for k in range(size)]
+            started = time.perf_counter()
+            for article, mentions, reports in rows:
+                store.put_article(article, mentions, reports)
+            ingest_ms = (time.perf_counter() - started) / size * 1e3
+            del rows
+            file_bytes = sum(p.stat().st_size for p in Path(tmp).glob("scale.sqlite*"))
+            stored = store.reports()
+            _, merge_s, _ = cpu(lambda stored=stored: merge_reports(stored))
+            scan_s = (cpu(lambda stored=stored: scan_merge(stored))[1]
+                      if len(stored) <= SCAN_LIMIT else float("nan"))
+            del stored
+            rebuilds, colds, plus_one = [], [], []
+            for run in range(args.runs):
+                with store.write() as conn:  # as a store from an older version
+                    conn.execute("UPDATE meta SET value = '-1' WHERE key = "
+                                 "'incidents_version'")
+                rebuilds.append(cpu(store.incident_payloads)[2])
+                reader = Store(store.path)
+                result, _, wall = cpu(lambda reader=reader: result_from_store(
+                    reader, gazetteer=gazetteer))
+                colds.append(wall)
+                one = dataclasses.replace(extra, id=f"extra-{run}",
+                                          text=f"{extra.text}\n[run {run}]")
+
+                def add_one(one: Article = one, store: Store = store) -> object:
+                    store.put_article(one, *process_article(one, gazetteer, []))
+                    return incidents_frame_from_rows(
+                        [p["incident"] for p in store.incident_payloads()])
+
+                plus_one.append(cpu(add_one)[2])
+            per_article = file_bytes / size / 1e3
+            print(f"| {size:,} | {len(result.reports):,} | {len(result.incidents):,} | "
+                  f"{ingest_ms:.1f} | {per_article:.1f} ({per_article - text_bytes / 1e3:.1f})"
+                  f" | {merge_s:.2f} | {scan_s:.2f} | {statistics.median(rebuilds):.2f} | "
+                  f"{statistics.median(colds):.2f} | {statistics.median(plus_one):.2f} | "
+                  f"{peak_rss_mb():.0f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""Incidents kept in the store per write (``geo.materialise``) are the incidents a full merge
+of everything stored gives: after each article, after changes and undos, after copies."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from bench.generate import generate
+from geo import materialise
+from geo.corrections import report_key
+from geo.incidents import independent_groups, merge_reports
+from geo.ingest import process_article
+from geo.store import Store
+
+
+@pytest.fixture(scope="module")
+def processed(gazetteer):
+    articles = generate(50, gazetteer, seed=11, days=20)
+    return [(a, *process_article(a, gazetteer, [])) for a in articles]
+
+
+def _fresh(path) -> Store:
+    store = Store(path)
+    store.incident_payloads()  # an empty store's incidents (none) are current from here on
+    return store
+
+
+def _kept(store: Store) -> list[tuple]:
+    """The stored incidents as comparable facts: reports, day, place, toll, sources."""
+    with store.read() as conn:
+        assert materialise.is_current(conn), "the writes must have kept the incidents"
+    out = []
+    for payload in store.incident_payloads():
+        row = payload["incident"]
+        out.append((tuple(sorted(r["report_key"] for r in payload["reports"])),
+                    row["event_date"], row["location_id"], row["fatalities"],
+                    row["independent_sources"], row["event_type"]))
+    return sorted(out)
+
+
+def _rebuilt(store: Store) -> list[tuple]:
+    with store.write() as conn:  # "stale": the next read rebuilds everything
+        conn.execute("UPDATE meta SET value = '-1' WHERE key = 'incidents_version'")
+    store.incident_payloads()
+    return _kept(store)
+
+
+def _merged_in_memory(store: Store) -> list[tuple]:
+    groups = independent_groups(store.articles())
+    return sorted((tuple(sorted(report_key(r) for r in i.reports)), i.event_date.isoformat(),
+                   i.place.key, i.fatalities, i.independent_sources, i.event_type)
+                  for i in merge_reports(store.reports(), groups))
+
+
+def test_incidents_kept_article_by_article_equal_a_full_merge(tmp_path, processed):
+    store = _fresh(tmp_path / "s.sqlite")
+    assert store.incident_payloads() == []
+    for article, mentions, reports in processed:
+        store.put_article(article, mentions, reports)
+    kept = _kept(store)
+    assert sum(len(k[0]) > 1 for k in kept) >= 10  # re-reports were merged
+    assert kept == _merged_in_memory(store)
+    assert kept == _rebuilt(store)
+
+
+def test_reprocessed_article_moves_its_reports_out_of_their_incidents(tmp_path, processed):
+    store = _fresh(tmp_path / "s.sqlite")
+    for article, mentions, reports in processed[:30]:
+        store.put_article(article, mentions, reports)
+    store.incident_payloads()
+    # An article processed again finds nothing any more (as after dismissing its places).
+    shared = next(a for a, _, reps in processed[:30] if any(
+        len(p[0]) > 1 and report_key(reps[0]) in p[0] for p in _kept(store)))
+    store.put_results(shared.id, [], [])
+    kept = _kept(store)
+    assert all(not key.startswith(f"{shared.id}:") for k in kept for key in k[0])
+    assert kept == _merged_in_memory(store) == _rebuilt(store)
+
+
+def test_incident_changes_and_their_undo_are_applied_where_they_name(tmp_path, processed):
+    store = _fresh(tmp_path / "s.sqlite")
+    for article, mentions, reports in processed:
+        store.put_article(article, mentions, reports)
+    kept = _kept(store)
+    single = [k for k in kept if len(k[0]) == 1]
+    several = next(k for k in kept if len(k[0]) > 2)
+    merge = store.add_change("merge_incidents", "x", {"groups": [list(single[0][0]),
+                                                                 list(single[1][0])]})
+    split = store.add_change("split_incident", "y", {"reports": [several[0][0]]})
+    edit = store.add_change("edit_incident", "z", {"reports": [several[0][1]],
+                                                   "fields": {"fatalities": 99}})
+    after = _kept(store)
+    assert (tuple(sorted(single[0][0] + single[1][0]))) in [k[0] for k in after]
+    assert (several[0][0],) in [k[0] for k in after]
+    assert any(k[3] == 99 for k in after)
+    assert len(after) == len(kept)  # one merge, one split
+    assert after == _rebuilt(store)
+    for change in (edit, split, merge):
+        store.undo_change(change)
+    assert _kept(store) == kept
+
+
+def test_a_wire_copy_counts_once_and_a_bridge_joins_two_groups(tmp_path, processed):
+    store = _fresh(tmp_path / "s.sqlite")
+    (a, mentions_a, reports_a), (b, mentions_b, reports_b) = processed[0], processed[1]
+    store.put_article(a, mentions_a, reports_a)
+    copy = dataclasses.replace(a, id="copy", outlet="Another Outlet",
+                               text=a.text.replace(".", " .", 1))
+    store.put_article(copy, *[[{**m, "article": "copy"} for m in mentions_a],
+                              [dataclasses.replace(r, article="copy", outlet="Another Outlet")
+                               for r in reports_a]])
+    payloads = store.incident_payloads()
+    with_copy = [p["incident"] for p in payloads if "copy" in p["incident"]["articles"]]
+    assert with_copy and all(r["independent_sources"] == 1 and r["outlets"] == 2
+                             for r in with_copy)
+    store.put_article(b, mentions_b, reports_b)
+    # Half of a's text and half of b's: a copy of both, so a and b are now one group.
+    half = len(a.text) // 2
+    bridge = dataclasses.replace(a, id="bridge", text=a.text[:half] + " " + b.text[half:])
+    store.put_article(bridge, [], [])
+    with store.read() as conn:
+        groups = dict(conn.execute("SELECT id, copy_group FROM articles").fetchall())
+    assert groups[a.id] == groups[b.id] == groups["copy"] == groups["bridge"]
+    assert _kept(store) == _rebuilt(store)
