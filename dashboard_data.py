@@ -14,6 +14,7 @@ import html
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,9 +98,25 @@ def submit_reprocess(target: Store, title: str) -> str:
     return jobs().submit(title, reprocess_job, str(target.path))
 
 
-@st.cache_data(show_spinner="Reading the store…", max_entries=4)
+@st.cache_resource
+def _results() -> dict[str, tuple[threading.Lock, dict[str, PipelineResult]]]:
+    return {}  # store path -> (its lock, state -> result), shared by every session
+
+
 def _result(path: str, state: str) -> PipelineResult:
-    return result_from_store(store(), gazetteer=gazetteer())
+    """The result at ``state``, one object for every session (a resource, not a pickled
+    copy per session: pages only read it). A new state is reached from the last one read by
+    a delta (``Store.delta``): an article added reads that article and the incidents it
+    touched, not the whole store."""
+    lock, by_state = _results().setdefault(path, (threading.Lock(), {}))
+    with lock:
+        if state not in by_state:
+            previous = next(reversed(by_state.values()), None)
+            with st.spinner("Reading the store…"):
+                result = result_from_store(store(), gazetteer=gazetteer(), previous=previous)
+            by_state.clear()  # the newest only: older states are never served again
+            by_state[state] = result
+        return by_state[state]
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

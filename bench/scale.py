@@ -15,8 +15,9 @@ distinct text. For each size the table gives (medians of ``--runs`` where repeat
 - rebuild s: incidents materialised from scratch (a store from an older version);
 - cold read s: what a new dashboard process does first: ``result_from_store``
   (articles, mentions and the stored incidents into DataFrames);
-- +1 article s: extract one more article, store it (incremental merge) and read the
-  incidents table again: what the map waits for;
+- +1 article s: extract one more article, store it (incremental merge), and bring the
+  dashboard's tables up to date from the last read (``result_from_store(previous=...)``,
+  a delta): what the map waits for;
 - peak RSS of this process.
 
     python bench/scale.py [--extract 1000] [--sizes 1000,10000] [--runs 3]
@@ -37,7 +38,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import peak_rss_mb  # noqa: E402
 from bench.generate import generate  # noqa: E402
-from geo.aggregate import incidents_frame_from_rows  # noqa: E402
 from geo.gazetteer import Gazetteer  # noqa: E402
 from geo.incidents import Report, _same_happening, merge_reports  # noqa: E402
 from geo.ingest import process_article  # noqa: E402
@@ -45,7 +45,7 @@ from geo.pipeline import result_from_store  # noqa: E402
 from geo.records import Article  # noqa: E402
 from geo.store import Store  # noqa: E402
 
-SCAN_LIMIT = 20_000  # reports; the plain scan is quadratic, beyond this it takes minutes
+SCAN_LIMIT = 40_000  # reports; the plain scan is quadratic, beyond this it takes minutes
 
 
 def scan_merge(reports: list[Report]) -> int:
@@ -111,7 +111,7 @@ def main() -> None:
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             store = Store(Path(tmp) / "scale.sqlite")
-            store.incident_payloads()  # empty and current: every write keeps it so
+            store.incident_rows()  # empty and current: every write keeps it so
             rows = [shifted(*extracted[k % len(extracted)], k // len(extracted), days + 7)
                     for k in range(size)]
             started = time.perf_counter()
@@ -130,7 +130,7 @@ def main() -> None:
                 with store.write() as conn:  # as a store from an older version
                     conn.execute("UPDATE meta SET value = '-1' WHERE key = "
                                  "'incidents_version'")
-                rebuilds.append(cpu(store.incident_payloads)[2])
+                rebuilds.append(cpu(store.incident_rows)[2])
                 reader = Store(store.path)
                 result, _, wall = cpu(lambda reader=reader: result_from_store(
                     reader, gazetteer=gazetteer))
@@ -138,12 +138,13 @@ def main() -> None:
                 one = dataclasses.replace(extra, id=f"extra-{run}",
                                           text=f"{extra.text}\n[run {run}]")
 
-                def add_one(one: Article = one, store: Store = store) -> object:
+                def add_one(one: Article = one, store: Store = store,
+                            seen: object = result) -> object:
                     store.put_article(one, *process_article(one, gazetteer, []))
-                    return incidents_frame_from_rows(
-                        [p["incident"] for p in store.incident_payloads()])
+                    return result_from_store(store, gazetteer=gazetteer, previous=seen)
 
-                plus_one.append(cpu(add_one)[2])
+                result, _, wall = cpu(add_one)
+                plus_one.append(wall)
             per_article = file_bytes / size / 1e3
             print(f"| {size:,} | {len(result.reports):,} | {len(result.incidents):,} | "
                   f"{ingest_ms:.1f} | {per_article:.1f} ({per_article - text_bytes / 1e3:.1f})"

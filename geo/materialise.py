@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from geo.aggregate import incident_row, report_rows
+from geo.aggregate import incident_row
 from geo.corrections import ChangeLike, apply_incident_changes, report_key
 from geo.incidents import (
     COPY_SHARE,
@@ -57,6 +57,11 @@ class Touched:
     keys: set[str] = field(default_factory=set)
 
 
+def next_version(conn: sqlite3.Connection) -> int:
+    """The data version this write transaction will commit as (``Store.write`` bumps it)."""
+    return int(conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0]) + 1
+
+
 def is_current(conn: sqlite3.Connection) -> bool:
     """True when the stored incidents reflect the data (read before this write's bump)."""
     rows = dict(conn.execute("SELECT key, value FROM meta WHERE key IN "
@@ -68,7 +73,7 @@ def touched_by_articles(conn: sqlite3.Connection, article_ids: Iterable[str]) ->
     """The clusters, incidents and blocks of these articles' stored reports (read before the
     reports are replaced or removed)."""
     touched = Touched()
-    for chunk in _chunks(sorted(set(article_ids))):
+    for chunk in chunks(sorted(set(article_ids))):
         for cluster, incident, bucket, window in conn.execute(
                 "SELECT cluster, incident, bucket, day_window FROM reports WHERE article IN "
                 f"({_marks(chunk)})", chunk):
@@ -100,12 +105,12 @@ def assign_group(conn: sqlite3.Connection, article_id: str, text: str) -> set[st
         return set()  # gone, or already placed (the same text is never placed twice)
     shingles = sorted(text_shingles(text))
     shared: Counter[str] = Counter()
-    for chunk in _chunks(shingles):
+    for chunk in chunks(shingles):
         shared.update(a for (a,) in conn.execute(
             f"SELECT article FROM shingles WHERE hash IN ({_marks(chunk)})", chunk))
     shared.pop(article_id, None)
     info = {}
-    for chunk in _chunks(sorted(shared)):
+    for chunk in chunks(sorted(shared)):
         info.update({a: (n, g) for a, n, g in conn.execute(
             f"SELECT id, shingles, copy_group FROM articles WHERE id IN ({_marks(chunk)})",
             chunk)})
@@ -161,7 +166,7 @@ def settle(conn: sqlite3.Connection, touched: Touched, changes: Sequence[ChangeL
             "AND ? AND cluster IS NOT NULL", (bucket, window - 1, window + 1)))
     located: dict[int, tuple[str, int]] = {}  # id(report) -> (article, seq)
     again = _load(conn, "cluster IS NULL", (), located, parse)
-    for chunk in _chunks(sorted(clusters)):
+    for chunk in chunks(sorted(clusters)):
         again += _load(conn, f"cluster IN ({_marks(chunk)})", chunk, located, parse)
     raw: list[list[Report]] = [list(i.reports) for i in merge_reports(again)]
 
@@ -177,7 +182,7 @@ def settle(conn: sqlite3.Connection, touched: Touched, changes: Sequence[ChangeL
             break
         relevant += new
         wanted = sorted(set().union(*(named[id(c)] for c in new)) - keys)
-        for chunk in _chunks(wanted):
+        for chunk in chunks(wanted):
             for (cluster,) in conn.execute(
                     f"SELECT DISTINCT cluster FROM reports WHERE key IN ({_marks(chunk)}) AND "
                     "cluster IS NOT NULL", chunk):
@@ -189,12 +194,16 @@ def settle(conn: sqlite3.Connection, touched: Touched, changes: Sequence[ChangeL
     raw += list(pulled.values())
 
     gone = set(touched.incidents)
-    for chunk in _chunks(sorted(clusters | set(pulled))):
+    for chunk in chunks(sorted(clusters | set(pulled))):
         gone.update(i for (i,) in conn.execute(
             f"SELECT DISTINCT incident FROM reports WHERE cluster IN ({_marks(chunk)})",
             chunk) if i)
-    for chunk in _chunks(sorted(gone)):
+    version = next_version(conn)
+    for chunk in chunks(sorted(gone)):
         conn.execute(f"DELETE FROM incidents WHERE event_id IN ({_marks(chunk)})", chunk)
+    # Readers holding an older state drop these (``Store.delta``).
+    conn.executemany("INSERT INTO incidents_gone VALUES (?, ?)",
+                     [(event_id, version) for event_id in sorted(gone)])
 
     groups = _groups(conn, {r.article for c in raw for r in c})
     first = (conn.execute("SELECT max(cluster) FROM reports").fetchone()[0] or 0) + 1
@@ -206,9 +215,10 @@ def settle(conn: sqlite3.Connection, touched: Touched, changes: Sequence[ChangeL
         event_id = _free_event_id(conn, incident.event_id)
         row = incident_row(incident)
         row["event_id"] = event_id
-        payload = {"event_id": event_id, "incident": row,
-                   "reports": [{**r, "event_id": event_id} for r in report_rows(incident)]}
-        conn.execute("INSERT INTO incidents VALUES (?, 0, ?)", (event_id, json.dumps(payload)))
+        # The row only: its reports' rows are read from the reports table (``report_rows``),
+        # never stored twice.
+        conn.execute("INSERT INTO incidents (event_id, seq, incident, version) "
+                     "VALUES (?, 0, ?, ?)", (event_id, json.dumps(row), version))
         updates += [(cluster_of[id(r)], event_id, *located[id(r)]) for r in incident.reports]
     conn.executemany("UPDATE reports SET cluster = ?, incident = ? WHERE article = ? AND seq = ?",
                      updates)
@@ -238,20 +248,60 @@ def rebuild(conn: sqlite3.Connection, changes: Sequence[ChangeLike], *,
     conn.executemany("UPDATE reports SET bucket = ?, day_window = ?, key = ? "
                      "WHERE article = ? AND seq = ?", updates)
     conn.execute("DELETE FROM incidents")
+    # Every row is new: a reader's older state cannot be brought here by a delta.
+    conn.execute("DELETE FROM incidents_gone")
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'incidents_since'",
+                 (str(next_version(conn)),))
     return settle(conn, Touched(), changes, parse=parse)
 
 
-def stored_payloads(conn: sqlite3.Connection) -> list[dict]:
-    """Every stored incident payload: ``{"event_id", "incident": incident_row,
-    "reports": [report_rows...]}``."""
+def stored_rows(conn: sqlite3.Connection, *, since: int | None = None) -> list[dict]:
+    """The stored incident rows (``geo.aggregate.incident_row``): all, or those written
+    after data version ``since``."""
     out = []
-    for (text,) in conn.execute("SELECT incident FROM incidents"):
+    query = "SELECT incident FROM incidents"
+    for (text,) in conn.execute(query + (" WHERE version > ?" if since is not None else ""),
+                                () if since is None else (since,)):
         try:
-            payload = json.loads(text)
+            row = json.loads(text)
         except ValueError:
             continue
-        if isinstance(payload, dict) and isinstance(payload.get("incident"), dict):
-            out.append(payload)
+        if isinstance(row, dict) and "event_id" in row:
+            out.append(row)
+    return out
+
+
+def report_rows(conn: sqlite3.Connection, *, incidents: Sequence[str] | None = None,
+                ) -> list[dict]:
+    """The merged reports as rows of the reports table (``geo.aggregate.REPORT_COLUMNS``),
+    read straight from their stored JSON (no ``Report`` built): all, or those of
+    ``incidents``."""
+    if incidents is None:
+        rows = conn.execute("SELECT incident, key, report FROM reports WHERE incident IS NOT "
+                            "NULL ORDER BY incident, article, seq").fetchall()
+    else:
+        rows = []
+        for chunk in chunks(sorted(incidents)):
+            rows += conn.execute("SELECT incident, key, report FROM reports WHERE incident IN "
+                                 f"({_marks(chunk)}) ORDER BY incident, article, seq",
+                                 chunk).fetchall()
+    out = []
+    for event_id, key, text in rows:
+        try:
+            data = json.loads(text)
+            out.append({
+                "event_id": event_id, "report_key": key, "article": data["article"],
+                "outlet": data.get("outlet", ""), "excerpt": data.get("excerpt", ""),
+                "sentence_start": data["sentence_start"],
+                "sentence_end": data["sentence_end"], "mention_start": data["mention_start"],
+                "mention_end": data["mention_end"], "mention_text": data.get("mention_text", ""),
+                "trigger": data.get("trigger", ""), "event_type": data["event_type"],
+                "sub_event_type": data["sub_event_type"], "report_date": data["date"],
+                "date_text": data.get("date_text", ""),
+                "killed": "; ".join(f["text"] for f in data.get("killed", [])),
+                "injured": "; ".join(f["text"] for f in data.get("injured", []))})
+        except (ValueError, TypeError, KeyError):
+            continue
     return out
 
 
@@ -272,7 +322,7 @@ def _load(conn: sqlite3.Connection, where: str, args: Sequence, located: dict,
 
 def _groups(conn: sqlite3.Connection, articles: set[str]) -> dict[str, int]:
     names: dict[str, str] = {}
-    for chunk in _chunks(sorted(articles)):
+    for chunk in chunks(sorted(articles)):
         names.update((a, g or a) for a, g in conn.execute(
             f"SELECT id, copy_group FROM articles WHERE id IN ({_marks(chunk)})", chunk))
     numbers = {g: n for n, g in enumerate(sorted(set(names.values())))}
@@ -288,7 +338,8 @@ def _free_event_id(conn: sqlite3.Connection, wanted: str) -> str:
     return candidate
 
 
-def _chunks(values: Sequence) -> Iterable[list]:
+def chunks(values: Sequence) -> Iterable[list]:
+    """``values`` in lists short enough for one ``IN (...)``."""
     values = list(values)
     for n in range(0, len(values), _CHUNK):
         yield values[n:n + _CHUNK]
@@ -299,5 +350,5 @@ def _marks(values: Sequence) -> str:
 
 
 __all__ = ["INCIDENT_CHANGE_KINDS", "Incident", "Touched", "assign_group", "change_keys",
-           "is_current", "rebuild", "report_columns", "settle", "stored_payloads",
-           "touched_by_articles"]
+           "chunks", "is_current", "next_version", "rebuild", "report_columns", "report_rows",
+           "settle", "stored_rows", "touched_by_articles"]

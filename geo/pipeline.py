@@ -28,7 +28,7 @@ from geo.gazetteer import Gazetteer
 from geo.geoparse import geoparse
 from geo.incidents import extract_incidents, independent_groups, merge_reports, publication_date
 from geo.records import Article, Resolution
-from geo.store import Store
+from geo.store import Store, StoreDelta
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class PipelineResult:
     incidents: pd.DataFrame  # geo.aggregate.INCIDENT_COLUMNS + EXTRA_INCIDENT_COLUMNS
     reports: pd.DataFrame  # geo.aggregate.REPORT_COLUMNS
     warnings: list[str]
+    state: str = ""  # the store state it was read at (``Store.state``); "" when not stored
 
 
 def run_pipeline(articles: list[Article], *, gazetteer: Gazetteer | None = None,
@@ -73,7 +74,8 @@ def run_pipeline(articles: list[Article], *, gazetteer: Gazetteer | None = None,
     )
 
 
-def result_from_store(store: Store, *, gazetteer: Gazetteer | None = None) -> PipelineResult:
+def result_from_store(store: Store, *, gazetteer: Gazetteer | None = None,
+                      previous: PipelineResult | None = None) -> PipelineResult:
     """The pipeline's result as stored: articles, mentions and the incidents the store keeps
     up to date with every write (``geo.materialise``); a read-only store is merged here, in
     memory.
@@ -81,25 +83,64 @@ def result_from_store(store: Store, *, gazetteer: Gazetteer | None = None) -> Pi
     Args:
         store: the store.
         gazetteer: for country names (loaded from its cache when None).
+        previous: a result read from this store before: only what changed since is read
+            (``Store.delta``), when the store can say what that is.
 
     Returns:
         The result; ``resolutions`` is empty (mentions come as rows).
     """
-    articles = store.articles()
     names = (gazetteer or Gazetteer.load()).country_names()
-    payloads = store.incident_payloads()
-    if payloads is None:
+    if previous is not None and previous.state:
+        delta = store.delta(previous.state)
+        if delta is not None:
+            return _with_delta(previous, delta, names)
+    # Taken before reading: a write meanwhile is in the next delta again, and applying a
+    # delta twice changes nothing (rows are dropped by id, then added).
+    state = store.state()
+    articles = store.articles()
+    stored = store.incident_rows()
+    if stored is None:
         groups = independent_groups(articles)
         incidents = apply_incident_changes(merge_reports(store.reports(), groups),
                                            store.changes(), groups)
         incident_table = incidents_frame(incidents, country_names=names)
         report_table = reports_frame(incidents)
+        state = ""  # merged in memory: nothing to bring up to date from
     else:
-        incident_table = incidents_frame_from_rows([p["incident"] for p in payloads],
-                                                   country_names=names)
-        report_table = reports_frame_from_rows([r for p in payloads for r in p["reports"]])
-    warnings = [f"{a.id}: no publication date; incidents dated from the text or today "
-                f"(flagged 'date inferred')" for a in articles if a.published is None]
+        incident_table = incidents_frame_from_rows(stored[0], country_names=names)
+        report_table = reports_frame_from_rows(stored[1])
     return PipelineResult(articles=articles, resolutions={},
                           mentions=mentions_frame_from_rows(store.mention_rows()),
-                          incidents=incident_table, reports=report_table, warnings=warnings)
+                          incidents=incident_table, reports=report_table,
+                          warnings=_undated(articles), state=state)
+
+
+def _with_delta(previous: PipelineResult, delta: StoreDelta,
+                names: dict[str, str]) -> PipelineResult:
+    if delta.state == previous.state:
+        return previous
+    gone = list(delta.gone)
+    changed = [a.id for a in delta.articles]
+    incidents = pd.concat([previous.incidents[~previous.incidents["event_id"].isin(gone)],
+                           incidents_frame_from_rows(delta.incident_rows, country_names=names)],
+                          ignore_index=True)
+    reports = pd.concat([previous.reports[~previous.reports["event_id"].isin(gone)],
+                         reports_frame_from_rows(delta.report_rows)], ignore_index=True)
+    mentions = pd.concat([previous.mentions[~previous.mentions["article"].isin(changed)],
+                          mentions_frame_from_rows(delta.mention_rows)], ignore_index=True)
+    by_id = {a.id: a for a in previous.articles} | {a.id: a for a in delta.articles}
+    articles = [by_id[k] for k in sorted(by_id)]
+    return PipelineResult(
+        articles=articles, resolutions={},
+        mentions=mentions.sort_values(["article", "start", "end"], kind="stable",
+                                      ignore_index=True),
+        incidents=incidents.sort_values(["event_date", "location", "event_type"],
+                                        kind="stable", ignore_index=True),
+        reports=reports.sort_values(["event_id", "article", "sentence_start"], kind="stable",
+                                    ignore_index=True),
+        warnings=_undated(articles), state=delta.state)
+
+
+def _undated(articles: list[Article]) -> list[str]:
+    return [f"{a.id}: no publication date; incidents dated from the text or today "
+            f"(flagged 'date inferred')" for a in articles if a.published is None]

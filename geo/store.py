@@ -36,6 +36,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from geo import materialise
+from geo.aggregate import MENTION_COLUMNS
 from geo.errors import GeoError
 from geo.figures import Figure
 from geo.incidents import Report
@@ -102,16 +103,25 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX reports_by_key ON reports (key);
     CREATE INDEX reports_by_incident ON reports (incident);
     UPDATE meta SET value = '-1' WHERE key = 'incidents_version';
+    ALTER TABLE incidents ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX incidents_by_version ON incidents (version);
+    CREATE TABLE incidents_gone (event_id TEXT NOT NULL, version INTEGER NOT NULL);
+    CREATE INDEX incidents_gone_by_version ON incidents_gone (version);
+    ALTER TABLE articles ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX articles_by_version ON articles (version);
+    INSERT INTO meta VALUES ('incidents_since', '0');
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = ("meta", "articles", "mentions", "reports", "incidents", "changes", "geocode_cache",
-          "shingles")
+          "shingles", "incidents_gone")
 #: Version of the report payload stored as JSON; ``report_from_json`` upgrades older ones.
 REPORT_VERSION = 3
 #: Version of a stored mention row (``geo.aggregate.MENTION_COLUMNS``). Version 1 rows (no
-#: ``v``) read as they are: readers take the columns they know, missing ones empty.
-MENTION_VERSION = 2
+#: ``v``) read as they are: readers take the columns they know, missing ones empty. Version
+#: 3 stores the values only (``c``, in ``_STORED_MENTION_COLUMNS`` order) and the sentence
+#: as offsets into the article's text (``s``), not a copy of it.
+MENTION_VERSION = 3
 
 
 class StoreError(GeoError, RuntimeError):
@@ -139,6 +149,19 @@ class Change:
     note: str
     created_at: str
     undone_at: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class StoreDelta:
+    """The store's changes since a state: drop ``gone`` event ids (and the rows of the
+    ``articles``) from what was read then, and add the rows here."""
+
+    state: str  # the state this brings a reader to
+    gone: set[str]  # event ids whose rows were removed or are rewritten below
+    incident_rows: list[dict]
+    report_rows: list[dict]
+    articles: list[Article]  # articles written since (their mention rows replace theirs)
+    mention_rows: list[dict]
 
 
 def default_path() -> Path:
@@ -421,26 +444,18 @@ class Store:
         # The stored reports keep the old metadata until the caller re-processes the article
         # (``put_results``): the incidents stay true to the stored reports meanwhile.
         with self.write(incidents="kept") as conn:
-            conn.execute("UPDATE articles SET outlet=?, published=?, timezone=?, title=?, url=? "
-                         "WHERE id=?", (filled.outlet, filled.published.isoformat()
-                                        if filled.published else None, filled.timezone,
-                                        filled.title, filled.url, article_id))
+            conn.execute("UPDATE articles SET outlet=?, published=?, timezone=?, title=?, url=?, "
+                         "version=? WHERE id=?", (filled.outlet, filled.published.isoformat()
+                                                  if filled.published else None,
+                                                  filled.timezone, filled.title, filled.url,
+                                                  materialise.next_version(conn), article_id))
         return filled
 
     def articles(self, *, ids: list[str] | None = None) -> list[Article]:
         """Stored articles by id. A stored date that is not a date (a store written by an
         older version, or edited by hand) reads as no date rather than breaking every page."""
-        query = ("SELECT id, text, title, outlet, published, timezone, url, source "
-                 "FROM articles")
         with self.read() as conn:
-            if ids is None:
-                rows = conn.execute(query + " ORDER BY id").fetchall()
-            else:
-                rows = conn.execute(query + f" WHERE id IN ({','.join('?' * len(ids))}) "
-                                    "ORDER BY id", ids).fetchall()
-        return [Article(id=r[0], text=r[1], title=r[2], outlet=r[3],
-                        published=_stored_date(r[4]), timezone=r[5], url=r[6], source=r[7])
-                for r in rows]
+            return _articles(conn, ids)
 
     def bad_rows(self) -> list[tuple[str, str]]:
         """Stored articles no page can use as they are, with the reason: ``(id, reason)``.
@@ -462,15 +477,14 @@ class Store:
         not a JSON object, is skipped rather than breaking the pages)."""
         out = []
         with self.read() as conn:
-            for (text,) in conn.execute('SELECT row FROM mentions ORDER BY article, start, '
-                                        '"end"'):
-                try:
-                    row = json.loads(text)
-                except (TypeError, ValueError):
-                    continue
-                version = row.pop("v", 1) if isinstance(row, dict) else None
-                if isinstance(version, int) and version <= MENTION_VERSION:
+            conn.execute("BEGIN")  # one snapshot: the rows and the texts they point into
+            texts = _TextsByArticle(conn)
+            for article, text in conn.execute('SELECT article, row FROM mentions ORDER BY '
+                                              'article, start, "end"'):
+                row = _mention_from_json(text, texts, article)
+                if row is not None:
                     out.append(row)
+            conn.execute("COMMIT")
         return out
 
     def reports(self) -> list[Report]:
@@ -488,18 +502,19 @@ class Store:
 
     # ------------------------------------------------------------------ incidents
 
-    def incident_payloads(self) -> list[dict] | None:
-        """The materialised incidents (``geo.materialise.stored_payloads``), brought up to
-        date first when a write left them behind (a store from an older version, a
-        deletion); None for a read-only store, whose readers merge in memory."""
+    def incident_rows(self) -> tuple[list[dict], list[dict]] | None:
+        """The materialised incidents and their reports as rows (``geo.aggregate``'s
+        ``incident_row`` and ``REPORT_COLUMNS``), brought up to date first when a write left
+        them behind (a store from an older version, a deletion); None for a store this
+        process cannot write (read-only, disk full), whose readers merge in memory."""
         if self.read_only:
             return None
         with self.read() as conn:
             conn.execute("BEGIN")
             if materialise.is_current(conn):
-                payloads = materialise.stored_payloads(conn)
+                rows = materialise.stored_rows(conn), materialise.report_rows(conn)
                 conn.execute("COMMIT")
-                return payloads
+                return rows
             conn.execute("COMMIT")
         try:
             with self.write(incidents="kept") as conn:
@@ -508,9 +523,45 @@ class Store:
                                         parse=_mergeable_report)
                     conn.execute("UPDATE meta SET value = (SELECT value FROM meta WHERE "
                                  "key = 'data_version') WHERE key = 'incidents_version'")
-                return materialise.stored_payloads(conn)
+                return materialise.stored_rows(conn), materialise.report_rows(conn)
         except StoreError:
             return None  # disk full, or a file this process cannot write: merge in memory
+
+    def delta(self, since: str) -> StoreDelta | None:
+        """What changed since the state ``since`` (``state()``): incidents gone or rewritten,
+        the new incident and report rows, and the articles written with their mention rows.
+        None when only a full read can tell (another store, a restore, a rebuild since, or
+        incidents behind the data)."""
+        store_id, _, version = since.partition(":")
+        with self.read() as conn:
+            conn.execute("BEGIN")
+            try:
+                if (_meta(conn, "store_id") != store_id or not version.isdigit()
+                        or not materialise.is_current(conn)
+                        or int(_meta(conn, "incidents_since")) > int(version)):
+                    return None
+                v = int(version)
+                gone = {e for (e,) in conn.execute(
+                    "SELECT event_id FROM incidents_gone WHERE version > ?", (v,))}
+                rows = materialise.stored_rows(conn, since=v)
+                new_ids = [r["event_id"] for r in rows]
+                reports = materialise.report_rows(conn, incidents=new_ids)
+                changed = [a for (a,) in conn.execute(
+                    "SELECT id FROM articles WHERE version > ? ORDER BY id", (v,))]
+                texts = _TextsByArticle(conn)
+                mentions = []
+                for article_id in changed:
+                    for text in conn.execute('SELECT row FROM mentions WHERE article = ? ORDER '
+                                             'BY start, "end"', (article_id,)):
+                        row = _mention_from_json(text[0], texts, article_id)
+                        if row is not None:
+                            mentions.append(row)
+                articles = _articles(conn, changed)
+                state = f"{store_id}:{_meta(conn, 'data_version')}"
+            finally:
+                conn.execute("COMMIT")
+        return StoreDelta(state=state, gone=gone | set(new_ids), incident_rows=rows,
+                          report_rows=reports, articles=articles, mention_rows=mentions)
 
     # ------------------------------------------------------------------ settings
 
@@ -833,11 +884,12 @@ def _replace_results(conn: sqlite3.Connection, article_id: str, mentions: list[d
             more = materialise.touched_by_articles(conn, moved)
             touched.clusters |= more.clusters
             touched.incidents |= more.incidents
-    conn.execute("UPDATE articles SET results_changes = ? WHERE id = ?", (reflected, article_id))
+    conn.execute("UPDATE articles SET results_changes = ?, version = ? WHERE id = ?",
+                 (reflected, materialise.next_version(conn), article_id))
     conn.execute("DELETE FROM mentions WHERE article = ?", (article_id,))
     conn.execute("DELETE FROM reports WHERE article = ?", (article_id,))
     conn.executemany('INSERT INTO mentions (article, start, "end", row) VALUES (?, ?, ?, ?)',
-                     [(article_id, m["start"], m["end"], json.dumps({**m, "v": MENTION_VERSION}))
+                     [(article_id, m["start"], m["end"], mention_to_json(m, text))
                       for m in mentions])
     conn.executemany("INSERT INTO reports (article, seq, report, bucket, day_window, key) "
                      "VALUES (?, ?, ?, ?, ?, ?)",
@@ -846,6 +898,75 @@ def _replace_results(conn: sqlite3.Connection, article_id: str, mentions: list[d
     if current:
         materialise.settle(conn, touched, _read_changes(conn, include_undone=False),
                            parse=_mergeable_report)
+
+
+_STORED_MENTION_COLUMNS = [c for c in MENTION_COLUMNS if c != "sentence"]
+
+
+def mention_to_json(row: dict, text: str) -> str:
+    """A mention row as stored (version 3): its values, and its sentence as offsets into
+    the article's ``text`` (the sentence itself when it cannot be found there)."""
+    sentence = row.get("sentence", "")
+    start = text.find(sentence, max(0, row["start"] - len(sentence)), row["end"] + len(sentence))
+    stored: dict = {"v": MENTION_VERSION, "c": [row.get(c) for c in _STORED_MENTION_COLUMNS]}
+    if sentence and start >= 0:
+        stored["s"] = [start, start + len(sentence)]
+    else:
+        stored["sentence"] = sentence
+    return json.dumps(stored, separators=(",", ":"))
+
+
+class _TextsByArticle:
+    """Article texts read once each, while mention rows are read in article order."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn, self._id, self._text = conn, None, ""
+
+    def __call__(self, article_id: str) -> str:
+        if article_id != self._id:
+            row = self._conn.execute("SELECT text FROM articles WHERE id = ?",
+                                     (article_id,)).fetchone()
+            self._id, self._text = article_id, row[0] if row else ""
+        return self._text
+
+
+def _articles(conn: sqlite3.Connection, ids: list[str] | None) -> list[Article]:
+    query = "SELECT id, text, title, outlet, published, timezone, url, source FROM articles"
+    if ids is None:
+        rows = conn.execute(query + " ORDER BY id").fetchall()
+    else:
+        rows = []
+        for chunk in materialise.chunks(sorted(ids)):
+            rows += conn.execute(query + f" WHERE id IN ({','.join('?' * len(chunk))})",
+                                 chunk).fetchall()
+        rows.sort()
+    return [Article(id=r[0], text=r[1], title=r[2], outlet=r[3],
+                    published=_stored_date(r[4]), timezone=r[5], url=r[6], source=r[7])
+            for r in rows]
+
+
+def _mention_from_json(text: str, texts: _TextsByArticle, article: str) -> dict | None:
+    try:
+        row = json.loads(text)
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(row, dict):
+        return None
+    version = row.pop("v", 1)
+    if not isinstance(version, int) or version > MENTION_VERSION:
+        return None
+    if version < 3:
+        return row
+    values = row.get("c")
+    if not isinstance(values, list) or len(values) != len(_STORED_MENTION_COLUMNS):
+        return None
+    out = dict(zip(_STORED_MENTION_COLUMNS, values, strict=True))
+    span = row.get("s")
+    if isinstance(span, list) and len(span) == 2:
+        out["sentence"] = texts(article)[span[0]:span[1]]
+    else:
+        out["sentence"] = str(row.get("sentence", ""))
+    return out
 
 
 def _mergeable_report(text: str) -> Report:
@@ -860,7 +981,7 @@ def _mergeable_report(text: str) -> Report:
 def _settle_change(conn: sqlite3.Connection, change: Change) -> None:
     if change.kind in materialise.INCIDENT_CHANGE_KINDS:
         touched = materialise.Touched(keys=materialise.change_keys(change))
-        for chunk in materialise._chunks(sorted(touched.keys)):
+        for chunk in materialise.chunks(sorted(touched.keys)):
             touched.clusters.update(c for (c,) in conn.execute(
                 f"SELECT cluster FROM reports WHERE key IN ({','.join('?' * len(chunk))}) "
                 "AND cluster IS NOT NULL", chunk))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import pandas as pd
 import pytest
 
 from bench.generate import generate
@@ -23,7 +24,7 @@ def processed(gazetteer):
 
 def _fresh(path) -> Store:
     store = Store(path)
-    store.incident_payloads()  # an empty store's incidents (none) are current from here on
+    store.incident_rows()  # an empty store's incidents (none) are current from here on
     return store
 
 
@@ -31,19 +32,19 @@ def _kept(store: Store) -> list[tuple]:
     """The stored incidents as comparable facts: reports, day, place, toll, sources."""
     with store.read() as conn:
         assert materialise.is_current(conn), "the writes must have kept the incidents"
-    out = []
-    for payload in store.incident_payloads():
-        row = payload["incident"]
-        out.append((tuple(sorted(r["report_key"] for r in payload["reports"])),
-                    row["event_date"], row["location_id"], row["fatalities"],
-                    row["independent_sources"], row["event_type"]))
-    return sorted(out)
+    rows, reports = store.incident_rows()
+    keys: dict[str, list[str]] = {}
+    for r in reports:
+        keys.setdefault(r["event_id"], []).append(r["report_key"])
+    return sorted((tuple(sorted(keys[row["event_id"]])), row["event_date"], row["location_id"],
+                   row["fatalities"], row["independent_sources"], row["event_type"])
+                  for row in rows)
 
 
 def _rebuilt(store: Store) -> list[tuple]:
     with store.write() as conn:  # "stale": the next read rebuilds everything
         conn.execute("UPDATE meta SET value = '-1' WHERE key = 'incidents_version'")
-    store.incident_payloads()
+    store.incident_rows()
     return _kept(store)
 
 
@@ -56,7 +57,7 @@ def _merged_in_memory(store: Store) -> list[tuple]:
 
 def test_incidents_kept_article_by_article_equal_a_full_merge(tmp_path, processed):
     store = _fresh(tmp_path / "s.sqlite")
-    assert store.incident_payloads() == []
+    assert store.incident_rows() == ([], [])
     for article, mentions, reports in processed:
         store.put_article(article, mentions, reports)
     kept = _kept(store)
@@ -69,7 +70,6 @@ def test_reprocessed_article_moves_its_reports_out_of_their_incidents(tmp_path, 
     store = _fresh(tmp_path / "s.sqlite")
     for article, mentions, reports in processed[:30]:
         store.put_article(article, mentions, reports)
-    store.incident_payloads()
     # An article processed again finds nothing any more (as after dismissing its places).
     shared = next(a for a, _, reps in processed[:30] if any(
         len(p[0]) > 1 and report_key(reps[0]) in p[0] for p in _kept(store)))
@@ -111,8 +111,7 @@ def test_a_wire_copy_counts_once_and_a_bridge_joins_two_groups(tmp_path, process
     store.put_article(copy, *[[{**m, "article": "copy"} for m in mentions_a],
                               [dataclasses.replace(r, article="copy", outlet="Another Outlet")
                                for r in reports_a]])
-    payloads = store.incident_payloads()
-    with_copy = [p["incident"] for p in payloads if "copy" in p["incident"]["articles"]]
+    with_copy = [r for r in store.incident_rows()[0] if "copy" in r["articles"]]
     assert with_copy and all(r["independent_sources"] == 1 and r["outlets"] == 2
                              for r in with_copy)
     store.put_article(b, mentions_b, reports_b)
@@ -124,3 +123,41 @@ def test_a_wire_copy_counts_once_and_a_bridge_joins_two_groups(tmp_path, process
         groups = dict(conn.execute("SELECT id, copy_group FROM articles").fetchall())
     assert groups[a.id] == groups[b.id] == groups["copy"] == groups["bridge"]
     assert _kept(store) == _rebuilt(store)
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame, keys: list[str]) -> None:
+    pd.testing.assert_frame_equal(a.sort_values(keys, ignore_index=True),
+                                  b.sort_values(keys, ignore_index=True))
+
+
+def test_a_reader_brought_up_to_date_by_deltas_sees_what_a_full_read_sees(
+        tmp_path, processed, gazetteer):
+    from geo.pipeline import result_from_store
+
+    store = _fresh(tmp_path / "s.sqlite")
+    for article, mentions, reports in processed[:20]:
+        store.put_article(article, mentions, reports)
+    seen = result_from_store(store, gazetteer=gazetteer)
+    assert seen.state == store.state()
+    for article, mentions, reports in processed[20:]:
+        store.put_article(article, mentions, reports)
+        if article.id.endswith("5"):
+            seen = result_from_store(store, gazetteer=gazetteer, previous=seen)
+    single = next(k for k in _kept(store) if len(k[0]) == 1)
+    store.add_change("edit_incident", "z", {"reports": [single[0][0]],
+                                            "fields": {"fatalities": 77}})
+    store.put_results(processed[3][0].id, [], [])  # an article re-processed: nothing found
+    delta = store.delta(seen.state)
+    assert delta is not None and len(delta.articles) < len(processed)
+    seen = result_from_store(store, gazetteer=gazetteer, previous=seen)
+    full = result_from_store(store, gazetteer=gazetteer)
+    _same(seen.incidents, full.incidents, ["event_id"])
+    _same(seen.reports, full.reports, ["event_id", "report_key"])
+    _same(seen.mentions, full.mentions, ["article", "start", "end"])
+    assert [a.id for a in seen.articles] == [a.id for a in full.articles]
+    assert 77 in set(seen.incidents["fatalities"].dropna())
+    # A deletion rebuilds the incidents: no delta can say what changed, a full read does.
+    store.delete_article(processed[0][0].id)
+    assert store.delta(seen.state) is None
+    again = result_from_store(store, gazetteer=gazetteer, previous=seen)
+    assert processed[0][0].id not in {a.id for a in again.articles}

@@ -61,15 +61,15 @@ def test_dask_extract_gives_the_single_process_mentions_and_incidents(
 def test_dask_ingest_stores_the_single_process_store(dask_client, corpus, gazetteer, tmp_path):
     alone, on_cluster = Store(tmp_path / "alone.sqlite"), Store(tmp_path / "dask.sqlite")
     for store in (alone, on_cluster):
-        store.incident_payloads()
+        store.incident_rows()
     first = ingest_paths(alone, [corpus], gazetteer)
     second = ingest_paths(on_cluster, [corpus], gazetteer, dask_client=dask_client)
     assert sorted(first.added) == sorted(second.added) and len(first.added) == 35
 
     def facts(store: Store) -> list[tuple]:
-        return sorted((p["incident"]["event_id"], p["incident"]["fatalities"],
-                       tuple(r["report_key"] for r in p["reports"]))
-                      for p in store.incident_payloads())
+        rows, reports = store.incident_rows()
+        return sorted([(r["event_id"], r["fatalities"]) for r in rows]) + sorted(
+            (r["event_id"], r["report_key"]) for r in reports)
 
     assert facts(alone) == facts(on_cluster)
     assert alone.mention_rows() == on_cluster.mention_rows()

@@ -381,13 +381,36 @@ def test_a_change_whose_reprocessing_was_cut_short_is_applied_at_the_next_run(st
 
 
 def test_mention_rows_carry_a_version_and_a_newer_one_is_skipped_not_fatal(store, gazetteer):
+    from geo.store import MENTION_VERSION
+
     ingest(store, [("k.txt", KHARKIV.encode())], gazetteer)
     with store.read() as conn:
         stored = [json.loads(r[0]) for r in conn.execute("SELECT row FROM mentions")]
-    assert stored and {row["v"] for row in stored} == {2}
+    assert stored and {row["v"] for row in stored} == {MENTION_VERSION}
     assert "v" not in store.mention_rows()[0]  # the version is the store's, not a column
     with store.write() as conn:
         conn.execute("UPDATE mentions SET row = json_set(row, '$.v', 99) WHERE rowid = "
                      "(SELECT min(rowid) FROM mentions)")
     assert len(store.mention_rows()) == len(stored) - 1
     assert len(result_from_store(store).mentions) == len(stored) - 1
+
+
+def test_stored_mentions_point_into_the_text_and_read_back_with_their_sentence(store,
+                                                                               gazetteer):
+    """Version 3 rows keep the sentence as offsets, not a copy; a version 2 row (a dict
+    with the sentence written out) from an older store still reads as it was."""
+    from geo.ingest import process_article
+    from geo.records import Article
+
+    article = Article(id="k", text=KHARKIV)
+    rows, reports = process_article(article, gazetteer, [])
+    store.put_article(article, rows, reports)
+    with store.read() as conn:
+        raw = [r[0] for r in conn.execute("SELECT row FROM mentions")]
+    assert all(KHARKIV[:40] not in text for text in raw)  # no copy of the sentence
+    assert store.mention_rows() == rows
+    old = {**rows[0], "v": 2}
+    with store.write() as conn:
+        conn.execute('UPDATE mentions SET row = ? WHERE article = ? AND start = ?',
+                     (json.dumps(old), "k", rows[0]["start"]))
+    assert store.mention_rows()[0] == rows[0]
