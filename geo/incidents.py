@@ -48,6 +48,8 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from geo.actors import as_coded_for, find_actor, find_target, interaction, ordered_pair
 from geo.dates import DateRef, find_dates
 from geo.events import (
@@ -772,6 +774,16 @@ def independent_groups(articles: list[Article], *,
     Returns:
         article id -> group number; copies share a number.
     """
+    roots = copy_roots(articles, shingles=shingles)[0]
+    numbers = {root: n for n, root in enumerate(sorted(set(roots.values())))}
+    return {x: numbers[root] for x, root in roots.items()}
+
+
+def copy_roots(articles: list[Article], *, shingles: dict[str, frozenset[int]] | None = None,
+               ) -> tuple[dict[str, str], dict[int, str], dict[str, int]]:
+    """``independent_groups``' grouping as (article id -> the id naming its group, shingle ->
+    the first article that had it, article id -> size of its sample): what the store keeps
+    to place later articles without reading every text again."""
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -789,26 +801,46 @@ def independent_groups(articles: list[Article], *,
             sample = text_shingles(article.text)
         sizes[article.id] = len(sample)
         shared = Counter(first_seen[s] for s in sample if s in first_seen)
-        for other, count in shared.items():
+        for other in sorted(shared):
             smaller = min(len(sample), sizes[other]) or 1
-            if other != article.id and count / smaller >= COPY_SHARE:
+            if other != article.id and shared[other] / smaller >= COPY_SHARE:
                 parent[find(article.id)] = find(other)
         for s in sample:
             first_seen.setdefault(s, article.id)
-    roots = {root: n for n, root in enumerate(sorted({find(x) for x in parent}))}
-    return {x: roots[find(x)] for x in parent}
+    return {x: find(x) for x in parent}, first_seen, sizes
+
+
+_FNV_PRIME = np.uint64(1099511628211)
+_WORD_HASHES: dict[str, int] = {}  # words repeat: each is hashed once per process
+
+
+def _word_hash(word: str) -> int:
+    h = _WORD_HASHES[word] = zlib.crc32(word.encode()) | 1 << 32  # never 0 (falsy)
+    return h
 
 
 def text_shingles(text: str) -> set[int]:
     """The sample of a text's 8-word shingles that copy detection compares."""
     # A fixed quarter of all shingles (by hash), the same quarter in every text: shares
-    # between texts are kept, at a quarter of the cost. CRC-32, not hash(): Python salts
-    # str hashes per process, and the sample (so independent_sources) must not change
-    # between runs.
+    # between texts are kept, at a quarter of the cost. Words hashed with CRC-32, not
+    # hash(): Python salts str hashes per process, and the sample (so independent_sources)
+    # must not change between runs. Each shingle's hash combines its eight word hashes
+    # (FNV-style, wrapping at 64 bits), all shingles at once.
     words = re.findall(r"\w+", text.lower())
-    grams = (zlib.crc32(" ".join(gram).encode())
-             for gram in zip(*(words[i:] for i in range(_SHINGLE)), strict=False))
-    return {h for h in grams if h & 3 == 0}
+    if len(words) < _SHINGLE:
+        return set()
+    if len(_WORD_HASHES) > 1_000_000:
+        _WORD_HASHES.clear()  # a bound on memory; the hashes are recomputed as needed
+    hashes = np.fromiter((_WORD_HASHES.get(w) or _word_hash(w) for w in words),
+                         dtype=np.uint64, count=len(words))
+    n = len(words) - _SHINGLE + 1
+    combined = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(_SHINGLE):
+            combined = combined * _FNV_PRIME + hashes[k:k + n]
+    combined ^= combined >> np.uint64(29)
+    kept = combined[(combined & np.uint64(3)) == 0] >> np.uint64(2)  # fits SQLite's INTEGER
+    return set(kept.astype(np.int64).tolist())
 
 
 def with_event_ids(incidents: list[Incident]) -> list[Incident]:
@@ -826,4 +858,4 @@ def with_event_ids(incidents: list[Incident]) -> list[Incident]:
 __all__ = ["BATTLES", "EXPLOSIONS", "Incident", "Report", "extract_incidents",
            "extract_reports", "incident_from_reports", "independent_groups", "merge_block",
            "merge_reports",
-           "publication_date", "text_shingles"]
+           "copy_roots", "publication_date", "text_shingles"]

@@ -33,11 +33,13 @@ from geo.incidents import (
     COPY_SHARE,
     Incident,
     Report,
+    copy_roots,
     incident_from_reports,
     merge_block,
     merge_reports,
     text_shingles,
 )
+from geo.records import Article
 
 #: Kinds of analysts' changes that act on incidents (the others act on mentions).
 INCIDENT_CHANGE_KINDS = frozenset({"merge_incidents", "split_incident", "edit_incident"})
@@ -232,14 +234,18 @@ def rebuild(conn: sqlite3.Connection, changes: Sequence[ChangeLike], *,
     Returns:
         How many incident rows were written.
     """
+    # Copy groups in memory, in the order articles came (as ``assign_group`` placed them).
+    roots, first_seen, sizes = copy_roots([
+        Article(id=i, text=t) for i, t in conn.execute(
+            "SELECT id, text FROM articles ORDER BY rowid").fetchall()])
     conn.execute("DELETE FROM shingles")
-    conn.execute("UPDATE articles SET copy_group = NULL, shingles = 0")
-    for article_id, text in conn.execute("SELECT id, text FROM articles ORDER BY rowid"
-                                         ).fetchall():
-        assign_group(conn, article_id, text)
+    conn.executemany("INSERT INTO shingles VALUES (?, ?)", sorted(first_seen.items()))
+    conn.executemany("UPDATE articles SET copy_group = ?, shingles = ? WHERE id = ?",
+                     [(root, sizes[a], a) for a, root in roots.items()])
     updates = []
-    for article, seq, text in conn.execute("SELECT article, seq, report FROM reports"
-                                           ).fetchall():
+    # Reports stored before these columns existed (an older store) get them now.
+    for article, seq, text in conn.execute("SELECT article, seq, report FROM reports "
+                                           "WHERE bucket = ''").fetchall():
         try:
             updates.append((*report_columns(parse(text)), article, seq))
         except (ValueError, TypeError, KeyError):

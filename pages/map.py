@@ -4,6 +4,7 @@ click a marker to read its incidents and their sentences. A day slider plays thr
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 import pandas as pd
 import streamlit as st
@@ -101,9 +102,9 @@ def incident_editor(incident: pd.Series, reports: pd.DataFrame, here: pd.DataFra
         injured = cols[0].number_input("Injuries", min_value=0, step=1,
                                        value=_count(incident["injuries"]))
         others = here[here["event_id"] != event_id]
-        merge = cols[1].multiselect(
-            "Merge with", list(others["event_id"]),
-            format_func=lambda e: _label(others[others["event_id"] == e].iloc[0]))
+        # Labels built once per run, not by filtering the frame for every option shown.
+        labels = {row["event_id"]: _label(row) for row in others.to_dict("records")}
+        merge = cols[1].multiselect("Merge with", list(labels), format_func=labels.get)
         split = st.multiselect("Split these reports off into an incident of their own", keys,
                                format_func=lambda k: _excerpt(reports, k))
         note = st.text_input("Note (why)")
@@ -150,7 +151,7 @@ def keep_view_in_url(size_by: str, day: str | None) -> None:
             del st.query_params[param]
 
 
-def _label(incident: pd.Series) -> str:
+def _label(incident: Mapping) -> str:
     return f"{incident['event_date']:%d %b} · {incident['sub_event_type']} ({incident['reports']})"
 
 
