@@ -9,6 +9,7 @@ its next run. Session state is initialised here and only here (``init_state``).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import html
 import json
@@ -19,15 +20,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import folium
 import pandas as pd
 import streamlit as st
 
-from geo.aggregate import filter_incidents, locations_table
+from geo.aggregate import filter_incidents, locations_table, region_daily_table
 from geo.events import EVENT_TYPES
 from geo.gazetteer import Gazetteer
 from geo.geocoding import GeocoderSettings, OnlineGeocoder
 from geo.ingest import ingest_paths, reprocess_job, warm_up_job
 from geo.jobs import JobQueue, JobStatus
+from geo.maps import build_incident_map
 from geo.pipeline import PipelineResult, result_from_store
 from geo.reader import highlight_excerpt
 from geo.store import Store, default_path
@@ -379,6 +382,26 @@ def _filtered(filters: Filters, path: str, state: str) -> pd.DataFrame:
 
 def map_locations(incidents: pd.DataFrame) -> pd.DataFrame:
     return locations_table(incidents)
+
+
+def incident_map(filters: Filters, day: str | None, size_by: str) -> folium.Map:
+    """The Map page's map for these filters, day and sizing: built once per store state and
+    shared by every session (a second analyst, or a click that reruns the page, does not
+    build it again). Each run draws a copy: streamlit-folium changes the map it draws, and
+    a second drawing of the same object would differ and reset the analyst's zoom."""
+    current = store()
+    return copy.deepcopy(_incident_map(filters, day, size_by, str(current.path),
+                                       served_state(current)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _incident_map(filters: Filters, day: str | None, size_by: str, path: str,
+                  state: str) -> folium.Map:
+    incidents = _filtered(filters, path, state)
+    shown = incidents if day is None else incidents[incidents["event_date"] == pd.Timestamp(day)]
+    regions = region_daily_table(shown).groupby("admin1_code", as_index=False)["incidents"].sum()
+    return build_incident_map(map_locations(shown), size_by=size_by,
+                              regions=regions.rename(columns={"admin1_code": "code"}))
 
 
 def incident_card(incident: pd.Series, reports: pd.DataFrame, *, key: str) -> None:

@@ -11,6 +11,11 @@ Measures, as medians of several runs:
   gazetteer index cache, to the first map drawn with the bundled articles (every run starts
   from nothing; ``--cold-only`` measures just this).
 Targets (issue 10): first paint <= 3 s, filter redraw <= 1 s, first start <= 10 s.
+
+``--store PATH`` measures a filled store instead (a copy of it, e.g. the 10,000 articles
+``bench/scale.py --keep`` leaves): from launching the server to the first map drawn (cold
+start: the store read, the incidents table built, the map drawn), a second session's map
+(warm), and the server process's resident memory after both.
 """
 
 from __future__ import annotations
@@ -147,6 +152,43 @@ def cold_starts(runs: int, browser, outside: list[str], *, index_built: bool = F
     return seconds
 
 
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def filled_store(path: Path, runs: int) -> None:
+    import shutil
+
+    colds, warms, rss = [], [], []
+    outside: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        for _ in range(runs):
+            copy = Path(tempfile.mkdtemp()) / "filled.sqlite"
+            shutil.copyfile(path, copy)
+            proc, url, started = start({"GEO_STORE": str(copy)})
+            try:
+                page, _ = open_map(browser, url, outside)
+                colds.append(time.perf_counter() - started)
+                page.close()
+                page, seconds = open_map(browser, url, outside)
+                warms.append(seconds)
+                page.close()
+                rss.append(rss_mb(proc.pid))
+            finally:
+                proc.terminate()
+                proc.wait(timeout=30)
+        browser.close()
+    print(f"store {path} ({path.stat().st_size / 1e6:.0f} MB)")
+    print(f"cold start to first map: {fmt(colds)}")
+    print(f"second session's map: {fmt(warms)}")
+    print(f"server RSS after both: median {statistics.median(rss):.0f} MB")
+    print(f"requests off the machine: {len(outside)}")
+
+
 def fmt(values: list[float]) -> str:
     return f"median {statistics.median(values):.2f} s (runs: " + ", ".join(
         f"{v:.2f}" for v in values) + ")"
@@ -157,7 +199,11 @@ def main() -> None:
     parser.add_argument("--incidents", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cold-only", action="store_true", help="measure only the first start")
+    parser.add_argument("--store", type=Path, help="measure this filled store (a copy of it)")
     args = parser.parse_args()
+    if args.store:
+        filled_store(args.store, args.runs)
+        return
     if args.cold_only:
         outside: list[str] = []
         with sync_playwright() as p:

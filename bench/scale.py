@@ -11,7 +11,8 @@ distinct text. For each size the table gives (medians of ``--runs`` where repeat
   again the incidents the article touches (``geo.materialise``), wall;
 - store kB/article: the store's files over the article count (and minus the text);
 - merge s: ``merge_reports`` on every stored report (the indexed merge), CPU; and the
-  plain scan it replaced, run in the same process on the same reports, as the baseline;
+  plain scan it replaced, on the same reports in the same process, alternating with it,
+  as the baseline;
 - rebuild s: incidents materialised from scratch (a store from an older version);
 - cold read s: what a new dashboard process does first: ``result_from_store``
   (articles, mentions and the stored incidents into DataFrames);
@@ -20,7 +21,7 @@ distinct text. For each size the table gives (medians of ``--runs`` where repeat
   a delta): what the map waits for;
 - peak RSS of this process.
 
-    python bench/scale.py [--extract 1000] [--sizes 1000,10000] [--runs 3]
+    python bench/scale.py [--extract 1000] [--sizes 1000,10000] [--runs 3] [--keep STORE]
 """
 
 from __future__ import annotations
@@ -89,6 +90,8 @@ def main() -> None:
     parser.add_argument("--extract", type=int, default=1000)
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="copy the largest store here (for "
+                        "bench/dashboard.py --store)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     gazetteer = Gazetteer.load()
@@ -121,9 +124,13 @@ def main() -> None:
             del rows
             file_bytes = sum(p.stat().st_size for p in Path(tmp).glob("scale.sqlite*"))
             stored = store.reports()
-            _, merge_s, _ = cpu(lambda stored=stored: merge_reports(stored))
-            scan_s = (cpu(lambda stored=stored: scan_merge(stored))[1]
-                      if len(stored) <= SCAN_LIMIT else float("nan"))
+            merges, scans = [], []
+            for _ in range(args.runs):  # alternating, so a busy moment hits both
+                merges.append(cpu(lambda stored=stored: merge_reports(stored))[1])
+                if len(stored) <= SCAN_LIMIT:
+                    scans.append(cpu(lambda stored=stored: scan_merge(stored))[1])
+            merge_s = statistics.median(merges)
+            scan_s = statistics.median(scans) if scans else float("nan")
             del stored
             rebuilds, colds, plus_one = [], [], []
             for run in range(args.runs):
@@ -145,6 +152,8 @@ def main() -> None:
 
                 result, _, wall = cpu(add_one)
                 plus_one.append(wall)
+            if args.keep and size == max(sizes):
+                store.backup(args.keep)
             per_article = file_bytes / size / 1e3
             print(f"| {size:,} | {len(result.reports):,} | {len(result.incidents):,} | "
                   f"{ingest_ms:.1f} | {per_article:.1f} ({per_article - text_bytes / 1e3:.1f})"

@@ -30,6 +30,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
@@ -184,6 +185,7 @@ class Store:
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path is not None else default_path()
         self.read_only = False
+        self._local = threading.local()
         if self.path.is_dir():
             raise StoreError(f"the store {self.path} is a folder; give a file path")
         if not self.path.exists():
@@ -220,13 +222,40 @@ class Store:
         return conn
 
     @contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
-        """A connection for reading (one consistent snapshot per statement group)."""
-        conn = self._connect()
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        """This thread's long-lived connection (opened once per thread, not per call); a
+        fresh one, closed after, when it is busy (a read nested in a write)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and getattr(self._local, "read_only", None) != self.read_only:
+            conn.close()  # opened before the store turned out read-only (or back)
+            conn = self._local.conn = None
+        if conn is None or conn.in_transaction:
+            fresh = self._connect()
+            if conn is None:
+                self._local.conn, self._local.read_only = fresh, self.read_only
+            else:
+                try:
+                    yield fresh
+                finally:
+                    fresh.close()
+                return
+            conn = fresh
         try:
             yield conn
-        finally:
+        except sqlite3.DatabaseError:
+            # A connection that failed (disk full, file replaced) is not reused.
+            self._local.conn = None
             conn.close()
+            raise
+        finally:
+            if self._local.__dict__.get("conn") is conn and conn.in_transaction:
+                conn.execute("ROLLBACK")  # never leave a snapshot open between calls
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A connection for reading (one consistent snapshot per statement group)."""
+        with self._connection() as conn:
+            yield conn
 
     @contextmanager
     def write(self, *, incidents: str = "stale") -> Iterator[sqlite3.Connection]:
@@ -244,7 +273,11 @@ class Store:
         if self.read_only:
             raise StoreError(f"the store {self.path} is read-only (file or folder not "
                              "writable): it can be viewed and exported, not changed")
-        conn = self._connect()
+        with self._connection() as conn:
+            yield from self._transaction(conn, incidents)
+
+    def _transaction(self, conn: sqlite3.Connection, incidents: str,
+                     ) -> Iterator[sqlite3.Connection]:
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -264,8 +297,6 @@ class Store:
                 raise
         except sqlite3.OperationalError as exc:
             raise StoreError(_explain(self.path, exc, "cannot be written")) from exc
-        finally:
-            conn.close()
 
     def _migrate(self) -> None:
         try:

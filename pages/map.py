@@ -11,9 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import dashboard_data as data
-from geo.aggregate import region_daily_table
 from geo.events import EVENT_TYPES
-from geo.maps import build_incident_map
 from geo.pipeline import PipelineResult
 
 PLAY_SECONDS = 1.5
@@ -176,17 +174,13 @@ def page(result: PipelineResult, filters: data.Filters) -> None:
         day = day_choice(incidents)
     keep_view_in_url(size_by, day)
     shown = incidents if day is None else incidents[incidents["event_date"] == pd.Timestamp(day)]
-    regions = region_daily_table(shown).groupby("admin1_code", as_index=False)["incidents"].sum()
     location = selected_location(st.session_state.get("incident_map"))
     left, right = st.columns([3, 2])
     with left:
         # The map does not depend on the clicked location: an unchanged map is not redrawn,
         # so a click keeps the analyst's zoom and layers. The panel names the selection.
-        st_folium(
-            build_incident_map(data.map_locations(shown), size_by=size_by,
-                               regions=regions.rename(columns={"admin1_code": "code"})),
-            key="incident_map", height=600, use_container_width=True,
-            returned_objects=["last_active_drawing"])
+        st_folium(data.incident_map(filters, day, size_by), key="incident_map", height=600,
+                  use_container_width=True, returned_objects=["last_active_drawing"])
     with right:
         location_panel(result, shown, location)
     advance_day(incidents)
