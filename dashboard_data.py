@@ -95,10 +95,11 @@ def _open_store(path: str, first_articles: str) -> Store:
     return opened
 
 
-def submit_reprocess(target: Store, title: str) -> str:
-    """Queue the re-processing of the articles a saved or undone change affects (only
-    those), on the server's worker; pages keep serving the last results meanwhile."""
-    return jobs().submit(title, reprocess_job, str(target.path))
+def submit_reprocess(target: Store, title: str, article_ids: list[str] | None = None) -> str:
+    """Queue the re-processing of ``article_ids`` (default: the articles a saved or undone
+    change affects, only those) on the server's worker; pages keep serving the last results
+    meanwhile."""
+    return jobs().submit(title, reprocess_job, str(target.path), article_ids)
 
 
 @st.cache_resource

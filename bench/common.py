@@ -1,5 +1,5 @@
-"""Helpers shared by the bench scripts: a corpus of the seed articles repeated to a size, and
-medians of repeated timings."""
+"""Helpers shared by the bench scripts: corpora (distinct generated articles, or the seed
+articles repeated) and medians of repeated timings, interleaved between the contenders."""
 
 from __future__ import annotations
 
@@ -28,6 +28,29 @@ def seed_corpus(min_bytes: int) -> list[Article]:
             size += len(a.text.encode())
         n += 1
     return corpus
+
+
+def distinct_corpus(min_bytes: int, *, seed: int = 7) -> list[Article]:
+    """Distinct generated articles (``bench/generate.py``) of at least ``min_bytes`` in all:
+    no text repeats, so no cache or copy detection flatters a run."""
+    from bench.generate import generate
+    from geo.gazetteer import Gazetteer
+
+    n = max(1, min_bytes // 4800 + 1)
+    return generate(n, Gazetteer.load(), seed=seed, days=max(30, n // 10))
+
+
+def interleaved(contenders: dict[str, Callable[[], object]], *, runs: int,
+                ) -> dict[str, list[float]]:
+    """Wall seconds of each contender, run in turn ``runs`` times (A, B, A, B...), so that a
+    slower moment of the machine hits every one of them."""
+    times: dict[str, list[float]] = {name: [] for name in contenders}
+    for _ in range(runs):
+        for name, fn in contenders.items():
+            started = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - started)
+    return times
 
 
 def corpus_bytes(articles: list[Article]) -> int:

@@ -1,7 +1,10 @@
 """Whole-pipeline benchmark: mentions, incidents and aggregation, warm, on the seed corpus
 repeated to a size, with the geoparser alone as the in-process baseline.
 
-    python bench/pipeline.py [--mb 5] [--runs 3]
+    python bench/pipeline.py [--mb 5] [--runs 3] [--seeds]
+
+Distinct generated articles by default (``bench/generate.py``); the pipeline and the
+baseline run in turn.
 
 Target (issue 3): >= 1 MB/s on one core for the whole pipeline.
 """
@@ -9,12 +12,19 @@ Target (issue 3): >= 1 MB/s on one core for the whole pipeline.
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import corpus_bytes, median_seconds, peak_rss_mb, seed_corpus  # noqa: E402
+from bench.common import (  # noqa: E402
+    corpus_bytes,
+    distinct_corpus,
+    interleaved,
+    peak_rss_mb,
+    seed_corpus,
+)
 from geo.aggregate import daily_table, region_daily_table  # noqa: E402
 from geo.gazetteer import Gazetteer  # noqa: E402
 from geo.geoparse import geoparse  # noqa: E402
@@ -25,29 +35,34 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--mb", type=float, default=5.0)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seeds", action="store_true",
+                        help="the seed articles repeated instead of distinct generated ones")
     args = parser.parse_args()
     gazetteer = Gazetteer.load()
-    corpus = seed_corpus(int(args.mb * 1e6))
+    corpus = (seed_corpus if args.seeds else distinct_corpus)(int(args.mb * 1e6))
     size = corpus_bytes(corpus)
     run_pipeline(corpus[:5], gazetteer=gazetteer)  # warm
+    counted: dict[str, int] = {}
 
-    def whole() -> int:
+    def whole() -> None:
         result = run_pipeline(corpus, gazetteer=gazetteer)
         daily_table(result.incidents)
         region_daily_table(result.incidents)
-        return len(result.incidents)
+        counted["incidents"] = len(result.incidents)
 
-    def geoparser_only() -> int:
-        return sum(len(geoparse(a, gazetteer)) for a in corpus)
+    def geoparser_only() -> None:
+        counted["mentions"] = sum(len(geoparse(a, gazetteer)) for a in corpus)
 
-    whole_s, whole_all = median_seconds(whole, runs=args.runs)
-    base_s, base_all = median_seconds(geoparser_only, runs=args.runs)
-    print(f"corpus: {len(corpus)} articles, {size / 1e6:.2f} MB (seed articles repeated)")
-    print(f"whole pipeline: median {whole_s:.2f} s -> {size / 1e6 / whole_s:.2f} MB/s, "
-          f"{len(corpus) / whole_s:.0f} articles/s, {whole()} incidents "
-          f"(runs: {', '.join(f'{t:.2f}' for t in whole_all)})")
-    print(f"geoparser alone (baseline): median {base_s:.2f} s -> {size / 1e6 / base_s:.2f} MB/s "
-          f"(runs: {', '.join(f'{t:.2f}' for t in base_all)}); "
+    times = interleaved({"whole": whole, "geoparser": geoparser_only}, runs=args.runs)
+    whole_s, base_s = statistics.median(times["whole"]), statistics.median(times["geoparser"])
+    kind = "seed articles repeated" if args.seeds else "distinct generated articles"
+    print(f"corpus: {len(corpus)} articles, {size / 1e6:.2f} MB ({kind}); {args.runs} "
+          "interleaved runs, wall seconds")
+    print(f"whole pipeline: median {whole_s:.2f} s -> {size / 1e6 / whole_s:.3f} MB/s, "
+          f"{len(corpus) / whole_s:.1f} articles/s, {counted['incidents']} incidents "
+          f"(runs: {', '.join(f'{t:.2f}' for t in times['whole'])})")
+    print(f"geoparser alone (baseline): median {base_s:.2f} s -> {size / 1e6 / base_s:.3f} MB/s "
+          f"(runs: {', '.join(f'{t:.2f}' for t in times['geoparser'])}); "
           f"pipeline/geoparser time ratio {whole_s / base_s:.2f}")
     print(f"peak RSS: {peak_rss_mb():.0f} MB")
 

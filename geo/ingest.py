@@ -477,8 +477,10 @@ def ingest_job(ctx: JobLike, store_path: str, uploads: list[Upload],
                   progress=ctx.progress, should_stop=ctx.cancelled)
 
 
-def reprocess_job(ctx: JobLike, store_path: str) -> str:
-    """``reprocess`` of the articles behind their changes, as a background job."""
-    count = reprocess(Store(Path(store_path)), _process_gazetteer(), progress=ctx.progress,
-                      should_stop=ctx.cancelled)
+def reprocess_job(ctx: JobLike, store_path: str,
+                  article_ids: list[str] | None = None) -> str:
+    """``reprocess`` as a background job: of ``article_ids``, or of the articles behind
+    their changes."""
+    count = reprocess(Store(Path(store_path)), _process_gazetteer(), article_ids=article_ids,
+                      progress=ctx.progress, should_stop=ctx.cancelled)
     return f"Re-processed {count} article{'s' * (count != 1)}."

@@ -482,6 +482,27 @@ class Store:
                                                   materialise.next_version(conn), article_id))
         return filled
 
+    def correct_metadata(self, article_id: str, *, published: dt.date | None,
+                         timezone: str) -> None:
+        """Set a stored article's publication date and time zone (an analyst's fix for a
+        row ``bad_rows`` lists). Its reports keep the old values until it is processed
+        again (``geo.ingest.reprocess`` with its id).
+
+        Raises:
+            ArticleError: the date or the zone is not one an article can have.
+            StoreError: no such article, or the store cannot be written.
+        """
+        from geo.articles import check_metadata  # articles imports nothing from the store
+
+        check_metadata(published, timezone)
+        with self.write(incidents="kept") as conn:
+            updated = conn.execute(
+                "UPDATE articles SET published = ?, timezone = ?, version = ? WHERE id = ?",
+                (published.isoformat() if published else None, timezone,
+                 materialise.next_version(conn), article_id)).rowcount
+            if not updated:
+                raise StoreError(f"no stored article {article_id}")
+
     def articles(self, *, ids: list[str] | None = None) -> list[Article]:
         """Stored articles by id. A stored date that is not a date (a store written by an
         older version, or edited by hand) reads as no date rather than breaking every page."""

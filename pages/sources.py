@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
 import dashboard_data as data
+from geo.errors import ArticleError
 from geo.pipeline import PipelineResult
 from geo.reader import READER_CSS, article_html, feature_legend
 from geo.records import Article
@@ -67,13 +70,40 @@ def delete_button(article_id: str, *, label: str, key: str) -> None:
 
 def bad_rows_panel() -> None:
     """Stored articles no page can use as they are (an impossible date, an unknown time
-    zone), each with a way out; their incidents are left out until then."""
+    zone), each with two ways out: correct the metadata (the article is then processed
+    again) or delete it; their incidents are left out until then."""
+    if "corrected" in st.session_state:
+        st.success(data.md_escape(st.session_state.pop("corrected")))
     for article_id, reason in data.bad_rows():
         with st.container(border=True):
             st.warning(data.md_escape(f"Stored article {article_id} cannot be used: {reason}. "
-                                      "Its incidents are left out. Delete it and add it again "
-                                      "with the right metadata."))
+                                      "Its incidents are left out until its date and time "
+                                      "zone are corrected, or it is deleted."))
+            with st.form(f"fix_{article_id}"):
+                cols = st.columns(2)
+                day = cols[0].date_input("Publication date", value=None,
+                                         min_value=dt.date(1900, 1, 1),
+                                         max_value=dt.date.today() + dt.timedelta(days=1),
+                                         key=f"fix_day_{article_id}")
+                zone = cols[1].text_input("Time zone (IANA, e.g. Europe/Kyiv; empty: none)",
+                                          key=f"fix_zone_{article_id}")
+                if st.form_submit_button("Correct and process again"):
+                    correct(article_id, day, zone.strip())
             delete_button(article_id, label="Delete it", key=f"bad_{article_id}")
+
+
+def correct(article_id: str, day: dt.date | None, zone: str) -> None:
+    store = data.store()
+    try:
+        store.correct_metadata(article_id, published=day, timezone=zone)
+    except (ArticleError, StoreError) as exc:
+        st.error(data.md_escape(str(exc)))
+        return
+    data.submit_reprocess(store, f"Process {article_id} again with its corrected metadata",
+                          [article_id])
+    st.session_state["corrected"] = (f"Corrected {article_id}; it is being processed again "
+                                     "(Background jobs, Places page).")
+    st.rerun()
 
 
 def page(result: PipelineResult, filters: data.Filters) -> None:

@@ -210,3 +210,25 @@ def test_a_restore_under_a_running_dashboard_shows_the_restored_data(tmp_path, m
     at.run()  # the same session, after the swap
     assert not at.exception, at.exception
     assert metric(at, "Incidents") == "1"
+
+
+def test_a_bad_stored_row_offers_a_correction_and_refuses_an_unknown_zone(tmp_path,
+                                                                          monkeypatch):
+    from geo.store import Store
+
+    # A store of its own: the row is spoiled on purpose.
+    monkeypatch.setenv("GEO_STORE", str(tmp_path / "bad.sqlite"))
+    at = app()
+    store = Store(tmp_path / "bad.sqlite")
+    victim = sorted(a.id for a in store.articles())[0]
+    with store.write() as conn:
+        conn.execute("UPDATE articles SET timezone = 'Mars/Base' WHERE id = ?", (victim,))
+    at.switch_page("pages/sources.py").run()
+    assert not at.exception, at.exception
+    shown = [w.value.replace("\\", "") for w in at.warning]  # Markdown-escaped
+    assert any(victim in w and "cannot be used" in w for w in shown), shown
+    at.text_input(key=f"fix_zone_{victim}").set_value("Mars/Olympus")
+    at.button[[b.label for b in at.button].index("Correct and process again")].click().run()
+    assert any("unknown time zone" in e.value for e in at.error)
+    (kept,) = [a for a in store.articles() if a.id == victim]
+    assert kept.timezone == "Mars/Base"  # nothing written

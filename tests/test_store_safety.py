@@ -146,6 +146,29 @@ def test_a_stored_impossible_date_breaks_no_page_and_can_be_deleted(store, gazet
     assert store.mention_rows() and {r["article"] for r in store.mention_rows()} == {"l"}
 
 
+def test_a_stored_impossible_date_can_be_corrected_and_the_article_comes_back(store,
+                                                                              gazetteer):
+    from geo.ingest import reprocess
+
+    ingest(store, [("k.txt", KHARKIV.encode()), ("l.txt", LVIV.encode())], gazetteer)
+    with store.write() as conn:
+        conn.execute("UPDATE articles SET published = '2300-03-03', timezone = 'Mars/Base' "
+                     "WHERE id = 'k'")
+    assert [a for a, _ in store.bad_rows()] == ["k"]
+    with pytest.raises(ArticleError, match="unknown time zone"):
+        store.correct_metadata("k", published=dt.date(2022, 3, 6), timezone="Mars/Base")
+    assert [a for a, _ in store.bad_rows()] == ["k"]  # a refused correction changes nothing
+    store.correct_metadata("k", published=dt.date(2022, 3, 6), timezone="Europe/Kyiv")
+    assert store.bad_rows() == []
+    assert reprocess(store, gazetteer, article_ids=["k"]) == 1
+    (kharkiv,) = [a for a in store.articles() if a.id == "k"]
+    assert (kharkiv.published, kharkiv.timezone) == (dt.date(2022, 3, 6), "Europe/Kyiv")
+    incidents = result_from_store(store, gazetteer=gazetteer).incidents
+    assert set(incidents["location"]) == {"Kharkiv", "Lviv"}
+    with pytest.raises(StoreError, match="no stored article"):
+        store.correct_metadata("gone", published=None, timezone="")
+
+
 # ---------------------------------------------------------------- 5-6: restore
 
 def _backup(store: Store, tmp_path, name: str = "backup.sqlite"):
