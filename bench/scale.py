@@ -3,7 +3,7 @@
 Distinct generated articles (``bench/generate.py``, seeded) are extracted once, one
 process, ``--extract`` of them (CPU seconds per article measured). Stores of each size in
 ``--sizes`` are then filled from those results: article k is extracted article k mod E
-with its days moved on by a whole number of corpus spans (so each copy is its own
+with its days moved back by a whole number of corpus spans (so each copy is its own
 happening, in its own weeks, as in a longer archive), its text tagged so that it is a
 distinct text. For each size the table gives (medians of ``--runs`` where repeated):
 
@@ -70,7 +70,9 @@ def shifted(article: Article, mentions: list[dict], reports: list[Report], copy:
             span_days: int) -> tuple[Article, list[dict], list[Report]]:
     if copy == 0:
         return article, mentions, reports
-    shift = dt.timedelta(days=copy * span_days)
+    # Copies go back in time (an archive read backwards), never past today: a report
+    # dated in the future is refused by the store.
+    shift = -dt.timedelta(days=copy * span_days)
     new_id = f"{article.id}-c{copy}"
     moved = dataclasses.replace(article, id=new_id, text=f"{article.text}\n[copy {copy}]",
                                 published=article.published + shift)

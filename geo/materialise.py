@@ -43,6 +43,9 @@ from geo.records import Article
 
 #: Kinds of analysts' changes that act on incidents (the others act on mentions).
 INCIDENT_CHANGE_KINDS = frozenset({"merge_incidents", "split_incident", "edit_incident"})
+#: The cluster of a stored report no merge can use (unreadable, or dated where no table can
+#: hold it): set aside until the article is processed again.
+UNMERGEABLE = -1
 #: Stored report JSON -> Report (``geo.store.report_from_json``).
 ReportParser = Callable[[str], Report]
 _CHUNK = 500  # values per IN (...) list, under SQLite's limit on host parameters
@@ -161,13 +164,13 @@ def settle(conn: sqlite3.Connection, touched: Touched, changes: Sequence[ChangeL
     blocks = set(touched.blocks)
     blocks.update(conn.execute("SELECT DISTINCT bucket, day_window FROM reports "
                                "WHERE cluster IS NULL").fetchall())
-    clusters = set(touched.clusters)
+    clusters = set(touched.clusters) - {UNMERGEABLE}
     for bucket, window in blocks:
         clusters.update(c for (c,) in conn.execute(
             "SELECT DISTINCT cluster FROM reports WHERE bucket = ? AND day_window BETWEEN ? "
-            "AND ? AND cluster IS NOT NULL", (bucket, window - 1, window + 1)))
+            "AND ? AND cluster > ?", (bucket, window - 1, window + 1, UNMERGEABLE)))
     located: dict[int, tuple[str, int]] = {}  # id(report) -> (article, seq)
-    again = _load(conn, "cluster IS NULL", (), located, parse)
+    again = _load(conn, "cluster IS NULL", (), located, parse, mark_unreadable=True)
     for chunk in chunks(sorted(clusters)):
         again += _load(conn, f"cluster IN ({_marks(chunk)})", chunk, located, parse)
     raw: list[list[Report]] = [list(i.reports) for i in merge_reports(again)]
@@ -187,7 +190,7 @@ def settle(conn: sqlite3.Connection, touched: Touched, changes: Sequence[ChangeL
         for chunk in chunks(wanted):
             for (cluster,) in conn.execute(
                     f"SELECT DISTINCT cluster FROM reports WHERE key IN ({_marks(chunk)}) AND "
-                    "cluster IS NOT NULL", chunk):
+                    "cluster > ?", [*chunk, UNMERGEABLE]):
                 if cluster in clusters or cluster in pulled:
                     continue
                 pulled[cluster] = _load(conn, "cluster = ?", (cluster,), located, parse)
@@ -312,17 +315,23 @@ def report_rows(conn: sqlite3.Connection, *, incidents: Sequence[str] | None = N
 
 
 def _load(conn: sqlite3.Connection, where: str, args: Sequence, located: dict,
-          parse: ReportParser) -> list[Report]:
-    out = []
+          parse: ReportParser, *, mark_unreadable: bool = False) -> list[Report]:
+    out, unreadable = [], []
     for article, seq, text in conn.execute(
             f"SELECT article, seq, report FROM reports WHERE {where} ORDER BY article, seq",
-            tuple(args)):
+            tuple(args)).fetchall():
         try:
             report = parse(text)
         except (ValueError, TypeError, KeyError):
+            unreadable.append((article, seq))
             continue
         located[id(report)] = (article, seq)
         out.append(report)
+    if mark_unreadable:
+        # Never merged (``Store.bad_rows`` shows the article), and not read again by every
+        # later write: such a report waits in cluster UNMERGEABLE until it is replaced.
+        conn.executemany("UPDATE reports SET cluster = ? WHERE article = ? AND seq = ?",
+                         [(UNMERGEABLE, a, n) for a, n in unreadable])
     return out
 
 
@@ -355,6 +364,6 @@ def _marks(values: Sequence) -> str:
     return ",".join("?" * len(values))
 
 
-__all__ = ["INCIDENT_CHANGE_KINDS", "Incident", "Touched", "assign_group", "change_keys",
-           "chunks", "is_current", "next_version", "rebuild", "report_columns", "report_rows",
-           "settle", "stored_rows", "touched_by_articles"]
+__all__ = ["INCIDENT_CHANGE_KINDS", "UNMERGEABLE", "Incident", "Touched", "assign_group",
+           "change_keys", "chunks", "is_current", "next_version", "rebuild", "report_columns",
+           "report_rows", "settle", "stored_rows", "touched_by_articles"]
