@@ -50,8 +50,9 @@ from geo.store import Store  # noqa: E402
 SCAN_LIMIT = 40_000  # reports; the plain scan is quadratic, beyond this it takes minutes
 
 
-def scan_merge(reports: list[Report]) -> int:
-    """The merge before its index, as the baseline: every cluster of the type and region."""
+def scan_merge(reports: list[Report]) -> list[list[Report]]:
+    """The merge before its index, as the baseline (and the reference the tests compare the
+    index with): each report against every cluster of its type and region, first match."""
     clusters: dict[tuple, list[list[Report]]] = {}
     for report in sorted(reports, key=lambda r: (r.geo_precision, r.time_precision, r.date,
                                                  r.article, r.sentence_start)):
@@ -63,7 +64,7 @@ def scan_merge(reports: list[Report]) -> int:
                 break
         else:
             candidates.append([report])
-    return sum(len(c) for c in clusters.values())
+    return [c for cs in clusters.values() for c in cs]
 
 
 def shifted(article: Article, mentions: list[dict], reports: list[Report], copy: int,

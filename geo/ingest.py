@@ -456,7 +456,8 @@ def reprocess(store: Store, gazetteer: Gazetteer, *,
 _GAZETTEERS: dict[str, Gazetteer] = {}
 
 
-def _process_gazetteer() -> Gazetteer:
+def process_gazetteer() -> Gazetteer:
+    """The gazetteer, loaded once per process (job workers and Dask workers keep it)."""
     if "index" not in _GAZETTEERS:
         _GAZETTEERS["index"] = Gazetteer.load()
     return _GAZETTEERS["index"]
@@ -466,14 +467,14 @@ def warm_up_job(ctx: JobLike) -> None:
     """Load the gazetteer and the document model in the worker before any upload needs them."""
     from geo.nlp import load_nlp
 
-    _process_gazetteer()
+    process_gazetteer()
     load_nlp()
 
 
 def ingest_job(ctx: JobLike, store_path: str, uploads: list[Upload],
                defaults: Defaults) -> IngestReport:
     """``ingest`` as a background job: progress reported, stopped when cancelled."""
-    return ingest(Store(Path(store_path)), uploads, _process_gazetteer(), defaults=defaults,
+    return ingest(Store(Path(store_path)), uploads, process_gazetteer(), defaults=defaults,
                   progress=ctx.progress, should_stop=ctx.cancelled)
 
 
@@ -481,6 +482,6 @@ def reprocess_job(ctx: JobLike, store_path: str,
                   article_ids: list[str] | None = None) -> str:
     """``reprocess`` as a background job: of ``article_ids``, or of the articles behind
     their changes."""
-    count = reprocess(Store(Path(store_path)), _process_gazetteer(), article_ids=article_ids,
+    count = reprocess(Store(Path(store_path)), process_gazetteer(), article_ids=article_ids,
                       progress=ctx.progress, should_stop=ctx.cancelled)
     return f"Re-processed {count} article{'s' * (count != 1)}."

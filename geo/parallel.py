@@ -28,7 +28,7 @@ from geo.articles import ArticleError, ReadFailure, read_file
 from geo.corrections import ChangeLike, aliased_gazetteer, relevant_changes
 from geo.gazetteer import Gazetteer
 from geo.incidents import Incident, Report, merge_block, merge_reports, text_shingles
-from geo.pipeline import PipelineResult
+from geo.pipeline import PipelineResult, inferred_date_warnings
 from geo.records import Article
 
 #: Files per partition: large enough that a worker's model load is amortised, small enough
@@ -119,7 +119,7 @@ def extract_result(files: Sequence[Path], *, manifest: dict[str, dict] | None = 
         (the result, each article's extraction, failures by file).
     """
     from geo.aggregate import incidents_frame, mentions_frame_from_rows, reports_frame
-    from geo.incidents import independent_groups, publication_date
+    from geo.incidents import independent_groups
 
     results, failures = extract_files(files, manifest=manifest, dask_client=dask_client)
     articles = [x.article for x in results]
@@ -128,14 +128,11 @@ def extract_result(files: Sequence[Path], *, manifest: dict[str, dict] | None = 
     incidents = merge_by_block([r for x in results for r in x.reports], groups,
                                dask_client=dask_client)
     names = (gazetteer or Gazetteer.load()).country_names()
-    warnings = [f"{a.id}: no publication date in the manifest or file; assumed "
-                f"{publication_date(a)[0].isoformat()} (incidents flagged 'date inferred')"
-                for a in articles if publication_date(a)[1]]
     result = PipelineResult(
         articles=articles, resolutions={},
         mentions=mentions_frame_from_rows([m for x in results for m in x.mentions]),
         incidents=incidents_frame(incidents, country_names=names),
-        reports=reports_frame(incidents), warnings=warnings)
+        reports=reports_frame(incidents), warnings=inferred_date_warnings(articles))
     return result, results, failures
 
 
@@ -170,14 +167,12 @@ _WORKER_STATE: dict[str, object] = {}
 
 def _worker_gazetteer(changes: Sequence[ChangeLike]) -> Gazetteer:
     """The gazetteer (loaded once per worker process), with the changes' aliases."""
+    from geo.ingest import process_gazetteer
     from geo.store import changes_key
 
     key = changes_key(list(changes))
     if _WORKER_STATE.get("key") != key:
-        base = _WORKER_STATE.get("base")
-        if base is None:
-            base = _WORKER_STATE["base"] = Gazetteer.load()
-        _WORKER_STATE["aliased"] = aliased_gazetteer(base, changes)
+        _WORKER_STATE["aliased"] = aliased_gazetteer(process_gazetteer(), changes)
         _WORKER_STATE["key"] = key
     return _WORKER_STATE["aliased"]  # type: ignore[return-value]
 

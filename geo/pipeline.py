@@ -60,18 +60,25 @@ def run_pipeline(articles: list[Article], *, gazetteer: Gazetteer | None = None,
     gazetteer = gazetteer or Gazetteer.load()
     resolutions = {a.id: geoparse(a, gazetteer, resolver=resolver) for a in articles}
     incidents = extract_incidents(articles, gazetteer, resolutions=resolutions, today=today)
+    return PipelineResult(
+        articles=articles, resolutions=resolutions,
+        mentions=mentions_frame(articles, resolutions),
+        incidents=incidents_frame(incidents, country_names=gazetteer.country_names()),
+        reports=reports_frame(incidents),
+        warnings=inferred_date_warnings(articles, today=today),
+    )
+
+
+def inferred_date_warnings(articles: list[Article], *,
+                           today: dt.date | None = None) -> list[str]:
+    """One warning per article whose publication date had to be assumed."""
     warnings = []
     for article in articles:
         day, inferred = publication_date(article, today=today)
         if inferred:
             warnings.append(f"{article.id}: no publication date in the manifest or file; "
                             f"assumed {day.isoformat()} (incidents flagged 'date inferred')")
-    return PipelineResult(
-        articles=articles, resolutions=resolutions,
-        mentions=mentions_frame(articles, resolutions),
-        incidents=incidents_frame(incidents, country_names=gazetteer.country_names()),
-        reports=reports_frame(incidents), warnings=warnings,
-    )
+    return warnings
 
 
 def result_from_store(store: Store, *, gazetteer: Gazetteer | None = None,

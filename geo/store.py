@@ -545,11 +545,9 @@ class Store:
         with self.read() as conn:
             for (text,) in conn.execute("SELECT report FROM reports ORDER BY article, seq"):
                 try:
-                    report = report_from_json(text)
+                    out.append(_mergeable_report(text))
                 except (ValueError, TypeError, KeyError):
-                    continue  # an unreadable payload is skipped, never fatal for a page
-                if _plausible_day(report.date):  # no table can hold the year 2300
-                    out.append(report)
+                    continue  # unreadable, or dated where no table can hold it: skipped
         return out
 
     # ------------------------------------------------------------------ incidents

@@ -213,22 +213,11 @@ def test_merge_rules(gazetteer):
 
 
 def _merge_by_scanning(reports: list[Report]) -> list[tuple]:
-    """The merge as it was before its index: each report compared with every cluster of its
-    type and region, first match wins. The index must find exactly these clusters."""
-    from geo.incidents import _same_happening
+    """The merge as it was before its index (``bench/scale.py``'s baseline), as sorted report
+    keys per cluster: the index must find exactly these clusters."""
+    from bench.scale import scan_merge
 
-    clusters: dict[tuple, list[list[Report]]] = {}
-    for report in sorted(reports, key=lambda r: (r.geo_precision, r.time_precision, r.date,
-                                                 r.article, r.sentence_start)):
-        candidates = clusters.setdefault(
-            (report.event_type, report.place.admin1_code or report.place.key), [])
-        for cluster in candidates:
-            if _same_happening(report, cluster[0]):
-                cluster.append(report)
-                break
-        else:
-            candidates.append([report])
-    return sorted(tuple(sorted(r.key for r in c)) for cs in clusters.values() for c in cs)
+    return sorted(tuple(sorted(r.key for r in c)) for c in scan_merge(reports))
 
 
 def test_indexed_merge_finds_the_clusters_that_comparing_every_cluster_finds(gazetteer):
