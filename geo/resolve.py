@@ -86,6 +86,11 @@ _SECOND_LEVEL_WORDS = frozenset({"district", "raion", "rayon", "municipality", "
 
 
 def _region_candidates(mention: Mention, gazetteer: Gazetteer) -> list[Place]:
+    # A unit the gazetteer knows under this very name: "Bakhmutskyi raion", "Soledar hromada".
+    units = [p for p in map(gazetteer.place, gazetteer.lookup(normalize(mention.text)))
+             if p.feature in ("area", "region")]
+    if units:
+        return units
     base, word = (normalize(mention.text).rsplit(" ", 1) + [""])[:2]
     if word in _SECOND_LEVEL_WORDS and not gazetteer.region_names.get(base):
         towns = [p for p in map(gazetteer.place, gazetteer.lookup(base)) if p.feature == "city"]

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -112,3 +114,33 @@ def test_the_index_file_is_plain_data_and_a_tampered_one_is_rebuilt(tmp_path, mo
     rebuilt = Gazetteer.load(cache_dir=cache)
     assert builds == [1] and rebuilt.lookup("kyiv")
     assert not stale.exists()  # pickles are removed, never read
+
+
+def test_official_ukrainian_spelling_reaches_the_geonames_place(gazetteer):
+    # GeoNames spells it "Chystyakove"; ACLED and Ukrainian officials write the 2010 spelling.
+    places = [gazetteer.place(i) for i in gazetteer.lookup(normalize("Chystiakove"))]
+    assert any(p.key.startswith("gn:") and p.name == "Chystyakove" for p in places)
+
+
+def test_a_village_geonames_lacks_is_an_estimated_point_inside_its_oblast(gazetteer):
+    (village,) = [gazetteer.place(i) for i in gazetteer.lookup("virnopillia")]
+    assert village.admin1_code == "UA.07" and gz.is_estimated(village)
+    assert not gz.is_estimated(gazetteer.place(gazetteer.lookup("kharkiv")[0]))
+    assert 48.5 < village.lat < 50.5 and 35.0 < village.lon < 38.5  # Kharkiv oblast's box
+
+
+@pytest.mark.parametrize("cyrillic, latin", [
+    ("Згорани", "Zghorany"), ("Єнакієве", "Yenakiieve"), ("Гаєвич", "Haievych"),
+    ("Їжакевич", "Yizhakevych"), ("Кадиївка", "Kadyivka"), ("Йосипівка", "Yosypivka"),
+    ("Стрий", "Stryi"), ("Юрій", "Yurii"), ("Корюківка", "Koriukivka"), ("Яготин", "Yahotyn"),
+    ("Костянтин", "Kostiantyn"), ("Знам'янка", "Znamianka"), ("Щербухи", "Shcherbukhy"),
+    ("Біла Церква", "Bila Tserkva"), ("Верхньокам'янське", "Verkhnokamianske"),
+])
+def test_codifier_names_are_transliterated_by_the_2010_rules(cyrillic, latin):
+    # The examples of Cabinet of Ministers resolution No. 55 (2010) and ACLED's spellings.
+    spec = importlib.util.spec_from_file_location(
+        "build_settlements", Path(__file__).resolve().parents[1] / "scripts" /
+        "build_settlements.py")
+    module = sys.modules.setdefault(spec.name, importlib.util.module_from_spec(spec))
+    spec.loader.exec_module(module)
+    assert module.transliterate(cyrillic) == latin

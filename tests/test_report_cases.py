@@ -9,6 +9,7 @@ from pathlib import Path
 from geo.geoparse import geoparse
 from geo.incidents import extract_incidents
 from geo.records import Article
+from geo.resolve import haversine_km
 
 
 def note(text: str, published: dt.date = dt.date(2022, 7, 17)) -> Article:
@@ -74,13 +75,26 @@ def test_wire_copies_are_grouped_the_same_in_every_process():
 
 
 def test_unknown_village_before_an_oblast_name_is_placed_in_the_oblast_not_its_city(gazetteer):
-    # Virnopillia is too small for the bundled gazetteer: the note still says it is in
-    # Kharkiv oblast, so the incident is region-level there, not on Kharkiv city.
+    # A name no gazetteer knows (invented here): the note still says it is in Kharkiv oblast,
+    # so the incident is region-level there, not on Kharkiv city.
     (incident,) = extract_incidents([note(
-        "On 29 July 2022, Russian forces shelled near Virnopillia, Kharkiv. "
+        "On 29 July 2022, Russian forces shelled near Khrestovodianka, Kharkiv. "
         "Casualties unknown.")], gazetteer)
     assert incident.place.feature == "region" and incident.place.admin1_code == "UA.07"
     assert incident.geo_precision == 3
+
+
+def test_a_village_geonames_lacks_is_placed_at_its_hromada_not_on_the_oblast(gazetteer):
+    # Virnopillia is too small for GeoNames' city list; Ukraine's codifier puts it in the
+    # Oskil hromada, so it is placed among that hromada's villages, flagged as approximate.
+    (incident,) = extract_incidents([note(
+        "On 29 July 2022, Russian forces shelled near Virnopillia, Kharkiv. "
+        "Casualties unknown.")], gazetteer)
+    assert incident.place.name == "Virnopillia" and incident.place.admin1_code == "UA.07"
+    assert incident.geo_precision == 2
+    (oskil,) = [p for p in map(gazetteer.place, gazetteer.lookup("oskil"))
+                if p.admin1_code == "UA.07" and p.key.startswith("gn:")]
+    assert haversine_km(incident.place.lat, incident.place.lon, oskil.lat, oskil.lon) < 25
 
 
 def test_a_list_of_cities_is_not_read_as_qualifiers(gazetteer):
@@ -296,9 +310,23 @@ def test_a_nationality_word_qualifying_the_attack_names_who_acted(gazetteer):
     assert reported.actor1 == ""  # the speaker's nationality is not the attacker's
 
 
-def test_a_district_named_after_its_town_is_coded_to_the_town_not_the_oblast(gazetteer):
+def test_a_district_named_after_its_town_is_coded_to_its_seat_not_the_oblast(gazetteer):
     (incident,) = extract_incidents([note(
         "On 5 June 2022, Russian forces fired mortars at Shostka district, Sumy. Casualties "
         "unknown.")], gazetteer)
-    assert (incident.place.name, incident.place.feature) == ("Shostka", "city")
+    # The raion (Shostkynskyi), placed at its seat as ACLED codes it: near (precision 2).
+    assert incident.place.feature == "area" and incident.place.admin1_code == "UA.21"
+    (shostka,) = [p for p in map(gazetteer.place, gazetteer.lookup("shostka"))
+                  if p.admin1_code == "UA.21" and p.feature == "city" and p.key.startswith("gn:")]
+    assert haversine_km(incident.place.lat, incident.place.lon, shostka.lat, shostka.lon) < 5
     assert incident.geo_precision == 2
+
+
+def test_a_raion_by_its_official_adjective_is_a_place_and_not_its_oblast(gazetteer):
+    (incident,) = extract_incidents([note(
+        "On 13 October 2022, Russian forces shelled the Bakhmutskyi district of Donetsk "
+        "region. Casualties unknown.")], gazetteer)
+    assert incident.place.name == "Bakhmutskyi raion" and incident.geo_precision == 2
+    (bakhmut,) = [p for p in map(gazetteer.place, gazetteer.lookup("bakhmut"))
+                  if p.admin1_code == "UA.05" and p.key.startswith("gn:")]
+    assert haversine_km(incident.place.lat, incident.place.lon, bakhmut.lat, bakhmut.lon) < 5
