@@ -26,7 +26,7 @@ import streamlit as st
 
 from geo.aggregate import filter_incidents, locations_table, region_daily_table
 from geo.events import EVENT_TYPES
-from geo.gazetteer import Gazetteer
+from geo.gazetteer import Gazetteer, is_estimated_key
 from geo.geocoding import GeocoderSettings, OnlineGeocoder
 from geo.ingest import ingest_paths, reprocess_job, warm_up_job
 from geo.jobs import JobQueue, JobStatus
@@ -419,7 +419,7 @@ def incident_card(incident: pd.Series, reports: pd.DataFrame, *, key: str) -> No
               f" ({incident['independent_sources']} independent)")
     with st.container(border=True):
         where = ", ".join(p for p in (incident["location"], incident["admin1"]) if p)
-        st.markdown(md_escape(where) + "  \n"
+        st.markdown(md_escape(where) + _precision_note(incident) + "  \n"
                     + header + ("  \n" + " · ".join(figures) if figures else ""))
         if incident["flags"]:
             st.caption(md_escape(incident["flags"]))
@@ -447,6 +447,17 @@ def incident_card(incident: pd.Series, reports: pd.DataFrame, *, key: str) -> No
                          icon=":material/article:",
                          # Tooltips render Markdown: an article id is a file name, untrusted.
                          help=md_escape(f"{report.article}, sentence {n + 1} of incident {key}"))
+
+
+def _precision_note(incident: pd.Series) -> str:
+    """How exactly the point stands for the place (ACLED's geo precision, in words)."""
+    if is_estimated_key(incident.get("location_id", "")):
+        return " · *approximate: placed at the centre of its hromada or at its seat*"
+    if incident.get("geo_precision") == 3:
+        return " · *region-level: somewhere in this region*"
+    if incident.get("geo_precision") == 2:
+        return " · *near this place*"
+    return ""
 
 
 def job_panel(status: JobStatus, render_result: Callable[[object], None]) -> None:

@@ -709,7 +709,12 @@ def is_estimated(place: Place) -> bool:
     """Whether the place's point stands for it only roughly: a village of the codifier placed
     at the centre of its hromada (~15 km off), or a raion or hromada placed at its seat (as
     ACLED codes them, precision 2)."""
-    return place.key.startswith(SETTLEMENT_PREFIX)
+    return is_estimated_key(place.key)
+
+
+def is_estimated_key(key: str) -> bool:
+    """``is_estimated`` for a place known only by its key (a table's ``location_id``)."""
+    return str(key).startswith(SETTLEMENT_PREFIX)
 
 
 def _add_settlements(b: _Builder) -> None:

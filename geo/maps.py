@@ -57,6 +57,8 @@ from branca.element import MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
+from geo.gazetteer import is_estimated_key
+
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
@@ -456,6 +458,9 @@ def _points_collection(points: pd.DataFrame, size_by: str, selected: str | None,
         if row.feature in _REGION_FEATURES:
             # A region is not a town: a dashed ring in the type's colour, nearly hollow.
             style.update(color=color, weight=2.5, dashArray="4 3", fillOpacity=0.15)
+        elif is_estimated_key(row.location_id):
+            # A village placed at its hromada's centre: filled as a town, its rim dotted.
+            style.update(color=color, weight=2.5, dashArray="2 3", fillOpacity=0.5)
         is_selected = selected is not None and row.location_id == selected
         if is_selected:
             style.update(color="#111111", weight=3)
@@ -486,8 +491,10 @@ def _tooltip(row: Any) -> str:
         )
     )
     event = f" <br><i>{_esc(row.main_event_type)}</i>" if row.main_event_type else ""
-    level = " <br>region-level: somewhere in this region" if (
-        getattr(row, "feature", "") in _REGION_FEATURES) else ""
+    level = (" <br>region-level: somewhere in this region"
+             if getattr(row, "feature", "") in _REGION_FEATURES
+             else " <br>approximate: placed at the centre of its hromada"
+             if is_estimated_key(row.location_id) else "")
     return f"{head} <br>{counts}{event}{level}"
 
 

@@ -42,7 +42,7 @@ from geo.records import Mention
 
 MODEL_JSON = Path(__file__).resolve().parents[1] / "data" / "models" / "recogniser.json"
 #: Version of the feature set; a model file trained on another version is refused.
-FEATURES_VERSION = 5
+FEATURES_VERSION = 6
 # NER labels whose spans are candidates of their own.
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP"})
 _LEADING_DETERMINER = re.compile(r"^(?:the|The|THE)\s+")
@@ -74,6 +74,11 @@ _PLACE_MODIFIERS = frozenset({"central", "northern", "southern", "eastern", "wes
                               "north-eastern", "north-western", "south-eastern",
                               "south-western", "downtown", "suburban", "rural", "occupied",
                               "neighbouring", "neighboring", "coastal", "besieged"})
+# "the village of X", "the port city of X": a noun of place kind and "of" just before the span.
+_PLACE_NOUN_OF = re.compile(
+    r"\b(?:village|town|city|settlement|hamlet|region|province|district|port|island|"
+    r"capital|suburb|county|state|oblast|municipality|neighbourhood|neighborhood)s?\s+of\s+$",
+    re.IGNORECASE)
 _LIST_GAPS = frozenset({", ", " and ", ", and ", " or ", " & ", " to ", "-"})
 _REGION_WORDS = frozenset({"region", "oblast", "province", "county", "district", "state",
                            "governorate", "raion", "valley", "river", "city", "town",
@@ -255,6 +260,8 @@ def _features(c: Candidate, doc: Doc, ev: _Evidence,
     nxt = after[0].lower().strip(".,;:\"'“”)") if after else ""
     f["after_preposition"] = float(prev in _PLACE_PREPOSITIONS)
     f["after_place_modifier"] = float(prev in _PLACE_MODIFIERS)
+    f["after_place_noun_of"] = float(_PLACE_NOUN_OF.search(text, max(0, c.start - 40),
+                                                           c.start) is not None)
     f["place_apposition"] = float(_PLACE_APPOSITION.match(text, c.end, c.end + 80) is not None)
     f["before_speech"] = float(nxt in _SPEECH)
     f["before_place_word"] = float(nxt in _REGION_WORDS)

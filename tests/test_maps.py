@@ -221,6 +221,18 @@ def test_point_features_carry_location_id_and_sqrt_sizes():
     assert by_fatalities.data["features"][0]["properties"]["style"]["radius"] == maps.MIN_RADIUS
 
 
+def test_a_village_placed_at_its_hromada_centre_is_drawn_and_told_as_approximate(gazetteer):
+    frame = locations(2)
+    (village,) = [gazetteer.place(i) for i in gazetteer.lookup("virnopillia")]
+    frame.loc[1, ["location_id", "location"]] = [village.key, village.name]
+    [layer] = point_layers(build_incident_map(frame))
+    features = {f["properties"]["location_id"]: f["properties"] for f in layer.data["features"]}
+    assert "dashArray" in features[village.key]["style"]
+    assert "approximate" in features[village.key]["tooltip"]
+    assert "dashArray" not in features["loc0"]["style"]
+    assert "approximate" not in features["loc0"]["tooltip"]
+
+
 def test_selected_location_is_highlighted():
     m = build_incident_map(locations(5), selected="loc3")
     [layer] = point_layers(m)

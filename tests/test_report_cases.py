@@ -330,3 +330,15 @@ def test_a_raion_by_its_official_adjective_is_a_place_and_not_its_oblast(gazette
     (bakhmut,) = [p for p in map(gazetteer.place, gazetteer.lookup("bakhmut"))
                   if p.admin1_code == "UA.05" and p.key.startswith("gn:")]
     assert haversine_km(incident.place.lat, incident.place.lon, bakhmut.lat, bakhmut.lon) < 5
+
+
+def test_a_small_village_introduced_as_the_village_of_is_the_event_place(gazetteer):
+    # Wire copy, not an ACLED note: the NER does not know the village, "the village of"
+    # says what it is, and the oblast after it is a qualifier.
+    incidents = extract_incidents([note(
+        "KYIV, Oct 14 (Reuters) - Russian forces shelled the village of Virnopillia in the "
+        "Kharkiv region overnight, killing two civilians and wounding three others, regional "
+        "governor Oleh Synehubov said on Friday.", dt.date(2022, 10, 14))], gazetteer)
+    (incident,) = [i for i in incidents if i.fatalities]
+    assert incident.place.name == "Virnopillia" and incident.fatalities == 2
+    assert incident.geo_precision == 2
