@@ -16,7 +16,7 @@ import json
 import os
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -261,6 +261,38 @@ def adopt_url_param(param: str, state_key: str, *, allowed: list[str] | None = N
     if seen.get(param) != value:
         seen[param] = value
         st.session_state[state_key] = value
+
+
+# A view from a link: "c=50.4500,30.5200&z=9". Leaflet's zoom range on this map.
+_ZOOM_RANGE = (2, 18)
+# The zoom a place opened from a link is shown at when the link names no zoom.
+PLACE_ZOOM = 9
+
+
+def view_from_params(params: Mapping[str, str]) -> tuple[tuple[float, float], int] | None:
+    """The map view (centre, zoom) a link asks for, or None when it asks none or an invalid
+    one (the map then fits its markers)."""
+    try:
+        lat, lon = (float(v) for v in str(params.get("c", "")).split(","))
+        zoom = int(params.get("z", ""))
+    except ValueError:
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and _ZOOM_RANGE[0] <= zoom <= _ZOOM_RANGE[1]):
+        return None
+    return (lat, lon), zoom
+
+
+def view_params(value: Mapping | None) -> dict[str, str]:
+    """The URL parameters of the view st_folium reports (its ``center`` and ``zoom``)."""
+    centre = (value or {}).get("center") or {}
+    zoom = (value or {}).get("zoom")
+    if not isinstance(centre, Mapping) or not isinstance(zoom, int | float):
+        return {}
+    try:
+        lat, lon = float(centre["lat"]), float(centre["lng"])
+    except (KeyError, TypeError, ValueError):
+        return {}
+    return {"c": f"{lat:.4f},{lon:.4f}", "z": str(int(zoom))}
 
 
 def all_outlets(result: PipelineResult) -> list[str]:

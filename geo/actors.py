@@ -116,12 +116,20 @@ def find_target(sentence: str, trigger_end: int, nationals: list[tuple[int, int,
                 event_country: str = "", country_name: str = "",
                 after: str = "") -> Actor | None:
     """The other side: armed forces named after the trigger ("at the positions of Ukrainian
-    forces", "clashed with Ukrainian forces"), else civilians when the report says civilians
-    were hurt (in its sentence or ``after``, the next one); ``country_name`` names them."""
+    forces", "clashed with Ukrainian forces", "shelled DPR positions"), else civilians when
+    the report says civilians were hurt (in its sentence or ``after``, the next one);
+    ``country_name`` names them."""
+    # "shelled DPR positions", "fired at LPR forces": the separatists, unless a state's
+    # forces are named first.
+    separatists = _SEPARATISTS.search(sentence, trigger_end)
     for m in _ARMED_PHRASE.finditer(sentence, trigger_end):
+        if separatists is not None and separatists.start() < m.end():
+            break
         actor = _state_forces(m, nationals, event_country)
         if actor is not None:
             return actor
+    if separatists is not None:
+        return Actor(_DONBAS_SEPARATISTS, 2)
     if _CIVILIANS_HURT.search(sentence) or _CIVILIANS_HURT.search(after):
         return Actor(f"Civilians ({country_name})" if country_name else "Civilians", 7)
     return None

@@ -10,8 +10,10 @@ copy counts (residents, refugees, kilometres, countries, days, dollars) is left 
 Qualifiers set the bounds: "at least"/"no fewer than" and "more than"/"over" leave the upper
 bound open; "nearly"/"almost", "up to"/"fewer than" and "about"/"around" keep ``low`` at the
 stated number (``low == high == N``) and record the qualifier, so the aggregation decides how to
-discount them. Vague quantities get ACLED's stand-in numbers ("several"/"many" 10, "dozens" 12,
-"hundreds" 100, "thousands" 1000) with qualifier ``"vague"`` and no upper bound.
+discount them. A range ("between four and five", "3-7", "four or five") is one figure from its
+lower to its upper bound, qualifier ``"range"``. Vague quantities get ACLED's stand-in numbers
+("several"/"many" 10, "dozens" 12, "hundreds" 100, "thousands" 1000) with qualifier ``"vague"``
+and no upper bound.
 
 Example:
     >>> for f in find_casualties("At least nine people were killed and four wounded."):
@@ -87,6 +89,17 @@ _QUANTITY = re.compile(
     rf"\b(?i:(?P<qual>{_alternation(_QUALIFIERS)})\s+)?"
     rf"(?P<num>(?i:{_VAGUE_RE}|{_WORD_NUMBER})|{_DIGIT_NUMBER})"
     r"(?![\w%‰]|[.,:/][0-9]|[-‐][A-Za-z])"
+)
+
+# A range: "between four and five", "10 to 15", "four or five", "3-7", "3 – 7". "and" only
+# after "between" ("nine and four" are two figures); the second number must be the larger,
+# and a date ("2022-10-14") or a score is never one.
+_RANGE_NUMBER = (rf"(?:(?i:{_alternation([*_SMALL, *_TENS])})(?:[\s-]+(?i:{_alternation(_SMALL)}))?"
+                 r"|[0-9]{1,3}(?:,[0-9]{3})*|[0-9]+)")
+_RANGE = re.compile(
+    rf"(?<![\w$€£¥.,:/-])(?:(?P<between>(?i:between))\s+)?(?P<a>{_RANGE_NUMBER})"
+    rf"(?:\s*[-–—]\s*|\s+(?P<word>(?i:and|to|or))\s+)(?P<b>{_RANGE_NUMBER})"
+    r"(?![\w%‰]|[.,:/-][0-9]|[-‐][A-Za-z])"
 )
 
 # Nouns a casualty count can count.
@@ -376,11 +389,14 @@ def find_casualties(sentence: str) -> list[Figure]:
     """
     if not _ANY_CASUALTY_WORD.search(sentence):
         return []  # every rule below needs one of these words: most sentences have none
-    figures: list[Figure] = []
+    figures = _ranges(sentence)
+    taken = [(f.start, f.end) for f in figures]
     for m in _QUANTITY.finditer(sentence):
         start, end = m.span()
         if _MONTH_BEFORE.search(sentence, max(0, start - 12), start):
             continue
+        if any(s <= start < e or s < end <= e for s, e in taken):
+            continue  # a bound of a range read above
         value = _quantity_value(m["num"])
         if value is None:
             continue
@@ -402,6 +418,28 @@ def find_casualties(sentence: str) -> list[Figure]:
         figures.extend(_single_victims(sentence, figures))
     figures.extend(_unnumbered_losses(sentence, figures))
     return sorted(figures, key=lambda f: f.start)
+
+
+def _ranges(sentence: str) -> list[Figure]:
+    """Figures given as a range, linked like a single number: "killing between four and
+    five civilians" is killed 4 to 5 (ACLED codes the lower bound)."""
+    out = []
+    for m in _RANGE.finditer(sentence):
+        word = (m["word"] or "").lower()
+        if word == "and" and not m["between"]:
+            continue
+        low, high = parse_number(m["a"]), parse_number(m["b"])
+        if low is None or high is None or not low < high:
+            continue
+        start, end = m.span()
+        if _MONTH_BEFORE.search(sentence, max(0, start - 12), start):
+            continue
+        link = _link_as_subject(sentence, end) or _link_as_object(sentence, start, end)
+        if link is None:
+            continue
+        kind, who = link
+        out.append(Figure(start, end, sentence[start:end], kind, low, high, "range", who))
+    return out
 
 
 # One person named as the victim, with no number: "killing a child", "a 13-year-old girl was

@@ -149,6 +149,33 @@ def keep_view_in_url(size_by: str, day: str | None) -> None:
             del st.query_params[param]
 
 
+def requested_view(incidents: pd.DataFrame) -> tuple[tuple[float, float], int] | None:
+    """The view to open on, decided once per link: the link's own view, else the place it
+    names (the map pans to it), else none (the map fits its markers). Kept fixed afterwards,
+    so st_folium never moves the map the analyst is moving."""
+    link = (st.query_params.get("c"), st.query_params.get("z"), st.query_params.get("location"))
+    if st.session_state.get("_map_view_link") != link:
+        st.session_state["_map_view_link"] = link
+        view = data.view_from_params(st.query_params)
+        if view is None and link[2]:
+            here = incidents[incidents["location_id"] == link[2]]
+            if not here.empty:
+                view = (float(here.iloc[0]["latitude"]), float(here.iloc[0]["longitude"])), \
+                    data.PLACE_ZOOM
+        st.session_state["_map_view"] = view
+    return st.session_state.get("_map_view")
+
+
+def keep_map_view_in_url(value: Mapping | None) -> None:
+    """The analyst's zoom and centre in the URL as they move the map."""
+    for param, text in data.view_params(value).items():
+        if st.query_params.get(param) != text:
+            st.query_params[param] = text
+    # The link now says where the map is: opening it again must not jump back.
+    st.session_state["_map_view_link"] = (st.query_params.get("c"), st.query_params.get("z"),
+                                          st.query_params.get("location"))
+
+
 def _label(incident: Mapping) -> str:
     return f"{incident['event_date']:%d %b} · {incident['sub_event_type']} ({incident['reports']})"
 
@@ -175,12 +202,16 @@ def page(result: PipelineResult, filters: data.Filters) -> None:
     keep_view_in_url(size_by, day)
     shown = incidents if day is None else incidents[incidents["event_date"] == pd.Timestamp(day)]
     location = selected_location(st.session_state.get("incident_map"))
+    view = requested_view(incidents)
     left, right = st.columns([3, 2])
     with left:
         # The map does not depend on the clicked location: an unchanged map is not redrawn,
         # so a click keeps the analyst's zoom and layers. The panel names the selection.
         st_folium(data.incident_map(filters, day, size_by), key="incident_map", height=600,
-                  use_container_width=True, returned_objects=["last_active_drawing"])
+                  use_container_width=True, center=view[0] if view else None,
+                  zoom=view[1] if view else None,
+                  returned_objects=["last_active_drawing", "center", "zoom"])
+    keep_map_view_in_url(st.session_state.get("incident_map"))
     with right:
         location_panel(result, shown, location)
     advance_day(incidents)

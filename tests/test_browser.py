@@ -335,6 +335,28 @@ def test_a_marker_click_keeps_the_zoom(server, browser_page):
     assert zoom == 8
 
 
+def test_a_shared_link_reopens_the_map_at_its_zoom_and_centre(server, browser_page):
+    page = browser_page
+    page.goto(f"{server}/map?c=50.4500,30.5200&z=10")
+    page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', state="attached",
+                           timeout=60_000)
+    # Most markers lie outside this view, so wait for the map itself, not a marker.
+    page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first.locator(
+        ".leaflet-container").wait_for(state="attached", timeout=60_000)
+    time.sleep(3)
+    iframe = page.locator('iframe[title="streamlit_folium.st_folium"]').first
+    frame = iframe.element_handle().content_frame()
+    view = frame.evaluate("() => { const m = Object.values(window).find(v => v instanceof L.Map);"
+                          " const c = m.getCenter(); return [m.getZoom(), c.lat, c.lng]; }")
+    assert view[0] == 10 and abs(view[1] - 50.45) < 0.01 and abs(view[2] - 30.52) < 0.01
+    # The analyst moves the map: the URL follows, so the link they copy is this view.
+    frame.evaluate("() => Object.values(window).find(v => v instanceof L.Map)"
+                   ".setView([49.99, 36.23], 8)")
+    page.wait_for_url("**z=8**", timeout=30_000)
+    assert "c=49.99" in page.url
+    no_exception(page)
+
+
 def test_an_upload_finishes_when_its_page_is_left_and_reports_on_return(tmp_path,
                                                                         browser_page):
     uploads = tmp_path / "uploads"

@@ -232,3 +232,29 @@ def test_a_bad_stored_row_offers_a_correction_and_refuses_an_unknown_zone(tmp_pa
     assert any("unknown time zone" in e.value for e in at.error)
     (kept,) = [a for a in store.articles() if a.id == victim]
     assert kept.timezone == "Mars/Base"  # nothing written
+
+
+@pytest.mark.parametrize("params, view", [
+    ({"c": "50.4500,30.5200", "z": "10"}, ((50.45, 30.52), 10)),
+    ({"c": "50.45,30.52"}, None),  # no zoom: the map fits its markers
+    ({"c": "95,30", "z": "8"}, None),  # off the globe
+    ({"c": "50,30", "z": "40"}, None),  # beyond Leaflet's zoom range
+    ({"c": "<script>,1", "z": "8"}, None),
+    ({}, None),
+])
+def test_a_link_s_map_view_is_read_only_when_valid(params, view):
+    import dashboard_data
+
+    assert dashboard_data.view_from_params(params) == view
+
+
+def test_the_view_st_folium_reports_becomes_url_parameters_that_read_back():
+    import dashboard_data
+
+    reported = {"center": {"lat": 49.98765432, "lng": 36.25}, "zoom": 11,
+                "last_active_drawing": None}
+    params = dashboard_data.view_params(reported)
+    assert params == {"c": "49.9877,36.2500", "z": "11"}
+    assert dashboard_data.view_from_params(params) == ((49.9877, 36.25), 11)
+    assert dashboard_data.view_params({"center": None, "zoom": None}) == {}
+    assert dashboard_data.view_params(None) == {}

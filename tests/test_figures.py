@@ -499,3 +499,29 @@ def test_module_docstring_example_runs():
     result = doctest.testmod(geo.figures)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # Airwars-style copy: a spelled-out range after the verb, digits with a dash or en dash.
+    ("On the evening of October 9th 2023 an airstrike hit the house, killing between four "
+     "and five civilians.", [("killed", 4, 5)]),
+    ("Israeli forces bombed the camp, killing 3-7 civilians.", [("killed", 3, 7)]),
+    ("Between 10 and 15 people were killed and 3 – 7 wounded.",
+     [("killed", 10, 15), ("injured", 3, 7)]),
+    ("Four or five soldiers were killed.", [("killed", 4, 5)]),
+    ("The strike killed 10 to 15 people.", [("killed", 10, 15)]),
+])
+def test_a_range_is_one_figure_from_its_lower_to_its_upper_bound(sentence, expected):
+    found = [(f.kind, f.low, f.high) for f in find_casualties(sentence)]
+    assert found == expected
+    assert all(f.qualifier == "range" for f in find_casualties(sentence))
+
+
+@pytest.mark.parametrize("sentence", [
+    "On 2022-10-14 two people were killed.",  # a date is no range
+    "Nine and four people were killed.",  # "and" makes a range only after "between"
+    "The shelling killed 3, wounding 7.",
+    "Seven soldiers were killed in the 7-3 aftermath.",  # the larger number first: no range
+])
+def test_numbers_side_by_side_are_not_read_as_a_range(sentence):
+    assert not [f for f in find_casualties(sentence) if f.qualifier == "range"]

@@ -342,3 +342,17 @@ def test_a_small_village_introduced_as_the_village_of_is_the_event_place(gazette
     (incident,) = [i for i in incidents if i.fatalities]
     assert incident.place.name == "Virnopillia" and incident.fatalities == 2
     assert incident.geo_precision == 2
+
+
+def test_separatist_positions_shelled_are_the_second_actor(gazetteer):
+    (incident,) = extract_incidents([note(
+        "On 24 June 2022, Ukrainian forces shelled DPR positions in Yasynuvata, Donetsk with "
+        "MLRS Grad. Casualties unknown.")], gazetteer)
+    assert incident.actor1 == "Military Forces of Ukraine (2019-)"
+    assert incident.actor2 == "NAF: United Armed Forces of Novorossiya"
+    assert incident.interaction == 12  # state forces against rebels
+    (other,) = extract_incidents([note(
+        "On 3 July 2022, DPR forces shelled the positions of Ukrainian forces near Marinka, "
+        "Donetsk. Casualties unknown.")], gazetteer)
+    assert other.actor1 == "NAF: United Armed Forces of Novorossiya"
+    assert other.actor2 == "Military Forces of Ukraine (2019-)"
