@@ -34,7 +34,10 @@ from geo.mentions import english_words
 from geo.records import Candidate, Mention, Place, Resolution
 from geo.sentences import sentence_at, split_sentences
 
-_FEATURE_BONUS = {"country": 0.6, "continent": 0.3, "region": 0.15, "water": 0.4, "area": 0.4,
+# A region gets no bonus: its population is already the sum of its towns', so it outweighs
+# any town of its own, and a bonus on top let Mozambique's Gaza Province (385,000) outrank the
+# city of Gaza (410,000) in every article about Gaza. Measured neutral on both dev sets.
+_FEATURE_BONUS = {"country": 0.6, "continent": 0.3, "region": 0.0, "water": 0.4, "area": 0.4,
                   "landmark": 0.4, "city": 0.0}
 _COUNTRY_SHARE_WEIGHT = 0.8
 _SENTENCE_WEIGHT = 0.5

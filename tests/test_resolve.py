@@ -110,3 +110,11 @@ def test_population_baseline_ignores_context(gazetteer):
     text = "Sailors in Brest and Rennes welcomed the fleet; Brittany and Paris sent ministers."
     (brest, *_) = geoparse(Article(id="t", text=text), gazetteer, resolver="population")
     assert brest.place.country_code == "BY"  # what context fixes, see the French test
+
+
+def test_gaza_is_the_palestinian_city_not_mozambique_s_province(gazetteer):
+    for text in ("Fighting continued in Gaza on Monday.",
+                 "Israeli forces bombed the al-Maghazi refugee camp in central Gaza."):
+        (gaza,) = [r for r in geoparse(Article(id="g", text=text), gazetteer)
+                   if r.mention.text == "Gaza"]
+        assert gaza.place.country_code == "PS", text
