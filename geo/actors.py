@@ -99,7 +99,7 @@ def find_actor(sentence: str, trigger_at: int, nationals: list[tuple[int, int, P
             before, matches[-1].start() - 12)):
         return Actor(_DONBAS_SEPARATISTS, 2)
     for m in reversed(matches):
-        actor = _state_forces(m, nationals, event_country)
+        actor = _named_group(m, nationals) or _state_forces(m, nationals, event_country)
         if actor is not None:
             return actor
     # "a Russian air strike", "Russian shelling of Kyiv": the nationality word that qualifies
@@ -125,7 +125,7 @@ def find_target(sentence: str, trigger_end: int, nationals: list[tuple[int, int,
     for m in _ARMED_PHRASE.finditer(sentence, trigger_end):
         if separatists is not None and separatists.start() < m.end():
             break
-        actor = _state_forces(m, nationals, event_country)
+        actor = _named_group(m, nationals) or _state_forces(m, nationals, event_country)
         if actor is not None:
             return actor
     if separatists is not None:
@@ -152,6 +152,37 @@ def interaction(first: Actor | None, second: Actor | None) -> int:
     if not codes:
         return 0
     return codes[0] * 10 + (codes[1] if len(codes) > 1 else 0)
+
+
+# Words of a state's own forces' official names ("Israel Defense Forces", "Syrian Arab Army",
+# "Afghan National Army", "Iraqi Security Forces"): with a nationality word they are still
+# that state's military. Any other capitalised word makes a group of its own.
+_STATE_FORCE_WORDS = frozenset({"the", "defense", "defence", "national", "security", "arab",
+                                "armed", "royal", "people's", "peoples", "government",
+                                "federal", "special", "state", "regular", "republican",
+                                "revolutionary", "islamic", "naval", "air", "military"})
+
+
+def _named_group(m: re.Match, nationals: list[tuple[int, int, Place]]) -> Actor | None:
+    """An armed group named as such: "Rapid Support Forces", "Syrian Democratic Forces",
+    "Free Syrian Army" (not the state whose nationality word its name holds). ACLED names a
+    group by its own name; rebels (inter 2) is its most common kind for these names."""
+    if m.group("who") is None or m.group("noun").lower() in ("drone", "drones", "artillery"):
+        return None
+    start = m.start("who")
+    own = []
+    for word in re.finditer(r"\S+", m.group("who")):
+        at = start + word.start()
+        if any(s <= at < e for s, e, _p in nationals):
+            continue
+        own.append(word.group().lower())
+    if not own or all(w in _STATE_FORCE_WORDS for w in own):
+        return None
+    name = f"{m.group('who')} {m.group('kind') or ''}{m.group('noun')}"
+    name = re.sub(r"^(?i:the)\s+", "", " ".join(name.split()))
+    if not all(w[:1].isupper() for w in name.split()):
+        return None  # "Rapid Support forces" is not how a group writes its name
+    return Actor(name, 2)
 
 
 def _state_forces(m: re.Match, nationals: list[tuple[int, int, Place]],

@@ -356,3 +356,19 @@ def test_separatist_positions_shelled_are_the_second_actor(gazetteer):
         "Donetsk. Casualties unknown.")], gazetteer)
     assert other.actor1 == "NAF: United Armed Forces of Novorossiya"
     assert other.actor2 == "Military Forces of Ukraine (2019-)"
+
+
+def test_a_named_armed_group_is_its_own_actor_not_its_country_s_military(gazetteer):
+    def actor_of(text: str) -> str:
+        (incident,) = extract_incidents([note(text, dt.date(2023, 11, 6))], gazetteer)
+        return incident.actor1
+
+    assert actor_of("Sudanese Rapid Support Forces attacked the town of El Geneina in West "
+                    "Darfur on 4 November 2023.") == "Rapid Support Forces"
+    assert actor_of("The Syrian Democratic Forces clashed with Turkish forces near Manbij on 3 "
+                    "November 2023.") == "Syrian Democratic Forces"
+    # A state's own forces under their official name stay that state's military.
+    assert actor_of("The Israel Defense Forces struck Khan Younis on 3 November 2023."
+                    ).startswith("Military Forces of Israel")
+    assert actor_of("On 3 November 2023, the Ukrainian Armed Forces shelled Donetsk."
+                    ) == "Military Forces of Ukraine (2019-)"
