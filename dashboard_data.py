@@ -16,6 +16,7 @@ import json
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,14 +25,14 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from geo.aggregate import filter_incidents, locations_table, region_daily_table
+from geo.aggregate import filter_incidents, locations_table, region_counts
 from geo.events import EVENT_TYPES
 from geo.gazetteer import Gazetteer, is_estimated_key
 from geo.geocoding import GeocoderSettings, OnlineGeocoder
 from geo.ingest import ingest_paths, reprocess_job, warm_up_job
 from geo.jobs import JobQueue, JobStatus
 from geo.maps import build_incident_map
-from geo.pipeline import PipelineResult, result_from_store
+from geo.pipeline import PipelineResult, result_from_store, save_snapshot
 from geo.reader import highlight_excerpt
 from geo.store import Store, default_path
 
@@ -111,16 +112,38 @@ def _result(path: str, state: str) -> PipelineResult:
     """The result at ``state``, one object for every session (a resource, not a pickled
     copy per session: pages only read it). A new state is reached from the last one read by
     a delta (``Store.delta``): an article added reads that article and the incidents it
-    touched, not the whole store."""
+    touched, not the whole store. The server's first read starts from the store's snapshot
+    (``geo.snapshot``) when there is one, and leaves a new one behind for the next start."""
     lock, by_state = _results().setdefault(path, (threading.Lock(), {}))
     with lock:
         if state not in by_state:
             previous = next(reversed(by_state.values()), None)
             with st.spinner("Reading the store…"):
-                result = result_from_store(store(), gazetteer=gazetteer(), previous=previous)
+                # No gazetteer: a stored result needs only country names, and the index
+                # (a second or more to load) waits until a page or an ingest needs it.
+                result = result_from_store(store(), previous=previous,
+                                           snapshot=previous is None)
             by_state.clear()  # the newest only: older states are never served again
             by_state[state] = result
+            _keep_snapshot(store(), result)
         return by_state[state]
+
+
+# A snapshot is rewritten at most this often: it only has to be recent, deltas do the rest.
+SNAPSHOT_SECONDS = 60.0
+_snapshots: dict[str, float] = {}
+
+
+def _keep_snapshot(target: Store, result: PipelineResult) -> None:
+    """Write the result's tables beside the store in the background (a few tenths of a
+    second for 10,000 articles), at most every ``SNAPSHOT_SECONDS`` per store."""
+    key = str(target.path)
+    now = time.monotonic()
+    if now - _snapshots.get(key, -SNAPSHOT_SECONDS) < SNAPSHOT_SECONDS:
+        return
+    _snapshots[key] = now
+    threading.Thread(target=save_snapshot, args=(target, result), daemon=True,
+                     name="geo-snapshot").start()
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -432,9 +455,8 @@ def _incident_map(filters: Filters, day: str | None, size_by: str, path: str,
                   state: str) -> folium.Map:
     incidents = _filtered(filters, path, state)
     shown = incidents if day is None else incidents[incidents["event_date"] == pd.Timestamp(day)]
-    regions = region_daily_table(shown).groupby("admin1_code", as_index=False)["incidents"].sum()
     return build_incident_map(map_locations(shown), size_by=size_by,
-                              regions=regions.rename(columns={"admin1_code": "code"}))
+                              regions=region_counts(shown))
 
 
 def incident_card(incident: pd.Series, reports: pd.DataFrame, *, key: str) -> None:

@@ -299,6 +299,15 @@ def region_daily_table(frame: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()[columns]
 
 
+def region_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Incidents per first-level region, for the map's choropleth: columns ``code`` (GeoNames
+    admin1 code) and ``incidents``. A count, so none of ``region_daily_table``'s sums."""
+    regional = frame[frame["admin1_code"] != ""]
+    counts = regional.groupby("admin1_code", sort=True).size()
+    return pd.DataFrame({"code": counts.index.astype(str), "incidents": counts.to_numpy(
+        dtype="int64")})
+
+
 def locations_table(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per location for the map (the columns ``geo.maps.build_incident_map`` reads):
     incidents, fatalities, reports and the most frequent event type."""
@@ -306,13 +315,20 @@ def locations_table(frame: pd.DataFrame) -> pd.DataFrame:
                "incidents", "fatalities", "reports", "main_event_type"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    grouped = frame.groupby(["location_id", "location", "admin1", "country_code", "feature",
-                             "latitude", "longitude"], dropna=False, sort=False)
+    keys = ["location_id", "location", "admin1", "country_code", "feature", "latitude",
+            "longitude"]
+    grouped = frame.groupby(keys, dropna=False, sort=False)
     table = grouped.agg(
         incidents=("event_id", "size"), fatalities=("fatalities", "sum"),
         reports=("reports", "sum"),
-        main_event_type=("event_type", lambda s: s.value_counts().index[0]),
     ).reset_index().rename(columns={"latitude": "lat", "longitude": "lon"})
+    # The most frequent event type per location (a tie: the alphabetically first, the same
+    # in every run), counted once for all locations: a value_counts per group costs a
+    # second on 10,000 locations.
+    counts = frame.groupby(["location_id", "event_type"], sort=True).size().reset_index(
+        name="n").sort_values(["location_id", "n"], ascending=[True, False], kind="stable")
+    main = counts.drop_duplicates("location_id").set_index("location_id")["event_type"]
+    table["main_event_type"] = table["location_id"].map(main)
     table["fatalities"] = table["fatalities"].fillna(0).astype("int64")
     return table[columns]
 

@@ -24,7 +24,7 @@ from geo.exports import write_exports
 from geo.gazetteer import Gazetteer, user_pack_dir
 from geo.gazetteer_import import import_places
 from geo.ingest import Defaults, ingest_paths
-from geo.pipeline import result_from_store, run_pipeline
+from geo.pipeline import result_from_store, run_pipeline, save_snapshot
 from geo.store import Store
 
 STORE_OPTION = click.option("--store", "store_path", type=click.Path(dir_okay=False,
@@ -115,6 +115,8 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, manifest: Path | No
         else:
             report = ingest_paths(store, list(paths), Gazetteer.load(), manifest=manifest,
                                   defaults=defaults, progress=_progress)
+        # The dashboard then starts from these tables instead of reading them all anew.
+        save_snapshot(store, result_from_store(store, snapshot=True))
     except GeoError as exc:
         raise click.ClickException(str(exc)) from exc
     for source, existing in report.duplicates:

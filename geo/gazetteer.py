@@ -194,10 +194,17 @@ class Gazetteer:
 
     def country_names(self) -> dict[str, str]:
         """ISO alpha-2 code -> country name."""
-        return {place.country_code: place.name for place in map(self.place, self.countries)}
+        return country_names()
 
     def __len__(self) -> int:
         return len(self.places)
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """ISO alpha-2 code -> country name, as the index names countries, read without loading
+    the index (GeoNames' small country list): what a reader of stored incidents needs."""
+    return {iso2: str(c["name"]) for iso2, c in _read_json(_GEONAMES / "countries.json").items()}
 
 
 def spelling_key(name: str) -> str:

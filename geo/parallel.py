@@ -130,7 +130,7 @@ def extract_result(files: Sequence[Path], *, manifest: dict[str, dict] | None = 
     names = (gazetteer or Gazetteer.load()).country_names()
     result = PipelineResult(
         articles=articles, resolutions={},
-        mentions=mentions_frame_from_rows([m for x in results for m in x.mentions]),
+        mention_source=mentions_frame_from_rows([m for x in results for m in x.mentions]),
         incidents=incidents_frame(incidents, country_names=names),
         reports=reports_frame(incidents), warnings=inferred_date_warnings(articles))
     return result, results, failures

@@ -11,7 +11,9 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -24,24 +26,49 @@ from geo.aggregate import (
     reports_frame_from_rows,
 )
 from geo.corrections import apply_incident_changes
-from geo.gazetteer import Gazetteer
+from geo.gazetteer import Gazetteer, country_names
 from geo.geoparse import geoparse
 from geo.incidents import extract_incidents, independent_groups, merge_reports, publication_date
 from geo.records import Article, Resolution
+from geo.snapshot import read_snapshot, snapshot_dir, write_snapshot
 from geo.store import Store, StoreDelta
 
+MentionSource = pd.DataFrame | Callable[[], pd.DataFrame]
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, eq=False)
 class PipelineResult:
-    """Everything the dashboard and the exports read."""
+    """Everything the dashboard and the exports read.
+
+    ``mentions`` (``geo.aggregate.MENTION_COLUMNS``) is built when first read: a stored
+    result holds tens of thousands of mentions that the first map does not need (only the
+    place filter, the reader and the Places page do), so it is given as a function of no
+    arguments and read once, under a lock, by whichever session asks first.
+    """
 
     articles: list[Article]
     resolutions: dict[str, list[Resolution]]
-    mentions: pd.DataFrame  # geo.aggregate.MENTION_COLUMNS
+    mention_source: MentionSource = field(repr=False)
     incidents: pd.DataFrame  # geo.aggregate.INCIDENT_COLUMNS + EXTRA_INCIDENT_COLUMNS
     reports: pd.DataFrame  # geo.aggregate.REPORT_COLUMNS
     warnings: list[str]
     state: str = ""  # the store state it was read at (``Store.state``); "" when not stored
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def mentions(self) -> pd.DataFrame:
+        """One row per place mention (``geo.aggregate.MENTION_COLUMNS``)."""
+        if callable(self.mention_source):
+            with self._lock:
+                if callable(self.mention_source):
+                    # Frozen for every other field; this one is filled in once.
+                    object.__setattr__(self, "mention_source", self.mention_source())
+        return self.mention_source
+
+    @property
+    def mentions_read(self) -> bool:
+        """Whether the mentions table has been built (reading ``mentions`` builds it)."""
+        return not callable(self.mention_source)
 
 
 def run_pipeline(articles: list[Article], *, gazetteer: Gazetteer | None = None,
@@ -62,7 +89,7 @@ def run_pipeline(articles: list[Article], *, gazetteer: Gazetteer | None = None,
     incidents = extract_incidents(articles, gazetteer, resolutions=resolutions, today=today)
     return PipelineResult(
         articles=articles, resolutions=resolutions,
-        mentions=mentions_frame(articles, resolutions),
+        mention_source=mentions_frame(articles, resolutions),
         incidents=incidents_frame(incidents, country_names=gazetteer.country_names()),
         reports=reports_frame(incidents),
         warnings=inferred_date_warnings(articles, today=today),
@@ -82,25 +109,31 @@ def inferred_date_warnings(articles: list[Article], *,
 
 
 def result_from_store(store: Store, *, gazetteer: Gazetteer | None = None,
-                      previous: PipelineResult | None = None) -> PipelineResult:
+                      previous: PipelineResult | None = None,
+                      snapshot: bool = False) -> PipelineResult:
     """The pipeline's result as stored: articles, mentions and the incidents the store keeps
     up to date with every write (``geo.materialise``); a read-only store is merged here, in
     memory.
 
     Args:
         store: the store.
-        gazetteer: for country names (loaded from its cache when None).
+        gazetteer: for country names (GeoNames' country list when None).
         previous: a result read from this store before: only what changed since is read
             (``Store.delta``), when the store can say what that is.
+        snapshot: with no ``previous``, start from the store's snapshot (``geo.snapshot``,
+            written by ``save_snapshot``) when it has one the store can still relate to.
 
     Returns:
         The result; ``resolutions`` is empty (mentions come as rows).
     """
-    names = (gazetteer or Gazetteer.load()).country_names()
+    # Country names only: the index itself (a second or more to load) is not needed here.
+    names = gazetteer.country_names() if gazetteer is not None else country_names()
+    if previous is None and snapshot:
+        previous = _from_snapshot(store)
     if previous is not None and previous.state:
         delta = store.delta(previous.state)
         if delta is not None:
-            return _with_delta(previous, delta, names)
+            return _with_delta(previous, delta, names, store)
     # Taken before reading: a write meanwhile is in the next delta again, and applying a
     # delta twice changes nothing (rows are dropped by id, then added).
     state = store.state()
@@ -117,13 +150,13 @@ def result_from_store(store: Store, *, gazetteer: Gazetteer | None = None,
         incident_table = incidents_frame_from_rows(stored[0], country_names=names)
         report_table = reports_frame_from_rows(stored[1])
     return PipelineResult(articles=articles, resolutions={},
-                          mentions=mentions_frame_from_rows(store.mention_rows()),
+                          mention_source=_stored_mentions(store),
                           incidents=incident_table, reports=report_table,
                           warnings=_undated(articles), state=state)
 
 
-def _with_delta(previous: PipelineResult, delta: StoreDelta,
-                names: dict[str, str]) -> PipelineResult:
+def _with_delta(previous: PipelineResult, delta: StoreDelta, names: dict[str, str],
+                store: Store) -> PipelineResult:
     if delta.state == previous.state:
         return previous
     gone = list(delta.gone)
@@ -133,19 +166,50 @@ def _with_delta(previous: PipelineResult, delta: StoreDelta,
                           ignore_index=True)
     reports = pd.concat([previous.reports[~previous.reports["event_id"].isin(gone)],
                          reports_frame_from_rows(delta.report_rows)], ignore_index=True)
-    mentions = pd.concat([previous.mentions[~previous.mentions["article"].isin(changed)],
-                          mentions_frame_from_rows(delta.mention_rows)], ignore_index=True)
+    mention_source: MentionSource = _stored_mentions(store)
+    if previous.mentions_read:
+        mention_source = pd.concat(
+            [previous.mentions[~previous.mentions["article"].isin(changed)],
+             mentions_frame_from_rows(delta.mention_rows)], ignore_index=True).sort_values(
+            ["article", "start", "end"], kind="stable", ignore_index=True)
     by_id = {a.id: a for a in previous.articles} | {a.id: a for a in delta.articles}
     articles = [by_id[k] for k in sorted(by_id)]
     return PipelineResult(
         articles=articles, resolutions={},
-        mentions=mentions.sort_values(["article", "start", "end"], kind="stable",
-                                      ignore_index=True),
+        mention_source=mention_source,
         incidents=incidents.sort_values(["event_date", "location", "event_type"],
                                         kind="stable", ignore_index=True),
         reports=reports.sort_values(["event_id", "article", "sentence_start"], kind="stable",
                                     ignore_index=True),
         warnings=_undated(articles), state=delta.state)
+
+
+def save_snapshot(store: Store, result: PipelineResult) -> bool:
+    """Keep ``result``'s incident tables beside the store, so the next reader starts from
+    them (``result_from_store(snapshot=True)``); False when it cannot be written."""
+    if not result.state:
+        return False  # merged in memory: no state a delta could start from
+    return write_snapshot(snapshot_dir(store.path), result.state, incidents=result.incidents,
+                          reports=result.reports)
+
+
+def _from_snapshot(store: Store) -> PipelineResult | None:
+    snap = read_snapshot(snapshot_dir(store.path))
+    if snap is None:
+        return None
+    # Tables of another layout (an older version of this code) are not used.
+    for frame, expected in ((snap.incidents, incidents_frame_from_rows([])),
+                            (snap.reports, reports_frame_from_rows([]))):
+        if list(frame.columns) != list(expected.columns):
+            return None
+    articles = store.articles()
+    return PipelineResult(articles=articles, resolutions={},
+                          mention_source=_stored_mentions(store), incidents=snap.incidents,
+                          reports=snap.reports, warnings=_undated(articles), state=snap.state)
+
+
+def _stored_mentions(store: Store) -> Callable[[], pd.DataFrame]:
+    return lambda: mentions_frame_from_rows(store.mention_rows())
 
 
 def _undated(articles: list[Article]) -> list[str]:

@@ -31,14 +31,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from geo.errors import GeoError
 from geo.gazetteer import CURATED_PREFIXES, Gazetteer, normalize
 from geo.mentions import english_words, find_name_spans, select_longest
 from geo.nlp import doc_text
 from geo.records import Mention
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 MODEL_JSON = Path(__file__).resolve().parents[1] / "data" / "models" / "recogniser.json"
 #: Version of the feature set; a model file trained on another version is refused.

@@ -252,7 +252,9 @@ def test_default_layers_and_visibility():
     )
     layers = {e.layer_name: e for e in walk(m) if isinstance(e, folium.map.Layer)}
     assert layers["Offline basemap"].show and not layers["Offline basemap"].overlay
-    assert layers["Offline basemap"].data is load_basemap()  # cached, not re-read
+    # Fetched by the browser from the static file: neither written into the map nor parsed.
+    assert not layers["Offline basemap"].data["features"]
+    assert "basemap/countries.geojson" in render(m)
     assert not layers["OpenStreetMap (online)"].show
     assert not layers["CARTO Positron (online)"].show
     assert layers["Heatmap"].overlay and not layers["Heatmap"].show

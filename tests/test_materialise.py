@@ -139,6 +139,7 @@ def test_a_reader_brought_up_to_date_by_deltas_sees_what_a_full_read_sees(
         store.put_article(article, mentions, reports)
     seen = result_from_store(store, gazetteer=gazetteer)
     assert seen.state == store.state()
+    assert len(seen.mentions)  # read now, so the deltas below extend the table read
     for article, mentions, reports in processed[20:]:
         store.put_article(article, mentions, reports)
         if article.id.endswith("5"):
@@ -184,3 +185,59 @@ def test_an_unmergeable_report_is_set_aside_not_read_again_by_every_write(
         assert conn.execute("SELECT cluster FROM reports WHERE article = ? AND seq = 0",
                             (first.id,)).fetchone()[0] == materialise.UNMERGEABLE
     assert _kept(store) == _rebuilt(store)
+
+
+def test_a_stored_result_reads_its_mentions_only_when_a_page_asks(tmp_path, processed,
+                                                                   monkeypatch):
+    from geo.pipeline import result_from_store
+
+    store = _fresh(tmp_path / "s.sqlite")
+    for article, mentions, reports in processed[:10]:
+        store.put_article(article, mentions, reports)
+    reads = []
+    original = Store.mention_rows
+    monkeypatch.setattr(Store, "mention_rows", lambda self: reads.append(1) or original(self))
+    result = result_from_store(store)
+    assert not reads and not result.mentions_read and len(result.incidents)
+    first = result.mentions
+    assert reads == [1] and result.mentions is first  # read once, then kept
+    assert set(first["article"]) <= {a.id for a in result.articles} and len(first)
+    # A result brought up to date from one whose mentions were never read stays lazy too.
+    unread = result_from_store(store)
+    store.put_article(*processed[10])
+    later = result_from_store(store, previous=unread)
+    assert later.state != unread.state
+    assert not later.mentions_read and processed[10][0].id in set(later.mentions["article"])
+
+
+def test_a_reader_started_from_a_snapshot_sees_what_a_full_read_sees(tmp_path, processed):
+    from geo.pipeline import result_from_store, save_snapshot
+    from geo.snapshot import read_snapshot, snapshot_dir
+
+    store = _fresh(tmp_path / "s.sqlite")
+    for article, mentions, reports in processed[:20]:
+        store.put_article(article, mentions, reports)
+    assert save_snapshot(store, result_from_store(store))
+    # Written after the snapshot: the reader brings the snapshot up to date by a delta.
+    for article, mentions, reports in processed[20:30]:
+        store.put_article(article, mentions, reports)
+    single = next(k for k in _kept(store) if len(k[0]) == 1)
+    store.add_change("edit_incident", "z", {"reports": [single[0][0]],
+                                            "fields": {"fatalities": 77}})
+    started = result_from_store(store, snapshot=True)
+    full = result_from_store(store)
+    assert started.state == full.state == store.state()
+    _same(started.incidents, full.incidents, ["event_id"])
+    _same(started.reports, full.reports, ["event_id", "report_key"])
+    assert [a.id for a in started.articles] == [a.id for a in full.articles]
+    assert 77 in set(started.incidents["fatalities"].dropna())
+    # A deletion: the store can no longer say what changed since the snapshot, so it is
+    # not used (a full read), and a damaged snapshot is never read.
+    store.delete_article(processed[0][0].id)
+    after = result_from_store(store, snapshot=True)
+    assert processed[0][0].id not in set(after.reports["article"])
+    folder = snapshot_dir(store.path)
+    (folder / "incidents.parquet").write_bytes(b"PAR1 cut short")
+    assert read_snapshot(folder) is None
+    _same(result_from_store(store, snapshot=True).incidents, result_from_store(store).incidents,
+          ["event_id"])
