@@ -75,6 +75,11 @@ def candidate_places(mention: Mention, gazetteer: Gazetteer) -> list[Place]:
         country = gazetteer.demonym(key)
         return [country] if country is not None else []
     indexes = gazetteer.lookup(key) or gazetteer.region_names.get(key, ())
+    if not indexes and " - " in mention.text:
+        # "Donetsk - Kuibyshivskyi": a city district as ACLED writes it, the city first. The
+        # gazetteer has the city, not its districts: the city stands for the district.
+        city = normalize(mention.text.split(" - ", 1)[0])
+        indexes = tuple(i for i in gazetteer.lookup(city) if gazetteer.places[i][4] == "city")
     places = [gazetteer.place(i) for i in indexes]
     # A region and its namesake town in it: the bare name is the town ("Kherson").
     towns = {(p.admin1_code, p.name) for p in places if p.feature == "city"}

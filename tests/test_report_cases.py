@@ -372,3 +372,11 @@ def test_a_named_armed_group_is_its_own_actor_not_its_country_s_military(gazette
                     ).startswith("Military Forces of Israel")
     assert actor_of("On 3 November 2023, the Ukrainian Armed Forces shelled Donetsk."
                     ) == "Military Forces of Ukraine (2019-)"
+
+
+def test_a_city_district_written_city_dash_district_is_placed_in_the_city(gazetteer):
+    (incident,) = extract_incidents([note(
+        "On 9 July 2022, Ukrainian forces shelled DPR positions in Donetsk - Kuibyshivskyi. "
+        "Casualties unknown.")], gazetteer)
+    assert incident.place.name == "Donetsk" and incident.place.feature == "city"
+    assert incident.place.admin1_code == "UA.05"
