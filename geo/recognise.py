@@ -84,7 +84,8 @@ _PLACE_NOUN_OF = re.compile(
 _LIST_GAPS = frozenset({", ", " and ", ", and ", " or ", " & ", " to ", "-"})
 _REGION_WORDS = frozenset({"region", "oblast", "province", "county", "district", "state",
                            "governorate", "raion", "valley", "river", "city", "town",
-                           "village", "island", "islands", "mountains", "sea", "bay", "lake"})
+                           "village", "island", "islands", "mountains", "sea", "bay", "lake",
+                           "camp", "neighbourhood", "neighborhood", "suburb", "hromada"})
 
 
 @dataclass(frozen=True)

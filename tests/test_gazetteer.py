@@ -144,3 +144,16 @@ def test_codifier_names_are_transliterated_by_the_2010_rules(cyrillic, latin):
     module = sys.modules.setdefault(spec.name, importlib.util.module_from_spec(spec))
     spec.loader.exec_module(module)
     assert module.transliterate(cyrillic) == latin
+
+
+@pytest.mark.parametrize("written", ["Deir al-Balah", "Deir el-Balah", "Bureij", "Al-Bureij",
+                                     "Nusayrat"])
+def test_arabic_place_names_are_found_with_or_without_their_article(gazetteer, written):
+    places = [gazetteer.place(i) for i in gazetteer.lookup(normalize(written))]
+    assert any(p.country_code == "PS" for p in places), written
+
+
+def test_an_arabic_article_is_written_three_ways_or_left_out():
+    assert gz.arabic_article_variants("Al Burayj") >= {"Burayj", "El-Burayj"}
+    assert gz.arabic_article_variants("Khan Younis") == set()
+    assert not gz.arabic_article_variants("Al")  # an article alone is no name
