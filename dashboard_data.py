@@ -305,19 +305,6 @@ def view_from_params(params: Mapping[str, str]) -> tuple[tuple[float, float], in
     return (lat, lon), zoom
 
 
-def view_params(value: Mapping | None) -> dict[str, str]:
-    """The URL parameters of the view st_folium reports (its ``center`` and ``zoom``)."""
-    centre = (value or {}).get("center") or {}
-    zoom = (value or {}).get("zoom")
-    if not isinstance(centre, Mapping) or not isinstance(zoom, int | float):
-        return {}
-    try:
-        lat, lon = float(centre["lat"]), float(centre["lng"])
-    except (KeyError, TypeError, ValueError):
-        return {}
-    return {"c": f"{lat:.4f},{lon:.4f}", "z": str(int(zoom))}
-
-
 def all_outlets(result: PipelineResult) -> list[str]:
     return sorted({a.outlet or a.id for a in result.articles})
 
@@ -456,7 +443,7 @@ def _incident_map(filters: Filters, day: str | None, size_by: str, path: str,
     incidents = _filtered(filters, path, state)
     shown = incidents if day is None else incidents[incidents["event_date"] == pd.Timestamp(day)]
     return build_incident_map(map_locations(shown), size_by=size_by,
-                              regions=region_counts(shown))
+                              regions=region_counts(shown), view_in_url=True)
 
 
 def incident_card(incident: pd.Series, reports: pd.DataFrame, *, key: str) -> None:

@@ -183,6 +183,7 @@ def build_incident_map(
     cluster: bool | None = None,
     selected: str | None = None,
     labels: bool = True,
+    view_in_url: bool = False,
 ) -> folium.Map:
     """Build the incident map: offline basemap, one point layer, optional heatmap and regions.
 
@@ -208,6 +209,8 @@ def build_incident_map(
         heatmap: Add a heatmap overlay weighted by incidents (hidden until switched on).
         cluster: Cluster the points; ``None`` clusters above ``CLUSTER_THRESHOLD`` locations.
         selected: ``location_id`` to highlight.
+        view_in_url: Keep the view in the page's URL as ``c=lat,lon&z=zoom`` (the page that
+            embeds the map reads them back to open a shared link on the same view).
         labels: Draw first-level borders and place names (fetched by the browser from
             ``static/basemap/``).
 
@@ -258,6 +261,8 @@ def build_incident_map(
     _add_points_layer(m, points, size_by, base, cluster, selected)
     _add_selection(m, points, size_by, selected)
     _Legend(size_by).add_to(m)
+    if view_in_url:
+        _ViewInUrl().add_to(m)
     if len(broad):
         _BroadPanel(broad, size_by).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
@@ -660,6 +665,39 @@ class _MapSetup(MacroElement):
         self.image_path = image_path
         self.bounds = bounds
         self.sea = SEA_COLOR
+
+
+class _ViewInUrl(MacroElement):
+    """The map's centre and zoom written into the embedding page's URL (``c``, ``z``), in the
+    browser: a pan costs no round trip to the server and no rerun of the page. Written again
+    every second while the map is shown, because the page rewrites its URL from the
+    server's parameters when it changes one of its own (a click on a marker). Only on the
+    page the map belongs to: a page left keeps its own URL."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            (function (map) {
+                var top;
+                try { top = window.parent; top.location.href; } catch (e) { return; }
+                var page = top.location.pathname;
+                function keep() {
+                    if (top.location.pathname !== page) { return; }
+                    var c = map.getCenter(), url = new URL(top.location.href);
+                    var centre = c.lat.toFixed(4) + "," + c.lng.toFixed(4);
+                    var zoom = String(map.getZoom());
+                    var params = url.searchParams;
+                    if (params.get("c") === centre && params.get("z") === zoom) { return; }
+                    url.searchParams.set("c", centre);
+                    url.searchParams.set("z", zoom);
+                    top.history.replaceState(top.history.state, "", url.toString());
+                }
+                map.on("moveend", keep);
+                setInterval(keep, 1000);
+            })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
 
 
 class _Panel(MacroElement):

@@ -152,7 +152,8 @@ def keep_view_in_url(size_by: str, day: str | None) -> None:
 def requested_view(incidents: pd.DataFrame) -> tuple[tuple[float, float], int] | None:
     """The view to open on, decided once per link: the link's own view, else the place it
     names (the map pans to it), else none (the map fits its markers). Kept fixed afterwards,
-    so st_folium never moves the map the analyst is moving."""
+    so st_folium never moves the map the analyst is moving. The map itself writes its view
+    into the URL as it moves (``geo.maps``, ``view_in_url``), in the browser."""
     link = (st.query_params.get("c"), st.query_params.get("z"), st.query_params.get("location"))
     if st.session_state.get("_map_view_link") != link:
         st.session_state["_map_view_link"] = link
@@ -164,16 +165,6 @@ def requested_view(incidents: pd.DataFrame) -> tuple[tuple[float, float], int] |
                     data.PLACE_ZOOM
         st.session_state["_map_view"] = view
     return st.session_state.get("_map_view")
-
-
-def keep_map_view_in_url(value: Mapping | None) -> None:
-    """The analyst's zoom and centre in the URL as they move the map."""
-    for param, text in data.view_params(value).items():
-        if st.query_params.get(param) != text:
-            st.query_params[param] = text
-    # The link now says where the map is: opening it again must not jump back.
-    st.session_state["_map_view_link"] = (st.query_params.get("c"), st.query_params.get("z"),
-                                          st.query_params.get("location"))
 
 
 def _label(incident: Mapping) -> str:
@@ -210,8 +201,7 @@ def page(result: PipelineResult, filters: data.Filters) -> None:
         st_folium(data.incident_map(filters, day, size_by), key="incident_map", height=600,
                   use_container_width=True, center=view[0] if view else None,
                   zoom=view[1] if view else None,
-                  returned_objects=["last_active_drawing", "center", "zoom"])
-    keep_map_view_in_url(st.session_state.get("incident_map"))
+                  returned_objects=["last_active_drawing"])
     with right:
         location_panel(result, shown, location)
     advance_day(incidents)

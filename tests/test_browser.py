@@ -100,7 +100,8 @@ def map_frame(page):
     page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', state="attached",
                            timeout=60_000)
     frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
-    frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    # A visible marker: a map opened on one place (a link) leaves most of them outside it.
+    frame.locator("path.leaflet-interactive >> visible=true").first.wait_for(timeout=60_000)
     time.sleep(1.5)  # the map re-frames itself once its iframe has its final size
     return frame
 

@@ -246,15 +246,3 @@ def test_a_link_s_map_view_is_read_only_when_valid(params, view):
     import dashboard_data
 
     assert dashboard_data.view_from_params(params) == view
-
-
-def test_the_view_st_folium_reports_becomes_url_parameters_that_read_back():
-    import dashboard_data
-
-    reported = {"center": {"lat": 49.98765432, "lng": 36.25}, "zoom": 11,
-                "last_active_drawing": None}
-    params = dashboard_data.view_params(reported)
-    assert params == {"c": "49.9877,36.2500", "z": "11"}
-    assert dashboard_data.view_from_params(params) == ((49.9877, 36.25), 11)
-    assert dashboard_data.view_params({"center": None, "zoom": None}) == {}
-    assert dashboard_data.view_params(None) == {}

@@ -233,6 +233,11 @@ def test_a_village_placed_at_its_hromada_centre_is_drawn_and_told_as_approximate
     assert "approximate" not in features["loc0"]["tooltip"]
 
 
+def test_only_a_map_that_asks_writes_its_view_into_the_page_url():
+    assert "searchParams.set(\"z\"" in render(build_incident_map(locations(3), view_in_url=True))
+    assert "replaceState" not in render(build_incident_map(locations(3)))
+
+
 def test_selected_location_is_highlighted():
     m = build_incident_map(locations(5), selected="loc3")
     [layer] = point_layers(m)
