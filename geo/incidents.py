@@ -50,13 +50,22 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from geo.actors import as_coded_for, find_actor, find_target, interaction, ordered_pair
+from geo.actors import (
+    Actor,
+    as_coded_for,
+    civilians_hurt,
+    find_actor,
+    find_target,
+    interaction,
+    ordered_pair,
+)
 from geo.dates import DateRef, find_dates
 from geo.events import (
     BATTLES,
     EXPLOSIONS,
     PROTESTS,
     STRATEGIC,
+    WEAK_RANK,
     EventMention,
     find_events,
     find_events_by_sentence,
@@ -147,11 +156,18 @@ class Incident:
 
     @property
     def actor2(self) -> str:
-        return next((r.actor2 for r in self.reports if r.actor1 == self.actor1), "")
+        """The other side the first report of ``actor1`` that names one gives."""
+        return self._dyad().actor2
 
     @property
     def interaction(self) -> int:
-        return next((r.interaction for r in self.reports if r.actor1 == self.actor1), 0)
+        return self._dyad().interaction
+
+    def _dyad(self) -> Report:
+        # Of the reports by actor1, the first naming a second actor ("Russian forces shelled
+        # Hirske. ... One civilian was wounded." tells the victims in its second report).
+        own = [r for r in self.reports if r.actor1 == self.actor1]
+        return next((r for r in own if r.actor2), own[0] if own else self.reports[0])
 
 
 # Places more specific come first; a country is only a location for protests and agreements.
@@ -331,7 +347,8 @@ def extract_reports(article: Article, resolutions: list[Resolution], *,
                 if talks_venue is None:
                     talks_venue = _talks_venue(article.text, by_sentence, sentences)
                 locations = talks_venue
-            if not locations and previous is not None:
+            continued = not locations and previous is not None
+            if continued:
                 locations = [(previous.place, previous.geo_precision, previous.mention_start,
                               previous.mention_end, previous.mention_text)]
             named = [(r.mention.start - s_start, r.mention.end - s_start, r.place)
@@ -341,11 +358,14 @@ def extract_reports(article: Article, resolutions: list[Resolution], *,
             following = article.text[sentences[nxt][0]:sentences[nxt][1]] if (
                 0 < nxt < len(sentences)) else ""
             name = (country_names or {}).get(country, "")
-            actor1, actor2 = ordered_pair(
-                as_coded_for(find_actor(sentence, event.start, named, event_country=country,
-                                        country_name=name), event.sub_event_type),
-                find_target(sentence, event.end, named, event_country=country,
-                            country_name=name, after=following))
+            actor = as_coded_for(find_actor(sentence, event.start, named, event_country=country,
+                                            country_name=name), event.sub_event_type)
+            if actor is None and continued and previous.actor1:
+                # "Several houses were destroyed.": the same attack, by the same actor.
+                actor = Actor(previous.actor1, previous.inter1)
+            actor1, actor2 = ordered_pair(actor, find_target(
+                sentence, event.end, named, event_country=country, country_name=name,
+                after=following))
             for place, precision, m_start, m_end, m_text in locations:
                 if (event.event_type, place.key) in seen:
                     continue  # "air strikes and artillery shelling" of one place: one report
@@ -370,7 +390,20 @@ def extract_reports(article: Article, resolutions: list[Resolution], *,
                     actor1=actor1.name if actor1 else "", inter1=actor1.inter if actor1 else 0,
                     actor2=actor2.name if actor2 else "",
                     interaction=interaction(actor1, actor2), published=published))
-    return reports
+    return [_victims_as_second_actor(r, country_names or {}) for r in reports]
+
+
+def _victims_as_second_actor(report: Report, country_names: dict[str, str]) -> Report:
+    """A report whose armed actor hurt civilians, by its own figures, has them as its second
+    actor ("shelled Derhachi, wounding one civilian"; the toll of the next sentence too)."""
+    if report.actor2 or not report.actor1 or report.inter1 == 7:
+        return report
+    victims = civilians_hurt([f.who for f in (*report.killed, *report.injured)],
+                             country_name=country_names.get(report.place.country_code, ""))
+    if victims is None:
+        return report
+    return replace(report, actor2=victims.name,
+                   interaction=interaction(Actor(report.actor1, report.inter1), victims))
 
 
 def _add_following_figures(text: str, s_start: int, s_end: int, reports: list[Report],
@@ -391,7 +424,10 @@ def _add_following_figures(text: str, s_start: int, s_end: int, reports: list[Re
     between = text[reports[-1].sentence_end:s_start]
     if here - there not in (1, 2) or "\n" in between:
         return
-    if here - there == 2 and (find_events(between) or find_casualties(between)):
+    # A sentence between that tells only damage ("Several houses were destroyed": a weak
+    # trigger, no weapon) is about the same attack; another attack or toll is not.
+    if here - there == 2 and (any(e.rank > WEAK_RANK for e in find_events(between))
+                              or find_casualties(between)):
         return
     figures = find_casualties(text[s_start:s_end])
     last = reports[-1]

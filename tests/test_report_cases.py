@@ -380,3 +380,19 @@ def test_a_city_district_written_city_dash_district_is_placed_in_the_city(gazett
         "Casualties unknown.")], gazetteer)
     assert incident.place.name == "Donetsk" and incident.place.feature == "city"
     assert incident.place.admin1_code == "UA.05"
+
+
+def test_civilians_counted_by_the_report_s_own_toll_are_the_second_actor(gazetteer):
+    def pair(text: str) -> tuple[str, str, int]:
+        (incident,) = extract_incidents([note(text)], gazetteer)
+        return incident.actor1, incident.actor2, incident.interaction
+
+    assert pair("On 20 March 2022, Russian forces shelled near Derhachi, Kharkiv, wounding one "
+                "civilian.") == ("Military Forces of Russia (2000-)", "Civilians (Ukraine)",
+                                 78)  # external forces (8) against civilians (7)
+    # The toll two sentences on, after a damage-only sentence.
+    assert pair("On 1 April 2022, Russian forces shelled Hirske, Luhansk. Several houses were "
+                "destroyed. One civilian was wounded.")[1] == "Civilians (Ukraine)"
+    # Soldiers are no civilians.
+    assert pair("On 2 April 2022, Russian forces shelled Hirske, Luhansk. Two soldiers were "
+                "killed.")[1] != "Civilians (Ukraine)"
