@@ -4,6 +4,7 @@ a free port, and every test fails on any request that leaves the machine. Screen
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -293,6 +294,18 @@ def test_downloads_from_the_overview(server, browser_page, tmp_path):
     csv = tmp_path / "incidents.csv"
     download.value.save_as(csv)
     assert csv.read_text(encoding="utf-8").startswith("event_id,event_date,year,time_precision,")
+    # Made when clicked, not on every view of the page: each still holds the incidents.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Incidents (GeoJSON)").click()
+    geojson = tmp_path / "incidents.geojson"
+    download.value.save_as(geojson)
+    collection = json.loads(geojson.read_text(encoding="utf-8"))
+    assert collection["type"] == "FeatureCollection" and len(collection["features"]) >= 10
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Daily table (CSV)").click()
+    daily = tmp_path / "daily.csv"
+    download.value.save_as(daily)
+    assert len(daily.read_text(encoding="utf-8").splitlines()) > 5
     with page.expect_download() as download:
         page.get_by_role("button", name="Full backup of the store").click()
     backup = tmp_path / "backup.sqlite"
