@@ -143,15 +143,21 @@ def cold_starts(runs: int, browser, outside: list[str], *, index_built: bool = F
         env = {"GEO_STORE": str(fresh / "cold.sqlite")}
         if not index_built:
             env["GEO_CACHE_DIR"] = str(fresh / "cache")
-        proc, url, started = start(env)
-        try:
-            page, _ = open_map(browser, url, outside)
-            seconds.append(time.perf_counter() - started)
-            page.close()
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+        seconds.append(start_to_first_map(env, browser, outside))
     return seconds
+
+
+def start_to_first_map(env: dict[str, str], browser, outside: list[str]) -> float:
+    """Seconds from launching a server to its first map drawn; the server is stopped after."""
+    proc, url, started = start(env)
+    try:
+        page, _ = open_map(browser, url, outside)
+        seconds = time.perf_counter() - started
+        page.close()
+        return seconds
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 def rss_mb(pid: int) -> float:
@@ -190,14 +196,7 @@ def filled_store(path: Path, runs: int) -> None:
                 proc.terminate()
                 proc.wait(timeout=30)
             # The server started again on the same store: it starts from the snapshot.
-            proc, url, started = start({"GEO_STORE": str(copy)})
-            try:
-                page, _ = open_map(browser, url, outside)
-                restarts.append(time.perf_counter() - started)
-                page.close()
-            finally:
-                proc.terminate()
-                proc.wait(timeout=30)
+            restarts.append(start_to_first_map({"GEO_STORE": str(copy)}, browser, outside))
         browser.close()
     print(f"store {path} ({path.stat().st_size / 1e6:.0f} MB)")
     print(f"first start on the store alone, to first map: {fmt(colds)}")

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from geo.figures import NON_COMBATANTS
 from geo.records import Place
 
 # ACLED's actor names carry the period of the government in office; ACLED's actor list.
@@ -135,22 +136,10 @@ def find_target(sentence: str, trigger_end: int, nationals: list[tuple[int, int,
     return None
 
 
-# Whom a casualty figure may count that no armed side is (``geo.figures.Figure.who``):
-# "killing one civilian", "an 11-year-old boy was wounded", "killed two people".
-_CIVILIAN_VICTIMS = frozenset({
-    "civilian", "civilians", "people", "person", "persons", "resident", "residents",
-    "local resident", "locals", "villagers", "citizens", "child", "children", "kids", "boy",
-    "girl", "man", "men", "woman", "women", "teenager", "pensioner", "employee", "worker",
-    "workers", "aid workers", "driver", "volunteer", "volunteers", "journalist", "journalists",
-    "reporters", "medic", "medics", "doctor", "doctors", "nurse", "farmer", "teacher",
-    "priest", "passenger", "passengers", "students", "railroader", "victim",
-})
-
-
 def civilians_hurt(victims: list[str | None], *, country_name: str = "") -> Actor | None:
     """Civilians as the other side when the report's own casualty figures count them (the
     nouns its killed and injured figures count), as ACLED codes an attack that hurt them."""
-    if any(v and all(part.strip() in _CIVILIAN_VICTIMS for part in v.lower().split(" and "))
+    if any(v and all(part.strip() in NON_COMBATANTS for part in v.lower().split(" and "))
            for v in victims):
         return Actor(f"Civilians ({country_name})" if country_name else "Civilians", 7)
     return None

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-__all__ = ["Figure", "find_casualties", "parse_number"]
+__all__ = ["NON_COMBATANTS", "Figure", "find_casualties", "parse_number"]
 
 _SMALL = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -94,8 +94,9 @@ _QUANTITY = re.compile(
 # A range: "between four and five", "10 to 15", "four or five", "3-7", "3 – 7". "and" only
 # after "between" ("nine and four" are two figures); the second number must be the larger,
 # and a date ("2022-10-14") or a score is never one.
-_RANGE_NUMBER = (rf"(?:(?i:{_alternation([*_SMALL, *_TENS])})(?:[\s-]+(?i:{_alternation(_SMALL)}))?"
-                 r"|[0-9]{1,3}(?:,[0-9]{3})*|[0-9]+)")
+# A bound is a number written as ``_QUANTITY`` reads one, without its guard against a
+# character before it (the second bound follows a dash).
+_RANGE_NUMBER = rf"(?:(?i:{_WORD_NUMBER})|[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]+)"
 _RANGE = re.compile(
     rf"(?<![\w$€£¥.,:/-])(?:(?P<between>(?i:between))\s+)?(?P<a>{_RANGE_NUMBER})"
     rf"(?:\s*[-–—]\s*|\s+(?P<word>(?i:and|to|or))\s+)(?P<b>{_RANGE_NUMBER})"
@@ -451,6 +452,19 @@ _ONE_PERSON = _alternation([
     "farmer", "pensioner", "teacher", "priest", "victim", "railroader", "fighter", "guard",
     "crew member", "pilot", "passenger", "mayor", "head", "student", "resident of the village",
 ])
+# Of the nouns a figure counts (``_WHO_WORDS``, ``_ONE_PERSON``), those that count no armed
+# side: ``geo.actors`` makes them the other side of the attack that hurt them,
+# "killing one civilian", "an 11-year-old boy was wounded", "killed two people".
+NON_COMBATANTS = frozenset({
+    "civilian", "civilians", "people", "person", "persons", "resident", "residents",
+    "local resident", "locals", "villagers", "citizens", "child", "children", "kids", "boy",
+    "girl", "man", "men", "woman", "women", "teenager", "pensioner", "employee", "worker",
+    "workers", "aid workers", "driver", "volunteer", "volunteers", "journalist", "journalists",
+    "reporters", "medic", "medics", "doctor", "doctors", "nurse", "farmer", "teacher",
+    "priest", "passenger", "passengers", "students", "railroader", "victim",
+})
+
+
 _ONE_DETERMINER = r"(?:a|an|one|another|the)"
 _ONE_MODIFIERS = r"(?:\s+(?!(?:was|were|is|has|had|and|in|on|at|of)\b)[\w'’-]+){0,3}?"
 _ONE_AS_SUBJECT = re.compile(

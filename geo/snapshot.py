@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -105,10 +104,3 @@ def _digest(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def remove_snapshot(folder: Path) -> None:
-    """Drop the snapshot (used when its store is replaced wholesale)."""
-    shutil.rmtree(folder, ignore_errors=True)
-    if os.path.exists(folder):  # a file where the folder should be
-        Path(folder).unlink(missing_ok=True)
