@@ -90,6 +90,17 @@ def main() -> None:
         # ACLED's public sample holds dyadic rows: for a two-sided event either side may be
         # its actor1. This share counts the gold actor1 found as either of the two actors.
         counts["actor1 one of the two actors"] += row["actor1"] in (best.actor1, best.actor2)
+        # Whether both sides were found as the right kinds: ACLED's interaction code is the
+        # same whichever side is actor1.
+        counts["interaction code"] += best.interaction == row["interaction"]
+        one_sided = row["interaction"] % 10 == 0
+        counts["one-sided events"] += one_sided
+        counts["actor1, one-sided events"] += one_sided and best.actor1 == row["actor1"]
+        if not one_sided and best.actor1 and best.actor2:
+            # The dyadic export's order, seen where both our actors were found: how often the
+            # gold names as actor1 the side the note says was attacked.
+            counts["two-sided, both found"] += 1
+            counts["gold actor1 is the side attacked"] += best.actor2 == row["actor1"]
         if best.actor1 != row["actor1"]:
             causes.setdefault("actor1", []).append(
                 f"{best.actor1 or '(none)'} vs {row['actor1']}: {row['notes']}")
@@ -119,12 +130,19 @@ def main() -> None:
                "fatalities exact (deadly)": "≥ .80"}
     for key in ("produced", "within 5 km", "within 25 km", "within 50 km", "date exact",
                 "event type", "sub-event type", "actor1", "actor1 one of the two actors",
-                "fatalities exact (deadly)", "no deaths, no toll"):
+                "interaction code", "actor1, one-sided events",
+                "gold actor1 is the side attacked", "fatalities exact (deadly)",
+                "no deaths, no toll"):
         base = (counts["deadly"] if "deadly" in key else
-                n - counts["deadly"] if key == "no deaths, no toll" else n)
+                n - counts["deadly"] if key == "no deaths, no toll" else
+                counts["one-sided events"] if key == "actor1, one-sided events" else
+                counts["two-sided, both found"] if key == "gold actor1 is the side attacked"
+                else n)
         print(f"| {key} | {counts[key] / base if base else 0:.3f} | {targets.get(key, '')} |")
     print("\n(shares are over all notes; deadly ones for fatalities; notes without deaths for "
-          "'no deaths, no toll')")
+          "'no deaths, no toll'; one-sided events (one gold actor) for 'actor1, one-sided "
+          f"events' ({counts['one-sided events']}); two-sided events where we found both "
+          f"sides ({counts['two-sided, both found']}) for 'gold actor1 is the side attacked')")
     for cause, examples in causes.items():
         print(f"\n{cause}: {len(examples)}")
         for text in examples[:args.worst]:

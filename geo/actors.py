@@ -51,6 +51,23 @@ _PROTESTERS = re.compile(r"\b(?:protesters|demonstrators|protestors|activists|ra
                          r"residents\s+protested)\b", re.I)
 
 
+# What a side holds, launches or flies, right after its nationality word (up to two words
+# between: "Russian Shahed-136 drone", "Russian 'Kalibr' rocket", "Ukrainian ground attacks").
+# ACLED codes a state's aircraft, drones and missiles as its air force.
+_HELD = re.compile(
+    r"(?:\s+[\w'’.-]+){0,2}?\s+(?:(?i:positions?|fortifications|trenches|strongholds|"
+    r"attacks?|offensive|assaults?|counter-?attacks?|tanks?|"
+    r"ammunition\s+depots?)|(?P<air>(?i:(?:air\s+|kamikaze-?)?drones?|(?:fighter\s+)?jets?|"
+    r"aircraft|helicopters?|planes?|rockets?|missiles?)))\b")
+# "Russian and Ukrainian forces": a nationality word paired with the next side's.
+_AND_SIDE = re.compile(r"\s+and\s+(?:the\s+)?[A-Z][\w'’.-]*\s+(?:\w+\s+)?"
+                       rf"{_FORCE_NOUNS}\b")
+# The state's own forces named by what they are, not by country: "at the governmental
+# positions", "government forces" (of the country the event is in; not "pro-government").
+_GOVERNMENT = re.compile(r"(?<!-)\bgovernment(?:al)?\s+(?:positions|forces|troops|"
+                         r"soldiers|army)\b", re.I)
+
+
 # Civilians hurt: a civilian, resident or child killed, wounded or injured (not "civilian
 # infrastructure", which ACLED does not code as an actor).
 _CIVILIANS_HURT = re.compile(
@@ -96,6 +113,12 @@ def find_actor(sentence: str, trigger_at: int, nationals: list[tuple[int, int, P
     """
     before = sentence[:trigger_at]
     matches = list(_ARMED_PHRASE.finditer(before))
+    for _start, e, place in nationals:
+        pair = _AND_SIDE.match(before, e)
+        if (place.feature == "country" and pair is not None and matches
+                and pair.end() == matches[-1].end()):
+            # "Russian and DPR forces shelled": the state named first leads the pair.
+            return _military(place, "", event_country)
     if _SEPARATISTS.search(before) and (not matches or _SEPARATISTS.search(
             before, matches[-1].start() - 12)):
         return Actor(_DONBAS_SEPARATISTS, 2)
@@ -108,32 +131,60 @@ def find_actor(sentence: str, trigger_at: int, nationals: list[tuple[int, int, P
     for _start, e, place in nationals:
         if place.feature == "country" and _QUALIFIES.fullmatch(sentence, e, trigger_at):
             return _military(place, "", event_country)
+    if _GOVERNMENT.search(before) and event_country and country_name:
+        return _military_of(event_country, country_name, event_country)
     if _PROTESTERS.search(sentence):
         return Actor(f"Protesters ({country_name})" if country_name else "Protesters", 6)
     return None
 
 
-def find_target(sentence: str, trigger_end: int, nationals: list[tuple[int, int, Place]], *,
-                event_country: str = "", country_name: str = "",
-                after: str = "") -> Actor | None:
-    """The other side: armed forces named after the trigger ("at the positions of Ukrainian
-    forces", "clashed with Ukrainian forces", "shelled DPR positions"), else civilians when
-    the report says civilians were hurt (in its sentence or ``after``, the next one);
-    ``country_name`` names them."""
-    # "shelled DPR positions", "fired at LPR forces": the separatists, unless a state's
-    # forces are named first.
-    separatists = _SEPARATISTS.search(sentence, trigger_end)
-    for m in _ARMED_PHRASE.finditer(sentence, trigger_end):
-        if separatists is not None and separatists.start() < m.end():
-            break
+def find_targets(sentence: str, trigger_at: int, nationals: list[tuple[int, int, Place]], *,
+                 event_country: str = "", country_name: str = "",
+                 after: str = "") -> list[Actor]:
+    """The sides named after the trigger, nearest first and each once: armed forces ("at the
+    positions of Ukrainian forces", "clashed with Ukrainian forces", "shelled DPR positions"),
+    what a side holds or flies ("at Russian positions", "shot down a Russian drone", "repelled
+    a Ukrainian attack"), "governmental positions" (the forces of the country the event is in);
+    else civilians when the report says civilians were hurt (in its sentence or ``after``, the
+    next one). "A clash between Russian and Ukrainian forces" names both sides after the
+    trigger; ``ordered_pair`` takes the first as the actor when none came before it."""
+    # Sides are read from just inside the trigger, which may hold its object ("shot down a
+    # Russian drone"); the actor named before it is not read again.
+    from_at = trigger_at + 1
+    found: list[tuple[int, Actor]] = []
+    separatists = _SEPARATISTS.search(sentence, from_at)
+    if separatists is not None:
+        found.append((separatists.start(), Actor(_DONBAS_SEPARATISTS, 2)))
+    # What a side holds comes first at one place: "a Russian drone" shot down is its air force.
+    for start, end, place in nationals:
+        if start < from_at or place.feature != "country":
+            continue
+        held = _HELD.match(sentence, end)
+        if held is not None:
+            actor = _military(place, "", event_country)
+            if held.group("air"):
+                actor = Actor(actor.name + " Air Force", actor.inter)
+            found.append((start, actor))
+        elif _AND_SIDE.match(sentence, end) is not None:
+            # "between Russian and Ukrainian forces": the first side of a pair
+            found.append((start, _military(place, "", event_country)))
+    for m in _ARMED_PHRASE.finditer(sentence, from_at):
         actor = _named_group(m, nationals) or _state_forces(m, nationals, event_country)
         if actor is not None:
-            return actor
-    if separatists is not None:
-        return Actor(_DONBAS_SEPARATISTS, 2)
+            found.append((m.start(), actor))
+    government = _GOVERNMENT.search(sentence, from_at)
+    if government is not None and event_country and country_name:
+        found.append((government.start(), _military_of(event_country, country_name,
+                                                       event_country)))
+    sides: list[Actor] = []
+    for _at, actor in sorted(found, key=lambda f: f[0]):
+        if all(actor.name != s.name for s in sides):
+            sides.append(actor)
+    if sides:
+        return sides
     if _CIVILIANS_HURT.search(sentence) or _CIVILIANS_HURT.search(after):
-        return Actor(f"Civilians ({country_name})" if country_name else "Civilians", 7)
-    return None
+        return [Actor(f"Civilians ({country_name})" if country_name else "Civilians", 7)]
+    return []
 
 
 def civilians_hurt(victims: list[str | None], *, country_name: str = "") -> Actor | None:
@@ -145,15 +196,17 @@ def civilians_hurt(victims: list[str | None], *, country_name: str = "") -> Acto
     return None
 
 
-def ordered_pair(actor: Actor | None, target: Actor | None) -> tuple[Actor | None,
-                                                                     Actor | None]:
-    """The two actors as ``actor1``, ``actor2``: who acted first (a target alone becomes
-    ``actor1``, as ACLED never leaves ``actor1`` empty when an actor is named)."""
+def ordered_pair(actor: Actor | None, targets: list[Actor]) -> tuple[Actor | None,
+                                                                    Actor | None]:
+    """The two actors as ``actor1``, ``actor2``: who acted, then the first other side named
+    after the trigger. Without an actor before the trigger the first side after it becomes
+    ``actor1`` ("a clash between Russian and Ukrainian forces"; ACLED never leaves ``actor1``
+    empty when an actor is named)."""
     if actor is None:
-        return target, None
-    if target is not None and target.name == actor.name:
-        return actor, None
-    return actor, target
+        if not targets:
+            return None, None
+        actor, targets = targets[0], targets[1:]
+    return actor, next((t for t in targets if t.name != actor.name), None)
 
 
 def interaction(first: Actor | None, second: Actor | None) -> int:
@@ -229,9 +282,13 @@ _QUALIFIES = re.compile(rf"\s+(?:(?:{_MODIFIERS})\s+){{0,2}}")
 def _military(place: Place, noun: str, event_country: str) -> Actor:
     """A state's forces as ACLED names them; police as its police forces; inter 8 when the
     event is outside that state."""
-    period = _STATE_PERIODS.get(place.country_code)
-    name = f"Military Forces of {place.name}" + (f" ({period})" if period else "")
+    actor = _military_of(place.country_code, place.name, event_country)
     if noun == "police":
-        name = name.replace("Military Forces", "Police Forces")
-    inter = 8 if event_country and place.country_code != event_country else 1
-    return Actor(name, inter)
+        return Actor(actor.name.replace("Military Forces", "Police Forces"), actor.inter)
+    return actor
+
+
+def _military_of(country_code: str, country_name: str, event_country: str) -> Actor:
+    period = _STATE_PERIODS.get(country_code)
+    name = f"Military Forces of {country_name}" + (f" ({period})" if period else "")
+    return Actor(name, 8 if event_country and country_code != event_country else 1)

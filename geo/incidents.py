@@ -55,7 +55,7 @@ from geo.actors import (
     as_coded_for,
     civilians_hurt,
     find_actor,
-    find_target,
+    find_targets,
     interaction,
     ordered_pair,
 )
@@ -363,8 +363,8 @@ def extract_reports(article: Article, resolutions: list[Resolution], *,
             if actor is None and continued and previous.actor1:
                 # "Several houses were destroyed.": the same attack, by the same actor.
                 actor = Actor(previous.actor1, previous.inter1)
-            actor1, actor2 = ordered_pair(actor, find_target(
-                sentence, event.end, named, event_country=country, country_name=name,
+            actor1, actor2 = ordered_pair(actor, find_targets(
+                sentence, event.start, named, event_country=country, country_name=name,
                 after=following))
             for place, precision, m_start, m_end, m_text in locations:
                 if (event.event_type, place.key) in seen:
@@ -398,8 +398,13 @@ def _victims_as_second_actor(report: Report, country_names: dict[str, str]) -> R
     actor ("shelled Derhachi, wounding one civilian"; the toll of the next sentence too)."""
     if report.actor2 or not report.actor1 or report.inter1 == 7:
         return report
+    name = country_names.get(report.place.country_code, "")
     victims = civilians_hurt([f.who for f in (*report.killed, *report.injured)],
-                             country_name=country_names.get(report.place.country_code, ""))
+                             country_name=name)
+    if victims is None and report.event_type == "Violence against civilians":
+        # ACLED's definition: violence against civilians has unarmed non-combatants as its
+        # target, so "Russian forces tortured a man" has civilians as the other side.
+        victims = Actor(f"Civilians ({name})" if name else "Civilians", 7)
     if victims is None:
         return report
     return replace(report, actor2=victims.name,

@@ -396,3 +396,50 @@ def test_civilians_counted_by_the_report_s_own_toll_are_the_second_actor(gazette
     # Soldiers are no civilians.
     assert pair("On 2 April 2022, Russian forces shelled Hirske, Luhansk. Two soldiers were "
                 "killed.")[1] != "Civilians (Ukraine)"
+
+
+def test_the_side_whose_positions_or_aircraft_are_hit_is_the_second_actor(gazetteer):
+    def pair(text: str, published: dt.date = dt.date(2022, 7, 17)) -> tuple[str, str]:
+        (incident,) = extract_incidents([note(text, published)], gazetteer)
+        return incident.actor1, incident.actor2
+
+    assert pair("On 30 June 2022, Russian forces fired mortars at Ukrainian positions near "
+                "Marinka, Donetsk. Casualties unknown.") == (
+        "Military Forces of Russia (2000-)", "Military Forces of Ukraine (2019-)")
+    # What a state flies is its air force, as ACLED codes a downed drone or missile; the
+    # object inside the trigger ("shot down a Russian drone") still counts.
+    assert pair("On 11 October 2022, Ukrainian forces shot down two Russian kamikaze drones "
+                "over Mykolaiv region.") == ("Military Forces of Ukraine (2019-)",
+                                              "Military Forces of Russia (2000-) Air Force")
+    # "the governmental positions": the forces of the country the event is in.
+    assert pair("On 18 February 2022, the NAF rebel forces fired mortars at the governmental "
+                "positions near Shumy, Donetsk.", dt.date(2022, 2, 19)) == (
+        "NAF: United Armed Forces of Novorossiya", "Military Forces of Ukraine (2019-)")
+    # Not the nationality of something civilian: no second side is invented.
+    assert pair("On 2 May 2022, Russian forces shelled Ukrainian farms near Hirske, Luhansk. "
+                "Casualties unknown.")[1] == ""
+
+
+def test_a_clash_between_two_named_sides_has_both_as_actors(gazetteer):
+    (incident,) = extract_incidents([note(
+        "On 25 February 2022, there was an armed clash between the Russian military forces and "
+        "the Ukrainian military forces near Kupiansk, Kharkiv.", dt.date(2022, 2, 26))],
+        gazetteer)
+    assert {incident.actor1, incident.actor2} == {"Military Forces of Russia (2000-)",
+                                                  "Military Forces of Ukraine (2019-)"}
+
+
+def test_a_state_named_with_its_allies_leads_the_pair(gazetteer):
+    (incident,) = extract_incidents([note(
+        "On 7 July 2022, Russian and DPR forces clashed with Ukrainian forces near Serebrianka, "
+        "Donetsk region. Casualties unknown.")], gazetteer)
+    assert incident.actor1 == "Military Forces of Russia (2000-)"
+    assert incident.actor2 == "Military Forces of Ukraine (2019-)"
+
+
+def test_violence_against_civilians_has_civilians_as_the_other_side(gazetteer):
+    (incident,) = extract_incidents([note(
+        "Around 16 March 2022, Russian forces tortured a man in Lotskyne, Mykolaiv. He was "
+        "found dead two days later.")], gazetteer)
+    assert incident.event_type == "Violence against civilians"
+    assert incident.actor2 == "Civilians (Ukraine)" and incident.interaction == 78
