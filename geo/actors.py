@@ -48,7 +48,8 @@ _ARMED_PHRASE = re.compile(
 _SEPARATISTS = re.compile(r"\b(?:DPR|LPR|DNR|LNR|NAF|separatists?|pro-Russian\s+(?:rebels|"
                           r"separatists|militants|forces)|people's\s+militia)\b", re.I)
 _PROTESTERS = re.compile(r"\b(?:protesters|demonstrators|protestors|activists|rally|"
-                         r"residents\s+protested)\b", re.I)
+                         r"(?:residents|people|locals|citizens)(?:\s+of\s+[\w'’-]+)?\s+"
+                         r"(?:protested|rallied|demonstrated|gathered))\b", re.I)
 
 
 # What a side holds, launches or flies, right after its nationality word (up to two words

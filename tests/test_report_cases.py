@@ -443,3 +443,11 @@ def test_violence_against_civilians_has_civilians_as_the_other_side(gazetteer):
         "found dead two days later.")], gazetteer)
     assert incident.event_type == "Violence against civilians"
     assert incident.actor2 == "Civilians (Ukraine)" and incident.interaction == 78
+
+
+def test_residents_who_protested_are_the_protest_s_actor(gazetteer):
+    (incident,) = extract_incidents([note(
+        "On 3 March 2022, residents of Svatove protested in Svatove, Luhansk, against the "
+        "invasion.", dt.date(2022, 3, 4))], gazetteer)
+    assert incident.event_type == "Protests"
+    assert incident.actor1 == "Protesters (Ukraine)" and incident.interaction == 60
