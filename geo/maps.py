@@ -244,16 +244,17 @@ def build_incident_map(
     _MapSetup(f"{base}/{_LEAFLET_IMAGES}/", [south_west, north_east]).add_to(m)
     _add_panes(m)
     static_base = base.rsplit("/", 1)[0]
-    if basemap is None:
-        url = basemap_url or f"{static_base}/basemap/countries.geojson"
-        # The browser fetches the outlines from the URL: nothing of them is written into
-        # the map, so they are not parsed here either.
-        _add_base_layers(m, {"type": "FeatureCollection", "features": []}, url=url)
-    else:
-        _add_base_layers(m, basemap)
+    # The browser fetches the outlines from the URL: nothing of them is written into the
+    # map, so they are not parsed here either.
+    _add_base_layers(m, basemap, url=None if basemap is not None else (
+        basemap_url or f"{static_base}/basemap/countries.geojson"))
     if labels:
-        _BasemapOverlays(f"{static_base}/basemap/admin1.geojson",
-                         f"{static_base}/basemap/places.geojson").add_to(m)
+        _InViewGeoJson(url=f"{static_base}/basemap/admin1.geojson", data=None,
+                       name="First-level borders", control=False, options={
+                           "pane": "borders", "interactive": False,
+                           "style": {"color": "#a59f93", "weight": 0.7, "dashArray": "3 3",
+                                     "fill": False}}).add_to(m)
+        _PlaceLabels(f"{static_base}/basemap/places.geojson").add_to(m)
     if regions is not None:
         _add_regions_layer(m, regions)
     if heatmap and len(points):
@@ -339,6 +340,75 @@ class _StaticGeoJson(folium.GeoJson):
         return [[None, None], [None, None]]
 
 
+class _InViewGeoJson(folium.map.Layer):
+    """A world GeoJSON layer (land, first-level borders) drawn only where the map looks.
+
+    The browser fetches the file (or takes ``data``), notes each feature's bounding box and
+    adds a feature to the layer when it comes within half a view of the visible area, on the
+    first draw and after each move. A map of one country so draws a few hundred outlines
+    instead of the world's 270,000 vertices on every page view: that was half of the
+    browser's work per Map view, and what ten analysts' browsers on one machine contend for.
+    Drawn on a canvas (one element, not a DOM node per outline); never clickable.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON(null, Object.assign(
+            {{ this.options|tojson }},
+            {renderer: L.canvas({pane: {{ this.options.pane|tojson }}})}));
+        (function (layer, map, url, inline) {
+            var waiting = [];
+            function extend(c, b) {
+                if (typeof c[0] === "number") {
+                    if (c[0] < b[0]) { b[0] = c[0]; } if (c[0] > b[2]) { b[2] = c[0]; }
+                    if (c[1] < b[1]) { b[1] = c[1]; } if (c[1] > b[3]) { b[3] = c[1]; }
+                    return b;
+                }
+                for (var i = 0; i < c.length; i++) { extend(c[i], b); }
+                return b;
+            }
+            function addInView() {
+                var v = map.getBounds().pad(0.5), left = [];
+                for (var i = 0; i < waiting.length; i++) {
+                    var b = waiting[i].box;
+                    if (v.intersects([[b[1], b[0]], [b[3], b[2]]])) {
+                        layer.addData(waiting[i].feature);
+                    } else {
+                        left.push(waiting[i]);
+                    }
+                }
+                waiting = left;
+            }
+            function start(data) {
+                waiting = (data.features || []).filter(function (f) { return f.geometry; })
+                    .map(function (f) {
+                        return {feature: f, box: extend(f.geometry.coordinates,
+                                                        [180, 90, -180, -90])};
+                    });
+                // After the map's first framing (fitBounds runs after the layers are made).
+                map.whenReady(function () { setTimeout(addInView, 0); });
+                map.on("moveend", addInView);
+            }
+            if (inline) { start(inline); } else {
+                fetch(url).then(function (r) { return r.json(); }).then(start)
+                    .catch(function () {});
+            }
+        })({{ this.get_name() }}, {{ this._parent.get_name() }}, {{ this.url|tojson }},
+           {{ this.data|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *, url: str | None, data: dict | None, name: str, options: dict,
+                 overlay: bool = True, control: bool = True, show: bool = True) -> None:
+        super().__init__(name=name, overlay=overlay, control=control, show=show)
+        self._name = "InViewGeoJson"
+        self.url = url
+        self.data = data
+        self.options = options
+
+
 def _add_panes(m: folium.Map) -> None:
     """Panes that keep the stacking right whichever layers are toggled on later.
 
@@ -346,31 +416,29 @@ def _add_panes(m: folium.Map) -> None:
     in the layer control would cover the points; separate panes fix the order.
     """
     folium.map.CustomPane("basemap", z_index=150, pointer_events=False).add_to(m)
+    folium.map.CustomPane("borders", z_index=160, pointer_events=False).add_to(m)
+    folium.map.CustomPane("placeLabels", z_index=390, pointer_events=False).add_to(m)
     folium.map.CustomPane("regions", z_index=350, pointer_events=True).add_to(m)
     folium.map.CustomPane("selection", z_index=650, pointer_events=False).add_to(m)
 
 
-def _add_base_layers(m: folium.Map, basemap: dict, *, url: str | None = None) -> None:
+def _add_base_layers(m: folium.Map, basemap: dict | None, *, url: str | None = None) -> None:
     """The offline land layer (default) and two online tile layers (shown only if chosen)."""
-    land = _StaticGeoJson(
-        basemap,
+    _InViewGeoJson(
+        url=url,
+        data=basemap,
         name="Offline basemap",
         overlay=False,
         show=True,
-        pane="basemap",
-        # Not clickable: a click on land must not come back from st_folium as an object click.
-        interactive=False,
-        style={
-            "fillColor": LAND_COLOR,
-            "fillOpacity": 1,
-            "color": BORDER_COLOR,
-            "weight": 0.7,
+        options={
+            "pane": "basemap",
+            # Not clickable: a click on land must not come back from st_folium as an object
+            # click.
+            "interactive": False,
+            "style": {"fillColor": LAND_COLOR, "fillOpacity": 1, "color": BORDER_COLOR,
+                      "weight": 0.7},
         },
-    )
-    if url is not None:
-        # folium then writes a (synchronous) fetch of the URL instead of the data itself.
-        land.embed, land.embed_link = False, url
-    land.add_to(m)
+    ).add_to(m)
     folium.TileLayer(
         "OpenStreetMap", name="OpenStreetMap (online)", overlay=False, show=False
     ).add_to(m)
@@ -741,14 +809,13 @@ class _Legend(_Panel):
             position="bottomright", css_class="incident-legend")
 
 
-class _BasemapOverlays(MacroElement):
-    """First-level borders and place names over the offline land layer.
+class _PlaceLabels(MacroElement):
+    """Place names over the offline land layer.
 
-    Both files are fetched by the browser from Streamlit's static serving (cached there, not
-    resent on every redraw). Place names come biggest first; at each zoom the towns above a
-    population threshold inside the view are labelled, up to a quota, so the map reads from
-    the whole region down to a city's surroundings (zoom 11). Names are set as text, never
-    as HTML.
+    The file is fetched by the browser from Streamlit's static serving. Place names come
+    biggest first; at each zoom the towns above a population threshold inside the view are
+    labelled, up to a quota, so the map reads from the whole region down to a city's
+    surroundings (zoom 11). Names are set as text, never as HTML.
     """
 
     _template = Template(
@@ -767,16 +834,7 @@ class _BasemapOverlays(MacroElement):
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
-        (function (map, bordersUrl, placesUrl) {
-            map.createPane("borders").style.zIndex = 160;
-            map.getPane("borders").style.pointerEvents = "none";
-            map.createPane("placeLabels").style.zIndex = 390;
-            map.getPane("placeLabels").style.pointerEvents = "none";
-            fetch(bordersUrl).then(function (r) { return r.json(); }).then(function (data) {
-                L.geoJSON(data, {pane: "borders", interactive: false,
-                    style: {color: "#a59f93", weight: 0.7, dashArray: "3 3", fill: false}}
-                ).addTo(map);
-            }).catch(function () {});
+        (function (map, placesUrl) {
             // Population a town needs to be named at each zoom, and how many names at most.
             var MIN_POP = {2: 5e6, 3: 3e6, 4: 1.5e6, 5: 7e5, 6: 3e5, 7: 1.2e5, 8: 5e4, 9: 2e4,
                            10: 8e3, 11: 3e3};
@@ -810,16 +868,14 @@ class _BasemapOverlays(MacroElement):
                 draw();
                 map.on("zoomend moveend", draw);
             }).catch(function () {});
-        })({{ this._parent.get_name() }}, {{ this.borders_url|tojson }},
-           {{ this.places_url|tojson }});
+        })({{ this._parent.get_name() }}, {{ this.places_url|tojson }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, borders_url: str, places_url: str) -> None:
+    def __init__(self, places_url: str) -> None:
         super().__init__()
-        self._name = "BasemapOverlays"
-        self.borders_url = borders_url
+        self._name = "PlaceLabels"
         self.places_url = places_url
 
 

@@ -258,8 +258,12 @@ def test_default_layers_and_visibility():
     layers = {e.layer_name: e for e in walk(m) if isinstance(e, folium.map.Layer)}
     assert layers["Offline basemap"].show and not layers["Offline basemap"].overlay
     # Fetched by the browser from the static file: neither written into the map nor parsed.
-    assert not layers["Offline basemap"].data["features"]
+    assert layers["Offline basemap"].data is None
     assert "basemap/countries.geojson" in render(m)
+    # The world's borders are drawn only where the map looks, on a canvas.
+    borders = layers["First-level borders"]
+    assert borders.data is None and not borders.control and "basemap/admin1.geojson" in render(m)
+    assert "map.getBounds().pad(0.5)" in render(m)
     assert not layers["OpenStreetMap (online)"].show
     assert not layers["CARTO Positron (online)"].show
     assert layers["Heatmap"].overlay and not layers["Heatmap"].show
@@ -420,8 +424,7 @@ def test_map_draws_offline_in_chromium(served_dir, tmp_path):
                 """(landColor) => ({
                     points: document.querySelectorAll(
                         '.leaflet-overlay-pane path.leaflet-interactive').length,
-                    land: Array.from(document.querySelectorAll('.leaflet-basemap-pane path'))
-                        .filter(p => p.getAttribute('fill') === landColor).length,
+                    land: document.querySelectorAll('.leaflet-basemap-pane canvas').length,
                     ring: document.querySelectorAll('.leaflet-selection-pane path').length,
                     legend: document.querySelector('.incident-legend').innerText,
                     sea: getComputedStyle(document.querySelector('.folium-map')).backgroundColor,
@@ -429,7 +432,7 @@ def test_map_draws_offline_in_chromium(served_dir, tmp_path):
                 maps.LAND_COLOR,
             )
             assert drawn["points"] == n_points
-            assert drawn["land"] > 200  # the world's countries
+            assert drawn["land"] == 1  # the countries, on one canvas
             assert drawn["ring"] == 1
             assert "Battles" in drawn["legend"] and "Protests" in drawn["legend"]
             sea = tuple(int(maps.SEA_COLOR[i : i + 2], 16) for i in (1, 3, 5))
@@ -446,13 +449,33 @@ def test_map_draws_offline_in_chromium(served_dir, tmp_path):
             # The basemap reads: first-level borders, place names by zoom, named incidents.
             page.wait_for_selector(".place-label", timeout=10_000)
             furniture = page.evaluate(
-                """() => ({
-                    borders: document.querySelectorAll('.leaflet-borders-pane path').length,
+                """() => {
+                    // folium's layers are page globals: the in-view layers, land then borders
+                    const drawn = Object.keys(window)
+                        .filter(k => k.startsWith('in_view_geo_json_'))
+                        .map(k => window[k].getLayers().length);
+                    return {
+                    land: drawn[0], borders: drawn[1],
                     places: document.querySelectorAll('.place-label').length,
                     named: document.querySelectorAll('.leaflet-tooltip.incident-label').length,
+                }; }"""
+            )
+            # Only what is near the view is drawn: Ukraine's neighbourhood, not the world's
+            # 240 countries and 3,427 regions.
+            assert 5 < furniture["land"] < 120 and 20 < furniture["borders"] < 1500
+            assert furniture["places"] > 10
+            # Moving the map draws what comes into view: South America's land and borders.
+            moved = page.evaluate(
+                """() => new Promise(done => {
+                    const map = window[Object.keys(window).find(k => k.startsWith('map_'))];
+                    const layers = Object.keys(window)
+                        .filter(k => k.startsWith('in_view_geo_json_')).map(k => window[k]);
+                    map.once('moveend', () => setTimeout(() => done(
+                        layers.map(l => l.getLayers().length)), 50));
+                    map.setView([-15, -55], 4, {animate: false});
                 })"""
             )
-            assert furniture["borders"] > 1000 and furniture["places"] > 10
+            assert moved[0] > furniture["land"] + 5 and moved[1] > furniture["borders"] + 20
             assert furniture["named"] == maps.LABELLED_PLACES
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "map_static.png"))
