@@ -30,7 +30,7 @@ from charset_normalizer import from_bytes
 
 from geo.dates import zone
 from geo.errors import ArticleError, ManifestError
-from geo.records import Article
+from geo.records import Article, SourceOffsets
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".json", ".csv")
 MB = 1024 * 1024  # every size in a message is in these units, so limits read the same
@@ -161,12 +161,14 @@ def parse_article_bytes(name: str, data: bytes, *, notes: list[str] | None = Non
     if decoded.note and notes is not None:
         notes.append(decoded.note)
     if suffix in (".txt", ".md"):
-        articles = [Article(id=stem, text=normalize_text(text), source=name)]
+        normal, offsets = normalize_text_mapped(text)
+        articles = [Article(id=stem, text=normal, source=name, source_offsets=offsets)]
     elif suffix in (".html", ".htm"):
         page = html_page(text)
-        articles = [Article(id=stem, text=normalize_text(page.text), title=page.title,
+        normal, offsets = normalize_text_mapped(page.text)
+        articles = [Article(id=stem, text=normal, title=page.title,
                             published=page.published, outlet=page.outlet, url=page.url,
-                            source=name)]
+                            source=name, source_offsets=offsets)]
     elif suffix == ".json":
         articles = _from_records(stem, name, _json_records(text))
     else:
@@ -339,20 +341,100 @@ def _plausibility(text: str) -> float:
 
 # Invisible characters that split a word for the eye but not for the reader: a soft hyphen
 # ("Khar\u00adkiv") or a zero-width space would make a place name unrecognisable.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+# What normalisation removes: the CR of a CRLF, and runs of invisible characters.
+_REMOVED = re.compile(f"\\r(?=\\n)|[{_INVISIBLE}]+")
 
 
 def normalize_text(text: str) -> str:
     r"""An article's text as every stage reads it and the store keeps it: line breaks as
     ``\n``, Unicode NFC (so a decomposed "á" is one character), and no soft hyphens or
-    zero-width characters. Offsets of every record refer to this text.
+    zero-width characters. Offsets of every record refer to this text;
+    ``normalize_text_mapped`` also says where they fall in the text as received.
 
     >>> normalize_text("Khar\u00adkiv and Kha\u0301rkiv\r\n") == "Kharkiv and Khárkiv\n"
     True
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    return normalize_text_mapped(text)[0]
 
+
+def normalize_text_mapped(text: str) -> tuple[str, SourceOffsets]:
+    """``normalize_text`` and the map from its offsets back to ``text``'s."""
+    kept, removals = _without_removed(text)
+    if unicodedata.is_normalized("NFC", kept):
+        return kept, removals
+    composed, compositions = _composed(kept)
+    # The two maps chained: a breakpoint of either, seen from the composed text.
+    points = {at for at, _, _ in compositions.steps}
+    for at, _, _ in removals.steps:
+        points.add(_first_at_or_after(compositions, at, len(composed)))
+    steps: list[tuple[int, int, int]] = []
+    last = (0, 0)
+    for at in sorted(points):
+        shifts = (removals.start(compositions.start(at)) - at,
+                  removals.end(compositions.end(at)) - at)
+        if shifts != last or shifts[0] != shifts[1]:
+            steps.append((at, *shifts))
+            last = shifts
+    return composed, SourceOffsets(tuple(steps))
+
+
+def _without_removed(text: str) -> tuple[str, SourceOffsets]:
+    steps: list[tuple[int, int, int]] = []
+    parts, last, removed = [], 0, 0
+    for m in _REMOVED.finditer(text):
+        parts.append(text[last:m.start()])
+        before, last = removed, m.end()
+        removed += m.end() - m.start()
+        at = m.end() - removed
+        if steps and steps[-1][0] == at:  # "\u00ad\r\n": one place, one step
+            steps[-1] = (at, removed, steps[-1][2])
+        else:
+            steps.append((at, removed, before))
+    parts.append(text[last:])
+    # A lone CR is a line break of its own: replaced, so no offset moves.
+    return "".join(parts).replace("\r", "\n"), SourceOffsets(tuple(steps))
+
+
+def _composed(text: str) -> tuple[str, SourceOffsets]:
+    """NFC piece by piece: a piece is a character and what composes with it (combining
+    marks, Hangul jamo), so each piece's offset is known in both texts."""
+    pieces: list[str] = []
+    steps: list[tuple[int, int, int]] = []
+    out = shift = i = 0
+    n = len(text)
+    while i < n:
+        j = i + 1
+        while j < n and not text[j].isascii() and (
+                unicodedata.combining(text[j]) or _nfc(text[i:j + 1]) != _nfc(text[i:j])
+                + _nfc(text[j])):
+            j += 1
+        piece = _nfc(text[i:j])
+        if i - out != shift:
+            shift = i - out
+            steps.append((out, shift, shift))
+        pieces.append(piece)
+        out += len(piece)
+        i = j
+    if n - out != shift:
+        steps.append((out, n - out, n - out))
+    return "".join(pieces), SourceOffsets(tuple(steps))
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _first_at_or_after(offsets: SourceOffsets, target: int, length: int) -> int:
+    """The first offset whose start maps at or after ``target`` (binary search)."""
+    lo, hi = 0, length
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if offsets.start(mid) >= target:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
 class _VisibleText(HTMLParser):
@@ -559,8 +641,10 @@ def _from_records(stem: str, name: str, records: list[dict]) -> list[Article]:
     for n, record in enumerate(records, start=1):
         text = next((record[c] for c in _TEXT_COLUMNS if isinstance(record.get(c), str)), "")
         article_id = str(record.get("id") or (stem if len(records) == 1 else f"{stem}-{n}"))
+        normal, offsets = normalize_text_mapped(text)
         articles.append(Article(
-            id=article_id, text=normalize_text(text), title=str(record.get("title") or ""),
+            id=article_id, text=normal, source_offsets=offsets,
+            title=str(record.get("title") or ""),
             outlet=str(record.get("outlet") or record.get("source") or ""),
             published=parse_date(str(record.get("published") or record.get("date") or "")),
             timezone=str(record.get("timezone") or ""), url=str(record.get("url") or ""),

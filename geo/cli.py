@@ -79,7 +79,8 @@ def extract(paths: tuple[Path, ...], manifest: Path | None, out_dir: Path, resol
         raise click.ClickException(str(exc)) from exc
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
-    write_exports(out_dir, mentions=result.mentions, incidents=result.incidents)
+    write_exports(out_dir, mentions=result.mentions, incidents=result.incidents,
+                  articles=result.articles)
     click.echo(f"{len(articles)} articles, {len(result.mentions)} mentions, "
                f"{len(result.incidents)} incidents -> {out_dir}/")
     if failures:
@@ -146,7 +147,8 @@ def export(store_path: Path | None, out_dir: Path) -> None:
     try:
         store = Store(store_path)
         result = result_from_store(store)
-        paths = write_exports(out_dir, mentions=result.mentions, incidents=result.incidents)
+        paths = write_exports(out_dir, mentions=result.mentions, incidents=result.incidents,
+                              articles=result.articles)
         paths.append(store.backup(out_dir / "backup.sqlite"))
     except GeoError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -13,12 +13,14 @@ from __future__ import annotations
 import csv
 import json
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from geo.acled import acled_table
 from geo.aggregate import daily_table
+from geo.records import Article
 
 GEOJSON_PROPERTIES = ["event_id", "event_date", "event_type", "sub_event_type", "location",
                       "admin1", "country", "geo_precision", "time_precision", "fatalities",
@@ -53,13 +55,17 @@ def _plain(value: object) -> object:
     return value
 
 
-def write_exports(out_dir: Path, *, mentions: pd.DataFrame, incidents: pd.DataFrame) -> list[Path]:
-    """Write every table into ``out_dir``.
+def write_exports(out_dir: Path, *, mentions: pd.DataFrame, incidents: pd.DataFrame,
+                  articles: Sequence[Article] = ()) -> list[Path]:
+    """Write every table into ``out_dir``; with ``articles``, ``mentions.csv`` also says where
+    each mention is in the text as received (``with_source_offsets``).
 
     Returns:
         The files written.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
+    if articles:
+        mentions = with_source_offsets(mentions, articles)
     contents = {"mentions.csv": safe_csv(mentions),
                 "incidents.csv": incidents_csv(incidents), "daily.csv": daily_csv(incidents),
                 "incidents.geojson": geojson_text(incidents)}
@@ -68,6 +74,22 @@ def write_exports(out_dir: Path, *, mentions: pd.DataFrame, incidents: pd.DataFr
         (out_dir / name).write_text(text, encoding="utf-8")
         paths.append(out_dir / name)
     return paths
+
+
+def with_source_offsets(mentions: pd.DataFrame, articles: Sequence[Article]) -> pd.DataFrame:
+    """``mentions`` with ``source_start`` and ``source_end`` last: the mention's
+    offsets in its article's text as received, before normalisation removed soft hyphens,
+    zero-width characters and CRs and composed accents (equal to ``start``/``end`` when
+    nothing moved)."""
+    maps = {a.id: a.source_offsets for a in articles if a.source_offsets.steps}
+    out = mentions.copy()
+    starts, ends = out["start"].tolist(), out["end"].tolist()
+    for i, article in enumerate(out["article"].tolist()):
+        offsets = maps.get(article)
+        if offsets is not None:
+            starts[i], ends[i] = offsets.start(starts[i]), offsets.end(ends[i])
+    out["source_start"], out["source_end"] = starts, ends
+    return out
 
 
 def incidents_csv(incidents: pd.DataFrame) -> str:

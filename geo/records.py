@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -56,6 +57,41 @@ _SYNONYMS = {
 
 
 @dataclass(frozen=True)
+class SourceOffsets:
+    r"""Where offsets of an article's normalised text (``geo.articles.normalize_text``) fall
+    in the text as it was received: soft hyphens, zero-width characters and the CR of CRLF
+    removed, decomposed accents composed (NFC) move every offset after them.
+
+    ``steps`` holds ``(offset, start_shift, end_shift)`` at each normalised offset where the
+    shift changes; a start offset adds ``start_shift``, an end offset ``end_shift`` (an end
+    right before removed characters stays before them). Empty when nothing moved.
+
+    Example:
+        >>> from geo.articles import normalize_text_mapped
+        >>> received = "Khar\u00adkiv\r\nshelled"
+        >>> text, offsets = normalize_text_mapped(received)
+        >>> start, end = text.index("shelled"), len(text)
+        >>> received[offsets.start(start):offsets.end(end)]
+        'shelled'
+    """
+
+    steps: tuple[tuple[int, int, int], ...] = ()
+
+    def _step(self, offset: int) -> tuple[int, int, int]:
+        k = bisect.bisect_right(self.steps, (offset, float("inf"), 0)) - 1
+        return self.steps[k] if k >= 0 else (0, 0, 0)
+
+    def start(self, offset: int) -> int:
+        """The received text's offset of the character at normalised ``offset``."""
+        return offset + self._step(offset)[1]
+
+    def end(self, offset: int) -> int:
+        """The received text's offset of a span's (exclusive) end at normalised ``offset``."""
+        at, start_shift, end_shift = self._step(offset)
+        return offset + (end_shift if at == offset else start_shift)
+
+
+@dataclass(frozen=True)
 class Article:
     """One news article as read from a file, an upload or the store."""
 
@@ -67,6 +103,8 @@ class Article:
     timezone: str = ""
     url: str = ""
     source: str = ""  # the file (or upload) it came from
+    # Offsets of ``text`` in the text as received (before normalisation); empty when equal.
+    source_offsets: SourceOffsets = field(default_factory=SourceOffsets, compare=False)
 
 
 @dataclass(frozen=True)

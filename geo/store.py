@@ -41,7 +41,7 @@ from geo.aggregate import MENTION_COLUMNS
 from geo.errors import GeoError
 from geo.figures import Figure
 from geo.incidents import Report
-from geo.records import Article, Place
+from geo.records import Article, Place, SourceOffsets
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PATH = ROOT / "data" / "store" / "news.sqlite"
@@ -111,6 +111,11 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE articles ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX articles_by_version ON articles (version);
     INSERT INTO meta VALUES ('incidents_since', '0');
+    """,
+    # Where the normalised text's offsets fall in the text as received
+    # (``geo.records.SourceOffsets.steps`` as JSON; empty when nothing moved).
+    """
+    ALTER TABLE articles ADD COLUMN source_offsets TEXT NOT NULL DEFAULT '';
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -416,13 +421,13 @@ class Store:
             reflected = _check_changes(conn, article.id, article.text, changes_seen)
             conn.execute(
                 "INSERT INTO articles (id, text, title, outlet, published, timezone, url, "
-                "source, text_sha256, added_at) VALUES (?,?,?,?,?,?,?,?,?,?) "
+                "source, text_sha256, added_at, source_offsets) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
                 "ON CONFLICT(id) DO UPDATE SET title=excluded.title, outlet=excluded.outlet, "
                 "published=excluded.published, timezone=excluded.timezone, url=excluded.url",
                 (article.id, article.text, article.title, article.outlet,
                  article.published.isoformat() if article.published else None,
                  article.timezone, article.url, article.source, text_digest(article.text),
-                 _now()))
+                 _now(), _offsets_json(article.source_offsets)))
             _replace_results(conn, article.id, mentions, reports, reflected, text=article.text)
         return None
 
@@ -981,7 +986,8 @@ class _TextsByArticle:
 
 
 def _articles(conn: sqlite3.Connection, ids: list[str] | None) -> list[Article]:
-    query = "SELECT id, text, title, outlet, published, timezone, url, source FROM articles"
+    query = ("SELECT id, text, title, outlet, published, timezone, url, source, source_offsets "
+             "FROM articles")
     if ids is None:
         rows = conn.execute(query + " ORDER BY id").fetchall()
     else:
@@ -991,8 +997,28 @@ def _articles(conn: sqlite3.Connection, ids: list[str] | None) -> list[Article]:
                                  chunk).fetchall()
         rows.sort()
     return [Article(id=r[0], text=r[1], title=r[2], outlet=r[3],
-                    published=_stored_date(r[4]), timezone=r[5], url=r[6], source=r[7])
+                    published=_stored_date(r[4]), timezone=r[5], url=r[6], source=r[7],
+                    source_offsets=_offsets_from_json(r[8], len(r[1])))
             for r in rows]
+
+
+def _offsets_json(offsets: SourceOffsets) -> str:
+    return json.dumps([list(step) for step in offsets.steps]) if offsets.steps else ""
+
+
+def _offsets_from_json(text: str, length: int) -> SourceOffsets:
+    """The stored map, or none when it is missing or not a well-formed one (a map is only
+    ever informative: a bad one must not stop the article from being read)."""
+    if not text:
+        return SourceOffsets()
+    try:
+        steps = tuple(tuple(int(v) for v in step) for step in json.loads(text))
+    except (TypeError, ValueError):
+        return SourceOffsets()
+    if any(len(step) != 3 or not 0 <= step[0] <= length for step in steps) or (
+            list(steps) != sorted(steps)):
+        return SourceOffsets()
+    return SourceOffsets(steps)  # type: ignore[arg-type]
 
 
 def _mention_from_json(text: str, texts: _TextsByArticle, article: str) -> dict | None:

@@ -184,3 +184,35 @@ def test_html_metadata_gives_outlet_and_address_and_a_manifest_still_wins(tmp_pa
                                            encoding="utf-8")
     (article,) = read_articles([tmp_path / "a.html"], manifest=tmp_path / "manifest.csv")
     assert article.published == dt.date(2022, 3, 4)
+
+
+def test_offsets_map_back_to_the_text_as_received():
+    import random
+    import unicodedata
+
+    from geo.articles import normalize_text, normalize_text_mapped
+
+    received = "Khar\u00adkiv\r\nand Kha\u0301rkiv:\u200b\u200bshelled \ufeffIzium\r\n"
+    text, offsets = normalize_text_mapped(received)
+    for word in ("Kharkiv", "Khárkiv", "shelled", "Izium"):
+        start = text.index(word)
+        span = received[offsets.start(start):offsets.end(start + len(word))]
+        assert unicodedata.normalize("NFC", span.replace("\u00ad", "")) == word
+    assert received[offsets.start(text.index("shelled")):][:7] == "shelled"
+    assert offsets.end(len(text)) == len(received)
+    # Any mix of what normalisation changes: each ASCII span comes back exactly, with no
+    # removed character at its edges.
+    pieces = ["a", "b ", "\r\n", "\r", "\u00ad", "\u200b", "e\u0301", "\u0301", "\u1100\u1161",
+              "\u11a8", "é", "\u0958", "\ufeff", "a\u0308\u0301", "\u00ad\r\n"]
+    rng = random.Random(7)
+    for _ in range(400):
+        received = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        text, offsets = normalize_text_mapped(received)
+        assert text == normalize_text(received)
+        for i in range(len(text)):
+            for j in range(i + 1, min(len(text), i + 5) + 1):
+                if text[i:j].isascii():
+                    span = received[offsets.start(i):offsets.end(j)]
+                    assert normalize_text(span).replace("\r", "\n") == text[i:j]
+                    invisible = "\u00ad\u200b\ufeff"
+                    assert span[0] not in invisible and span[-1] not in invisible

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 
 import pandas as pd
 
@@ -44,3 +45,28 @@ def test_the_acled_columns_follow_acleds_definitions():
     assert shelling["disorder_type"] == "Political violence"
     assert (protest["inter2"], protest["civilian_targeting"]) == (0, "")
     assert (protest["disorder_type"], protest["region"]) == ("Demonstrations", "Middle East")
+
+
+def test_exported_mentions_point_into_the_file_as_received(tmp_path, gazetteer):
+    from geo.exports import write_exports
+    from geo.ingest import ingest
+    from geo.pipeline import result_from_store
+    from geo.store import Store
+
+    # Windows line breaks, a soft hyphen and a decomposed accent before the places: every
+    # offset after them moves when the text is normalised.
+    received = ("Overnight shelling hit Khar\u00adkiv.\r\nResidents of Kha\u0301rkiv and of "
+                "Izium hid in shelters, officials in Kyiv said.\r\n")
+    store = Store(tmp_path / "s.sqlite")
+    report = ingest(store, [("crlf.txt", received.encode("utf-8"))], gazetteer)
+    assert len(report.added) == 1
+    result = result_from_store(store)
+    write_exports(tmp_path / "out", mentions=result.mentions, incidents=result.incidents,
+                  articles=result.articles)
+    frame = pd.read_csv(tmp_path / "out" / "mentions.csv", keep_default_na=False)
+    assert {"Izium", "Kyiv"} <= set(frame["text"])
+    for row in frame.itertuples():
+        span = received[row.source_start:row.source_end]
+        assert unicodedata.normalize("NFC", span.replace("\u00ad", "")) == row.text
+    kyiv = frame[frame["text"] == "Kyiv"].iloc[0]
+    assert kyiv["source_start"] == kyiv["start"] + 3  # a soft hyphen, a CR, an accent
