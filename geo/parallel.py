@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import dask
 import dask.bag as db
 import pandas as pd
 
@@ -57,8 +58,14 @@ def client(workers: int = 2, scheduler: str | None = None) -> Iterator[object]:
         with Client(scheduler) as c:
             yield c
         return
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=":0", silence_logs=40) as cluster, \
+    # Dask starts its workers with MALLOC_TRIM_THRESHOLD_=65536 (memory handed back to the
+    # system at once): the document model allocates and frees so much that this made every
+    # partition 1.6x slower than in one process (4.8 s against 2.9 s for 25 articles).
+    environ = {k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ").items()
+               if k != "MALLOC_TRIM_THRESHOLD_"}
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}), \
+            LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                         dashboard_address=":0", silence_logs=40) as cluster, \
             Client(cluster) as c:
         yield c
 
