@@ -111,13 +111,17 @@ def protocol_viewer(url: str, seconds: float, out: mp.Queue) -> None:
 
 
 async def _protocol_loop(url: str, seconds: float, times: list[float]) -> None:
-    async with websockets.connect(url.replace("http", "ws", 1) + "/_stcore/stream",
-                                  subprotocols=["streamlit"], origin=url,
-                                  max_size=None) as ws:
+    async with _session(url) as ws:
         deadline = time.perf_counter() + seconds
         while time.perf_counter() < deadline:
             times.append(await _protocol_view(ws, "map"))
             await _protocol_view(ws, "timeline")
+
+
+def _session(url: str):
+    """A browser's session, as Streamlit's frontend opens it (its websocket)."""
+    return websockets.connect(url.replace("http", "ws", 1) + "/_stcore/stream",
+                              subprotocols=["streamlit"], origin=url, max_size=None)
 
 
 async def _protocol_view(ws, page_name: str) -> float:
@@ -138,9 +142,7 @@ async def _protocol_view(ws, page_name: str) -> float:
 
 def protocol_alone(url: str, views: int) -> list[float]:
     async def run() -> list[float]:
-        async with websockets.connect(url.replace("http", "ws", 1) + "/_stcore/stream",
-                                      subprotocols=["streamlit"], origin=url,
-                                      max_size=None) as ws:
+        async with _session(url) as ws:
             times = []
             for _ in range(views + 1):
                 times.append(await _protocol_view(ws, "map"))
