@@ -102,6 +102,9 @@ LABELLED_PLACES = 12
 
 # Above this many locations the points are clustered unless the caller decides.
 CLUSTER_THRESHOLD = 300
+# Points that hide each other are drawn side by side in groups up to this size; a bigger knot
+# (a front line seen from a whole country) is left for the analyst to zoom into.
+SPREAD_MAX_GROUP = 12
 MAX_ZOOM = 18
 MIN_RADIUS, MAX_RADIUS = 4.0, 20.0
 SEA_COLOR = "#c9dfee"
@@ -259,8 +262,11 @@ def build_incident_map(
         _add_regions_layer(m, regions)
     if heatmap and len(points):
         _add_heatmap(m, points, base)
-    _add_points_layer(m, points, size_by, base, cluster, selected)
-    _add_selection(m, points, size_by, selected)
+    layer, clustered = _add_points_layer(m, points, size_by, base, cluster, selected)
+    ring = _add_selection(m, points, size_by, selected)
+    if not clustered:
+        # Clusters spread their own coinciding points (at the deepest zoom).
+        _SpreadOverlaps(layer, ring).add_to(m)
     _Legend(size_by).add_to(m)
     if view_in_url:
         _ViewInUrl().add_to(m)
@@ -420,6 +426,8 @@ def _add_panes(m: folium.Map) -> None:
     folium.map.CustomPane("placeLabels", z_index=390, pointer_events=False).add_to(m)
     folium.map.CustomPane("regions", z_index=350, pointer_events=True).add_to(m)
     folium.map.CustomPane("selection", z_index=650, pointer_events=False).add_to(m)
+    # Legs from spread points to their true places: under the points (overlayPane is 400).
+    folium.map.CustomPane("spreadLegs", z_index=395, pointer_events=False).add_to(m)
 
 
 def _add_base_layers(m: folium.Map, basemap: dict | None, *, url: str | None = None) -> None:
@@ -485,8 +493,10 @@ def _add_points_layer(
     base: str,
     cluster: bool | None,
     selected: str | None,
-) -> None:
-    """All points as one GeoJSON layer of circle markers, clustered when there are many."""
+) -> tuple[folium.GeoJson, bool]:
+    """All points as one GeoJSON layer of circle markers, clustered when there are many.
+
+    Returns the layer and whether it is clustered."""
     use_cluster = len(points) > CLUSTER_THRESHOLD if cluster is None else cluster
     layer = folium.GeoJson(
         _points_collection(points, size_by, selected, label_top=not use_cluster),
@@ -500,7 +510,7 @@ def _add_points_layer(
     )
     if not use_cluster:
         layer.add_to(m)
-        return
+        return layer, False
     group = folium.plugins.MarkerCluster(
         name="Incidents",
         overlay=True,
@@ -513,6 +523,7 @@ def _add_points_layer(
     group.default_css = _urls(base, _CLUSTER_CSS)
     group.add_to(m)
     layer.add_to(group)
+    return layer, True
 
 
 def _points_collection(points: pd.DataFrame, size_by: str, selected: str | None, *,
@@ -646,13 +657,14 @@ def _add_regions_layer(m: folium.Map, regions: pd.DataFrame) -> None:
     ).add_to(m)
 
 
-def _add_selection(m: folium.Map, points: pd.DataFrame, size_by: str, selected: str | None) -> None:
+def _add_selection(m: folium.Map, points: pd.DataFrame, size_by: str,
+                   selected: str | None) -> folium.CircleMarker | None:
     """A ring around the selected location, drawn above clusters so it shows even inside one."""
     if selected is None:
-        return
+        return None
     rows = points[points["location_id"] == selected]
     if rows.empty:
-        return
+        return None
     row = rows.iloc[0]
     top = max(int(points[size_by].max()), 1)
     radius = MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * math.sqrt(max(row[size_by], 0) / top)
@@ -667,6 +679,129 @@ def _add_selection(m: folium.Map, points: pd.DataFrame, size_by: str, selected: 
     # so the ring never swallows a click meant for the point below it.
     ring.options.update(interactive=False, pane="selection")
     ring.add_to(m)
+    return ring
+
+
+class _SpreadOverlaps(MacroElement):
+    """Points that cover each other drawn side by side, each tied to its true place.
+
+    At a given zoom, points whose circles overlap by more than a third of their radii
+    (Kharkiv and its Freedom Square 6 px apart at zoom 8) would hide each other and a click on
+    one would open the other. They are moved apart on a small ring around their middle, each
+    with a thin leg to a dot at its true position; zooming in far enough to separate them puts
+    them back. Redone on every zoom, from the true positions. Groups larger than
+    ``SPREAD_MAX_GROUP`` are left as they are (a country-wide view of a dense front line):
+    there the analyst zooms in. The selection ring follows its point.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map, layer, ring, maxGroup) {
+            var legs = L.layerGroup([], {pane: "spreadLegs"});
+            var markers = [], ringHome = ring ? ring.getLatLng() : null;
+            function radius(m) { return (m.options && m.options.radius) || 6; }
+            function spread() {
+                legs.clearLayers();
+                var z = map.getZoom(), n = markers.length, pts = [], parent = [];
+                for (var i = 0; i < n; i++) {
+                    pts.push(map.project(markers[i]._home, z));
+                    parent.push(i);
+                }
+                function root(i) {
+                    while (parent[i] !== i) { parent[i] = parent[parent[i]]; i = parent[i]; }
+                    return i;
+                }
+                // Pairs close enough to hide one another, found through a grid of cells
+                // as wide as the biggest possible gap, so the work stays near-linear.
+                var cell = 2 * {{ this.max_radius }}, grid = {};
+                for (i = 0; i < n; i++) {
+                    var gx = Math.floor(pts[i].x / cell), gy = Math.floor(pts[i].y / cell);
+                    for (var dx = -1; dx <= 1; dx++) {
+                        for (var dy = -1; dy <= 1; dy++) {
+                            var near = grid[(gx + dx) + ":" + (gy + dy)] || [];
+                            for (var k = 0; k < near.length; k++) {
+                                var j = near[k], ri = radius(markers[i]), rj = radius(markers[j]);
+                                if (pts[i].distanceTo(pts[j]) < (ri + rj) * 2 / 3) {
+                                    parent[root(i)] = root(j);
+                                }
+                            }
+                        }
+                    }
+                    var key = gx + ":" + gy;
+                    (grid[key] = grid[key] || []).push(i);
+                }
+                var groups = {};
+                for (i = 0; i < n; i++) { (groups[root(i)] = groups[root(i)] || []).push(i); }
+                for (i = 0; i < n; i++) { markers[i].setLatLng(markers[i]._home); }
+                if (ring) { ring.setLatLng(ringHome); }
+                Object.keys(groups).forEach(function (g) {
+                    var members = groups[g];
+                    if (members.length < 2 || members.length > maxGroup) { return; }
+                    var cx = 0, cy = 0, sum = 0, sizes = [];
+                    members.forEach(function (i) {
+                        cx += pts[i].x; cy += pts[i].y; sum += 2 * radius(markers[i]) + 4;
+                        sizes.push(radius(markers[i]));
+                    });
+                    cx /= members.length; cy /= members.length;
+                    var k = members.length;
+                    // Each keeps its bearing from the group's middle, so a point north of its
+                    // neighbour stays north of it; points on the very same spot are dealt
+                    // round from the top, biggest first.
+                    var angle = {}, same = true;
+                    members.forEach(function (i) {
+                        var dx = pts[i].x - cx, dy = pts[i].y - cy;
+                        if (dx * dx + dy * dy > 0.25) { same = false; }
+                        angle[i] = Math.atan2(dy, dx);
+                    });
+                    if (same) {
+                        members.sort(function (a, b) {
+                            return radius(markers[b]) - radius(markers[a]);
+                        });
+                    } else {
+                        members.sort(function (a, b) { return angle[a] - angle[b]; });
+                    }
+                    var start = same ? -Math.PI / 2 : angle[members[0]];
+                    // Wide enough for the two biggest neighbours to stand apart with a gap.
+                    sizes.sort(function (a, b) { return b - a; });
+                    var pair = sizes[0] + sizes[1] + 4;
+                    var r = Math.max(sum / (2 * Math.PI), pair / (2 * Math.sin(Math.PI / k)));
+                    members.forEach(function (i, idx) {
+                        var a = start + 2 * Math.PI * idx / k;
+                        var at = map.unproject(
+                            L.point(cx + r * Math.cos(a), cy + r * Math.sin(a)), z);
+                        var m = markers[i];
+                        m.setLatLng(at);
+                        if (ring && m.feature && m.feature.properties.selected) {
+                            ring.setLatLng(at);
+                        }
+                        legs.addLayer(L.polyline([m._home, at], {color: "#444", weight: 1,
+                            opacity: 0.8, interactive: false, pane: "spreadLegs"}));
+                        legs.addLayer(L.circleMarker(m._home, {radius: 2, stroke: false,
+                            fillColor: "#222", fillOpacity: 0.9, interactive: false,
+                            pane: "spreadLegs"}));
+                    });
+                });
+            }
+            layer.eachLayer(function (m) {
+                if (m.getLatLng) { m._home = m.getLatLng(); markers.push(m); }
+            });
+            legs.addTo(map);
+            map.whenReady(function () { setTimeout(spread, 0); });
+            map.on("zoomend", spread);
+        })({{ this._parent.get_name() }}, {{ this.layer.get_name() }},
+           {{ this.ring.get_name() if this.ring else "null" }}, {{ this.max_group }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, layer: folium.GeoJson, ring: folium.CircleMarker | None) -> None:
+        super().__init__()
+        self._name = "SpreadOverlaps"
+        self.layer = layer
+        self.ring = ring
+        self.max_group = SPREAD_MAX_GROUP
+        self.max_radius = MAX_RADIUS
 
 
 # --------------------------------------------------------------------------- page furniture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import html
+import math
 import re
 import shutil
 import socket
@@ -500,3 +501,81 @@ def test_map_draws_offline_in_chromium(served_dir, tmp_path):
         "/static/vendor/jquery/jquery.min.js",
         "/static/vendor/leaflet.markercluster/leaflet.markercluster.js",
     } <= loaded
+
+
+def _two_places_a_kilometre_apart() -> pd.DataFrame:
+    """Kharkiv and its Freedom Square: 1.2 km apart, 6 px at zoom 8."""
+    frame = locations(3)
+    frame.loc[0, ["location_id", "location", "lat", "lon", "incidents"]] = \
+        ["kharkiv", "Kharkiv", 49.9935, 36.2304, 30]
+    frame.loc[1, ["location_id", "location", "lat", "lon", "incidents"]] = \
+        ["square", "Freedom Square", 50.0047, 36.2316, 2]
+    frame.loc[2, ["location_id", "location", "lat", "lon"]] = ["kyiv", "Kyiv", 50.45, 30.52]
+    return frame
+
+
+@pytest.mark.browser
+def test_points_that_hide_each_other_are_drawn_apart_and_each_clicks_itself(served_dir,
+                                                                            tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip("Debian chromium is not installed")
+    site, origin = served_dir
+    m = build_incident_map(_two_places_a_kilometre_apart(), asset_base="/static/vendor",
+                           selected="square", labels=False)
+    (site / "spread.html").write_text(render(m), encoding="utf-8")
+    # Where each point is drawn, which point the browser finds under that spot, and the legs.
+    probe = """(zoom) => new Promise(done => {
+        const map = window[Object.keys(window).find(k => k.startsWith('map_'))];
+        const layer = Object.keys(window).filter(k => k.startsWith('geo_json_'))
+            .map(k => window[k]).find(l => l && l.eachLayer && l.getLayers().some(
+                m => m.feature && m.feature.properties.location_id));
+        map.once('zoomend', () => setTimeout(() => {
+            const box = map.getContainer().getBoundingClientRect();
+            const out = {legs: document.querySelectorAll(
+                '.leaflet-spreadLegs-pane path').length / 2, points: {}};
+            layer.eachLayer(l => {
+                const p = map.latLngToContainerPoint(l.getLatLng());
+                const hit = document.elementFromPoint(box.left + p.x, box.top + p.y);
+                out.points[l.feature.properties.location_id] = {
+                    x: p.x, y: p.y, r: l.options.radius, hits_itself: hit === l._path,
+                    at_home: l.getLatLng().equals(L.latLng(l.feature.geometry.coordinates[1],
+                                                          l.feature.geometry.coordinates[0])),
+                };
+            });
+            const ring = window[Object.keys(window).find(k => k.startsWith('circle_marker_'))];
+            out.ring = map.latLngToContainerPoint(ring.getLatLng());
+            done(out);
+        }, 50));
+        map.setView([50.0, 36.23], zoom, {animate: false});
+    })"""
+    errors: list[str] = []
+    with sync_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True,
+            args=CHROMIUM_ARGS, viewport={"width": 1000, "height": 700})
+        try:
+            page = context.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(f"{origin}/spread.html")
+            page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive",
+                                   timeout=20_000)
+            apart = page.evaluate(probe, 8)
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "map_spread.png"))
+            close = page.evaluate(probe, 17)
+        finally:
+            context.close()
+    assert errors == []
+    kharkiv, square = apart["points"]["kharkiv"], apart["points"]["square"]
+    gap = math.dist((kharkiv["x"], kharkiv["y"]), (square["x"], square["y"]))
+    assert gap >= kharkiv["r"] + square["r"]  # side by side, not on top of each other
+    assert kharkiv["hits_itself"] and square["hits_itself"]
+    assert apart["legs"] == 2 and not kharkiv["at_home"] and not square["at_home"]
+    assert apart["points"]["kyiv"]["at_home"]  # a point alone stays where it is
+    assert square["y"] < kharkiv["y"]  # the square, north of the centre, stays north of it
+    # The selection ring follows the selected point to where it is drawn.
+    assert math.dist((apart["ring"]["x"], apart["ring"]["y"]), (square["x"], square["y"])) < 1
+    # Zoomed in to the streets the two stand apart by themselves: back home, no legs.
+    assert close["legs"] == 0
+    assert close["points"]["kharkiv"]["at_home"] and close["points"]["square"]["at_home"]
