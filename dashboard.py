@@ -16,6 +16,7 @@ import dashboard_data as data
 from geo.exports import daily_csv, geojson_text, incidents_csv
 from geo.maps import build_incident_map
 from geo.pipeline import PipelineResult
+from geo.tiles import list_tile_sets
 
 
 def downloads(incidents: pd.DataFrame) -> None:
@@ -66,7 +67,8 @@ def overview(result: PipelineResult, filters: data.Filters) -> None:
     left, right = st.columns([3, 2])
     with left:
         st.subheader("Where")
-        st_folium(build_incident_map(data.map_locations(incidents), heatmap=False),
+        st_folium(build_incident_map(data.map_locations(incidents), heatmap=False,
+                                     tile_sets=list_tile_sets()),
                   key="overview_map", height=420, use_container_width=True,
                   returned_objects=[])
     with right:

@@ -35,6 +35,7 @@ from geo.maps import build_incident_map
 from geo.pipeline import PipelineResult, result_from_store, save_snapshot
 from geo.reader import highlight_excerpt
 from geo.store import Store, default_path
+from geo.tiles import list_tile_sets
 
 ROOT = Path(__file__).resolve().parent
 # Loaded into an empty store on first start: the bundled demo corpus unless told otherwise.
@@ -434,16 +435,23 @@ def incident_map(filters: Filters, day: str | None, size_by: str) -> folium.Map:
     a second drawing of the same object would differ and reset the analyst's zoom."""
     current = store()
     return copy.deepcopy(_incident_map(filters, day, size_by, str(current.path),
-                                       served_state(current)))
+                                       served_state(current), tile_sets_key()))
+
+
+def tile_sets_key() -> str:
+    """What the analyst's own basemaps are now (``python -m geo basemap add`` changes it
+    while the server runs): part of a cached map's key, so the next map shows a new one."""
+    return "|".join(f"{t.directory.name}@{t.added}" for t in list_tile_sets())
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _incident_map(filters: Filters, day: str | None, size_by: str, path: str,
-                  state: str) -> folium.Map:
+                  state: str, tiles: str) -> folium.Map:
     incidents = _filtered(filters, path, state)
     shown = incidents if day is None else incidents[incidents["event_date"] == pd.Timestamp(day)]
     return build_incident_map(map_locations(shown), size_by=size_by,
-                              regions=region_counts(shown), view_in_url=True)
+                              regions=region_counts(shown), view_in_url=True,
+                              tile_sets=list_tile_sets())
 
 
 def incident_card(incident: pd.Series, reports: pd.DataFrame, *, key: str) -> None:

@@ -7,6 +7,7 @@
     python -m geo restore exports/backup.sqlite         # load a backup back
     python -m geo gazetteer add UA.zip my_places.csv    # add places to the gazetteer
     python -m geo gazetteer build                       # build the index ahead of time
+    python -m geo basemap add ukraine.mbtiles            # draw your own tiles, offline
 
 The store is $GEO_STORE, or data/store/news.sqlite; --store overrides both.
 """
@@ -26,6 +27,7 @@ from geo.gazetteer_import import import_places
 from geo.ingest import Defaults, ingest_paths
 from geo.pipeline import result_from_store, run_pipeline, save_snapshot
 from geo.store import Store
+from geo.tiles import MAX_TILE_ZOOM, add_tile_archive, list_tile_sets, remove_tile_set
 
 STORE_OPTION = click.option("--store", "store_path", type=click.Path(dir_okay=False,
                             path_type=Path), help="Store file (default $GEO_STORE or "
@@ -207,3 +209,44 @@ def gazetteer_add(files: tuple[Path, ...]) -> None:
         click.echo(f"{r.source}: {r.places} places or names -> {user_pack_dir() / r.pack}"
                    + (f" ({r.skipped} rows skipped)" if r.skipped else ""))
     click.echo(f"index rebuilt: {len(gaz):,} places")
+
+
+@cli.group()
+def basemap() -> None:
+    """An analyst's own basemap file (MBTiles or PMTiles of raster tiles), drawn offline."""
+
+
+@basemap.command("add")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--name", default=None, help="Name in the map's layer control (default: the "
+              "archive's own name, else the file name).")
+@click.option("--max-zoom", type=click.IntRange(0, MAX_TILE_ZOOM), default=None,
+              help="Leave out deeper tiles (fewer files; the map stretches the last zoom).")
+def basemap_add(file: Path, name: str | None, max_zoom: int | None) -> None:
+    """Unpack FILE into static/tiles/ so the map draws it with no network; a running
+    dashboard shows it on its next map."""
+    try:
+        tile_set = add_tile_archive(file, name=name, max_zoom=max_zoom)
+    except GeoError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{tile_set.name}: {tile_set.tiles:,} {tile_set.format.upper()} tiles, zoom "
+               f"{tile_set.min_zoom}-{tile_set.max_zoom} -> {tile_set.directory}"
+               + (f" ({tile_set.skipped:,} tiles that were not images left out)"
+                  if tile_set.skipped else ""))
+
+
+@basemap.command("list")
+def basemap_list() -> None:
+    """The basemaps the map offers, the one shown first."""
+    for tile_set in list_tile_sets():
+        click.echo(f"{tile_set.directory.name}\t{tile_set.name}\t{tile_set.tiles:,} tiles\t"
+                   f"zoom {tile_set.min_zoom}-{tile_set.max_zoom}\tfrom {tile_set.source}")
+
+
+@basemap.command("remove")
+@click.argument("name")
+def basemap_remove(name: str) -> None:
+    """Delete an unpacked basemap (NAME as `basemap list` prints it first)."""
+    if not remove_tile_set(name):
+        raise click.ClickException(f"no basemap named {name!r}; see `python -m geo basemap list`")
+    click.echo(f"removed {name}")

@@ -47,6 +47,7 @@ import functools
 import html
 import json
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,7 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from geo.gazetteer import is_estimated_key
+from geo.tiles import TileSet
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT / "static"
@@ -187,6 +189,7 @@ def build_incident_map(
     selected: str | None = None,
     labels: bool = True,
     view_in_url: bool = False,
+    tile_sets: Sequence[TileSet] = (),
 ) -> folium.Map:
     """Build the incident map: offline basemap, one point layer, optional heatmap and regions.
 
@@ -216,6 +219,8 @@ def build_incident_map(
             embeds the map reads them back to open a shared link on the same view).
         labels: Draw first-level borders and place names (fetched by the browser from
             ``static/basemap/``).
+        tile_sets: The analyst's own basemaps (:func:`geo.tiles.list_tile_sets`), each a
+            layer of local tiles over the land; the first is shown, the others offered.
 
     Returns:
         The folium map, ready for ``st_folium`` or ``get_root().render()``.
@@ -251,6 +256,8 @@ def build_incident_map(
     # map, so they are not parsed here either.
     _add_base_layers(m, basemap, url=None if basemap is not None else (
         basemap_url or f"{static_base}/basemap/countries.geojson"))
+    for n, tile_set in enumerate(tile_sets):
+        _add_tile_set(m, tile_set, static_base, show=n == 0)
     if labels:
         _InViewGeoJson(url=f"{static_base}/basemap/admin1.geojson", data=None,
                        name="First-level borders", control=False, options={
@@ -422,6 +429,8 @@ def _add_panes(m: folium.Map) -> None:
     in the layer control would cover the points; separate panes fix the order.
     """
     folium.map.CustomPane("basemap", z_index=150, pointer_events=False).add_to(m)
+    # An analyst's own tiles: over the offline land, under the borders and names.
+    folium.map.CustomPane("userTiles", z_index=155, pointer_events=False).add_to(m)
     folium.map.CustomPane("borders", z_index=160, pointer_events=False).add_to(m)
     folium.map.CustomPane("placeLabels", z_index=390, pointer_events=False).add_to(m)
     folium.map.CustomPane("regions", z_index=350, pointer_events=True).add_to(m)
@@ -458,6 +467,28 @@ def _add_base_layers(m: folium.Map, basemap: dict | None, *, url: str | None = N
         name="CARTO Positron (online)",
         overlay=False,
         show=False,
+    ).add_to(m)
+
+
+def _add_tile_set(m: folium.Map, tile_set: TileSet, static_base: str, *, show: bool) -> None:
+    """An unpacked basemap file as a tile layer served from ``static/tiles/``.
+
+    Shown from its first zoom (below it a whole-world view would ask for thousands of tiles)
+    and stretched beyond its last; no tile is asked for outside its bounds."""
+    options: dict[str, Any] = {"pane": "userTiles"}
+    if tile_set.bounds:
+        west, south, east, north = tile_set.bounds
+        options["bounds"] = [[south, west], [north, east]]
+    folium.TileLayer(
+        f"{static_base}/{tile_set.url_path}",
+        attr=_esc(tile_set.attribution or f"{tile_set.name} (your basemap file)"),
+        name=f"{_esc(tile_set.name)} (your file, offline)",
+        overlay=True,
+        show=show,
+        min_zoom=tile_set.min_zoom,
+        max_native_zoom=tile_set.max_zoom,
+        max_zoom=MAX_ZOOM,
+        **options,
     ).add_to(m)
 
 

@@ -1,0 +1,313 @@
+"""An analyst's own basemap file (MBTiles or PMTiles of raster tiles) used with no network.
+
+The dashboard serves files only from ``static/`` (Streamlit's static serving, 200 MB per file,
+no custom routes), so an archive is unpacked once into ``static/tiles/<name>/{z}/{x}/{y}.<ext>``
+and the map draws it as an ordinary Leaflet tile layer from there:
+
+    python -m geo basemap add ukraine-osm.mbtiles [--max-zoom 12]
+
+Each unpacked set carries a ``tiles.json`` (:class:`TileSet`); the map offers every set in its
+layer control, the most recently added one shown. Raster tiles (PNG, JPEG, WebP) are drawn;
+vector tiles (Mapbox Vector Tiles) need a style and a renderer and are refused with that
+reason. Tiles are checked against their format's signature: a tile that is not an image is
+skipped and counted, never served.
+
+MBTiles (https://github.com/mapbox/mbtiles-spec) is SQLite with rows in the TMS scheme (row 0
+at the south); PMTiles v3 (https://github.com/protomaps/PMTiles) is read with the ``pmtiles``
+package. Both give tiles in the XYZ scheme Leaflet asks for.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import gzip
+import json
+import re
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from geo.errors import GeoError
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+TILES_SUBDIR = "tiles"
+MAX_TILE_ZOOM = 22
+# The signatures of the raster formats a browser draws, and the file extension each is
+# served under (Streamlit's static serving sets the content type from it).
+_SIGNATURES = {
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "webp": (b"RIFF",),
+}
+_FORMAT_NAMES = {"png": "png", "jpg": "jpg", "jpeg": "jpg", "webp": "webp"}
+_VECTOR_FORMATS = {"pbf", "mvt", "mlt"}
+
+
+class TileArchiveError(GeoError, ValueError):
+    """A basemap file cannot be used: unreadable, not MBTiles/PMTiles, vector tiles, empty."""
+
+
+@dataclass(frozen=True)
+class TileSet:
+    """An unpacked basemap, as its ``tiles.json`` describes it.
+
+    ``directory`` is its folder under ``static/tiles/``; ``url_path`` the tile URL template
+    relative to the static root (``tiles/<name>/{z}/{x}/{y}.png``); ``bounds`` west, south,
+    east, north in degrees (``None``: the whole world); ``attribution`` plain text.
+    """
+
+    name: str
+    directory: Path
+    format: str
+    min_zoom: int
+    max_zoom: int
+    bounds: tuple[float, float, float, float] | None
+    attribution: str
+    tiles: int
+    skipped: int
+    source: str
+    added: str
+
+    @property
+    def url_path(self) -> str:
+        return f"{TILES_SUBDIR}/{self.directory.name}/{{z}}/{{x}}/{{y}}.{self.format}"
+
+
+def tiles_dir(static_dir: Path | None = None) -> Path:
+    """Where unpacked basemaps live: ``static/tiles/`` (``static_dir`` for tests)."""
+    return (static_dir or STATIC_DIR) / TILES_SUBDIR
+
+
+def add_tile_archive(path: Path, *, static_dir: Path | None = None, name: str | None = None,
+                     max_zoom: int | None = None) -> TileSet:
+    """Unpack ``path`` (``.mbtiles`` or ``.pmtiles``) under ``static/tiles/<folder>/``, the
+    folder named after ``name`` or the file (``ukraine-osm.mbtiles`` → ``ukraine-osm``); the
+    layer is called by ``name``, else the archive's own name, else the folder's.
+
+    The set appears whole or not at all: it is written beside the others under a temporary
+    name and renamed into place, replacing a set of the same name.
+
+    Raises:
+        TileArchiveError: the file is missing, not an archive of either kind, holds vector
+            tiles or holds no drawable tile.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise TileArchiveError(f"{path}: no such file")
+    reader = _reader_for(path)
+    meta = reader.metadata()
+    fmt = meta["format"]
+    top = min(meta["max_zoom"], max_zoom if max_zoom is not None else MAX_TILE_ZOOM)
+    slug = _slug(name or path.stem)
+    root = tiles_dir(static_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    work = root / f".unpacking-{slug}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    written = skipped = 0
+    low = high = None
+    try:
+        for z, x, y, data in reader.tiles():
+            if z > top:
+                continue
+            if not 0 <= x < 2**z or not 0 <= y < 2**z:
+                skipped += 1
+                continue
+            if not data.startswith(_SIGNATURES[fmt]):
+                skipped += 1  # not an image of the archive's format: never served
+                continue
+            target = work / str(z) / str(x) / f"{y}.{fmt}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            written += 1
+            low = z if low is None else min(low, z)
+            high = z if high is None else max(high, z)
+        if not written:
+            raise TileArchiveError(
+                f"{path.name}: no {fmt.upper()} tile to draw"
+                + (f" up to zoom {top}" if max_zoom is not None else "")
+                + (f" ({skipped} tiles were not images)" if skipped else ""))
+        tile_set = TileSet(
+            name=name or meta["name"] or slug, directory=root / slug, format=fmt,
+            min_zoom=int(low), max_zoom=int(high), bounds=meta["bounds"],
+            attribution=meta["attribution"], tiles=written, skipped=skipped,
+            source=path.name, added=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+        described = dataclasses.asdict(tile_set)
+        described.pop("directory")
+        (work / "tiles.json").write_text(json.dumps(described, indent=1), encoding="utf-8")
+        final = root / slug
+        old = root / f".replaced-{slug}"
+        if final.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            final.rename(old)
+        work.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    finally:
+        reader.close()
+    return tile_set
+
+
+def list_tile_sets(static_dir: Path | None = None) -> list[TileSet]:
+    """The unpacked basemaps, most recently added first; unreadable descriptions are skipped."""
+    root = tiles_dir(static_dir)
+    sets = []
+    for described in sorted(root.glob("*/tiles.json")) if root.is_dir() else []:
+        if described.parent.name.startswith("."):
+            continue
+        try:
+            data = json.loads(described.read_text(encoding="utf-8"))
+            bounds = data.get("bounds")
+            sets.append(TileSet(
+                name=str(data["name"]), directory=described.parent,
+                format=_FORMAT_NAMES[str(data["format"])], min_zoom=int(data["min_zoom"]),
+                max_zoom=int(data["max_zoom"]),
+                bounds=tuple(float(v) for v in bounds) if bounds else None,
+                attribution=str(data.get("attribution") or ""), tiles=int(data["tiles"]),
+                skipped=int(data.get("skipped", 0)), source=str(data.get("source", "")),
+                added=str(data.get("added", ""))))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return sorted(sets, key=lambda s: s.added, reverse=True)
+
+
+def remove_tile_set(name: str, *, static_dir: Path | None = None) -> bool:
+    """Delete an unpacked basemap by its folder name; ``False`` when there is none."""
+    target = tiles_dir(static_dir) / _slug(name)
+    if not (target / "tiles.json").is_file():
+        return False
+    shutil.rmtree(target)
+    return True
+
+
+# --------------------------------------------------------------------------- readers
+
+
+class _Archive:
+    def metadata(self) -> dict:
+        raise NotImplementedError
+
+    def tiles(self) -> Iterator[tuple[int, int, int, bytes]]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+def _reader_for(path: Path) -> _Archive:
+    with path.open("rb") as f:
+        head = f.read(16)
+    if head.startswith(b"PMTiles"):
+        return _PMTiles(path)
+    if head.startswith(b"SQLite format 3\x00"):
+        return _MBTiles(path)
+    raise TileArchiveError(f"{path.name}: neither an MBTiles (SQLite) nor a PMTiles file")
+
+
+def _raster_format(declared: str, sample: bytes | None, source: str) -> str:
+    declared = declared.lower().strip()
+    if declared in _VECTOR_FORMATS or (sample or b"").startswith(b"\x1f\x8b"):
+        raise TileArchiveError(
+            f"{source}: vector tiles; only raster tiles (PNG, JPEG, WebP) can be drawn "
+            "offline here. Render the file to raster tiles first (for example with "
+            "a tile server's export).")
+    if declared in _FORMAT_NAMES:
+        return _FORMAT_NAMES[declared]
+    for fmt, signatures in _SIGNATURES.items():
+        if sample is not None and sample.startswith(signatures):
+            return fmt
+    raise TileArchiveError(f"{source}: unknown tile format {declared!r}")
+
+
+def _bounds(values: list[float] | None) -> tuple[float, float, float, float] | None:
+    if not values or len(values) != 4:
+        return None
+    west, south, east, north = (float(v) for v in values)
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        return None
+    return west, south, east, north
+
+
+class _MBTiles(_Archive):
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            self.meta = dict(self.db.execute("SELECT name, value FROM metadata").fetchall())
+            self.sample = self.db.execute("SELECT tile_data FROM tiles LIMIT 1").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise TileArchiveError(f"{path.name}: not an MBTiles file ({exc})") from exc
+
+    def metadata(self) -> dict:
+        meta = self.meta
+        sample = bytes(self.sample[0]) if self.sample else None
+        try:
+            bounds = _bounds([float(v) for v in str(meta.get("bounds", "")).split(",")])
+        except ValueError:
+            bounds = None
+        return {"format": _raster_format(str(meta.get("format", "")), sample, self.path.name),
+                "name": str(meta.get("name", "")), "attribution": _text(meta.get("attribution")),
+                "bounds": bounds, "max_zoom": MAX_TILE_ZOOM}
+
+    def tiles(self) -> Iterator[tuple[int, int, int, bytes]]:
+        rows = self.db.execute("SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles")
+        for z, x, row, data in rows:
+            z, x, row = int(z), int(x), int(row)
+            yield z, x, (2**z - 1) - row, bytes(data)  # TMS rows count from the south
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class _PMTiles(_Archive):
+    def __init__(self, path: Path) -> None:
+        from pmtiles.reader import MmapSource, Reader
+        from pmtiles.tile import Compression
+
+        self.path = path
+        self.file = path.open("rb")
+        try:
+            self.get_bytes = MmapSource(self.file)
+            self.reader = Reader(self.get_bytes)
+            self.header = self.reader.header()
+            self.extra = self.reader.metadata()
+        except Exception as exc:  # the package raises plain errors for damaged files
+            self.file.close()
+            raise TileArchiveError(f"{path.name}: not a readable PMTiles file ({exc})") from exc
+        self.gzip = self.header["tile_compression"] == Compression.GZIP
+
+    def metadata(self) -> dict:
+        tile_type = self.header["tile_type"].name.lower()
+        h = self.header
+        bounds = _bounds([h["min_lon_e7"] / 1e7, h["min_lat_e7"] / 1e7,
+                          h["max_lon_e7"] / 1e7, h["max_lat_e7"] / 1e7])
+        return {"format": _raster_format(tile_type, None, self.path.name),
+                "name": str(self.extra.get("name", "")) if isinstance(self.extra, dict) else "",
+                "attribution": _text(self.extra.get("attribution"))
+                if isinstance(self.extra, dict) else "",
+                "bounds": bounds, "max_zoom": int(h["max_zoom"])}
+
+    def tiles(self) -> Iterator[tuple[int, int, int, bytes]]:
+        from pmtiles.reader import all_tiles
+
+        for (z, x, y), data in all_tiles(self.get_bytes):
+            yield int(z), int(x), int(y), gzip.decompress(data) if self.gzip else bytes(data)
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def _text(value: object) -> str:
+    """An archive's attribution as plain text: its HTML tags dropped (it is escaped again
+    where it is shown)."""
+    return re.sub(r"<[^>]*>", "", str(value or "")).strip()[:300]
+
+
+def _slug(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60]
+    return slug or "basemap"
