@@ -1012,12 +1012,25 @@ class _PlaceLabels(MacroElement):
                 var z = map.getZoom();
                 var minPop = MIN_POP[Math.max(2, Math.min(11, z))];
                 var view = map.getBounds().pad(0.05);
-                var n = 0;
+                var n = 0, taken = [];
                 for (var i = 0; i < places.length && n < QUOTA; i++) {
                     var f = places[i], p = f.properties, c = f.geometry.coordinates;
                     var isCountry = p.k === "country";
                     if (isCountry ? (z < 3 || z > 6) : p.p < minPop) { continue; }
                     if (!view.contains([c[1], c[0]])) { continue; }
+                    // A name that would run into one already placed is left out: names come
+                    // biggest first, so the bigger place keeps its name. The box is estimated
+                    // from the name's length (measuring text would cost a layout per name).
+                    var at = map.latLngToContainerPoint([c[1], c[0]]);
+                    var width = String(p.n).length * (isCountry ? 8.6 : 6.4) + 4;
+                    var box = {x0: at.x + 1, y0: at.y - 8, x1: at.x + 5 + width, y1: at.y + 7};
+                    var clash = false;
+                    for (var t = 0; t < taken.length && !clash; t++) {
+                        var o = taken[t];
+                        clash = box.x0 < o.x1 && o.x0 < box.x1 && box.y0 < o.y1 && o.y0 < box.y1;
+                    }
+                    if (clash) { continue; }
+                    taken.push(box);
                     var el = document.createElement("span");
                     el.textContent = p.n;
                     el.className = "place-label" + (isCountry ? " country" :

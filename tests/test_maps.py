@@ -465,6 +465,27 @@ def test_map_draws_offline_in_chromium(served_dir, tmp_path):
             # 240 countries and 3,427 regions.
             assert 5 < furniture["land"] < 120 and 20 < furniture["borders"] < 1500
             assert furniture["places"] > 10
+            # No place name runs into another, at the framing zoom and zoomed out to Europe.
+            for zoom in (None, 3):
+                if zoom is not None:
+                    page.evaluate("""(zoom) => new Promise(done => {
+                        const map = window[Object.keys(window).find(k => k.startsWith('map_'))];
+                        map.once('zoomend', () => setTimeout(done, 50));
+                        map.setZoom(zoom, {animate: false}); })""", zoom)
+                overlaps = page.evaluate(
+                    """() => {
+                        const boxes = Array.from(document.querySelectorAll('.place-label'))
+                            .map(e => e.getBoundingClientRect());
+                        let n = 0;
+                        for (let i = 0; i < boxes.length; i++) {
+                            for (let j = 0; j < i; j++) {
+                                const a = boxes[i], b = boxes[j];
+                                if (a.left < b.right && b.left < a.right && a.top < b.bottom
+                                    && b.top < a.bottom) { n++; }
+                            }
+                        }
+                        return [n, boxes.length]; }""")
+                assert overlaps[0] == 0 and overlaps[1] > 5, (zoom, overlaps)
             # Moving the map draws what comes into view: South America's land and borders.
             moved = page.evaluate(
                 """() => new Promise(done => {
