@@ -4,6 +4,9 @@ announcement); a click on a cell opens the map on that day and place."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -17,20 +20,58 @@ MEASURES = {"Incidents": "incidents", "Fatalities": "fatalities"}
 
 
 def per_day_chart(incidents: pd.DataFrame, measure: str = "incidents") -> alt.Chart:
+    """Bars per day and event type, on a time axis in UTC (days are calendar dates: the
+    analyst's browser zone must not move a bar or a brushed range by a day). Dragging across
+    it brushes a date range (the selection ``range``)."""
     grouped = incidents.assign(fatalities=incidents["fatalities"].fillna(0).astype(int)).groupby(
         [incidents["event_date"].dt.date.rename("day"), "event_type"])
     counts = pd.DataFrame({"incidents": grouped.size(),
                            "fatalities": grouped["fatalities"].sum()}).reset_index()
+    # A date-only ISO string is read as UTC midnight by the browser.
     counts["day"] = pd.to_datetime(counts["day"]).dt.strftime("%Y-%m-%d")
     colors = event_type_colors()
+    brush = alt.selection_interval(name="range", encodings=["x"])
     return alt.Chart(counts).mark_bar().encode(
-        x=alt.X("day:O", title="Day", axis=alt.Axis(labelAngle=0)),
+        x=alt.X("utcyearmonthdate(day):T", title="Day",
+                axis=alt.Axis(labelAngle=0, format="%d %b %Y", tickCount="day")),
         y=alt.Y(f"{measure}:Q", title=measure.capitalize()),
         color=alt.Color("event_type:N", title="Event type",
                         legend=alt.Legend(labelLimit=260, orient="bottom", columns=3),
                         scale=alt.Scale(domain=list(colors), range=list(colors.values()))),
-        tooltip=["day:O", "event_type:N", "incidents:Q", "fatalities:Q"],
-    ).properties(height=260)
+        tooltip=[alt.Tooltip("day:N", title="day"), "event_type:N", "incidents:Q",
+                 "fatalities:Q"],
+    ).add_params(brush).properties(height=260)
+
+
+def brushed_days(selection: Mapping | None) -> tuple[dt.date, dt.date] | None:
+    """The calendar days a brush on :func:`per_day_chart` covers: every day whose bar it
+    touches (a bar spans its day, UTC). ``None`` for no brush."""
+    if not selection:
+        return None
+    for bounds in selection.values():
+        if isinstance(bounds, list | tuple) and len(bounds) == 2:
+            try:
+                low, high = sorted(float(b) for b in bounds)
+            except (TypeError, ValueError):
+                return None
+            # An end exactly at midnight only touches the next day's bar.
+            first = dt.datetime.fromtimestamp(low / 1000, dt.UTC).date()
+            last = dt.datetime.fromtimestamp((high - 1) / 1000, dt.UTC).date()
+            return first, max(first, last)
+    return None
+
+
+def apply_brush(selection: Mapping | None, filters: data.Filters) -> None:
+    """Make a new brush the date filter of every page. Only a brush the analyst has just
+    drawn counts: the chart keeps its last selection, which must not undo a date typed in
+    the sidebar afterwards."""
+    days = brushed_days(selection)
+    seen = st.session_state.get("_timeline_brush")
+    st.session_state["_timeline_brush"] = days
+    if days is None or days == seen or days == (filters.start, filters.end):
+        return
+    st.session_state["f_start"], st.session_state["f_end"] = days
+    st.rerun()
 
 
 def heat_table(daily: pd.DataFrame, measure: str = "incidents") -> alt.Chart:
@@ -71,7 +112,16 @@ def page(result: PipelineResult, filters: data.Filters) -> None:
     label = st.segmented_control("Count", list(MEASURES), default="Incidents",
                                  key="timeline_measure") or "Incidents"
     measure = MEASURES[label]
-    st.altair_chart(per_day_chart(incidents, measure), width="stretch")
+    st.caption("Drag across the bars to show only those days, on every page.")
+    event = st.altair_chart(per_day_chart(incidents, measure), width="stretch",
+                            on_select="rerun", selection_mode="range",
+                            # A fresh chart per range: the old brush is not drawn over it.
+                            key=f"per_day_{measure}_{filters.start}_{filters.end}")
+    apply_brush(event.selection.get("range") if event else None, filters)
+    if filters.start or filters.end:
+        if st.button("Show all days", key="timeline_all_days"):
+            st.session_state["f_start"] = st.session_state["f_end"] = None
+            st.rerun()
     st.subheader("Locations by day")
     st.caption("Click a cell to open the map on that place and day.")
     daily = daily_table(incidents)

@@ -415,3 +415,32 @@ def test_incidents_table_row_opens_its_card_with_reader_links(server, browser_pa
     assert page.get_by_text("merged: same event type").count() == 1
     no_exception(page)
     shot(page, "incidents")
+
+
+def test_brushing_days_on_the_timeline_filters_every_page_until_all_days(server,
+                                                                         browser_page):
+    page = browser_page
+    page.goto(f"{server}/timeline")
+    charts = page.locator("[data-testid='stVegaLiteChart']")
+    charts.nth(1).wait_for(timeout=60_000)
+    time.sleep(2)
+    box = charts.nth(0).locator("canvas, svg").first.bounding_box()
+    # Three days, 1-3 March, one bar each: drag from inside the first to inside the second.
+    y = box["y"] + 40
+    page.mouse.move(box["x"] + box["width"] * 0.15, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.5, y, steps=8)
+    page.mouse.up()
+    page.wait_for_function("() => location.search.includes('from=2022-03-01')"
+                           " && location.search.includes('to=2022-03-02')", timeout=30_000)
+    page.get_by_text("Show all days").wait_for(timeout=30_000)
+    shot(page, "timeline_brushed")
+    no_exception(page)
+    # The range is the sidebar's date filter: the map counts only those days.
+    page.locator('[data-testid="stSidebar"] a[href$="map"]').click()
+    map_frame(page)
+    assert "to=2022-03-02" in page.url
+    page.locator('[data-testid="stSidebar"] a[href$="timeline"]').click()
+    page.get_by_text("Show all days").click()
+    page.wait_for_function("() => !location.search.includes('from=')", timeout=30_000)
+    no_exception(page)
