@@ -257,6 +257,7 @@ def init_state(result: PipelineResult) -> None:
     st.session_state["f_place"] = params.get("q", "")
     st.session_state["map_location"] = None  # pages adopt ?location= and ?day= themselves
     st.session_state["map_day"] = None
+    st.session_state["map_step"] = "Day"
     st.session_state["playing"] = False
     st.session_state["_initialised"] = True
 
@@ -444,11 +445,41 @@ def tile_sets_key() -> str:
     return "|".join(f"{t.directory.name}@{t.added}" for t in list_tile_sets())
 
 
+def period_range(period: str | None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The days a Map period covers, as [start, end): a day ``2022-03-03`` or an ISO week
+    ``2022-W09`` (Monday to Sunday); ``None`` for every day or a period that is neither."""
+    if not period:
+        return None
+    try:
+        if "-W" in period:
+            year, week = period.split("-W")
+            start = pd.Timestamp(dt.date.fromisocalendar(int(year), int(week), 1))
+            return start, start + pd.Timedelta(days=7)
+        start = pd.Timestamp(dt.date.fromisoformat(period))
+    except ValueError:
+        return None
+    return start, start + pd.Timedelta(days=1)
+
+
+def week_of(day: dt.date) -> str:
+    """The ISO week a day falls in, as the Map's period string (``2022-W09``)."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def in_period(incidents: pd.DataFrame, period: str | None) -> pd.DataFrame:
+    """The incidents of a Map period (see :func:`period_range`); all for ``None``."""
+    bounds = period_range(period)
+    if bounds is None:
+        return incidents
+    dates = incidents["event_date"]
+    return incidents[(dates >= bounds[0]) & (dates < bounds[1])]
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _incident_map(filters: Filters, day: str | None, size_by: str, path: str,
                   state: str, tiles: str) -> folium.Map:
-    incidents = _filtered(filters, path, state)
-    shown = incidents if day is None else incidents[incidents["event_date"] == pd.Timestamp(day)]
+    shown = in_period(_filtered(filters, path, state), day)
     return build_incident_map(map_locations(shown), size_by=size_by,
                               regions=region_counts(shown), view_in_url=True,
                               tile_sets=list_tile_sets())

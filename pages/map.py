@@ -1,5 +1,6 @@
 """Map: one marker per location, sized by incidents or fatalities, coloured by event type;
-click a marker to read its incidents and their sentences. A day slider plays through time."""
+click a marker to read its incidents and their sentences. A day or week slider plays
+through time."""
 
 from __future__ import annotations
 
@@ -17,39 +18,65 @@ from geo.pipeline import PipelineResult
 PLAY_SECONDS = 1.5
 
 
-def day_choice(incidents: pd.DataFrame) -> str | None:
-    """The day slider (with play-through); None means every day."""
+STEPS = ("Day", "Week")
+ALL = "All days"
+
+
+def periods(incidents: pd.DataFrame, step: str) -> list[str]:
+    """The periods to step through: each day with incidents, or each ISO week with some."""
     days = sorted(incidents["event_date"].dt.date.unique())
-    options = ["All days"] + [d.isoformat() for d in days]
+    if step == "Week":
+        return sorted({data.week_of(d) for d in days})
+    return [d.isoformat() for d in days]
+
+
+def _period_label(period: str) -> str:
+    if period == ALL:
+        return period
+    bounds = data.period_range(period)
+    if bounds is None or "-W" not in period:
+        return period
+    last = bounds[1] - pd.Timedelta(days=1)
+    return f"{bounds[0]:%d %b} – {last:%d %b %Y}"
+
+
+def day_choice(incidents: pd.DataFrame) -> str | None:
+    """The period slider, by day or by week, with play-through; None means every day."""
+    # A link's period decides the step: a week in the URL opens the week view.
+    if "-W" in str(st.session_state.get("map_day") or ""):
+        st.session_state["map_step"] = "Week"
+    cols = st.columns([2, 5, 2])
+    step = cols[0].segmented_control("Step", STEPS, key="map_step") or "Day"
+    options = [ALL, *periods(incidents, step)]
     # A step of the play-through is handed over here, before the slider exists: a widget's
     # value cannot be set once it is drawn in the run.
     if "map_day_next" in st.session_state:
         st.session_state["map_day"] = st.session_state.pop("map_day_next")
     if st.session_state.get("map_day") not in options:
-        st.session_state["map_day"] = "All days"
-    cols = st.columns([5, 1])
-    cols[0].select_slider("Day", options=options, key="map_day")
+        st.session_state["map_day"] = ALL
+    cols[1].select_slider("Week" if step == "Week" else "Day", options=options, key="map_day",
+                          format_func=_period_label)
     playing = st.session_state.get("playing", False)
-    cols[1].button("⏸ Pause" if playing else "▶ Play", width="stretch",
-                   disabled=len(days) < 2, on_click=_toggle_play, args=(options,))
+    cols[2].button("⏸ Pause" if playing else "▶ Play", width="stretch",
+                   disabled=len(options) < 3, on_click=_toggle_play, args=(options,))
     day = st.session_state["map_day"]
-    return None if day == "All days" else day
+    return None if day == ALL else day
 
 
 def _toggle_play(options: list[str]) -> None:
     playing = not st.session_state.get("playing", False)
     st.session_state["playing"] = playing
-    if playing and st.session_state.get("map_day") in ("All days", options[-1]):
-        st.session_state["map_day"] = options[1]  # start from the first day
+    if playing and st.session_state.get("map_day") in (ALL, options[-1]):
+        st.session_state["map_day"] = options[1]  # start from the first period
 
 
 def advance_day(incidents: pd.DataFrame) -> None:
-    """When playing, wait, step to the next day and rerun; stop at the last day."""
+    """When playing, wait, step to the next day or week and rerun; stop at the last one."""
     if not st.session_state.get("playing"):
         return
-    days = [d.isoformat() for d in sorted(incidents["event_date"].dt.date.unique())]
+    steps = periods(incidents, st.session_state.get("map_step") or "Day")
     current = st.session_state.get("map_day")
-    following = days[days.index(current) + 1:] if current in days else []
+    following = steps[steps.index(current) + 1:] if current in steps else []
     time.sleep(PLAY_SECONDS)
     if following:
         st.session_state["map_day_next"] = following[0]
@@ -191,7 +218,7 @@ def page(result: PipelineResult, filters: data.Filters) -> None:
     with controls[1]:
         day = day_choice(incidents)
     keep_view_in_url(size_by, day)
-    shown = incidents if day is None else incidents[incidents["event_date"] == pd.Timestamp(day)]
+    shown = data.in_period(incidents, day)
     location = selected_location(st.session_state.get("incident_map"))
     view = requested_view(incidents)
     left, right = st.columns([3, 2])

@@ -3,9 +3,11 @@ sidebar filters change what the pages count."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -246,3 +248,38 @@ def test_a_link_s_map_view_is_read_only_when_valid(params, view):
     import dashboard_data
 
     assert dashboard_data.view_from_params(params) == view
+
+
+def test_the_map_steps_by_week_and_a_week_travels_in_its_link():
+    at = app()
+    at.switch_page("pages/map.py").run()
+    (step,) = [w for w in at.get("button_group") if w.label == "Step"]
+    step.set_value("Week").run()
+    assert not at.exception, at.exception
+    # 1-3 March 2022 fall in ISO week 9 (Monday 28 February to Sunday 6 March).
+    assert at.select_slider(key="map_day").options == ["All days", "28 Feb – 06 Mar 2022"]
+    at.select_slider(key="map_day").set_value("2022-W09").run()
+    assert not at.exception, at.exception
+    assert at.query_params["day"] in ("2022-W09", ["2022-W09"])
+    linked = AppTest.from_file(str(DASHBOARD), default_timeout=120)
+    linked.query_params["day"] = "2022-W09"
+    linked.run()
+    linked.switch_page("pages/map.py").run()
+    assert not linked.exception, linked.exception
+    assert linked.session_state["map_step"] == "Week"
+    assert linked.select_slider(key="map_day").value == "2022-W09"
+
+
+def test_a_week_period_covers_monday_to_sunday():
+    import dashboard_data as d
+
+    week = d.period_range("2022-W09")
+    assert week == (pd.Timestamp("2022-02-28"), pd.Timestamp("2022-03-07"))
+    assert d.week_of(dt.date(2022, 3, 6)) == "2022-W09" and d.week_of(dt.date(2022, 3, 7)) \
+        == "2022-W10"
+    assert d.period_range("2022-03-03") == (pd.Timestamp("2022-03-03"),
+                                            pd.Timestamp("2022-03-04"))
+    assert d.period_range("2022-W60") is None and d.period_range("nonsense") is None
+    frame = pd.DataFrame({"event_date": pd.to_datetime(["2022-02-27", "2022-02-28",
+                                                        "2022-03-06", "2022-03-07"])})
+    assert list(d.in_period(frame, "2022-W09")["event_date"].dt.day) == [28, 6]
