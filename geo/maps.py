@@ -110,6 +110,8 @@ SPREAD_MAX_GROUP = 12
 MAX_ZOOM = 18
 MIN_RADIUS, MAX_RADIUS = 4.0, 20.0
 SEA_COLOR = "#c9dfee"
+WATER_LINE_COLOR = "#86b3d6"
+WATER_ATTRIBUTION = "Water &copy; OpenStreetMap contributors (ODbL), WDB II"
 LAND_COLOR = "#f5f3ee"
 BORDER_COLOR = "#9a9a9a"
 UKRAINE_BOUNDS = [[44.38, 22.14], [52.38, 40.23]]
@@ -193,7 +195,8 @@ def build_incident_map(
 ) -> folium.Map:
     """Build the incident map: offline basemap, one point layer, optional heatmap and regions.
 
-    The offline basemap has land and sea, country and first-level borders, and place names
+    The offline basemap has land and sea, major rivers and lakes, country and first-level
+    borders, and place names
     from the gazetteer that appear by zoom (``static/basemap/places.geojson``, biggest towns
     first); the most important incident places carry their name. Precision shows: a
     region-level location is a dashed ring, not a dot; country-level locations are not
@@ -259,6 +262,14 @@ def build_incident_map(
     for n, tile_set in enumerate(tile_sets):
         _add_tile_set(m, tile_set, static_base, show=n == 0)
     if labels:
+        # Rivers and lakes (static/basemap/water.geojson, scripts/build_water.py): drawn
+        # like the sea, only where the map looks.
+        _InViewGeoJson(url=f"{static_base}/basemap/water.geojson", data=None,
+                       name="Rivers and lakes", control=False, options={
+                           "pane": "water", "interactive": False,
+                           "attribution": WATER_ATTRIBUTION,
+                           "style": {"color": WATER_LINE_COLOR, "weight": 1,
+                                     "fillColor": SEA_COLOR, "fillOpacity": 1}}).add_to(m)
         _InViewGeoJson(url=f"{static_base}/basemap/admin1.geojson", data=None,
                        name="First-level borders", control=False, options={
                            "pane": "borders", "interactive": False,
@@ -429,6 +440,7 @@ def _add_panes(m: folium.Map) -> None:
     in the layer control would cover the points; separate panes fix the order.
     """
     folium.map.CustomPane("basemap", z_index=150, pointer_events=False).add_to(m)
+    folium.map.CustomPane("water", z_index=152, pointer_events=False).add_to(m)
     # An analyst's own tiles: over the offline land, under the borders and names.
     folium.map.CustomPane("userTiles", z_index=155, pointer_events=False).add_to(m)
     folium.map.CustomPane("borders", z_index=160, pointer_events=False).add_to(m)
@@ -851,6 +863,7 @@ class _MapSetup(MacroElement):
         <style>
             #{{ this._parent.get_name() }} { background: {{ this.sea }}; }
             .leaflet-heatmap-layer { pointer-events: none; }
+            #{{ this._parent.get_name() }} .leaflet-control-attribution { font-size: 10px; }
             #{{ this._parent.get_name() }} path.leaflet-interactive:focus { outline: none; }
             /* Neutral clusters: the plugin's green/yellow/orange would read as event types. */
             #{{ this._parent.get_name() }} .marker-cluster {

@@ -45,7 +45,7 @@ def day_choice(incidents: pd.DataFrame) -> str | None:
     # A link's period decides the step: a week in the URL opens the week view.
     if "-W" in str(st.session_state.get("map_day") or ""):
         st.session_state["map_step"] = "Week"
-    cols = st.columns([2, 5, 2])
+    cols = st.columns([3, 5, 2])
     step = cols[0].segmented_control("Step", STEPS, key="map_step") or "Day"
     options = [ALL, *periods(incidents, step)]
     # A step of the play-through is handed over here, before the slider exists: a widget's

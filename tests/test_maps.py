@@ -447,16 +447,18 @@ def test_map_draws_offline_in_chromium(served_dir, tmp_path):
                 " return [ts.map(t => t.innerText).join('\\n'),"
                 " ts.reduce((n, t) => n + t.querySelectorAll('img, script').length, 0)]; }"
             )
-            # The basemap reads: first-level borders, place names by zoom, named incidents.
+            # The basemap reads: rivers and lakes, first-level borders, place names by zoom,
+            # named incidents.
             page.wait_for_selector(".place-label", timeout=10_000)
             furniture = page.evaluate(
                 """() => {
-                    // folium's layers are page globals: the in-view layers, land then borders
+                    // folium's layers are page globals: the in-view layers, land, water and
+                    // borders
                     const drawn = Object.keys(window)
                         .filter(k => k.startsWith('in_view_geo_json_'))
                         .map(k => window[k].getLayers().length);
                     return {
-                    land: drawn[0], borders: drawn[1],
+                    land: drawn[0], water: drawn[1], borders: drawn[2],
                     places: document.querySelectorAll('.place-label').length,
                     named: document.querySelectorAll('.leaflet-tooltip.incident-label').length,
                 }; }"""
@@ -464,6 +466,7 @@ def test_map_draws_offline_in_chromium(served_dir, tmp_path):
             # Only what is near the view is drawn: Ukraine's neighbourhood, not the world's
             # 240 countries and 3,427 regions.
             assert 5 < furniture["land"] < 120 and 20 < furniture["borders"] < 1500
+            assert 20 < furniture["water"] < 3000  # of the world's 13,700 rivers and lakes
             assert furniture["places"] > 10
             # No place name runs into another, at the framing zoom and zoomed out to Europe.
             for zoom in (None, 3):
@@ -486,7 +489,8 @@ def test_map_draws_offline_in_chromium(served_dir, tmp_path):
                         }
                         return [n, boxes.length]; }""")
                 assert overlaps[0] == 0 and overlaps[1] > 5, (zoom, overlaps)
-            # Moving the map draws what comes into view: South America's land and borders.
+            # Moving the map draws what comes into view: South America's land, rivers and
+            # borders.
             moved = page.evaluate(
                 """() => new Promise(done => {
                     const map = window[Object.keys(window).find(k => k.startsWith('map_'))];
@@ -497,7 +501,8 @@ def test_map_draws_offline_in_chromium(served_dir, tmp_path):
                     map.setView([-15, -55], 4, {animate: false});
                 })"""
             )
-            assert moved[0] > furniture["land"] + 5 and moved[1] > furniture["borders"] + 20
+            assert moved[0] > furniture["land"] + 5 and moved[1] > furniture["water"] + 20
+            assert moved[2] > furniture["borders"] + 20
             assert furniture["named"] == maps.LABELLED_PLACES
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "map_static.png"))
