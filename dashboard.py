@@ -13,33 +13,52 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import dashboard_data as data
-from geo.exports import daily_csv, geojson_text, incidents_csv
+from geo.exports import INCIDENT_FILES, backup_job, incident_files_job
 from geo.maps import build_incident_map
 from geo.pipeline import PipelineResult
 from geo.tiles import list_tile_sets
 
+INCIDENT_LABELS = {"incidents.csv": "Incidents (ACLED-style CSV)",
+                   "daily.csv": "Daily table (CSV)",
+                   "incidents.geojson": "Incidents (GeoJSON)"}
+
 
 def downloads(incidents: pd.DataFrame) -> None:
-    """The filtered incidents as files, and a full backup of the store."""
+    """The filtered incidents as files, and a full backup of the store. Small ones are made
+    when their button is clicked (not on every view of the page); big ones are prepared by
+    the server's background worker, with the queue position and progress shown."""
     st.subheader("Download")
     cols = st.columns(4)
-    # A download changes nothing on the page: no rerun (which would redraw the map, and drop
-    # a second click made while it runs).
-    # The files are made when clicked, not on every run: for 10,000 incidents the three cost
-    # 3.7 s, which every view of this page paid before.
-    cols[0].download_button("Incidents (ACLED-style CSV)", partial(incidents_csv, incidents),
-                            file_name="incidents.csv", mime="text/csv", on_click="ignore")
-    cols[1].download_button("Daily table (CSV)", partial(daily_csv, incidents),
-                            file_name="daily.csv", mime="text/csv", on_click="ignore")
-    cols[2].download_button("Incidents (GeoJSON)", partial(geojson_text, incidents),
-                            file_name="incidents.geojson", mime="application/geo+json",
-                            on_click="ignore")
-    cols[3].download_button("Full backup of the store", data.backup_bytes,
-                            file_name="backup.sqlite", mime="application/vnd.sqlite3",
-                            help="Load it back with: python -m geo restore backup.sqlite",
-                            on_click="ignore")
+    mime = {name: kind for name, (_, kind) in INCIDENT_FILES.items()}
+    mime["backup.sqlite"] = "application/vnd.sqlite3"
+    if len(incidents) > data.EXPORT_JOB_ROWS:
+        if cols[0].button("Prepare the incident files",
+                          help=f"ACLED-style CSV, daily table and GeoJSON of the "
+                               f"{len(incidents):,} incidents, made in the background; "
+                               "download them below when ready."):
+            data.prepare_download(f"Incident files: {len(incidents):,} incidents",
+                                  incident_files_job, incidents)
+    else:
+        # A download changes nothing on the page: no rerun (which would redraw the map, and
+        # drop a second click made while it runs).
+        for col, (name, label) in zip(cols, INCIDENT_LABELS.items(), strict=False):
+            make, kind = INCIDENT_FILES[name]
+            col.download_button(label, partial(make, incidents), file_name=name, mime=kind,
+                                on_click="ignore")
+    if data.store_bytes() > data.BACKUP_JOB_BYTES:
+        if cols[3].button("Prepare a full backup of the store",
+                          help="Made in the background; download it below when ready. "
+                               "Load it back with: python -m geo restore backup.sqlite"):
+            data.prepare_download("Full backup of the store", backup_job,
+                                  str(data.store().path))
+    else:
+        cols[3].download_button("Full backup of the store", data.backup_bytes,
+                                file_name="backup.sqlite", mime="application/vnd.sqlite3",
+                                help="Load it back with: python -m geo restore backup.sqlite",
+                                on_click="ignore")
     st.caption("The files hold the incidents that pass the filters; the backup holds "
                "everything (articles, corrections, settings).")
+    data.follow_downloads(mime)
 
 
 def overview(result: PipelineResult, filters: data.Filters) -> None:

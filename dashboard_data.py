@@ -14,11 +14,13 @@ import datetime as dt
 import html
 import json
 import os
+import shutil
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import folium
@@ -540,7 +542,8 @@ def _precision_note(incident: pd.Series) -> str:
     return ""
 
 
-def job_panel(status: JobStatus, render_result: Callable[[object], None]) -> None:
+def job_panel(status: JobStatus, render_result: Callable[[object], None], *,
+              unit: str = "articles") -> None:
     """One job: queue position or progress while it runs, its outcome when done."""
     with st.container(border=True):
         st.markdown(md_escape(status.title))
@@ -549,12 +552,12 @@ def job_panel(status: JobStatus, render_result: Callable[[object], None]) -> Non
         elif status.state == "running":
             share = status.done / status.total if status.total else 0.0
             st.progress(share, text=md_escape(
-                f"{status.done}/{status.total or '?'} articles" +
-                (f" · last: {status.label}" if status.label else "")))
+                f"{status.done}/{status.total or '?'} {unit}" +
+                (f" · now: {status.label}" if status.label else "")))
         if status.active:
             if st.button("Cancel", key=f"cancel_{status.id}",
-                         help="Stops after the article being processed; what is stored "
-                              "stays stored."):
+                         help=f"Stops after the {unit.removesuffix('s')} being made; what "
+                              "is done stays done."):
                 jobs().cancel(status.id)
                 st.rerun()
         elif status.state == "failed":
@@ -607,3 +610,71 @@ def md_escape(text: str) -> str:
     for ch in "\\`*_{}[]()#+-.!|<>~":
         escaped = escaped.replace(ch, "\\" + ch)
     return escaped
+
+
+# Above this many incidents the download files are made by the server's background worker,
+# not in the request: building them is seconds of Python (3.7 s for 10,000 incidents) that
+# would slow every other session meanwhile. Likewise a backup of a store above this size.
+EXPORT_JOB_ROWS = int(os.environ.get("GEO_EXPORT_JOB_ROWS", "2000"))
+BACKUP_JOB_BYTES = int(float(os.environ.get("GEO_BACKUP_JOB_MB", "50")) * 2**20)
+# A prepared file is kept this long for its download, then removed.
+EXPORT_KEEP_SECONDS = 3600.0
+
+
+@st.cache_resource
+def export_dir() -> Path:
+    """Where the background worker leaves prepared downloads (one folder per job)."""
+    return Path(tempfile.mkdtemp(prefix="geo-exports-"))
+
+
+def store_bytes() -> int:
+    """The store file's size (the backup's, near enough)."""
+    try:
+        return store().path.stat().st_size
+    except OSError:
+        return 0
+
+
+def prepare_download(title: str, work: Callable[..., object], *args: object) -> None:
+    """Queue a download to be made by the server's worker; this session follows it
+    (:func:`follow_downloads`). Prepared files older than an hour are removed first."""
+    root = export_dir()
+    now = time.time()
+    for old in root.iterdir():
+        try:
+            if now - old.stat().st_mtime > EXPORT_KEEP_SECONDS:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            continue
+    folder = Path(tempfile.mkdtemp(dir=root))
+    job_id = jobs().submit(title, work, *args, str(folder))
+    st.session_state["export_jobs"] = [*st.session_state.get("export_jobs", [])[-2:], job_id]
+
+
+def follow_downloads(mime_types: Mapping[str, str]) -> None:
+    """This session's prepared downloads: queue position and progress while they are made
+    (refreshed every second), then a button per file."""
+    statuses = [s for s in (jobs().status(i) for i in st.session_state.get("export_jobs", []))
+                if s is not None]
+    active = any(s.active for s in statuses)
+    st.fragment(_downloads_panel, run_every=1.0 if active else None)(mime_types, active)
+
+
+def _downloads_panel(mime_types: Mapping[str, str], polling: bool) -> None:
+    statuses = [s for s in (jobs().status(i) for i in st.session_state.get("export_jobs", []))
+                if s is not None]
+
+    def buttons(files: object) -> None:
+        for name, path in dict(files).items():  # type: ignore[call-overload]
+            file = Path(path)
+            if not file.is_file():
+                st.caption(md_escape(f"{name}: expired, prepare it again."))
+                continue
+            st.download_button(f"Download {name}", partial(file.read_bytes), file_name=name,
+                               mime=mime_types.get(name, "application/octet-stream"),
+                               on_click="ignore", key=f"dl_{path}")
+
+    for status in statuses:
+        job_panel(status, buttons, unit="files")
+    if polling and not any(s.active for s in statuses):
+        st.rerun(scope="app")  # all made: draw the buttons and stop polling

@@ -26,7 +26,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from geo.aggregate import mention_rows
 from geo.articles import (
@@ -50,6 +50,7 @@ from geo.errors import ArticleError, ManifestError
 from geo.gazetteer import Gazetteer
 from geo.geoparse import geoparse
 from geo.incidents import Report, extract_reports
+from geo.jobs import JobLike
 from geo.records import Article
 from geo.store import ChangesMoved, IdTaken, Store, changes_key
 
@@ -65,14 +66,6 @@ MAX_BATCH_SECONDS = 30 * 60
 MAX_ZIP_RATIO = 100  # unpacked / packed, beyond which a member is a zip bomb
 Upload = tuple[str, bytes]
 Progress = Callable[[int, int, str], None]
-
-
-class JobLike(Protocol):
-    """What a job function is given (``geo.jobs.JobContext``)."""
-
-    def progress(self, done: int, total: int, label: str = "") -> None: ...
-
-    def cancelled(self) -> bool: ...
 
 
 @dataclasses.dataclass(frozen=True)

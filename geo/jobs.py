@@ -30,7 +30,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 STATES = ("queued", "running", "done", "failed", "cancelled")
 KEEP_FINISHED = 200  # finished jobs remembered for polling; older ones are forgotten
@@ -56,6 +56,15 @@ class JobStatus:
     @property
     def active(self) -> bool:
         return self.state in ("queued", "running")
+
+
+class JobLike(Protocol):
+    """What a job function is given (:class:`JobContext`, or its twin in the worker
+    process); a job function is ``fn(context, *args)``."""
+
+    def progress(self, done: int, total: int, label: str = "") -> None: ...
+
+    def cancelled(self) -> bool: ...
 
 
 class JobContext:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -444,3 +445,38 @@ def test_brushing_days_on_the_timeline_filters_every_page_until_all_days(server,
     page.get_by_text("Show all days").click()
     page.wait_for_function("() => !location.search.includes('from=')", timeout=30_000)
     no_exception(page)
+
+
+def test_big_downloads_are_prepared_in_the_background_then_downloaded(tmp_path, browser_page):
+    # Thresholds lowered so the 20 bundled incidents and the small store count as big.
+    proc, url = start_server({"GEO_STORE": str(tmp_path / "store.sqlite"),
+                              "GEO_EXPORT_JOB_ROWS": "5", "GEO_BACKUP_JOB_MB": "0"})
+    page = browser_page
+    try:
+        page.goto(url)
+        prepare = page.get_by_role("button", name=re.compile(r"Prepare the incident files"))
+        prepare.wait_for(timeout=120_000)
+        prepare.click()
+        made = page.get_by_role("button", name="Download incidents.geojson")
+        made.wait_for(timeout=120_000)
+        with page.expect_download() as download:
+            made.click()
+        geojson = tmp_path / "incidents.geojson"
+        download.value.save_as(geojson)
+        collection = json.loads(geojson.read_text(encoding="utf-8"))
+        assert collection["type"] == "FeatureCollection" and len(collection["features"]) > 5
+        page.get_by_role("button", name="Prepare a full backup of the store").click()
+        backup_button = page.get_by_role("button", name="Download backup.sqlite")
+        backup_button.wait_for(timeout=120_000)
+        with page.expect_download() as download:
+            backup_button.click()
+        backup = tmp_path / "backup.sqlite"
+        download.value.save_as(backup)
+        no_exception(page)
+        shot(page, "overview_prepared_downloads")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    restored = Store(tmp_path / "restored.sqlite")
+    restored.restore(backup)
+    assert restored.article_count() >= 5

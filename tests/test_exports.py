@@ -70,3 +70,33 @@ def test_exported_mentions_point_into_the_file_as_received(tmp_path, gazetteer):
         assert unicodedata.normalize("NFC", span.replace("\u00ad", "")) == row.text
     kyiv = frame[frame["text"] == "Kyiv"].iloc[0]
     assert kyiv["source_start"] == kyiv["start"] + 3  # a soft hyphen, a CR, an accent
+
+
+def test_big_downloads_made_by_the_background_worker_equal_the_direct_ones(tmp_path, gazetteer,
+                                                                          seed_articles):
+    from pathlib import Path
+
+    from geo.exports import INCIDENT_FILES, backup_job, incident_files_job
+    from geo.ingest import ingest
+    from geo.jobs import JobQueue
+    from geo.pipeline import run_pipeline
+    from geo.store import Store
+
+    incidents = run_pipeline(list(seed_articles.values()), gazetteer=gazetteer).incidents
+    store = Store(tmp_path / "s.sqlite")
+    first = next(iter(seed_articles.values()))
+    ingest(store, [("one.txt", first.text.encode("utf-8"))], gazetteer)
+    # In a worker process, as the dashboard runs them: the table and the paths travel
+    # pickled, the files come back as paths.
+    queue = JobQueue(process=True)
+    files = queue.wait(queue.submit("files", incident_files_job, incidents,
+                                    str(tmp_path / "files")), timeout=120)
+    backup = queue.wait(queue.submit("backup", backup_job, str(store.path),
+                                     str(tmp_path / "backup")), timeout=120)
+    assert files.state == "done" and (files.done, files.total) == (3, 3)
+    for name, (make, _) in INCIDENT_FILES.items():
+        assert Path(files.result[name]).read_bytes() == make(incidents).encode("utf-8")
+    assert backup.state == "done"
+    restored = Store(tmp_path / "restored.sqlite")
+    restored.restore(Path(backup.result["backup.sqlite"]))
+    assert restored.article_count() == 1
