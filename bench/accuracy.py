@@ -193,8 +193,10 @@ def main() -> None:
 
 
 def score_cross_validated(corpus, gazetteer: Gazetteer, *, folds: int, resolver: str):
-    """Each fold's articles parsed by a recogniser trained on the other folds only."""
+    """Each fold's articles parsed by a recogniser and a resolver ranker trained on the
+    other folds only."""
     from scripts.train_recogniser import ACLED, load_acled_examples, load_examples, train_model
+    from scripts.train_resolver import acled_groups, fold_models, gwn_groups
 
     shipped = json.loads((ROOT / "data" / "models" / "recogniser.json").read_text())
     c, threshold = shipped["meta"]["C"], shipped["threshold"]
@@ -205,9 +207,18 @@ def score_cross_validated(corpus, gazetteer: Gazetteer, *, folds: int, resolver:
     for k in range(folds):
         train = [e for i, e in enumerate(examples) if i % folds != k] + extra
         models[k] = train_model(train, c=c, threshold=threshold)
+    rankers: dict[int, object] = {}
+    ranker_file = ROOT / "data" / "models" / "resolver.json"
+    if ranker_file.exists():  # the learned ranker, refitted per fold with the shipped C
+        meta = json.loads(ranker_file.read_text())["meta"]
+        ranker_extra = acled_groups(gazetteer=gazetteer) if "ACLED" in meta["trained_on"] \
+            else []
+        rankers = fold_models(gwn_groups(DEV, gazetteer, limit=len(corpus)), folds,
+                              meta["C"], extra=ranker_extra)
     index = {a.id: i for i, (a, _) in enumerate(corpus)}
     return score_corpus(corpus, lambda a: geoparse_doc(
-        make_doc(a), gazetteer, resolver=resolver, model=models[index[a.id] % folds]))
+        make_doc(a), gazetteer, resolver=resolver, model=models[index[a.id] % folds],
+        ranker=rankers.get(index[a.id] % folds)))
 
 
 def print_seed_figures(gazetteer: Gazetteer) -> None:

@@ -26,7 +26,7 @@ from geo.mentions import find_mentions
 from geo.nlp import doc_text, make_doc
 from geo.recognise import RecogniserModel, recognise
 from geo.records import Article, Mention, Resolution
-from geo.resolve import resolve_mentions
+from geo.resolve import RankerModel, resolve_mentions
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -45,7 +45,8 @@ RECOGNISERS: dict[str, Callable[[Doc, Gazetteer], list[Mention]]] = {
 
 def geoparse_doc(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
                  recogniser: str = "model",
-                 model: RecogniserModel | None = None) -> list[Resolution]:
+                 model: RecogniserModel | None = None,
+                 ranker: RankerModel | None = None) -> list[Resolution]:
     """Find, resolve and check every place an annotated Doc names; store them on the Doc.
 
     Args:
@@ -54,6 +55,7 @@ def geoparse_doc(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
         resolver: a name in ``geo.resolve.RESOLVERS``.
         recogniser: a name in ``RECOGNISERS``.
         model: the recogniser's weights (default: the shipped model).
+        ranker: the context resolver's weights (default: the shipped ones).
 
     Returns:
         Resolutions in text order, unresolved ones included (``place=None``); also set as
@@ -66,7 +68,8 @@ def geoparse_doc(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
                        f"{', '.join(sorted(RECOGNISERS))}") from None
     mentions = (recognise(doc, gazetteer, model=model) if model is not None
                 else find(doc, gazetteer))
-    resolutions = resolve_mentions(doc_text(doc), mentions, gazetteer, resolver=resolver)
+    resolutions = resolve_mentions(doc_text(doc), mentions, gazetteer, resolver=resolver,
+                                   ranker=ranker)
     doc._.resolutions = check_stated_distances(doc_text(doc), resolutions)
     return doc._.resolutions
 

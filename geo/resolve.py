@@ -22,14 +22,17 @@ Example:
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
 
 from geo.errors import GeoError
-from geo.gazetteer import Gazetteer, normalize, sound_alike
+from geo.gazetteer import Gazetteer, is_estimated_key, normalize, sound_alike
 from geo.mentions import english_words
 from geo.records import Candidate, Mention, Place, Resolution
 from geo.sentences import sentence_at, split_sentences
@@ -45,13 +48,17 @@ _PROXIMITY_WEIGHT = 0.4
 _PROXIMITY_KM = 300.0
 # Softmax temperature over candidate scores: how sharply a lead becomes confidence.
 _TEMPERATURE = 0.15
+RANKER_JSON = Path(__file__).resolve().parents[1] / "data" / "models" / "resolver.json"
+#: Version of the ranking features; a model file trained on another version is refused.
+RANKER_FEATURES_VERSION = 2
 # A town this small, with nothing in the article pointing at its country, is a guess too far.
 _ABSTAIN_POPULATION = 1000
 _MAX_CANDIDATES = 5
 
 
 def resolve_mentions(text: str, mentions: list[Mention], gazetteer: Gazetteer, *,
-                     resolver: str = "context") -> list[Resolution]:
+                     resolver: str = "context",
+                     ranker: RankerModel | None = None) -> list[Resolution]:
     """Resolve an article's mentions to places.
 
     Args:
@@ -59,11 +66,15 @@ def resolve_mentions(text: str, mentions: list[Mention], gazetteer: Gazetteer, *
         mentions: its mentions, as ``find_mentions`` returns them.
         gazetteer: the place index.
         resolver: a name in ``RESOLVERS``.
+        ranker: the context resolver's weights (default: the shipped ones).
 
     Returns:
         One Resolution per mention, in the same order; unresolved ones have ``place=None``.
     """
-    return get_resolver(resolver)(text, mentions, gazetteer)
+    resolve = get_resolver(resolver)
+    if ranker is not None and resolve is _context_resolver:
+        return _context_resolver(text, mentions, gazetteer, ranker=ranker)
+    return resolve(text, mentions, gazetteer)
 
 
 def candidate_places(mention: Mention, gazetteer: Gazetteer) -> list[Place]:
@@ -143,8 +154,103 @@ def _prior(place: Place) -> float:
     return math.log10(place.population + 1) / 7 + _FEATURE_BONUS.get(place.feature, 0.0)
 
 
-def _context_resolver(text: str, mentions: list[Mention],
-                      gazetteer: Gazetteer) -> list[Resolution]:
+@dataclass(frozen=True)
+class RankerModel:
+    """Weights over named candidate features (:func:`ranking_features`); a candidate's score
+    is their sum, a logit: the candidates' softmax is the confidence a resolution keeps.
+
+    ``HAND`` is the hand-set ranking this project started with; ``data/models/resolver.json``
+    (``python scripts/train_resolver.py``) is learned from the dev sets and used when present.
+    """
+
+    weights: dict[str, float]
+    meta: dict
+
+    @classmethod
+    def load(cls, path: Path = RANKER_JSON) -> RankerModel:
+        """Read and check a model file.
+
+        Raises:
+            GeoError: when the file is missing, malformed, or made for other features.
+        """
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            weights = {str(k): float(v) for k, v in data["weights"].items()}
+            version = int(data["features_version"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise GeoError(f"cannot read the resolver model {path}: {exc}; retrain it with "
+                           "python scripts/train_resolver.py") from exc
+        if version != RANKER_FEATURES_VERSION:
+            raise GeoError(f"{path} was trained on features v{version}, this code computes "
+                           f"v{RANKER_FEATURES_VERSION}: python scripts/train_resolver.py")
+        return cls(weights=weights, meta=data.get("meta", {}))
+
+    def score(self, features: dict[str, float]) -> float:
+        return sum(self.weights.get(name, 0.0) * value for name, value in features.items())
+
+
+# The hand-set ranking, as weights over the same features (logits: divided by the softmax
+# temperature it used).
+HAND = RankerModel(weights={
+    "log_population": 1 / _TEMPERATURE,
+    **{f"kind={kind}": bonus / _TEMPERATURE for kind, bonus in _FEATURE_BONUS.items() if bonus},
+    "country_share": _COUNTRY_SHARE_WEIGHT / _TEMPERATURE,
+    "country_in_sentence": _SENTENCE_WEIGHT / _TEMPERATURE,
+    "near_other_places": _PROXIMITY_WEIGHT / _TEMPERATURE,
+}, meta={"trained_on": "hand-set"})
+
+
+@lru_cache(maxsize=1)
+def shipped_ranker() -> RankerModel:
+    """The learned ranker when its file is there, else the hand-set one."""
+    return RankerModel.load() if RANKER_JSON.exists() else HAND
+
+
+def ranking_features(mention: Mention, place: Place, *, candidates: list[Place],
+                     share: float, in_sentence: bool, closeness: float,
+                     region_share: float = 0.0) -> dict[str, float]:
+    """What the ranker weighs for one candidate place of a mention.
+
+    ``share``: the share of the article's places in the candidate's country;
+    ``region_share``: the share in its first-level region (two Veseles in one country: the
+    article's other places say which oblast); ``in_sentence``: a place of that country is
+    named in the same sentence; ``closeness``: ``exp(-km / 300)`` to the nearest
+    unambiguous place of the article (0 for a country).
+    """
+    biggest = max(p.population for p in candidates)
+    features = {
+        "log_population": math.log10(place.population + 1) / 7,
+        f"kind={place.feature}": 1.0,
+        "country_share": share,
+        "country_in_sentence": float(in_sentence),
+        "near_other_places": closeness,
+    }
+    if region_share:
+        features["region_share"] = region_share
+    if normalize(place.name) == normalize(mention.text):
+        features["name_is_its_own"] = 1.0  # not only an alternate name
+    if len(candidates) > 1 and place.population == biggest:
+        features["biggest_of_its_name"] = 1.0
+    if is_estimated_key(place.key):
+        features["placed_at_hromada"] = 1.0
+    return features
+
+
+def _context_resolver(text: str, mentions: list[Mention], gazetteer: Gazetteer, *,
+                      ranker: RankerModel | None = None) -> list[Resolution]:
+    return [r for r, _ in _context_ranking(text, mentions, gazetteer, ranker=ranker)]
+
+
+def ranking_table(text: str, mentions: list[Mention], gazetteer: Gazetteer
+                  ) -> list[tuple[Resolution, list[tuple[Place, dict[str, float]]]]]:
+    """The context resolver's resolutions, each with its candidates and their ranking
+    features (what ``scripts/train_resolver.py`` learns from)."""
+    return _context_ranking(text, mentions, gazetteer, ranker=None, with_features=True)
+
+
+def _context_ranking(text: str, mentions: list[Mention], gazetteer: Gazetteer, *,
+                     ranker: RankerModel | None, with_features: bool = False
+                     ) -> list[tuple[Resolution, list[tuple[Place, dict[str, float]]]]]:
     sentences = split_sentences(text) or [(0, len(text))]
     memo: dict[tuple[str, str], list[Place]] = {}
     candidates = []
@@ -165,18 +271,23 @@ def _context_resolver(text: str, mentions: list[Mention],
     for i, sentence in enumerate(at):
         by_sentence.setdefault(sentence, []).append(i)
     resolutions = []
+    features: list[list[tuple[Place, dict[str, float]]]] = []
     scored: dict[tuple, Resolution] = {}
     qualifier_regions = {i: gazetteer.region(code) for i, code in qualifiers.items() if code}
     for i, mention in enumerate(mentions):
         sentence = at[i]
         same_sentence = {first[j].country_code for j in by_sentence[sentence]
                          if j != i and first[j] is not None}
+        if with_features:
+            features.append(list(zip(candidates[i], candidate_features(
+                mention, candidates[i], shares, same_sentence, nearness), strict=True)))
         countries = frozenset(p.country_code for p in candidates[i]) & same_sentence
         key = (mention.text, mention.pattern, id(candidates[i]), countries)
         if key in scored:  # the same name in the same kind of sentence scores the same
             resolutions.append(replace(scored[key], mention=mention, sentence=sentence))
             continue
-        scored[key] = _score(mention, candidates[i], sentence, shares, same_sentence, nearness)
+        scored[key] = _score(mention, candidates[i], sentence, shares, same_sentence, nearness,
+                             ranker)
         resolutions.append(scored[key])
     out = []
     for i, r in enumerate(resolutions):
@@ -185,7 +296,7 @@ def _context_resolver(text: str, mentions: list[Mention],
         elif i in region_only and (region := gazetteer.region(region_only[i])) is not None:
             r = replace(r, place=region, reason=f"names the region of an unknown place "
                         f"before it: {region.name}")
-        out.append(r)
+        out.append((r, features[i] if with_features else []))
     return out
 
 
@@ -209,7 +320,8 @@ class _Nearness:
                          for key, p in anchors.items()]
         self._memo: dict[str, float] = {}
 
-    def bonus(self, place: Place) -> float:
+    def closeness(self, place: Place) -> float:
+        """``exp(-km / 300)`` to the nearest anchor; 0 with none."""
         if place.key not in self._memo:
             # An equirectangular distance: ample for a bonus that fades over hundreds of km,
             # and a third of the cost of the great circle.
@@ -218,7 +330,7 @@ class _Nearness:
                 _KM_PER_DEGREE * math.hypot(place.lat - lat, _wrap(place.lon - lon) * (
                     cos_lat + cos_anchor) / 2)
                 for key, lat, lon, cos_anchor in self._anchors if key != place.key]
-            self._memo[place.key] = _PROXIMITY_WEIGHT * math.exp(
+            self._memo[place.key] = math.exp(
                 -min(distances) / _PROXIMITY_KM) if distances else 0.0
         return self._memo[place.key]
 
@@ -345,32 +457,48 @@ def _region_reading(mention: Mention, places: list[Place], gazetteer: Gazetteer,
 
 
 def _country_shares(first: list[Place | None], candidates: list[list[Place]]) -> dict[str, float]:
+    """The share of the article's places in each country, and in each first-level region
+    (keyed by its code, ``UA.14``: country codes have no dot, so the two never clash). A
+    place with one candidate counts fully, an ambiguous one by its likeliest reading, half."""
     weights: Counter[str] = Counter()
+    regions: Counter[str] = Counter()
     for place, cands in zip(first, candidates, strict=True):
         if place is not None and place.country_code:
-            weights[place.country_code] += 1.0 if len(cands) == 1 else 0.5
+            weight = 1.0 if len(cands) == 1 else 0.5
+            weights[place.country_code] += weight
+            if place.admin1_code and place.feature not in ("country", "continent"):
+                regions[place.admin1_code] += weight
     total = sum(weights.values()) or 1.0
-    return {code: w / total for code, w in weights.items()}
+    return {code: w / total for code, w in (weights + regions).items()}
+
+
+def candidate_features(mention: Mention, places: list[Place], shares: dict[str, float],
+                       same_sentence: set[str], nearness: _Nearness) -> list[dict[str, float]]:
+    """:func:`ranking_features` of each candidate place, in the order given. ``shares``
+    holds country codes and first-level region codes (``UA.14``) alike."""
+    return [ranking_features(
+        mention, place, candidates=places, share=shares.get(place.country_code, 0.0),
+        region_share=shares.get(place.admin1_code, 0.0)
+        if len(places) > 1 and place.admin1_code else 0.0,
+        in_sentence=place.country_code in same_sentence,
+        closeness=nearness.closeness(place)
+        if len(places) > 1 and place.feature not in ("country", "continent") else 0.0)
+        for place in places]
 
 
 def _score(mention: Mention, places: list[Place], sentence: tuple[int, int],
            shares: dict[str, float], same_sentence: set[str],
-           nearness: _Nearness) -> Resolution:
+           nearness: _Nearness, ranker: RankerModel | None = None) -> Resolution:
     if not places:
         return Resolution(mention=mention, place=None, score=0.0, sentence=sentence,
                           reason="no place of that name in the gazetteer")
-    scored = []
-    for place in places:
-        share = shares.get(place.country_code, 0.0)
-        score = _prior(place) + _COUNTRY_SHARE_WEIGHT * share
-        if place.country_code in same_sentence:
-            score += _SENTENCE_WEIGHT
-        if len(places) > 1 and place.feature not in ("country", "continent"):
-            score += nearness.bonus(place)
-        scored.append((score, place))
+    ranker = ranker or shipped_ranker()
+    scored = [(ranker.score(f), place) for f, place in zip(
+        candidate_features(mention, places, shares, same_sentence, nearness), places,
+        strict=True)]
     scored.sort(key=lambda sp: (-sp[0], sp[1].key))
     top = scored[0][0]
-    weights = [math.exp((s - top) / _TEMPERATURE) for s, _ in scored]
+    weights = [math.exp(max(-50.0, s - top)) for s, _ in scored]
     total = sum(weights)
     ranked = tuple(Candidate(place=p, score=round(w / total, 3))
                    for w, (_, p) in zip(weights, scored, strict=True))[:_MAX_CANDIDATES]

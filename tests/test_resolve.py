@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from geo.errors import GeoError
@@ -118,3 +120,41 @@ def test_gaza_is_the_palestinian_city_not_mozambique_s_province(gazetteer):
         (gaza,) = [r for r in geoparse(Article(id="g", text=text), gazetteer)
                    if r.mention.text == "Gaza"]
         assert gaza.place.country_code == "PS", text
+
+
+@pytest.mark.parametrize(("neighbours", "oblast"), [("Kupiansk and Izium", "Kharkiv"),
+                                                     ("Bakhmut and Kramatorsk", "Donetsk")])
+def test_a_village_named_in_many_oblasts_is_read_in_the_one_the_article_is_about(
+        gazetteer, neighbours, oblast):
+    # Ukraine has a dozen Andriivkas; nothing qualifies this one, but the other places the
+    # article names lie in one oblast (the learned ranker's region share and nearness).
+    text = f"Shelling hit Andriivka. Residents of {neighbours} fled."
+    (village,) = [r for r in geoparse(Article(id="a", text=text), gazetteer)
+                  if r.mention.text == "Andriivka"]
+    assert village.place is not None and village.place.admin1 == oblast
+
+
+def test_a_damaged_or_outdated_ranker_file_is_refused_with_the_retrain_command(tmp_path):
+    from geo.resolve import RANKER_FEATURES_VERSION, RankerModel
+
+    damaged = tmp_path / "resolver.json"
+    damaged.write_text("{not json")
+    with pytest.raises(GeoError, match="train_resolver.py"):
+        RankerModel.load(damaged)
+    outdated = tmp_path / "old.json"
+    outdated.write_text(json.dumps({"features_version": RANKER_FEATURES_VERSION - 1,
+                                    "weights": {"log_population": 1.0}}))
+    with pytest.raises(GeoError, match="train_resolver.py"):
+        RankerModel.load(outdated)
+
+
+def test_the_shipped_ranker_is_the_learned_one_and_scores_like_a_softmax(gazetteer):
+    from geo.resolve import HAND, RANKER_JSON, shipped_ranker
+
+    assert RANKER_JSON.exists() and shipped_ranker() is not HAND
+    (odessa,) = [r for r in geoparse(Article(id="a", text="Shelling hit Odessa."), gazetteer)
+                 if r.mention.text == "Odessa"]
+    # The confidence is the winner's share of the candidates' softmax: the shares add to 1
+    # over all candidates, so the kept top five add to at most 1.
+    assert odessa.score == odessa.candidates[0].score
+    assert 0.5 < odessa.score <= 1 and sum(c.score for c in odessa.candidates) <= 1.001
