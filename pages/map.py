@@ -42,8 +42,11 @@ def _period_label(period: str) -> str:
 
 def day_choice(incidents: pd.DataFrame) -> str | None:
     """The period slider, by day or by week, with play-through; None means every day."""
-    # A link's period decides the step: a week in the URL opens the week view.
-    if "-W" in str(st.session_state.get("map_day") or ""):
+    # A week arriving from a link (or a play step) opens the week view, once per week: an
+    # analyst who then switches to days must stay there.
+    period = str(st.session_state.get("map_day") or "")
+    if "-W" in period and st.session_state.get("_map_week_seen") != period:
+        st.session_state["_map_week_seen"] = period
         st.session_state["map_step"] = "Week"
     cols = st.columns([3, 5, 2])
     step = cols[0].segmented_control("Step", STEPS, key="map_step") or "Day"

@@ -261,6 +261,11 @@ def test_the_map_steps_by_week_and_a_week_travels_in_its_link():
     at.select_slider(key="map_day").set_value("2022-W09").run()
     assert not at.exception, at.exception
     assert at.query_params["day"] in ("2022-W09", ["2022-W09"])
+    # Back to days: the week view lets go.
+    [w for w in at.get("button_group") if w.label == "Step"][0].set_value("Day").run()
+    assert not at.exception, at.exception
+    assert at.select_slider(key="map_day").options[1:] == ["2022-03-01", "2022-03-02",
+                                                           "2022-03-03"]
     linked = AppTest.from_file(str(DASHBOARD), default_timeout=120)
     linked.query_params["day"] = "2022-W09"
     linked.run()
