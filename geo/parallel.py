@@ -89,10 +89,20 @@ def extract_files(files: Sequence[Path], *, manifest: dict[str, dict] | None = N
     """
     if not files:
         return [], []
+    from distributed import as_completed
+
     paths = [str(Path(f).resolve()) for f in files]
     bag = db.from_sequence(paths, partition_size=FILES_PER_PARTITION)
-    out = bag.map_partitions(_extract_partition, dict(manifest or {}), list(changes),
-                             defaults).compute(scheduler=dask_client)
+    parts = bag.map_partitions(_extract_partition, dict(manifest or {}), list(changes),
+                               defaults).to_delayed()
+    # Each partition's results are fetched as soon as it is done and released on its
+    # worker: a bag's compute() keeps every partition in the workers' memory until one
+    # worker concatenates them all, and the workers' growing heaps slowed them by a quarter
+    # between 3,000 and 10,000 articles.
+    out: list[Extracted | ReadFailure] = []
+    for future in as_completed(dask_client.compute(parts)):
+        out.extend(future.result())
+        future.release()
     results = sorted((r for r in out if isinstance(r, Extracted)),
                      key=lambda r: r.article.id)
     return results, [r for r in out if isinstance(r, ReadFailure)]
@@ -132,8 +142,10 @@ def extract_result(files: Sequence[Path], *, manifest: dict[str, dict] | None = 
     articles = [x.article for x in results]
     groups = independent_groups(articles, shingles={x.article.id: x.shingles
                                                     for x in results})
-    incidents = merge_by_block([r for x in results for r in x.reports], groups,
-                               dask_client=dask_client)
+    # Merged per blocking key here, not as cluster tasks: at 10,000 articles (33,863 reports
+    # in 342 blocks) the merge takes 1.0 s in this process and 13.5 s on the cluster, most
+    # of it shipping the reports to the workers and back.
+    incidents = merge_by_block([r for x in results for r in x.reports], groups)
     names = (gazetteer or Gazetteer.load()).country_names()
     result = PipelineResult(
         articles=articles, resolutions={},
