@@ -23,7 +23,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from bisect import bisect_right
@@ -38,6 +37,7 @@ from geo.gazetteer import CURATED_PREFIXES, Gazetteer, normalize
 from geo.mentions import english_words, find_name_spans, select_longest
 from geo.nlp import doc_text
 from geo.records import Mention
+from geo.weights import read_weights
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -311,18 +311,14 @@ class RecogniserModel:
         Raises:
             GeoError: when the file is missing, malformed, or made for other features.
         """
+        data = read_weights(path, version=FEATURES_VERSION, what="the recogniser model",
+                            retrain="python scripts/train_recogniser.py")
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            weights = {str(k): float(v) for k, v in data["weights"].items()}
             threshold = float(data["threshold"])
-            version = int(data["features_version"])
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise GeoError(f"cannot read the recogniser model {path}: {exc}; "
-                           "retrain it with python scripts/train_recogniser.py") from exc
-        if version != FEATURES_VERSION:
-            raise GeoError(f"{path} was trained on features v{version}, this code computes "
-                           f"v{FEATURES_VERSION}: python scripts/train_recogniser.py")
-        return cls(weights=weights, threshold=threshold, meta=data.get("meta", {}))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise GeoError(f"cannot read the recogniser model {path}: no threshold; retrain "
+                           "it with python scripts/train_recogniser.py") from exc
+        return cls(weights=data["weights"], threshold=threshold, meta=data["meta"])
 
     def probability(self, features: dict[str, float]) -> float:
         z = sum(self.weights.get(name, 0.0) * value for name, value in features.items())

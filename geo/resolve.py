@@ -22,7 +22,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import Counter
@@ -36,6 +35,7 @@ from geo.gazetteer import Gazetteer, is_estimated_key, normalize, sound_alike
 from geo.mentions import english_words
 from geo.records import Candidate, Mention, Place, Resolution
 from geo.sentences import sentence_at, split_sentences
+from geo.weights import read_weights
 
 # A region gets no bonus: its population is already the sum of its towns', so it outweighs
 # any town of its own, and a bonus on top let Mozambique's Gaza Province (385,000) outrank the
@@ -173,17 +173,9 @@ class RankerModel:
         Raises:
             GeoError: when the file is missing, malformed, or made for other features.
         """
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            weights = {str(k): float(v) for k, v in data["weights"].items()}
-            version = int(data["features_version"])
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise GeoError(f"cannot read the resolver model {path}: {exc}; retrain it with "
-                           "python scripts/train_resolver.py") from exc
-        if version != RANKER_FEATURES_VERSION:
-            raise GeoError(f"{path} was trained on features v{version}, this code computes "
-                           f"v{RANKER_FEATURES_VERSION}: python scripts/train_resolver.py")
-        return cls(weights=weights, meta=data.get("meta", {}))
+        data = read_weights(path, version=RANKER_FEATURES_VERSION, what="the resolver model",
+                            retrain="python scripts/train_resolver.py")
+        return cls(weights=data["weights"], meta=data["meta"])
 
     def score(self, features: dict[str, float]) -> float:
         return sum(self.weights.get(name, 0.0) * value for name, value in features.items())
