@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import folium
@@ -529,6 +530,32 @@ def test_map_draws_offline_in_chromium(served_dir, tmp_path):
     } <= loaded
 
 
+@contextmanager
+def opened_map(tmp_path: Path, url: str, *, errors: list[str],
+               requests: list[str] | None = None) -> Iterator:
+    """A Chromium page on ``url``, once the map's points are drawn; page errors (and, when
+    asked, every request) are collected."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip("Debian chromium is not installed")
+    with sync_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True,
+            args=CHROMIUM_ARGS, viewport={"width": 1000, "height": 700})
+        try:
+            if requests is not None:
+                context.on("request", lambda r: requests.append(r.url))
+            page = context.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(url)
+            page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive",
+                                   timeout=20_000)
+            ARTIFACTS.mkdir(exist_ok=True)
+            yield page
+        finally:
+            context.close()
+
+
 def _two_places_a_kilometre_apart() -> pd.DataFrame:
     """Kharkiv and its Freedom Square: 1.2 km apart, 6 px at zoom 8."""
     frame = locations(3)
@@ -543,9 +570,6 @@ def _two_places_a_kilometre_apart() -> pd.DataFrame:
 @pytest.mark.browser
 def test_points_that_hide_each_other_are_drawn_apart_and_each_clicks_itself(served_dir,
                                                                             tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("Debian chromium is not installed")
     site, origin = served_dir
     m = build_incident_map(_two_places_a_kilometre_apart(), asset_base="/static/vendor",
                            selected="square", labels=False)
@@ -576,22 +600,10 @@ def test_points_that_hide_each_other_are_drawn_apart_and_each_clicks_itself(serv
         map.setView([50.0, 36.23], zoom, {animate: false});
     })"""
     errors: list[str] = []
-    with sync_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1000, "height": 700})
-        try:
-            page = context.new_page()
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(f"{origin}/spread.html")
-            page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive",
-                                   timeout=20_000)
-            apart = page.evaluate(probe, 8)
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "map_spread.png"))
-            close = page.evaluate(probe, 17)
-        finally:
-            context.close()
+    with opened_map(tmp_path, f"{origin}/spread.html", errors=errors) as page:
+        apart = page.evaluate(probe, 8)
+        page.screenshot(path=str(ARTIFACTS / "map_spread.png"))
+        close = page.evaluate(probe, 17)
     assert errors == []
     kharkiv, square = apart["points"]["kharkiv"], apart["points"]["square"]
     gap = math.dist((kharkiv["x"], kharkiv["y"]), (square["x"], square["y"]))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -15,12 +14,11 @@ from click.testing import CliRunner
 from PIL import Image
 from test_maps import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     ROOT,
     _free_port,
     _two_places_a_kilometre_apart,
     _wait_for_port,
+    opened_map,
     render,
 )
 
@@ -166,9 +164,6 @@ def test_the_cli_adds_lists_and_refuses_by_name(tmp_path, monkeypatch):
 
 @pytest.mark.browser
 def test_the_map_draws_an_unpacked_basemap_from_the_local_server_only(tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("Debian chromium is not installed")
     site = tmp_path / "site"
     static = site / "static"
     static.mkdir(parents=True)
@@ -197,25 +192,13 @@ def test_the_map_draws_an_unpacked_basemap_from_the_local_server_only(tmp_path):
     })"""
     try:
         _wait_for_port(port)
-        with sync_api.sync_playwright() as p:
-            context = p.chromium.launch_persistent_context(
-                str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True,
-                args=CHROMIUM_ARGS, viewport={"width": 1000, "height": 700})
-            try:
-                context.on("request", lambda r: requests.append(r.url))
-                page = context.new_page()
-                page.on("pageerror", lambda e: errors.append(str(e)))
-                page.goto(f"{origin}/tiles.html")
-                page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive",
-                                       timeout=20_000)
-                at_3 = page.evaluate(tiles_at, 3)
-                ARTIFACTS.mkdir(exist_ok=True)
-                page.screenshot(path=str(ARTIFACTS / "map_user_tiles.png"))
-                at_6 = page.evaluate(tiles_at, 6)  # beyond the file's last zoom: stretched
-                control = page.evaluate(
-                    "() => document.querySelector('.leaflet-control-layers').textContent")
-            finally:
-                context.close()
+        with opened_map(tmp_path, f"{origin}/tiles.html", errors=errors,
+                        requests=requests) as page:
+            at_3 = page.evaluate(tiles_at, 3)
+            page.screenshot(path=str(ARTIFACTS / "map_user_tiles.png"))
+            at_6 = page.evaluate(tiles_at, 6)  # beyond the file's last zoom: stretched
+            control = page.evaluate(
+                "() => document.querySelector('.leaflet-control-layers').textContent")
     finally:
         server.terminate()
         server.wait(timeout=10)
