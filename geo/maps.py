@@ -107,6 +107,10 @@ CLUSTER_THRESHOLD = 300
 # Points that hide each other are drawn side by side in groups up to this size; a bigger knot
 # (a front line seen from a whole country) is left for the analyst to zoom into.
 SPREAD_MAX_GROUP = 12
+# ... and only when the ring they are spread on stays this small, on screen and on the ground:
+# a wider one would draw points far from their places.
+SPREAD_MAX_RING_PX = 36
+SPREAD_MAX_KM = 25.0
 MAX_ZOOM = 18
 MIN_RADIUS, MAX_RADIUS = 4.0, 20.0
 SEA_COLOR = "#c9dfee"
@@ -733,14 +737,16 @@ class _SpreadOverlaps(MacroElement):
     one would open the other. They are moved apart on a small ring around their middle, each
     with a thin leg to a dot at its true position; zooming in far enough to separate them puts
     them back. Redone on every zoom, from the true positions. Groups larger than
-    ``SPREAD_MAX_GROUP`` are left as they are (a country-wide view of a dense front line):
-    there the analyst zooms in. The selection ring follows its point.
+    ``SPREAD_MAX_GROUP``, or needing a ring wider than ``SPREAD_MAX_RING_PX`` or
+    ``SPREAD_MAX_KM``, are left as they are (a country-wide view of a dense front line):
+    there the analyst zooms in, and no point is drawn far from its place. The selection ring
+    follows its point.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function (map, layer, ring, maxGroup) {
+        (function (map, layer, ring, maxGroup, maxRing, maxKm) {
             var legs = L.layerGroup([], {pane: "spreadLegs"});
             var markers = [], ringHome = ring ? ring.getLatLng() : null;
             function radius(m) { return (m.options && m.options.radius) || 6; }
@@ -809,6 +815,12 @@ class _SpreadOverlaps(MacroElement):
                     sizes.sort(function (a, b) { return b - a; });
                     var pair = sizes[0] + sizes[1] + 4;
                     var r = Math.max(sum / (2 * Math.PI), pair / (2 * Math.sin(Math.PI / k)));
+                    // A ring this wide would draw a point far from its place (towns of a
+                    // whole oblast seen from a continent): such a knot is left for zooming.
+                    // Far is in pixels on screen and in kilometres on the ground.
+                    var lat = map.unproject(L.point(cx, cy), z).lat * Math.PI / 180;
+                    var metresPerPixel = 40075016.7 * Math.cos(lat) / (256 * Math.pow(2, z));
+                    if (r > Math.min(maxRing, maxKm * 1000 / metresPerPixel)) { return; }
                     members.forEach(function (i, idx) {
                         var a = start + 2 * Math.PI * idx / k;
                         var at = map.unproject(
@@ -833,7 +845,8 @@ class _SpreadOverlaps(MacroElement):
             map.whenReady(function () { setTimeout(spread, 0); });
             map.on("zoomend", spread);
         })({{ this._parent.get_name() }}, {{ this.layer.get_name() }},
-           {{ this.ring.get_name() if this.ring else "null" }}, {{ this.max_group }});
+           {{ this.ring.get_name() if this.ring else "null" }}, {{ this.max_group }},
+           {{ this.max_ring }}, {{ this.max_km }});
         {% endmacro %}
         """
     )
@@ -844,6 +857,8 @@ class _SpreadOverlaps(MacroElement):
         self.layer = layer
         self.ring = ring
         self.max_group = SPREAD_MAX_GROUP
+        self.max_ring = SPREAD_MAX_RING_PX
+        self.max_km = SPREAD_MAX_KM
         self.max_radius = MAX_RADIUS
 
 

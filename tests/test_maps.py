@@ -593,8 +593,8 @@ def test_points_that_hide_each_other_are_drawn_apart_and_each_clicks_itself(serv
                                                           l.feature.geometry.coordinates[0])),
                 };
             });
-            const ring = window[Object.keys(window).find(k => k.startsWith('circle_marker_'))];
-            out.ring = map.latLngToContainerPoint(ring.getLatLng());
+            const ring = Object.keys(window).find(k => k.startsWith('circle_marker_'));
+            out.ring = ring ? map.latLngToContainerPoint(window[ring].getLatLng()) : null;
             done(out);
         }, 50));
         map.setView([50.0, 36.23], zoom, {animate: false});
@@ -604,6 +604,16 @@ def test_points_that_hide_each_other_are_drawn_apart_and_each_clicks_itself(serv
         apart = page.evaluate(probe, 8)
         page.screenshot(path=str(ARTIFACTS / "map_spread.png"))
         close = page.evaluate(probe, 17)
+    crowded = _two_places_a_kilometre_apart()
+    extra = pd.DataFrame([{**crowded.iloc[2].to_dict(), "location_id": f"v{i}",
+                           "location": f"Village {i}", "lat": 49.9 + 0.02 * (i % 4),
+                           "lon": 36.1 + 0.03 * (i // 4), "incidents": 10}
+                          for i in range(8)])
+    knot = build_incident_map(pd.concat([crowded, extra], ignore_index=True),
+                              asset_base="/static/vendor", labels=False)
+    (site / "knot.html").write_text(render(knot), encoding="utf-8")
+    with opened_map(tmp_path, f"{origin}/knot.html", errors=errors) as page:
+        far = page.evaluate(probe, 5)
     assert errors == []
     kharkiv, square = apart["points"]["kharkiv"], apart["points"]["square"]
     gap = math.dist((kharkiv["x"], kharkiv["y"]), (square["x"], square["y"]))
@@ -614,6 +624,8 @@ def test_points_that_hide_each_other_are_drawn_apart_and_each_clicks_itself(serv
     assert square["y"] < kharkiv["y"]  # the square, north of the centre, stays north of it
     # The selection ring follows the selected point to where it is drawn.
     assert math.dist((apart["ring"]["x"], apart["ring"]["y"]), (square["x"], square["y"])) < 1
-    # Zoomed in to the streets the two stand apart by themselves: back home, no legs.
+    # Seen from a continent, a knot of many places is left as it is: no point far from its
+    # place. Zoomed in to the streets the two stand apart by themselves: back home, no legs.
+    assert far["legs"] == 0 and all(p["at_home"] for p in far["points"].values())
     assert close["legs"] == 0
     assert close["points"]["kharkiv"]["at_home"] and close["points"]["square"]["at_home"]
