@@ -97,8 +97,8 @@ def extract_files(files: Sequence[Path], *, manifest: dict[str, dict] | None = N
                                defaults).to_delayed()
     # Each partition's results are fetched as soon as it is done and released on its
     # worker: a bag's compute() keeps every partition in the workers' memory until one
-    # worker concatenates them all, and the workers' growing heaps slowed them by a quarter
-    # between 3,000 and 10,000 articles.
+    # worker concatenates them all. On 10,000 articles that held 1.2-1.4 GB per worker (now
+    # 0.64 GB) and made the extraction 10 % slower (345 s against 315 s).
     out: list[Extracted | ReadFailure] = []
     for future in as_completed(dask_client.compute(parts)):
         out.extend(future.result())
