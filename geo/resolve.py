@@ -156,7 +156,7 @@ def _prior(place: Place) -> float:
 
 @dataclass(frozen=True)
 class RankerModel:
-    """Weights over named candidate features (:func:`ranking_features`); a candidate's score
+    """Weights over named candidate features (:func:`candidate_features`); a candidate's score
     is their sum, a logit: the candidates' softmax is the confidence a resolution keeps.
 
     ``HAND`` is the hand-set ranking this project started with; ``data/models/resolver.json``
@@ -196,36 +196,6 @@ HAND = RankerModel(weights={
 def shipped_ranker() -> RankerModel:
     """The learned ranker when its file is there, else the hand-set one."""
     return RankerModel.load() if RANKER_JSON.exists() else HAND
-
-
-def ranking_features(mention: Mention, place: Place, *, candidates: list[Place],
-                     share: float, in_sentence: bool, closeness: float,
-                     region_share: float = 0.0) -> dict[str, float]:
-    """What the ranker weighs for one candidate place of a mention.
-
-    ``share``: the share of the article's places in the candidate's country;
-    ``region_share``: the share in its first-level region (two Veseles in one country: the
-    article's other places say which oblast); ``in_sentence``: a place of that country is
-    named in the same sentence; ``closeness``: ``exp(-km / 300)`` to the nearest
-    unambiguous place of the article (0 for a country).
-    """
-    biggest = max(p.population for p in candidates)
-    features = {
-        "log_population": math.log10(place.population + 1) / 7,
-        f"kind={place.feature}": 1.0,
-        "country_share": share,
-        "country_in_sentence": float(in_sentence),
-        "near_other_places": closeness,
-    }
-    if region_share:
-        features["region_share"] = region_share
-    if normalize(place.name) == normalize(mention.text):
-        features["name_is_its_own"] = 1.0  # not only an alternate name
-    if len(candidates) > 1 and place.population == biggest:
-        features["biggest_of_its_name"] = 1.0
-    if is_estimated_key(place.key):
-        features["placed_at_hromada"] = 1.0
-    return features
 
 
 def _context_resolver(text: str, mentions: list[Mention], gazetteer: Gazetteer, *,
@@ -466,16 +436,38 @@ def _country_shares(first: list[Place | None], candidates: list[list[Place]]) ->
 
 def candidate_features(mention: Mention, places: list[Place], shares: dict[str, float],
                        same_sentence: set[str], nearness: _Nearness) -> list[dict[str, float]]:
-    """:func:`ranking_features` of each candidate place, in the order given. ``shares``
-    holds country codes and first-level region codes (``UA.14``) alike."""
-    return [ranking_features(
-        mention, place, candidates=places, share=shares.get(place.country_code, 0.0),
-        region_share=shares.get(place.admin1_code, 0.0)
-        if len(places) > 1 and place.admin1_code else 0.0,
-        in_sentence=place.country_code in same_sentence,
-        closeness=nearness.closeness(place)
-        if len(places) > 1 and place.feature not in ("country", "continent") else 0.0)
-        for place in places]
+    """What the ranker weighs for each candidate place of a mention, in the order given.
+
+    ``country_share``: the share of the article's places in the candidate's country;
+    ``region_share``: in its first-level region (``shares`` holds country codes and region
+    codes, ``UA.14``, alike: two Veseles in one country, the article's other places say which
+    oblast); ``country_in_sentence``: a place of that country is named in the same sentence;
+    ``near_other_places``: ``exp(-km / 300)`` to the nearest unambiguous place of the
+    article (0 for a country). What depends on the mention alone is computed once.
+    """
+    ambiguous = len(places) > 1
+    biggest = max((p.population for p in places), default=0)
+    key = normalize(mention.text)
+    out = []
+    for place in places:
+        features = {
+            "log_population": math.log10(place.population + 1) / 7,
+            f"kind={place.feature}": 1.0,
+            "country_share": shares.get(place.country_code, 0.0),
+            "country_in_sentence": float(place.country_code in same_sentence),
+            "near_other_places": nearness.closeness(place)
+            if ambiguous and place.feature not in ("country", "continent") else 0.0,
+        }
+        if ambiguous and place.admin1_code and shares.get(place.admin1_code):
+            features["region_share"] = shares[place.admin1_code]
+        if normalize(place.name) == key:
+            features["name_is_its_own"] = 1.0  # not only an alternate name
+        if ambiguous and place.population == biggest:
+            features["biggest_of_its_name"] = 1.0
+        if is_estimated_key(place.key):
+            features["placed_at_hromada"] = 1.0
+        out.append(features)
+    return out
 
 
 def _score(mention: Mention, places: list[Place], sentence: tuple[int, int],
