@@ -654,15 +654,18 @@ def prepare_download(title: str, work: Callable[..., object], *args: object) -> 
 def follow_downloads(mime_types: Mapping[str, str]) -> None:
     """This session's prepared downloads: queue position and progress while they are made
     (refreshed every second), then a button per file."""
-    statuses = [s for s in (jobs().status(i) for i in st.session_state.get("export_jobs", []))
-                if s is not None]
-    active = any(s.active for s in statuses)
+    active = any(s.active for s in _export_statuses())
     st.fragment(_downloads_panel, run_every=1.0 if active else None)(mime_types, active)
 
 
+def _export_statuses() -> list[JobStatus]:
+    """This session's download jobs the worker still remembers."""
+    return [s for s in (jobs().status(i) for i in st.session_state.get("export_jobs", []))
+            if s is not None]
+
+
 def _downloads_panel(mime_types: Mapping[str, str], polling: bool) -> None:
-    statuses = [s for s in (jobs().status(i) for i in st.session_state.get("export_jobs", []))
-                if s is not None]
+    statuses = _export_statuses()
 
     def buttons(files: object) -> None:
         for name, path in dict(files).items():  # type: ignore[call-overload]
