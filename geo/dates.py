@@ -239,6 +239,7 @@ def find_dates(
     published: datetime.date,
     article_tz: str = "UTC",
     event_tz: str | None = None,
+    sentences: list[tuple[int, int]] | None = None,
 ) -> list[DateRef]:
     """Find and resolve every time expression in an article.
 
@@ -248,6 +249,8 @@ def find_dates(
             ``article_tz`` (a ``datetime`` is reduced to its date).
         article_tz: IANA zone of the outlet, e.g. ``"Pacific/Auckland"``.
         event_tz: IANA zone of the reported events; defaults to ``article_tz``.
+        sentences: the text's sentences (``geo.nlp.sentence_spans`` of its Doc); split here
+            with the same splitter when not given.
 
     Returns:
         The expressions in text order, without overlaps (where two overlap, the one starting
@@ -266,7 +269,7 @@ def find_dates(
         published=published,
         anchor=_anchor_date(published, article_zone, event_zone),
         event_zone=event_zone,
-        sentences=split_sentences(text),
+        sentences=split_sentences(text) if sentences is None else sentences,
         breaks=[m.start() for m in _CLAUSE_BREAK.finditer(text)],
     )
     # In text order, so an anaphor sees every date written before it.

@@ -1,9 +1,15 @@
 """What happened: event triggers in a sentence, typed with ACLED's taxonomy.
 
 Each ``Rule`` is a named pattern that marks a trigger word or phrase and gives its
-``event_type``/``sub_event_type``. A sentence may hold several triggers; one that is negated
-("not to shoot civilians"), hypothetical or future ("would demand a ceasefire", "planned to
-strangle Kyiv"), or only a denial ("Russia denies targeting civilians") is dropped.
+``event_type``/``sub_event_type``: the lexicon. Whether a trigger reports something that
+happened is read from the sentence's dependency parse (``geo.nlp.sentence_parse``), not from
+the words beside it: a trigger whose clause is negated ("forces did not shell", "no shelling
+was reported", "without firing"), modal or future ("would strike", "will attack"),
+conditional ("if they shell"), or the complement of a verb that does not assert it ("planned
+to strangle Kyiv", "Russia denies targeting civilians", "threatened to strike") is dropped.
+A negation or modal reaches through the infinitive it governs ("did not try to capture") and
+never across a clause of its own ("officials would not say how many died after forces
+shelled the town": the shelling stands).
 
 Example:
     >>> [(e.event_type, e.sub_event_type, e.text) for e in find_events(
@@ -18,10 +24,14 @@ import re._constants as sre_constants  # the prefix extraction reads parsed patt
 import re._parser as sre_parse
 import string
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import ahocorasick
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 BATTLES = "Battles"
 EXPLOSIONS = "Explosions/Remote violence"
@@ -161,15 +171,22 @@ RULES: tuple[Rule, ...] = (
 )
 
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-# Words that, just before a trigger, say it did not (or not yet) happen. "may" only in lower
-# case: "On 3 May 2022, Russian forces shelled" is a date, not a modal.
-_BLOCKERS = re.compile(
-    r"(?:\b(?:not|no|never|without|denies|deny|denied|would|will|could|might|(?-i:may)|plans? to|"
-    r"planned to|threaten(?:s|ed)? to|ready to|wants? to|urged|demand(?:s|ed)?|call(?:s|ed)? "
-    r"for|unless|if|avoid|prevent(?:ing)?|halt|stop|fear of|likelihood of|expect(?:ing|ed)?|"
-    r"condemn(?:ed|ing)?)\b[\w\s,'-]{0,25}|\bto\s+)$",
-    re.IGNORECASE,
-)
+# What the parse reads (dependency labels and word forms; the pipeline runs no tagger, so no
+# lemmas): modal auxiliaries of a future or hypothetical event ("may" only in lower case: "On 3
+# May 2022" is a date), and the verbs whose complement is not asserted to have happened. These
+# are closed classes of English, not examples from a corpus.
+_MODALS = frozenset({"would", "will", "'ll", "could", "might", "may", "shall", "wo"})
+_NEGATIONS = frozenset({"not", "n't", "never", "no", "without"})
+_NON_FACTIVE = re.compile(
+    r"^(?:den(?:y|ies|ied|ying)|plan(?:s|ned|ning)?|threat(?:en|ens|ened|ening)|wants?|wanted|"
+    r"urg(?:e|es|ed|ing)|demand(?:s|ed|ing)?|call(?:s|ed|ing)?|prevent(?:s|ed|ing)?|"
+    r"avoid(?:s|ed|ing)?|fears?|feared|expect(?:s|ed|ing)?|refus(?:e|es|ed|ing)|"
+    r"vow(?:s|ed)?|promis(?:e|es|ed|ing)|intend(?:s|ed)?|prepar(?:e|es|ed|ing)|ready|"
+    r"aim(?:s|ed)?|hop(?:e|es|ed)|warn(?:s|ed|ing)?|unless)$")
+# Complements through which a governing verb's stance reaches the trigger.
+_COMPLEMENTS = frozenset({"xcomp", "dobj", "pobj", "pcomp", "prep", "compound",
+                          "amod", "nmod", "attr", "oprd", "acomp", "npadvmod"})
+_CONDITIONALS = frozenset({"if", "unless"})
 # Uses that talk about a thing rather than report it.
 # Matched in the lower-cased text, with no leading \b, like the rules (and as fast).
 _NOT_EVENTS = re.compile(
@@ -179,28 +196,44 @@ _NOT_EVENTS = re.compile(
 )
 
 
+Parse = Callable[[int, int], "Doc"]
+
+
 def find_events(sentence: str) -> list[EventMention]:
     """Event triggers in one sentence, strongest first when they overlap.
 
     Args:
-        sentence: the sentence's text.
+        sentence: the sentence's text (parsed here; the pipeline passes its Doc's parse to
+            ``find_events_by_sentence`` instead).
 
     Returns:
         Non-overlapping triggers in sentence order.
     """
-    return find_events_by_sentence(sentence, [(0, len(sentence))]).get(0, [])
+    from geo.nlp import parse_text  # noqa: PLC0415 - the model loads only when needed
+
+    parsed: list[Doc] = []
+
+    def parse(_start: int, _end: int) -> Doc:
+        if not parsed:
+            parsed.append(parse_text(sentence))
+        return parsed[0]
+
+    return find_events_by_sentence(sentence, [(0, len(sentence))], parse).get(0, [])
 
 
-def find_events_by_sentence(text: str, sentences: list[tuple[int, int]],
+def find_events_by_sentence(text: str, sentences: list[tuple[int, int]], parse: Parse,
                             ) -> dict[int, list[EventMention]]:
     """Event triggers of a whole text, grouped by sentence.
 
     The whole text is scanned at once (most sentences report nothing, so this beats scanning
-    sentence by sentence); matches are then sorted into their sentences.
+    sentence by sentence); matches are then sorted into their sentences, and only a sentence
+    holding a trigger is parsed.
 
     Args:
         text: the article's text.
-        sentences: its sentence spans.
+        sentences: its sentence spans (``geo.nlp.sentence_spans``).
+        parse: (sentence start, end) -> that sentence's dependency parse
+            (``geo.nlp.sentence_parse``).
 
     Returns:
         sentence start -> that sentence's triggers (offsets relative to the sentence), only
@@ -223,17 +256,66 @@ def find_events_by_sentence(text: str, sentences: list[tuple[int, int]],
         if k < 0 or m.end() > sentences[k][1]:
             continue
         s_start, s_end = sentences[k]
-        sentence = text[s_start:s_end]
         # A rule may name its trigger word ("t"): "air forces ... struck" is struck, and who
         # acted stays outside the trigger for the actor finder.
         t_start, t_end = m.span("t") if "t" in m.re.groupindex else m.span()
         start, end = t_start - s_start, t_end - s_start
-        if _blocked(sentence, start, end):
+        if not happened(parse(s_start, s_end), start, end):
             continue
         found.setdefault(s_start, []).append(EventMention(
             start, end, text[t_start:t_end], rule.name, rule.event_type,
             rule.sub_event_type, rule.rank))
     return {s: _without_weak(_without_overlaps(events)) for s, events in found.items()}
+
+
+def happened(parsed: Doc, start: int, end: int) -> bool:
+    """Whether the trigger at [start, end) of a parsed sentence is reported as having
+    happened: its clause is not negated, modal or conditional, and no verb it complements
+    denies, plans, threatens or otherwise withholds it (see the module's docstring)."""
+    tokens = [t for t in parsed if t.idx < end and t.idx + len(t.text) > start]
+    if not tokens:
+        return True
+    # The trigger's head word: the one of its tokens whose head lies outside it.
+    inside = {t.i for t in tokens}
+    token = next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[-1])
+    if any(_negates(child) for t in tokens for child in t.children):
+        return False  # "no shelling", "not shelled"
+    node = token
+    for _ in range(len(parsed)):  # the walk to the root, bounded
+        if any(_negates(c) or _is_modal(c) or _is_conditional(c) for c in node.children):
+            return False
+        head = node.head
+        if node.dep_ in ("nsubj", "nsubjpass") and head.i != node.i:
+            # The event as the subject ("the strike did not hit the plant"): it happened,
+            # unless the whole statement is hypothetical ("a strike would be a disaster").
+            return not any(_is_modal(c) or _is_conditional(c) for c in head.children)
+        if head.i == node.i or node.dep_ in ("ccomp", "advcl", "conj", "relcl", "parataxis",
+                                             "ROOT"):
+            # A clause of its own: what governs it says nothing of whether it happened,
+            # except a verb that withholds it ("denies that forces shelled").
+            return not (node.dep_ == "ccomp" and _NON_FACTIVE.match(head.lower_))
+        if node.dep_ in ("xcomp", "pcomp", "pobj", "dobj", "prep") and _NON_FACTIVE.match(
+                head.lower_):
+            return False  # "planned to strike", "denied targeting", "called for strikes"
+        if head.lower_ in _NEGATIONS and node.dep_ in ("pobj", "pcomp"):
+            return False  # "without firing a shot"
+        if node.dep_ not in _COMPLEMENTS:
+            return True
+        node = head
+    return True
+
+
+def _negates(token: Token) -> bool:
+    return token.dep_ == "neg" or (token.dep_ == "det" and token.lower_ == "no")
+
+
+def _is_modal(token: Token) -> bool:
+    # "may" only in lower case: "May" is the month.
+    return token.dep_ == "aux" and token.lower_ in _MODALS and token.text != "May"
+
+
+def _is_conditional(token: Token) -> bool:
+    return token.dep_ == "mark" and token.lower_ in _CONDITIONALS
 
 
 # Triggers that say only that harm was done ("attacked", "struck", "soldiers killed"): they
@@ -312,10 +394,6 @@ def _without_overlaps(found: list[EventMention]) -> list[EventMention]:
         if all(event.end <= k.start or event.start >= k.end for k in kept):
             kept.append(event)
     return sorted(kept, key=lambda e: e.start)
-
-
-def _blocked(sentence: str, start: int, end: int) -> bool:
-    return _BLOCKERS.search(sentence, max(0, start - 40), start) is not None
 
 
 def _in_spans(spans: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -47,6 +47,7 @@ import zlib
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -67,15 +68,17 @@ from geo.events import (
     STRATEGIC,
     WEAK_RANK,
     EventMention,
-    find_events,
     find_events_by_sentence,
 )
 from geo.figures import Figure, find_casualties
 from geo.gazetteer import Gazetteer, is_estimated
-from geo.geoparse import geoparse
+from geo.geoparse import geoparse_doc
+from geo.nlp import doc_text, make_doc, sentence_parse, sentence_spans
 from geo.records import Article, Place, Resolution
 from geo.resolve import haversine_km
-from geo.sentences import split_sentences
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 
 @dataclass(frozen=True)
@@ -219,27 +222,25 @@ _DEFAULT_EVENT_TZ = "UTC"
 
 
 def extract_incidents(articles: list[Article], gazetteer: Gazetteer, *,
-                      resolutions: dict[str, list[Resolution]] | None = None,
                       today: dt.date | None = None) -> list[Incident]:
     """Reports of every article, merged into incidents.
+
+    Each article becomes one Doc that the geoparser and then the report stage annotate.
 
     Args:
         articles: the articles.
         gazetteer: the place index.
-        resolutions: the articles' geoparse results when already computed.
         today: the date used for an article with no date at all (default: today).
 
     Returns:
         Incidents sorted by date, then location.
     """
-    resolutions = resolutions or {}
     names = gazetteer.country_names()
     reports: list[Report] = []
     for article in articles:
-        rs = resolutions.get(article.id)
-        if rs is None:
-            rs = geoparse(article, gazetteer)
-        reports.extend(extract_reports(article, rs, today=today, country_names=names))
+        doc = make_doc(article)
+        reports.extend(extract_reports(doc, geoparse_doc(doc, gazetteer), today=today,
+                                       country_names=names))
     return merge_reports(reports, independent_groups(articles))
 
 
@@ -278,14 +279,15 @@ def _weekday_year(ref: DateRef, today: dt.date) -> dt.date:
     return ref.date
 
 
-def extract_reports(article: Article, resolutions: list[Resolution], *,
+def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = None, *,
                     today: dt.date | None = None,
                     country_names: dict[str, str] | None = None) -> list[Report]:
-    """One article's reports, in text order.
+    """One article's reports, in text order, read from its annotated Doc.
 
     Args:
-        article: the article.
-        resolutions: its geoparse results.
+        doc: the article's Doc (``geo.nlp.make_doc``): its sentences, and the parse of each
+            sentence holding a trigger; an ``Article`` is made into one here.
+        resolutions: its geoparse results (default: ``doc._.resolutions``).
         today: fallback publication date for an undated article.
         country_names: ISO code -> name (``Gazetteer.country_names()``), to name civilians
             and protesters by their country as ACLED does.
@@ -293,17 +295,23 @@ def extract_reports(article: Article, resolutions: list[Resolution], *,
     Returns:
         Reports; an article without a publication date has ``date_inferred`` set on all.
     """
+    if isinstance(doc, Article):
+        doc = make_doc(doc)
+    article: Article = doc._.article
+    if resolutions is None:
+        resolutions = doc._.resolutions or []
+    text = doc_text(doc)
+    sentences = sentence_spans(doc)
     published, inferred = publication_date(article, today=today)
     event_tz = _event_timezone(resolutions) or article.timezone or _DEFAULT_EVENT_TZ
-    dates = find_dates(article.text, published=published,
-                       article_tz=article.timezone or event_tz, event_tz=event_tz)
+    dates = find_dates(text, published=published, article_tz=article.timezone or event_tz,
+                       event_tz=event_tz, sentences=sentences)
     anchor = find_dates("today", published=published, article_tz=article.timezone or event_tz,
                         event_tz=event_tz)[0].date
     # A nationality word ("Russian forces") points to a country but locates nothing; a
     # qualifier ("Zarichne, Donetsk") only said where the place before it is.
     places = [r for r in resolutions if r.place is not None and r.mention.pattern != "demonym"
               and r.role != "qualifier"]
-    sentences = split_sentences(article.text)
     # "The small town 50 km northwest of Kyiv came under air strikes": the distance's subject.
     # Everything below is looked up per sentence, never by scanning all sentences or all
     # places again: the cost stays linear in the article's length.
@@ -323,12 +331,14 @@ def extract_reports(article: Article, resolutions: list[Resolution], *,
             distance_subjects[_sentence_of(starts, r.distance.phrase_start)] = r
     talks_venue: list | None = None  # found once, when an agreement needs it
     reports: list[Report] = []
-    triggers = find_events_by_sentence(article.text, sentences)
+    triggers = find_events_by_sentence(
+        text, sentences, lambda start, end: sentence_parse(doc, start, end))
     for s_start, s_end in sentences:
         if s_start not in triggers:
-            _add_following_figures(article.text, s_start, s_end, reports, position)
+            _add_following_figures(text, s_start, s_end, reports, position, sentences,
+                                   triggers)
             continue
-        sentence = article.text[s_start:s_end]
+        sentence = text[s_start:s_end]
         events = [e for e in triggers[s_start] if not _HISTORICAL.search(
             sentence, max(0, e.start - _HISTORY_BEFORE), e.end + _HISTORY_AFTER)]
         if not events:
@@ -340,12 +350,12 @@ def extract_reports(article: Article, resolutions: list[Resolution], *,
         # ACLED: an attack by air and by artillery on one place is coded as the air strike.
         for event in sorted(events, key=lambda e: e.sub_event_type != "Air/drone strike"):
             trigger_at = s_start + event.start
-            locations = _locations(article.text, in_sentence, trigger_at, event, subject)
+            locations = _locations(text, in_sentence, trigger_at, event, subject)
             date_ref = _date_for(dates, s_start, s_end, trigger_at)
             previous = _continued(reports, event, s_start, position)
             if not locations and event.sub_event_type == "Agreement":
                 if talks_venue is None:
-                    talks_venue = _talks_venue(article.text, by_sentence, sentences)
+                    talks_venue = _talks_venue(text, by_sentence, sentences)
                 locations = talks_venue
             continued = not locations and previous is not None
             if continued:
@@ -355,7 +365,7 @@ def extract_reports(article: Article, resolutions: list[Resolution], *,
                      for r in nationals.get(s_start, [])]
             country = locations[0][0].country_code if locations else ""
             nxt = position.get(s_start, -1) + 1
-            following = article.text[sentences[nxt][0]:sentences[nxt][1]] if (
+            following = text[sentences[nxt][0]:sentences[nxt][1]] if (
                 0 < nxt < len(sentences)) else ""
             name = (country_names or {}).get(country, "")
             actor = as_coded_for(find_actor(sentence, event.start, named, event_country=country,
@@ -412,7 +422,8 @@ def _victims_as_second_actor(report: Report, country_names: dict[str, str]) -> R
 
 
 def _add_following_figures(text: str, s_start: int, s_end: int, reports: list[Report],
-                           position: dict[int, int]) -> None:
+                           position: dict[int, int], sentences: list[tuple[int, int]],
+                           triggers: dict[int, list[EventMention]]) -> None:
     """"Russian forces shelled Slovyansk. 1 civilian was killed.": casualties told in the next
     sentence (with no event of its own) belong to the report just before, for the kinds
     (killed, injured) it has none of.
@@ -431,7 +442,8 @@ def _add_following_figures(text: str, s_start: int, s_end: int, reports: list[Re
         return
     # A sentence between that tells only damage ("Several houses were destroyed": a weak
     # trigger, no weapon) is about the same attack; another attack or toll is not.
-    if here - there == 2 and (any(e.rank > WEAK_RANK for e in find_events(between))
+    if here - there == 2 and (any(e.rank > WEAK_RANK
+                                  for e in triggers.get(sentences[there + 1][0], []))
                               or find_casualties(between)):
         return
     figures = find_casualties(text[s_start:s_end])

@@ -48,9 +48,10 @@ from geo.corrections import (
 )
 from geo.errors import ArticleError, ManifestError
 from geo.gazetteer import Gazetteer
-from geo.geoparse import geoparse
+from geo.geoparse import geoparse_doc
 from geo.incidents import Report, extract_reports
 from geo.jobs import JobLike
+from geo.nlp import make_doc
 from geo.records import Article
 from geo.store import ChangesMoved, IdTaken, Store, changes_key
 
@@ -230,10 +231,12 @@ def process_article(article: Article, gazetteer: Gazetteer, changes: Sequence[Ch
 
     ``gazetteer`` should already carry the aliases (``aliased_gazetteer``).
     """
-    resolutions = apply_mention_changes(article.id, geoparse(article, gazetteer), changes,
+    # One Doc: the geoparser annotates it, the report stage reads it (one NER pass).
+    doc = make_doc(article)
+    resolutions = apply_mention_changes(article.id, geoparse_doc(doc, gazetteer), changes,
                                         gazetteer)
     return mention_rows(article, resolutions), extract_reports(
-        article, resolutions, country_names=gazetteer.country_names())
+        doc, resolutions, country_names=gazetteer.country_names())
 
 
 def ingest(store: Store, uploads: Iterable[Upload], gazetteer: Gazetteer, *,

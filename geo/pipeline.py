@@ -27,8 +27,15 @@ from geo.aggregate import (
 )
 from geo.corrections import apply_incident_changes
 from geo.gazetteer import Gazetteer, country_names
-from geo.geoparse import geoparse
-from geo.incidents import extract_incidents, independent_groups, merge_reports, publication_date
+from geo.geoparse import geoparse_doc
+from geo.incidents import (
+    Report,
+    extract_reports,
+    independent_groups,
+    merge_reports,
+    publication_date,
+)
+from geo.nlp import make_doc
 from geo.records import Article, Resolution
 from geo.snapshot import read_snapshot, snapshot_dir, write_snapshot
 from geo.store import Store, StoreDelta
@@ -85,8 +92,15 @@ def run_pipeline(articles: list[Article], *, gazetteer: Gazetteer | None = None,
         The result; ``warnings`` names each article whose publication date was inferred.
     """
     gazetteer = gazetteer or Gazetteer.load()
-    resolutions = {a.id: geoparse(a, gazetteer, resolver=resolver) for a in articles}
-    incidents = extract_incidents(articles, gazetteer, resolutions=resolutions, today=today)
+    names = gazetteer.country_names()
+    resolutions: dict[str, list[Resolution]] = {}
+    reports: list[Report] = []
+    for article in articles:
+        # One Doc per article: the geoparser annotates it, the report stage reads it.
+        doc = make_doc(article)
+        resolutions[article.id] = geoparse_doc(doc, gazetteer, resolver=resolver)
+        reports.extend(extract_reports(doc, today=today, country_names=names))
+    incidents = merge_reports(reports, independent_groups(articles))
     return PipelineResult(
         articles=articles, resolutions=resolutions,
         mention_source=mentions_frame(articles, resolutions),

@@ -451,3 +451,36 @@ def test_residents_who_protested_are_the_protest_s_actor(gazetteer):
         "invasion.", dt.date(2022, 3, 4))], gazetteer)
     assert incident.event_type == "Protests"
     assert incident.actor1 == "Protesters (Ukraine)" and incident.interaction == 60
+
+
+def test_a_negated_or_modal_attack_is_read_from_the_parse_and_makes_no_incident(gazetteer):
+    # The negation, modal or non-asserting verb governs the trigger's clause: none of these
+    # happened.
+    for text in ("Russian forces have not shelled Kharkiv since 3 June 2022, the governor "
+                 "said.",
+                 "No shelling was reported in Sumy on 3 June 2022.",
+                 "On 3 June 2022, Moscow threatened to strike government buildings in Kyiv.",
+                 "If Russian forces shell Odesa again, the port will close, officials said "
+                 "on 3 June 2022.",
+                 "On 3 June 2022, the UN called for an end to the shelling of Mariupol."):
+        assert not extract_incidents([note(text)], gazetteer), text
+
+
+def test_a_negation_in_another_clause_does_not_cancel_the_attack(gazetteer):
+    # "did not comment" is Russia's clause; the shelling after it is reported as fact. The
+    # old rule (a negation within 40 characters before the trigger) dropped it.
+    (incident,) = extract_incidents([note(
+        "On 3 June 2022, Russia did not comment after its forces shelled Lysychansk, "
+        "Luhansk.")], gazetteer)
+    assert incident.place.name == "Lysychansk"
+    assert incident.sub_event_type == "Shelling/artillery/missile attack"
+
+
+def test_an_attack_that_continued_is_an_event_though_written_as_an_infinitive(gazetteer):
+    # "to shell" after a verb that asserts it ("continued", "kept") happened; after one
+    # that does not ("planned", "threatened") it did not. The old rule dropped every "to".
+    (incident,) = extract_incidents([note(
+        "On 3 June 2022, Russian forces continued to shell Kharkiv.")], gazetteer)
+    assert incident.place.name == "Kharkiv"
+    assert not extract_incidents([note(
+        "On 3 June 2022, Russian forces planned to shell Kharkiv.")], gazetteer)
