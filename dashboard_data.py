@@ -27,16 +27,16 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from geo.aggregate import filter_incidents, locations_table, region_counts
-from geo.events import EVENT_TYPES
-from geo.gazetteer import Gazetteer, is_estimated_key
-from geo.geocoding import GeocoderSettings, OnlineGeocoder
-from geo.ingest import ingest_paths, reprocess_job, warm_up_job
-from geo.jobs import JobQueue, JobStatus
+from geo.gazetteer.geocoding import GeocoderSettings, OnlineGeocoder
+from geo.gazetteer.index import Gazetteer, is_estimated_key
+from geo.io.reader import highlight_excerpt
 from geo.maps import build_incident_map
+from geo.nlp.events import EVENT_TYPES
 from geo.pipeline import PipelineResult, result_from_store, save_snapshot
-from geo.reader import highlight_excerpt
-from geo.store import Store, default_path
+from geo.store.db import Store, default_path
+from geo.store.ingest import ingest_paths, reprocess_job, warm_up_job
+from geo.store.jobs import JobQueue, JobStatus
+from geo.tables import filter_incidents, locations_table, region_counts
 from geo.tiles import list_tile_sets
 
 ROOT = Path(__file__).resolve().parent
@@ -116,7 +116,7 @@ def _result(path: str, state: str) -> PipelineResult:
     copy per session: pages only read it). A new state is reached from the last one read by
     a delta (``Store.delta``): an article added reads that article and the incidents it
     touched, not the whole store. The server's first read starts from the store's snapshot
-    (``geo.snapshot``) when there is one, and leaves a new one behind for the next start."""
+    (``geo.store.snapshot``) when there is one, and leaves a new one behind for the next start."""
     lock, by_state = _results().setdefault(path, (threading.Lock(), {}))
     with lock:
         if state not in by_state:

@@ -27,12 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geo.gazetteer import Gazetteer  # noqa: E402
-from geo.geoparse import geoparse, geoparse_doc  # noqa: E402
-from geo.nlp import make_doc  # noqa: E402
+from geo.doc import make_doc  # noqa: E402
+from geo.gazetteer.index import Gazetteer  # noqa: E402
+from geo.learn.scoring import match_spans, toponym_span  # noqa: E402
+from geo.nlp.geoparse import geoparse, geoparse_doc  # noqa: E402
+from geo.nlp.resolve import haversine_km  # noqa: E402
 from geo.records import Article, Resolution  # noqa: E402
-from geo.resolve import haversine_km  # noqa: E402
-from geo.scoring import match_spans, toponym_span  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "dev" / "gwn.jsonl"
@@ -100,7 +100,7 @@ def read_dev(path: Path, *, limit: int | None = None) -> list[tuple[Article, lis
 
 def match(predicted: list[Resolution], gold: list[Gold]) -> tuple[
         list[tuple[Resolution, Gold]], list[Resolution], list[Gold]]:
-    """Pair predictions with gold toponyms by the field's rule (``geo.scoring``)."""
+    """Pair predictions with gold toponyms by the field's rule (``geo.learn.scoring``)."""
     spans = [(*toponym_span(r.mention.start, r.mention.end, r.mention.text, r.mention.pattern),
               r) for r in predicted]
     pairs, unmatched, missed = match_spans(spans, [(g.start, g.end, g.text, g) for g in gold])
@@ -223,7 +223,7 @@ def score_cross_validated(corpus, gazetteer: Gazetteer, *, folds: int, resolver:
 
 def print_seed_figures(gazetteer: Gazetteer) -> None:
     """Recall and precision on the bundled articles against their curated gold."""
-    from geo.articles import read_articles
+    from geo.io.articles import read_articles
     from tests.seed_gold import EXPECTED, NOT_PLACES
 
     articles = read_articles([ROOT / "data" / "articles"],

@@ -25,11 +25,11 @@ sys.path.insert(0, str(ROOT))
 
 def run_one(mb: float) -> dict:
     """Build and process one article of ``mb`` megabytes in this process."""
-    from geo.articles import read_articles
-    from geo.gazetteer import Gazetteer
-    from geo.geoparse import geoparse
+    from geo.doc import load_nlp
+    from geo.gazetteer.index import Gazetteer
     from geo.incidents import extract_reports
-    from geo.nlp import load_nlp
+    from geo.io.articles import read_articles
+    from geo.nlp.geoparse import geoparse
     from geo.records import Article
 
     gazetteer = Gazetteer.load()

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from geo.articles import read_articles
+from geo.io.articles import read_articles
 from geo.records import Article
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +34,7 @@ def distinct_corpus(min_bytes: int, *, seed: int = 7) -> list[Article]:
     """Distinct generated articles (``bench/generate.py``) of at least ``min_bytes`` in all:
     no text repeats, so no cache or copy detection flatters a run."""
     from bench.generate import generate
-    from geo.gazetteer import Gazetteer
+    from geo.gazetteer.index import Gazetteer
 
     n = max(1, min_bytes // 4800 + 1)
     return generate(n, Gazetteer.load(), seed=seed, days=max(30, n // 10))

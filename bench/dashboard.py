@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.synthetic import write_corpus  # noqa: E402
-from geo.gazetteer import Gazetteer  # noqa: E402
+from geo.gazetteer.index import Gazetteer  # noqa: E402
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -170,7 +170,7 @@ def rss_mb(pid: int) -> float:
 def filled_store(path: Path, runs: int) -> None:
     import shutil
 
-    from geo.snapshot import read_snapshot, snapshot_dir
+    from geo.store.snapshot import read_snapshot, snapshot_dir
 
     colds, restarts, warms, rss = [], [], [], []
     outside: list[str] = []

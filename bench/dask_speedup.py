@@ -2,7 +2,7 @@
 
 Both sides do the whole ``geo extract`` work from files on disk: read, geoparse, extract
 reports, merge, build the tables. The one-process side is ``run_pipeline`` (the baseline,
-in this process); the cluster side is ``geo.parallel.extract_result`` on a local cluster of
+in this process); the cluster side is ``geo.store.parallel.extract_result`` on a local cluster of
 ``--workers`` single-threaded processes, whose start (and each worker's model load, on its
 first partition) is counted. Runs alternate (one process, cluster, one process, ...) so a
 slower moment of the machine hits both. Wall seconds, medians.
@@ -22,10 +22,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.generate import generate, write  # noqa: E402
-from geo import parallel  # noqa: E402
-from geo.articles import article_files, read_articles  # noqa: E402
-from geo.gazetteer import Gazetteer  # noqa: E402
+from geo.gazetteer.index import Gazetteer  # noqa: E402
+from geo.io.articles import article_files, read_articles  # noqa: E402
 from geo.pipeline import run_pipeline  # noqa: E402
+from geo.store import parallel  # noqa: E402
 
 
 def main() -> None:

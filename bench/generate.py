@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geo.gazetteer import Gazetteer, normalize  # noqa: E402
+from geo.gazetteer.index import Gazetteer, normalize  # noqa: E402
 from geo.records import Article  # noqa: E402
 
 COUNTRIES = {"UA": 6, "SY": 2, "SD": 1, "ML": 1, "NG": 1, "MM": 1}  # relative weights

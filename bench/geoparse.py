@@ -27,9 +27,9 @@ from bench.common import (  # noqa: E402
     peak_rss_mb,
     seed_corpus,
 )
-from geo.gazetteer import Gazetteer  # noqa: E402
-from geo.geoparse import geoparse  # noqa: E402
-from geo.nlp import make_doc  # noqa: E402
+from geo.doc import make_doc  # noqa: E402
+from geo.gazetteer.index import Gazetteer  # noqa: E402
+from geo.nlp.geoparse import geoparse  # noqa: E402
 
 
 def main() -> None:
@@ -71,10 +71,10 @@ def main() -> None:
           "interleaved runs (ours, NER, baseline, ours, ...), wall seconds")
     print(f"index load: median {load_s:.3f} s over {args.runs} runs "
           f"({', '.join(f'{t:.3f}' for t in load_all)})")
-    print(f"geo.geoparse: median {ours_s:.2f} s -> {size / 1e6 / ours_s:.3f} MB/s, "
+    print(f"geo.nlp.geoparse: median {ours_s:.2f} s -> {size / 1e6 / ours_s:.3f} MB/s, "
           f"{len(corpus) / ours_s:.1f} articles/s "
           f"(runs: {', '.join(f'{t:.2f}' for t in times['ours'])})")
-    print(f"NER pass alone (geo.nlp.make_doc): median {ner_s:.2f} s -> "
+    print(f"NER pass alone (geo.doc.make_doc): median {ner_s:.2f} s -> "
           f"{size / 1e6 / ner_s:.3f} MB/s; geoparser / NER time ratio {ours_s / ner_s:.2f}")
     if "geotext" in times:
         base_s = statistics.median(times["geotext"])

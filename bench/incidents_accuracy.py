@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geo.gazetteer import Gazetteer  # noqa: E402
+from geo.gazetteer.index import Gazetteer  # noqa: E402
 from geo.incidents import extract_incidents  # noqa: E402
+from geo.nlp.resolve import haversine_km  # noqa: E402
 from geo.records import Article  # noqa: E402
-from geo.resolve import haversine_km  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "dev" / "acled_ukraine_dev.jsonl"

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.dashboard import ARGS, MARKERS, start  # noqa: E402
-from geo.store import Store  # noqa: E402
+from geo.store.db import Store  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 LOCAL = ("http://127.0.0.1", "data:", "blob:", "about:")

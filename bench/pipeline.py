@@ -25,10 +25,10 @@ from bench.common import (  # noqa: E402
     peak_rss_mb,
     seed_corpus,
 )
-from geo.aggregate import daily_table, region_daily_table  # noqa: E402
-from geo.gazetteer import Gazetteer  # noqa: E402
-from geo.geoparse import geoparse  # noqa: E402
+from geo.gazetteer.index import Gazetteer  # noqa: E402
+from geo.nlp.geoparse import geoparse  # noqa: E402
 from geo.pipeline import run_pipeline  # noqa: E402
+from geo.tables import daily_table, region_daily_table  # noqa: E402
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ happening, in its own weeks, as in a longer archive), its text tagged so that it
 distinct text. For each size the table gives (medians of ``--runs`` where repeated):
 
 - ingest ms/article: ``put_article`` per article (one transaction each), which also merges
-  again the incidents the article touches (``geo.materialise``), wall;
+  again the incidents the article touches (``geo.store.materialise``), wall;
 - store kB/article: the store's files over the article count (and minus the text), at
   rest (its write-ahead log folded in);
 - merge s: ``merge_reports`` on every stored report (the indexed merge), CPU; and the
@@ -40,12 +40,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import peak_rss_mb  # noqa: E402
 from bench.generate import generate  # noqa: E402
-from geo.gazetteer import Gazetteer  # noqa: E402
+from geo.gazetteer.index import Gazetteer  # noqa: E402
 from geo.incidents import Report, _same_happening, merge_reports  # noqa: E402
-from geo.ingest import process_article  # noqa: E402
 from geo.pipeline import result_from_store  # noqa: E402
 from geo.records import Article  # noqa: E402
-from geo.store import Store  # noqa: E402
+from geo.store.db import Store  # noqa: E402
+from geo.store.ingest import process_article  # noqa: E402
 
 SCAN_LIMIT = 40_000  # reports; the plain scan is quadratic, beyond this it takes minutes
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geo.gazetteer import Gazetteer, normalize  # noqa: E402
+from geo.gazetteer.index import Gazetteer, normalize  # noqa: E402
 
 SENTENCES_PER_ARTICLE = 20
 

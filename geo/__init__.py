@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.aggregate import mentions_frame
-from geo.articles import read_articles
-from geo.gazetteer import Gazetteer
-from geo.geoparse import geoparse
+from geo.gazetteer.index import Gazetteer
+from geo.io.articles import read_articles
+from geo.nlp.geoparse import geoparse
 from geo.records import Article
+from geo.tables import mentions_frame
 
 __all__ = ["Gazetteer", "extract_mentions", "geoparse", "mentions_for_articles", "read_articles"]
 
@@ -38,12 +38,12 @@ def mentions_for_articles(articles: list[Article], *, gazetteer: Gazetteer | Non
 
 def extract_mentions(paths: list[Path], *, manifest: Path | None = None,
                      resolver: str = "context") -> pd.DataFrame:
-    """Read article files and return every place mention (see ``geo.aggregate``).
+    """Read article files and return every place mention (see ``geo.tables``).
 
     Args:
         paths: files or directories of articles.
         manifest: optional manifest CSV (``file,outlet,published,timezone,title``).
-        resolver: a name in ``geo.resolve.RESOLVERS``.
+        resolver: a name in ``geo.nlp.resolve.RESOLVERS``.
 
     Returns:
         The mentions DataFrame.

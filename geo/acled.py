@@ -15,8 +15,8 @@ import datetime as dt
 
 import pandas as pd
 
-from geo.aggregate import EXTRA_INCIDENT_COLUMNS, INCIDENT_COLUMNS
-from geo.gazetteer import country_codes
+from geo.gazetteer.index import country_codes
+from geo.tables import EXTRA_INCIDENT_COLUMNS, INCIDENT_COLUMNS
 
 #: The ACLED export's columns this project fills, in ACLED's order (``admin2``/``admin3``,
 #: ``assoc_actor_*`` and ``source_scale`` stay empty: nothing here knows them).

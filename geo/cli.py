@@ -19,14 +19,14 @@ from pathlib import Path
 
 import click
 
-from geo.articles import article_files, read_articles_lenient
 from geo.errors import GeoError
 from geo.exports import write_exports
-from geo.gazetteer import Gazetteer, user_pack_dir
-from geo.gazetteer_import import import_places
-from geo.ingest import Defaults, ingest_paths
+from geo.gazetteer.imports import import_places
+from geo.gazetteer.index import Gazetteer, user_pack_dir
+from geo.io.articles import article_files, read_articles_lenient
 from geo.pipeline import result_from_store, run_pipeline, save_snapshot
-from geo.store import Store
+from geo.store.db import Store
+from geo.store.ingest import Defaults, ingest_paths
 from geo.tiles import MAX_TILE_ZOOM, add_tile_archive, list_tile_sets, remove_tile_set
 
 STORE_OPTION = click.option("--store", "store_path", type=click.Path(dir_okay=False,
@@ -64,7 +64,7 @@ def extract(paths: tuple[Path, ...], manifest: Path | None, out_dir: Path, resol
     reports as Parquet partitioned by month in DIR/reports.parquet)."""
     try:
         if workers > 1 or scheduler:
-            from geo import parallel
+            from geo.store import parallel
 
             files, rows = article_files(list(paths), manifest=manifest)
             with parallel.client(workers, scheduler) as dask_client:
@@ -109,7 +109,7 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, manifest: Path | No
         defaults = Defaults(outlet=outlet, timezone=timezone,
                             published=published.date() if published else None)
         if workers > 1 or scheduler:
-            from geo import parallel
+            from geo.store import parallel
 
             with parallel.client(workers, scheduler) as dask_client:
                 report = ingest_paths(store, list(paths), Gazetteer.load(), manifest=manifest,

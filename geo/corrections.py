@@ -1,6 +1,6 @@
 """Analysts' corrections, applied on top of what the machine found.
 
-A change is stored (``geo.store``) with its kind, target, payload, time and note, and is
+A change is stored (``geo.store.db``) with its kind, target, payload, time and note, and is
 applied every time articles are processed, so it survives restarts and re-processing; undoing
 it removes it from the list and processing again restores the machine's answer.
 
@@ -35,7 +35,7 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
-from geo.gazetteer import Gazetteer, normalize
+from geo.gazetteer.index import Gazetteer, normalize
 from geo.incidents import Incident, Report, incident_from_reports, with_event_ids
 from geo.records import Place, Resolution
 

@@ -19,10 +19,10 @@ from pathlib import Path
 import pandas as pd
 
 from geo.acled import acled_table
-from geo.aggregate import daily_table
-from geo.jobs import JobLike
 from geo.records import Article
-from geo.store import Store
+from geo.store.db import Store
+from geo.store.jobs import JobLike
+from geo.tables import daily_table
 
 GEOJSON_PROPERTIES = ["event_id", "event_date", "event_type", "sub_event_type", "location",
                       "admin1", "country", "geo_precision", "time_precision", "fatalities",
@@ -158,7 +158,7 @@ INCIDENT_FILES = {
 
 def incident_files_job(ctx: JobLike, incidents: pd.DataFrame, out_dir: str) -> dict[str, str]:
     """The filtered incidents' download files, written into ``out_dir`` by the server's
-    background worker (``geo.jobs``): for thousands of incidents building them is seconds of
+    background worker (``geo.store.jobs``): for thousands of incidents building them is seconds of
     Python that, in the server, would slow every session's page views.
 
     Returns:

@@ -1,6 +1,6 @@
 """Incidents: what happened, where, on which day, how many — merged across articles.
 
-Each sentence with an event trigger (``geo.events``) becomes a ``Report``: one article's
+Each sentence with an event trigger (``geo.nlp.events``) becomes a ``Report``: one article's
 account of one happening, with the place it happened at, the day, the figures and the
 excerpt. Reports of the same incident — same place, same day within their precision,
 compatible type — are merged into one ``Incident`` that lists every article, outlet and
@@ -29,8 +29,8 @@ as a Reuters story reprinted by two outlets) count once in ``independent_sources
 
 Example:
     >>> from pathlib import Path
-    >>> from geo.articles import read_articles
-    >>> from geo.gazetteer import Gazetteer
+    >>> from geo.io.articles import read_articles
+    >>> from geo.gazetteer.index import Gazetteer
     >>> incidents = extract_incidents(read_articles([Path("data/articles")]), Gazetteer.load())
     >>> chernihiv = [i for i in incidents if i.location == "Chernihiv"][0]
     >>> chernihiv.event_date.isoformat(), chernihiv.fatalities, len(chernihiv.outlets)
@@ -51,7 +51,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from geo.actors import (
+from geo.doc import doc_text, make_doc, sentence_parse, sentence_spans
+from geo.gazetteer.index import Gazetteer, is_estimated
+from geo.nlp.actors import (
     Actor,
     as_coded_for,
     civilians_hurt,
@@ -60,8 +62,8 @@ from geo.actors import (
     interaction,
     ordered_pair,
 )
-from geo.dates import DateRef, find_dates
-from geo.events import (
+from geo.nlp.dates import DateRef, find_dates
+from geo.nlp.events import (
     BATTLES,
     EXPLOSIONS,
     PROTESTS,
@@ -70,12 +72,10 @@ from geo.events import (
     EventMention,
     find_events_by_sentence,
 )
-from geo.figures import Figure, find_casualties
-from geo.gazetteer import Gazetteer, is_estimated
-from geo.geoparse import geoparse_doc
-from geo.nlp import doc_text, make_doc, sentence_parse, sentence_spans
+from geo.nlp.figures import Figure, find_casualties
+from geo.nlp.geoparse import geoparse_doc
+from geo.nlp.resolve import haversine_km
 from geo.records import Article, Place, Resolution
-from geo.resolve import haversine_km
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -104,7 +104,7 @@ class Report:
     date_inferred: bool
     killed: tuple[Figure, ...] = ()
     injured: tuple[Figure, ...] = ()
-    actor1: str = ""  # as ACLED names actors (geo.actors); "" when the sentence names none
+    actor1: str = ""  # as ACLED names actors (geo.nlp.actors); "" when the sentence names none
     inter1: int = 0
     actor2: str = ""
     interaction: int = 0  # ACLED's code: the two inter codes, lower first
@@ -285,7 +285,7 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
     """One article's reports, in text order, read from its annotated Doc.
 
     Args:
-        doc: the article's Doc (``geo.nlp.make_doc``): its sentences, and the parse of each
+        doc: the article's Doc (``geo.doc.make_doc``): its sentences, and the parse of each
             sentence holding a trigger; an ``Article`` is made into one here.
         resolutions: its geoparse results (default: ``doc._.resolutions``).
         today: fallback publication date for an undated article.

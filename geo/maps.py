@@ -58,7 +58,7 @@ from branca.element import MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
-from geo.gazetteer import is_estimated_key
+from geo.gazetteer.index import is_estimated_key
 from geo.tiles import TileSet
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,7 +2,7 @@
 
 Example:
     >>> from pathlib import Path
-    >>> from geo.articles import read_articles
+    >>> from geo.io.articles import read_articles
     >>> result = run_pipeline(read_articles([Path("data/articles")]))
     >>> {"Chernihiv", "Kherson"} <= set(result.incidents["location"])
     True
@@ -17,17 +17,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from geo.aggregate import (
-    incidents_frame,
-    incidents_frame_from_rows,
-    mentions_frame,
-    mentions_frame_from_rows,
-    reports_frame,
-    reports_frame_from_rows,
-)
 from geo.corrections import apply_incident_changes
-from geo.gazetteer import Gazetteer, country_names
-from geo.geoparse import geoparse_doc
+from geo.doc import make_doc
+from geo.gazetteer.index import Gazetteer, country_names
 from geo.incidents import (
     Report,
     extract_reports,
@@ -35,10 +27,18 @@ from geo.incidents import (
     merge_reports,
     publication_date,
 )
-from geo.nlp import make_doc
+from geo.nlp.geoparse import geoparse_doc
 from geo.records import Article, Resolution
-from geo.snapshot import read_snapshot, snapshot_dir, write_snapshot
-from geo.store import Store, StoreDelta
+from geo.store.db import Store, StoreDelta
+from geo.store.snapshot import read_snapshot, snapshot_dir, write_snapshot
+from geo.tables import (
+    incidents_frame,
+    incidents_frame_from_rows,
+    mentions_frame,
+    mentions_frame_from_rows,
+    reports_frame,
+    reports_frame_from_rows,
+)
 
 MentionSource = pd.DataFrame | Callable[[], pd.DataFrame]
 
@@ -47,7 +47,7 @@ MentionSource = pd.DataFrame | Callable[[], pd.DataFrame]
 class PipelineResult:
     """Everything the dashboard and the exports read.
 
-    ``mentions`` (``geo.aggregate.MENTION_COLUMNS``) is built when first read: a stored
+    ``mentions`` (``geo.tables.MENTION_COLUMNS``) is built when first read: a stored
     result holds tens of thousands of mentions that the first map does not need (only the
     place filter, the reader and the Places page do), so it is given as a function of no
     arguments and read once, under a lock, by whichever session asks first.
@@ -56,15 +56,15 @@ class PipelineResult:
     articles: list[Article]
     resolutions: dict[str, list[Resolution]]
     mention_source: MentionSource = field(repr=False)
-    incidents: pd.DataFrame  # geo.aggregate.INCIDENT_COLUMNS + EXTRA_INCIDENT_COLUMNS
-    reports: pd.DataFrame  # geo.aggregate.REPORT_COLUMNS
+    incidents: pd.DataFrame  # geo.tables.INCIDENT_COLUMNS + EXTRA_INCIDENT_COLUMNS
+    reports: pd.DataFrame  # geo.tables.REPORT_COLUMNS
     warnings: list[str]
     state: str = ""  # the store state it was read at (``Store.state``); "" when not stored
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def mentions(self) -> pd.DataFrame:
-        """One row per place mention (``geo.aggregate.MENTION_COLUMNS``)."""
+        """One row per place mention (``geo.tables.MENTION_COLUMNS``)."""
         if callable(self.mention_source):
             with self._lock:
                 if callable(self.mention_source):
@@ -85,7 +85,7 @@ def run_pipeline(articles: list[Article], *, gazetteer: Gazetteer | None = None,
     Args:
         articles: the articles.
         gazetteer: the place index (loaded from its cache when None).
-        resolver: a name in ``geo.resolve.RESOLVERS``.
+        resolver: a name in ``geo.nlp.resolve.RESOLVERS``.
         today: the date assumed for an article with no date at all.
 
     Returns:
@@ -126,7 +126,7 @@ def result_from_store(store: Store, *, gazetteer: Gazetteer | None = None,
                       previous: PipelineResult | None = None,
                       snapshot: bool = False) -> PipelineResult:
     """The pipeline's result as stored: articles, mentions and the incidents the store keeps
-    up to date with every write (``geo.materialise``); a read-only store is merged here, in
+    up to date with every write (``geo.store.materialise``); a read-only store is merged here, in
     memory.
 
     Args:
@@ -134,7 +134,7 @@ def result_from_store(store: Store, *, gazetteer: Gazetteer | None = None,
         gazetteer: for country names (GeoNames' country list when None).
         previous: a result read from this store before: only what changed since is read
             (``Store.delta``), when the store can say what that is.
-        snapshot: with no ``previous``, start from the store's snapshot (``geo.snapshot``,
+        snapshot: with no ``previous``, start from the store's snapshot (``geo.store.snapshot``,
             written by ``save_snapshot``) when it has one the store can still relate to.
 
     Returns:

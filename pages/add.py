@@ -10,11 +10,11 @@ import json
 import streamlit as st
 
 import dashboard_data as data
-from geo.articles import SUFFIXES, check_metadata
 from geo.errors import GeoError
-from geo.geocoding import GeocoderSettings, available_services
-from geo.ingest import Defaults, IngestReport, ingest_job
+from geo.gazetteer.geocoding import GeocoderSettings, available_services
+from geo.io.articles import SUFFIXES, check_metadata
 from geo.pipeline import PipelineResult
+from geo.store.ingest import Defaults, IngestReport, ingest_job
 
 
 def metadata_form() -> Defaults:

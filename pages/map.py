@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import dashboard_data as data
-from geo.events import EVENT_TYPES
+from geo.nlp.events import EVENT_TYPES
 from geo.pipeline import PipelineResult
 
 PLAY_SECONDS = 1.5

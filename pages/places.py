@@ -13,8 +13,8 @@ import streamlit as st
 import dashboard_data as data
 from geo.corrections import mention_target
 from geo.errors import GeoError
-from geo.gazetteer import normalize
-from geo.geocoding import GeocoderSettings
+from geo.gazetteer.geocoding import GeocoderSettings
+from geo.gazetteer.index import normalize
 from geo.pipeline import PipelineResult
 
 MAX_CHOICES = 500

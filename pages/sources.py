@@ -10,11 +10,11 @@ import streamlit as st
 
 import dashboard_data as data
 from geo.errors import ArticleError
+from geo.io.reader import READER_CSS, article_html, feature_legend
+from geo.nlp.sentences import split_sentences
 from geo.pipeline import PipelineResult
-from geo.reader import READER_CSS, article_html, feature_legend
 from geo.records import Article
-from geo.sentences import split_sentences
-from geo.store import StoreError
+from geo.store.db import StoreError
 
 # Scrolls the page to the cited sentence once drawn. It is our own script: article text is
 # escaped and never reaches it.

@@ -12,9 +12,9 @@ import pandas as pd
 import streamlit as st
 
 import dashboard_data as data
-from geo.aggregate import daily_table
 from geo.maps import event_type_colors
 from geo.pipeline import PipelineResult
+from geo.tables import daily_table
 
 MEASURES = {"Incidents": "incidents", "Fatalities": "fatalities"}
 

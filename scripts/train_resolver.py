@@ -1,4 +1,4 @@
-"""Train the resolver's ranker (``geo.resolve.RankerModel``) on the dev sets.
+"""Train the resolver's ranker (``geo.nlp.resolve.RankerModel``) on the dev sets.
 
     python scripts/train_resolver.py [--folds 5] [--with-acled]
 
@@ -37,11 +37,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-from geo.gazetteer import Gazetteer, normalize  # noqa: E402
-from geo.nlp import doc_text, make_doc  # noqa: E402
-from geo.recognise import recognise  # noqa: E402
-from geo.records import Article  # noqa: E402
-from geo.resolve import (  # noqa: E402
+from geo.doc import doc_text, make_doc  # noqa: E402
+from geo.gazetteer.index import Gazetteer, normalize  # noqa: E402
+from geo.learn.scoring import match_spans, toponym_span  # noqa: E402
+from geo.nlp.recognise import recognise  # noqa: E402
+from geo.nlp.resolve import (  # noqa: E402
     HAND,
     RANKER_FEATURES_VERSION,
     RANKER_JSON,
@@ -49,7 +49,7 @@ from geo.resolve import (  # noqa: E402
     haversine_km,
     ranking_table,
 )
-from geo.scoring import match_spans, toponym_span  # noqa: E402
+from geo.records import Article  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "dev" / "gwn.jsonl"
 ACLED = ROOT.parent / "shared" / "dev" / "acled_ukraine_dev.jsonl"

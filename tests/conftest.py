@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from geo.articles import read_articles
-from geo.gazetteer import Gazetteer
-from geo.geoparse import geoparse
+from geo.gazetteer.index import Gazetteer
+from geo.io.articles import read_articles
+from geo.nlp.geoparse import geoparse
 from geo.records import Article, Resolution
 
 ROOT = Path(__file__).resolve().parents[1]

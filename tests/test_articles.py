@@ -8,7 +8,8 @@ import random
 
 import pytest
 
-from geo.articles import (
+from geo.errors import ArticleError, ManifestError
+from geo.io.articles import (
     decode_bytes,
     html_to_text,
     parse_article_bytes,
@@ -16,7 +17,6 @@ from geo.articles import (
     read_articles_lenient,
     read_manifest,
 )
-from geo.errors import ArticleError, ManifestError
 from tests.conftest import ARTICLES
 
 
@@ -100,7 +100,7 @@ def test_manifest_without_file_column_is_refused(tmp_path):
 
 def test_soft_hyphen_zero_width_and_decomposed_accents_do_not_hide_a_place(
         tmp_path, gazetteer):
-    from geo.geoparse import geoparse
+    from geo.nlp.geoparse import geoparse
 
     # "Khar<soft hyphen>kiv" once became Haar (Bavaria); a decomposed "Khárkiv", Bhutan.
     text = ("Shelling hit Khar\u00adkiv overnight. Residents of Khar\u200bkiv and of "
@@ -190,7 +190,7 @@ def test_offsets_map_back_to_the_text_as_received():
     import random
     import unicodedata
 
-    from geo.articles import normalize_text, normalize_text_mapped
+    from geo.io.articles import normalize_text, normalize_text_mapped
 
     received = "Khar\u00adkiv\r\nand Kha\u0301rkiv:\u200b\u200bshelled \ufeffIzium\r\n"
     text, offsets = normalize_text_mapped(received)

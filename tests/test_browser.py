@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.sentences import split_sentences
-from geo.store import Store
+from geo.nlp.sentences import split_sentences
+from geo.store.db import Store
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser

@@ -7,11 +7,11 @@ import time
 
 import pytest
 
-import geo.ingest
-from geo.articles import MAX_TEXT_CHARS, parse_article_bytes
+import geo.store.ingest
 from geo.errors import ArticleError
-from geo.ingest import ingest
-from geo.store import Store
+from geo.io.articles import MAX_TEXT_CHARS, parse_article_bytes
+from geo.store.db import Store
+from geo.store.ingest import ingest
 
 LVIV = "A missile strike hit Lviv on March 6, 2022, killing two civilians. "
 
@@ -42,7 +42,7 @@ def test_file_sizes_are_stated_in_the_units_of_their_limit():
 
 def test_a_batch_over_its_size_names_the_limit_and_keeps_what_fits(store, gazetteer,
                                                                    monkeypatch):
-    monkeypatch.setattr(geo.ingest, "MAX_BATCH_BYTES", 150)
+    monkeypatch.setattr(geo.store.ingest, "MAX_BATCH_BYTES", 150)
     files = [(f"a{n}.txt", f"{LVIV} Report {n}.".encode()) for n in range(3)]
     report = ingest(store, files, gazetteer)
     assert report.added == ["a0"]
@@ -53,7 +53,7 @@ def test_a_batch_over_its_size_names_the_limit_and_keeps_what_fits(store, gazett
 
 def test_a_batch_out_of_time_stops_naming_its_limit_and_keeps_what_was_stored(
         store, gazetteer, monkeypatch):
-    monkeypatch.setattr(geo.ingest, "MAX_BATCH_SECONDS", 0)
+    monkeypatch.setattr(geo.store.ingest, "MAX_BATCH_SECONDS", 0)
     files = [(f"a{n}.txt", f"{LVIV} Report {n}.".encode()) for n in range(3)]
     report = ingest(store, files, gazetteer, progress=lambda *_: time.sleep(0.01))
     assert report.added == ["a0"] and report.not_processed == 2

@@ -9,8 +9,8 @@ import pandas as pd
 from click.testing import CliRunner
 
 from geo import extract_mentions
-from geo.aggregate import MENTION_COLUMNS
 from geo.cli import cli
+from geo.tables import MENTION_COLUMNS
 from tests.conftest import ARTICLES, ROOT
 
 REQUIRED = ["article", "start", "end", "text", "sentence", "name", "latitude", "longitude",

@@ -131,7 +131,7 @@ def test_markdown_in_names_and_file_names_is_shown_as_text(name):
 def test_one_online_geocoder_per_server_holds_the_rate_limit_across_clicks(tmp_path,
                                                                          monkeypatch):
     import dashboard_data
-    from geo.store import Store
+    from geo.store.db import Store
 
     monkeypatch.setattr(dashboard_data, "store", lambda: Store(tmp_path / "s.sqlite"))
     settings = json.dumps({"enabled": True, "service": "nominatim", "domain": "127.0.0.1:9",
@@ -198,9 +198,9 @@ def test_the_maps_day_marker_size_and_place_travel_in_its_link():
 
 
 def test_a_restore_under_a_running_dashboard_shows_the_restored_data(tmp_path, monkeypatch):
-    from geo.gazetteer import Gazetteer
-    from geo.ingest import ingest
-    from geo.store import Store
+    from geo.gazetteer.index import Gazetteer
+    from geo.store.db import Store
+    from geo.store.ingest import ingest
 
     monkeypatch.setenv("GEO_STORE", str(tmp_path / "live.sqlite"))
     at = app()
@@ -216,7 +216,7 @@ def test_a_restore_under_a_running_dashboard_shows_the_restored_data(tmp_path, m
 
 def test_a_bad_stored_row_offers_a_correction_and_refuses_an_unknown_zone(tmp_path,
                                                                           monkeypatch):
-    from geo.store import Store
+    from geo.store.db import Store
 
     # A store of its own: the row is spoiled on purpose.
     monkeypatch.setenv("GEO_STORE", str(tmp_path / "bad.sqlite"))

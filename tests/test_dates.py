@@ -1,5 +1,5 @@
 """Time expressions resolved against the publication date: the seed articles first, then one
-test per rule of geo.dates."""
+test per rule of geo.nlp.dates."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-import geo.dates
-from geo.dates import (
+import geo.nlp.dates
+from geo.nlp.dates import (
     DateRef,
     _anchor_date,
     _infer_month_year,
@@ -608,6 +608,6 @@ def test_next_day_without_antecedent_is_dropped():
 
 
 def test_module_docstring_example_runs():
-    result = doctest.testmod(geo.dates)
+    result = doctest.testmod(geo.nlp.dates)
     assert result.attempted > 0
     assert result.failed == 0

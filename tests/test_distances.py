@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from geo.distances import find_stated_distances
-from geo.geoparse import geoparse
+from geo.nlp.distances import find_stated_distances
+from geo.nlp.geoparse import geoparse
 from geo.records import Article
 
 

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from geo.cli import cli
-from geo.geoparse import RECOGNISERS
-from geo.resolve import RESOLVERS
+from geo.nlp.geoparse import RECOGNISERS
+from geo.nlp.resolve import RESOLVERS
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -44,7 +44,7 @@ def test_every_command_is_documented(command):
 def test_every_environment_variable_is_documented(variable):
     assert f"${variable}" in README
     assert any(variable in path.read_text(encoding="utf-8")
-               for path in [*ROOT.glob("geo/*.py"), ROOT / "dashboard_data.py"])
+               for path in [*ROOT.glob("geo/**/*.py"), ROOT / "dashboard_data.py"])
 
 
 def test_every_page_has_a_screenshot():

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import geo.figures
-from geo.figures import Figure, find_casualties, parse_number
-from geo.sentences import split_sentences
+import geo.nlp.figures
+from geo.nlp.figures import Figure, find_casualties, parse_number
+from geo.nlp.sentences import split_sentences
 
 ARTICLES = Path(__file__).resolve().parents[1] / "data" / "articles"
 
@@ -496,7 +496,7 @@ def test_hundreds_of_soldiers_and_civilians_killed_is_vague_100():
 
 
 def test_module_docstring_example_runs():
-    result = doctest.testmod(geo.figures)
+    result = doctest.testmod(geo.nlp.figures)
     assert result.attempted > 0
     assert result.failed == 0
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-import geo.gazetteer as gz
-from geo.gazetteer import Gazetteer, normalize
+import geo.gazetteer.index as gz
+from geo.gazetteer.index import Gazetteer, normalize
 
 
 @pytest.mark.parametrize(("written", "key"), [

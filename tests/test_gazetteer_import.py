@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from geo.cli import cli
 from geo.errors import GazetteerFormatError
-from geo.gazetteer import Gazetteer, normalize
-from geo.gazetteer_import import import_places
-from geo.geoparse import geoparse
+from geo.gazetteer.imports import import_places
+from geo.gazetteer.index import Gazetteer, normalize
+from geo.nlp.geoparse import geoparse
 from geo.records import Article
 
 # Two rows in GeoNames' dump format (19 tab-separated columns): a hamlet the bundled cities

@@ -17,7 +17,7 @@ from geopy import exc as geopy_exc
 from geopy.geocoders import SERVICE_TO_GEOCODER
 
 from geo.errors import GeoError
-from geo.geocoding import (
+from geo.gazetteer.geocoding import (
     GeocoderConfigError,
     GeocoderDisabled,
     GeocodeResult,

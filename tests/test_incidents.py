@@ -10,17 +10,17 @@ import pandas as pd
 import pytest
 
 from geo.acled import EXPORT_COLUMNS
-from geo.aggregate import (
+from geo.cli import cli
+from geo.incidents import Report, independent_groups, merge_reports
+from geo.io.articles import read_articles
+from geo.pipeline import run_pipeline
+from geo.records import Article, Place
+from geo.tables import (
     DAILY_COLUMNS,
     daily_table,
     filter_incidents,
     region_daily_table,
 )
-from geo.articles import read_articles
-from geo.cli import cli
-from geo.incidents import Report, independent_groups, merge_reports
-from geo.pipeline import run_pipeline
-from geo.records import Article, Place
 from tests.conftest import ARTICLES
 
 D = dt.date
@@ -255,7 +255,7 @@ def test_indexed_merge_finds_the_clusters_that_comparing_every_cluster_finds(gaz
 
 
 def test_indexed_merge_keeps_the_seed_incidents(seed_articles, gazetteer):
-    from geo.ingest import process_article
+    from geo.store.ingest import process_article
 
     reports = [r for a in seed_articles.values() for r in process_article(a, gazetteer, [])[1]]
     merged = merge_reports(reports)

@@ -1,4 +1,4 @@
-"""Incidents kept in the store per write (``geo.materialise``) are the incidents a full merge
+"""Incidents kept in the store per write (``geo.store.materialise``) are the incidents a full merge
 of everything stored gives: after each article, after changes and undos, after copies."""
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 from bench.generate import generate
-from geo import materialise
 from geo.corrections import report_key
 from geo.incidents import independent_groups, merge_reports
-from geo.ingest import process_article
-from geo.store import Store
+from geo.store import materialise
+from geo.store.db import Store
+from geo.store.ingest import process_article
 
 
 @pytest.fixture(scope="module")
@@ -212,7 +212,7 @@ def test_a_stored_result_reads_its_mentions_only_when_a_page_asks(tmp_path, proc
 
 def test_a_reader_started_from_a_snapshot_sees_what_a_full_read_sees(tmp_path, processed):
     from geo.pipeline import result_from_store, save_snapshot
-    from geo.snapshot import read_snapshot, snapshot_dir
+    from geo.store.snapshot import read_snapshot, snapshot_dir
 
     store = _fresh(tmp_path / "s.sqlite")
     for article, mentions, reports in processed[:20]:

@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from geo import parallel
-from geo.articles import article_files, read_articles
 from geo.cli import cli
-from geo.ingest import ingest_paths
+from geo.io.articles import article_files, read_articles
 from geo.pipeline import run_pipeline
-from geo.store import Store
+from geo.store import parallel
+from geo.store.db import Store
+from geo.store.ingest import ingest_paths
 from tests.conftest import ARTICLES
 
 pytest.importorskip("distributed")

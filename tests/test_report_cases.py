@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from geo.geoparse import geoparse
 from geo.incidents import extract_incidents
+from geo.nlp.geoparse import geoparse
+from geo.nlp.resolve import haversine_km
 from geo.records import Article
-from geo.resolve import haversine_km
 
 
 def note(text: str, published: dt.date = dt.date(2022, 7, 17)) -> Article:
@@ -64,7 +64,7 @@ def test_wire_copies_are_grouped_the_same_in_every_process():
     import subprocess
     import sys
 
-    code = ("from pathlib import Path; from geo.articles import read_articles; "
+    code = ("from pathlib import Path; from geo.io.articles import read_articles; "
             "from geo.incidents import independent_groups; "
             "print(sorted(independent_groups(read_articles([Path('data/articles')])).items()))")
     runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from geo.errors import GeoError
-from geo.geoparse import geoparse
+from geo.nlp.geoparse import geoparse
+from geo.nlp.resolve import RESOLVERS, get_resolver
 from geo.records import Article
-from geo.resolve import RESOLVERS, get_resolver
 
 
 def places(text: str, gazetteer) -> dict[str, tuple[str, str]]:
@@ -135,7 +135,7 @@ def test_a_village_named_in_many_oblasts_is_read_in_the_one_the_article_is_about
 
 
 def test_a_damaged_or_outdated_ranker_file_is_refused_with_the_retrain_command(tmp_path):
-    from geo.resolve import RANKER_FEATURES_VERSION, RankerModel
+    from geo.nlp.resolve import RANKER_FEATURES_VERSION, RankerModel
 
     damaged = tmp_path / "resolver.json"
     damaged.write_text("{not json")
@@ -149,7 +149,7 @@ def test_a_damaged_or_outdated_ranker_file_is_refused_with_the_retrain_command(t
 
 
 def test_the_shipped_ranker_is_the_learned_one_and_scores_like_a_softmax(gazetteer):
-    from geo.resolve import HAND, RANKER_JSON, shipped_ranker
+    from geo.nlp.resolve import HAND, RANKER_JSON, shipped_ranker
 
     assert RANKER_JSON.exists() and shipped_ranker() is not HAND
     (odessa,) = [r for r in geoparse(Article(id="a", text="Shelling hit Odessa."), gazetteer)

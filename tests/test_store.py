@@ -17,9 +17,9 @@ import zipfile
 import pytest
 
 from geo.corrections import mention_target
-from geo.ingest import Defaults, ingest, ingest_paths, reprocess
 from geo.pipeline import result_from_store
-from geo.store import SCHEMA_VERSION, Store, StoreError
+from geo.store.db import SCHEMA_VERSION, Store, StoreError
+from geo.store.ingest import Defaults, ingest, ingest_paths, reprocess
 from tests.conftest import ARTICLES, ROOT
 
 GOOD = ("good.txt", b"Russian forces shelled Kharkiv on March 5, 2022. At least 3 people were "
@@ -113,9 +113,9 @@ def test_missing_metadata_comes_from_the_form(store, gazetteer):
 
 KILLER = """
 import sys
-from geo.gazetteer import Gazetteer
-from geo.ingest import ingest
-from geo.store import Store
+from geo.gazetteer.index import Gazetteer
+from geo.store.ingest import ingest
+from geo.store.db import Store
 store = Store(sys.argv[1])
 uploads = [(f"a{n:04d}.txt", (f"Russian forces shelled Kharkiv on March {1 + n % 28}, 2022. "
             f"Article number {n} says at least {n % 9 + 1} people were killed. ") .encode() * 40)

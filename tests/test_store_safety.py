@@ -12,11 +12,11 @@ import sys
 
 import pytest
 
-import geo.ingest
+import geo.store.ingest
 from geo.errors import ArticleError
-from geo.ingest import Defaults, ingest, reprocess
 from geo.pipeline import result_from_store
-from geo.store import Store, StoreError
+from geo.store.db import Store, StoreError
+from geo.store.ingest import Defaults, ingest, reprocess
 from tests.conftest import ROOT
 
 KHARKIV = "Russian forces shelled Kharkiv on March 5, 2022. At least 3 people were killed."
@@ -47,7 +47,7 @@ def test_an_id_taken_meanwhile_by_another_text_is_never_overwritten(store, gazet
     def racing_put(self, article, *args, **kwargs):
         if not raced:  # another session stores a different text under the same id first
             raced.append(article.id)
-            put(self, geo.ingest.dataclasses.replace(article, text=LVIV), [], [])
+            put(self, geo.store.ingest.dataclasses.replace(article, text=LVIV), [], [])
         return put(self, article, *args, **kwargs)
 
     monkeypatch.setattr(Store, "put_article", racing_put)
@@ -148,7 +148,7 @@ def test_a_stored_impossible_date_breaks_no_page_and_can_be_deleted(store, gazet
 
 def test_a_stored_impossible_date_can_be_corrected_and_the_article_comes_back(store,
                                                                               gazetteer):
-    from geo.ingest import reprocess
+    from geo.store.ingest import reprocess
 
     ingest(store, [("k.txt", KHARKIV.encode()), ("l.txt", LVIV.encode())], gazetteer)
     with store.write() as conn:
@@ -248,7 +248,7 @@ def test_a_restored_store_never_reads_as_a_version_seen_before(store, gazetteer,
 
 def test_an_alias_saved_during_an_ingest_reaches_every_article_after_it(store, gazetteer,
                                                                        monkeypatch):
-    process = geo.ingest.process_article
+    process = geo.store.ingest.process_article
     calls = []
 
     def alias_saved_meanwhile(article, aliased, changes):
@@ -259,7 +259,7 @@ def test_an_alias_saved_during_an_ingest_reaches_every_article_after_it(store, g
                                                         "place_key": "gn:706369"})
         return out
 
-    monkeypatch.setattr(geo.ingest, "process_article", alias_saved_meanwhile)
+    monkeypatch.setattr(geo.store.ingest, "process_article", alias_saved_meanwhile)
     texts = [(f"n{k}.txt", f"Troops gathered near Khakhovka on March {k + 1}, 2022.".encode())
              for k in range(3)]
     report = ingest(store, texts, gazetteer)
@@ -319,7 +319,7 @@ def test_a_read_only_store_can_be_viewed_and_exported(store, gazetteer, tmp_path
 def test_a_newer_report_payload_is_refused_and_an_older_one_upgraded():
     from geo.incidents import Report
     from geo.records import Place
-    from geo.store import REPORT_VERSION, report_from_json, report_to_json
+    from geo.store.db import REPORT_VERSION, report_from_json, report_to_json
 
     place = Place(key="gn:1", name="Kharkiv", lat=50.0, lon=36.2, feature="city",
                   country_code="UA")
@@ -343,7 +343,7 @@ def test_a_newer_report_payload_is_refused_and_an_older_one_upgraded():
 
 def test_an_analysts_point_is_a_place_kind_every_stage_knows(store, gazetteer):
     from geo.corrections import mention_target
-    from geo.reader import FEATURE_COLORS, article_html
+    from geo.io.reader import FEATURE_COLORS, article_html
 
     ingest(store, [("k.txt", KHARKIV.encode())], gazetteer)
     (row,) = [r for r in store.mention_rows() if r["text"] == "Kharkiv"]
@@ -363,7 +363,7 @@ def test_an_analysts_point_is_a_place_kind_every_stage_knows(store, gazetteer):
 def test_an_online_answer_gets_its_kind_from_the_service():
     from geopy.location import Location
 
-    from geo.geocoding import _to_place
+    from geo.gazetteer.geocoding import _to_place
 
     state = Location("Kharkiv Oblast, Ukraine", (49.5, 36.5),
                      {"osm_type": "relation", "osm_id": 1, "addresstype": "state",
@@ -404,7 +404,7 @@ def test_a_change_whose_reprocessing_was_cut_short_is_applied_at_the_next_run(st
 
 
 def test_mention_rows_carry_a_version_and_a_newer_one_is_skipped_not_fatal(store, gazetteer):
-    from geo.store import MENTION_VERSION
+    from geo.store.db import MENTION_VERSION
 
     ingest(store, [("k.txt", KHARKIV.encode())], gazetteer)
     with store.read() as conn:
@@ -422,8 +422,8 @@ def test_stored_mentions_point_into_the_text_and_read_back_with_their_sentence(s
                                                                                gazetteer):
     """Version 3 rows keep the sentence as offsets, not a copy; a version 2 row (a dict
     with the sentence written out) from an older store still reads as it was."""
-    from geo.ingest import process_article
     from geo.records import Article
+    from geo.store.ingest import process_article
 
     article = Article(id="k", text=KHARKIV)
     rows, reports = process_article(article, gazetteer, [])

@@ -25,10 +25,10 @@ import dask
 import dask.bag as db
 import pandas as pd
 
-from geo.articles import ArticleError, ReadFailure, read_file
 from geo.corrections import ChangeLike, aliased_gazetteer, relevant_changes
-from geo.gazetteer import Gazetteer
+from geo.gazetteer.index import Gazetteer
 from geo.incidents import Incident, Report, merge_block, merge_reports, text_shingles
+from geo.io.articles import ArticleError, ReadFailure, read_file
 from geo.pipeline import PipelineResult, inferred_date_warnings
 from geo.records import Article
 
@@ -45,7 +45,7 @@ class Extracted:
     mentions: list[dict]
     reports: list[Report]
     shingles: frozenset[int]
-    changes_seen: str  # ``geo.store.changes_key`` of the changes relevant to it
+    changes_seen: str  # ``geo.store.db.changes_key`` of the changes relevant to it
 
 
 @contextmanager
@@ -77,11 +77,11 @@ def extract_files(files: Sequence[Path], *, manifest: dict[str, dict] | None = N
 
     Args:
         files: article files (JSON, CSV, HTML, text; with ``defaults``, zips too).
-        manifest: file name -> metadata row (``geo.articles.read_manifest``).
+        manifest: file name -> metadata row (``geo.io.articles.read_manifest``).
         changes: the analysts' changes the results must reflect.
-        defaults: ``geo.ingest.Defaults``: read each file as an upload is read (zips
+        defaults: ``geo.store.ingest.Defaults``: read each file as an upload is read (zips
             unpacked, defaults applied), as ``geo ingest`` does; None reads it as
-            ``geo extract`` does (``geo.articles.read_file``).
+            ``geo extract`` does (``geo.io.articles.read_file``).
         dask_client: from ``client``.
 
     Returns:
@@ -135,8 +135,8 @@ def extract_result(files: Sequence[Path], *, manifest: dict[str, dict] | None = 
     Returns:
         (the result, each article's extraction, failures by file).
     """
-    from geo.aggregate import incidents_frame, mentions_frame_from_rows, reports_frame
     from geo.incidents import independent_groups
+    from geo.tables import incidents_frame, mentions_frame_from_rows, reports_frame
 
     results, failures = extract_files(files, manifest=manifest, dask_client=dask_client)
     articles = [x.article for x in results]
@@ -160,7 +160,7 @@ def write_reports_parquet(results: Sequence[Extracted], out_dir: Path) -> Path:
     per report: article, offsets, type, place, day, and the whole report as JSON."""
     import dask.dataframe as dd
 
-    from geo.store import report_to_json
+    from geo.store.db import report_to_json
 
     rows = [{"article": r.article, "sentence_start": r.sentence_start,
              "event_type": r.event_type, "sub_event_type": r.sub_event_type,
@@ -186,8 +186,8 @@ _WORKER_STATE: dict[str, object] = {}
 
 def _worker_gazetteer(changes: Sequence[ChangeLike]) -> Gazetteer:
     """The gazetteer (loaded once per worker process), with the changes' aliases."""
-    from geo.ingest import process_gazetteer
-    from geo.store import changes_key
+    from geo.store.db import changes_key
+    from geo.store.ingest import process_gazetteer
 
     key = changes_key(list(changes))
     if _WORKER_STATE.get("key") != key:
@@ -199,8 +199,8 @@ def _worker_gazetteer(changes: Sequence[ChangeLike]) -> Gazetteer:
 def _extract_partition(paths: list[str], manifest: dict[str, dict],
                        changes: list[ChangeLike], defaults: object | None,
                        ) -> list[Extracted | ReadFailure]:
-    from geo.ingest import process_article, read_uploads
-    from geo.store import changes_key
+    from geo.store.db import changes_key
+    from geo.store.ingest import process_article, read_uploads
 
     gazetteer = _worker_gazetteer(changes)
     out: list[Extracted | ReadFailure] = []

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from geo.sentences import split_sentences
+from geo.nlp.sentences import split_sentences
 
 __all__ = ["DateRef", "find_dates"]
 
@@ -249,7 +249,7 @@ def find_dates(
             ``article_tz`` (a ``datetime`` is reduced to its date).
         article_tz: IANA zone of the outlet, e.g. ``"Pacific/Auckland"``.
         event_tz: IANA zone of the reported events; defaults to ``article_tz``.
-        sentences: the text's sentences (``geo.nlp.sentence_spans`` of its Doc); split here
+        sentences: the text's sentences (``geo.doc.sentence_spans`` of its Doc); split here
             with the same splitter when not given.
 
     Returns:

@@ -11,8 +11,8 @@ other places. The score a mention keeps is the winner's share of the candidates'
 Resolvers are looked up by name in ``RESOLVERS`` (``get_resolver("context")``).
 
 Example:
-    >>> from geo.gazetteer import Gazetteer
-    >>> from geo.mentions import find_mentions
+    >>> from geo.gazetteer.index import Gazetteer
+    >>> from geo.nlp.mentions import find_mentions
     >>> gaz = Gazetteer.load()
     >>> text = "Talks were held in Belarus, in the Brest region."
     >>> [(r.mention.text, r.place.country_code) for r in resolve_mentions(
@@ -31,11 +31,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from geo.errors import GeoError
-from geo.gazetteer import Gazetteer, is_estimated_key, normalize, sound_alike
-from geo.mentions import english_words
+from geo.gazetteer.index import Gazetteer, is_estimated_key, normalize, sound_alike
+from geo.learn.weights import read_weights
+from geo.nlp.mentions import english_words
+from geo.nlp.sentences import sentence_at, split_sentences
 from geo.records import Candidate, Mention, Place, Resolution
-from geo.sentences import sentence_at, split_sentences
-from geo.weights import read_weights
 
 # A region gets no bonus: its population is already the sum of its towns', so it outweighs
 # any town of its own, and a bonus on top let Mozambique's Gaza Province (385,000) outrank the
@@ -48,7 +48,7 @@ _PROXIMITY_WEIGHT = 0.4
 _PROXIMITY_KM = 300.0
 # Softmax temperature over candidate scores: how sharply a lead becomes confidence.
 _TEMPERATURE = 0.15
-RANKER_JSON = Path(__file__).resolve().parents[1] / "data" / "models" / "resolver.json"
+RANKER_JSON = Path(__file__).resolve().parents[2] / "data" / "models" / "resolver.json"
 #: Version of the ranking features; a model file trained on another version is refused.
 RANKER_FEATURES_VERSION = 2
 # A town this small, with nothing in the article pointing at its country, is a guess too far.

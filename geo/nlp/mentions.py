@@ -7,7 +7,7 @@ turns the span into a region mention ("Brest region"). Spans that are people, ou
 organisations or ordinary words are then dropped by small named rules (``_reject_reason``).
 
 Example:
-    >>> from geo.gazetteer import Gazetteer
+    >>> from geo.gazetteer.index import Gazetteer
     >>> text = "Vladimir Putin spoke as Kharkov and Kherson's port were shelled."
     >>> [m.text for m in find_mentions(text, Gazetteer.load())]
     ['Kharkov', 'Kherson']
@@ -23,11 +23,11 @@ from typing import NamedTuple
 
 from english_words import get_english_words_set
 
-from geo.gazetteer import CURATED_PREFIXES, SETTLEMENT_PREFIX, Gazetteer, normalize
+from geo.gazetteer.index import CURATED_PREFIXES, SETTLEMENT_PREFIX, Gazetteer, normalize
+from geo.nlp.sentences import split_sentences
 from geo.records import Mention
-from geo.sentences import split_sentences
 
-NOT_PLACES_TXT = Path(__file__).resolve().parents[1] / "data" / "not_places.txt"
+NOT_PLACES_TXT = Path(__file__).resolve().parents[2] / "data" / "not_places.txt"
 
 # Words (and dotted abbreviations such as "U.S." or "D.C."); a possessive "'s" is left outside.
 _WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_]+(?:['’][^\W\d_]{2,})*")
@@ -102,7 +102,7 @@ class _Word(NamedTuple):
 def find_mentions(text: str, gazetteer: Gazetteer, *, article: str = "",
                   not_places: frozenset[str] | None = None) -> list[Mention]:
     """Find every place name in a text by the gazetteer and the named rules alone (the
-    ``rules`` recogniser; ``geo.recognise`` weighs these spans with more evidence).
+    ``rules`` recogniser; ``geo.nlp.recognise`` weighs these spans with more evidence).
 
     Args:
         text: the article's text.

@@ -5,11 +5,11 @@ The same code serves ``python -m geo ingest`` and the dashboard's Add articles p
 
 Example:
     >>> import tempfile, pathlib
-    >>> from geo.gazetteer import Gazetteer
-    >>> from geo.store import ChangesMoved, IdTaken, Store, changes_key
+    >>> from geo.gazetteer.index import Gazetteer
+    >>> from geo.store.db import ChangesMoved, IdTaken, Store, changes_key
 
 if TYPE_CHECKING:  # dask is imported only when a cluster is used
-    from geo.parallel import Extracted
+    from geo.store.parallel import Extracted
     >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
     >>> report = ingest(store, [("a.txt", b"Shelling hit Kharkiv."), ("b.txt", b"")],
     ...                 Gazetteer.load())
@@ -28,8 +28,17 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from geo.aggregate import mention_rows
-from geo.articles import (
+from geo.corrections import (
+    ChangeLike,
+    aliased_gazetteer,
+    apply_mention_changes,
+    relevant_changes,
+)
+from geo.doc import make_doc
+from geo.errors import ArticleError, ManifestError
+from geo.gazetteer.index import Gazetteer
+from geo.incidents import Report, extract_reports
+from geo.io.articles import (
     MAX_BYTES,
     MB,
     ReadFailure,
@@ -40,23 +49,14 @@ from geo.articles import (
     read_manifest,
     too_big,
 )
-from geo.corrections import (
-    ChangeLike,
-    aliased_gazetteer,
-    apply_mention_changes,
-    relevant_changes,
-)
-from geo.errors import ArticleError, ManifestError
-from geo.gazetteer import Gazetteer
-from geo.geoparse import geoparse_doc
-from geo.incidents import Report, extract_reports
-from geo.jobs import JobLike
-from geo.nlp import make_doc
+from geo.nlp.geoparse import geoparse_doc
 from geo.records import Article
-from geo.store import ChangesMoved, IdTaken, Store, changes_key
+from geo.store.db import ChangesMoved, IdTaken, Store, changes_key
+from geo.store.jobs import JobLike
+from geo.tables import mention_rows
 
 if TYPE_CHECKING:  # dask is imported only when a cluster is used
-    from geo.parallel import Extracted
+    from geo.store.parallel import Extracted
 
 MAX_ZIP_MEMBERS = 2_000
 MAX_ZIP_TOTAL = 200 * MB  # bytes once unpacked
@@ -370,7 +370,7 @@ def ingest_paths(store: Store, paths: Sequence[Path], gazetteer: Gazetteer, *,
                  dask_client: object | None = None) -> IngestReport:
     """``ingest`` for files and directories on disk (a directory's manifest.csv is used).
 
-    With ``dask_client`` (``geo.parallel.client``) the files are read and processed on the
+    With ``dask_client`` (``geo.store.parallel.client``) the files are read and processed on the
     cluster's workers; this process only stores the results (and processes again any article
     whose id or relevant changes moved meanwhile).
     """
@@ -400,7 +400,7 @@ def ingest_paths(store: Store, paths: Sequence[Path], gazetteer: Gazetteer, *,
 def _ingest_on_cluster(store: Store, paths: Sequence[Path], gazetteer: Gazetteer,
                        rows: dict[str, dict], defaults: Defaults, progress: Progress | None,
                        dask_client: object) -> IngestReport:
-    from geo.parallel import extract_files
+    from geo.store.parallel import extract_files
 
     check_metadata(defaults.published, defaults.timezone)
     files = [f for path in paths for f in (sorted(
@@ -447,7 +447,7 @@ def reprocess(store: Store, gazetteer: Gazetteer, *,
 
 # ---------------------------------------------------------------------------- as jobs
 # Module-level functions with picklable arguments: what a worker process can be sent
-# (``geo.jobs``). Each process loads the gazetteer once and keeps it between jobs.
+# (``geo.store.jobs``). Each process loads the gazetteer once and keeps it between jobs.
 
 _GAZETTEERS: dict[str, Gazetteer] = {}
 
@@ -461,7 +461,7 @@ def process_gazetteer() -> Gazetteer:
 
 def warm_up_job(ctx: JobLike) -> None:
     """Load the gazetteer and the document model in the worker before any upload needs them."""
-    from geo.nlp import load_nlp
+    from geo.doc import load_nlp
 
     process_gazetteer()
     load_nlp()

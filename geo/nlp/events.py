@@ -2,7 +2,7 @@
 
 Each ``Rule`` is a named pattern that marks a trigger word or phrase and gives its
 ``event_type``/``sub_event_type``: the lexicon. Whether a trigger reports something that
-happened is read from the sentence's dependency parse (``geo.nlp.sentence_parse``), not from
+happened is read from the sentence's dependency parse (``geo.doc.sentence_parse``), not from
 the words beside it: a trigger whose clause is negated ("forces did not shell", "no shelling
 was reported", "without firing"), modal or future ("would strike", "will attack"),
 conditional ("if they shell"), or the complement of a verb that does not assert it ("planned
@@ -209,7 +209,7 @@ def find_events(sentence: str) -> list[EventMention]:
     Returns:
         Non-overlapping triggers in sentence order.
     """
-    from geo.nlp import parse_text  # noqa: PLC0415 - the model loads only when needed
+    from geo.doc import parse_text  # noqa: PLC0415 - the model loads only when needed
 
     parsed: list[Doc] = []
 
@@ -231,9 +231,9 @@ def find_events_by_sentence(text: str, sentences: list[tuple[int, int]], parse: 
 
     Args:
         text: the article's text.
-        sentences: its sentence spans (``geo.nlp.sentence_spans``).
+        sentences: its sentence spans (``geo.doc.sentence_spans``).
         parse: (sentence start, end) -> that sentence's dependency parse
-            (``geo.nlp.sentence_parse``).
+            (``geo.doc.sentence_parse``).
 
     Returns:
         sentence start -> that sentence's triggers (offsets relative to the sentence), only

@@ -45,7 +45,7 @@ import pycountryinfo
 from geo.errors import GazetteerFormatError
 from geo.records import Place
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 ADMIN1_CSV = DATA / "admin1.csv"
 #: Key prefixes of places someone put in on purpose: the curated file and imported packs.
@@ -666,7 +666,7 @@ def _country_alternates(row: dict) -> list[str]:
 
 
 def _add_pack(b: _Builder, path: Path) -> None:
-    """One pack written by ``geo.gazetteer_import``: new places keyed ``user:<pack>:<key>``,
+    """One pack written by ``geo.gazetteer.imports``: new places keyed ``user:<pack>:<key>``,
     and names for places the index has (``of``; a trailing ``?`` makes a new place when the
     index lacks it)."""
     required = {"key", "of", "name", "alt_names", "feature", "lat", "lon", "country_code",

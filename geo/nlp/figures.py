@@ -453,7 +453,7 @@ _ONE_PERSON = _alternation([
     "crew member", "pilot", "passenger", "mayor", "head", "student", "resident of the village",
 ])
 # Of the nouns a figure counts (``_WHO_WORDS``, ``_ONE_PERSON``), those that count no armed
-# side: ``geo.actors`` makes them the other side of the attack that hurt them,
+# side: ``geo.nlp.actors`` makes them the other side of the attack that hurt them,
 # "killing one civilian", "an 11-year-old boy was wounded", "killed two people".
 NON_COMBATANTS = frozenset({
     "civilian", "civilians", "people", "person", "persons", "resident", "residents",

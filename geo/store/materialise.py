@@ -16,7 +16,7 @@ shingles goes to a table that remembers the first article to have each one, and 
 sharing enough of its sample with an earlier one joins that one's ``copy_group``, so no write
 reads every text.
 
-Functions here take an open connection inside a write transaction; ``geo.store`` calls them.
+Functions here take an open connection inside a write transaction; ``geo.store.db`` calls them.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from geo.aggregate import incident_row
 from geo.corrections import ChangeLike, apply_incident_changes, report_key
 from geo.incidents import (
     COPY_SHARE,
@@ -40,13 +39,14 @@ from geo.incidents import (
     text_shingles,
 )
 from geo.records import Article
+from geo.tables import incident_row
 
 #: Kinds of analysts' changes that act on incidents (the others act on mentions).
 INCIDENT_CHANGE_KINDS = frozenset({"merge_incidents", "split_incident", "edit_incident"})
 #: The cluster of a stored report no merge can use (unreadable, or dated where no table can
 #: hold it): set aside until the article is processed again.
 UNMERGEABLE = -1
-#: Stored report JSON -> Report (``geo.store.report_from_json``).
+#: Stored report JSON -> Report (``geo.store.db.report_from_json``).
 ReportParser = Callable[[str], Report]
 _CHUNK = 500  # values per IN (...) list, under SQLite's limit on host parameters
 
@@ -156,7 +156,7 @@ def settle(conn: sqlite3.Connection, touched: Touched, changes: Sequence[ChangeL
         touched: what the write disturbed (``touched_by_articles`` before it, and the keys
             of a change it saved or undid).
         changes: the active analysts' changes, oldest first.
-        parse: stored report JSON -> ``Report`` (``geo.store.report_from_json``).
+        parse: stored report JSON -> ``Report`` (``geo.store.db.report_from_json``).
 
     Returns:
         How many incident rows were written.
@@ -265,7 +265,7 @@ def rebuild(conn: sqlite3.Connection, changes: Sequence[ChangeLike], *,
 
 
 def stored_rows(conn: sqlite3.Connection, *, since: int | None = None) -> list[dict]:
-    """The stored incident rows (``geo.aggregate.incident_row``): all, or those written
+    """The stored incident rows (``geo.tables.incident_row``): all, or those written
     after data version ``since``."""
     out = []
     query = "SELECT incident FROM incidents"
@@ -282,7 +282,7 @@ def stored_rows(conn: sqlite3.Connection, *, since: int | None = None) -> list[d
 
 def report_rows(conn: sqlite3.Connection, *, incidents: Sequence[str] | None = None,
                 ) -> list[dict]:
-    """The merged reports as rows of the reports table (``geo.aggregate.REPORT_COLUMNS``),
+    """The merged reports as rows of the reports table (``geo.tables.REPORT_COLUMNS``),
     read straight from their stored JSON (no ``Report`` built): all, or those of
     ``incidents``."""
     if incidents is None:

@@ -7,7 +7,7 @@ token-to-vector layer): the recogniser reads entity labels as evidence. The mode
 ``tok2vec`` and ``parser`` run only on the sentences a later stage asks about
 (``sentence_parse``: the events stage reads a trigger's governing clause there), so the
 dependency parse costs nothing on the many sentences that report no event. Sentences come
-from ``geo.sentences`` (a news-aware splitter: "Feb. 24", "U.S.", headline lines) through
+from ``geo.nlp.sentences`` (a news-aware splitter: "Feb. 24", "U.S.", headline lines) through
 the ``news_sentences`` component, so ``doc.sents`` and every stage agree on them. Offsets
 are the article's own: ``doc.text == article.text``.
 
@@ -33,8 +33,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from geo.errors import GeoError
+from geo.nlp.sentences import split_sentences
 from geo.records import Article
-from geo.sentences import split_sentences
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -53,7 +53,7 @@ _ON_DEMAND = ("tok2vec", "parser")
 PIECE_CHARS = 50_000
 
 def news_sentences(doc: Doc) -> Doc:
-    """Set sentence starts from ``geo.sentences.split_sentences`` (newlines are hard breaks)."""
+    """Set sentence starts from ``geo.nlp.sentences.split_sentences`` (newlines are hard breaks)."""
     starts = {start for start, _end in split_sentences(doc.text)}
     for token in doc:
         token.is_sent_start = token.i == 0 or token.idx in starts
@@ -159,7 +159,7 @@ def sentence_parse(doc: Doc, start: int, end: int) -> Doc:
 
 def parse_text(text: str) -> Doc:
     """A text of its own (one sentence) tokenized and parsed, for a stage used on a bare
-    sentence (``geo.events.find_events``)."""
+    sentence (``geo.nlp.events.find_events``)."""
     nlp = load_nlp()
     doc = nlp.make_doc(text)
     for name in _ON_DEMAND:

@@ -28,8 +28,8 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from geo.dates import zone
 from geo.errors import ArticleError, ManifestError
+from geo.nlp.dates import zone
 from geo.records import Article, SourceOffsets
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".json", ".csv")

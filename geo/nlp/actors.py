@@ -13,7 +13,7 @@ The nationality words come from the geoparser's own annotations (mentions of pat
 ``demonym`` and countries), passed in with sentence-relative offsets.
 
 Example:
-    >>> from geo.gazetteer import Gazetteer
+    >>> from geo.gazetteer.index import Gazetteer
     >>> russia = Gazetteer.load().country("RU")
     >>> a = find_actor("On 3 May, Russian forces shelled Zarichne.", 25,
     ...                [(10, 17, russia)], event_country="UA")
@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from geo.figures import NON_COMBATANTS
+from geo.nlp.figures import NON_COMBATANTS
 from geo.records import Place
 
 # ACLED's actor names carry the period of the government in office; ACLED's actor list.

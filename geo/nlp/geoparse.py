@@ -1,13 +1,13 @@
 """The geoparser: an article in, its place mentions resolved out.
 
-The article becomes one spaCy ``Doc`` (``geo.nlp``); the recogniser finds the spans that name
-places (``geo.recognise``, or the gazetteer's named rules alone with ``recogniser="rules"``);
-the resolver chooses a place for each (``geo.resolve``); stated distances check them
-(``geo.distances``). The resolutions are stored on the Doc (``doc._.resolutions``) for the
+The article becomes one spaCy ``Doc`` (``geo.doc``); the recogniser finds the spans that name
+places (``geo.nlp.recognise``, or the gazetteer's named rules alone with ``recogniser="rules"``);
+the resolver chooses a place for each (``geo.nlp.resolve``); stated distances check them
+(``geo.nlp.distances``). The resolutions are stored on the Doc (``doc._.resolutions``) for the
 stages after it.
 
 Example:
-    >>> from geo.gazetteer import Gazetteer
+    >>> from geo.gazetteer.index import Gazetteer
     >>> from geo.records import Article
     >>> rs = geoparse(Article(id="a", text="Shelling hit Kharkov."), Gazetteer.load())
     >>> [(r.mention.text, r.place.name) for r in rs]
@@ -19,14 +19,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from geo.distances import check_stated_distances
+from geo.doc import doc_text, make_doc
 from geo.errors import GeoError
-from geo.gazetteer import Gazetteer
-from geo.mentions import find_mentions
-from geo.nlp import doc_text, make_doc
-from geo.recognise import RecogniserModel, recognise
+from geo.gazetteer.index import Gazetteer
+from geo.nlp.distances import check_stated_distances
+from geo.nlp.mentions import find_mentions
+from geo.nlp.recognise import RecogniserModel, recognise
+from geo.nlp.resolve import RankerModel, resolve_mentions
 from geo.records import Article, Mention, Resolution
-from geo.resolve import RankerModel, resolve_mentions
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -50,9 +50,9 @@ def geoparse_doc(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
     """Find, resolve and check every place an annotated Doc names; store them on the Doc.
 
     Args:
-        doc: the article's Doc (``geo.nlp.make_doc``).
+        doc: the article's Doc (``geo.doc.make_doc``).
         gazetteer: the place index.
-        resolver: a name in ``geo.resolve.RESOLVERS``.
+        resolver: a name in ``geo.nlp.resolve.RESOLVERS``.
         recogniser: a name in ``RECOGNISERS``.
         model: the recogniser's weights (default: the shipped model).
         ranker: the context resolver's weights (default: the shipped ones).
@@ -81,7 +81,7 @@ def geoparse(article: Article, gazetteer: Gazetteer, *, resolver: str = "context
     Args:
         article: the article.
         gazetteer: the place index.
-        resolver: a name in ``geo.resolve.RESOLVERS``.
+        resolver: a name in ``geo.nlp.resolve.RESOLVERS``.
         recogniser: a name in ``RECOGNISERS``.
 
     Returns:

@@ -36,14 +36,14 @@ from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from geo import materialise
-from geo.aggregate import MENTION_COLUMNS
 from geo.errors import GeoError
-from geo.figures import Figure
 from geo.incidents import Report
+from geo.nlp.figures import Figure
 from geo.records import Article, Place, SourceOffsets
+from geo.store import materialise
+from geo.tables import MENTION_COLUMNS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PATH = ROOT / "data" / "store" / "news.sqlite"
 BUSY_TIMEOUT_MS = 30_000
 
@@ -87,7 +87,7 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE articles ADD COLUMN results_changes TEXT NOT NULL DEFAULT '';
     """,
-    # Incidents kept up to date per write (``geo.materialise``): each report's merge block,
+    # Incidents kept up to date per write (``geo.store.materialise``): each report's merge block,
     # key, raw cluster and incident; each article's copy group and its sample of shingles.
     # Ids are looked up by range, not LIKE. The incidents are rebuilt once, at first read.
     """
@@ -123,7 +123,7 @@ TABLES = ("meta", "articles", "mentions", "reports", "incidents", "changes", "ge
           "shingles", "incidents_gone")
 #: Version of the report payload stored as JSON; ``report_from_json`` upgrades older ones.
 REPORT_VERSION = 3
-#: Version of a stored mention row (``geo.aggregate.MENTION_COLUMNS``). Version 1 rows (no
+#: Version of a stored mention row (``geo.tables.MENTION_COLUMNS``). Version 1 rows (no
 #: ``v``) read as they are: readers take the columns they know, missing ones empty. Version
 #: 3 stores the values only (``c``, in ``_STORED_MENTION_COLUMNS`` order) and the sentence
 #: as offsets into the article's text (``s``), not a copy of it.
@@ -268,7 +268,7 @@ class Store:
 
         Args:
             incidents: "kept" when the write leaves the stored incidents true (a setting,
-                or incidents the caller brought up to date with ``geo.materialise``);
+                or incidents the caller brought up to date with ``geo.store.materialise``);
                 "stale" (the default) has them rebuilt at the next read.
 
         Raises:
@@ -491,13 +491,13 @@ class Store:
                          timezone: str) -> None:
         """Set a stored article's publication date and time zone (an analyst's fix for a
         row ``bad_rows`` lists). Its reports keep the old values until it is processed
-        again (``geo.ingest.reprocess`` with its id).
+        again (``geo.store.ingest.reprocess`` with its id).
 
         Raises:
             ArticleError: the date or the zone is not one an article can have.
             StoreError: no such article, or the store cannot be written.
         """
-        from geo.articles import check_metadata  # articles imports nothing from the store
+        from geo.io.articles import check_metadata  # articles imports nothing from the store
 
         check_metadata(published, timezone)
         with self.write(incidents="kept") as conn:
@@ -517,7 +517,7 @@ class Store:
     def bad_rows(self) -> list[tuple[str, str]]:
         """Stored articles no page can use as they are, with the reason: ``(id, reason)``.
         The Sources page lists them so that they can be deleted."""
-        from geo.articles import check_metadata  # articles imports nothing from the store
+        from geo.io.articles import check_metadata  # articles imports nothing from the store
 
         out = []
         with self.read() as conn:
@@ -558,7 +558,7 @@ class Store:
     # ------------------------------------------------------------------ incidents
 
     def incident_rows(self) -> tuple[list[dict], list[dict]] | None:
-        """The materialised incidents and their reports as rows (``geo.aggregate``'s
+        """The materialised incidents and their reports as rows (``geo.tables``'s
         ``incident_row`` and ``REPORT_COLUMNS``), brought up to date first when a write left
         them behind (a store from an older version, a deletion); None for a store this
         process cannot write (read-only, disk full), whose readers merge in memory."""
@@ -843,7 +843,7 @@ def _validate_backup(copy: Path, source: Path) -> None:
 
 
 def _validate_payloads(conn: sqlite3.Connection, source: Path) -> None:
-    from geo.articles import check_metadata
+    from geo.io.articles import check_metadata
 
     def bad(what: str, why: object) -> StoreError:
         return StoreError(f"{source} holds {what} that cannot be read ({why}); nothing was "
@@ -909,8 +909,8 @@ def _raw_date(value: object) -> dt.date | None:
 
 def _stored_date(value: object) -> dt.date | None:
     """A stored publication date as the pages use it: None when it is not a date or lies
-    outside what ``geo.articles.check_metadata`` accepts (``bad_rows`` lists those)."""
-    from geo.articles import check_metadata
+    outside what ``geo.io.articles.check_metadata`` accepts (``bad_rows`` lists those)."""
+    from geo.io.articles import check_metadata
 
     try:
         day = _raw_date(value)
@@ -921,7 +921,7 @@ def _stored_date(value: object) -> dt.date | None:
 
 
 def _plausible_day(day: dt.date) -> bool:
-    from geo.articles import EARLIEST_PUBLISHED
+    from geo.io.articles import EARLIEST_PUBLISHED
 
     return EARLIEST_PUBLISHED <= day <= dt.date.today() + dt.timedelta(days=2)
 

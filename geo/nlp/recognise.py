@@ -1,6 +1,6 @@
 """Which spans of an article name places: candidates from two sources, decided by a model.
 
-Candidates come from the gazetteer matcher (``geo.mentions.find_name_spans``, every name it
+Candidates come from the gazetteer matcher (``geo.nlp.mentions.find_name_spans``, every name it
 knows, with the named rule that would reject it) and from the statistical NER of the article's
 ``Doc`` (GPE, LOC, FAC and NORP entities). Each candidate gets features from the evidence in
 the text: its NER label, and the labels the same name gets elsewhere in the article ("Kelly"
@@ -12,8 +12,8 @@ trained by ``scripts/train_recogniser.py`` on the GeoWebNews dev set weighs them
 are a small JSON file (``data/models/recogniser.json``), read without pickle.
 
 Example:
-    >>> from geo.gazetteer import Gazetteer
-    >>> from geo.nlp import make_doc
+    >>> from geo.gazetteer.index import Gazetteer
+    >>> from geo.doc import make_doc
     >>> from geo.records import Article
     >>> text = "Megyn Kelly said Russian troops shelled Kharkiv. Kelly spoke from Dallas."
     >>> doc = make_doc(Article(id="a", text=text))
@@ -32,17 +32,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from geo.doc import doc_text
 from geo.errors import GeoError
-from geo.gazetteer import CURATED_PREFIXES, Gazetteer, normalize
-from geo.mentions import english_words, find_name_spans, select_longest
-from geo.nlp import doc_text
+from geo.gazetteer.index import CURATED_PREFIXES, Gazetteer, normalize
+from geo.learn.weights import read_weights
+from geo.nlp.mentions import english_words, find_name_spans, select_longest
 from geo.records import Mention
-from geo.weights import read_weights
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-MODEL_JSON = Path(__file__).resolve().parents[1] / "data" / "models" / "recogniser.json"
+MODEL_JSON = Path(__file__).resolve().parents[2] / "data" / "models" / "recogniser.json"
 #: Version of the feature set; a model file trained on another version is refused.
 FEATURES_VERSION = 6
 # NER labels whose spans are candidates of their own.
@@ -336,7 +336,7 @@ def recognise(doc: Doc, gazetteer: Gazetteer, *,
     """The place mentions of an annotated Doc.
 
     Args:
-        doc: the article's Doc (``geo.nlp.make_doc``).
+        doc: the article's Doc (``geo.doc.make_doc``).
         gazetteer: the place index.
         model: the decision model (default: the shipped one).
 

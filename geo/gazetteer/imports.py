@@ -11,7 +11,7 @@
   (``|``-separated), ``feature``, ``country_code``, ``admin1_code``, ``population``.
 
 Each file becomes one pack, ``<pack dir>/<file stem>.csv`` (the pack directory is
-``$GEO_GAZETTEER_DIR`` or ``data/gazetteer_user/``); ``geo.gazetteer`` reads every pack into
+``$GEO_GAZETTEER_DIR`` or ``data/gazetteer_user/``); ``geo.gazetteer.index`` reads every pack into
 the index, so the new places are used by every stage. Names of a place GeoNames already gave
 the index (same geonameid, a first-level region's code) are added to that place instead of
 making a second one: an ``UA.zip`` brings ACLED's transliterations ("Pobieda") to the towns
@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.errors import GazetteerFormatError
-from geo.gazetteer import usable_alternates
+from geo.gazetteer.index import usable_alternates
 from geo.records import FeatureKind
 
 #: Columns of a pack file, in order.

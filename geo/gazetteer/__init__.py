@@ -1,0 +1,1 @@
+"""The place index: GeoNames places, the analyst's imports, the opt-in online geocoders."""

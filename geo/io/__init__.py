@@ -1,0 +1,1 @@
+"""Reading articles in: files, uploads, HTML, manifests."""
