@@ -431,14 +431,16 @@ def map_locations(incidents: pd.DataFrame) -> pd.DataFrame:
     return locations_table(incidents)
 
 
-def incident_map(filters: Filters, day: str | None, size_by: str) -> folium.Map:
-    """The Map page's map for these filters, day and sizing: built once per store state and
-    shared by every session (a second analyst, or a click that reruns the page, does not
-    build it again). Each run draws a copy: streamlit-folium changes the map it draws, and
-    a second drawing of the same object would differ and reset the analyst's zoom."""
+def incident_map(filters: Filters, day: str | None, size_by: str,
+                 layers: tuple[str, ...] | None = None) -> folium.Map:
+    """The Map page's map for these filters, day, sizing and layers (``None``: the map's
+    defaults): built once per store state and shared by every session (a second analyst,
+    or a click that reruns the page, does not build it again). Each run draws a copy:
+    streamlit-folium changes the map it draws, and a second drawing of the same object
+    would differ and reset the analyst's zoom."""
     current = store()
     return copy.deepcopy(_incident_map(filters, day, size_by, str(current.path),
-                                       served_state(current), tile_sets_key()))
+                                       served_state(current), tile_sets_key(), layers))
 
 
 def tile_sets_key() -> str:
@@ -480,11 +482,23 @@ def in_period(incidents: pd.DataFrame, period: str | None) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _incident_map(filters: Filters, day: str | None, size_by: str, path: str,
-                  state: str, tiles: str) -> folium.Map:
+                  state: str, tiles: str, layers: tuple[str, ...] | None) -> folium.Map:
     shown = in_period(_filtered(filters, path, state), day)
     return build_incident_map(map_locations(shown), size_by=size_by,
                               regions=region_counts(shown), view_in_url=True,
-                              tile_sets=list_tile_sets())
+                              tile_sets=list_tile_sets(), layers=layers)
+
+
+def layers_from_link() -> tuple[str, ...] | None:
+    """The layers a link asks the Map to show (``?layers=Heatmap,Incidents,...``), read
+    once per session: later the map's own layer control decides, and the map writes its
+    choice back into the URL in the browser (``geo.maps``), which must not make the page
+    rebuild the map on its next run."""
+    if "_map_layers" not in st.session_state:
+        value = st.query_params.get("layers")
+        st.session_state["_map_layers"] = (
+            tuple(sorted(n for n in value.split(",") if n)) if value else None)
+    return st.session_state["_map_layers"]
 
 
 def incident_card(incident: pd.Series, reports: pd.DataFrame, *, key: str) -> None:

@@ -47,7 +47,7 @@ import functools
 import html
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -196,6 +196,7 @@ def build_incident_map(
     labels: bool = True,
     view_in_url: bool = False,
     tile_sets: Sequence[TileSet] = (),
+    layers: Collection[str] | None = None,
 ) -> folium.Map:
     """Build the incident map: offline basemap, one point layer, optional heatmap and regions.
 
@@ -223,11 +224,16 @@ def build_incident_map(
         cluster: Cluster the points; ``None`` clusters above ``CLUSTER_THRESHOLD`` locations.
         selected: ``location_id`` to highlight.
         view_in_url: Keep the view in the page's URL as ``c=lat,lon&z=zoom`` (the page that
-            embeds the map reads them back to open a shared link on the same view).
+            embeds the map reads them back to open a shared link on the same view), and the
+            layers switched on as ``layers=`` (their names in the layer control, comma
+            separated) when they differ from the map's defaults.
         labels: Draw first-level borders and place names (fetched by the browser from
             ``static/basemap/``).
         tile_sets: The analyst's own basemaps (:func:`geo.tiles.list_tile_sets`), each a
             layer of local tiles over the land; the first is shown, the others offered.
+        layers: The names of the layers to show (as ``layers=`` in a shared link): the base
+            layer named, else the default one, and exactly the overlays named. ``None``
+            shows the defaults. Unknown names are ignored.
 
     Returns:
         The folium map, ready for ``st_folium`` or ``get_root().render()``.
@@ -290,11 +296,15 @@ def build_incident_map(
         # Clusters spread their own coinciding points (at the deepest zoom).
         _SpreadOverlaps(layer, ring).add_to(m)
     _Legend(size_by).add_to(m)
+    control = folium.LayerControl(collapsed=True)
+    defaults = _shown_layers(m)
+    if layers is not None:
+        _choose_layers(m, layers)
     if view_in_url:
-        _ViewInUrl().add_to(m)
+        _ViewInUrl(control.get_name(), defaults).add_to(m)
     if len(broad):
         _BroadPanel(broad, size_by).add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
+    control.add_to(m)
     # The same framing as the resize handler in _MapSetup: points clear of the legend.
     m.fit_bounds([south_west, north_east], max_zoom=10, padding_top_left=(24, 24),
                  padding_bottom_right=(200, 150))
@@ -929,12 +939,44 @@ class _MapSetup(MacroElement):
         self.sea = SEA_COLOR
 
 
+def _controlled_layers(m: folium.Map) -> list[folium.map.Layer]:
+    return [c for c in m._children.values()
+            if isinstance(c, folium.map.Layer) and c.control]
+
+
+def _shown_layers(m: folium.Map) -> list[str]:
+    """The names of the layers the map shows on opening, sorted."""
+    return sorted(c.layer_name for c in _controlled_layers(m) if c.show)
+
+
+def _choose_layers(m: folium.Map, layers: Collection[str]) -> None:
+    chosen = set(layers)
+    items = _controlled_layers(m)
+    bases = [c for c in items if not c.overlay]
+    if any(c.layer_name in chosen for c in bases):  # one base layer, the one named
+        for c in bases:
+            c.show = c.layer_name in chosen
+    for c in items:
+        if c.overlay:
+            c.show = c.layer_name in chosen
+
+
 class _ViewInUrl(MacroElement):
     """The map's centre and zoom written into the embedding page's URL (``c``, ``z``), in the
     browser: a pan costs no round trip to the server and no rerun of the page. Written again
     every second while the map is shown, because the page rewrites its URL from the
     server's parameters when it changes one of its own (a click on a marker). Only on the
-    page the map belongs to: a page left keeps its own URL."""
+    page the map belongs to: a page left keeps its own URL.
+
+    The layers switched on go in as ``layers=`` (names as the layer control shows them),
+    only while they differ from the map's defaults: a link keeps the heatmap or the online
+    basemap its author chose, and an ordinary link stays short."""
+
+    def __init__(self, control: str, defaults: list[str]) -> None:
+        super().__init__()
+        self._name = "ViewInUrl"
+        self.control = control
+        self.defaults = ",".join(defaults)
 
     _template = Template(
         """
@@ -949,11 +991,31 @@ class _ViewInUrl(MacroElement):
                     var centre = c.lat.toFixed(4) + "," + c.lng.toFixed(4);
                     var zoom = String(map.getZoom());
                     var params = url.searchParams;
-                    if (params.get("c") === centre && params.get("z") === zoom) { return; }
-                    url.searchParams.set("c", centre);
-                    url.searchParams.set("z", zoom);
+                    var shown = layers();
+                    var wanted = shown === null || shown === defaults ? null : shown;
+                    if (params.get("c") === centre && params.get("z") === zoom
+                            && params.get("layers") === wanted) { return; }
+                    params.set("c", centre);
+                    params.set("z", zoom);
+                    if (wanted === null) { params.delete("layers"); }
+                    else { params.set("layers", wanted); }
                     top.history.replaceState(top.history.state, "", url.toString());
                 }
+                var defaults = {{ this.defaults|tojson }};
+                function layers() {
+                    // The layer control's registry (folium's "<control>_layers"); it is
+                    // declared after this script, so it is looked up when needed.
+                    var reg = window[{{ this.control|tojson }} + "_layers"];
+                    if (!reg) { return null; }
+                    var on = [];
+                    [reg.base_layers, reg.overlays].forEach(function (group) {
+                        Object.keys(group).forEach(function (name) {
+                            if (map.hasLayer(group[name])) { on.push(name); }
+                        });
+                    });
+                    return on.sort().join(",");
+                }
+                map.on("overlayadd overlayremove baselayerchange", keep);
                 map.on("moveend", keep);
                 setInterval(keep, 1000);
             })({{ this._parent.get_name() }});

@@ -228,7 +228,8 @@ def page(result: PipelineResult, filters: data.Filters) -> None:
     with left:
         # The map does not depend on the clicked location: an unchanged map is not redrawn,
         # so a click keeps the analyst's zoom and layers. The panel names the selection.
-        st_folium(data.incident_map(filters, day, size_by), key="incident_map", height=600,
+        st_folium(data.incident_map(filters, day, size_by, data.layers_from_link()),
+                  key="incident_map", height=600,
                   use_container_width=True, center=view[0] if view else None,
                   zoom=view[1] if view else None,
                   returned_objects=["last_active_drawing"])

@@ -352,7 +352,8 @@ def test_a_marker_click_keeps_the_zoom(server, browser_page):
 
 def test_a_shared_link_reopens_the_map_at_its_zoom_and_centre(server, browser_page):
     page = browser_page
-    page.goto(f"{server}/map?c=50.4500,30.5200&z=10")
+    page.goto(f"{server}/map?c=50.4500,30.5200&z=10&layers=Heatmap,Incidents,"
+              "Offline%20basemap")
     page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', state="attached",
                            timeout=60_000)
     # Most markers lie outside this view, so wait for the map itself, not a marker.
@@ -364,11 +365,15 @@ def test_a_shared_link_reopens_the_map_at_its_zoom_and_centre(server, browser_pa
     view = frame.evaluate("() => { const m = Object.values(window).find(v => v instanceof L.Map);"
                           " const c = m.getCenter(); return [m.getZoom(), c.lat, c.lng]; }")
     assert view[0] == 10 and abs(view[1] - 50.45) < 0.01 and abs(view[2] - 30.52) < 0.01
+    # The link's layers: the heatmap, off by default, is on.
+    assert frame.evaluate("() => { const m = Object.values(window).find(v => v instanceof "
+                          "L.Map); let on = false; m.eachLayer(l => { if (l instanceof "
+                          "L.HeatLayer) on = true; }); return on; }")
     # The analyst moves the map: the URL follows, so the link they copy is this view.
     frame.evaluate("() => Object.values(window).find(v => v instanceof L.Map)"
                    ".setView([49.99, 36.23], 8)")
     page.wait_for_url("**z=8**", timeout=30_000)
-    assert "c=49.99" in page.url
+    assert "c=49.99" in page.url and "layers=Heatmap" in page.url
     no_exception(page)
 
 

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import folium
 import folium.plugins
@@ -629,3 +630,37 @@ def test_points_that_hide_each_other_are_drawn_apart_and_each_clicks_itself(serv
     assert far["legs"] == 0 and all(p["at_home"] for p in far["points"].values())
     assert close["legs"] == 0
     assert close["points"]["kharkiv"]["at_home"] and close["points"]["square"]["at_home"]
+
+
+@pytest.mark.browser
+def test_the_layers_switched_on_go_into_the_link_and_a_link_reopens_them(served_dir, tmp_path):
+    site, origin = served_dir
+    frame = _two_places_a_kilometre_apart()
+    default = build_incident_map(frame, asset_base="/static/vendor", labels=False,
+                                 view_in_url=True)
+    linked = build_incident_map(frame, asset_base="/static/vendor", labels=False,
+                                view_in_url=True,
+                                layers=["Heatmap", "Incidents", "Offline basemap", "Nonsense"])
+    (site / "default.html").write_text(render(default), encoding="utf-8")
+    (site / "linked.html").write_text(render(linked), encoding="utf-8")
+    heat_on = """() => { const map = window[Object.keys(window).find(k => k.startsWith('map_'))];
+        let on = false; map.eachLayer(l => { if (l instanceof L.HeatLayer) on = true; });
+        return on; }"""
+    errors: list[str] = []
+    with opened_map(tmp_path, f"{origin}/default.html", errors=errors) as page:
+        assert not page.evaluate(heat_on)
+        time.sleep(1.5)
+        assert "layers=" not in page.url  # the defaults: a short link
+        # The analyst switches the heatmap on in the layer control: the link says so.
+        page.locator(".leaflet-control-layers").hover()
+        page.get_by_text("Heatmap").click()
+        page.wait_for_url("**layers=**", timeout=10_000)
+        assert parse_qs(urlparse(page.url).query)["layers"] == [
+            "Heatmap,Incidents,Offline basemap"]
+    with opened_map(tmp_path, f"{origin}/linked.html", errors=errors) as page:
+        assert page.evaluate(heat_on)  # the link's layers, the unknown name ignored
+        page.locator(".leaflet-control-layers").hover()
+        page.get_by_text("Heatmap").click()  # off again: back to the defaults
+        time.sleep(1.5)
+        assert not page.evaluate(heat_on) and "layers=" not in page.url
+    assert errors == []
