@@ -213,7 +213,7 @@ def gazetteer_add(files: tuple[Path, ...]) -> None:
 
 @cli.group()
 def basemap() -> None:
-    """An analyst's own basemap file (MBTiles or PMTiles of raster tiles), drawn offline."""
+    """An analyst's own basemap file (MBTiles or PMTiles, raster or vector), drawn offline."""
 
 
 @basemap.command("add")
@@ -229,9 +229,12 @@ def basemap_add(file: Path, name: str | None, max_zoom: int | None) -> None:
         tile_set = add_tile_archive(file, name=name, max_zoom=max_zoom)
     except GeoError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"{tile_set.name}: {tile_set.tiles:,} {tile_set.format.upper()} tiles, zoom "
+    kind = (f"vector tiles ({tile_set.schema} style)" if tile_set.is_vector
+            else f"{tile_set.format.upper()} tiles")
+    click.echo(f"{tile_set.name}: {tile_set.tiles:,} {kind}, zoom "
                f"{tile_set.min_zoom}-{tile_set.max_zoom} -> {tile_set.directory}"
-               + (f" ({tile_set.skipped:,} tiles that were not images left out)"
+               + (f" ({tile_set.skipped:,} tiles that were not "
+                  f"{'vector tiles' if tile_set.is_vector else 'images'} left out)"
                   if tile_set.skipped else ""))
 
 

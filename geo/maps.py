@@ -55,6 +55,7 @@ import folium
 import folium.plugins
 import pandas as pd
 from branca.element import MacroElement
+from folium.elements import JSCSSMixin
 from folium.template import Template
 from folium.utilities import JsCode
 
@@ -130,6 +131,8 @@ _CLUSTER_CSS = [
     ("markerclusterdefaultcss", "leaflet.markercluster/MarkerCluster.Default.css"),
 ]
 _HEAT_JS = [("leaflet-heat.js", "leaflet.heat/leaflet-heat.js")]
+# Only on a map that draws an analyst's vector basemap file (geo.tiles).
+_VECTOR_JS = [("protomaps-leaflet", "protomaps-leaflet/protomaps-leaflet.js")]
 _LEAFLET_IMAGES = "leaflet/images"
 # Referenced from leaflet.css (layer control) and L.Icon.Default (markers).
 _IMAGE_FILES = [
@@ -156,7 +159,8 @@ def map_asset_paths() -> list[str]:
     Returns:
         Paths such as ``static/vendor/leaflet/leaflet.js``.
     """
-    rel = [p for _, p in _MAP_JS + _MAP_CSS + _CLUSTER_JS + _CLUSTER_CSS + _HEAT_JS]
+    rel = [p for _, p in _MAP_JS + _MAP_CSS + _CLUSTER_JS + _CLUSTER_CSS + _HEAT_JS
+           + _VECTOR_JS]
     rel += [f"{_LEAFLET_IMAGES}/{name}" for name in _IMAGE_FILES]
     return [(VENDOR_DIR / p).relative_to(ROOT).as_posix() for p in rel]
 
@@ -270,7 +274,7 @@ def build_incident_map(
     _add_base_layers(m, basemap, url=None if basemap is not None else (
         basemap_url or f"{static_base}/basemap/countries.geojson"))
     for n, tile_set in enumerate(tile_sets):
-        _add_tile_set(m, tile_set, static_base, show=n == 0)
+        _add_tile_set(m, tile_set, static_base, show=n == 0, asset_base=base)
     if labels:
         # Rivers and lakes (static/basemap/water.geojson, scripts/build_water.py): drawn
         # like the sea, only where the map looks.
@@ -376,6 +380,98 @@ class _StaticGeoJson(folium.GeoJson):
 
     def _get_self_bounds(self) -> list[list[float | None]]:
         return [[None, None], [None, None]]
+
+
+class _VectorTiles(JSCSSMixin, folium.map.Layer):
+    """An analyst's vector basemap file, unpacked under ``static/tiles/``, drawn on canvases
+    in the browser by protomaps-leaflet (vendored; loaded only on a map that has one).
+
+    The style follows the file's schema (``TileSet.schema``): the Protomaps basemap's own
+    light style; for OpenMapTiles, land cover, water, roads by class, borders and place names
+    in this map's colours; for any other schema, every layer the file lists in a plain
+    style (areas, lines and the ``name`` of points), so an unknown file still shows. Tiles
+    come from the local server, only inside the file's bounds and from its first zoom;
+    beyond its last zoom they are drawn larger. Labels use the browser's own fonts: nothing
+    is fetched.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function (P, schema, layers, options) {
+            if (schema === "protomaps") {
+                return P.leafletLayer(Object.assign(options, {flavor: "light", lang: "en"}));
+            }
+            var paint = [], label = [];
+            function prop(f, k) { return f.props[k]; }
+            function is(kind) { return function (z, f) { return f.geomType === kind; }; }
+            function area(layer, fill, filter, minzoom) {
+                paint.push({dataLayer: layer, minzoom: minzoom || 0, filter: filter,
+                            symbolizer: new P.PolygonSymbolizer({fill: fill})});
+            }
+            function line(layer, color, width, filter, dash) {
+                paint.push({dataLayer: layer, filter: filter, symbolizer:
+                    new P.LineSymbolizer({color: color, width: width, dash: dash})});
+            }
+            function names(layer, font, filter) {
+                label.push({dataLayer: layer, filter: filter, symbolizer:
+                    new P.CenteredTextSymbolizer({
+                        labelProps: ["name:en", "name:latin", "name_en", "name"],
+                        font: font, fill: "#3a3a3a", stroke: "#ffffff", width: 2})});
+            }
+            if (schema === "openmaptiles") {
+                area("landcover", "#e4e8d8");
+                area("landuse", "#ebe7de");
+                area("park", "#dfe8d0");
+                area("water", {{ this.sea|tojson }});
+                line("waterway", {{ this.water_line|tojson }}, 1);
+                area("building", "#d9d4ca", null, 14);
+                line("transportation", function (z, f) {
+                    var c = prop(f, "class");
+                    return c === "motorway" || c === "trunk" ? "#d49a5f" : "#b9ad98";
+                }, function (z, f) {
+                    var c = prop(f, "class");
+                    var w = c === "motorway" || c === "trunk" ? 2.2
+                        : c === "primary" || c === "secondary" ? 1.6 : 0.8;
+                    return z < 10 ? w / 2 : w;
+                }, is(2));
+                line("boundary", "#a59f93", 0.9, function (z, f) {
+                    return Number(prop(f, "admin_level")) <= 4;
+                }, [3, 3]);
+                names("place", function (z, f) {
+                    var c = prop(f, "class");
+                    return c === "city" || c === "country" || c === "state"
+                        ? "600 13px sans-serif" : "12px sans-serif";
+                });
+            } else {
+                layers.forEach(function (layer) {
+                    area(layer, "#e2ddd2", is(3));
+                    line(layer, "#b3ad9f", 0.7, is(2));
+                    names(layer, "12px sans-serif", is(1));
+                });
+            }
+            return P.leafletLayer(Object.assign(options, {paintRules: paint, labelRules: label}));
+        })(protomapsL, {{ this.schema|tojson }}, {{ this.layers|tojson }},
+           {{ this.options|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, tile_set: TileSet, url: str, asset_base: str, options: dict[str, Any],
+                 *, show: bool) -> None:
+        super().__init__(name=f"{_esc(tile_set.name)} (your file, offline)", overlay=True,
+                         control=True, show=show)
+        self._name = "VectorTiles"
+        self.schema = tile_set.schema
+        self.layers = list(tile_set.vector_layers)
+        self.sea, self.water_line = SEA_COLOR, WATER_LINE_COLOR
+        # protomaps-leaflet reads data tiles one zoom below the view (512-pixel tiles on a
+        # 256-pixel grid): the layer starts one zoom above the file's first.
+        self.options = {**options, "url": url, "maxDataZoom": tile_set.max_zoom,
+                        "minZoom": tile_set.min_zoom + 1, "maxZoom": MAX_ZOOM,
+                        "attribution": _esc(tile_set.attribution
+                                            or f"{tile_set.name} (your basemap file)")}
+        self.default_js = _urls(asset_base, _VECTOR_JS)
 
 
 class _InViewGeoJson(folium.map.Layer):
@@ -496,7 +592,8 @@ def _add_base_layers(m: folium.Map, basemap: dict | None, *, url: str | None = N
     ).add_to(m)
 
 
-def _add_tile_set(m: folium.Map, tile_set: TileSet, static_base: str, *, show: bool) -> None:
+def _add_tile_set(m: folium.Map, tile_set: TileSet, static_base: str, *, show: bool,
+                  asset_base: str) -> None:
     """An unpacked basemap file as a tile layer served from ``static/tiles/``.
 
     Shown from its first zoom (below it a whole-world view would ask for thousands of tiles)
@@ -505,6 +602,10 @@ def _add_tile_set(m: folium.Map, tile_set: TileSet, static_base: str, *, show: b
     if tile_set.bounds:
         west, south, east, north = tile_set.bounds
         options["bounds"] = [[south, west], [north, east]]
+    if tile_set.is_vector:
+        _VectorTiles(tile_set, f"{static_base}/{tile_set.url_path}", asset_base, options,
+                     show=show).add_to(m)
+        return
     folium.TileLayer(
         f"{static_base}/{tile_set.url_path}",
         attr=_esc(tile_set.attribution or f"{tile_set.name} (your basemap file)"),

@@ -1,16 +1,20 @@
-"""An analyst's own basemap file (MBTiles or PMTiles of raster tiles) used with no network.
+"""An analyst's own basemap file (MBTiles or PMTiles, raster or vector) used with no network.
 
 The dashboard serves files only from ``static/`` (Streamlit's static serving, 200 MB per file,
 no custom routes), so an archive is unpacked once into ``static/tiles/<name>/{z}/{x}/{y}.<ext>``
-and the map draws it as an ordinary Leaflet tile layer from there:
+and the map draws it from there:
 
     python -m geo basemap add ukraine-osm.mbtiles [--max-zoom 12]
 
 Each unpacked set carries a ``tiles.json`` (:class:`TileSet`); the map offers every set in its
-layer control, the most recently added one shown. Raster tiles (PNG, JPEG, WebP) are drawn;
-vector tiles (Mapbox Vector Tiles) need a style and a renderer and are refused with that
-reason. Tiles are checked against their format's signature: a tile that is not an image is
-skipped and counted, never served.
+layer control, the most recently added one shown. Raster tiles (PNG, JPEG, WebP) are drawn as
+an ordinary tile layer. Vector tiles (Mapbox Vector Tiles, as OpenStreetMap extracts come) are
+unpacked uncompressed (``.pbf``) and drawn in the browser by the vendored protomaps-leaflet
+(``static/vendor/protomaps-leaflet``): with the Protomaps basemap style when the file follows
+the Protomaps schema, an OpenStreetMap style for the OpenMapTiles schema, and a plain style of
+every layer the file lists otherwise (:attr:`TileSet.schema`). Tiles are checked against
+their format's signature: a tile that is not an image (or, for vector files, not a vector
+tile) is skipped and counted, never served.
 
 MBTiles (https://github.com/mapbox/mbtiles-spec) is SQLite with rows in the TMS scheme (row 0
 at the south); PMTiles v3 (https://github.com/protomaps/PMTiles) is read with the ``pmtiles``
@@ -42,12 +46,19 @@ _SIGNATURES = {
     "jpg": (b"\xff\xd8\xff",),
     "webp": (b"RIFF",),
 }
-_FORMAT_NAMES = {"png": "png", "jpg": "jpg", "jpeg": "jpg", "webp": "webp"}
-_VECTOR_FORMATS = {"pbf", "mvt", "mlt"}
+_FORMAT_NAMES = {"png": "png", "jpg": "jpg", "jpeg": "jpg", "webp": "webp", "pbf": "pbf"}
+_VECTOR_FORMATS = {"pbf", "mvt"}
+# A vector tile is a protocol buffer of layers (field 3, length-delimited): its first byte.
+# An empty tile (no layer) is valid and is kept: it says there is nothing there.
+_VECTOR_START = b"\x1a"
+# The layers that identify a vector tile schema (the file lists its layers in its metadata).
+_SCHEMAS = {"protomaps": {"earth", "roads", "places"},
+            "openmaptiles": {"transportation", "place", "water"}}
 
 
 class TileArchiveError(GeoError, ValueError):
-    """A basemap file cannot be used: unreadable, not MBTiles/PMTiles, vector tiles, empty."""
+    """A basemap file cannot be used: unreadable, not MBTiles/PMTiles, an unknown tile
+    format (MapLibre tiles), empty."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +67,8 @@ class TileSet:
 
     ``directory`` is its folder under ``static/tiles/``; ``url_path`` the tile URL template
     relative to the static root (``tiles/<name>/{z}/{x}/{y}.png``); ``bounds`` west, south,
-    east, north in degrees (``None``: the whole world); ``attribution`` plain text.
+    east, north in degrees (``None``: the whole world); ``attribution`` plain text;
+    ``vector_layers`` the layer names a vector file lists (empty for raster files).
     """
 
     name: str
@@ -70,10 +82,27 @@ class TileSet:
     skipped: int
     source: str
     added: str
+    vector_layers: tuple[str, ...] = ()
 
     @property
     def url_path(self) -> str:
         return f"{TILES_SUBDIR}/{self.directory.name}/{{z}}/{{x}}/{{y}}.{self.format}"
+
+    @property
+    def is_vector(self) -> bool:
+        return self.format == "pbf"
+
+    @property
+    def schema(self) -> str:
+        """How a vector file is drawn: ``protomaps`` or ``openmaptiles`` when its layers are
+        those schemas', else ``generic`` (every listed layer in a plain style); ``raster``."""
+        if not self.is_vector:
+            return "raster"
+        layers = set(self.vector_layers)
+        for name, marks in _SCHEMAS.items():
+            if len(layers & marks) >= 2:
+                return name
+        return "generic"
 
 
 def tiles_dir(static_dir: Path | None = None) -> Path:
@@ -91,8 +120,8 @@ def add_tile_archive(path: Path, *, static_dir: Path | None = None, name: str | 
     name and renamed into place, replacing a set of the same name.
 
     Raises:
-        TileArchiveError: the file is missing, not an archive of either kind, holds vector
-            tiles or holds no drawable tile.
+        TileArchiveError: the file is missing, not an archive of either kind, holds tiles of
+            an unknown format or holds no drawable tile.
     """
     path = Path(path)
     if not path.is_file():
@@ -116,7 +145,12 @@ def add_tile_archive(path: Path, *, static_dir: Path | None = None, name: str | 
             if not 0 <= x < 2**z or not 0 <= y < 2**z:
                 skipped += 1
                 continue
-            if not data.startswith(_SIGNATURES[fmt]):
+            if fmt == "pbf":
+                data = _vector_tile(data)
+                if data is None:
+                    skipped += 1  # not a vector tile: never served
+                    continue
+            elif not data.startswith(_SIGNATURES[fmt]):
                 skipped += 1  # not an image of the archive's format: never served
                 continue
             target = work / str(z) / str(x) / f"{y}.{fmt}"
@@ -127,14 +161,15 @@ def add_tile_archive(path: Path, *, static_dir: Path | None = None, name: str | 
             high = z if high is None else max(high, z)
         if not written:
             raise TileArchiveError(
-                f"{path.name}: no {fmt.upper()} tile to draw"
+                f"{path.name}: no {'vector' if fmt == 'pbf' else fmt.upper()} tile to draw"
                 + (f" up to zoom {top}" if max_zoom is not None else "")
                 + (f" ({skipped} tiles were not images)" if skipped else ""))
         tile_set = TileSet(
             name=name or meta["name"] or slug, directory=root / slug, format=fmt,
             min_zoom=int(low), max_zoom=int(high), bounds=meta["bounds"],
             attribution=meta["attribution"], tiles=written, skipped=skipped,
-            source=path.name, added=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+            source=path.name, added=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            vector_layers=tuple(meta.get("vector_layers", ())) if fmt == "pbf" else ())
         described = dataclasses.asdict(tile_set)
         described.pop("directory")
         (work / "tiles.json").write_text(json.dumps(described, indent=1), encoding="utf-8")
@@ -170,7 +205,8 @@ def list_tile_sets(static_dir: Path | None = None) -> list[TileSet]:
                 bounds=tuple(float(v) for v in bounds) if bounds else None,
                 attribution=str(data.get("attribution") or ""), tiles=int(data["tiles"]),
                 skipped=int(data.get("skipped", 0)), source=str(data.get("source", "")),
-                added=str(data.get("added", ""))))
+                added=str(data.get("added", "")),
+                vector_layers=tuple(str(v) for v in data.get("vector_layers", ()))))
         except (OSError, ValueError, KeyError, TypeError):
             continue
     return sorted(sets, key=lambda s: s.added, reverse=True)
@@ -209,19 +245,41 @@ def _reader_for(path: Path) -> _Archive:
     raise TileArchiveError(f"{path.name}: neither an MBTiles (SQLite) nor a PMTiles file")
 
 
-def _raster_format(declared: str, sample: bytes | None, source: str) -> str:
+def _tile_format(declared: str, sample: bytes | None, source: str) -> str:
     declared = declared.lower().strip()
     if declared in _VECTOR_FORMATS or (sample or b"").startswith(b"\x1f\x8b"):
-        raise TileArchiveError(
-            f"{source}: vector tiles; only raster tiles (PNG, JPEG, WebP) can be drawn "
-            "offline here. Render the file to raster tiles first (for example with "
-            "a tile server's export).")
+        return "pbf"
     if declared in _FORMAT_NAMES:
         return _FORMAT_NAMES[declared]
     for fmt, signatures in _SIGNATURES.items():
         if sample is not None and sample.startswith(signatures):
             return fmt
-    raise TileArchiveError(f"{source}: unknown tile format {declared!r}")
+    raise TileArchiveError(f"{source}: unknown tile format {declared!r}; raster (PNG, JPEG, "
+                           "WebP) and Mapbox Vector Tiles can be drawn")
+
+
+def _vector_tile(data: bytes) -> bytes | None:
+    """A vector tile as the browser reads it (uncompressed: the static server sends no
+    Content-Encoding), or None when it is not one."""
+    if data.startswith(b"\x1f\x8b"):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError):
+            return None
+    return data if not data or data.startswith(_VECTOR_START) else None
+
+
+def _vector_layers(described: object) -> list[str]:
+    """The layer names of a TileJSON-style description (``{"vector_layers": [{"id": ...}]}``),
+    as MBTiles' ``json`` metadata row and PMTiles' metadata carry it."""
+    if isinstance(described, str):
+        try:
+            described = json.loads(described)
+        except ValueError:
+            return []
+    layers = described.get("vector_layers") if isinstance(described, dict) else None
+    return [str(layer["id"]) for layer in layers or []
+            if isinstance(layer, dict) and layer.get("id")][:200]
 
 
 def _bounds(values: list[float] | None) -> tuple[float, float, float, float] | None:
@@ -250,9 +308,10 @@ class _MBTiles(_Archive):
             bounds = _bounds([float(v) for v in str(meta.get("bounds", "")).split(",")])
         except ValueError:
             bounds = None
-        return {"format": _raster_format(str(meta.get("format", "")), sample, self.path.name),
+        return {"format": _tile_format(str(meta.get("format", "")), sample, self.path.name),
                 "name": str(meta.get("name", "")), "attribution": _text(meta.get("attribution")),
-                "bounds": bounds, "max_zoom": MAX_TILE_ZOOM}
+                "bounds": bounds, "max_zoom": MAX_TILE_ZOOM,
+                "vector_layers": _vector_layers(meta.get("json"))}
 
     def tiles(self) -> Iterator[tuple[int, int, int, bytes]]:
         rows = self.db.execute("SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles")
@@ -286,11 +345,12 @@ class _PMTiles(_Archive):
         h = self.header
         bounds = _bounds([h["min_lon_e7"] / 1e7, h["min_lat_e7"] / 1e7,
                           h["max_lon_e7"] / 1e7, h["max_lat_e7"] / 1e7])
-        return {"format": _raster_format(tile_type, None, self.path.name),
+        return {"format": _tile_format(tile_type, None, self.path.name),
                 "name": str(self.extra.get("name", "")) if isinstance(self.extra, dict) else "",
                 "attribution": _text(self.extra.get("attribution"))
                 if isinstance(self.extra, dict) else "",
-                "bounds": bounds, "max_zoom": int(h["max_zoom"])}
+                "bounds": bounds, "max_zoom": int(h["max_zoom"]),
+                "vector_layers": _vector_layers(self.extra)}
 
     def tiles(self) -> Iterator[tuple[int, int, int, bytes]]:
         from pmtiles.reader import all_tiles

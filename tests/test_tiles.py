@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
+import math
 import sqlite3
 import subprocess
 import sys
@@ -68,6 +70,132 @@ def make_pmtiles(path: Path, tiles: dict[tuple[int, int, int], bytes]) -> Path:
     return path
 
 
+# ---------------------------------------------------------------- vector tiles, written here
+# A Mapbox Vector Tile (https://github.com/mapbox/vector-tile-spec, version 2) is a small
+# protocol buffer; these few lines write one, so the tests need no encoder package.
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        low, n = n & 0x7F, n >> 7
+        out.append(low | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def _field(number: int, payload: bytes | int) -> bytes:
+    if isinstance(payload, int):
+        return _varint(number << 3) + _varint(payload)
+    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
+
+
+def _zigzag(n: int) -> int:
+    return (n << 1) ^ (n >> 31)
+
+
+def _geometry(kind: int, parts: list[list[tuple[int, int]]]) -> bytes:
+    commands, x, y = [], 0, 0
+    for part in parts:
+        for i, (px, py) in enumerate(part):
+            if i == 0:
+                commands.append(1 | 1 << 3)  # MoveTo one point
+            elif i == 1:
+                commands.append(2 | (len(part) - 1) << 3)  # LineTo the rest
+            commands += [_zigzag(px - x), _zigzag(py - y)]
+            x, y = px, py
+        if kind == 3:
+            commands.append(7 | 1 << 3)  # ClosePath
+    return b"".join(_varint(c) for c in commands)
+
+
+def mvt(layers: dict[str, list[tuple[int, list[list[tuple[int, int]]], dict[str, str]]]]
+        ) -> bytes:
+    """A vector tile: layer name -> features (geometry type 1 point / 2 line / 3 polygon,
+    parts in tile coordinates of extent 4096, string properties)."""
+    tile = b""
+    for name, features in layers.items():
+        keys: list[str] = []
+        values: list[str] = []
+        body = _field(15, 2) + _field(1, name.encode())
+        for kind, parts, props in features:
+            tags = []
+            for k, v in props.items():
+                keys.append(k) if k not in keys else None
+                values.append(v) if v not in values else None
+                tags += [keys.index(k), values.index(v)]
+            feature = (_field(2, b"".join(_varint(t) for t in tags)) + _field(3, kind)
+                       + _field(4, _geometry(kind, parts)))
+            body += _field(2, feature)
+        body += b"".join(_field(3, k.encode()) for k in keys)
+        body += b"".join(_field(4, _field(1, v.encode())) for v in values)
+        body += _field(5, 4096)
+        tile += _field(3, body)
+    return tile
+
+
+def tile_of(lat: float, lon: float, z: int) -> tuple[int, int]:
+    n = 2**z
+    y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
+    return int((lon + 180) / 360 * n), int(y)
+
+
+# An OpenMapTiles-style tile: the west half water, a road across, a town in the middle.
+STREETS = mvt({
+    "water": [(3, [[(0, 0), (2048, 0), (2048, 4096), (0, 4096)]], {"class": "lake"})],
+    "transportation": [(2, [[(0, 3000), (4096, 3000)]], {"class": "primary"})],
+    "place": [(1, [[(3000, 2048)]], {"class": "town", "name": "Testville"})],
+})
+OPENMAPTILES_LAYERS = json.dumps({"vector_layers": [
+    {"id": "water"}, {"id": "transportation"}, {"id": "place"}]})
+
+
+def make_vector_mbtiles(path: Path, tiles: dict[tuple[int, int, int], bytes]) -> Path:
+    """As OpenStreetMap extracts come: gzipped vector tiles, their layers in ``json``."""
+    make_mbtiles(path, {k: gzip.compress(v) for k, v in tiles.items()}, fmt="pbf")
+    db = sqlite3.connect(path)
+    db.execute("INSERT INTO metadata VALUES ('json', ?)", (OPENMAPTILES_LAYERS,))
+    db.commit()
+    db.close()
+    return path
+
+
+def test_a_vector_basemap_is_unpacked_uncompressed_with_its_layers_and_schema(tmp_path):
+    static = tmp_path / "static"
+    x, y = tile_of(49.99, 36.23, 6)
+    archive = make_vector_mbtiles(tmp_path / "kharkiv-osm.mbtiles",
+                                  {(6, x, y): STREETS, (5, x // 2, y // 2): STREETS,
+                                   (6, x + 1, y): b"garbage, not a tile"})
+    tile_set = add_tile_archive(archive, static_dir=static)
+    assert tile_set.is_vector and tile_set.format == "pbf"
+    assert tile_set.vector_layers == ("water", "transportation", "place")
+    assert tile_set.schema == "openmaptiles"
+    assert (tile_set.tiles, tile_set.skipped) == (2, 1)
+    # Served as the browser reads it: no gzip (the static server sends no Content-Encoding).
+    assert (static / "tiles" / "kharkiv-osm" / "6" / str(x) / f"{y}.pbf").read_bytes() == STREETS
+    assert list_tile_sets(static) == [tile_set]  # read back from tiles.json, layers included
+
+
+def test_a_vector_pmtiles_file_is_read_and_an_unknown_schema_is_drawn_generically(tmp_path):
+    from pmtiles.tile import Compression, TileType, zxy_to_tileid
+    from pmtiles.writer import Writer
+
+    path = tmp_path / "rivers.pmtiles"
+    tile = mvt({"rivers": [(2, [[(0, 0), (4096, 4096)]], {"name": "Udy"})]})
+    with path.open("wb") as f:
+        writer = Writer(f)
+        writer.write_tile(zxy_to_tileid(0, 0, 0), gzip.compress(tile))
+        writer.finalize({
+            "tile_type": TileType.MVT, "tile_compression": Compression.GZIP,
+            "min_zoom": 0, "max_zoom": 0, "min_lon_e7": -1800000000, "min_lat_e7": -850000000,
+            "max_lon_e7": 1800000000, "max_lat_e7": 850000000, "center_zoom": 0,
+            "center_lon_e7": 0, "center_lat_e7": 0,
+        }, {"name": "Rivers", "vector_layers": [{"id": "rivers"}]})
+    tile_set = add_tile_archive(path, static_dir=tmp_path / "static")
+    assert tile_set.vector_layers == ("rivers",) and tile_set.schema == "generic"
+    assert (tile_set.directory / "0" / "0" / "0.pbf").read_bytes() == tile
+
+
 # Zoom 1 has four tiles; x=1, y=0 is the north-east one. Its TMS row is 1.
 RED, BLUE = png((200, 30, 30)), png((30, 30, 200))
 
@@ -109,23 +237,27 @@ def test_a_tile_that_is_not_an_image_is_never_served(tmp_path):
     assert not (tile_set.directory / "1" / "0" / "0.png").exists()
 
 
-@pytest.mark.parametrize("case", ["vector", "not an archive", "no image at all"])
+@pytest.mark.parametrize("case", ["maplibre tiles", "not an archive", "no image at all",
+                                  "vector file without a vector tile"])
 def test_unusable_basemap_files_are_refused_with_the_reason_and_nothing_is_added(tmp_path,
                                                                                  case):
     static = tmp_path / "static"
     kept = add_tile_archive(make_mbtiles(tmp_path / "kept.mbtiles", {(0, 0, 0): RED}),
                             static_dir=static, name="kept")
-    if case == "vector":
-        path = make_mbtiles(tmp_path / "v.mbtiles", {(0, 0, 0): b"\x1f\x8b\x08gzipped pbf"},
-                            fmt="pbf")
-        reason = "vector tiles"
+    if case == "maplibre tiles":
+        path = make_mbtiles(tmp_path / "m.mbtiles", {(0, 0, 0): b"MLT..."}, fmt="mlt")
+        reason = "unknown tile format 'mlt'"
     elif case == "not an archive":
         path = tmp_path / "notes.mbtiles"
         path.write_text("a text file named like a basemap")
         reason = "neither an MBTiles"
-    else:
+    elif case == "no image at all":
         path = make_mbtiles(tmp_path / "odd.mbtiles", {(0, 0, 0): b"GIF89a...."})
         reason = "no PNG tile"
+    else:
+        path = make_mbtiles(tmp_path / "v.mbtiles", {(0, 0, 0): gzip.compress(b"<html>")},
+                            fmt="pbf")
+        reason = "no vector tile to draw"
     with pytest.raises(TileArchiveError, match=reason):
         add_tile_archive(path, static_dir=static)
     assert list_tile_sets(static) == [kept]
@@ -209,3 +341,73 @@ def test_the_map_draws_an_unpacked_basemap_from_the_local_server_only(tmp_path):
     assert len(at_6) >= 1 and all(f"/{tile_set.directory.name}/3/" in src for src, _ in at_6)
     assert "World <relief> (your file, offline)" in control  # the name shown as text
     assert [u for u in requests if not u.startswith(origin + "/")] == []
+
+
+def test_the_map_draws_a_vector_basemap_file_in_the_browser_from_the_local_server(tmp_path):
+    site = tmp_path / "site"
+    static = site / "static"
+    static.mkdir(parents=True)
+    for part in ("vendor", "basemap"):
+        (static / part).symlink_to(ROOT / "static" / part, target_is_directory=True)
+    tiles = {}
+    for z in (5, 6, 7):
+        x, y = tile_of(49.99, 36.23, z)
+        tiles[(z, x, y)] = STREETS
+    tile_set = add_tile_archive(make_vector_mbtiles(tmp_path / "kharkiv.mbtiles", tiles),
+                                static_dir=static)
+    m = build_incident_map(_two_places_a_kilometre_apart(), asset_base="/static/vendor",
+                           tile_sets=list_tile_sets(static), labels=False)
+    (site / "vector.html").write_text(render(m), encoding="utf-8")
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind",
+                               "127.0.0.1"], cwd=site, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    origin = f"http://127.0.0.1:{port}"
+    requests: list[str] = []
+    errors: list[str] = []
+    # The colour drawn at a spot of the map, read from the vector layer's canvases.
+    colour_at = """([lat, lon]) => {
+        const map = window[Object.keys(window).find(k => k.startsWith('map_'))];
+        const p = map.latLngToContainerPoint([lat, lon]);
+        const box = map.getContainer().getBoundingClientRect();
+        for (const c of document.querySelectorAll('.leaflet-userTiles-pane canvas')) {
+            const r = c.getBoundingClientRect();
+            const x = box.left + p.x - r.left, y = box.top + p.y - r.top;
+            if (x < 0 || y < 0 || x >= r.width || y >= r.height) continue;
+            const px = c.getContext('2d').getImageData(
+                Math.floor(x * c.width / r.width), Math.floor(y * c.height / r.height),
+                1, 1).data;
+            return [px[0], px[1], px[2], px[3]];
+        }
+        return null;
+    }"""
+    try:
+        _wait_for_port(port)
+        with opened_map(tmp_path, f"{origin}/vector.html", errors=errors,
+                        requests=requests) as page:
+            page.evaluate("""() => new Promise(done => {
+                const map = window[Object.keys(window).find(k => k.startsWith('map_'))];
+                map.setView([49.99, 36.23], 7, {animate: false});
+                setTimeout(done, 2500);
+            })""")
+            page.screenshot(path=str(ARTIFACTS / "map_user_vector_tiles.png"))
+            x, y = tile_of(49.99, 36.23, 6)  # the data zoom of view zoom 7
+            n = 2**6
+            west = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * (y + 0.5) / n))))
+            lon_water = x / n * 360 - 180 + 360 / n / 4  # a quarter into the tile: water
+            water = page.evaluate(colour_at, [west, lon_water])
+            control = page.evaluate(
+                "() => document.querySelector('.leaflet-control-layers').textContent")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert errors == []
+    pbf = [u for u in requests if u.endswith(".pbf")]
+    assert pbf and all(u.startswith(f"{origin}/static/tiles/{tile_set.directory.name}/")
+                       for u in pbf)
+    assert any(u.endswith("protomaps-leaflet.js") for u in requests)
+    assert [u for u in requests if not u.startswith(origin + "/")] == []
+    # The water polygon is painted in the map's sea colour (#c9dfee).
+    assert water is not None and water[3] == 255
+    assert all(abs(a - b) <= 3 for a, b in zip(water[:3], (0xC9, 0xDF, 0xEE), strict=True))
+    assert "Kharkiv streets (your file, offline)" in control
