@@ -61,6 +61,7 @@ from geo.nlp.actors import (
     find_targets,
     interaction,
     ordered_pair,
+    passive_roles,
 )
 from geo.nlp.dates import DateRef, find_dates
 from geo.nlp.events import (
@@ -344,7 +345,7 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
         if not events:
             continue
         in_sentence = by_sentence.get(s_start, [])
-        figures = find_casualties(sentence)
+        figures = find_casualties(sentence, sentence_parse(doc, s_start, s_end))
         subject = distance_subjects.get(s_start)
         seen: set[tuple[str, str]] = set()
         # ACLED: an attack by air and by artillery on one place is coded as the air strike.
@@ -368,14 +369,12 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
             following = text[sentences[nxt][0]:sentences[nxt][1]] if (
                 0 < nxt < len(sentences)) else ""
             name = (country_names or {}).get(country, "")
-            actor = as_coded_for(find_actor(sentence, event.start, named, event_country=country,
-                                            country_name=name), event.sub_event_type)
+            actor, others = _actors(sentence, event, sentence_parse(doc, s_start, s_end),
+                                    named, country, name, following)
             if actor is None and continued and previous.actor1:
                 # "Several houses were destroyed.": the same attack, by the same actor.
                 actor = Actor(previous.actor1, previous.inter1)
-            actor1, actor2 = ordered_pair(actor, find_targets(
-                sentence, event.start, named, event_country=country, country_name=name,
-                after=following))
+            actor1, actor2 = ordered_pair(actor, others)
             for place, precision, m_start, m_end, m_text in locations:
                 if (event.event_type, place.key) in seen:
                     continue  # "air strikes and artillery shelling" of one place: one report
@@ -401,6 +400,36 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
                     actor2=actor2.name if actor2 else "",
                     interaction=interaction(actor1, actor2), published=published))
     return [_victims_as_second_actor(r, country_names or {}) for r in reports]
+
+
+def _actors(sentence: str, event: EventMention, parsed: Doc,
+            named: list[tuple[int, int, Place]], country: str, name: str,
+            following: str) -> tuple[Actor | None, list[Actor]]:
+    """Who acted, and the other sides named, nearest first. In the active order the actor is
+    named before the trigger and the sides after it (``find_actor``, ``find_targets``). A
+    passive clause with its agent written reverses that, and the parse says so: "Ukrainian
+    positions were shelled by Russian forces" has Russia's forces as the actor and
+    Ukraine's as the other side."""
+    targets = find_targets(sentence, event.start, named, event_country=country,
+                           country_name=name, after=following)
+    roles = passive_roles(parsed, event.start, event.end)
+    if roles is not None and roles.agent is not None:
+        agent = find_actor(sentence, roles.agent[1], named, event_country=country,
+                           country_name=name, since=roles.agent[0])
+        if agent is not None:
+            patients: list[Actor] = []
+            if roles.patient is not None:
+                p_start, p_end = roles.patient
+                patients = find_targets(sentence[:p_end], p_start - 1,
+                                        [n for n in named if n[1] <= p_end],
+                                        event_country=country, country_name=name)
+                victims = civilians_hurt([roles.patient_noun], country_name=name)
+                if not patients and victims is not None:
+                    patients = [victims]
+            return (as_coded_for(agent, event.sub_event_type),
+                    patients + [t for t in targets if t.name != agent.name])
+    return as_coded_for(find_actor(sentence, event.start, named, event_country=country,
+                                   country_name=name), event.sub_event_type), targets
 
 
 def _victims_as_second_actor(report: Report, country_names: dict[str, str]) -> Report:

@@ -525,3 +525,28 @@ def test_a_range_is_one_figure_from_its_lower_to_its_upper_bound(sentence, expec
 ])
 def test_numbers_side_by_side_are_not_read_as_a_range(sentence):
     assert not [f for f in find_casualties(sentence) if f.qualifier == "range"]
+
+
+@pytest.mark.parametrize(("sentence", "kind", "count", "who"), [
+    # Victims listed one group at a time are added up, from the parse.
+    ("An air strike on a house in Deir al-Balah killed a mother and her three children.",
+     "killed", 4, "mother and children"),
+    ("Shelling of Kharkiv wounded two soldiers and a medic.", "injured", 3,
+     "soldiers and medic"),
+    ("Two civilians and a policeman were killed in the blast.", "killed", 3,
+     "civilians and policeman"),
+])
+def test_victims_counted_one_group_at_a_time_are_added_up(sentence, kind, count, who):
+    from geo.doc import parse_text
+
+    (figure,) = [f for f in find_casualties(sentence, parse_text(sentence)) if f.kind == kind]
+    assert (figure.low, figure.high, figure.who) == (count, count, who)
+    # Without the parse, the first group alone is read: what the sum fixes.
+    assert [f.low for f in find_casualties(sentence) if f.kind == kind] != [count]
+
+
+def test_members_of_a_family_are_counted_as_family_members():
+    (figure,) = find_casualties("The strike killed five members of the Abu Taha family.")
+    assert (figure.low, figure.who) == (5, "family members")
+    (militants,) = find_casualties("The strike killed five members of the armed group.")
+    assert militants.who == "members"

@@ -484,3 +484,29 @@ def test_an_attack_that_continued_is_an_event_though_written_as_an_infinitive(ga
     assert incident.place.name == "Kharkiv"
     assert not extract_incidents([note(
         "On 3 June 2022, Russian forces planned to shell Kharkiv.")], gazetteer)
+
+
+def test_in_the_passive_the_agent_acts_and_the_subject_is_the_other_side(gazetteer):
+    # Read from the parse: "by Russian forces" is who acted, the clause's subject what was
+    # hit. The nearest armed phrase before the trigger is the wrong side here.
+    (incident,) = extract_incidents([note(
+        "On 3 June 2022, Ukrainian positions near Bakhmut, Donetsk, were shelled by Russian "
+        "forces.")], gazetteer)
+    assert incident.actor1 == "Military Forces of Russia (2000-)"
+    assert incident.actor2 == "Military Forces of Ukraine (2019-)"
+    (under_fire,) = extract_incidents([note(
+        "On 3 June 2022, Ukrainian troops came under fire from Russian forces near Bakhmut, "
+        "Donetsk.")], gazetteer)
+    assert under_fire.event_type == "Battles"
+    assert (under_fire.actor1, under_fire.actor2) == (incident.actor1, incident.actor2)
+
+
+def test_a_killing_told_in_the_passive_with_its_agent_is_an_attack_on_civilians(gazetteer):
+    (incident,) = extract_incidents([note(
+        "On 4 March 2022, civilians were shot by Russian soldiers in Bucha, Kyiv.")],
+        gazetteer)
+    assert incident.place.name == "Bucha"
+    assert (incident.event_type, incident.sub_event_type) == ("Violence against civilians",
+                                                              "Attack")
+    assert incident.actor1 == "Military Forces of Russia (2000-)"
+    assert incident.actor2 == "Civilians (Ukraine)"

@@ -25,9 +25,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from geo.nlp.figures import NON_COMBATANTS
 from geo.records import Place
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 # ACLED's actor names carry the period of the government in office; ACLED's actor list.
 _STATE_PERIODS = {"RU": "2000-", "UA": "2019-", "BY": "1994-", "SY": "2000-", "IL": "2022-",
@@ -97,12 +101,15 @@ def as_coded_for(actor: Actor | None, sub_event_type: str) -> Actor | None:
 
 
 def find_actor(sentence: str, trigger_at: int, nationals: list[tuple[int, int, Place]], *,
-               event_country: str = "", country_name: str = "") -> Actor | None:
+               event_country: str = "", country_name: str = "", since: int = 0,
+               ) -> Actor | None:
     """The actor of the event whose trigger starts at ``trigger_at`` in ``sentence``.
 
     Args:
         sentence: the sentence.
-        trigger_at: the trigger's offset in the sentence.
+        trigger_at: the trigger's offset in the sentence (or the end of the phrase that
+            names who acted: a passive clause's "by Russian forces", see ``passive_roles``).
+        since: where that phrase starts; only words from there on are read.
         nationals: (start, end, country) of the sentence's nationality words and country
             names, offsets in the sentence.
         event_country: ISO code of the country the event is in (a state's forces abroad are
@@ -113,15 +120,16 @@ def find_actor(sentence: str, trigger_at: int, nationals: list[tuple[int, int, P
         The actor, or None when the sentence names none before its trigger.
     """
     before = sentence[:trigger_at]
-    matches = list(_ARMED_PHRASE.finditer(before))
+    matches = list(_ARMED_PHRASE.finditer(before, since))
+    nationals = [n for n in nationals if n[0] >= since]
     for _start, e, place in nationals:
         pair = _AND_SIDE.match(before, e)
         if (place.feature == "country" and pair is not None and matches
                 and pair.end() == matches[-1].end()):
             # "Russian and DPR forces shelled": the state named first leads the pair.
             return _military(place, "", event_country)
-    if _SEPARATISTS.search(before) and (not matches or _SEPARATISTS.search(
-            before, matches[-1].start() - 12)):
+    if _SEPARATISTS.search(before, since) and (not matches or _SEPARATISTS.search(
+            before, max(since, matches[-1].start() - 12))):
         return Actor(_DONBAS_SEPARATISTS, 2)
     for m in reversed(matches):
         actor = _named_group(m, nationals) or _state_forces(m, nationals, event_country)
@@ -132,11 +140,65 @@ def find_actor(sentence: str, trigger_at: int, nationals: list[tuple[int, int, P
     for _start, e, place in nationals:
         if place.feature == "country" and _QUALIFIES.fullmatch(sentence, e, trigger_at):
             return _military(place, "", event_country)
-    if _GOVERNMENT.search(before) and event_country and country_name:
+    if _GOVERNMENT.search(before, since) and event_country and country_name:
         return _military_of(event_country, country_name, event_country)
-    if _PROTESTERS.search(sentence):
+    if _PROTESTERS.search(sentence, since):
         return Actor(f"Protesters ({country_name})" if country_name else "Protesters", 6)
     return None
+
+
+@dataclass(frozen=True)
+class PassiveRoles:
+    """Who did what to whom in a passive clause ("Ukrainian positions were shelled by Russian
+    forces"), as character spans of the sentence: ``agent`` the "by" phrase (who acted),
+    ``patient`` the clause's subject (who or what it was done to), None when not written."""
+
+    agent: tuple[int, int] | None
+    patient: tuple[int, int] | None
+    patient_noun: str = ""  # the subject's head word, lower case ("civilians", "positions")
+
+
+_COME = frozenset({"come", "comes", "came", "coming"})
+
+
+def passive_roles(parsed: Doc, start: int, end: int) -> PassiveRoles | None:
+    """The roles around the trigger at [start, end) of a parsed sentence when it is told in
+    the passive with its agent written ("were shelled by Russian forces", "was shot by") or
+    as something undergone ("came under fire from Russian forces"), read from the dependency
+    parse; None otherwise (the active order, read by ``find_actor``, holds)."""
+    for token in parsed:
+        if not (token.idx < end and token.idx + len(token.text) > start):
+            continue
+        labels = {child.dep_: child for child in token.children}
+        if "agent" in labels and {"auxpass", "nsubjpass"} & labels.keys():
+            by = next((c for c in labels["agent"].children if c.dep_ == "pobj"), None)
+            subject = labels.get("nsubjpass")
+            if subject is None and token.dep_ == "conj":
+                # "Russian forces attempted to seize X and were repulsed by Y": the subject
+                # is the first verb's.
+                subject = next((c for c in token.head.children
+                                if c.dep_ in ("nsubj", "nsubjpass")), None)
+            return _roles(by, subject)
+        under = next((c for c in token.children
+                      if c.dep_ == "prep" and c.lower_ == "under"), None)
+        if token.lower_ in _COME and under is not None:
+            # "came under fire from X" / "under attack by X": X did it, the subject had it.
+            source = next((p for w in (*under.children, token) for p in w.subtree
+                           if p.dep_ == "prep" and p.lower_ in ("from", "by")), None)
+            by = next((c for c in source.children if c.dep_ == "pobj"), None) if source else None
+            return _roles(by, labels.get("nsubj"))
+    return None
+
+
+def _roles(agent: Token | None, patient: Token | None) -> PassiveRoles:
+    def span(head: Token | None) -> tuple[int, int] | None:
+        if head is None:
+            return None
+        first, last = head.left_edge, head.right_edge
+        return first.idx, last.idx + len(last.text)
+
+    return PassiveRoles(agent=span(agent), patient=span(patient),
+                        patient_noun=patient.lower_ if patient is not None else "")
 
 
 def find_targets(sentence: str, trigger_at: int, nationals: list[tuple[int, int, Place]], *,

@@ -72,6 +72,8 @@ _AGENTS = (r"(?:forces|soldiers?|troops|military|servicem[ae]n|militants|gunm[ae
            r"invaders|fighters|snipers?|army|police(?:m[ae]n)?|battalion|units?)")
 _HARM = (r"(?:killed|kill|killing|shot(?! down)|shoot|shooting|murdered|executed|stabbed|"
          r"beat|beaten|ran over|run over|tortured)")
+_HARM_PASSIVE = (r"(?:killed|shot(?! down)|shot dead|murdered|executed|stabbed|beaten|run over|"
+                 r"tortured|wounded|injured|abducted|detained)")
 # Up to three words between the agent and the verb, none an auxiliary: "soldiers shot",
 # "forces deliberately killed", never the passive "servicemen were killed".
 _ACTIVE = r"(?:\s+(?!(?:was|were|been|being|is|are|has|have|had|be)\b)[\w-]+){0,3}?"
@@ -123,6 +125,8 @@ RULES: tuple[Rule, ...] = (
     _rule("clash", r"\b(?:fighting|fought|battl(?:e|es|ing)|clash(?:es|ed)?|firefights?|"
           r"repelled|repulsed|counter-?attacks?|assault(?:s|ed)?|shooting (?:from|into|at)|"
           r"started shooting|opened fire|exchanged fire|ambush(?:ed|es)?|offensive|"
+          r"c(?:ame|omes?|oming) under (?:heavy |intense |enemy |small[- ]arms )?"
+          r"(?:fire|attack|assault)|"
           r"small arms|machine guns?|shot down|shoots down)\b",
           BATTLES, "Armed clash", 5),
     # Harm stated without a weapon is still an event: armed men killing, shooting or beating
@@ -132,6 +136,15 @@ RULES: tuple[Rule, ...] = (
           r"{0,4}?\s+(?:soldiers?|servicem[ae]n|troops|forces|fighters|militants|personnel|"
           r"positions)\b)", BATTLES, "Armed clash", 3),
     _rule("forces_kill", rf"\b{_AGENTS}{_ACTIVE}\s+(?P<t>{_HARM})\b",
+          VIOLENCE_AGAINST_CIVILIANS, "Attack", 3),
+    # The passive with its agent written: "civilians were shot by Russian soldiers";
+    # soldiers harmed by soldiers is a clash.
+    _rule("forces_killed_by_forces", r"\b(?:soldiers?|servicem[ae]n|troops|forces|fighters|"
+          rf"militants|personnel)\s+(?:[\w-]+\s+){{0,3}}?(?:was|were|been|being|got)\s+"
+          rf"(?P<t>{_HARM_PASSIVE})\s+by\s+(?:[\w'-]+\s+){{0,3}}?{_AGENTS}\b",
+          BATTLES, "Armed clash", 3),
+    _rule("killed_by_forces", rf"\b(?:was|were|been|being|got)\s+(?P<t>{_HARM_PASSIVE})\s+by"
+          rf"\s+(?:[\w'-]+\s+){{0,3}}?{_AGENTS}\b",
           VIOLENCE_AGAINST_CIVILIANS, "Attack", 3),
     _rule("abduction", r"\b(?:abduct(?:ed|s|ing|ions?)|kidnap(?:ped|ping|s)?|forcibly "
           r"disappeared|taken hostage|held hostage)\b", VIOLENCE_AGAINST_CIVILIANS,

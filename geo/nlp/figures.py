@@ -28,8 +28,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-__all__ = ["NON_COMBATANTS", "Figure", "find_casualties", "parse_number"]
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+__all__ = ["NON_COMBATANTS", "Figure", "coordinated_victims", "find_casualties",
+           "parse_number"]
 
 _SMALL = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -378,11 +383,13 @@ def _link_as_object(sentence: str, start: int, end: int) -> tuple[str, str | Non
     return None
 
 
-def find_casualties(sentence: str) -> list[Figure]:
+def find_casualties(sentence: str, parsed: Doc | None = None) -> list[Figure]:
     """Find the killed and injured figures a sentence reports.
 
     Args:
         sentence: one sentence (offsets in the result index into it).
+        parsed: its dependency parse (``geo.doc.sentence_parse``), when there is one: then
+            victims counted one by one are added up (``coordinated_victims``).
 
     Returns:
         The figures in text order. An elided noun is filled in from the figure before it:
@@ -415,10 +422,81 @@ def find_casualties(sentence: str) -> list[Figure]:
                 and _COORDINATION_BEFORE.search(sentence, max(0, start - 12), start)):
             who = figures[-1].who
         figures.append(Figure(start, end, sentence[start:end], kind, count, high, qualifier, who))
+    figures = [_family(sentence, f) for f in figures]
+    if parsed is not None:
+        for summed in coordinated_victims(parsed):
+            # The sum replaces the counts it adds up ("two soldiers" of "two soldiers and a
+            # medic"), never a figure of its kind told elsewhere in the sentence.
+            inside = [f for f in figures if f.kind == summed.kind
+                      and summed.start <= f.start and f.end <= summed.end]
+            if all(f.kind != summed.kind or f in inside for f in figures):
+                figures = [f for f in figures if f not in inside] + [summed]
     if not any(f.kind == "killed" for f in figures):
         figures.extend(_single_victims(sentence, figures))
     figures.extend(_unnumbered_losses(sentence, figures))
     return sorted(figures, key=lambda f: f.start)
+
+
+def _family(sentence: str, figure: Figure) -> Figure:
+    if figure.who not in ("members", "member"):
+        return figure
+    at = sentence.lower().find("member", figure.end)
+    after = sentence[at:].split(None, 1)
+    if at < 0 or len(after) < 2 or not _OF_A_FAMILY.match(sentence, at + len(after[0])):
+        return figure
+    return Figure(figure.start, figure.end, figure.text, figure.kind, figure.low, figure.high,
+                  figure.qualifier, "family members")
+
+
+_CASUALTY_VERBS = {"killed": "killed", "killing": "killed", "kills": "killed",
+                   "kill": "killed", "murdered": "killed", "executed": "killed",
+                   "wounded": "injured", "wounding": "injured", "injured": "injured",
+                   "injuring": "injured"}
+_WHO_LOWER = frozenset(w.lower() for w in _WHO_WORDS)
+_ONE_WORDS = frozenset({"a", "an", "one", "another"})
+
+
+def coordinated_victims(parsed: Doc) -> list[Figure]:
+    """Victims listed one group at a time, read from the parse and added up: "killed a mother
+    and her three children" is 4 killed, "wounded two soldiers and a medic" 3 injured. Each
+    conjunct must be people (a person noun) with its own count (a number, or "a"/"one");
+    otherwise nothing is added. Offsets are in the parsed sentence."""
+    out: list[Figure] = []
+    for token in parsed:
+        kind = _CASUALTY_VERBS.get(token.lower_)
+        if kind is None or any(f.kind == kind for f in out):
+            continue
+        passive = any(c.dep_ == "auxpass" for c in token.children)
+        head = next((c for c in token.children
+                     if c.dep_ == ("nsubjpass" if passive else "dobj")), None)
+        if head is None:
+            continue
+        group = [head, *head.conjuncts]
+        counts = [_count_of(t) for t in group]
+        if any(c is None for c in counts) or (len(group) == 1 and (counts != [1] or any(
+                c.dep_ == "nummod" for c in head.children))):
+            continue  # one numbered group is the regular rules' ("killed two soldiers")
+        first, last = group[0].left_edge, group[-1].right_edge
+        start, end = first.idx, last.idx + len(last.text)
+        total = sum(c for c in counts if c is not None)
+        # The nouns counted, as the actor stage reads them: civilians only if all are.
+        who = " and ".join(t.lower_ for t in group)
+        out.append(Figure(start, end, parsed.text[start:end], kind, total, total,
+                          "sum" if len(group) > 1 else "one", who))
+    return out
+
+
+def _count_of(noun: Token) -> int | None:
+    """How many people one conjunct counts ("her three children" 3, "a mother" 1)."""
+    if noun.lower_ not in NON_COMBATANTS and noun.lower_ not in _WHO_LOWER \
+            and noun.lower_ not in _ONE_PERSON_WORDS:
+        return None
+    for child in noun.children:
+        if child.dep_ == "nummod":
+            return parse_number(child.text)
+        if child.dep_ == "det" and child.lower_ in _ONE_WORDS:
+            return 1
+    return None
 
 
 def _ranges(sentence: str) -> list[Figure]:
@@ -445,13 +523,17 @@ def _ranges(sentence: str) -> list[Figure]:
 
 # One person named as the victim, with no number: "killing a child", "a 13-year-old girl was
 # raped and killed", "the victim died", "killed the employee of the depot".
-_ONE_PERSON = _alternation([
+_ONE_PERSON_WORDS = [
     "person", "civilian", "soldier", "serviceman", "servicewoman", "child", "boy", "girl",
     "man", "woman", "teenager", "resident", "local resident", "local", "employee", "worker",
     "driver", "officer", "policeman", "volunteer", "journalist", "medic", "doctor", "nurse",
     "farmer", "pensioner", "teacher", "priest", "victim", "railroader", "fighter", "guard",
     "crew member", "pilot", "passenger", "mayor", "head", "student", "resident of the village",
-])
+    *(_FAMILY := ["mother", "father", "son", "daughter", "wife", "husband", "brother", "sister",
+                  "grandmother", "grandfather", "grandson", "granddaughter", "baby", "infant",
+                  "relative", "family member"]),
+]
+_ONE_PERSON = _alternation(_ONE_PERSON_WORDS)
 # Of the nouns a figure counts (``_WHO_WORDS``, ``_ONE_PERSON``), those that count no armed
 # side: ``geo.nlp.actors`` makes them the other side of the attack that hurt them,
 # "killing one civilian", "an 11-year-old boy was wounded", "killed two people".
@@ -462,7 +544,12 @@ NON_COMBATANTS = frozenset({
     "workers", "aid workers", "driver", "volunteer", "volunteers", "journalist", "journalists",
     "reporters", "medic", "medics", "doctor", "doctors", "nurse", "farmer", "teacher",
     "priest", "passenger", "passengers", "students", "railroader", "victim",
+    *_FAMILY, "parents", "sons", "daughters", "brothers", "sisters", "grandchildren",
+    "babies", "infants", "relatives", "family members",
 })
+# "five members of the Abu Taha family": members of a family are its people.
+_OF_A_FAMILY = re.compile(r"\s+of\s+(?:the|a|his|her|their|one|an?)?\s*(?:[\w'’-]+\s+){0,3}?"
+                          r"famil(?:y|ies)\b", re.IGNORECASE)
 
 
 _ONE_DETERMINER = r"(?:a|an|one|another|the)"
