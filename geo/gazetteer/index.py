@@ -209,11 +209,15 @@ def country_names() -> dict[str, str]:
 
 def spelling_key(name: str) -> str:
     """A transliteration-blind key: the consonants of a ``normalize``d name, doubled
-    digraphs once. "Zaporizhia"/"Zaporizhzhia", "Mykolaivka"/"Mykolayivka",
-    "Huliaipole"/"Hulyaypole" and "Chkalove"/"Chkalovo" share one. Lossy by design: used only
+    digraphs once, and "g" as "h" (the Russian and Ukrainian letters for one sound: Russian
+    spellings write "Logvinovo", "Gorlovka" for Ukraine's "Lohvynove", "Horlivka").
+    "Zaporizhia"/"Zaporizhzhia", "Mykolaivka"/"Mykolayivka", "Huliaipole"/"Hulyaypole",
+    "Chkalove"/"Chkalovo" and "Petrovskoye"/"Petrivske" share one. Lossy by design: used only
     inside one first-level region, where a qualifier has already said where the place is.
 
     >>> spelling_key("Zaporizhia") == spelling_key("Zaporizhzhia")
+    True
+    >>> spelling_key("Logvinovo") == spelling_key("Lohvynove")
     True
     """
     return _skeleton(normalize(name))
@@ -224,7 +228,7 @@ _VOWELS = re.compile(r"[aeiouy\s'’-]+")
 
 
 def _skeleton(key: str) -> str:
-    return _VOWELS.sub("", _DOUBLED.sub(r"\1", key))
+    return _VOWELS.sub("", _DOUBLED.sub(r"\1", key.replace("g", "h")))
 
 
 class _Spellings:
