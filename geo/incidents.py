@@ -62,13 +62,16 @@ from geo.nlp.actors import (
     interaction,
     ordered_pair,
     passive_roles,
+    state_forces_in_protest,
 )
 from geo.nlp.dates import DateRef, find_dates
 from geo.nlp.events import (
     BATTLES,
     EXPLOSIONS,
     PROTESTS,
+    RIOTS,
     STRATEGIC,
+    VIOLENCE_AGAINST_CIVILIANS,
     WEAK_RANK,
     EventMention,
     find_events_by_sentence,
@@ -375,10 +378,16 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
                 # "Several houses were destroyed.": the same attack, by the same actor.
                 actor = Actor(previous.actor1, previous.inter1)
             actor1, actor2 = ordered_pair(actor, others)
+            killed = tuple(f for f in figures if f.kind == "killed"
+                           and _nearest_event(f, events) is event)
+            injured = tuple(f for f in figures if f.kind == "injured"
+                            and _nearest_event(f, events) is event)
+            etype, subtype, actor1, actor2 = _as_acled_defines(
+                sentence, event, actor1, actor2, killed + injured, country, name)
             for place, precision, m_start, m_end, m_text in locations:
-                if (event.event_type, place.key) in seen:
+                if (etype, place.key) in seen:
                     continue  # "air strikes and artillery shelling" of one place: one report
-                seen.add((event.event_type, place.key))
+                seen.add((etype, place.key))
                 if date_ref is not None:
                     day, tp, date_text = date_ref.date, date_ref.precision, date_ref.text
                 elif previous is not None:
@@ -388,18 +397,64 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
                 reports.append(Report(
                     article=article.id, outlet=article.outlet, sentence_start=s_start,
                     sentence_end=s_end, excerpt=sentence, trigger=event.text,
-                    event_type=event.event_type, sub_event_type=event.sub_event_type,
+                    event_type=etype, sub_event_type=subtype,
                     place=place, mention_start=m_start, mention_end=m_end, mention_text=m_text,
                     geo_precision=precision, date=day, time_precision=tp, date_text=date_text,
                     date_inferred=inferred,
-                    killed=tuple(f for f in figures if f.kind == "killed"
-                                 and _nearest_event(f, events) is event),
-                    injured=tuple(f for f in figures if f.kind == "injured"
-                                  and _nearest_event(f, events) is event),
+                    killed=killed, injured=injured,
                     actor1=actor1.name if actor1 else "", inter1=actor1.inter if actor1 else 0,
                     actor2=actor2.name if actor2 else "",
                     interaction=interaction(actor1, actor2), published=published))
+        _drop_peaceful_beside_intervention(reports, s_start)
     return [_victims_as_second_actor(r, country_names or {}) for r in reports]
+
+
+_INTERVENED = {"Excessive force against protesters", "Protest with intervention",
+               "Violent demonstration", "Mob violence"}
+
+
+def _as_acled_defines(sentence: str, event: EventMention, actor1: Actor | None,
+                      actor2: Actor | None, figures: tuple[Figure, ...], country: str,
+                      name: str) -> tuple[str, str, Actor | None, Actor | None]:
+    """The event type and actors as ACLED's definitions make them, once the sides are known.
+
+    - A protest the state's forces act on (dispersed, fired on) has them as the actor and
+      the protesters as the other side, even when the forces go unnamed ("police").
+    - A clash whose side is demonstrators is a violent demonstration by rioters: battles are
+      between organised armed groups.
+    - An attack with no weapon named whose victims, by the report's own figures, are
+      civilians and whose other side is not armed is an attack on civilians ("gunmen
+      attacked the town, killing 30 people")."""
+    etype, subtype = event.event_type, event.sub_event_type
+    protesters = Actor(f"Protesters ({name})" if name else "Protesters", 6)
+    if subtype in ("Excessive force against protesters", "Protest with intervention"):
+        forces = state_forces_in_protest(sentence, event.start, event_country=country,
+                                         country_name=name)
+        if forces is not None and (actor1 is None or actor1.inter == 6):
+            return etype, subtype, forces, protesters
+        if actor1 is not None and actor1.inter != 6:
+            return etype, subtype, actor1, actor2 or protesters
+        return etype, subtype, actor1, actor2
+    if subtype == "Armed clash" and actor1 is not None and actor1.inter == 6:
+        rioters = Actor(f"Rioters ({name})" if name else "Rioters", 5)
+        forces = actor2 or state_forces_in_protest(sentence, len(sentence),
+                                                   event_country=country, country_name=name)
+        return RIOTS, "Violent demonstration", rioters, forces
+    if (etype == BATTLES and event.rank <= WEAK_RANK and (actor2 is None or actor2.inter == 7)
+            and civilians_hurt([f.who for f in figures], country_name=name) is not None):
+        return VIOLENCE_AGAINST_CIVILIANS, "Attack", actor1, actor2
+    return etype, subtype, actor1, actor2
+
+
+def _drop_peaceful_beside_intervention(reports: list[Report], s_start: int) -> None:
+    """"Protesters clashed with police as thousands marched": one happening, coded as the
+    intervention or riot, not also as a peaceful protest at the same place."""
+    here = [r for r in reports if r.sentence_start == s_start]
+    intervened = {r.place.key for r in here if r.sub_event_type in _INTERVENED}
+    if intervened:
+        reports[:] = [r for r in reports if not (
+            r.sentence_start == s_start and r.sub_event_type == "Peaceful protest"
+            and r.place.key in intervened)]
 
 
 def _actors(sentence: str, event: EventMention, parsed: Doc,

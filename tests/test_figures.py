@@ -550,3 +550,12 @@ def test_members_of_a_family_are_counted_as_family_members():
     assert (figure.low, figure.who) == (5, "family members")
     (militants,) = find_casualties("The strike killed five members of the armed group.")
     assert militants.who == "members"
+
+
+def test_a_count_the_rules_miss_is_read_from_the_parse():
+    from geo.doc import parse_text
+
+    sentence = "Russian forces executed three men in Izium."
+    assert find_casualties(sentence) == []
+    (figure,) = find_casualties(sentence, parse_text(sentence))
+    assert (figure.kind, figure.low, figure.high, figure.who) == ("killed", 3, 3, "men")

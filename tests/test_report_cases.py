@@ -510,3 +510,81 @@ def test_a_killing_told_in_the_passive_with_its_agent_is_an_attack_on_civilians(
                                                               "Attack")
     assert incident.actor1 == "Military Forces of Russia (2000-)"
     assert incident.actor2 == "Civilians (Ukraine)"
+
+
+def news(text: str, published: dt.date) -> Article:
+    return Article(id="news", text=text, outlet="Wire", published=published)
+
+
+def test_soldiers_firing_on_demonstrators_is_excessive_force_not_a_peaceful_protest(gazetteer):
+    (incident,) = extract_incidents([news(
+        "Soldiers opened fire on demonstrators in Khartoum on Thursday, killing eight people, "
+        "medics said.", dt.date(2023, 6, 2))], gazetteer)
+    assert (incident.event_type, incident.sub_event_type) == (
+        "Protests", "Excessive force against protesters")
+    # The state's own forces, unnamed, act on a protest in their country.
+    assert (incident.actor1, incident.actor2) == ("Military Forces of Sudan",
+                                                  "Protesters (Sudan)")
+    assert incident.fatalities == 8
+
+
+def test_protesters_clashing_with_police_is_a_violent_demonstration_once(gazetteer):
+    (incident,) = extract_incidents([news(
+        "Protesters clashed with police in Nairobi on Tuesday as thousands marched against the "
+        "finance bill.", dt.date(2024, 6, 26))], gazetteer)
+    assert (incident.event_type, incident.sub_event_type) == ("Riots", "Violent demonstration")
+    assert (incident.actor1, incident.actor2) == ("Rioters (Kenya)", "Police Forces of Kenya")
+
+
+def test_a_collapsed_mine_is_no_landmine_but_a_mine_hit_is(gazetteer):
+    assert not extract_incidents([news(
+        "The mine collapsed near Kolwezi, killing 20 miners, officials said.",
+        dt.date(2023, 6, 2))], gazetteer)
+    (blast,) = extract_incidents([note(
+        "On 3 July 2022, a Russian landing craft exploded on an unidentified mine near "
+        "Mariupol, Donetsk. At least 3 Russian sailors were killed.")], gazetteer)
+    assert blast.sub_event_type == "Remote explosive/landmine/IED"
+
+
+def test_a_suicide_bombing_has_its_own_sub_event_type(gazetteer):
+    (incident,) = extract_incidents([news(
+        "A suicide bomber killed 12 people at a market in Mogadishu on Friday, police said.",
+        dt.date(2024, 3, 16))], gazetteer)
+    assert (incident.event_type, incident.sub_event_type) == ("Explosions/Remote violence",
+                                                              "Suicide bomb")
+    assert incident.fatalities == 12
+
+
+def test_groups_named_by_their_own_name_and_unidentified_gunmen(gazetteer):
+    (gwoza,) = extract_incidents([news(
+        "Boko Haram fighters attacked the town of Gwoza in Borno State, killing at least 30 "
+        "people.", dt.date(2024, 6, 30))], gazetteer)
+    # An attack on a town whose dead are people, with no armed side hit: on civilians.
+    assert (gwoza.event_type, gwoza.actor1, gwoza.actor2) == (
+        "Violence against civilians", "Boko Haram", "Civilians (Nigeria)")
+    (kaduna,) = extract_incidents([news(
+        "Gunmen abducted 15 students from a school in Kaduna State, Nigeria, on Monday.",
+        dt.date(2024, 3, 12))], gazetteer)
+    assert kaduna.actor1 == "Unidentified Armed Group (Nigeria)"
+    assert kaduna.sub_event_type == "Abduction/forced disappearance"
+
+
+def test_a_side_that_only_speaks_is_no_actor(gazetteer):
+    (incident,) = extract_incidents([news(
+        "Houthi forces fired a missile at a commercial ship in the Red Sea, the US military "
+        "said.", dt.date(2024, 1, 20))], gazetteer)
+    assert incident.actor1 == "Houthi"
+    assert "United States" not in incident.actor2
+
+
+def test_a_participle_describing_a_place_is_not_an_event(gazetteer):
+    # "occupied" describes Kherson; the protest and the forces' intervention are the events.
+    incidents = extract_incidents([note(
+        "On 28 April 2022, residents of Kherson protested in occupied Kherson against the "
+        "invasion. Russian forces intervened in the protest and threw stun grenades at the "
+        "protesters.")], gazetteer)
+    assert {i.sub_event_type for i in incidents} <= {"Peaceful protest",
+                                                     "Protest with intervention"}
+    (intervention,) = [i for i in incidents if i.sub_event_type == "Protest with intervention"]
+    assert (intervention.actor1, intervention.actor2) == ("Military Forces of Russia (2000-)",
+                                                          "Protesters (Ukraine)")

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from geo.nlp.figures import NON_COMBATANTS
+from geo.nlp.mentions import english_words
 from geo.records import Place
 
 if TYPE_CHECKING:
@@ -51,6 +52,18 @@ _ARMED_PHRASE = re.compile(
     r"(?:\s+of\s+(?P<of>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?))?")
 _SEPARATISTS = re.compile(r"\b(?:DPR|LPR|DNR|LNR|NAF|separatists?|pro-Russian\s+(?:rebels|"
                           r"separatists|militants|forces)|people's\s+militia)\b", re.I)
+# An armed side that only speaks: "..., the US military said", "according to the army".
+_SPEAKS_AFTER = re.compile(r"\s*,?\s*(?:said|says|say|told|reported|claimed|announced|stated|"
+                           r"confirmed|added|warned|spokesm[ae]n|spokesperson)\b", re.I)
+_ACCORDING_BEFORE = re.compile(r"\baccording\s+to\s+(?:the\s+)?$", re.I)
+# ACLED's name for armed men nobody identifies, by the country they act in.
+_UNIDENTIFIED = re.compile(r"\b(?:gunm[ae]n|armed\s+men|bandits|(?:unidentified|unknown)\s+"
+                           r"(?:gunm[ae]n|assailants|attackers|armed\s+(?:men|group)))\b", re.I)
+# A state's own forces named without their country, in a protest they act on ("police
+# dispersed protesters", "soldiers opened fire on demonstrators"): the state's where it is.
+_BARE_STATE_FORCES = re.compile(r"\b(?P<police>(?:riot\s+)?police(?:m[ae]n)?|gendarmes?)\b|"
+                                r"\b(?:soldiers|troops|security\s+forces|the\s+army|the\s+"
+                                r"military|national\s+guard)\b", re.I)
 _PROTESTERS = re.compile(r"\b(?:protesters|demonstrators|protestors|activists|rally|"
                          r"(?:residents|people|locals|citizens)(?:\s+of\s+[\w'’-]+)?\s+"
                          r"(?:protested|rallied|demonstrated|gathered))\b", re.I)
@@ -132,9 +145,14 @@ def find_actor(sentence: str, trigger_at: int, nationals: list[tuple[int, int, P
             before, max(since, matches[-1].start() - 12))):
         return Actor(_DONBAS_SEPARATISTS, 2)
     for m in reversed(matches):
+        if _only_speaks(sentence, m):
+            continue
         actor = _named_group(m, nationals) or _state_forces(m, nationals, event_country)
         if actor is not None:
             return actor
+    if _UNIDENTIFIED.search(before, since):
+        return Actor(f"Unidentified Armed Group ({country_name})" if country_name
+                     else "Unidentified Armed Group", 3)
     # "a Russian air strike", "Russian shelling of Kyiv": the nationality word that qualifies
     # the trigger itself names the state whose forces acted.
     for _start, e, place in nationals:
@@ -232,6 +250,8 @@ def find_targets(sentence: str, trigger_at: int, nationals: list[tuple[int, int,
             # "between Russian and Ukrainian forces": the first side of a pair
             found.append((start, _military(place, "", event_country)))
     for m in _ARMED_PHRASE.finditer(sentence, from_at):
+        if _only_speaks(sentence, m):
+            continue
         actor = _named_group(m, nationals) or _state_forces(m, nationals, event_country)
         if actor is not None:
             found.append((m.start(), actor))
@@ -248,6 +268,25 @@ def find_targets(sentence: str, trigger_at: int, nationals: list[tuple[int, int,
     if _CIVILIANS_HURT.search(sentence) or _CIVILIANS_HURT.search(after):
         return [Actor(f"Civilians ({country_name})" if country_name else "Civilians", 7)]
     return []
+
+
+def _only_speaks(sentence: str, m: re.Match) -> bool:
+    return bool(_SPEAKS_AFTER.match(sentence, m.end())
+                or _ACCORDING_BEFORE.search(sentence, 0, m.start()))
+
+
+def state_forces_in_protest(sentence: str, trigger_at: int, *, event_country: str,
+                            country_name: str) -> Actor | None:
+    """The state's own police or military acting on a protest, named without their country
+    ("police dispersed protesters in Minsk": Police Forces of Belarus), or None."""
+    found = list(_BARE_STATE_FORCES.finditer(sentence, 0, trigger_at))
+    m = found[-1] if found else None  # the nearest before the trigger
+    if m is None or not event_country or not country_name:
+        return None
+    actor = _military_of(event_country, country_name, event_country)
+    if m.group("police"):
+        return Actor(actor.name.replace("Military Forces", "Police Forces"), actor.inter)
+    return actor
 
 
 def civilians_hurt(victims: list[str | None], *, country_name: str = "") -> Actor | None:
@@ -306,9 +345,15 @@ def _named_group(m: re.Match, nationals: list[tuple[int, int, Place]]) -> Actor 
         return None
     name = f"{m.group('who')} {m.group('kind') or ''}{m.group('noun')}"
     name = re.sub(r"^(?i:the)\s+", "", " ".join(name.split()))
-    if not all(w[:1].isupper() for w in name.split()):
-        return None  # "Rapid Support forces" is not how a group writes its name
-    return Actor(name, 2)
+    if all(w[:1].isupper() for w in name.split()):
+        return Actor(name, 2)  # "Rapid Support Forces": the group's own full name
+    # "Houthi forces", "Boko Haram fighters", "SDF fighters": a name that is no English word
+    # before a generic noun; the group is called by that name ("Rapid Support forces" and
+    # "Rebel forces" are not names).
+    if any(w in english_words() or w.endswith(("-backed", "-led", "-aligned", "-allied"))
+           or w.startswith("pro-") for w in own):
+        return None
+    return Actor(re.sub(r"^(?i:the)\s+", "", " ".join(m.group("who").split())), 2)
 
 
 def _state_forces(m: re.Match, nationals: list[tuple[int, int, Place]],

@@ -111,9 +111,18 @@ RULES: tuple[Rule, ...] = (
           "Shelling/artillery/missile attack", 8),
     _rule("explosions", r"\b(?:explosions?|blasts?)\b", EXPLOSIONS,
           "Shelling/artillery/missile attack", 6),
-    _rule("ship_blast", r"\b(?:exploded and sank|blast on a[\w\s-]{0,20}ship|sea mines?\b|mines?\b"
-          r"|landmines?|ieds?|car bombs?|roadside bombs?)", EXPLOSIONS,
+    # A mine is a weapon only where something hits it or it goes off: "the mine collapsed,
+    # killing 20 miners" is an industrial accident, not a landmine.
+    _rule("ship_blast", r"\b(?:exploded and sank|blast on a[\w\s-]{0,20}ship|sea mines?\b|"
+          r"(?:hit|struck|stepped on|drove over|ran over|detonated|triggered|planted|laid|on|by|"
+          r"onto)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?P<t>mines?)\b|mines?\s+(?:exploded|explosions?|blasts?|"
+          r"detonated|went off)\b|landmines?|ieds?|car bombs?|roadside bombs?|"
+          r"explosive devices?|improvised explosive)", EXPLOSIONS,
           "Remote explosive/landmine/IED", 10),
+    # ACLED: an attack by a bomber who dies in it is its own sub-event type.
+    _rule("suicide_bomb", r"\b(?:suicide (?:bomb(?:er|ers|ing|ings|s)?|attack(?:er|ers|s)?|"
+          r"blasts?|car bombs?|vests?)|blew (?:himself|herself|themselves) up)\b", EXPLOSIONS,
+          "Suicide bomb", 11),
     _rule("captured", r"\b(?:captured|seized|took control|taken control|gained control|"
           r"(?:complete|full) control|fell to|fall to|to fall|occupied|overran|"
           r"entered(?!\s+(?:its|their|the|a)\s+(?:\w+\s+)?(?:week|day|month|"
@@ -165,6 +174,16 @@ RULES: tuple[Rule, ...] = (
     _rule("civilians_killed", r"\b(?:execut(?:ed|ions?)|massacred?|shot dead|killed civilians|"
           r"shoot(?:ing)? (?:at )?civilians|tortured)\b",
           VIOLENCE_AGAINST_CIVILIANS, "Attack", 8),
+    # ACLED: lethal force against demonstrators is "excessive force against protesters".
+    _rule("excessive_force", r"\b(?:open(?:ed|s)? fire|fir(?:ed|ing)|shot|shooting|kill(?:ed|ing)|"
+          r"live (?:ammunition|rounds|fire))\s+(?:on|at|into|upon)?\s*(?:[\w'-]+\s+){0,3}?"
+          r"(?:protesters|protestors|demonstrators|marchers|crowds? of (?:protesters|"
+          r"demonstrators))\b", PROTESTS, "Excessive force against protesters", 10),
+    # ACLED: force short of lethal against a protest is an intervention.
+    _rule("protest_intervention", r"\b(?:intervened in (?:the |a )?(?:protests?|rall(?:y|ies)|"
+          r"demonstrations?)|(?:tear gas|stun grenades?|rubber bullets|water cannons?|pepper "
+          r"spray)\b(?=[^.]*\b(?:protest|demonstrat|rall(?:y|ies)|marche)))", PROTESTS,
+          "Protest with intervention", 9),
     _rule("protest_arrests", r"(?:snatched|detained|arrested|beat(?:en)?|dispersed) (?:\S+ ){0,4}"
           r"protesters\b|protesters (?:\S+ ){0,4}(?:detained|arrested|snatched)\b|protests? "
           r"[^.]{0,60}mass arrests\b", PROTESTS, "Protest with intervention", 9),
@@ -271,7 +290,9 @@ def find_events_by_sentence(text: str, sentences: list[tuple[int, int]], parse: 
         s_start, s_end = sentences[k]
         # A rule may name its trigger word ("t"): "air forces ... struck" is struck, and who
         # acted stays outside the trigger for the actor finder.
-        t_start, t_end = m.span("t") if "t" in m.re.groupindex else m.span()
+        t_start, t_end = m.span("t") if "t" in m.re.groupindex else (-1, -1)
+        if t_start < 0:  # no trigger word named, or not in the alternative that matched
+            t_start, t_end = m.span()
         start, end = t_start - s_start, t_end - s_start
         if not happened(parse(s_start, s_end), start, end):
             continue
@@ -293,6 +314,8 @@ def happened(parsed: Doc, start: int, end: int) -> bool:
     token = next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[-1])
     if any(_negates(child) for t in tokens for child in t.children):
         return False  # "no shelling", "not shelled"
+    if token.dep_ == "amod" and len(tokens) == 1 and token.lower_.endswith("ed"):
+        return False  # a participle as adjective, a state: "occupied Kherson", "besieged city"
     node = token
     for _ in range(len(parsed)):  # the walk to the root, bounded
         if any(_negates(c) or _is_modal(c) or _is_conditional(c) for c in node.children):

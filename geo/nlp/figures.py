@@ -396,7 +396,9 @@ def find_casualties(sentence: str, parsed: Doc | None = None) -> list[Figure]:
         in "nine people were killed and four wounded" the four are people too.
     """
     if not _ANY_CASUALTY_WORD.search(sentence):
-        return []  # every rule below needs one of these words: most sentences have none
+        # Every rule below needs one of these words: most sentences have none. The parse
+        # knows a few verbs more ("executed three men").
+        return [] if parsed is None else _with_parse([], parsed)
     figures = _ranges(sentence)
     taken = [(f.start, f.end) for f in figures]
     for m in _QUANTITY.finditer(sentence):
@@ -424,16 +426,26 @@ def find_casualties(sentence: str, parsed: Doc | None = None) -> list[Figure]:
         figures.append(Figure(start, end, sentence[start:end], kind, count, high, qualifier, who))
     figures = [_family(sentence, f) for f in figures]
     if parsed is not None:
-        for summed in coordinated_victims(parsed):
-            # The sum replaces the counts it adds up ("two soldiers" of "two soldiers and a
-            # medic"), never a figure of its kind told elsewhere in the sentence.
-            inside = [f for f in figures if f.kind == summed.kind
-                      and summed.start <= f.start and f.end <= summed.end]
-            if all(f.kind != summed.kind or f in inside for f in figures):
-                figures = [f for f in figures if f not in inside] + [summed]
+        figures = _with_parse(figures, parsed)
     if not any(f.kind == "killed" for f in figures):
         figures.extend(_single_victims(sentence, figures))
     figures.extend(_unnumbered_losses(sentence, figures))
+    return sorted(figures, key=lambda f: f.start)
+
+
+def _with_parse(figures: list[Figure], parsed: Doc) -> list[Figure]:
+    for summed in coordinated_victims(parsed):
+        if summed.qualifier != "sum":
+            # One group ("executed three men"): only where the rules read none of its kind.
+            if all(f.kind != summed.kind for f in figures):
+                figures.append(summed)
+            continue
+        # The sum replaces the counts it adds up ("two soldiers" of "two soldiers and a
+        # medic"), never a figure of its kind told elsewhere in the sentence.
+        inside = [f for f in figures if f.kind == summed.kind
+                  and summed.start <= f.start and f.end <= summed.end]
+        if all(f.kind != summed.kind or f in inside for f in figures):
+            figures = [f for f in figures if f not in inside] + [summed]
     return sorted(figures, key=lambda f: f.start)
 
 
@@ -457,10 +469,11 @@ _ONE_WORDS = frozenset({"a", "an", "one", "another"})
 
 
 def coordinated_victims(parsed: Doc) -> list[Figure]:
-    """Victims listed one group at a time, read from the parse and added up: "killed a mother
-    and her three children" is 4 killed, "wounded two soldiers and a medic" 3 injured. Each
-    conjunct must be people (a person noun) with its own count (a number, or "a"/"one");
-    otherwise nothing is added. Offsets are in the parsed sentence."""
+    """Victims of a casualty verb read from the parse: its object (or passive subject) and
+    the groups conjoined to it, added up: "killed a mother and her three children" is 4
+    killed (qualifier "sum"), "wounded two soldiers and a medic" 3 injured, "executed three
+    men" 3. Each group must be people (a person noun) with its own count (a number, or
+    "a"/"one"); otherwise nothing is read. Offsets are in the parsed sentence."""
     out: list[Figure] = []
     for token in parsed:
         kind = _CASUALTY_VERBS.get(token.lower_)
@@ -473,17 +486,21 @@ def coordinated_victims(parsed: Doc) -> list[Figure]:
             continue
         group = [head, *head.conjuncts]
         counts = [_count_of(t) for t in group]
-        if any(c is None for c in counts) or (len(group) == 1 and (counts != [1] or any(
-                c.dep_ == "nummod" for c in head.children))):
-            continue  # one numbered group is the regular rules' ("killed two soldiers")
+        if any(c is None for c in counts):
+            continue
         first, last = group[0].left_edge, group[-1].right_edge
         start, end = first.idx, last.idx + len(last.text)
         total = sum(c for c in counts if c is not None)
         # The nouns counted, as the actor stage reads them: civilians only if all are.
         who = " and ".join(t.lower_ for t in group)
+        single = "one" if counts == [1] and not _numbered(head) else "exact"
         out.append(Figure(start, end, parsed.text[start:end], kind, total, total,
-                          "sum" if len(group) > 1 else "one", who))
+                          "sum" if len(group) > 1 else single, who))
     return out
+
+
+def _numbered(noun: Token) -> bool:
+    return any(c.dep_ == "nummod" for c in noun.children)
 
 
 def _count_of(noun: Token) -> int | None:
