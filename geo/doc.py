@@ -33,7 +33,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from geo.errors import GeoError
-from geo.nlp.sentences import split_sentences
+from geo.nlp.sentences import split_sentences, stripped
 from geo.records import Article
 
 if TYPE_CHECKING:
@@ -127,15 +127,8 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     spans = doc.user_data.get("geo_sentences")
     if spans is None:
         text = doc_text(doc)
-        spans = []
-        for sent in doc.sents:
-            start, end = sent.start_char, sent.end_char
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if end > start:
-                spans.append((start, end))
+        spans = [span for sent in doc.sents
+                 if (span := stripped(text, sent.start_char, sent.end_char)) is not None]
         doc.user_data["geo_sentences"] = spans
     return spans
 

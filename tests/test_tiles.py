@@ -9,6 +9,8 @@ import math
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -295,12 +297,34 @@ def test_the_cli_adds_lists_and_refuses_by_name(tmp_path, monkeypatch):
 
 
 @pytest.mark.browser
-def test_the_map_draws_an_unpacked_basemap_from_the_local_server_only(tmp_path):
+def tile_site(tmp_path: Path) -> tuple[Path, Path]:
+    """A site folder whose ``static/`` has the app's vendored scripts and basemap, and room
+    for unpacked tiles: (site, its static folder)."""
     site = tmp_path / "site"
     static = site / "static"
     static.mkdir(parents=True)
     for part in ("vendor", "basemap"):
         (static / part).symlink_to(ROOT / "static" / part, target_is_directory=True)
+    return site, static
+
+
+@contextmanager
+def serve(site: Path) -> Iterator[str]:
+    """``site`` served on 127.0.0.1 while in the block; yields its origin."""
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind",
+                               "127.0.0.1"], cwd=site, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        _wait_for_port(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_the_map_draws_an_unpacked_basemap_from_the_local_server_only(tmp_path):
+    site, static = tile_site(tmp_path)
     greens = {z: png((40, 120 + 30 * z, 60)) for z in range(4)}
     archive = make_pmtiles(tmp_path / "world.pmtiles", {
         (z, x, y): greens[z] for z in range(4) for x in range(2**z) for y in range(2**z)})
@@ -308,11 +332,6 @@ def test_the_map_draws_an_unpacked_basemap_from_the_local_server_only(tmp_path):
     m = build_incident_map(_two_places_a_kilometre_apart(), asset_base="/static/vendor",
                            tile_sets=list_tile_sets(static))
     (site / "tiles.html").write_text(render(m), encoding="utf-8")
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind",
-                               "127.0.0.1"], cwd=site, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    origin = f"http://127.0.0.1:{port}"
     requests: list[str] = []
     errors: list[str] = []
     tiles_at = """(zoom) => new Promise(done => {
@@ -322,8 +341,7 @@ def test_the_map_draws_an_unpacked_basemap_from_the_local_server_only(tmp_path):
             '.leaflet-userTiles-pane img.leaflet-tile-loaded')).map(
             i => [i.getAttribute('src'), i.naturalWidth])), 1500);
     })"""
-    try:
-        _wait_for_port(port)
+    with serve(site) as origin:
         with opened_map(tmp_path, f"{origin}/tiles.html", errors=errors,
                         requests=requests) as page:
             at_3 = page.evaluate(tiles_at, 3)
@@ -331,9 +349,6 @@ def test_the_map_draws_an_unpacked_basemap_from_the_local_server_only(tmp_path):
             at_6 = page.evaluate(tiles_at, 6)  # beyond the file's last zoom: stretched
             control = page.evaluate(
                 "() => document.querySelector('.leaflet-control-layers').textContent")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     assert errors == []
     # Only the tiles inside the file's bounds (Ukraine: one tile at zoom 3) are asked for.
     assert len(at_3) == 1 and all(w == 256 for _, w in at_3)
@@ -344,11 +359,7 @@ def test_the_map_draws_an_unpacked_basemap_from_the_local_server_only(tmp_path):
 
 
 def test_the_map_draws_a_vector_basemap_file_in_the_browser_from_the_local_server(tmp_path):
-    site = tmp_path / "site"
-    static = site / "static"
-    static.mkdir(parents=True)
-    for part in ("vendor", "basemap"):
-        (static / part).symlink_to(ROOT / "static" / part, target_is_directory=True)
+    site, static = tile_site(tmp_path)
     tiles = {}
     for z in (5, 6, 7):
         x, y = tile_of(49.99, 36.23, z)
@@ -358,11 +369,6 @@ def test_the_map_draws_a_vector_basemap_file_in_the_browser_from_the_local_serve
     m = build_incident_map(_two_places_a_kilometre_apart(), asset_base="/static/vendor",
                            tile_sets=list_tile_sets(static), labels=False)
     (site / "vector.html").write_text(render(m), encoding="utf-8")
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind",
-                               "127.0.0.1"], cwd=site, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    origin = f"http://127.0.0.1:{port}"
     requests: list[str] = []
     errors: list[str] = []
     # The colour drawn at a spot of the map, read from the vector layer's canvases.
@@ -381,8 +387,7 @@ def test_the_map_draws_a_vector_basemap_file_in_the_browser_from_the_local_serve
         }
         return null;
     }"""
-    try:
-        _wait_for_port(port)
+    with serve(site) as origin:
         with opened_map(tmp_path, f"{origin}/vector.html", errors=errors,
                         requests=requests) as page:
             page.evaluate("""() => new Promise(done => {
@@ -398,9 +403,6 @@ def test_the_map_draws_a_vector_basemap_file_in_the_browser_from_the_local_serve
             water = page.evaluate(colour_at, [west, lon_water])
             control = page.evaluate(
                 "() => document.querySelector('.leaflet-control-layers').textContent")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     assert errors == []
     pbf = [u for u in requests if u.endswith(".pbf")]
     assert pbf and all(u.startswith(f"{origin}/static/tiles/{tile_set.directory.name}/")

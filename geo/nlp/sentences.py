@@ -67,12 +67,18 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 
 def _append_stripped(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    span = stripped(text, start, end)
+    if span is not None:
+        spans.append(span)
+
+
+def stripped(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``text[start:end]`` without its surrounding whitespace, as offsets; None if empty."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    if end > start:
-        spans.append((start, end))
+    return (start, end) if end > start else None
 
 
 def sentence_at(spans: list[tuple[int, int]], offset: int) -> tuple[int, int]:
