@@ -106,6 +106,7 @@ class Report:
     time_precision: int
     date_text: str  # the words that gave the date ("" when inferred)
     date_inferred: bool
+    # The report's own figures; their offsets are the article's, like every offset here.
     killed: tuple[Figure, ...] = ()
     injured: tuple[Figure, ...] = ()
     actor1: str = ""  # as ACLED names actors (geo.nlp.actors); "" when the sentence names none
@@ -378,9 +379,9 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
                 # "Several houses were destroyed.": the same attack, by the same actor.
                 actor = Actor(previous.actor1, previous.inter1)
             actor1, actor2 = ordered_pair(actor, others)
-            killed = tuple(f for f in figures if f.kind == "killed"
+            killed = tuple(_in_article(f, s_start) for f in figures if f.kind == "killed"
                            and _nearest_event(f, events) is event)
-            injured = tuple(f for f in figures if f.kind == "injured"
+            injured = tuple(_in_article(f, s_start) for f in figures if f.kind == "injured"
                             and _nearest_event(f, events) is event)
             etype, subtype, actor1, actor2 = _as_acled_defines(
                 sentence, event, actor1, actor2, killed + injured, country, name)
@@ -530,15 +531,20 @@ def _add_following_figures(text: str, s_start: int, s_end: int, reports: list[Re
                                   for e in triggers.get(sentences[there + 1][0], []))
                               or find_casualties(between)):
         return
-    figures = find_casualties(text[s_start:s_end])
+    figures = [_in_article(f, s_start) for f in find_casualties(text[s_start:s_end])]
     last = reports[-1]
     # Only what the report lacks: "killing a child. Another child was wounded."
     killed = last.killed or tuple(f for f in figures if f.kind == "killed")
     injured = last.injured or tuple(f for f in figures if f.kind == "injured")
     if (killed, injured) != (last.killed, last.injured):
-        # Figures keep offsets in their own sentence; the excerpt grows to cover it.
+        # The excerpt grows to cover the figures' sentence.
         reports[-1] = replace(last, killed=killed, injured=injured, sentence_end=s_end,
                               excerpt=text[last.sentence_start:s_end])
+
+
+def _in_article(figure: Figure, s_start: int) -> Figure:
+    """A figure found in the sentence at ``s_start``, its offsets made the article's."""
+    return replace(figure, start=figure.start + s_start, end=figure.end + s_start)
 
 
 def _event_timezone(resolutions: list[Resolution]) -> str:

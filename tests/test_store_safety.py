@@ -338,6 +338,31 @@ def test_a_newer_report_payload_is_refused_and_an_older_one_upgraded():
         report_from_json(json.dumps(newer))
 
 
+def test_a_version_3_report_gets_its_figures_at_article_offsets(gazetteer):
+    from geo.doc import make_doc
+    from geo.incidents import extract_reports
+    from geo.nlp.geoparse import geoparse_doc
+    from geo.records import Article
+    from geo.store.db import report_from_json, report_to_json
+
+    text = ("Kyiv was calm on Monday. Russian forces shelled Kharkiv on 3 March 2022, killing "
+            "nine people. Four people were wounded.")
+    doc = make_doc(Article(id="a", text=text, published=dt.date(2022, 3, 4)))
+    geoparse_doc(doc, gazetteer)
+    (report,) = extract_reports(doc)
+    # Every offset of a report is the article's: its figures point into the article's text.
+    assert [text[f.start:f.end] for f in report.killed] == ["nine"]
+    assert [text[f.start:f.end] for f in report.injured] == ["Four"]
+    # Version 3 stored them counting from their own sentence: read, they are found again.
+    old = json.loads(report_to_json(report)) | {"v": 3}
+    for kind, sentence_start in (("killed", report.sentence_start),
+                                 ("injured", text.index("Four"))):
+        for figure in old[kind]:
+            figure["start"] -= sentence_start
+            figure["end"] -= sentence_start
+    assert report_from_json(json.dumps(old)) == report
+
+
 
 # ---------------------------------------------------------------- 13: the review's holes
 

@@ -122,7 +122,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = ("meta", "articles", "mentions", "reports", "incidents", "changes", "geocode_cache",
           "shingles", "incidents_gone")
 #: Version of the report payload stored as JSON; ``report_from_json`` upgrades older ones.
-REPORT_VERSION = 3
+REPORT_VERSION = 4
 #: Version of a stored mention row (``geo.tables.MENTION_COLUMNS``). Version 1 rows (no
 #: ``v``) read as they are: readers take the columns they know, missing ones empty. Version
 #: 3 stores the values only (``c``, in ``_STORED_MENTION_COLUMNS`` order) and the sentence
@@ -1090,8 +1090,10 @@ def report_from_json(text: str) -> Report:
     """A stored report, upgraded from older payload versions.
 
     Version 1 (no ``v``) lacked the actor fields; they read as unknown. Version 2 lacked the
-    publication date (then a vague report never joins a dated one). Fields this version
-    does not know are dropped, so a payload written by a newer minor change still reads.
+    publication date (then a vague report never joins a dated one). Up to version 3 a
+    figure's offsets counted from its own sentence; they are found again in the excerpt and
+    made the article's. Fields this version does not know are dropped, so a payload written
+    by a newer minor change still reads.
 
     Raises:
         ValueError: not a report payload, or from a newer payload version.
@@ -1109,7 +1111,20 @@ def report_from_json(text: str) -> Report:
         data["published"] = dt.date.fromisoformat(data["published"])
     data["killed"] = tuple(_known(Figure, f) for f in data.get("killed", ()))
     data["injured"] = tuple(_known(Figure, f) for f in data.get("injured", ()))
+    if version < 4:
+        for kind in ("killed", "injured"):
+            data[kind] = tuple(_figure_in_article(f, data) for f in data[kind])
     return _known(Report, data)
+
+
+def _figure_in_article(figure: Figure, data: dict) -> Figure:
+    excerpt, start = str(data.get("excerpt", "")), int(data.get("sentence_start", 0))
+    at = excerpt.find(figure.text, figure.start)  # its sentence is the excerpt's first ...
+    if at < 0:
+        at = excerpt.find(figure.text)  # ... or the next one, which the excerpt grew over
+    if at < 0:
+        return figure
+    return dataclasses.replace(figure, start=start + at, end=start + at + len(figure.text))
 
 
 def _known(cls: type, data: dict) -> object:
