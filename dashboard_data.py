@@ -52,6 +52,23 @@ def gazetteer() -> Gazetteer:
     return Gazetteer.load()
 
 
+_INDEX_BUILD = threading.Lock()
+
+
+def prepare_index() -> None:
+    """Build the place index under a progress bar when it has to be built (a clone whose
+    install step was skipped, or a gazetteer source changed): the ten seconds it takes are
+    otherwise a blank page. One build per server; another session waits for it."""
+    if Gazetteer.is_current():
+        return
+    bar = st.progress(0.0, text="Building the place index (once, about ten seconds)…")
+    with _INDEX_BUILD:
+        if not Gazetteer.is_current():
+            Gazetteer.load(progress=lambda share, what: bar.progress(
+                share, text=f"Building the place index (once): {what}…"))
+    bar.empty()
+
+
 @st.cache_resource
 def jobs() -> JobQueue:
     """The server's one background worker: ingests run there, not in a page's script, so
@@ -233,6 +250,7 @@ def setup_page(title: str) -> tuple[PipelineResult, Filters]:
     # A local icon: a Material icon as favicon would make the browser fetch it from a CDN.
     st.set_page_config(page_title=f"{title} · News incident map", page_icon=str(FAVICON),
                        layout="wide")
+    prepare_index()
     result = load_result()
     init_state(result)
     with st.sidebar:

@@ -67,16 +67,25 @@ def test_index_is_cached_and_rebuilt_when_a_source_changes(tmp_path, monkeypatch
     shutil.copy(gz.EXTRA_CSV, extra)
     monkeypatch.setattr(gz, "EXTRA_CSV", extra)
     cache = tmp_path / "cache"
-    first = Gazetteer.load(cache_dir=cache)
+    assert not Gazetteer.is_current(cache)
+    steps: list[tuple[float, str]] = []
+    first = Gazetteer.load(cache_dir=cache, progress=lambda share, what: steps.append(
+        (share, what)))
     assert not first.lookup("testplace on the moon")
+    # A build says how far it is, step by step, to the end (the dashboard shows it).
+    shares = [share for share, _ in steps]
+    assert shares == sorted(shares) and shares[0] == 0.0 and shares[-1] == 1.0
+    assert len(steps) >= 5 and Gazetteer.is_current(cache)
     builds = []
     real_build = gz.build_gazetteer
-    monkeypatch.setattr(gz, "build_gazetteer", lambda: builds.append(1) or real_build())
+    monkeypatch.setattr(gz, "build_gazetteer",
+                        lambda **kw: builds.append(1) or real_build(**kw))
     again = Gazetteer.load(cache_dir=cache)
     assert builds == []  # read from the index file, not rebuilt
     assert again.sources_digest == first.sources_digest
     with extra.open("a", encoding="utf-8") as fh:
         fh.write("moon-base,,Testplace on the Moon,,landmark,0.5,0.5,,,10,\n")
+    assert not Gazetteer.is_current(cache)  # a source changed: the next load builds
     rebuilt = Gazetteer.load(cache_dir=cache)
     assert builds == [1]
     assert rebuilt.sources_digest != first.sources_digest
@@ -110,7 +119,8 @@ def test_the_index_file_is_plain_data_and_a_tampered_one_is_rebuilt(tmp_path, mo
     stale.write_bytes(pickle.dumps({"left": "by an older version"}))
     builds = []
     real_build = gz.build_gazetteer
-    monkeypatch.setattr(gz, "build_gazetteer", lambda: builds.append(1) or real_build())
+    monkeypatch.setattr(gz, "build_gazetteer",
+                        lambda **kw: builds.append(1) or real_build(**kw))
     rebuilt = Gazetteer.load(cache_dir=cache)
     assert builds == [1] and rebuilt.lookup("kyiv")
     assert not stale.exists()  # pickles are removed, never read

@@ -33,7 +33,7 @@ import os
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
@@ -134,24 +134,28 @@ class Gazetteer:
     sources_digest: str = ""
 
     @classmethod
-    def load(cls, *, cache_dir: Path | None = None, rebuild: bool = False) -> Gazetteer:
+    def load(cls, *, cache_dir: Path | None = None, rebuild: bool = False,
+             progress: Progress | None = None) -> Gazetteer:
         """Load the index from its cache, building it first when missing or stale.
 
         Args:
             cache_dir: where the index file lives (default ``$GEO_CACHE_DIR`` or ``.cache``).
             rebuild: build even if a fresh cache exists.
+            progress: told (share done, what now) as a build goes (it takes seconds).
 
         Returns:
             The gazetteer.
         """
-        cache_dir = cache_dir or Path(os.environ.get("GEO_CACHE_DIR", ROOT / ".cache"))
+        cache_dir = _cache_dir(cache_dir)
         digest = _sources_digest()
         path = cache_dir / f"gazetteer-v{INDEX_VERSION}.json"
         if path.exists() and not rebuild:
             gaz = _read_index(path)
             if gaz is not None and gaz.sources_digest == digest:
                 return gaz
-        gaz = build_gazetteer()
+        gaz = build_gazetteer(progress=progress)
+        if progress is not None:
+            progress(0.9, "writing the index")
         gaz.sources_digest = digest
         cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".tmp{os.getpid()}")
@@ -159,7 +163,22 @@ class Gazetteer:
         tmp.replace(path)  # atomic, so a concurrent reader never sees half a file
         for old in cache_dir.glob("gazetteer-v*.pickle"):  # what earlier versions left
             old.unlink(missing_ok=True)
+        if progress is not None:
+            progress(1.0, "done")
         return gaz
+
+    @staticmethod
+    def is_current(cache_dir: Path | None = None) -> bool:
+        """Whether the index file is there and made from today's sources, so ``load`` will
+        read it rather than build it: read from the file's first bytes, not the whole."""
+        path = _cache_dir(cache_dir) / f"gazetteer-v{INDEX_VERSION}.json"
+        try:
+            with path.open(encoding="utf-8") as fh:
+                head = fh.read(400)
+        except OSError:
+            return False
+        found = re.search(r'"sources_digest":"([0-9a-f]+)"', head)
+        return found is not None and found.group(1) == _sources_digest()
 
     def lookup(self, key: str) -> tuple[int, ...]:
         """Indexes of the places named ``key`` (a ``normalize``d name)."""
@@ -389,20 +408,41 @@ class _Builder:
                     self.uppercase.add(key)
 
 
-def build_gazetteer() -> Gazetteer:
-    """Compile every source into a fresh index (a few seconds; ``Gazetteer.load`` caches it)."""
+#: Told (share done from 0 to 1, what is being done) while the index is built.
+Progress = Callable[[float, str], None]
+
+
+def _cache_dir(cache_dir: Path | None) -> Path:
+    return cache_dir or Path(os.environ.get("GEO_CACHE_DIR", ROOT / ".cache"))
+
+
+def build_gazetteer(*, progress: Progress | None = None) -> Gazetteer:
+    """Compile every source into a fresh index (a few seconds; ``Gazetteer.load`` caches it).
+
+    Args:
+        progress: told (share done, what now) at each step.
+    """
+    def step(share: float, what: str) -> None:
+        if progress is not None:
+            progress(share, what)
+
     b = _Builder()
     admin1_names: dict[str, str] = {}
+    step(0.0, "reading GeoNames' towns")
     admin1_population = _add_cities(b)
+    step(0.45, "regions, countries and their peoples")
     _add_regions(b, admin1_names, admin1_population)
     info = _read_country_info()
     _add_countries(b, info)
     _add_continents(b)
     _add_demonyms(b, info)
+    step(0.55, "Ukraine's villages and the curated places")
     _add_extra(b)
     _add_settlements(b)
+    step(0.7, "your own places")
     for pack in _user_packs():
         _add_pack(b, pack)
+    step(0.8, "indexing the names")
     prefixes = set()
     for key in list(b.names) + list(b.region_names):
         tokens = key.split(" ")
