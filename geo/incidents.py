@@ -63,6 +63,7 @@ from geo.nlp.actors import (
     ordered_pair,
     passive_roles,
     state_forces_in_protest,
+    subject_span,
 )
 from geo.nlp.dates import DateRef, find_dates
 from geo.nlp.events import (
@@ -484,8 +485,18 @@ def _actors(sentence: str, event: EventMention, parsed: Doc,
                     patients = [victims]
             return (as_coded_for(agent, event.sub_event_type),
                     patients + [t for t in targets if t.name != agent.name])
-    return as_coded_for(find_actor(sentence, event.start, named, event_country=country,
-                                   country_name=name), event.sub_event_type), targets
+    # The trigger's own subject, from the parse, before the nearest side named before it:
+    # "Russian forces shot down a Ukrainian jet and shelled X" is Russia's shelling.
+    subject = subject_span(parsed, event.start, event.end)
+    actor = None
+    if subject is not None and subject[1] <= event.start:
+        actor = find_actor(sentence, subject[1], named, event_country=country,
+                           country_name=name, since=subject[0])
+    if actor is None:
+        actor = find_actor(sentence, event.start, named, event_country=country,
+                           country_name=name)
+    return as_coded_for(actor, event.sub_event_type), [t for t in targets
+                                                       if actor is None or t.name != actor.name]
 
 
 def _victims_as_second_actor(report: Report, country_names: dict[str, str]) -> Report:

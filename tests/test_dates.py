@@ -611,3 +611,14 @@ def test_module_docstring_example_runs():
     result = doctest.testmod(geo.nlp.dates)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+@pytest.mark.parametrize(("text", "first", "precision"), [
+    ("Between 3 and 5 March 2022, they bombed it.", datetime.date(2022, 3, 3), 2),
+    ("On March 3-5, the city was shelled.", datetime.date(2022, 3, 3), 2),
+    ("From 1 to 20 March 2022 the city was besieged.", datetime.date(2022, 3, 1), 3),
+])
+def test_a_range_of_days_is_one_date_with_the_range_as_its_text(text, first, precision):
+    (ref,) = find_dates(text, published=datetime.date(2022, 3, 30))
+    assert (ref.date, ref.precision) == (first, precision)
+    assert ref.text in text and len(ref.text) > len("5 March")

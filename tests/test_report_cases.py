@@ -588,3 +588,29 @@ def test_a_participle_describing_a_place_is_not_an_event(gazetteer):
     (intervention,) = [i for i in incidents if i.sub_event_type == "Protest with intervention"]
     assert (intervention.actor1, intervention.actor2) == ("Military Forces of Russia (2000-)",
                                                           "Protesters (Ukraine)")
+
+
+def test_aircraft_that_strike_are_an_air_strike_by_their_state_s_air_force(gazetteer):
+    (incident,) = extract_incidents([news(
+        "Overnight, Israeli jets struck targets in Khan Younis, killing 11 people, health "
+        "officials said.", dt.date(2023, 11, 2))], gazetteer)
+    assert incident.sub_event_type == "Air/drone strike"
+    assert incident.actor1 == "Military Forces of Israel (2022-) Air Force"
+    assert incident.fatalities == 11
+
+
+def test_a_range_of_days_is_its_first_day_at_a_lower_precision(gazetteer):
+    (incident,) = extract_incidents([news(
+        "Between 3 and 5 March, Russian aircraft bombed Chernihiv repeatedly.",
+        dt.date(2022, 3, 8))], gazetteer)
+    assert (incident.event_date, incident.time_precision) == (dt.date(2022, 3, 3), 2)
+
+
+def test_the_actor_is_the_trigger_s_subject_in_the_parse(gazetteer):
+    # The shelling's subject is Russia's forces; the jet shot down is nearer the trigger.
+    incidents = extract_incidents([note(
+        "On 11 December 2022, Russian forces shot down a Ukrainian MiG-29 aircraft and shelled "
+        "near Pavlivka, Donetsk. Casualties unknown.")], gazetteer)
+    (shelling,) = [i for i in incidents if i.sub_event_type.startswith("Shelling")]
+    assert shelling.actor1 == "Military Forces of Russia (2000-)"
+    assert all(i.sub_event_type != "Air/drone strike" for i in incidents)

@@ -42,7 +42,8 @@ _DONBAS_SEPARATISTS = "NAF: United Armed Forces of Novorossiya"
 # Capitalised too: "the Ukrainian Forces fired". A drone is its state's forces ("a Ukrainian
 # drone fired"), as ACLED codes it.
 _FORCE_NOUNS = (r"(?i:forces|troops|military|army|soldiers?|servicemen|units|artillery|"
-                r"aviation|air\s+force|air\s+forces|navy|marines|paratroopers|militants|"
+                r"aviation|air\s+force|air\s+forces|warplanes?|(?:fighter\s+)?jets|aircraft|"
+                r"helicopters|bombers|navy|marines|paratroopers|militants|"
                 r"fighters|rebels|separatists|militia|militias|police|border\s+guards|drones?)")
 _ARMED_PHRASE = re.compile(
     r"(?P<who>\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)?\s*(?:'s\s+|’s\s+)?"
@@ -208,6 +209,24 @@ def passive_roles(parsed: Doc, start: int, end: int) -> PassiveRoles | None:
     return None
 
 
+def subject_span(parsed: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """The grammatical subject of the trigger at [start, end) of a parsed sentence, as a
+    character span: its own ("Russian forces shelled"), or that of the verb it is joined to
+    ("Russian forces shot down a jet and shelled"); None when the parse gives none."""
+    for token in parsed:
+        if not (token.idx < end and token.idx + len(token.text) > start):
+            continue
+        for verb in (token, token.head if token.dep_ == "conj" else None):
+            if verb is None:
+                continue
+            subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if subject is not None:
+                first, last = subject.left_edge, subject.right_edge
+                return first.idx, last.idx + len(last.text)
+        return None
+    return None
+
+
 def _roles(agent: Token | None, patient: Token | None) -> PassiveRoles:
     def span(head: Token | None) -> tuple[int, int] | None:
         if head is None:
@@ -351,9 +370,14 @@ def _named_group(m: re.Match, nationals: list[tuple[int, int, Place]]) -> Actor 
     # before a generic noun; the group is called by that name ("Rapid Support forces" and
     # "Rebel forces" are not names).
     if any(w in english_words() or w.endswith(("-backed", "-led", "-aligned", "-allied"))
-           or w.startswith("pro-") for w in own):
-        return None
+           or w.startswith("pro-") or any(c.isdigit() for c in w) for w in own):
+        return None  # ... nor a model's designation ("Su-35 Russian fighter jets")
     return Actor(re.sub(r"^(?i:the)\s+", "", " ".join(m.group("who").split())), 2)
+
+
+# A state's aircraft act as its air force, as ACLED names the actor of an air strike.
+_AIRCRAFT = frozenset({"aviation", "air force", "air forces", "warplane", "warplanes", "jets",
+                       "fighter jets", "aircraft", "helicopters", "bombers"})
 
 
 def _state_forces(m: re.Match, nationals: list[tuple[int, int, Place]],
@@ -372,8 +396,7 @@ def _state_forces(m: re.Match, nationals: list[tuple[int, int, Place]],
     if place is None:
         return None
     actor = _military(place, noun, event_country)
-    if "air" in (m.group("kind") or "").lower() or noun in ("aviation", "air force",
-                                                            "air forces"):
+    if "air" in (m.group("kind") or "").lower() or noun in _AIRCRAFT:
         actor = Actor(actor.name + " Air Force", actor.inter)
     return actor
 

@@ -280,7 +280,7 @@ def find_dates(
             ctx.refs.append(ref)
             if ref.kind in ("explicit", "weekday"):
                 ctx.antecedent = ref
-    return _ranges_as_asides(text, ctx.refs)
+    return _day_ranges(text, _ranges_as_asides(text, ctx.refs))
 
 
 # "Around 13 July 2022 (between 27 June - 27 July)": a range in brackets right after a date
@@ -312,6 +312,41 @@ def _ranges_as_asides(text: str, refs: list[DateRef]) -> list[DateRef]:
             skip_until = m.end()
             continue
         out.append(ref)
+    return out
+
+
+# "between 3 and 5 March", "from 3 to 5 March", "3-5 March": the first day before a date.
+_DAYS_BEFORE = re.compile(r"(?:\b(?:between|from)\s+)?\b(?P<day>[0-3]?[0-9])(?:st|nd|rd|th)?"
+                          r"\s*(?:and|to|-|–|until|till)\s*$", re.IGNORECASE)
+# "March 3-5", "March 3 to 5": the last day after a date.
+_DAYS_AFTER = re.compile(r"\s*(?:-|–|to|and|until|till)\s*(?P<day>[0-3]?[0-9])(?:st|nd|rd|th)?"
+                         r"\b(?!\s*(?:[:.]\d|%|km|people|civilians|killed))", re.IGNORECASE)
+
+
+def _day_ranges(text: str, refs: list[DateRef]) -> list[DateRef]:
+    """A range of days in one month is one date: its first day, the whole range as its text,
+    and the precision the range allows (ACLED's: 2 within a week, else 3). What happened
+    over those days is not put on the last one."""
+    out = []
+    for ref in refs:
+        if ref.kind != "explicit" or ref.precision != 1:
+            out.append(ref)
+            continue
+        before = _DAYS_BEFORE.search(text, max(0, ref.start - 24), ref.start)
+        after = None if before else _DAYS_AFTER.match(text, ref.end)
+        first = int(before.group("day")) if before else ref.date.day
+        last = int(after.group("day")) if after else ref.date.day
+        if (before is None and after is None) or not 1 <= first < last <= 31:
+            out.append(ref)
+            continue
+        start, end = (before.start(), ref.end) if before else (ref.start, after.end())
+        try:
+            day = ref.date.replace(day=first)
+        except ValueError:
+            out.append(ref)
+            continue
+        out.append(dataclasses.replace(ref, start=start, end=end, text=text[start:end],
+                                       date=day, precision=2 if last - first < 7 else 3))
     return out
 
 

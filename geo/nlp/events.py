@@ -87,7 +87,13 @@ def _rule(name: str, pattern: str, event_type: str, sub: str, rank: int) -> Rule
 
 RULES: tuple[Rule, ...] = (
     _rule("air_strike", r"\b(?:air ?strikes?|air ?raids?|airstrikes?|air attacks?|air bombs?|"
-          r"warplanes? (?:struck|hit|bombed)|bombed from the air|military plane fly overhead)\b",
+          r"barrel bombs?|bombed from the air|military plane fly overhead)\b",
+          EXPLOSIONS, "Air/drone strike", 9),
+    # Aircraft that strike: the verb is the trigger, the aircraft (and their country) who.
+    _rule("aircraft_strike", r"\b(?:warplanes?|war planes?|(?:fighter )?jets?|aircraft|planes?|"
+          r"helicopters?|gunships?|bombers?|aviation)\s+(?:(?!(?:and|or|but|then|after|before)\b)"
+          r"[\w-]+\s+){0,2}?(?P<t>struck|hit|"
+          r"bombed|attacked|pounded|targeted|fired|shelled|strafed|launched|dropped)\b",
           EXPLOSIONS, "Air/drone strike", 9),
     # The verb is the trigger: "a Ukrainian drone" before it is who acted.
     _rule("drone_strike", r"\bdrones? (?P<t>strikes?|attacks?|fired|struck|hit|dropped|"
