@@ -55,6 +55,7 @@ from geo.doc import doc_text, make_doc, sentence_parse, sentence_spans
 from geo.gazetteer.index import Gazetteer, is_estimated
 from geo.nlp.actors import (
     Actor,
+    acronyms,
     as_coded_for,
     civilians_hurt,
     find_actor,
@@ -63,6 +64,7 @@ from geo.nlp.actors import (
     ordered_pair,
     passive_roles,
     state_forces_in_protest,
+    subject_group,
     subject_span,
 )
 from geo.nlp.dates import DateRef, find_dates
@@ -326,6 +328,14 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
     by_sentence: dict[int, list[Resolution]] = {}
     for r in places:
         by_sentence.setdefault(_sentence_of(starts, r.mention.start), []).append(r)
+    # Every name the geoparser placed, per sentence (sentence offsets): the names an
+    # organisation found by the NER must not be.
+    mention_spans: dict[int, list[tuple[int, int]]] = {}
+    for r in resolutions:
+        if r.place is None:
+            continue  # a name the geoparser found no place for may well be a group ("Hamas")
+        s = _sentence_of(starts, r.mention.start)
+        mention_spans.setdefault(s, []).append((r.mention.start - s, r.mention.end - s))
     # Nationality words and countries, for who acted ("Russian forces").
     nationals: dict[int, list[Resolution]] = {}
     for r in resolutions:
@@ -336,6 +346,7 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
         if r.distance is not None and r.distance.phrase_start >= 0:
             distance_subjects[_sentence_of(starts, r.distance.phrase_start)] = r
     talks_venue: list | None = None  # found once, when an agreement needs it
+    aliases = acronyms(text)  # "the Rapid Support Forces (RSF)"
     reports: list[Report] = []
     triggers = find_events_by_sentence(
         text, sentences, lambda start, end: sentence_parse(doc, start, end))
@@ -375,7 +386,8 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
                 0 < nxt < len(sentences)) else ""
             name = (country_names or {}).get(country, "")
             actor, others = _actors(sentence, event, sentence_parse(doc, s_start, s_end),
-                                    named, country, name, following)
+                                    named, country, name, following, aliases,
+                                    mention_spans.get(s_start, []))
             if actor is None and continued and previous.actor1:
                 # "Several houses were destroyed.": the same attack, by the same actor.
                 actor = Actor(previous.actor1, previous.inter1)
@@ -461,7 +473,8 @@ def _drop_peaceful_beside_intervention(reports: list[Report], s_start: int) -> N
 
 def _actors(sentence: str, event: EventMention, parsed: Doc,
             named: list[tuple[int, int, Place]], country: str, name: str,
-            following: str) -> tuple[Actor | None, list[Actor]]:
+            following: str, aliases: dict[str, str], mentions: list[tuple[int, int]],
+            ) -> tuple[Actor | None, list[Actor]]:
     """Who acted, and the other sides named, nearest first. In the active order the actor is
     named before the trigger and the sides after it (``find_actor``, ``find_targets``). A
     passive clause with its agent written reverses that, and the parse says so: "Ukrainian
@@ -495,6 +508,10 @@ def _actors(sentence: str, event: EventMention, parsed: Doc,
     if actor is None:
         actor = find_actor(sentence, event.start, named, event_country=country,
                            country_name=name)
+    if actor is None and (subject is None or subject[1] <= event.start):
+        actor = subject_group(parsed, subject, event.start, aliases, mentions)
+    if actor is not None and actor.inter == 2 and actor.name in aliases:
+        actor = Actor(aliases[actor.name], actor.inter)  # "RSF" the article spelt out
     return as_coded_for(actor, event.sub_event_type), [t for t in targets
                                                        if actor is None or t.name != actor.name]
 

@@ -614,3 +614,29 @@ def test_the_actor_is_the_trigger_s_subject_in_the_parse(gazetteer):
     (shelling,) = [i for i in incidents if i.sub_event_type.startswith("Shelling")]
     assert shelling.actor1 == "Military Forces of Russia (2000-)"
     assert all(i.sub_event_type != "Air/drone strike" for i in incidents)
+
+
+def test_a_group_named_only_by_its_name_or_the_acronym_its_article_defined(gazetteer):
+    # The NER's organisation label makes the subject a group; the article spelt out "RSF".
+    incidents = extract_incidents([news(
+        "On 9 May 2023, the Rapid Support Forces (RSF) seized a base in Omdurman. On 10 May "
+        "2023, the RSF attacked army positions in Omdurman.", dt.date(2023, 5, 20))],
+        gazetteer)
+    assert {i.actor1 for i in incidents} == {"Rapid Support Forces"}
+    assert len(incidents) == 2  # "attacked" before "army positions" is a verb, not a state
+    (drones,) = extract_incidents([news(
+        "On 3 May 2023, Hezbollah launched drones at Israeli positions near Metula.",
+        dt.date(2023, 5, 20))], gazetteer)
+    assert (drones.sub_event_type, drones.actor1, drones.actor2) == (
+        "Air/drone strike", "Hezbollah", "Military Forces of Israel (2022-)")
+
+
+def test_a_place_or_an_observer_the_ner_calls_an_organisation_is_never_an_actor(gazetteer):
+    # The small NER labels towns as organisations too (the geoparser's places are excluded),
+    # and the monitors who observed the fire did not fire it.
+    for text in ("On 17 January 2022, the OSCE SMM observed a total of 17 shots/bursts of "
+                 "fire involving small arms/heavy machineguns near Kruta Balka.",
+                 "On 12 January 2022, the OSCE SMM observed a total of 2 explosions "
+                 "involving unknown weapons near Yakovlivka."):
+        (incident,) = extract_incidents([note(text)], gazetteer)
+        assert incident.actor1 == "", text

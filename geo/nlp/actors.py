@@ -47,7 +47,8 @@ _FORCE_NOUNS = (r"(?i:forces|troops|military|army|soldiers?|servicemen|units|art
                 r"fighters|rebels|separatists|militia|militias|police|border\s+guards|drones?)")
 _ARMED_PHRASE = re.compile(
     r"(?P<who>\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)?\s*(?:'s\s+|’s\s+)?"
-    r"(?P<kind>(?:(?i:military|armed|ground|air|naval|special|regular|and)\s+)*)"
+    r"(?P<kind>(?:(?i:military|armed|ground|air|naval|special|regular|government|regime|"
+    r"and)\s+)*)"
     rf"(?P<noun>{_FORCE_NOUNS})\b"
     # "the military forces of Russia": the country after the noun
     r"(?:\s+of\s+(?P<of>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?))?")
@@ -216,14 +217,65 @@ def subject_span(parsed: Doc, start: int, end: int) -> tuple[int, int] | None:
     for token in parsed:
         if not (token.idx < end and token.idx + len(token.text) > start):
             continue
-        for verb in (token, token.head if token.dep_ == "conj" else None):
-            if verb is None:
-                continue
-            subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-            if subject is not None:
-                first, last = subject.left_edge, subject.right_edge
-                return first.idx, last.idx + len(last.text)
+        # Up from a noun trigger to the verb it belongs to ("Hamas fired rockets": the
+        # trigger is "rockets", the subject is the firing's).
+        # Only through the object and the noun's own compound: "the OSCE observed a total
+        # of 2 explosions" does not make the observer the one who fired.
+        node = token
+        for _ in range(3):
+            for verb in (node, node.head if node.dep_ == "conj" else None):
+                subject = next((c for c in verb.children if c.dep_ == "nsubj"),
+                               None) if verb is not None else None
+                if subject is not None:
+                    first, last = subject.left_edge, subject.right_edge
+                    return first.idx, last.idx + len(last.text)
+            if node.dep_ not in ("dobj", "compound") or node.head.i == node.i:
+                return None
+            node = node.head
         return None
+    return None
+
+
+# "the Rapid Support Forces (RSF)": a name and the initials the text goes on to use.
+_DEFINED_ACRONYM = re.compile(r"\b(?P<name>[A-Z][\w'’-]*(?:\s+(?:of|the|and|for|[A-Z][\w'’-]*))"
+                              r"{1,6})\s+\((?P<acronym>[A-Z]{2,6})\)")
+
+
+def acronyms(text: str) -> dict[str, str]:
+    """The acronyms an article defines, each with the name it stands for: "the Rapid Support
+    Forces (RSF)" gives RSF -> Rapid Support Forces (its capitals must spell the acronym)."""
+    found = {}
+    for m in _DEFINED_ACRONYM.finditer(text):
+        words = m.group("name").split()
+        for first in range(len(words)):  # the shortest tail of capitals that spells it
+            capitals = "".join(w[0] for w in words[first:] if w[0].isupper())
+            if capitals == m.group("acronym"):
+                found[m.group("acronym")] = " ".join(words[first:])
+                break
+    return found
+
+
+def subject_group(parsed: Doc, span: tuple[int, int] | None, trigger_at: int,
+                  aliases: dict[str, str], mentions: list[tuple[int, int]]) -> Actor | None:
+    """An armed group named only by its name as the trigger's subject ("Hamas fired rockets"),
+    or right before the trigger when the parse gives no subject ("the RSF attacked"): the
+    statistical NER's organisation label says it is a group, not a place or a person; an
+    acronym the article defined stands for its full name. Never a name the geoparser read
+    as a place or a nationality (``mentions``, spans in the sentence): the small NER labels
+    towns as organisations too, and "the Ukrainian Border Guard" is a state's force."""
+    start, end = span if span is not None else (trigger_at, trigger_at)
+    for ent in parsed.ents:
+        if ent.label_ != "ORG" or any(s < ent.end_char and ent.start_char < e
+                                      for s, e in mentions):
+            continue
+        inside = ent.start_char >= start and ent.end_char <= end
+        before = span is None and not parsed.text[ent.end_char:trigger_at].strip()
+        if inside or before:
+            name = re.sub(r"^(?i:the)\s+", "", ent.text.strip())
+            if _SEPARATISTS.fullmatch(name):
+                return Actor(_DONBAS_SEPARATISTS, 2)
+            if name and not any(c.isdigit() for c in name):
+                return Actor(aliases.get(name, name), 2)
     return None
 
 

@@ -98,6 +98,9 @@ RULES: tuple[Rule, ...] = (
     # The verb is the trigger: "a Ukrainian drone" before it is who acted.
     _rule("drone_strike", r"\bdrones? (?P<t>strikes?|attacks?|fired|struck|hit|dropped|"
           r"attacked)\b", EXPLOSIONS, "Air/drone strike", 9),
+    _rule("drones_launched", r"\b(?:launched|fired|sent|flew)\s+(?:[\w-]+\s+){0,2}?"
+          r"(?P<t>drones?|uavs?)\s+(?:at|on|against|toward|towards|into)\b", EXPLOSIONS,
+          "Air/drone strike", 9),
     # ACLED: an attack by a state's air force is an air strike whatever the verb.
     _rule("air_force_attack", r"\b(?:air forces?|aviation)(?:\s+[\w-]+){0,3}?\s+(?P<t>attacked|"
           r"struck|hit|bombed|carried out|conducted|launched)\b", EXPLOSIONS,
@@ -225,6 +228,9 @@ _NON_FACTIVE = re.compile(
 _COMPLEMENTS = frozenset({"xcomp", "dobj", "pobj", "pcomp", "prep", "compound",
                           "amod", "nmod", "attr", "oprd", "acomp", "npadvmod"})
 _CONDITIONALS = frozenset({"if", "unless"})
+_BEFORE_ADJECTIVE = frozenset({"the", "a", "an", "in", "of", "from", "into", "at", "on", "to",
+                               "near", "by", "with", "for", "its", "their", "his", "her", "this",
+                               "these", "those", ",", "("})
 # Uses that talk about a thing rather than report it.
 # Matched in the lower-cased text, with no leading \b, like the rules (and as fast).
 _NOT_EVENTS = re.compile(
@@ -320,8 +326,12 @@ def happened(parsed: Doc, start: int, end: int) -> bool:
     token = next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[-1])
     if any(_negates(child) for t in tokens for child in t.children):
         return False  # "no shelling", "not shelled"
-    if token.dep_ == "amod" and len(tokens) == 1 and token.lower_.endswith("ed"):
-        return False  # a participle as adjective, a state: "occupied Kherson", "besieged city"
+    if (token.dep_ == "amod" and len(tokens) == 1 and token.lower_.endswith("ed")
+            and (token.i == 0 or parsed[token.i - 1].lower_ in _BEFORE_ADJECTIVE)):
+        # A participle as adjective is a state: "in occupied Kherson", "the besieged city".
+        # Only after a word that opens a noun phrase: the small parser also reads "the RSF
+        # attacked army positions" as an adjective.
+        return False
     node = token
     for _ in range(len(parsed)):  # the walk to the root, bounded
         if any(_negates(c) or _is_modal(c) or _is_conditional(c) for c in node.children):
