@@ -6,11 +6,14 @@ Measures, as medians of several runs:
 * first paint of the Map page with N incidents (a synthetic corpus, bench/synthetic.py): from
   navigation to the markers drawn, server cache warm. Baseline in the same run: the bundled
   five-article corpus (19 incidents);
+* a marker click to its card: clicking a point in view until the location's card (the panel
+  heading with its name) is on the page;
 * a filter change redrawn: typing a place in the sidebar until the map shows the new markers;
 * first start, as on a fresh clone: from launching the server, with an empty store and no
   gazetteer index cache, to the first map drawn with the bundled articles (every run starts
   from nothing; ``--cold-only`` measures just this).
-Targets (issue 10): first paint <= 3 s, filter redraw <= 1 s, first start <= 10 s.
+Targets (issue 10): first paint <= 3 s, filter redraw <= 1 s, marker click to card <= 1 s,
+first start <= 10 s.
 
 ``--store PATH`` measures a filled store instead (a copy of it, e.g. the 10,000 articles
 ``bench/scale.py --keep`` leaves): from launching the server to the first map drawn, on the
@@ -92,6 +95,35 @@ def marker_signature(page) -> str:
                            " return document.documentElement.innerHTML.length + ':' + n; }")
 
 
+# A drawn point inside the map's view: where to click, and the name its card will show.
+_A_POINT = """() => {
+  const map = Object.values(window).find(v => v instanceof L.Map);
+  const size = map.getSize();
+  let found = null;
+  map.eachLayer(l => {
+    if (found || !l.feature || !l.getLatLng || !l.feature.properties.location) return;
+    const p = map.latLngToContainerPoint(l.getLatLng());
+    if (p.x > 40 && p.y > 40 && p.x < size.x - 260 && p.y < size.y - 180)
+      found = {x: p.x, y: p.y, name: l.feature.properties.location};
+  });
+  return found;
+}"""
+
+
+def click_to_card(page) -> float:
+    """Seconds from a click on a marker to its location's card (the panel's heading with
+    its name) on the page; NaN when no single marker is in view."""
+    iframe = page.locator('iframe[title="streamlit_folium.st_folium"]').first
+    point = iframe.element_handle().content_frame().evaluate(_A_POINT)
+    if point is None:
+        return float("nan")
+    box = iframe.bounding_box()
+    started = time.perf_counter()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    page.get_by_role("heading", name=point["name"]).first.wait_for(timeout=60_000)
+    return time.perf_counter() - started
+
+
 def filter_redraw(page, place: str) -> float:
     """Seconds from typing a place filter to the map drawn anew."""
     before = marker_signature(page)
@@ -111,7 +143,7 @@ def filter_redraw(page, place: str) -> float:
 
 
 def measure(corpus: Path | None, runs: int, browser, outside: list[str], place: str,
-            ) -> tuple[list[float], list[float]]:
+            ) -> tuple[list[float], list[float], list[float]]:
     label = corpus.name if corpus else "bundled"
     env = {"GEO_STORE": str(Path(tempfile.mkdtemp()) / f"{label}.sqlite")}
     if corpus:
@@ -120,14 +152,16 @@ def measure(corpus: Path | None, runs: int, browser, outside: list[str], place: 
     try:
         warm, _ = open_map(browser, url, outside)  # fills the server's caches
         warm.close()
-        paints, redraws = [], []
+        paints, redraws, clicks = [], [], []
         for _ in range(runs):
             page, seconds = open_map(browser, url, outside)
             paints.append(seconds)
             time.sleep(1.0)
+            clicks.append(click_to_card(page))
+            time.sleep(1.0)
             redraws.append(filter_redraw(page, place))
             page.close()
-        return paints, redraws
+        return paints, redraws, clicks
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -241,14 +275,16 @@ def main() -> None:
         write_corpus(corpus, incidents=args.incidents, gazetteer=Gazetteer.load())
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
                                     args=ARGS)
-        base_paint, base_redraw = measure(None, args.runs, browser, outside, "Kharkiv")
-        big_paint, big_redraw = measure(corpus, args.runs, browser, outside, "Donetsk")
+        base_paint, base_redraw, base_click = measure(None, args.runs, browser, outside,
+                                                      "Kharkiv")
+        big_paint, big_redraw, big_click = measure(corpus, args.runs, browser, outside,
+                                                   "Donetsk")
         cold = cold_starts(args.runs, browser, outside)
         browser.close()
     print(f"bundled corpus (19 incidents): first paint {fmt(base_paint)}; "
-          f"filter redraw {fmt(base_redraw)}")
+          f"filter redraw {fmt(base_redraw)}; marker click to card {fmt(base_click)}")
     print(f"synthetic corpus ({args.incidents} incidents): first paint {fmt(big_paint)}; "
-          f"filter redraw {fmt(big_redraw)}")
+          f"filter redraw {fmt(big_redraw)}; marker click to card {fmt(big_click)}")
     print(f"ratio {args.incidents} / 19 incidents, first paint: "
           f"{statistics.median(big_paint) / statistics.median(base_paint):.2f}")
     print(f"first start to first map, fresh store and index cache: {fmt(cold)}")
