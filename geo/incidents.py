@@ -364,6 +364,7 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
         figures = find_casualties(sentence, sentence_parse(doc, s_start, s_end))
         subject = distance_subjects.get(s_start)
         seen: set[tuple[str, str]] = set()
+        first_here = len(reports)  # this sentence's reports are appended from here
         # ACLED: an attack by air and by artillery on one place is coded as the air strike.
         for event in sorted(events, key=lambda e: e.sub_event_type != "Air/drone strike"):
             trigger_at = s_start + event.start
@@ -419,7 +420,7 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
                     actor1=actor1.name if actor1 else "", inter1=actor1.inter if actor1 else 0,
                     actor2=actor2.name if actor2 else "",
                     interaction=interaction(actor1, actor2), published=published))
-        _drop_peaceful_beside_intervention(reports, s_start)
+        _drop_peaceful_beside_intervention(reports, first_here)
     return [_victims_as_second_actor(r, country_names or {}) for r in reports]
 
 
@@ -460,15 +461,15 @@ def _as_acled_defines(sentence: str, event: EventMention, actor1: Actor | None,
     return etype, subtype, actor1, actor2
 
 
-def _drop_peaceful_beside_intervention(reports: list[Report], s_start: int) -> None:
+def _drop_peaceful_beside_intervention(reports: list[Report], first_here: int) -> None:
     """"Protesters clashed with police as thousands marched": one happening, coded as the
-    intervention or riot, not also as a peaceful protest at the same place."""
-    here = [r for r in reports if r.sentence_start == s_start]
+    intervention or riot, not also as a peaceful protest at the same place. Reads only the
+    sentence's own reports (from ``first_here``), so a long article is not rescanned."""
+    here = reports[first_here:]
     intervened = {r.place.key for r in here if r.sub_event_type in _INTERVENED}
     if intervened:
-        reports[:] = [r for r in reports if not (
-            r.sentence_start == s_start and r.sub_event_type == "Peaceful protest"
-            and r.place.key in intervened)]
+        reports[first_here:] = [r for r in here if not (
+            r.sub_event_type == "Peaceful protest" and r.place.key in intervened)]
 
 
 def _actors(sentence: str, event: EventMention, parsed: Doc,
