@@ -53,20 +53,25 @@ def gazetteer() -> Gazetteer:
 
 
 _INDEX_BUILD = threading.Lock()
+_INDEX_READY = threading.Event()  # set once the index is known current: not checked again
 
 
 def prepare_index() -> None:
     """Build the place index under a progress bar when it has to be built (a clone whose
     install step was skipped, or a gazetteer source changed): the ten seconds it takes are
-    otherwise a blank page. One build per server; another session waits for it."""
-    if Gazetteer.is_current():
+    otherwise a blank page. One build per server; another session waits for it. Checked on
+    a server's first page runs only: the loaded index (``gazetteer()``) is the server's for
+    its life anyway."""
+    if _INDEX_READY.is_set():
         return
-    bar = st.progress(0.0, text="Building the place index (once, about ten seconds)…")
-    with _INDEX_BUILD:
-        if not Gazetteer.is_current():
-            Gazetteer.load(progress=lambda share, what: bar.progress(
-                share, text=f"Building the place index (once): {what}…"))
-    bar.empty()
+    if not Gazetteer.is_current():
+        bar = st.progress(0.0, text="Building the place index (once, about ten seconds)…")
+        with _INDEX_BUILD:
+            if not Gazetteer.is_current():
+                Gazetteer.load(progress=lambda share, what: bar.progress(
+                    share, text=f"Building the place index (once): {what}…"))
+        bar.empty()
+    _INDEX_READY.set()
 
 
 @st.cache_resource
