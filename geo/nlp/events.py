@@ -228,9 +228,6 @@ _NON_FACTIVE = re.compile(
 _COMPLEMENTS = frozenset({"xcomp", "dobj", "pobj", "pcomp", "prep", "compound",
                           "amod", "nmod", "attr", "oprd", "acomp", "npadvmod"})
 _CONDITIONALS = frozenset({"if", "unless"})
-_BEFORE_ADJECTIVE = frozenset({"the", "a", "an", "in", "of", "from", "into", "at", "on", "to",
-                               "near", "by", "with", "for", "its", "their", "his", "her", "this",
-                               "these", "those", ",", "("})
 # Uses that talk about a thing rather than report it.
 # Matched in the lower-cased text, with no leading \b, like the rules (and as fast).
 _NOT_EVENTS = re.compile(
@@ -327,10 +324,10 @@ def happened(parsed: Doc, start: int, end: int) -> bool:
     if any(_negates(child) for t in tokens for child in t.children):
         return False  # "no shelling", "not shelled"
     if (token.dep_ == "amod" and len(tokens) == 1 and token.lower_.endswith("ed")
-            and (token.i == 0 or parsed[token.i - 1].lower_ in _BEFORE_ADJECTIVE)):
+            and not any(token.children)):
         # A participle as adjective is a state: "in occupied Kherson", "the besieged city".
-        # Only after a word that opens a noun phrase: the small parser also reads "the RSF
-        # attacked army positions" as an adjective.
+        # One with words of its own is a verb the small parser misread ("the RSF attacked
+        # army positions": "RSF" hangs on "attacked").
         return False
     node = token
     for _ in range(len(parsed)):  # the walk to the root, bounded
