@@ -54,6 +54,7 @@ import numpy as np
 from geo.doc import doc_text, make_doc, sentence_parse, sentence_spans
 from geo.gazetteer.index import Gazetteer, is_estimated
 from geo.nlp.actors import (
+    SPEECH_VERBS,
     Actor,
     acronyms,
     as_coded_for,
@@ -199,8 +200,7 @@ _FIGURE_TO_TRIGGER = 60  # characters from "at least 9 killed" to "in an air str
 _REFERENCE_REACH = 60  # a "near X" place only locates a trigger this close to it
 # A mention followed by these speaks for a government or an army, it is not a location.
 _METONYM_AFTER = re.compile(
-    r"^(?:\s+(?:said|says|say|has said|had said|claimed|claims|claim|denies|denied|"
-    r"announced|accused|insists|warned|government|authorities|officials|administration|regime|"
+    rf"^(?:\s+(?:{SPEECH_VERBS}|government|authorities|officials|administration|regime|"
     r"leadership)|(?:'s|’s)\s+(?:government|forces|troops|military|army|invasion|defen[cs]e|"
     r"increasing|isolation|veto|aggression|all-out|president|foreign))\b",
     re.IGNORECASE,

@@ -54,9 +54,12 @@ _ARMED_PHRASE = re.compile(
     r"(?:\s+of\s+(?P<of>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?))?")
 _SEPARATISTS = re.compile(r"\b(?:DPR|LPR|DNR|LNR|NAF|separatists?|pro-Russian\s+(?:rebels|"
                           r"separatists|militants|forces)|people's\s+militia)\b", re.I)
+#: Verbs of saying: a name right before one speaks, it does not act ("the US military said")
+#: and is not where something happened ("Kyiv said"; ``geo.incidents``).
+SPEECH_VERBS = (r"said|says|say|has said|had said|told|claimed|claims|claim|denies|denied|"
+                r"announced|accused|insists|warned|reported|stated|confirmed|added")
 # An armed side that only speaks: "..., the US military said", "according to the army".
-_SPEAKS_AFTER = re.compile(r"\s*,?\s*(?:said|says|say|told|reported|claimed|announced|stated|"
-                           r"confirmed|added|warned|spokesm[ae]n|spokesperson)\b", re.I)
+_SPEAKS_AFTER = re.compile(rf"\s*,?\s*(?:{SPEECH_VERBS}|spokesm[ae]n|spokesperson)\b", re.I)
 _ACCORDING_BEFORE = re.compile(r"\baccording\s+to\s+(?:the\s+)?$", re.I)
 # ACLED's name for armed men nobody identifies, by the country they act in.
 _UNIDENTIFIED = re.compile(r"\b(?:gunm[ae]n|armed\s+men|bandits|(?:unidentified|unknown)\s+"
