@@ -95,7 +95,17 @@ def test_big_downloads_made_by_the_background_worker_equal_the_direct_ones(tmp_p
                                      str(tmp_path / "backup")), timeout=120)
     assert files.state == "done" and (files.done, files.total) == (3, 3)
     for name, (make, _) in INCIDENT_FILES.items():
-        assert Path(files.result[name]).read_bytes() == make(incidents).encode("utf-8")
+        written, expected = Path(files.result[name]).read_bytes(), make(incidents)
+        if name == "incidents.csv":
+            # ACLED's "timestamp" is the moment of export: the worker's file and this
+            # process's may fall in different seconds. Every other cell is the same.
+            ours = pd.read_csv(io.BytesIO(written))
+            theirs = pd.read_csv(io.StringIO(expected))
+            assert (ours["timestamp"] - theirs["timestamp"]).abs().max() <= 60
+            pd.testing.assert_frame_equal(ours.drop(columns="timestamp"),
+                                          theirs.drop(columns="timestamp"))
+        else:
+            assert written == expected.encode("utf-8")
     assert backup.state == "done"
     restored = Store(tmp_path / "restored.sqlite")
     restored.restore(Path(backup.result["backup.sqlite"]))
