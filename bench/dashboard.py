@@ -2,7 +2,8 @@
 
     python bench/dashboard.py [--incidents 10000] [--runs 3]
 
-Measures, as medians of several runs:
+Measures, as medians of several runs, each timed in the browser (the moment the change is
+painted, on the browser's clock):
 * first paint of the Map page with N incidents (a synthetic corpus, bench/synthetic.py): from
   navigation to the markers drawn, server cache warm. Baseline in the same run: the bundled
   five-article corpus (19 incidents);
@@ -47,6 +48,7 @@ from geo.gazetteer.index import Gazetteer  # noqa: E402
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 MARKERS = "path.leaflet-interactive, .marker-cluster"
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 def free_port() -> int:
@@ -74,25 +76,57 @@ def start(env: dict[str, str]) -> tuple[subprocess.Popen, str, float]:
             time.sleep(0.05)
 
 
+# Every time is taken in the browser, on the epoch clock shared by the page and the map's
+# frame (performance.timeOrigin + now), from a check run at every animation frame: Playwright's
+# own waits poll at growing intervals, up to half a second apart, which put up to 0.5 s on a
+# figure (measured: a card on the page 0.5 s after the click was seen by Playwright at 0.9 s).
+_WATCH = """
+window.__now = () => performance.timeOrigin + performance.now();
+// Seen in one frame's check, painted by the start of the next: the later time is taken.
+const painted = done => requestAnimationFrame(() => done(window.__now()));
+// Epoch ms of the first frame on which a map frame other than ``old`` has drawn markers.
+window.__whenMarkers = (old) => new Promise((done, fail) => {
+  const give_up = setTimeout(() => fail(new Error('no markers drawn')), 120000);
+  const tick = () => {
+    const f = document.querySelector('FRAME');
+    const d = f && f !== old && f.contentDocument;
+    if (d && d.querySelector('MARKERS')) { clearTimeout(give_up); painted(done); }
+    else requestAnimationFrame(tick);
+  };
+  tick();
+});
+// Epoch ms of the first frame on which a location's cards replace the "click a marker" hint.
+window.__whenCard = () => new Promise((done, fail) => {
+  const give_up = setTimeout(() => fail(new Error('no card shown')), 60000);
+  const tick = () => {
+    const hint = [...document.querySelectorAll('[data-testid=stAlert]')]
+      .some(a => a.innerText.includes('Click a marker'));
+    // The location's name, a subheading of the page's main part (the title is an h1).
+    if (!hint && document.querySelector('[data-testid=stMain] [data-testid=stHeading] h3')) {
+      clearTimeout(give_up); painted(done); }
+    else requestAnimationFrame(tick);
+  };
+  tick();
+});
+window.addEventListener('DOMContentLoaded', () => {
+  window.__firstMarkers = window.__whenMarkers(null);
+  // The moment a filter is submitted (Enter in a sidebar field).
+  document.addEventListener('keydown', e => {
+    if (e.key === 'Enter') window.__submitted = window.__now(); }, true);
+});
+""".replace("FRAME", MAP_FRAME).replace("MARKERS", MARKERS)
+
+
 def open_map(browser, url: str, outside: list[str]) -> tuple[object, float]:
-    """A fresh page on /map; seconds until the first markers are drawn."""
+    """A fresh page on /map; seconds from navigation start to the first markers drawn."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "data:",
                                                            "blob:", "about:"))
             else outside.append(r.url))
-    started = time.perf_counter()
+    page.add_init_script(_WATCH)
     page.goto(f"{url}/map")
-    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
-    frame.locator(MARKERS).first.wait_for(timeout=120_000)
-    return page, time.perf_counter() - started
-
-
-def marker_signature(page) -> str:
-    frame = page.locator('iframe[title="streamlit_folium.st_folium"]').first
-    handle = frame.element_handle().content_frame()
-    return handle.evaluate("() => { const m = Object.values(window).find(v => v instanceof L.Map);"
-                           " let n = 0; m.eachLayer(l => { if (l.feature) n++; });"
-                           " return document.documentElement.innerHTML.length + ':' + n; }")
+    drawn = page.evaluate("window.__firstMarkers")
+    return page, (drawn - page.evaluate("performance.timeOrigin")) / 1000
 
 
 # A drawn point inside the map's view: where to click, and the name its card will show.
@@ -122,9 +156,10 @@ _UNCLUSTER_ONE = """() => new Promise(done => {
 
 
 def click_to_card(page) -> float:
-    """Seconds from a click on a marker to its location's cards on the page (the panel's
-    "click a marker" hint replaced by them); NaN when no single marker can be shown."""
-    iframe = page.locator('iframe[title="streamlit_folium.st_folium"]').first
+    """Seconds from a click on a marker (its mousedown in the map's frame) to its location's
+    cards on the page (the panel's "click a marker" hint replaced by them); NaN when no
+    single marker can be shown."""
+    iframe = page.locator(MAP_FRAME).first
     frame = iframe.element_handle().content_frame()
     point = frame.evaluate(_A_POINT)
     if point is None and frame.evaluate(_UNCLUSTER_ONE):
@@ -132,31 +167,25 @@ def click_to_card(page) -> float:
     if point is None:
         return float("nan")
     box = iframe.bounding_box()
-    hint = page.get_by_text("Click a marker to list its incidents", exact=False).first
-    hint.wait_for(timeout=30_000)
-    started = time.perf_counter()
+    page.get_by_text("Click a marker to list its incidents", exact=False).first.wait_for(
+        timeout=30_000)
+    frame.evaluate("""() => document.addEventListener('mousedown', () => {
+        window.__clicked = performance.timeOrigin + performance.now(); }, true)""")
+    page.evaluate("() => { window.__card = window.__whenCard(); }")
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
-    hint.wait_for(state="detached", timeout=60_000)
-    page.locator("[data-testid='stHeading']").first.wait_for(timeout=60_000)
-    return time.perf_counter() - started
+    shown = page.evaluate("window.__card")
+    return (shown - frame.evaluate("window.__clicked")) / 1000
 
 
 def filter_redraw(page, place: str) -> float:
-    """Seconds from typing a place filter to the map drawn anew."""
-    before = marker_signature(page)
+    """Seconds from submitting a place filter (Enter) to the new map's markers drawn."""
+    before = page.locator(MAP_FRAME).first.element_handle()
     box = page.get_by_placeholder("e.g. Kharkiv, Donetsk, Belarus")
     box.fill(place)
-    started = time.perf_counter()
+    page.evaluate("(old) => { window.__redrawn = window.__whenMarkers(old); }", before)
     box.press("Enter")
-    deadline = started + 60
-    while time.perf_counter() < deadline:
-        try:
-            if marker_signature(page) != before:
-                break
-        except Exception:  # the iframe is being replaced  # noqa: BLE001
-            pass
-        time.sleep(0.02)
-    return time.perf_counter() - started
+    drawn = page.evaluate("window.__redrawn")
+    return (drawn - page.evaluate("window.__submitted")) / 1000
 
 
 def measure(corpus: Path | None, runs: int, browser, outside: list[str], place: str,
