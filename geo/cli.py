@@ -8,6 +8,7 @@
     python -m geo gazetteer add UA.zip my_places.csv    # add places to the gazetteer
     python -m geo gazetteer build                       # build the index ahead of time
     python -m geo basemap add ukraine.mbtiles            # draw your own tiles, offline
+    python -m geo basemap add ukr_adm2.geojson --name Raions  # and your own borders
 
 The store is $GEO_STORE, or data/store/news.sqlite; --store overrides both.
 """
@@ -213,7 +214,8 @@ def gazetteer_add(files: tuple[Path, ...]) -> None:
 
 @cli.group()
 def basemap() -> None:
-    """An analyst's own basemap file (MBTiles or PMTiles, raster or vector), drawn offline."""
+    """An analyst's own basemap file (MBTiles or PMTiles, raster or vector) or borders file
+    (GeoJSON), drawn offline."""
 
 
 @basemap.command("add")
@@ -223,12 +225,18 @@ def basemap() -> None:
 @click.option("--max-zoom", type=click.IntRange(0, MAX_TILE_ZOOM), default=None,
               help="Leave out deeper tiles (fewer files; the map stretches the last zoom).")
 def basemap_add(file: Path, name: str | None, max_zoom: int | None) -> None:
-    """Unpack FILE into static/tiles/ so the map draws it with no network; a running
-    dashboard shows it on its next map."""
+    """Unpack FILE (MBTiles, PMTiles, or GeoJSON borders such as raions or districts) into
+    static/tiles/ so the map draws it with no network; a running dashboard shows it on its
+    next map."""
     try:
         tile_set = add_tile_archive(file, name=name, max_zoom=max_zoom)
     except GeoError as exc:
         raise click.ClickException(str(exc)) from exc
+    if tile_set.is_borders:
+        click.echo(f"{tile_set.name}: {tile_set.tiles:,} borders -> {tile_set.directory}"
+                   + (f" ({tile_set.skipped:,} features without a polygon or line left out)"
+                      if tile_set.skipped else ""))
+        return
     kind = (f"vector tiles ({tile_set.schema} style)" if tile_set.is_vector
             else f"{tile_set.format.upper()} tiles")
     click.echo(f"{tile_set.name}: {tile_set.tiles:,} {kind}, zoom "
@@ -242,8 +250,10 @@ def basemap_add(file: Path, name: str | None, max_zoom: int | None) -> None:
 def basemap_list() -> None:
     """The basemaps the map offers, the one shown first."""
     for tile_set in list_tile_sets():
-        click.echo(f"{tile_set.directory.name}\t{tile_set.name}\t{tile_set.tiles:,} tiles\t"
-                   f"zoom {tile_set.min_zoom}-{tile_set.max_zoom}\tfrom {tile_set.source}")
+        extent = ("borders\tover every basemap" if tile_set.is_borders
+                  else f"tiles\tzoom {tile_set.min_zoom}-{tile_set.max_zoom}")
+        click.echo(f"{tile_set.directory.name}\t{tile_set.name}\t{tile_set.tiles:,} {extent}"
+                   f"\tfrom {tile_set.source}")
 
 
 @basemap.command("remove")

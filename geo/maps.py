@@ -119,6 +119,8 @@ WATER_LINE_COLOR = "#86b3d6"
 WATER_ATTRIBUTION = "Water &copy; OpenStreetMap contributors (ODbL), WDB II"
 LAND_COLOR = "#f5f3ee"
 BORDER_COLOR = "#9a9a9a"
+# An analyst's second-level borders: finer and lighter than the first-level ones (#a59f93).
+USER_BORDER_COLOR = "#8c8577"
 UKRAINE_BOUNDS = [[44.38, 22.14], [52.38, 40.23]]
 
 # Files under static/vendor, keyed by the names folium gives them so that plugins that ask for
@@ -235,6 +237,7 @@ def build_incident_map(
             ``static/basemap/``).
         tile_sets: The analyst's own basemaps (:func:`geo.tiles.list_tile_sets`), each a
             layer of local tiles over the land; the first is shown, the others offered.
+            Borders files among them are overlays of lines, all shown.
         layers: The names of the layers to show (as ``layers=`` in a shared link): the base
             layer named, else the default one, and exactly the overlays named. ``None``
             shows the defaults. Unknown names are ignored.
@@ -273,8 +276,12 @@ def build_incident_map(
     # map, so they are not parsed here either.
     _add_base_layers(m, basemap, url=None if basemap is not None else (
         basemap_url or f"{static_base}/basemap/countries.geojson"))
-    for n, tile_set in enumerate(tile_sets):
+    basemaps = [t for t in tile_sets if not t.is_borders]
+    for n, tile_set in enumerate(basemaps):
         _add_tile_set(m, tile_set, static_base, show=n == 0, asset_base=base)
+    for tile_set in tile_sets:
+        if tile_set.is_borders:
+            _add_borders(m, tile_set, static_base)
     if labels:
         # Rivers and lakes (static/basemap/water.geojson, scripts/build_water.py): drawn
         # like the sea, only where the map looks.
@@ -617,6 +624,16 @@ def _add_tile_set(m: folium.Map, tile_set: TileSet, static_base: str, *, show: b
         max_zoom=MAX_ZOOM,
         **options,
     ).add_to(m)
+
+
+def _add_borders(m: folium.Map, tile_set: TileSet, static_base: str) -> None:
+    """An analyst's borders file (``python -m geo basemap add units.geojson``) as thin lines
+    over every basemap, under the points; fetched by the browser, drawn where the map looks."""
+    _InViewGeoJson(url=f"{static_base}/{tile_set.url_path}", data=None,
+                   name=f"{_esc(tile_set.name)} (your borders, offline)", options={
+                       "pane": "borders", "interactive": False,
+                       "style": {"color": USER_BORDER_COLOR, "weight": 0.8,
+                                 "dashArray": "1 3", "fill": False}}).add_to(m)
 
 
 # Binds the (already escaped) tooltip string and keeps a selected point above its neighbours.

@@ -19,6 +19,16 @@ tile) is skipped and counted, never served.
 MBTiles (https://github.com/mapbox/mbtiles-spec) is SQLite with rows in the TMS scheme (row 0
 at the south); PMTiles v3 (https://github.com/protomaps/PMTiles) is read with the ``pmtiles``
 package. Both give tiles in the XYZ scheme Leaflet asks for.
+
+Borders the bundled basemap lacks (second-level units: raions, districts, counties) come the
+same way, from a GeoJSON file the analyst has (geoBoundaries, OCHA's COD-AB, GADM, an
+OpenStreetMap export):
+
+    python -m geo basemap add ukraine-adm2.geojson --name Raions
+
+Its polygons and lines are kept (coordinates rounded to about a metre, each unit's name
+kept as ``name``, every other property dropped) in ``static/tiles/<name>/borders.geojson``,
+and the map draws them as an overlay of thin lines over any basemap, only where it looks.
 """
 
 from __future__ import annotations
@@ -46,7 +56,8 @@ _SIGNATURES = {
     "jpg": (b"\xff\xd8\xff",),
     "webp": (b"RIFF",),
 }
-_FORMAT_NAMES = {"png": "png", "jpg": "jpg", "jpeg": "jpg", "webp": "webp", "pbf": "pbf"}
+_FORMAT_NAMES = {"png": "png", "jpg": "jpg", "jpeg": "jpg", "webp": "webp", "pbf": "pbf",
+                 "geojson": "geojson"}
 _VECTOR_FORMATS = {"pbf", "mvt"}
 # A vector tile is a protocol buffer of layers (field 3, length-delimited): its first byte.
 # An empty tile (no layer) is valid and is kept: it says there is nothing there.
@@ -54,6 +65,16 @@ _VECTOR_START = b"\x1a"
 # The layers that identify a vector tile schema (the file lists its layers in its metadata).
 _SCHEMAS = {"protomaps": {"earth", "roads", "places"},
             "openmaptiles": {"transportation", "place", "water"}}
+# A borders file: the geometries a border is drawn from, and the decimals kept (5: about a
+# metre, far below a line's width at the deepest zoom; it halves a typical export's size).
+BORDERS_FILE = "borders.geojson"
+_BORDER_GEOMETRIES = {"Polygon": 2, "MultiPolygon": 3, "LineString": 1, "MultiLineString": 2}
+_BORDER_DECIMALS = 5
+# Streamlit serves no static file above 200 MB.
+MAX_BORDERS_BYTES = 200 * 1024 * 1024
+# Where each common source keeps a unit's name, most specific first: geoBoundaries
+# (shapeName), OCHA COD-AB (ADM2_EN), GADM (NAME_2), Natural Earth and OpenStreetMap (name).
+_NAME_KEYS = re.compile(r"^(shapeName|ADM\d_EN|NAME_\d|name:en|name_en|NAME_EN|name|NAME)$")
 
 
 class TileArchiveError(GeoError, ValueError):
@@ -86,7 +107,15 @@ class TileSet:
 
     @property
     def url_path(self) -> str:
+        if self.is_borders:
+            return f"{TILES_SUBDIR}/{self.directory.name}/{BORDERS_FILE}"
         return f"{TILES_SUBDIR}/{self.directory.name}/{{z}}/{{x}}/{{y}}.{self.format}"
+
+    @property
+    def is_borders(self) -> bool:
+        """A borders overlay (from GeoJSON), drawn over the basemap, not instead of it;
+        ``tiles`` counts its units."""
+        return self.format == "geojson"
 
     @property
     def is_vector(self) -> bool:
@@ -96,6 +125,8 @@ class TileSet:
     def schema(self) -> str:
         """How a vector file is drawn: ``protomaps`` or ``openmaptiles`` when its layers are
         those schemas', else ``generic`` (every listed layer in a plain style); ``raster``."""
+        if self.is_borders:
+            return "borders"
         if not self.is_vector:
             return "raster"
         layers = set(self.vector_layers)
@@ -126,6 +157,8 @@ def add_tile_archive(path: Path, *, static_dir: Path | None = None, name: str | 
     path = Path(path)
     if not path.is_file():
         raise TileArchiveError(f"{path}: no such file")
+    if _looks_like_json(path):
+        return _add_borders(path, static_dir=static_dir, name=name)
     reader = _reader_for(path)
     meta = reader.metadata()
     fmt = meta["format"]
@@ -170,22 +203,134 @@ def add_tile_archive(path: Path, *, static_dir: Path | None = None, name: str | 
             attribution=meta["attribution"], tiles=written, skipped=skipped,
             source=path.name, added=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             vector_layers=tuple(meta.get("vector_layers", ())) if fmt == "pbf" else ())
-        described = dataclasses.asdict(tile_set)
-        described.pop("directory")
-        (work / "tiles.json").write_text(json.dumps(described, indent=1), encoding="utf-8")
-        final = root / slug
-        old = root / f".replaced-{slug}"
-        if final.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            final.rename(old)
-        work.rename(final)
-        shutil.rmtree(old, ignore_errors=True)
+        _put_in_place(work, tile_set)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     finally:
         reader.close()
     return tile_set
+
+
+def _put_in_place(work: Path, tile_set: TileSet) -> None:
+    """Describe the set written in ``work`` and rename it into place, replacing a set of the
+    same name: readers see the old set or the new one, never half of one."""
+    described = dataclasses.asdict(tile_set)
+    described.pop("directory")
+    (work / "tiles.json").write_text(json.dumps(described, indent=1), encoding="utf-8")
+    final = tile_set.directory
+    old = final.parent / f".replaced-{final.name}"
+    if final.exists():
+        shutil.rmtree(old, ignore_errors=True)
+        final.rename(old)
+    work.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _looks_like_json(path: Path) -> bool:
+    with path.open("rb") as f:
+        head = f.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"{")
+
+
+def _add_borders(path: Path, *, static_dir: Path | None, name: str | None) -> TileSet:
+    """A GeoJSON file of units as a borders overlay (see the module docstring)."""
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise TileArchiveError(f"{path.name}: not a GeoJSON file ({exc})") from exc
+    if isinstance(data, dict) and data.get("type") == "FeatureCollection":
+        features = data.get("features")
+    elif isinstance(data, dict) and data.get("type") == "Feature":
+        features = [data]
+    else:
+        features = None
+    if not isinstance(features, list):
+        raise TileArchiveError(f"{path.name}: not a GeoJSON FeatureCollection")
+    kept, skipped = [], 0
+    bounds = [180.0, 90.0, -180.0, -90.0]
+    for feature in features:
+        border = _border(feature, bounds)
+        if border is None:
+            skipped += 1
+        else:
+            kept.append(border)
+    if not kept:
+        raise TileArchiveError(f"{path.name}: no polygon or line to draw as a border"
+                               + (f" ({skipped} features without one)" if skipped else ""))
+    text = json.dumps({"type": "FeatureCollection", "features": kept},
+                      separators=(",", ":"), ensure_ascii=False)
+    if len(text.encode("utf-8")) > MAX_BORDERS_BYTES:
+        raise TileArchiveError(
+            f"{path.name}: its borders take {len(text) / 1e6:.0f} MB, more than the "
+            f"{MAX_BORDERS_BYTES // 2**20} MB the dashboard can serve; simplify them first "
+            "(for example `mapshaper FILE -simplify 10% -o out.geojson`)")
+    slug = _slug(name or path.stem)
+    root = tiles_dir(static_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    work = root / f".unpacking-{slug}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    try:
+        (work / BORDERS_FILE).write_text(text, encoding="utf-8")
+        tile_set = TileSet(
+            name=name or slug, directory=root / slug, format="geojson", min_zoom=0,
+            max_zoom=MAX_TILE_ZOOM, bounds=_bounds(bounds), attribution="", tiles=len(kept),
+            skipped=skipped, source=path.name,
+            added=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+        _put_in_place(work, tile_set)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return tile_set
+
+
+def _border(feature: object, bounds: list[float]) -> dict | None:
+    """A feature reduced to its geometry (rounded) and name; None when it has no polygon or
+    line with valid coordinates. ``bounds`` (west, south, east, north) grows to cover it."""
+    if not isinstance(feature, dict) or not isinstance(feature.get("geometry"), dict):
+        return None
+    geometry = feature["geometry"]
+    depth = _BORDER_GEOMETRIES.get(geometry.get("type"))
+    if depth is None:
+        return None
+    try:
+        coordinates = _rounded(geometry.get("coordinates"), depth, bounds)
+    except (TypeError, ValueError):
+        return None
+    props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
+    names = sorted((k for k in props if _NAME_KEYS.match(str(k)) and props[k]),
+                   key=_name_rank)
+    return {"type": "Feature",
+            "properties": {"name": str(props[names[0]])[:200]} if names else {},
+            "geometry": {"type": geometry["type"], "coordinates": coordinates}}
+
+
+def _name_rank(key: str) -> tuple[int, int]:
+    """Which name to keep: the listed sources in order, the deepest level first (a unit's
+    own ``ADM2_EN`` before the ``ADM1_EN`` of the region it lies in)."""
+    order = ["shapeName", "ADM", "NAME_", "name:en", "name_en", "NAME_EN", "name", "NAME"]
+    for rank, prefix in enumerate(order):
+        if key == prefix or (prefix in ("ADM", "NAME_") and key.startswith(prefix)
+                             and key[len(prefix)].isdigit()):
+            level = int(key[len(prefix)]) if prefix in ("ADM", "NAME_") else 0
+            return rank, -level
+    return len(order), 0
+
+
+def _rounded(coordinates: object, depth: int, bounds: list[float]) -> list:
+    """``coordinates`` nested ``depth`` lists deep above [lon, lat] positions, rounded; a
+    position out of range or a list of the wrong shape raises ValueError."""
+    if not isinstance(coordinates, list) or not coordinates:
+        raise ValueError("empty or not a list")
+    if depth == 0:
+        lon, lat = (float(v) for v in coordinates[:2])
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise ValueError("position out of range")
+        bounds[0], bounds[1] = min(bounds[0], lon), min(bounds[1], lat)
+        bounds[2], bounds[3] = max(bounds[2], lon), max(bounds[3], lat)
+        return [round(lon, _BORDER_DECIMALS), round(lat, _BORDER_DECIMALS)]
+    return [_rounded(c, depth - 1, bounds) for c in coordinates]
 
 
 def list_tile_sets(static_dir: Path | None = None) -> list[TileSet]:

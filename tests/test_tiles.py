@@ -413,3 +413,161 @@ def test_the_map_draws_a_vector_basemap_file_in_the_browser_from_the_local_serve
     assert water is not None and water[3] == 255
     assert all(abs(a - b) <= 3 for a, b in zip(water[:3], (0xC9, 0xDF, 0xEE), strict=True))
     assert "Kharkiv streets (your file, offline)" in control
+
+
+# ---------------------------------------------------------------- borders files (GeoJSON)
+# Second-level units as analysts get them: geoBoundaries names a unit ``shapeName``, OCHA's
+# COD-AB carries every level's name (``ADM2_EN`` beside ``ADM1_EN``), GADM ``NAME_2``.
+
+
+def _square(west: float, south: float, size: float) -> list[list[list[float]]]:
+    return [[[west, south], [west + size, south], [west + size, south + size],
+             [west, south + size], [west, south]]]
+
+
+def borders_file(path: Path, features: list[dict]) -> Path:
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}),
+                    encoding="utf-8")
+    return path
+
+
+KHARKIV_RAIONS = [
+    {"type": "Feature", "properties": {"ADM0_EN": "Ukraine", "ADM1_EN": "Kharkivska",
+                                       "ADM2_EN": "Kharkivskyi", "ADM2_PCODE": "UA6312",
+                                       "Shape_Area": 0.41},
+     "geometry": {"type": "Polygon", "coordinates": _square(35.8123456789, 49.7, 0.8)}},
+    {"type": "Feature", "properties": {"ADM0_EN": "Ukraine", "ADM1_EN": "Kharkivska",
+                                       "ADM2_EN": "Chuhuivskyi"},
+     "geometry": {"type": "MultiPolygon", "coordinates": [_square(36.6, 49.6, 0.6),
+                                                          _square(37.3, 49.6, 0.2)]}},
+    # Not a border: a seat marked as a point, a feature with a position off the globe, and
+    # one with no geometry at all.
+    {"type": "Feature", "properties": {"ADM2_EN": "Kharkiv (seat)"},
+     "geometry": {"type": "Point", "coordinates": [36.23, 49.99]}},
+    {"type": "Feature", "properties": {"ADM2_EN": "Broken"},
+     "geometry": {"type": "Polygon", "coordinates": _square(200.0, 49.0, 1.0)}},
+    {"type": "Feature", "properties": {"ADM2_EN": "Nothing"}, "geometry": None},
+]
+
+
+def test_a_borders_file_keeps_each_units_outline_and_own_name_and_nothing_else(tmp_path):
+    static = tmp_path / "static"
+    added = add_tile_archive(borders_file(tmp_path / "ukr_adm2.geojson", KHARKIV_RAIONS),
+                             static_dir=static, name="Raions")
+    assert added.is_borders and added.tiles == 2 and added.skipped == 3
+    assert added.url_path == "tiles/raions/borders.geojson"
+    west, south, east, north = added.bounds
+    assert (west, south) == pytest.approx((35.8123456789, 49.6))
+    assert (east, north) == pytest.approx((37.5, 50.5))
+    written = json.loads((static / added.url_path).read_text(encoding="utf-8"))
+    units = written["features"]
+    # The unit's own level named, not the oblast it lies in; every other property dropped.
+    assert [u["properties"] for u in units] == [{"name": "Kharkivskyi"},
+                                                {"name": "Chuhuivskyi"}]
+    assert [u["geometry"]["type"] for u in units] == ["Polygon", "MultiPolygon"]
+    assert units[0]["geometry"]["coordinates"][0][0] == [35.81235, 49.7]
+    assert list_tile_sets(static) == [added]
+
+
+def test_geoboundaries_and_gadm_unit_names_are_read(tmp_path):
+    static = tmp_path / "static"
+    outline = {"type": "Polygon", "coordinates": _square(30.0, 50.0, 0.5)}
+    added = add_tile_archive(borders_file(tmp_path / "geoBoundaries-UKR-ADM2.geojson", [
+        {"type": "Feature", "geometry": outline,
+         "properties": {"shapeName": "Buchanskyi raion", "shapeISO": "", "shapeGroup": "UKR"}},
+        {"type": "Feature", "geometry": outline,
+         "properties": {"GID_2": "UKR.11.2_1", "NAME_1": "Kiev", "NAME_2": "Borodianka"}},
+    ]), static_dir=static)
+    units = json.loads((static / added.url_path).read_text(encoding="utf-8"))["features"]
+    assert [u["properties"]["name"] for u in units] == ["Buchanskyi raion", "Borodianka"]
+    assert added.name == "geoboundaries-ukr-adm2"
+
+
+@pytest.mark.parametrize("case", ["broken json", "points only", "a bare geometry"])
+def test_an_unusable_borders_file_is_refused_with_the_reason_and_nothing_is_added(tmp_path,
+                                                                                 case):
+    static = tmp_path / "static"
+    kept = add_tile_archive(borders_file(tmp_path / "kept.geojson", KHARKIV_RAIONS[:1]),
+                            static_dir=static)
+    path = tmp_path / "units.geojson"
+    if case == "broken json":
+        path.write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
+        reason = "not a GeoJSON file"
+    elif case == "points only":
+        borders_file(path, KHARKIV_RAIONS[2:3])
+        reason = r"no polygon or line to draw as a border \(1 features without one\)"
+    else:
+        path.write_text(json.dumps(KHARKIV_RAIONS[0]["geometry"]), encoding="utf-8")
+        reason = "not a GeoJSON FeatureCollection"
+    with pytest.raises(TileArchiveError, match=reason):
+        add_tile_archive(path, static_dir=static)
+    assert list_tile_sets(static) == [kept]
+    assert [p.name for p in (static / "tiles").iterdir()] == ["kept"]
+
+
+def test_borders_too_large_to_serve_are_refused_with_a_way_to_simplify_them(tmp_path,
+                                                                           monkeypatch):
+    monkeypatch.setattr("geo.tiles.MAX_BORDERS_BYTES", 200)  # Streamlit's 200 MB, scaled
+    with pytest.raises(TileArchiveError, match="more than the .* simplify them first"):
+        add_tile_archive(borders_file(tmp_path / "adm2.geojson", KHARKIV_RAIONS),
+                         static_dir=tmp_path / "static")
+    assert list_tile_sets(tmp_path / "static") == []
+
+
+def test_the_cli_adds_a_borders_file_and_lists_it_as_borders(tmp_path, monkeypatch):
+    static = tmp_path / "static"
+    monkeypatch.setattr("geo.tiles.STATIC_DIR", static)
+    runner = CliRunner()
+    added = runner.invoke(cli, ["basemap", "add", str(borders_file(
+        tmp_path / "adm2.geojson", KHARKIV_RAIONS)), "--name", "Raions"])
+    assert added.exit_code == 0, added.output
+    assert "Raions: 2 borders" in added.output
+    assert "3 features without a polygon or line left out" in added.output
+    listed = runner.invoke(cli, ["basemap", "list"]).output
+    assert "raions\tRaions\t2 borders\tover every basemap\tfrom adm2.geojson" in listed
+
+
+def test_the_map_draws_a_borders_file_over_the_basemap_from_the_local_server(tmp_path):
+    site, static = tile_site(tmp_path)
+    add_tile_archive(make_pmtiles(tmp_path / "world.pmtiles", {
+        (z, x, y): png((40, 120 + 30 * z, 60)) for z in range(3) for x in range(2**z)
+        for y in range(2**z)}), static_dir=static, name="Relief")
+    add_tile_archive(borders_file(tmp_path / "adm2.geojson", KHARKIV_RAIONS),
+                     static_dir=static, name="Raions <adm2>")
+    m = build_incident_map(_two_places_a_kilometre_apart(), asset_base="/static/vendor",
+                           tile_sets=list_tile_sets(static), labels=False)
+    (site / "borders.html").write_text(render(m), encoding="utf-8")
+    requests: list[str] = []
+    errors: list[str] = []
+    # Pixels painted on the borders pane's canvas: the raion outlines, nothing else there
+    # (labels=False leaves out the first-level borders).
+    inked = """() => new Promise(done => {
+        const map = window[Object.keys(window).find(k => k.startsWith('map_'))];
+        map.setView([50.1, 36.4], 8, {animate: false});
+        setTimeout(() => {
+            let n = 0;
+            for (const c of document.querySelectorAll('.leaflet-borders-pane canvas')) {
+                const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                for (let i = 3; i < px.length; i += 4) { if (px[i] > 0) n++; }
+            }
+            done(n);
+        }, 1500);
+    })"""
+    with serve(site) as origin:
+        with opened_map(tmp_path, f"{origin}/borders.html", errors=errors,
+                        requests=requests) as page:
+            ink = page.evaluate(inked)
+            page.screenshot(path=str(ARTIFACTS / "map_user_borders.png"))
+            control = page.evaluate(
+                "() => document.querySelector('.leaflet-control-layers').textContent")
+            basemap_tiles = page.evaluate("() => document.querySelectorAll("
+                                          "'.leaflet-userTiles-pane img.leaflet-tile-loaded')"
+                                          ".length")
+    assert errors == []
+    assert f"{origin}/static/tiles/raions-adm2/borders.geojson" in requests
+    assert [u for u in requests if not u.startswith(origin + "/")] == []
+    # Two raions' outlines at zoom 8 are hundreds of pixels of dotted line.
+    assert ink > 300
+    # Drawn over the basemap, which stays: the borders are an overlay, not a basemap.
+    assert basemap_tiles >= 1
+    assert "Raions <adm2> (your borders, offline)" in control
