@@ -158,3 +158,27 @@ def test_the_shipped_ranker_is_the_learned_one_and_scores_like_a_softmax(gazette
     # over all candidates, so the kept top five add to at most 1.
     assert odessa.score == odessa.candidates[0].score
     assert 0.5 < odessa.score <= 1 and sum(c.score for c in odessa.candidates) <= 1.001
+
+
+@pytest.mark.parametrize(("text", "name", "other_language"), [
+    # "Hamas" is in GeoNames only as another language's name for Hamm (Germany).
+    ("The talks between Israel and Hamas resumed in Cairo.", "Hamas", True),
+    # Transliterations of a place's own name are no other language's name.
+    ("In Borodyanka, a small town northwest of Kyiv, tanks were burning.", "Borodyanka", False),
+    ("Shelling resumed in Kharkov and Odessa overnight.", "Kharkov", False),
+    ("Shelling resumed in Kharkov and Odessa overnight.", "Odessa", False),
+    ("Russian troops entered Gorlovka.", "Gorlovka", False),
+    ("Russian troops entered Kharkiv.", "Kharkiv", False),
+])
+def test_a_name_known_only_in_another_language_is_weaker_evidence_of_a_place(
+        gazetteer, text, name, other_language):
+    from geo.doc import make_doc
+    from geo.nlp.recognise import candidate_features, candidate_spans, default_model
+
+    doc = make_doc(Article(id="a", text=text))
+    candidates = candidate_spans(doc, gazetteer)
+    features = dict(zip([c.text for c in candidates],
+                        candidate_features(doc, candidates, gazetteer), strict=True))
+    assert bool(features[name].get("other_language_name_only")) is other_language
+    # The shipped recogniser learned it as evidence against a place.
+    assert default_model().weights["other_language_name_only"] < 0

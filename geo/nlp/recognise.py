@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from geo.doc import doc_text
 from geo.errors import GeoError
-from geo.gazetteer.index import CURATED_PREFIXES, Gazetteer, normalize
+from geo.gazetteer.index import CURATED_PREFIXES, Gazetteer, normalize, spelling_key
 from geo.learn.weights import read_weights
 from geo.nlp.mentions import english_words, find_name_spans, select_longest
 from geo.records import Mention
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 MODEL_JSON = Path(__file__).resolve().parents[2] / "data" / "models" / "recogniser.json"
 #: Version of the feature set; a model file trained on another version is refused.
-FEATURES_VERSION = 6
+FEATURES_VERSION = 7
 # NER labels whose spans are candidates of their own.
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP"})
 _LEADING_DETERMINER = re.compile(r"^(?:the|The|THE)\s+")
@@ -241,6 +241,15 @@ def _features(c: Candidate, doc: Doc, ev: _Evidence,
     f["log_homonyms"] = math.log10(len(indexes) + 1)
     f["curated"] = float(any(gazetteer.places[i][0].startswith(CURATED_PREFIXES)
                              for i in indexes))
+    # Known only as another language's name for a place ("Hamas", a name of Hamm), not as a
+    # place's own name or a transliteration of it ("Borodyanka" for Borodianka: the same
+    # consonants): English news seldom writes a place so, and the NER reading the span as a
+    # person or organisation makes it weaker still.
+    if c.pattern == "name" and indexes and not any(
+            _same_consonants(gazetteer.places[i][1], c.text) for i in indexes):
+        f["other_language_name_only"] = 1.0
+        if ner in ("ORG", "PERSON"):
+            f["other_language_name_only&ner_not_place"] = 1.0
 
     # The rest of the article.
     labels = ev.labels_of.get(key, Counter())
@@ -294,6 +303,16 @@ def _features(c: Candidate, doc: Doc, ev: _Evidence,
     start_token = doc.char_span(c.start, c.end, alignment_mode="expand")
     f["sentence_start"] = float(start_token is not None and start_token[0].is_sent_start)
     return f
+
+
+def _same_consonants(name: str, text: str) -> bool:
+    """Whether two spellings are one name transliterated: the same consonants in order, a
+    doubled letter written once ("Odessa"/"Odesa", "Kharkov"/"Kharkiv")."""
+    return _squeezed(spelling_key(name)) == _squeezed(spelling_key(text))
+
+
+def _squeezed(key: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", key)
 
 
 @dataclass(frozen=True)
