@@ -42,8 +42,9 @@ from geo.tiles import list_tile_sets
 ROOT = Path(__file__).resolve().parent
 # Loaded into an empty store on first start: the bundled demo corpus unless told otherwise.
 ARTICLES_DIR = Path(os.environ.get("GEO_ARTICLES_DIR", ROOT / "data" / "articles"))
-CREDIT = ("Places: [GeoNames](https://www.geonames.org/) gazetteer (CC BY 4.0). "
-          "Boundaries: Natural Earth (public domain). Works offline.")
+CREDIT = ("Places: [GeoNames](https://www.geonames.org/) gazetteer (CC BY 4.0); US counties "
+          "placed with U.S. Census Bureau outlines. Boundaries: Natural Earth (public "
+          "domain). Works offline.")
 
 
 @st.cache_resource(show_spinner="Loading the gazetteer…")

@@ -182,3 +182,24 @@ def test_a_name_known_only_in_another_language_is_weaker_evidence_of_a_place(
     assert bool(features[name].get("other_language_name_only")) is other_language
     # The shipped recogniser learned it as evidence against a place.
     assert default_model().weights["other_language_name_only"] < 0
+
+
+def test_a_us_county_is_a_place_in_the_state_its_qualifier_names(gazetteer):
+    # Eight states have an Orange County; the one named after it decides. New York's
+    # Orange County holds a village called Florida: the qualifier is the state, not it.
+    assert places("Deputies in Orange County, Florida, arrested two men on Friday.",
+                  gazetteer)["Orange County"] == ("uscounty:12095", "US")
+    assert places("Orange County, California, deputies responded.",
+                  gazetteer)["Orange County"] == ("uscounty:06059", "US")
+    (examiner,) = [r for r in geoparse(Article(id="c", text=(
+        "The Cuyahoga County medical examiner identified the victim.")), gazetteer)]
+    assert examiner.place.admin1_code == "US.OH" and examiner.place.feature == "area"
+    # At the middle of the county (Cleveland's county: the city lies 5 km from it).
+    assert abs(examiner.place.lat - 41.42) < 0.1 and abs(examiner.place.lon + 81.66) < 0.1
+
+
+def test_a_qualifier_is_read_as_the_region_it_names_before_a_town_of_that_name(gazetteer):
+    assert places("Odessa, Texas police said the suspect fled.",
+                  gazetteer)["Odessa"][1] == "US"
+    assert places("Russian forces shelled Zarichne, Donetsk.",
+                  gazetteer)["Donetsk"] == ("admin1:UA.05", "UA")

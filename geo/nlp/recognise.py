@@ -228,7 +228,9 @@ def _features(c: Candidate, doc: Doc, ev: _Evidence,
     f[f"pattern={c.pattern}"] = 1.0
 
     # What the gazetteer knows.
-    indexes = gazetteer.lookup(key) or gazetteer.region_names.get(key, ())
+    # What the resolver will read the span as, a city district as its city included.
+    indexes = (gazetteer.lookup(key) or gazetteer.region_names.get(key, ())
+               or gazetteer.district_city(c.text))
     kinds = {gazetteer.places[i][4] for i in indexes}
     population = max((gazetteer.places[i][7] for i in indexes), default=0)
     kind = ("demonym" if c.pattern == "demonym" else "region_phrase" if c.pattern == "region"

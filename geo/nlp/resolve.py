@@ -85,12 +85,8 @@ def candidate_places(mention: Mention, gazetteer: Gazetteer) -> list[Place]:
     if mention.pattern == "demonym":
         country = gazetteer.demonym(key)
         return [country] if country is not None else []
-    indexes = gazetteer.lookup(key) or gazetteer.region_names.get(key, ())
-    if not indexes and " - " in mention.text:
-        # "Donetsk - Kuibyshivskyi": a city district as ACLED writes it, the city first. The
-        # gazetteer has the city, not its districts: the city stands for the district.
-        city = normalize(mention.text.split(" - ", 1)[0])
-        indexes = tuple(i for i in gazetteer.lookup(city) if gazetteer.places[i][4] == "city")
+    indexes = (gazetteer.lookup(key) or gazetteer.region_names.get(key, ())
+               or gazetteer.district_city(mention.text))
     places = [gazetteer.place(i) for i in indexes]
     # A region and its namesake town in it: the bare name is the town ("Kherson").
     towns = {(p.admin1_code, p.name) for p in places if p.feature == "city"}
@@ -334,15 +330,22 @@ def _qualify(text: str, mentions: list[Mention], candidates: list[list[Place]],
         if gap not in _QUALIFIER_GAPS or mentions[i + 1].pattern == "demonym" or (
                 mentions[i].pattern == "demonym"):
             continue
-        areas = {a for q in candidates[i + 1] if (a := _qualifier_area(q)) is not None}
+        broad = {a for q in candidates[i + 1] if q.feature != "city"
+                 and (a := _qualifier_area(q)) is not None}
         if gazetteer is not None:
             # "Vasylkiv, Kyiv": the oblast named like the city, though the city is an admin1
             # unit of its own (Kyiv City) that holds no Vasylkiv.
-            areas |= {("admin1", region.admin1_code) for region in map(
+            broad |= {("admin1", region.admin1_code) for region in map(
                 gazetteer.place, gazetteer.region_names.get(normalize(mentions[i + 1].text), ()))
                 if region.admin1_code}
-        within = [p for p in candidates[i] if p.feature not in ("country", "continent")
-                  and any(_within(p, a) for a in areas)]
+        towns = {a for q in candidates[i + 1] if q.feature == "city"
+                 and (a := _qualifier_area(q)) is not None}
+        # A qualifier is read as the region or country it names before any town of that
+        # name: "Orange County, Florida" is the state's, not the county around the village
+        # of Florida, New York.
+        within = next((found for areas in (broad, broad | towns) if (found := [
+            p for p in candidates[i] if p.feature not in ("country", "continent")
+            and any(_within(p, a) for a in areas)])), [])
         if within and all(p.feature == "region" for p in within) and gazetteer is not None:
             # "in Zaporizhia, Zaporizhia": a name read only as the region it is followed by
             # is the region's town of that name, however it is transliterated.
