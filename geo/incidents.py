@@ -67,6 +67,7 @@ from geo.nlp.actors import (
     state_forces_in_protest,
     subject_group,
     subject_span,
+    unidentified_armed_group,
 )
 from geo.nlp.dates import DateRef, find_dates
 from geo.nlp.events import (
@@ -197,6 +198,9 @@ _ONE_OFF = {"Non-state actor overtakes territory", "Government regains territory
 _TOLERANCE_DAYS = {1: 0, 2: 7, 3: 31}
 _SAME_TOWN_KM = 15.0
 _FIGURE_TO_TRIGGER = 60  # characters from "at least 9 killed" to "in an air strike"
+# The types whose actor1 is who used force (never the civilians it was used against).
+_VIOLENT_TYPES = frozenset({BATTLES, EXPLOSIONS, VIOLENCE_AGAINST_CIVILIANS})
+_VERB_TO_OBJECT = 12  # characters from "killed" to its count: "killed at least 12"
 _REFERENCE_REACH = 60  # a "near X" place only locates a trigger this close to it
 # A mention followed by these speaks for a government or an army, it is not a location.
 _METONYM_AFTER = re.compile(
@@ -393,12 +397,20 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
                 # "Several houses were destroyed.": the same attack, by the same actor.
                 actor = Actor(previous.actor1, previous.inter1)
             actor1, actor2 = ordered_pair(actor, others)
+            if actor is None and actor1 is not None and actor1.inter == 7 and (
+                    event.event_type in _VIOLENT_TYPES):
+                # ACLED: civilians are the side harmed, never the attacker; an attacker no
+                # one names is an unidentified armed group ("a blast killed four people").
+                actor1, actor2 = unidentified_armed_group(name), actor1
             killed = tuple(_in_article(f, s_start) for f in figures if f.kind == "killed"
                            and _nearest_event(f, events) is event)
             injured = tuple(_in_article(f, s_start) for f in figures if f.kind == "injured"
                             and _nearest_event(f, events) is event)
+            # The sentence's victims, whichever of its triggers they are counted by: "gunmen
+            # killed 12 villagers in an attack on X" is one attack on civilians.
             etype, subtype, actor1, actor2 = _as_acled_defines(
-                sentence, event, actor1, actor2, killed + injured, country, name)
+                sentence, event, actor1, actor2,
+                tuple(f for f in figures if f.kind in ("killed", "injured")), country, name)
             for place, precision, m_start, m_end, m_text in locations:
                 if (etype, place.key) in seen:
                     continue  # "air strikes and artillery shelling" of one place: one report
@@ -437,7 +449,7 @@ def _as_acled_defines(sentence: str, event: EventMention, actor1: Actor | None,
       the protesters as the other side, even when the forces go unnamed ("police").
     - A clash whose side is demonstrators is a violent demonstration by rioters: battles are
       between organised armed groups.
-    - An attack with no weapon named whose victims, by the report's own figures, are
+    - An attack with no weapon named whose victims, by the sentence's figures, are
       civilians and whose other side is not armed is an attack on civilians ("gunmen
       attacked the town, killing 30 people")."""
     etype, subtype = event.event_type, event.sub_event_type
@@ -583,8 +595,12 @@ def _event_timezone(resolutions: list[Resolution]) -> str:
 
 
 def _nearest_event(figure: Figure, events: list[EventMention]) -> EventMention:
-    """The trigger a figure belongs to: the next one after it ("one crew member was killed in
-    a blast at Olvia"), else the nearest."""
+    """The trigger a figure belongs to: the verb it is the object of ("gunmen killed 12
+    villagers in an attack on X": the killing's, not the attack's after it), else the next
+    one after it ("one crew member was killed in a blast at Olvia"), else the nearest."""
+    governing = [e for e in events if 0 <= figure.start - e.end <= _VERB_TO_OBJECT]
+    if governing:
+        return max(governing, key=lambda e: e.end)
     following = [e for e in events if 0 <= e.start - figure.end <= _FIGURE_TO_TRIGGER]
     if following:
         return min(following, key=lambda e: e.start)

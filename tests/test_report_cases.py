@@ -640,3 +640,51 @@ def test_a_place_or_an_observer_the_ner_calls_an_organisation_is_never_an_actor(
                  "involving unknown weapons near Yakovlivka."):
         (incident,) = extract_incidents([note(text)], gazetteer)
         assert incident.actor1 == "", text
+
+
+# ---------------------------------------------------------------- reports from other wars
+def wire(text: str) -> Article:
+    """A wire story from Nigeria, as a new user pastes one."""
+    return Article(id="wire", text=text, outlet="Wire", published=dt.date(2024, 5, 16),
+                   timezone="Africa/Lagos")
+
+
+def test_a_count_right_after_its_verb_is_that_verbs_victims(gazetteer):
+    # "in an attack on" follows the count: the killing's toll, one attack on civilians.
+    (incident,) = extract_incidents([wire(
+        "Gunmen killed 12 villagers in an attack on a village in Bokkos, Plateau State, on "
+        "Tuesday, police said.")], gazetteer)
+    assert incident.fatalities == 12
+    assert incident.event_type == "Violence against civilians"
+    assert incident.actor1 == "Unidentified Armed Group (Nigeria)"
+
+
+def test_unnamed_armed_men_killing_people_is_an_attack_on_civilians(gazetteer):
+    for text, place in (("Bandits killed 20 people in Zamfara State on Monday.", "Zamfara"),
+                        ("Gunmen stormed a church in Owo, Ondo State, killing 40 "
+                         "worshippers.", "Owo")):
+        (incident,) = extract_incidents([wire(text)], gazetteer)
+        assert incident.place.name.startswith(place) and incident.place.country_code == "NG"
+        assert incident.sub_event_type == "Attack" and incident.fatalities > 0
+        assert incident.actor1 == "Unidentified Armed Group (Nigeria)"
+
+
+def test_a_reading_in_another_country_is_no_reading_of_a_qualified_place(gazetteer):
+    # GeoNames knows "Kuchi" only as another name of a town in China; the text says where
+    # the village is, with its kind word between: "Kuchi village in Plateau State".
+    for text, where in (
+            ("Gunmen killed 12 villagers in an attack on Kuchi village in Plateau State, "
+             "Nigeria, on Tuesday.", "Plateau"),
+            ("Gunmen killed 12 villagers in an attack on Kuchi village, Bokkos, on Tuesday.",
+             "Bokkos")):
+        (incident,) = extract_incidents([wire(text)], gazetteer)
+        assert incident.place.country_code == "NG" and where in incident.place.name
+
+
+def test_an_attacker_nobody_names_is_an_unidentified_armed_group_not_its_victims(gazetteer):
+    (incident,) = extract_incidents([wire(
+        "An explosion at a market in Maiduguri killed four people and wounded 15, police "
+        "said on Tuesday.")], gazetteer)
+    assert (incident.fatalities, incident.injuries) == (4, 15)
+    assert incident.actor1 == "Unidentified Armed Group (Nigeria)"
+    assert incident.actor2 == "Civilians (Nigeria)"

@@ -203,3 +203,10 @@ def test_a_qualifier_is_read_as_the_region_it_names_before_a_town_of_that_name(g
                   gazetteer)["Odessa"][1] == "US"
     assert places("Russian forces shelled Zarichne, Donetsk.",
                   gazetteer)["Donetsk"] == ("admin1:UA.05", "UA")
+
+
+def test_a_town_holding_a_neighbourhood_stays_that_town(gazetteer):
+    # The kind word says Brooklyn holds Crown Heights: Brooklyn is read as itself, not as
+    # New York State around it.
+    found = places("Police shot a man in the Crown Heights neighborhood of Brooklyn.", gazetteer)
+    assert found["Brooklyn"][0].startswith("gn:") and found["Brooklyn"][1] == "US"

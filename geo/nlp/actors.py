@@ -61,8 +61,12 @@ SPEECH_VERBS = (r"said|says|say|has said|had said|told|claimed|claims|claim|deni
 # An armed side that only speaks: "..., the US military said", "according to the army".
 _SPEAKS_AFTER = re.compile(rf"\s*,?\s*(?:{SPEECH_VERBS}|spokesm[ae]n|spokesperson)\b", re.I)
 _ACCORDING_BEFORE = re.compile(r"\baccording\s+to\s+(?:the\s+)?$", re.I)
-# ACLED's name for armed men nobody identifies, by the country they act in.
-_UNIDENTIFIED = re.compile(r"\b(?:gunm[ae]n|armed\s+men|bandits|(?:unidentified|unknown)\s+"
+#: Armed men a report does not name ("gunmen", "bandits", "suspected jihadists"): ACLED's
+#: Unidentified Armed Group of the country they act in. Also who may act in an event
+#: (``geo.nlp.events``).
+UNNAMED_ARMED = (r"gunm[ae]n|armed\s+men|bandits|assailants|attackers|raiders|kidnappers|"
+                 r"jihadists|insurgents")
+_UNIDENTIFIED = re.compile(rf"\b(?:{UNNAMED_ARMED}|(?:unidentified|unknown)\s+"
                            r"(?:gunm[ae]n|assailants|attackers|armed\s+(?:men|group)))\b", re.I)
 # A state's own forces named without their country, in a protest they act on ("police
 # dispersed protesters", "soldiers opened fire on demonstrators"): the state's where it is.
@@ -156,8 +160,7 @@ def find_actor(sentence: str, trigger_at: int, nationals: list[tuple[int, int, P
         if actor is not None:
             return actor
     if _UNIDENTIFIED.search(before, since):
-        return Actor(f"Unidentified Armed Group ({country_name})" if country_name
-                     else "Unidentified Armed Group", 3)
+        return unidentified_armed_group(country_name)
     # "a Russian air strike", "Russian shelling of Kyiv": the nationality word that qualifies
     # the trigger itself names the state whose forces acted.
     for _start, e, place in nationals:
@@ -370,6 +373,12 @@ def civilians_hurt(victims: list[str | None], *, country_name: str = "") -> Acto
            for v in victims):
         return Actor(f"Civilians ({country_name})" if country_name else "Civilians", 7)
     return None
+
+
+def unidentified_armed_group(country_name: str) -> Actor:
+    """ACLED's actor for armed men nobody identifies, named by the country they act in."""
+    return Actor(f"Unidentified Armed Group ({country_name})" if country_name
+                 else "Unidentified Armed Group", 3)
 
 
 def ordered_pair(actor: Actor | None, targets: list[Actor]) -> tuple[Actor | None,

@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING
 
 import ahocorasick
 
+from geo.nlp.actors import UNNAMED_ARMED
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
@@ -67,9 +69,11 @@ class EventMention:
     rank: int
 
 
-# Who harms without a weapon being named, and how ("Russian soldiers shot a man").
-_AGENTS = (r"(?:forces|soldiers?|troops|military|servicem[ae]n|militants|gunm[ae]n|occupiers|"
-           r"invaders|fighters|snipers?|army|police(?:m[ae]n)?|battalion|units?)")
+# Who harms without a weapon being named, and how ("Russian soldiers shot a man"): the
+# nouns of ACLED's armed actors, state forces, rebels, militias and armed men nobody names.
+_AGENTS = (r"(?:forces|soldiers?|troops|military|servicem[ae]n|militants|occupiers|invaders|"
+           r"fighters|snipers?|army|police(?:m[ae]n)?|battalion|units?|rebels|extremists|"
+           rf"terrorists|militias?|militiam[ae]n|herdsmen|herders|{UNNAMED_ARMED})")
 _HARM = (r"(?:killed|kill|killing|shot(?! down)|shoot|shooting|murdered|executed|stabbed|"
          r"beat|beaten|ran over|run over|tortured)")
 _HARM_PASSIVE = (r"(?:killed|shot(?! down)|shot dead|murdered|executed|stabbed|beaten|run over|"
@@ -173,7 +177,8 @@ RULES: tuple[Rule, ...] = (
     _rule("struck", r"\b(?:struck|destroyed)\b", EXPLOSIONS,
           "Shelling/artillery/missile attack", 2),
     # The verb, or an attack on/against someone; not the noun alone ("the main attack force").
-    _rule("attacked", r"\b(?:attacked|attacking|attacks? (?:on|against)|(?:launched|carried out|"
+    _rule("attacked", r"\b(?:attacked|attacking|stormed|storming|attacks? (?:on|against)|"
+          r"(?:launched|carried out|"
           r"conducted|made|repelled) (?:an? |\w+ )?(?:[\w-]+ )?attacks?)\b", BATTLES,
           "Armed clash", 2),
     _rule("encircled", r"\b(?:encircle(?:d|ment)|surrounded|besieged|laid siege|siege of|"

@@ -297,6 +297,22 @@ class _Nearness:
 # Donetsk", "Kotliareve, Mykolaiv region", "Odessa, Texas", "Irpin (Kyiv oblast)",
 # "Vesele in the Donetsk region".
 _QUALIFIER_GAPS = frozenset({", ", " ", " (", ", in ", " in ", " in the ", ", in the "})
+# The kind of place may stand between: "Kuchi village in Plateau State", "Kuchi village,
+# Bokkos", "Bokkos local government area of Plateau State".
+_KIND_GAP = re.compile(r" (?:village|town|city|settlement|district|community|county|"
+                       r"(?:local government )?area|camp|neighbou?rhood|suburb)"
+                       r"(?:, | in | in the | of | of the | \()", re.IGNORECASE)
+
+
+def _qualifier_gap(gap: str) -> str:
+    """The gap between a place and the place that may qualify it, its kind word dropped;
+    "" when nothing qualifies across it."""
+    if gap in _QUALIFIER_GAPS:
+        return gap
+    if _KIND_GAP.fullmatch(gap):
+        # Read as an apposition: "Kuchi village in Plateau State" as "Kuchi, Plateau State".
+        return " (" if "(" in gap else ", "
+    return ""
 
 
 def _qualifier_area(place: Place) -> tuple[str, str] | None:
@@ -326,8 +342,9 @@ def _qualify(text: str, mentions: list[Mention], candidates: list[list[Place]],
     qualifiers: dict[int, str] = {}
     region_only: dict[int, str] = {}
     for i in range(len(mentions) - 1):
-        gap = text[mentions[i].end:mentions[i + 1].start]
-        if gap not in _QUALIFIER_GAPS or mentions[i + 1].pattern == "demonym" or (
+        written = text[mentions[i].end:mentions[i + 1].start]
+        gap = _qualifier_gap(written)
+        if not gap or mentions[i + 1].pattern == "demonym" or (
                 mentions[i].pattern == "demonym"):
             continue
         broad = {a for q in candidates[i + 1] if q.feature != "city"
@@ -355,8 +372,12 @@ def _qualify(text: str, mentions: list[Mention], candidates: list[list[Place]],
             out[i] = list(dict.fromkeys(within))
             # The qualifier's own reading is the area its kept candidates lie in.
             codes = {p.admin1_code for p in within}
-            qualifiers[i + 1] = codes.pop() if len(codes) == 1 else ""
-        elif not within and gap in (", ", " (") and gazetteer is not None:
+            if written == gap or gazetteer is None or _region_reading(
+                    mentions[i + 1], candidates[i + 1], gazetteer):
+                qualifiers[i + 1] = codes.pop() if len(codes) == 1 else ""
+            # else "the Crown Heights neighborhood of Brooklyn": a town that holds the place
+            # (its kind word says so) stays that town, not the region around it.
+        elif not within and written in (", ", " (") and gazetteer is not None:
             code = _region_reading(mentions[i + 1], candidates[i + 1], gazetteer,
                                    countries={p.country_code for p in candidates[i]})
             biggest = max((p.population for p in candidates[i]), default=0)
@@ -373,6 +394,13 @@ def _qualify(text: str, mentions: list[Mention], candidates: list[list[Place]],
                     qualifiers[i + 1] = code
                 else:
                     region_only[i + 1] = code
+        if not within and out[i] is candidates[i] and written != gap and candidates[i + 1] \
+                and not ({p.country_code for p in candidates[i]}
+                         & {q.country_code for q in candidates[i + 1]}):
+            # "Kuchi village, Bokkos": the kind word says the second place locates the
+            # first, so both lie in one country; the first's only readings elsewhere are
+            # homonyms, not the place meant.
+            out[i] = []
     if gazetteer is not None:
         for j, mention in enumerate(mentions):
             if j in qualifiers or j in region_only:
