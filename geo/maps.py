@@ -316,9 +316,7 @@ def build_incident_map(
     if len(broad):
         _BroadPanel(broad, size_by).add_to(m)
     control.add_to(m)
-    # The same framing as the resize handler in _MapSetup: points clear of the legend.
-    m.fit_bounds([south_west, north_east], max_zoom=10, padding_top_left=(24, 24),
-                 padding_bottom_right=(200, 150))
+    # The points are framed by _MapSetup (clear of the legend, without animation).
     return m
 
 
@@ -1031,17 +1029,33 @@ class _MapSetup(MacroElement):
             L.Icon.Default.imagePath = {{ this.image_path|tojson }};
             // The map is often created while its iframe is still 0 px high: Leaflet then
             // clips vectors and fits bounds to a wrong size. Follow the container's size and
-            // frame the points again until the user pans or zooms.
+            // frame the points again until the user pans or zooms, unless the page was
+            // opened from a link that gives the view (a centre and zoom, or a place the map
+            // pans to): the first map of that page keeps the link's view.
             (function (map, bounds) {
                 var untouched = true;
+                try {
+                    var top = window.parent;
+                    if (top !== window && !top.__geoMapLinkRead) {
+                        top.__geoMapLinkRead = true;
+                        var asked = new URL(top.location.href).searchParams;
+                        untouched = !((asked.has("c") && asked.has("z"))
+                                      || asked.has("location"));
+                    }
+                } catch (e) { /* a page of another origin: frame the points */ }
+                // Framed without animation: an animated zoom still running when
+                // streamlit-folium sets a link's view would end at the framing's zoom.
+                function frame() {
+                    map.fitBounds(bounds, {maxZoom: 10, paddingTopLeft: [24, 24],
+                                           paddingBottomRight: [200, 150], animate: false});
+                }
+                if (bounds) { frame(); }
                 map.on("dragstart", function () { untouched = false; });
                 map.getContainer().addEventListener("wheel", function () { untouched = false; });
                 new ResizeObserver(function () {
                     map.invalidateSize();
                     if (untouched && bounds) {
-                        // Keep points clear of the legend in the bottom-right corner.
-                        map.fitBounds(bounds, {maxZoom: 10, paddingTopLeft: [24, 24],
-                                               paddingBottomRight: [200, 150]});
+                        frame();  // points clear of the legend in the bottom-right corner
                     }
                 }).observe(map.getContainer());
             })({{ this._parent.get_name() }}, {{ this.bounds|tojson }});

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -375,6 +376,40 @@ def test_a_shared_link_reopens_the_map_at_its_zoom_and_centre(server, browser_pa
     page.wait_for_url("**z=8**", timeout=30_000)
     assert "c=49.99" in page.url and "layers=Heatmap" in page.url
     no_exception(page)
+
+
+def test_a_link_keeps_its_view_when_the_markers_span_the_world(tmp_path, browser_page):
+    # Markers in Ukraine and Nigeria: the map's own framing zooms far out, and an animated
+    # framing still running when the link's view was set used to end at its own zoom.
+    articles = tmp_path / "articles"
+    shutil.copytree(ROOT / "data" / "articles", articles)
+    (articles / "nigeria.txt").write_text(
+        "Gunmen kill 12 in Plateau village\n\nGunmen killed 12 villagers in an attack on a "
+        "village in Bokkos, Plateau State, Nigeria, on 14 May 2024, police said.\n",
+        encoding="utf-8")
+    env = {"GEO_STORE": str(tmp_path / "store" / "news.sqlite"),
+           "GEO_ARTICLES_DIR": str(articles)}
+    proc, url = start_server(env)
+    page = browser_page
+    try:
+        page.goto(f"{url}/map")  # the store is filled and the map cached on this first view
+        map_frame(page).locator(".leaflet-container").wait_for(state="attached",
+                                                               timeout=120_000)
+        page.goto(f"{url}/map?c=50.0130,36.2933&z=10")
+        map_frame(page).locator(".leaflet-container").wait_for(state="attached",
+                                                               timeout=60_000)
+        time.sleep(4)
+        frame = page.locator('iframe[title="streamlit_folium.st_folium"]').first \
+            .element_handle().content_frame()
+        view = frame.evaluate("() => { const m = Object.values(window).find(v => v instanceof "
+                              "L.Map); const c = m.getCenter(); return [m.getZoom(), c.lat, "
+                              "c.lng]; }")
+        assert view[0] == 10 and abs(view[1] - 50.013) < 0.01 and abs(view[2] - 36.293) < 0.01
+        assert "z=10" in page.url
+        no_exception(page)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
 
 
 def test_an_upload_finishes_when_its_page_is_left_and_reports_on_return(tmp_path,
