@@ -306,6 +306,7 @@ def build_incident_map(
     if not clustered:
         # Clusters spread their own coinciding points (at the deepest zoom).
         _SpreadOverlaps(layer, ring).add_to(m)
+    _LabelLayout().add_to(m)
     _Legend(size_by).add_to(m)
     control = folium.LayerControl(collapsed=True)
     defaults = _shown_layers(m)
@@ -1197,6 +1198,74 @@ class _Legend(_Panel):
             position="bottomright", css_class="incident-legend")
 
 
+class _LabelLayout(MacroElement):
+    """Incident labels that never run into one another: after each move, the labelled
+    points are taken biggest first and a label that would overlap one already shown is
+    hidden until the map is zoomed in enough to part them (its point keeps its tooltip).
+    The boxes of the labels shown, and of their points, are what the basemap's own place
+    names (``_PlaceLabels``) then keep clear of: a town labelled by its incidents is not
+    named a second time under that label."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            function overlaps(a, b) {
+                return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+            }
+            function layout() {
+                var origin = map.getContainer().getBoundingClientRect();
+                var labelled = [];
+                map.eachLayer(function (l) {
+                    var p = l.feature && l.feature.properties;
+                    if (p && p.label && l.getTooltip && l.getTooltip() && l.getLatLng) {
+                        labelled.push(l);
+                    }
+                });
+                labelled.sort(function (a, b) {
+                    return (b.feature.properties.style.radius || 0)
+                        - (a.feature.properties.style.radius || 0);
+                });
+                var shown = [];
+                labelled.forEach(function (l) {
+                    var at = map.latLngToContainerPoint(l.getLatLng());
+                    var r = (l.feature.properties.style.radius || 6) + 2;
+                    shown.push({x0: at.x - r, y0: at.y - r, x1: at.x + r, y1: at.y + r,
+                                point: true});
+                });
+                labelled.forEach(function (l) {
+                    var el = l.getTooltip().getElement();
+                    if (!el) { return; }
+                    el.style.visibility = "";
+                    var b = el.getBoundingClientRect();
+                    var box = {x0: b.left - origin.left, y0: b.top - origin.top,
+                               x1: b.right - origin.left, y1: b.bottom - origin.top};
+                    // Clear of other labels (points may sit under a label's edge).
+                    var clash = shown.some(function (o) { return !o.point && overlaps(box, o); });
+                    if (clash) { el.style.visibility = "hidden"; } else { shown.push(box); }
+                });
+                return shown;
+            }
+            map._incidentLabelBoxes = layout;
+            // Once per burst: a clustered map adds hundreds of layers at a time.
+            var pending = false;
+            function later() {
+                if (pending) { return; }
+                pending = true;
+                setTimeout(function () { pending = false; layout(); }, 50);
+            }
+            map.whenReady(later);
+            map.on("zoomend moveend layeradd", later);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "LabelLayout"
+
+
 class _PlaceLabels(MacroElement):
     """Place names over the offline land layer.
 
@@ -1234,7 +1303,8 @@ class _PlaceLabels(MacroElement):
                 var z = map.getZoom();
                 var minPop = MIN_POP[Math.max(2, Math.min(11, z))];
                 var view = map.getBounds().pad(0.05);
-                var n = 0, taken = [];
+                // The incident labels and their points go first (``_LabelLayout``).
+                var n = 0, taken = map._incidentLabelBoxes ? map._incidentLabelBoxes() : [];
                 for (var i = 0; i < places.length && n < QUOTA; i++) {
                     var f = places[i], p = f.properties, c = f.geometry.coordinates;
                     var isCountry = p.k === "country";

@@ -12,9 +12,15 @@ import streamlit as st
 import dashboard_data as data
 from geo.errors import GeoError
 from geo.gazetteer.geocoding import GeocoderSettings, available_services
-from geo.io.articles import SUFFIXES, check_metadata
+from geo.io.articles import MAX_BYTES, MB, SUFFIXES, check_metadata
 from geo.pipeline import PipelineResult
-from geo.store.ingest import Defaults, IngestReport, ingest_job
+from geo.store.ingest import (
+    MAX_ZIP_MEMBERS,
+    MAX_ZIP_TOTAL,
+    Defaults,
+    IngestReport,
+    ingest_job,
+)
 
 
 def metadata_form() -> Defaults:
@@ -104,6 +110,9 @@ def page(result: PipelineResult, filters: data.Filters) -> None:
             "Articles", accept_multiple_files=True, key="add_files",
             type=[s.lstrip(".") for s in SUFFIXES] + ["zip"],
             help="Several at once, or a .zip; a manifest.csv inside the zip is used.")
+        # The uploader's own caption gives Streamlit's transfer limit; these are the app's.
+        st.caption(f"An article file up to {MAX_BYTES // MB} MB; a .zip of up to "
+                   f"{MAX_ZIP_MEMBERS:,} articles and {MAX_ZIP_TOTAL // MB} MB unpacked.")
         if st.button("Add the files", type="primary", disabled=not files):
             run_ingest([(f.name, f.getvalue()) for f in files], defaults)
             st.rerun()

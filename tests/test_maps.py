@@ -664,3 +664,49 @@ def test_the_layers_switched_on_go_into_the_link_and_a_link_reopens_them(served_
         time.sleep(1.5)
         assert not page.evaluate(heat_on) and "layers=" not in page.url
     assert errors == []
+
+
+@pytest.mark.browser
+def test_incident_labels_never_run_into_each_other_or_the_basemap_names(served_dir, tmp_path):
+    site, origin = served_dir
+    crowded = _two_places_a_kilometre_apart()
+    extra = pd.DataFrame([{**crowded.iloc[2].to_dict(), "location_id": f"v{i}",
+                           "location": f"Village number {i}", "lat": 49.9 + 0.04 * (i % 3),
+                           "lon": 36.1 + 0.05 * (i // 3), "incidents": 10 + i}
+                          for i in range(9)])
+    m = build_incident_map(pd.concat([crowded, extra], ignore_index=True),
+                           asset_base="/static/vendor")
+    (site / "labels.html").write_text(render(m), encoding="utf-8")
+    # The boxes of the incident labels shown, and of the basemap's names, at a zoom.
+    boxes_at = """(zoom) => new Promise(done => {
+        const map = window[Object.keys(window).find(k => k.startsWith('map_'))];
+        map.once('zoomend', () => setTimeout(() => {
+            const box = el => { const r = el.getBoundingClientRect();
+                                return [r.left, r.top, r.right, r.bottom, el.innerText]; };
+            done({
+                incidents: Array.from(document.querySelectorAll(
+                    '.leaflet-tooltip.incident-label')).filter(
+                    el => el.style.visibility !== 'hidden').map(box),
+                places: Array.from(document.querySelectorAll('.place-label')).map(box),
+            });
+        }, 400));
+        map.setView([49.996, 36.232], zoom, {animate: false});
+    })"""
+
+    def overlapping(a: list, b: list) -> bool:
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    errors: list[str] = []
+    with opened_map(tmp_path, f"{origin}/labels.html", errors=errors) as page:
+        page.wait_for_selector(".place-label", timeout=10_000)
+        views = {zoom: page.evaluate(boxes_at, zoom) for zoom in (6, 9, 14)}
+        page.screenshot(path=str(ARTIFACTS / "map_labels_street.png"))
+    assert errors == []
+    for zoom, view in views.items():
+        shown = view["incidents"]
+        assert shown, zoom  # the biggest place keeps its name at every zoom
+        assert not any(overlapping(a, b) for i, a in enumerate(shown) for b in shown[i + 1:])
+        assert not any(overlapping(a, p) for a in shown for p in view["places"]), zoom
+    # Zoomed out, names give way; at street level Kharkiv and its square are both named.
+    assert len(views[6]["incidents"]) < len(views[14]["incidents"])
+    assert {"Kharkiv", "Freedom Square"} <= {b[4] for b in views[14]["incidents"]}
