@@ -164,11 +164,7 @@ def add_tile_archive(path: Path, *, static_dir: Path | None = None, name: str | 
     fmt = meta["format"]
     top = min(meta["max_zoom"], max_zoom if max_zoom is not None else MAX_TILE_ZOOM)
     slug = _slug(name or path.stem)
-    root = tiles_dir(static_dir)
-    root.mkdir(parents=True, exist_ok=True)
-    work = root / f".unpacking-{slug}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
+    root, work = _work_dir(static_dir, slug)
     written = skipped = 0
     low = high = None
     try:
@@ -210,6 +206,16 @@ def add_tile_archive(path: Path, *, static_dir: Path | None = None, name: str | 
     finally:
         reader.close()
     return tile_set
+
+
+def _work_dir(static_dir: Path | None, slug: str) -> tuple[Path, Path]:
+    """The tiles folder and an empty folder beside the sets to write a new one in."""
+    root = tiles_dir(static_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    work = root / f".unpacking-{slug}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    return root, work
 
 
 def _put_in_place(work: Path, tile_set: TileSet) -> None:
@@ -266,11 +272,7 @@ def _add_borders(path: Path, *, static_dir: Path | None, name: str | None) -> Ti
             f"{MAX_BORDERS_BYTES // 2**20} MB the dashboard can serve; simplify them first "
             "(for example `mapshaper FILE -simplify 10% -o out.geojson`)")
     slug = _slug(name or path.stem)
-    root = tiles_dir(static_dir)
-    root.mkdir(parents=True, exist_ok=True)
-    work = root / f".unpacking-{slug}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
+    root, work = _work_dir(static_dir, slug)
     try:
         (work / BORDERS_FILE).write_text(text, encoding="utf-8")
         tile_set = TileSet(

