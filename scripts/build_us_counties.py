@@ -33,24 +33,9 @@ sys.path.insert(0, str(ROOT))
 from topojson_arcs import arcs_of, ring  # noqa: E402  (this folder, on the path as a script)
 
 from geo.gazetteer.imports import PACK_COLUMNS  # noqa: E402
+from geo.gazetteer.index import centroid  # noqa: E402
 
 OUT = ROOT / "data" / "us_counties.csv"
-
-
-def centroid(polygons: list[list[list[int]]], arcs) -> tuple[float, float] | None:
-    """The area-weighted centroid (lon, lat) of the polygons' outer rings (holes are small
-    next to a county and left out)."""
-    area_sum = x_sum = y_sum = 0.0
-    for polygon in polygons:
-        points = ring(polygon[0], arcs)
-        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
-            cross = x0 * y1 - x1 * y0
-            area_sum += cross
-            x_sum += (x0 + x1) * cross
-            y_sum += (y0 + y1) * cross
-    if abs(area_sum) < 1e-12:
-        return None
-    return x_sum / (3 * area_sum), y_sum / (3 * area_sum)
 
 
 def main() -> None:
@@ -60,9 +45,9 @@ def main() -> None:
     arcs = arcs_of(topology)
     points = {}
     for geometry in topology["objects"]["counties"]["geometries"]:
-        polygons = {"Polygon": lambda g: [g["arcs"]],
-                    "MultiPolygon": lambda g: g["arcs"]}[geometry["type"]](geometry)
-        point = centroid(polygons, arcs)
+        polygons = [geometry["arcs"]] if geometry["type"] == "Polygon" else geometry["arcs"]
+        # Outer rings only: holes are small next to a county.
+        point = centroid([ring(polygon[0], arcs) for polygon in polygons])
         if point is not None:
             points[str(geometry["id"])] = point
     rows = []
@@ -72,7 +57,7 @@ def main() -> None:
         if point is None:
             missing.append(county["name"])
             continue
-        lon, lat = point
+        lat, lon = point
         rows.append({"key": county["fips"], "of": "", "name": county["name"], "alt_names": "",
                      "feature": "area", "lat": f"{lat:.5f}", "lon": f"{lon:.5f}",
                      "country_code": "US", "admin1_code": f"US.{county['state']}",

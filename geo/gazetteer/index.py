@@ -598,7 +598,7 @@ def _region_centres() -> dict[str, tuple[float, float]]:
     for feature in _read_json(ADMIN1_GEOJSON).get("features", []):
         code = (feature.get("properties") or {}).get("code")
         rings = [ring for ring in _outer_rings(feature) if len(ring) > 3]
-        centre = _centroid(rings)
+        centre = centroid(rings)
         if code and centre is not None and any(_inside(centre, ring) for ring in rings):
             centres[code] = (round(centre[0], 4), round(centre[1], 4))
     return centres
@@ -613,8 +613,9 @@ def _outer_rings(feature: dict) -> list[list[list[float]]]:
     return [poly[0] for poly in polygons if poly]
 
 
-def _centroid(rings: list[list[list[float]]]) -> tuple[float, float] | None:
-    """Area-weighted centroid (lat, lon) of outer rings given as [lon, lat] points."""
+def centroid(rings: list[list[list[float]]]) -> tuple[float, float] | None:
+    """Area-weighted centroid (lat, lon) of outer rings given as [lon, lat] points (a
+    region's, here; a US county's in ``scripts/build_us_counties.py``)."""
     area = cx = cy = 0.0
     for ring in rings:
         for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
