@@ -66,8 +66,9 @@ _ACCORDING_BEFORE = re.compile(r"\baccording\s+to\s+(?:the\s+)?$", re.I)
 #: (``geo.nlp.events``).
 UNNAMED_ARMED = (r"gunm[ae]n|armed\s+men|bandits|assailants|attackers|raiders|kidnappers|"
                  r"jihadists|insurgents")
-_UNIDENTIFIED = re.compile(rf"\b(?:{UNNAMED_ARMED}|(?:unidentified|unknown)\s+"
-                           r"(?:gunm[ae]n|assailants|attackers|armed\s+(?:men|group)))\b", re.I)
+# Only whether one is named matters: "unidentified gunmen" is found by its "gunmen".
+_UNIDENTIFIED = re.compile(rf"\b(?:{UNNAMED_ARMED}|(?:unidentified|unknown)\s+armed\s+group)\b",
+                           re.I)
 # A state's own forces named without their country, in a protest they act on ("police
 # dispersed protesters", "soldiers opened fire on demonstrators"): the state's where it is.
 _BARE_STATE_FORCES = re.compile(r"\b(?P<police>(?:riot\s+)?police(?:m[ae]n)?|gendarmes?)\b|"

@@ -108,6 +108,11 @@ _RANGE = re.compile(
     r"(?![\w%‰]|[.,:/-][0-9]|[-‐][A-Za-z])"
 )
 
+# Who civilians are in reports of attacks on villages, markets, churches and schools: nouns
+# a count counts, and non-combatants.
+_CIVILIAN_GROUPS = ("farmers", "herders", "fishermen", "traders", "shoppers", "worshippers",
+                    "pilgrims", "mourners", "pupils", "schoolchildren", "teachers", "patients",
+                    "miners", "commuters")
 # Nouns a casualty count can count.
 _WHO_WORDS = [
     "people", "persons", "person", "civilians", "civilian", "soldiers", "soldier", "troops",
@@ -118,9 +123,7 @@ _WHO_WORDS = [
     "medics", "doctors", "volunteers", "passengers", "crew members", "crew member", "crew",
     "sailors", "pilots", "protesters", "demonstrators", "students", "prisoners", "others",
     "members", "marines", "paratroopers", "conscripts", "recruits", "gunmen", "attackers",
-    "Ukrainians", "Russians", "bodies", "body", "farmers", "herders", "fishermen", "traders",
-    "shoppers", "worshippers", "pilgrims", "mourners", "pupils", "schoolchildren", "teachers",
-    "patients", "miners", "commuters",
+    "Ukrainians", "Russians", "bodies", "body", *_CIVILIAN_GROUPS,
 ]
 _WHO = _alternation(_WHO_WORDS)
 # Words that cannot sit between a number and the noun it counts: prepositions, conjunctions,
@@ -565,9 +568,7 @@ NON_COMBATANTS = frozenset({
     "priest", "passenger", "passengers", "students", "railroader", "victim",
     *_FAMILY, "parents", "sons", "daughters", "brothers", "sisters", "grandchildren",
     "babies", "infants", "relatives", "family members",
-    # Who civilians are in reports of attacks on villages, markets, churches and schools.
-    "farmers", "herders", "fishermen", "traders", "shoppers", "worshippers", "pilgrims",
-    "mourners", "pupils", "schoolchildren", "teachers", "patients", "miners", "commuters",
+    *_CIVILIAN_GROUPS,
 })
 # "five members of the Abu Taha family": members of a family are its people.
 _OF_A_FAMILY = re.compile(r"\s+of\s+(?:the|a|his|her|their|one|an?)?\s*(?:[\w'’-]+\s+){0,3}?"
