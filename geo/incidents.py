@@ -397,11 +397,6 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
                 # "Several houses were destroyed.": the same attack, by the same actor.
                 actor = Actor(previous.actor1, previous.inter1)
             actor1, actor2 = ordered_pair(actor, others)
-            if actor is None and actor1 is not None and actor1.inter == 7 and (
-                    event.event_type in _VIOLENT_TYPES):
-                # ACLED: civilians are the side harmed, never the attacker; an attacker no
-                # one names is an unidentified armed group ("a blast killed four people").
-                actor1, actor2 = unidentified_armed_group(name), actor1
             killed = tuple(_in_article(f, s_start) for f in figures if f.kind == "killed"
                            and _nearest_event(f, events) is event)
             injured = tuple(_in_article(f, s_start) for f in figures if f.kind == "injured"
@@ -449,10 +444,16 @@ def _as_acled_defines(sentence: str, event: EventMention, actor1: Actor | None,
       the protesters as the other side, even when the forces go unnamed ("police").
     - A clash whose side is demonstrators is a violent demonstration by rioters: battles are
       between organised armed groups.
+    - Civilians are never actor1 of a battle, explosion or attack: the victims are actor2
+      and the attacker, unnamed, an unidentified armed group.
     - An attack with no weapon named whose victims, by the sentence's figures, are
       civilians and whose other side is not armed is an attack on civilians ("gunmen
       attacked the town, killing 30 people")."""
     etype, subtype = event.event_type, event.sub_event_type
+    if actor1 is not None and actor1.inter == 7 and etype in _VIOLENT_TYPES:
+        # Civilians are the side harmed, never the attacker: an attacker no one names is an
+        # unidentified armed group ("a blast killed four people").
+        actor1, actor2 = unidentified_armed_group(name), actor1
     protesters = Actor(f"Protesters ({name})" if name else "Protesters", 6)
     if subtype in ("Excessive force against protesters", "Protest with intervention"):
         forces = state_forces_in_protest(sentence, event.start, event_country=country,
