@@ -55,6 +55,7 @@ from geo.doc import doc_text, make_doc, sentence_parse, sentence_spans
 from geo.gazetteer.index import Gazetteer, is_estimated
 from geo.nlp.actors import (
     SPEECH_VERBS,
+    UNIDENTIFIED_MILITARY,
     Actor,
     acronyms,
     as_coded_for,
@@ -200,6 +201,9 @@ _SAME_TOWN_KM = 15.0
 _FIGURE_TO_TRIGGER = 60  # characters from "at least 9 killed" to "in an air strike"
 # The types whose actor1 is who used force (never the civilians it was used against).
 _VIOLENT_TYPES = frozenset({BATTLES, EXPLOSIONS, VIOLENCE_AGAINST_CIVILIANS})
+# Triggers that name a military's weapons (``geo.nlp.events.RULES``).
+_MILITARY_WEAPON_RULES = frozenset({"shelling", "air_strike", "aircraft_strike", "drone_strike",
+                                    "drones_launched", "air_force_attack"})
 _VERB_TO_OBJECT = 12  # characters from "killed" to its count: "killed at least 12"
 _REFERENCE_REACH = 60  # a "near X" place only locates a trigger this close to it
 # A mention followed by these speaks for a government or an army, it is not a location.
@@ -445,15 +449,19 @@ def _as_acled_defines(sentence: str, event: EventMention, actor1: Actor | None,
     - A clash whose side is demonstrators is a violent demonstration by rioters: battles are
       between organised armed groups.
     - Civilians are never actor1 of a battle, explosion or attack: the victims are actor2
-      and the attacker, unnamed, an unidentified armed group.
+      and the attacker, unnamed, unidentified military forces (shelling, air strikes) or
+      an unidentified armed group.
     - An attack with no weapon named whose victims, by the sentence's figures, are
       civilians and whose other side is not armed is an attack on civilians ("gunmen
       attacked the town, killing 30 people")."""
     etype, subtype = event.event_type, event.sub_event_type
     if actor1 is not None and actor1.inter == 7 and etype in _VIOLENT_TYPES:
-        # Civilians are the side harmed, never the attacker: an attacker no one names is an
-        # unidentified armed group ("a blast killed four people").
-        actor1, actor2 = unidentified_armed_group(name), actor1
+        # Civilians are the side harmed, never the attacker: an attacker no one names is a
+        # military when the weapons are (shelling, an air strike), else an unidentified
+        # armed group ("a blast at a market killed four people").
+        attacker = (UNIDENTIFIED_MILITARY if event.rule in _MILITARY_WEAPON_RULES
+                    else unidentified_armed_group(name))
+        actor1, actor2 = attacker, actor1
     protesters = Actor(f"Protesters ({name})" if name else "Protesters", 6)
     if subtype in ("Excessive force against protesters", "Protest with intervention"):
         forces = state_forces_in_protest(sentence, event.start, event_country=country,

@@ -688,3 +688,14 @@ def test_an_attacker_nobody_names_is_an_unidentified_armed_group_not_its_victims
     assert (incident.fatalities, incident.injuries) == (4, 15)
     assert incident.actor1 == "Unidentified Armed Group (Nigeria)"
     assert incident.actor2 == "Civilians (Nigeria)"
+
+
+def test_shelling_nobody_attributes_is_by_unidentified_military_forces(gazetteer):
+    # Heavy weapons are a military's: the civilians shelled are the second actor, and the
+    # attacker ACLED's unidentified military forces (a bomb at a market stays an armed
+    # group's, above).
+    (incident,) = extract_incidents([note(
+        "On 3 March 2022, a five-story apartment building in Irpin was shelled. Two civilians "
+        "were killed.")], gazetteer)
+    assert incident.actor1 == "Unidentified Military Forces"
+    assert incident.actor2 == "Civilians (Ukraine)" and incident.interaction == 78

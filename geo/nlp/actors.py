@@ -382,6 +382,11 @@ def unidentified_armed_group(country_name: str) -> Actor:
                  else "Unidentified Armed Group", 3)
 
 
+#: ACLED's actor for an attack a state's forces made but nobody attributes: shelling and air
+#: strikes take a military's weapons.
+UNIDENTIFIED_MILITARY = Actor("Unidentified Military Forces", 8)
+
+
 def ordered_pair(actor: Actor | None, targets: list[Actor]) -> tuple[Actor | None,
                                                                     Actor | None]:
     """The two actors as ``actor1``, ``actor2``: who acted, then the first other side named
