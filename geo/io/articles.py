@@ -1,10 +1,10 @@
 """Read articles from files: .txt, .md, .html, .json, .csv, plus an optional manifest CSV.
 
 An article's id is its file name without the extension (for a .json or .csv holding several
-articles, ``<file stem>-<n>`` unless a row gives an ``id``). HTML keeps its visible text only:
-scripts, styles and other invisible elements are dropped. Bytes are decoded as UTF-8 when they
-are UTF-8, else by charset detection (cp1251, latin-1, ...). Every failure is an
-``ArticleError`` that names the file and what is wrong with it.
+articles, ``<file stem>-<n>`` unless a row gives an ``id``). HTML keeps its story only, read
+by ``geo.io.html`` (menus, related links, comments and scripts are left out). Bytes are
+decoded as UTF-8 when they are UTF-8, else by charset detection (cp1251, latin-1, ...).
+Every failure is an ``ArticleError`` that names the file and what is wrong with it.
 
 Example:
     >>> from pathlib import Path
@@ -23,12 +23,12 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from html.parser import HTMLParser
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
 from geo.errors import ArticleError, ManifestError
+from geo.io.html import HtmlPage, html_page, html_to_text  # noqa: F401 (re-exported)
 from geo.nlp.dates import zone
 from geo.records import Article, SourceOffsets
 
@@ -435,149 +435,6 @@ def _first_at_or_after(offsets: SourceOffsets, target: int, length: int) -> int:
         else:
             lo = mid + 1
     return lo
-
-
-class _VisibleText(HTMLParser):
-    """Visible text, the title, and the page's publication metadata."""
-
-    _HIDDEN = frozenset({"script", "style", "noscript", "template", "head", "svg", "iframe",
-                         "object"})
-    _BLOCK = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
-                        "section", "article", "blockquote", "figcaption", "header", "footer"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.title: list[str] = []
-        self.meta: dict[str, str] = {}  # lower-cased property/name/itemprop -> content
-        self.times: list[tuple[bool, str]] = []  # (marked as publication, datetime)
-        self.json_ld: list[str] = []
-        self._hidden = 0
-        self._in_title = False
-        self._in_json_ld = False
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        values = {k.lower(): (v or "") for k, v in attrs}
-        if tag == "meta":
-            name = (values.get("property") or values.get("name") or values.get("itemprop")
-                    or "").strip().lower()
-            if name and values.get("content") and name not in self.meta:
-                self.meta[name] = values["content"].strip()
-        elif tag == "link" and values.get("rel", "").lower() == "canonical" and values.get(
-                "href"):
-            self.meta.setdefault("canonical", values["href"].strip())
-        elif tag == "time" and values.get("datetime"):
-            marked = "pubdate" in values or values.get("itemprop") == "datePublished"
-            self.times.append((marked, values["datetime"]))
-        if tag == "title":
-            self._in_title = True
-        elif tag in self._HIDDEN:
-            self._hidden += 1
-            self._in_json_ld = tag == "script" and "ld+json" in values.get("type", "").lower()
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self._in_title = False
-        elif tag in self._HIDDEN:
-            self._hidden = max(0, self._hidden - 1)
-            self._in_json_ld = False
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self._in_json_ld:
-            self.json_ld.append(data)
-        elif self._in_title:
-            self.title.append(data)
-        elif not self._hidden:
-            self.parts.append(data)
-
-
-@dataclass(frozen=True)
-class HtmlPage:
-    """What an HTML page gives besides its text. ``published`` comes from, in order of trust:
-    ``article:published_time`` (and its Open Graph, Dublin Core and schema.org variants),
-    JSON-LD ``datePublished``, a ``<time pubdate>``/``itemprop=datePublished``, then the
-    first ``<time datetime>`` of the page."""
-
-    title: str
-    text: str
-    published: dt.date | None = None
-    outlet: str = ""
-    url: str = ""
-
-
-_PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished",
-                   "published_time", "pubdate", "publishdate", "publish-date", "dc.date.issued",
-                   "dcterms.created", "dc.date", "date", "sailthru.date", "parsely-pub-date")
-
-
-def html_page(markup: str) -> HtmlPage:
-    """Visible text of an HTML document (scripts, styles and the head dropped) with its title
-    and publication metadata.
-
-    >>> page = html_page('<meta property="article:published_time" '
-    ...                  'content="2022-03-03T08:10:00+02:00"><p>Shelling hit Kharkiv.</p>')
-    >>> str(page.published), page.text
-    ('2022-03-03', 'Shelling hit Kharkiv.')
-    """
-    parser = _VisibleText()
-    parser.feed(markup)
-    parser.close()
-    text = "".join(parser.parts)
-    lines = [re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in text.split("\n")]
-    body = "\n\n".join(ln for ln in lines if ln)
-    title = " ".join("".join(parser.title).split()) or parser.meta.get("og:title", "")
-    return HtmlPage(title=title, text=body, published=_page_date(parser),
-                    outlet=parser.meta.get("og:site_name", "")[:200],
-                    url=(parser.meta.get("og:url") or parser.meta.get("canonical", ""))[:2000])
-
-
-def _page_date(parser: _VisibleText) -> dt.date | None:
-    for name in _PUBLISHED_META:
-        if name in parser.meta and (day := parse_date(parser.meta[name])):
-            return day
-    for block in parser.json_ld:
-        if (day := _json_ld_date(block)) is not None:
-            return day
-    for marked in (True, False):
-        for is_marked, value in parser.times:
-            if is_marked == marked and (day := parse_date(value)):
-                return day
-    return None
-
-
-def _json_ld_date(block: str) -> dt.date | None:
-    """``datePublished`` of the first JSON-LD object that has one (``@graph`` searched)."""
-    if _json_depth(block) > MAX_JSON_DEPTH:
-        return None
-    try:
-        data = json.loads(block)
-    except (ValueError, RecursionError):
-        return None
-    stack = [data]
-    while stack:
-        item = stack.pop(0)
-        if isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            value = item.get("datePublished") or item.get("dateCreated")
-            if isinstance(value, str) and (day := parse_date(value)):
-                return day
-            stack.extend(v for v in item.values() if isinstance(v, list | dict))
-    return None
-
-
-def html_to_text(markup: str) -> tuple[str, str]:
-    """Visible text of an HTML document: scripts, styles and the head are dropped.
-
-    Returns:
-        (title, text) with paragraphs on lines of their own.
-    """
-    page = html_page(markup)
-    return page.title, page.text
 
 
 def _json_records(text: str) -> list[dict]:
