@@ -244,6 +244,7 @@ PAGES = [("dashboard.py", "Overview", ":material/dashboard:"),
          ("pages/places.py", "Places", ":material/place:"),
          ("pages/add.py", "Add articles", ":material/upload_file:")]
 FAVICON = ROOT / "static" / "favicon.png"
+PAGE_CSS = (ROOT / "static" / "page.css").read_text(encoding="utf-8")
 
 
 def setup_page(title: str) -> tuple[PipelineResult, Filters]:
@@ -256,6 +257,9 @@ def setup_page(title: str) -> tuple[PipelineResult, Filters]:
     # A local icon: a Material icon as favicon would make the browser fetch it from a CDN.
     st.set_page_config(page_title=f"{title} · News incident map", page_icon=str(FAVICON),
                        layout="wide")
+    # Less blank space above and beside the content than Streamlit's default: the Map page
+    # gives it to the map.
+    st.html(f"<style>{PAGE_CSS}</style>")
     prepare_index()
     result = load_result()
     init_state(result)

@@ -100,6 +100,9 @@ OTHER_COLOR = "#7f7f7f"
 _BROAD_FEATURES = ("country", "continent")
 # Locations that are a region or an area: a dashed ring, so they do not read as a town.
 _REGION_FEATURES = ("region", "area", "water")
+# Point features inside a town (a square, a port, a plant): their name never takes the
+# place of the town's on the map.
+_LANDMARK_FEATURES = ("landmark",)
 # How many incident places carry their name on the map (the biggest by the size measure).
 LABELLED_PLACES = 12
 
@@ -705,8 +708,12 @@ def _points_collection(points: pd.DataFrame, size_by: str, selected: str | None,
     """FeatureCollection of the points; styles and tooltips are precomputed per feature."""
     colors = _EVENT_TYPE_COLORS
     top = max(int(points[size_by].max()) if len(points) else 0, 1)
-    labelled = set(points.nlargest(LABELLED_PLACES, [size_by, "incidents"])["location_id"]) \
-        if label_top else set()
+    # A landmark's name gives way to a town's: Kharkiv's point is named Kharkiv, not
+    # Freedom Square (a square inside it, with as many incidents).
+    ranked = points.assign(_landmark=points["feature"].isin(_LANDMARK_FEATURES))
+    labelled = set(ranked.sort_values([size_by, "incidents", "_landmark"],
+                                      ascending=[False, False, True], kind="stable")
+                   .head(LABELLED_PLACES)["location_id"]) if label_top else set()
     features = []
     for row in points.itertuples(index=False):
         value = max(getattr(row, size_by), 0)
@@ -729,6 +736,8 @@ def _points_collection(points: pd.DataFrame, size_by: str, selected: str | None,
             properties["selected"] = True
         if row.location_id in labelled:
             properties["label"] = row.location  # set as text by the browser, never as HTML
+            if row.feature in _LANDMARK_FEATURES:
+                properties["landmark"] = True  # its label yields to a town's
         point = {"type": "Point", "coordinates": [round(row.lon, 5), round(row.lat, 5)]}
         features.append({"type": "Feature", "geometry": point, "properties": properties})
     return {"type": "FeatureCollection", "features": features}
@@ -1024,6 +1033,8 @@ class _MapSetup(MacroElement):
                 margin-right: 6px; vertical-align: -1px; border: 1px solid #fff;
             }
             .incident-legend .note { color: #555; margin-top: 3px; }
+            .incident-legend summary { cursor: pointer; }
+            .incident-legend details:not([open]) summary { list-style-position: inside; }
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
@@ -1044,19 +1055,47 @@ class _MapSetup(MacroElement):
                                       || asked.has("location"));
                     }
                 } catch (e) { /* a page of another origin: frame the points */ }
+                // The widest control on each side, as drawn now (a folded legend is
+                // narrow): the points are framed between them, so at the opening view no
+                // point lies under the legend, the country list or the layer control. The
+                // attribution line and the scale are low and wide: a bottom margin clears them.
+                function side(corners) {
+                    var widest = 0;
+                    map.getContainer().querySelectorAll(corners).forEach(function (corner) {
+                        corner.querySelectorAll(":scope > .leaflet-control").forEach(
+                            function (c) {
+                                if (!c.classList.contains("leaflet-control-attribution")
+                                        && !c.classList.contains("leaflet-control-scale")) {
+                                    widest = Math.max(widest, c.offsetWidth + 10);
+                                }
+                            });
+                    });
+                    return widest;
+                }
                 // Framed without animation: an animated zoom still running when
                 // streamlit-folium sets a link's view would end at the framing's zoom.
                 function frame() {
-                    map.fitBounds(bounds, {maxZoom: 10, paddingTopLeft: [24, 24],
-                                           paddingBottomRight: [200, 150], animate: false});
+                    // Points drawn side by side (``_SpreadOverlaps``) move up to 36 px from
+                    // their place: that much more margin keeps them clear too.
+                    var margin = 40, size = map.getSize();
+                    var left = side(".leaflet-left") + margin;
+                    var right = side(".leaflet-right") + margin;
+                    if (size.x - left - right < 120) {  // a narrow map (or not laid out yet)
+                        left = right = Math.min(margin, size.x / 4);
+                    }
+                    var tb = Math.min(margin, size.y / 4);
+                    map.fitBounds(bounds, {maxZoom: 10, paddingTopLeft: [left, tb],
+                                           paddingBottomRight: [right, tb < margin ? tb : tb + 20],
+                                           animate: false});
                 }
+                map._frameIncidents = function () { if (untouched && bounds) { frame(); } };
                 if (bounds) { frame(); }
                 map.on("dragstart", function () { untouched = false; });
                 map.getContainer().addEventListener("wheel", function () { untouched = false; });
                 new ResizeObserver(function () {
                     map.invalidateSize();
                     if (untouched && bounds) {
-                        frame();  // points clear of the legend in the bottom-right corner
+                        frame();  // the controls are drawn by now: points clear of them
                     }
                 }).observe(map.getContainer());
             })({{ this._parent.get_name() }}, {{ this.bounds|tojson }});
@@ -1158,16 +1197,23 @@ class _ViewInUrl(MacroElement):
 
 
 class _Panel(MacroElement):
-    """A box of (already escaped) HTML as a Leaflet control in one corner of the map."""
+    """A box of (already escaped) HTML as a Leaflet control in one corner of the map; with a
+    ``title`` it folds to that title (a ``<details>``, open at first)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
-            {{ this.get_name() }}.onAdd = function() {
+            {{ this.get_name() }}.onAdd = function(map) {
                 var div = L.DomUtil.create("div", {{ this.css_class|tojson }});
                 div.innerHTML = {{ this.html|tojson }};
                 L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                // Folded or unfolded: a map the analyst has not moved is framed again in
+                // the room the panel now leaves.
+                div.addEventListener("toggle", function () {
+                    if (map._frameIncidents) { map._frameIncidents(); }
+                }, true);
                 return div;
             };
             {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -1175,10 +1221,12 @@ class _Panel(MacroElement):
         """
     )
 
-    def __init__(self, html_text: str, *, position: str, css_class: str) -> None:
+    def __init__(self, html_text: str, *, position: str, css_class: str,
+                 title: str = "") -> None:
         super().__init__()
         self._name = "Panel"
-        self.html = html_text
+        self.html = (f'<details open><summary title="Fold or unfold">{title}</summary>'
+                     f"{html_text}</details>" if title else html_text)
         self.position = position
         self.css_class = css_class
 
@@ -1192,10 +1240,9 @@ class _Legend(_Panel):
             for label, color in [*_EVENT_TYPE_COLORS.items(), ("Other", OTHER_COLOR)]
         ]
         super().__init__(
-            "<div><b>Main event type</b></div>"
-            + "".join(rows)
-            + f'<div class="note">Circle area: {_esc(size_by)}</div>',
-            position="bottomright", css_class="incident-legend")
+            "".join(rows) + f'<div class="note">Circle area: {_esc(size_by)}</div>',
+            position="bottomright", css_class="incident-legend",
+            title="<b>Main event type</b>")
 
 
 class _LabelLayout(MacroElement):
@@ -1222,9 +1269,12 @@ class _LabelLayout(MacroElement):
                         labelled.push(l);
                     }
                 });
+                // Towns' names first, then landmarks' (a square inside a town yields
+                // to the town's name), each biggest first.
                 labelled.sort(function (a, b) {
-                    return (b.feature.properties.style.radius || 0)
-                        - (a.feature.properties.style.radius || 0);
+                    var pa = a.feature.properties, pb = b.feature.properties;
+                    return ((pa.landmark ? 1 : 0) - (pb.landmark ? 1 : 0))
+                        || ((pb.style.radius || 0) - (pa.style.radius || 0));
                 });
                 var shown = [];
                 labelled.forEach(function (l) {
@@ -1359,6 +1409,7 @@ class _BroadPanel(_Panel):
             + (f", {_count(int(r.fatalities), 'fatality')}" if r.fatalities else "") + "</div>"
             for r in broad.sort_values(size_by, ascending=False).itertuples(index=False)
         ]
-        super().__init__("<div><b>Country-level</b> (no place within the country)</div>"
+        super().__init__("<div class=\"note\">No place within the country</div>"
                          + "".join(rows), position="topright",
-                         css_class="incident-legend broad-panel")
+                         css_class="incident-legend broad-panel",
+                         title=f"<b>Country-level</b> ({len(rows)})")

@@ -16,6 +16,10 @@ from geo.nlp.events import EVENT_TYPES
 from geo.pipeline import PipelineResult
 
 PLAY_SECONDS = 1.5
+# The map's share of the content width and its height in pixels: at 1400×1000 the map is
+# three quarters of the content and the controls above it still fit on the screen.
+MAP_SHARE = 0.72
+MAP_HEIGHT = 740
 
 
 STEPS = ("Day", "Week")
@@ -224,12 +228,14 @@ def page(result: PipelineResult, filters: data.Filters) -> None:
     shown = data.in_period(incidents, day)
     location = selected_location(st.session_state.get("incident_map"))
     view = requested_view(incidents)
-    left, right = st.columns([3, 2])
+    # The map is the page: most of the width, most of a laptop screen's height; the
+    # clicked place's cards beside it.
+    left, right = st.columns([MAP_SHARE, 1 - MAP_SHARE], gap="small")
     with left:
         # The map does not depend on the clicked location: an unchanged map is not redrawn,
         # so a click keeps the analyst's zoom and layers. The panel names the selection.
         st_folium(data.incident_map(filters, day, size_by, data.layers_from_link()),
-                  key="incident_map", height=600,
+                  key="incident_map", height=MAP_HEIGHT,
                   use_container_width=True, center=view[0] if view else None,
                   zoom=view[1] if view else None,
                   returned_objects=["last_active_drawing"])

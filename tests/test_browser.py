@@ -158,6 +158,57 @@ def test_map_marker_leads_to_its_sentence_and_the_reader(server, browser_page, g
     shot(page, "reader")
 
 
+MARKERS_UNDER_PANELS = """() => {
+  const map = Object.values(window).find(v => v instanceof L.Map);
+  const box = map.getContainer().getBoundingClientRect();
+  const panels = Array.from(map.getContainer().querySelectorAll(
+      ".incident-legend, .leaflet-control-layers")).map(e => e.getBoundingClientRect());
+  const points = [], hidden = [];
+  map.eachLayer(l => {
+    const p = l.feature && l.feature.properties;
+    if (!p || !p.location_id || !l.getLatLng) return;
+    const at = map.latLngToContainerPoint(l.getLatLng());
+    const x = box.left + at.x, y = box.top + at.y;
+    if (x < box.left || x > box.right || y < box.top || y > box.bottom) return;
+    points.push(p.location_id);
+    if (panels.some(r => x >= r.left && x <= r.right && y >= r.top && y <= r.bottom))
+      hidden.push(p.location_id);
+  });
+  const labels = Array.from(document.querySelectorAll(".incident-label"))
+      .filter(e => e.style.visibility !== "hidden").map(e => e.textContent);
+  return {points, hidden, labels, panels: panels.length};
+}"""
+
+
+def test_the_map_fills_the_page_and_no_marker_lies_under_its_panels(server, browser_page):
+    page = browser_page
+    page.goto(f"{server}/map")
+    frame = map_frame(page)
+    time.sleep(1)
+    content = page.locator("[data-testid='stMainBlockContainer']").first.evaluate(
+        "e => { const s = getComputedStyle(e); return e.clientWidth"
+        " - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight); }")
+    iframe = page.locator('iframe[title="streamlit_folium.st_folium"]').first
+    box = iframe.bounding_box()
+    assert box["width"] >= 0.6 * content, (box, content)
+    assert box["height"] >= 600
+    seen = iframe.element_handle().content_frame().evaluate(MARKERS_UNDER_PANELS)
+    # The legend and the layer control (and the country-level list when the store has
+    # such incidents) are drawn, and every marker of the bundled store is clear of them.
+    assert seen["panels"] >= 2 and len(seen["points"]) >= 12
+    assert seen["hidden"] == [], seen
+    # Kharkiv's point is named Kharkiv, not Freedom Square (a square inside it).
+    assert "Kharkiv" in seen["labels"] and "Freedom Square" not in seen["labels"]
+    # Folded, the legend is its title only, and unfolds again.
+    legend = frame.locator(".incident-legend summary", has_text="Main event type")
+    legend.click()
+    assert frame.locator(".incident-legend", has_text="Circle area").first.evaluate(
+        "e => !e.querySelector('details').open")
+    legend.click()
+    no_exception(page)
+    shot(page, "map_default_view")
+
+
 @pytest.mark.parametrize("path", ["", "timeline", "sources", "places"])
 def test_page_works_offline(server, browser_page, path):
     page = browser_page
