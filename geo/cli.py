@@ -9,6 +9,7 @@
     python -m geo gazetteer build                       # build the index ahead of time
     python -m geo basemap add ukraine.mbtiles            # draw your own tiles, offline
     python -m geo basemap add ukr_adm2.geojson --name Raions  # and your own borders
+    python -m geo sources add https://ledger.example/rss.xml  # feeds polled (network opt-in)
 
 The store is $GEO_STORE, or data/store/news.sqlite; --store overrides both.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import click
 
+from geo.cli_sources import sources
 from geo.errors import GeoError
 from geo.exports import write_exports
 from geo.gazetteer.imports import import_places
@@ -119,10 +121,14 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, manifest: Path | No
         else:
             report = ingest_paths(store, list(paths), Gazetteer.load(), manifest=manifest,
                                   defaults=defaults, progress=_progress)
-        # The dashboard then starts from these tables instead of reading them all anew.
-        save_snapshot(store, result_from_store(store, snapshot=True))
     except GeoError as exc:
         raise click.ClickException(str(exc)) from exc
+    try:
+        # The dashboard then starts from these tables instead of reading them all anew.
+        save_snapshot(store, result_from_store(store, snapshot=True))
+    except (GeoError, OSError) as exc:  # what is stored stays stored; the tables are rebuilt
+        click.echo(f"warning: the dashboard's start-up tables were not saved "
+                   f"({_cause(exc)}); it reads the store instead", err=True)
     for source, existing in report.duplicates:
         click.echo(f"skipped: {source}: same text as stored article {existing}", err=True)
     for source, note in report.notes:
@@ -131,9 +137,19 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, manifest: Path | No
         click.echo(f"error: {failure.source}: {failure.reason}", err=True)
     for article_id in report.undated:
         click.echo(f"warning: {article_id}: no publication date (give --published)", err=True)
+    if report.stopped and report.added:
+        # Stopped by an error (a full disk): what went in before it is stored, named here.
+        click.echo(f"stored before it stopped: {', '.join(report.added)}", err=True)
     click.echo(f"{report.summary()} -> {store.path}")
-    if report.failures:
+    if report.failures or (report.stopped and report.not_processed):
         raise SystemExit(1)
+
+
+def _cause(exc: BaseException) -> str:
+    """An error in one line: an OSError's own words and path, not its traceback."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    return str(exc)
 
 
 def _progress(done: int, total: int, article_id: str) -> None:
@@ -263,3 +279,6 @@ def basemap_remove(name: str) -> None:
     if not remove_tile_set(name):
         raise click.ClickException(f"no basemap named {name!r}; see `python -m geo basemap list`")
     click.echo(f"removed {name}")
+
+
+cli.add_command(sources)  # python -m geo sources ... (geo/cli_sources.py)

@@ -251,9 +251,9 @@ def test_an_alias_saved_during_an_ingest_reaches_every_article_after_it(store, g
     process = geo.store.ingest.process_article
     calls = []
 
-    def alias_saved_meanwhile(article, aliased, changes):
+    def alias_saved_meanwhile(article, aliased, changes, **budget):
         calls.append(article.id)
-        out = process(article, aliased, changes)
+        out = process(article, aliased, changes, **budget)
         if len(calls) == 1:  # an analyst saves an alias while the first article is processed
             store.add_change("add_alias", "Khakhovka", {"alias": "Khakhovka",
                                                         "place_key": "gn:706369"})

@@ -22,8 +22,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import lzma
 import time
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -34,7 +36,7 @@ from geo.corrections import (
     apply_mention_changes,
     relevant_changes,
 )
-from geo.doc import make_doc
+from geo.doc import WorkBudgetError, make_doc
 from geo.errors import ArticleError, ManifestError
 from geo.gazetteer.index import Gazetteer
 from geo.incidents import Report, extract_reports
@@ -51,7 +53,7 @@ from geo.io.articles import (
 )
 from geo.nlp.geoparse import geoparse_doc
 from geo.records import Article
-from geo.store.db import ChangesMoved, IdTaken, Store, changes_key
+from geo.store.db import ChangesMoved, IdTaken, Store, StoreError, changes_key
 from geo.store.jobs import JobLike
 from geo.tables import mention_rows
 
@@ -65,6 +67,11 @@ MAX_ZIP_TOTAL = 200 * MB  # bytes once unpacked
 MAX_BATCH_BYTES = 200 * MB
 MAX_BATCH_SECONDS = 30 * 60
 MAX_ZIP_RATIO = 100  # unpacked / packed, beyond which a member is a zip bomb
+# One article's processing (wall clock), past which it stops and is refused by name, so one
+# article never holds the worker longer. The largest article allowed (1.5 million characters)
+# of the densest text (an attack named in every sentence) takes about 100 s of one core
+# (bench/article_size.py); the rest is headroom for a machine that is busy meanwhile.
+MAX_ARTICLE_SECONDS = 300
 Upload = tuple[str, bytes]
 Progress = Callable[[int, int, str], None]
 
@@ -145,11 +152,34 @@ def expand_upload(name: str, data: bytes) -> tuple[list[Upload], list[ReadFailur
                 member.file_size > 1024 * 1024):
             raise ArticleError(f"zip bomb: {member.filename} unpacks {member.file_size / MB:.0f}"
                                f" MB from {member.compress_size / 1e3:.0f} kB")
-        # Read at most the limit plus one byte: sizes in a zip header can lie.
-        with archive.open(member) as fh:
-            content = fh.read(MAX_BYTES + 1)
+        # Read at most the limit plus one byte: sizes in a zip header can lie. Each member in
+        # its own guard: one corrupt stream is that file's fault, not the batch's.
+        try:
+            with archive.open(member) as fh:
+                content = fh.read(MAX_BYTES + 1)
+        except _UNPACK_ERRORS as exc:
+            refused.append(ReadFailure(label, f"cannot be unpacked: {_unpack_cause(exc)}; "
+                                              "skipped"))
+            continue
         out.append((label, content))
     return out, refused
+
+
+# What reading one member can raise: a corrupt deflate stream (zlib.error), a bad CRC or
+# header (BadZipFile), a cut-off archive (EOFError), encryption (RuntimeError), a compression
+# method Python lacks (NotImplementedError), a broken bzip2/lzma stream (OSError, LZMAError).
+_UNPACK_ERRORS = (zlib.error, zipfile.BadZipFile, EOFError, RuntimeError, NotImplementedError,
+                  OSError, lzma.LZMAError, ValueError)
+
+
+def _unpack_cause(exc: BaseException) -> str:
+    if isinstance(exc, zlib.error):
+        return f"its compressed data is corrupt ({exc})"
+    if isinstance(exc, RuntimeError) and "encrypted" in str(exc):
+        return "it is encrypted"
+    if isinstance(exc, NotImplementedError):
+        return f"its compression method is not supported ({exc})"
+    return str(exc) or type(exc).__name__
 
 
 def _unsafe_member(filename: str) -> bool:
@@ -225,14 +255,18 @@ def _with_metadata(article: Article, row: dict, defaults: Defaults, *, source: s
         title=row.get("title") or article.title, url=row.get("url") or article.url)
 
 
-def process_article(article: Article, gazetteer: Gazetteer, changes: Sequence[ChangeLike],
+def process_article(article: Article, gazetteer: Gazetteer, changes: Sequence[ChangeLike], *,
+                    budget: float | None = MAX_ARTICLE_SECONDS,
                     ) -> tuple[list[dict], list[Report]]:
     """Geoparse an article, apply the analysts' mention changes, extract its reports.
 
     ``gazetteer`` should already carry the aliases (``aliased_gazetteer``).
+
+    Raises:
+        WorkBudgetError: the work passed ``budget`` seconds (None: no limit) and was stopped.
     """
     # One Doc: the geoparser annotates it, the report stage reads it (one NER pass).
-    doc = make_doc(article)
+    doc = make_doc(article, deadline=None if budget is None else time.monotonic() + budget)
     resolutions = apply_mention_changes(article.id, geoparse_doc(doc, gazetteer), changes,
                                         gazetteer)
     return mention_rows(article, resolutions), extract_reports(
@@ -242,7 +276,8 @@ def process_article(article: Article, gazetteer: Gazetteer, changes: Sequence[Ch
 def ingest(store: Store, uploads: Iterable[Upload], gazetteer: Gazetteer, *,
            manifest: dict[str, dict] | None = None, defaults: Defaults = Defaults(),
            progress: Progress | None = None,
-           should_stop: Callable[[], bool] | None = None) -> IngestReport:
+           should_stop: Callable[[], bool] | None = None,
+           article_seconds: float | None = MAX_ARTICLE_SECONDS) -> IngestReport:
     """Read, process and store uploads; the same text twice is skipped with a note.
 
     Args:
@@ -254,9 +289,13 @@ def ingest(store: Store, uploads: Iterable[Upload], gazetteer: Gazetteer, *,
         progress: called with (done, total, article id) after each article.
         should_stop: asked before each article; when it says so, the ingest ends there
             (every article stored so far stays stored, the rest is counted as not processed).
+        article_seconds: each article's time budget: an article whose processing runs past
+            it is stopped and refused by name, and the batch goes on (None: no budget).
 
     Returns:
-        What was added, skipped and refused.
+        What was added, skipped and refused. When the store cannot be written (a full
+        disk), the ingest stops there and ``stopped`` says why; what was stored before is
+        listed in ``added``/``updated`` as usual.
     """
     try:
         check_metadata(defaults.published, defaults.timezone)
@@ -265,8 +304,8 @@ def ingest(store: Store, uploads: Iterable[Upload], gazetteer: Gazetteer, *,
     report = IngestReport()
     articles, report.failures = read_uploads(uploads, manifest=manifest, defaults=defaults,
                                              notes=report.notes)
-    _store_all(store, articles, _CurrentChanges(store, gazetteer), report,
-               progress=progress, should_stop=should_stop)
+    _store_all(store, articles, _CurrentChanges(store, gazetteer, budget=article_seconds),
+               report, progress=progress, should_stop=should_stop)
     return report
 
 
@@ -284,7 +323,19 @@ def _store_all(store: Store, articles: list[Article], current: _CurrentChanges,
             report.stopped = (f"the batch's time limit ({MAX_BATCH_SECONDS // 60} minutes) "
                               "ran out")
             break
-        stored_id = _store_one(store, article, current, report)
+        label = article.source or article.id
+        try:
+            stored_id = _store_one(store, article, current, report)
+        except WorkBudgetError as exc:
+            report.failures.append(ReadFailure(label, f"{exc} ({current.budget:.0f} s, the "
+                                                      "limit per article): split it"))
+            stored_id = article.id
+        except StoreError as exc:
+            # This article's write was undone, but those before it are committed: say so.
+            report.not_processed = len(articles) - n + 1
+            report.stopped = (f"stopped at {label}: "
+                              + str(exc).replace(" (nothing was changed)", ""))
+            break
         if progress is not None:
             progress(n, len(articles), stored_id)
 
@@ -294,8 +345,10 @@ class _CurrentChanges:
     of changes (not once per article)."""
 
     def __init__(self, store: Store, gazetteer: Gazetteer, *,
-                 precomputed: Sequence[Extracted] = ()) -> None:
+                 precomputed: Sequence[Extracted] = (),
+                 budget: float | None = MAX_ARTICLE_SECONDS) -> None:
         self._store, self._gazetteer = store, gazetteer
+        self.budget = budget
         self._key: str | None = None
         self.changes: list = []
         self.aliased = gazetteer
@@ -317,7 +370,7 @@ class _CurrentChanges:
         done = self._done.pop(article.id, None)
         if done is not None and done.article == article and done.changes_seen == seen:
             return seen, (done.mentions, done.reports)
-        return seen, process_article(article, self.aliased, self.changes)
+        return seen, process_article(article, self.aliased, self.changes, budget=self.budget)
 
 
 def _put_results(store: Store, article: Article, current: _CurrentChanges) -> None:

@@ -26,6 +26,7 @@ import dask.bag as db
 import pandas as pd
 
 from geo.corrections import ChangeLike, aliased_gazetteer, relevant_changes
+from geo.doc import WorkBudgetError
 from geo.gazetteer.index import Gazetteer
 from geo.incidents import Incident, Report, merge_block, merge_reports, text_shingles
 from geo.io.articles import ArticleError, ReadFailure, read_file
@@ -200,7 +201,7 @@ def _extract_partition(paths: list[str], manifest: dict[str, dict],
                        changes: list[ChangeLike], defaults: object | None,
                        ) -> list[Extracted | ReadFailure]:
     from geo.store.db import changes_key
-    from geo.store.ingest import process_article, read_uploads
+    from geo.store.ingest import MAX_ARTICLE_SECONDS, process_article, read_uploads
 
     gazetteer = _worker_gazetteer(changes)
     out: list[Extracted | ReadFailure] = []
@@ -221,7 +222,12 @@ def _extract_partition(paths: list[str], manifest: dict[str, dict],
                                               defaults=defaults)
             out.extend(failures)
         for article in articles:
-            mentions, reports = process_article(article, gazetteer, changes)
+            try:
+                mentions, reports = process_article(article, gazetteer, changes)
+            except WorkBudgetError as exc:
+                out.append(ReadFailure(str(path), f"{exc} ({MAX_ARTICLE_SECONDS} s, the limit "
+                                                  "per article): split it"))
+                continue
             seen = changes_key(relevant_changes(article.id, article.text, changes))
             out.append(Extracted(article, mentions, reports,
                                  frozenset(text_shingles(article.text)), seen))

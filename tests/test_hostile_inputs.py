@@ -1,0 +1,148 @@
+"""Issue 28: every failure tells the truth and costs what the input is worth (dense long
+articles, corrupt archives, full disks, huge backups, odd encodings)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+
+from geo.cli import cli
+from geo.store.db import Store
+from geo.store.ingest import expand_upload, ingest
+
+KHARKIV = "Russian forces shelled Kharkiv on March 5, 2022. At least 3 people were killed."
+LVIV = "A missile strike hit Lviv on March 6, 2022, killing two civilians."
+CALM = "Kyiv was calm on Sunday."
+
+
+@pytest.fixture()
+def store(tmp_path) -> Store:
+    return Store(tmp_path / "news.sqlite")
+
+
+def zip_with_a_corrupt_member(corrupt: str = "b.txt") -> bytes:
+    """A zip of three deflated articles whose member ``corrupt`` has its compressed stream
+    overwritten (the header and sizes stay as they were)."""
+    texts = {"a.txt": KHARKIV, "b.txt": (LVIV + " ") * 40, "c.txt": CALM}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in texts.items():
+            archive.writestr(name, text)
+    data = bytearray(buffer.getvalue())
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(corrupt)
+    name_len, extra_len = (int.from_bytes(data[info.header_offset + k:info.header_offset + k + 2],
+                                          "little") for k in (26, 28))
+    start = info.header_offset + 30 + name_len + extra_len
+    data[start:start + info.compress_size] = bytes([0xFF, 0x13] * info.compress_size)[
+        :info.compress_size]
+    return bytes(data)
+
+
+# ------------------------------------------------------------- 2: each zip member guarded
+
+def test_corrupt_zip_member_is_refused_by_name_and_rest_go_in(store, gazetteer):
+    report = ingest(store, [("batch.zip", zip_with_a_corrupt_member()),
+                            ("d.txt", LVIV.encode())], gazetteer)
+    assert [(f.source, "cannot be unpacked" in f.reason) for f in report.failures] == [
+        ("batch.zip/b.txt", True)]
+    assert sorted(report.added) == ["a", "c", "d"]
+    assert sorted(a.id for a in store.articles()) == ["a", "c", "d"]
+
+
+def test_corrupt_zip_member_names_what_is_wrong_with_it():
+    files, refused = expand_upload("batch.zip", zip_with_a_corrupt_member("a.txt"))
+    assert [name for name, _ in files] == ["batch.zip/b.txt", "batch.zip/c.txt"]
+    (failure,) = refused
+    assert failure.source == "batch.zip/a.txt"
+    assert "corrupt" in failure.reason or "CRC" in failure.reason
+
+
+def test_corrupt_zip_member_through_the_cli_is_named_and_the_rest_stored(tmp_path):
+    (tmp_path / "batch.zip").write_bytes(zip_with_a_corrupt_member())
+    store_path = tmp_path / "cli.sqlite"
+    result = CliRunner().invoke(cli, ["ingest", str(tmp_path / "batch.zip"),
+                                      "--store", str(store_path)])
+    assert result.exit_code == 1, result.output
+    assert "error: batch.zip/b.txt: cannot be unpacked" in result.output
+    assert "Traceback" not in result.output and "zlib" not in result.output.split(":")[0]
+    assert sorted(a.id for a in Store(store_path).articles()) == ["a", "c"]
+
+
+# ------------------------------------------------------------- 1: linear cost, work budget
+
+def test_sentence_parse_copies_the_sentence_as_span_as_doc_did(seed_articles):
+    from spacy.tokens import Doc, Span
+
+    from geo.doc import _sentence_doc, make_doc, sentence_parse, sentence_spans
+
+    attrs = Doc._get_array_attrs()
+    article = next(iter(seed_articles.values()))
+    doc = make_doc(article)
+    spans = [doc.char_span(s, e, alignment_mode="expand") for s, e in sentence_spans(doc)]
+    # An entity cut by a sentence's edge (the recogniser can run one across a split): spaCy
+    # leaves it unannotated on both sides, and so must the copy.
+    first, second = spans[0], spans[1]
+    doc.set_ents([Span(doc, first.end - 1, second.start + 1, label="GPE")],
+                 default="unmodified")
+    for span in spans:
+        mine, spacys = _sentence_doc(doc, span.start, span.end), span.as_doc()
+        assert (mine.to_array(attrs) == spacys.to_array(attrs)).all(), span.text
+        assert [(e.start, e.end, e.label_) for e in mine.ents] == [
+            (e.start, e.end, e.label_) for e in spacys.ents]
+    start, end = sentence_spans(doc)[2]
+    parsed = sentence_parse(doc, start, end)
+    offset = spans[2].start
+    assert [t.text for t in parsed] == [doc[offset + i].text for i in range(len(parsed))]
+    assert [t.idx for t in parsed] == [doc[offset + i].idx - start for i in range(len(parsed))]
+    assert any(t.dep_ for t in parsed)  # parsed, not only copied
+
+
+def test_an_article_past_its_time_budget_is_refused_by_name_and_the_batch_goes_on(store,
+                                                                               gazetteer):
+    # A budget already spent: the article that reports an event is stopped at its first
+    # sentence parse; the one that reports none never reaches a check and goes in.
+    report = ingest(store, [("event.txt", KHARKIV.encode()), ("calm.txt", CALM.encode())],
+                    gazetteer, article_seconds=0)
+    (failure,) = report.failures
+    assert failure.source == "event.txt"
+    assert "article 'event' was stopped" in failure.reason
+    assert "the limit per article" in failure.reason
+    assert report.added == ["calm"]
+    assert [a.id for a in store.articles()] == ["calm"]
+    later = ingest(store, [("event.txt", KHARKIV.encode())], gazetteer)
+    assert later.added == ["event"]  # nothing of the stopped try was left behind
+
+
+# ------------------------------------------------------------- 3: every message true
+
+def _fill_up_after(store: Store, monkeypatch, writes: int) -> None:
+    """The store's disk is full after ``writes`` article writes: its connection may not grow
+    the file any more (what SQLite reports on a full disk)."""
+    put, done = store.put_article, []
+
+    def counted(*args, **kwargs):
+        if len(done) >= writes:
+            with store.read() as conn:
+                pages = conn.execute("PRAGMA page_count").fetchone()[0]
+                conn.execute(f"PRAGMA max_page_count={pages}")
+        done.append(1)
+        return put(*args, **kwargs)
+
+    monkeypatch.setattr(store, "put_article", counted)
+
+
+def test_a_full_disk_mid_batch_lists_what_was_stored_before_it(store, gazetteer, monkeypatch):
+    _fill_up_after(store, monkeypatch, writes=2)
+    uploads = [("a.txt", KHARKIV.encode()), ("b.txt", LVIV.encode()),
+               # Too big for what is left (one long token: cheap to read, big to store).
+               ("c.txt", ("Shelling hit Odesa on March 7, 2022. " + "z" * 300_000).encode())]
+    report = ingest(store, uploads, gazetteer)
+    assert report.added == ["a", "b"]
+    assert report.not_processed == 1
+    assert report.stopped.startswith("stopped at c.txt: ") and "disk is full" in report.stopped
+    assert "nothing was changed" not in report.summary()
+    assert report.summary().startswith("2 added")
+    assert sorted(a.id for a in Store(store.path).articles()) == ["a", "b"]
