@@ -7,6 +7,10 @@ Example:
     ('Demonstrations', 'Political violence')
     >>> acled_region("UA"), acled_region("SY"), acled_region("AM")
     ('Europe', 'Middle East', 'Caucasus and Central Asia')
+    >>> is_acled_pair("Strategic developments", "Armed clash")
+    False
+    >>> consistent_sub_event_type("Strategic developments", "Armed clash")
+    'Other'
 """
 
 from __future__ import annotations
@@ -31,6 +35,50 @@ ACLED_COLUMNS = ["event_id", "event_date", "year", "time_precision", "disorder_t
 #: articles, reports, outlets, independent sources, flags, place keys).
 EXPORT_COLUMNS = ACLED_COLUMNS + [c for c in INCIDENT_COLUMNS + EXTRA_INCIDENT_COLUMNS
                                   if c not in ACLED_COLUMNS]
+
+#: ACLED's event types and the sub-event types of each (Codebook 2023, section 3), in
+#: the Codebook's order. The one list of valid pairs: the correction form offers these, and
+#: a stored correction is read through :func:`consistent_sub_event_type`.
+SUB_EVENT_TYPES: dict[str, tuple[str, ...]] = {
+    "Battles": ("Armed clash", "Government regains territory",
+                "Non-state actor overtakes territory"),
+    "Explosions/Remote violence": ("Chemical weapon", "Air/drone strike", "Suicide bomb",
+                                   "Shelling/artillery/missile attack",
+                                   "Remote explosive/landmine/IED", "Grenade"),
+    "Violence against civilians": ("Sexual violence", "Attack",
+                                   "Abduction/forced disappearance"),
+    "Protests": ("Peaceful protest", "Protest with intervention",
+                 "Excessive force against protesters"),
+    "Riots": ("Violent demonstration", "Mob violence"),
+    "Strategic developments": ("Agreement", "Arrests", "Change to group/activity",
+                               "Disrupted weapons use", "Headquarters or base established",
+                               "Looting/property destruction",
+                               "Non-violent transfer of territory", "Other"),
+}
+# The sub-type an incident takes when its type is changed to one its sub-type does not
+# belong to: the type's broadest (or most frequent) one, never an impossible pair.
+_DEFAULT_SUB_EVENT_TYPE = {
+    "Battles": "Armed clash",
+    "Explosions/Remote violence": "Shelling/artillery/missile attack",
+    "Violence against civilians": "Attack",
+    "Protests": "Peaceful protest",
+    "Riots": "Violent demonstration",
+    "Strategic developments": "Other",
+}
+
+
+def is_acled_pair(event_type: str, sub_event_type: str) -> bool:
+    """Whether ``sub_event_type`` is one of ACLED's sub-event types of ``event_type``."""
+    return sub_event_type in SUB_EVENT_TYPES.get(event_type, ())
+
+
+def consistent_sub_event_type(event_type: str, sub_event_type: str) -> str:
+    """``sub_event_type`` when it belongs to ``event_type``, else the type's default one
+    (an unknown type keeps its sub-type: there is nothing to choose from)."""
+    if is_acled_pair(event_type, sub_event_type) or event_type not in SUB_EVENT_TYPES:
+        return sub_event_type
+    return _DEFAULT_SUB_EVENT_TYPE[event_type]
+
 
 _DISORDER = {"Battles": "Political violence", "Explosions/Remote violence": "Political violence",
              "Violence against civilians": "Political violence",

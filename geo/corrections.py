@@ -35,8 +35,10 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
+from geo.acled import consistent_sub_event_type
 from geo.gazetteer.index import Gazetteer, normalize
 from geo.incidents import Incident, Report, incident_from_reports, with_event_ids
+from geo.nlp.resolve import haversine_km
 from geo.records import Place, Resolution
 
 KINDS = ("resolve_mention", "dismiss_mention", "add_alias", "edit_incident",
@@ -66,8 +68,18 @@ def report_key_parts(key: str) -> tuple[str, int, str, str]:
     return article, int(sentence), event_type, place
 
 
+# A point the analyst gives is the gazetteer's town of the name it is given when that town
+# lies this close (the analyst's pin, or a geocoder's point, is not the gazetteer's).
+NAMED_TOWN_KM = 10.0
+
+
 def analyst_place(change: ChangeLike, gazetteer: Gazetteer) -> Place | None:
-    """The place a change points at: a gazetteer key, or a point the analyst gave."""
+    """The place a change points at: a gazetteer key, or a point the analyst gave.
+
+    A point named as a town the gazetteer knows there is that town (its key and region), so
+    a mention moved onto Chasiv Yar by coordinates or by a geocoder's answer merges with the
+    other reports of Chasiv Yar: a place of its own would stand apart from them (another
+    key, no region, another merge block)."""
     payload = change.payload
     if payload.get("place_key"):
         return gazetteer.get(payload["place_key"])
@@ -75,11 +87,28 @@ def analyst_place(change: ChangeLike, gazetteer: Gazetteer) -> Place | None:
         lat, lon = float(payload["lat"]), float(payload["lon"])
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             return None
+        known = _town_at(gazetteer, str(payload.get("name") or ""), lat, lon)
+        if known is not None:
+            return known
         return Place(key=payload.get("key") or f"analyst:{change.id}",
                      name=str(payload.get("name") or f"{lat:.4f}, {lon:.4f}"), lat=lat, lon=lon,
                      feature=str(payload.get("feature") or "analyst"),
                      country_code=str(payload.get("country_code") or ""))
     return None
+
+
+def _town_at(gazetteer: Gazetteer, name: str, lat: float, lon: float) -> Place | None:
+    """The gazetteer's populated place of ``name`` (or of the name's first part, "Chasiv Yar,
+    Donetsk Oblast", as geocoders write it) nearest the point, when within
+    ``NAMED_TOWN_KM``; None otherwise. A point named otherwise (a plant, a checkpoint)
+    keeps the analyst's name and point."""
+    towns = []
+    for candidate in {normalize(name), normalize(name.split(",", 1)[0])} - {""}:
+        towns += [gazetteer.place(i) for i in gazetteer.lookup(candidate)]
+    near = [(haversine_km(lat, lon, p.lat, p.lon), p.key, p) for p in towns
+            if p.feature == "city"]
+    near = [t for t in near if t[0] <= NAMED_TOWN_KM]
+    return min(near)[2] if near else None
 
 
 def relevant_changes(article_id: str, text: str, changes: Sequence[ChangeLike],
@@ -224,5 +253,14 @@ def _edit(incidents: list[Incident], change: ChangeLike) -> list[Incident]:
         return out
     n = max(holding, key=lambda k: len(keys & {r.key for r in out[k].reports}))
     flags = (*out[n].flags, f"edited by an analyst (change #{change.id})")
-    out[n] = dataclasses.replace(out[n], **fields, flags=flags)
+    edited = dataclasses.replace(out[n], **fields, flags=flags)
+    # A type changed without a sub-type of its own (the form offers only pairs, but a change
+    # stored before it did, or made from Python, may not) takes the type's default sub-type:
+    # no stored incident is "Strategic developments / Armed clash".
+    sub_type = consistent_sub_event_type(edited.event_type, edited.sub_event_type)
+    if sub_type != edited.sub_event_type:
+        edited = dataclasses.replace(edited, sub_event_type=sub_type, flags=(
+            *edited.flags, f"sub-event type set to {sub_type}: "
+                           f"{out[n].sub_event_type} is not a sub-type of {edited.event_type}"))
+    out[n] = edited
     return out

@@ -12,13 +12,14 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import dashboard_data as data
-from geo.nlp.events import EVENT_TYPES
+from geo.acled import SUB_EVENT_TYPES
 from geo.pipeline import PipelineResult
 
 PLAY_SECONDS = 1.5
 # The map's share of the content width and its height in pixels: at 1400×1000 the map is
-# three quarters of the content and the controls above it still fit on the screen.
-MAP_SHARE = 0.72
+# two thirds of the content, the cards keep room to read, and the controls above the map
+# and the map fit on the screen.
+MAP_SHARE = 0.68
 MAP_HEIGHT = 740
 
 
@@ -124,10 +125,14 @@ def incident_editor(incident: pd.Series, reports: pd.DataFrame, here: pd.DataFra
     event_id = incident["event_id"]
     keys = list(reports["report_key"])
     with st.expander("Correct this incident"), st.form(f"edit-{event_id}"):
+        # One choice of ACLED's (type, sub-type) pairs: a type change can only come with
+        # one of that type's sub-types (a form does not rerun between its widgets, so two
+        # linked boxes could not narrow the second to the first).
+        pairs = acled_pairs(incident["event_type"], incident["sub_event_type"])
+        event_type, sub_type = st.selectbox(
+            "Sub-event type (event type)", pairs, format_func=_pair_label,
+            index=pairs.index((incident["event_type"], incident["sub_event_type"])))
         cols = st.columns(2)
-        event_type = cols[0].selectbox("Event type", EVENT_TYPES,
-                                       index=EVENT_TYPES.index(incident["event_type"]))
-        sub_type = cols[1].text_input("Sub-event type", value=incident["sub_event_type"])
         day = cols[0].date_input("Date", value=incident["event_date"].date())
         killed = cols[1].number_input("Fatalities (best estimate)", min_value=0, step=1,
                                       value=_count(incident["fatalities"]))
@@ -142,7 +147,7 @@ def incident_editor(incident: pd.Series, reports: pd.DataFrame, here: pd.DataFra
         note = st.text_input("Note (why)")
         if st.form_submit_button("Save"):
             store = data.store()
-            fields = {"event_type": event_type, "sub_event_type": sub_type.strip(),
+            fields = {"event_type": event_type, "sub_event_type": sub_type,
                       "event_date": day.isoformat(), "fatalities": int(killed),
                       "injuries": int(injured)}
             changed = {k: v for k, v in fields.items() if _differs(incident, k, v)}
@@ -157,6 +162,21 @@ def incident_editor(incident: pd.Series, reports: pd.DataFrame, here: pd.DataFra
             if split and len(split) < len(keys):
                 store.add_change("split_incident", event_id, {"reports": split}, note=note)
             st.rerun()
+
+
+def _pair_label(pair: tuple[str, str]) -> str:
+    # The sub-type first: the card's column is narrow and the sub-type tells the pairs apart.
+    return f"{pair[1]} ({pair[0]})"
+
+
+def acled_pairs(event_type: str, sub_event_type: str) -> list[tuple[str, str]]:
+    """ACLED's (type, sub-type) pairs, by type, with the incident's own pair first among
+    its type's when it is not one of them (an incident stored before the pairs were checked
+    shows what it has until corrected)."""
+    pairs = [(t, s) for t, subs in SUB_EVENT_TYPES.items() for s in subs]
+    if (event_type, sub_event_type) not in pairs:
+        pairs.insert(0, (event_type, sub_event_type))
+    return pairs
 
 
 def _count(value: object) -> int:
