@@ -18,3 +18,8 @@ class ArticleError(GeoError, ValueError):
 
 class ManifestError(GeoError, ValueError):
     """A manifest CSV is malformed or lacks the ``file`` column."""
+
+
+class SourceError(GeoError, OSError):
+    """A listed source (feed, page, watched folder) cannot be read now: the network, the
+    server's answer, or what it sent. Its message is shown as the source's error."""

@@ -117,10 +117,30 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE articles ADD COLUMN source_offsets TEXT NOT NULL DEFAULT '';
     """,
+    # Sources that keep coming (``geo.store.sources``): the feeds, pages and watched folders
+    # an analyst lists, their poll state (conditional-request validators, last success, error,
+    # backoff), and every item taken from each, so that none is ingested twice.
+    """
+    CREATE TABLE sources (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,
+        location TEXT NOT NULL UNIQUE, name TEXT NOT NULL DEFAULT '',
+        every_minutes INTEGER NOT NULL DEFAULT 30, added_at TEXT NOT NULL,
+        etag TEXT NOT NULL DEFAULT '', modified TEXT NOT NULL DEFAULT '',
+        polled_at TEXT, success_at TEXT, error TEXT NOT NULL DEFAULT '',
+        failures INTEGER NOT NULL DEFAULT 0, next_poll TEXT,
+        articles INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE source_items (
+        source INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        key TEXT NOT NULL, article TEXT, note TEXT NOT NULL DEFAULT '',
+        seen_at TEXT NOT NULL, PRIMARY KEY (source, key)
+    ) WITHOUT ROWID;
+    CREATE INDEX articles_by_url ON articles (url);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = ("meta", "articles", "mentions", "reports", "incidents", "changes", "geocode_cache",
-          "shingles", "incidents_gone")
+          "shingles", "incidents_gone", "sources", "source_items")
 #: Version of the report payload stored as JSON; ``report_from_json`` upgrades older ones.
 REPORT_VERSION = 4
 #: Version of a stored mention row (``geo.tables.MENTION_COLUMNS``). Version 1 rows (no

@@ -173,6 +173,20 @@ class JobQueue:
             self._wake.notify()
             return job.id
 
+    def every(self, seconds: float, title: str, work: Callable[..., Any], *args: Any) -> None:
+        """Submit ``work(context, *args)`` unlisted every ``seconds`` (the listed sources'
+        poll), in the same worker as the other jobs, never while its last run is still
+        queued or running; the first run is after ``seconds``."""
+        def schedule() -> None:
+            last: str | None = None
+            while True:
+                time.sleep(seconds)
+                status = self.status(last) if last is not None else None
+                if status is None or not status.active:
+                    last = self.submit(title, work, *args, _hidden=True)
+
+        threading.Thread(target=schedule, name=f"geo-every-{title}", daemon=True).start()
+
     def status(self, job_id: str) -> JobStatus | None:
         """The job now, or None when it is unknown (forgotten, or from before a restart)."""
         with self._lock:
