@@ -62,9 +62,16 @@ class WorkBudgetError(ArticleError):
 
 def news_sentences(doc: Doc) -> Doc:
     """Set sentence starts from ``geo.nlp.sentences.split_sentences`` (newlines are hard breaks)."""
+    import numpy  # noqa: PLC0415 - comes with spaCy, loaded with it
+    from spacy.attrs import SENT_START  # noqa: PLC0415
+
     starts = {start for start, _end in split_sentences(doc.text)}
-    for token in doc:
-        token.is_sent_start = token.i == 0 or token.idx in starts
+    # Set as one array: the ``token.is_sent_start`` setter scans the whole Doc for a parse on
+    # each call, which made this step cost the square of the piece's length.
+    values = numpy.array([1 if token.i == 0 or token.idx in starts else _SENT_START[False]
+                          for token in doc], dtype=numpy.uint64)
+    if len(values):
+        doc.from_array([SENT_START], values)
     return doc
 
 
