@@ -70,6 +70,7 @@ from geo.nlp.actors import (
     subject_span,
     unidentified_armed_group,
 )
+from geo.nlp.article import Dateline, find_dateline
 from geo.nlp.dates import DateRef, find_dates
 from geo.nlp.events import (
     BATTLES,
@@ -84,6 +85,8 @@ from geo.nlp.events import (
 )
 from geo.nlp.figures import Figure, find_casualties
 from geo.nlp.geoparse import geoparse_doc
+from geo.nlp.groups import canonical_group, find_group
+from geo.nlp.news import is_news, news_features, tells_a_span
 from geo.nlp.resolve import haversine_km
 from geo.records import Article, Place, Resolution
 
@@ -260,12 +263,25 @@ def extract_incidents(articles: list[Article], gazetteer: Gazetteer, *,
     return merge_reports(reports, independent_groups(articles))
 
 
-def publication_date(article: Article, *, today: dt.date | None = None) -> tuple[dt.date, bool]:
-    """The article's publication date, or the best inference and True when inferred."""
+def publication_date(article: Article, *, today: dt.date | None = None,
+                     dateline: Dateline | None = None) -> tuple[dt.date, bool]:
+    """The article's publication date, or the best inference and True when inferred.
+
+    A dateline's day ("KYIV, June 28 —") is the filing day: it is the publication date of an
+    undated article, in the year its other dates give (else the latest year up to today)."""
     if article.published is not None:
         return article.published, False
     today = today or dt.date.today()
     explicit = [r for r in find_dates(article.text, published=today) if r.kind == "explicit"]
+    if dateline is not None and dateline.date_text:
+        filed = [r for r in explicit if r.start == dateline.date_start]
+        if filed:
+            years = [r.date.year for r in explicit
+                     if r.start != dateline.date_start and str(r.date.year) in r.text]
+            day = filed[0].date
+            if years and str(day.year) not in filed[0].text:
+                day = _same_day_in(day, max(years))
+            return day, str(day.year) not in filed[0].text and not years
     # A date written with its year anchors the rest: "28 February 2022 … on March 1" is 2022
     # throughout, not this year's 1 March.
     with_year = [r.date for r in explicit if re.search(rf"\b{r.date.year}\b", r.text)]
@@ -273,6 +289,26 @@ def publication_date(article: Article, *, today: dt.date | None = None) -> tuple
         return max(with_year), True
     written = [_weekday_year(r, today) for r in explicit]
     return (max(written) if written else today), True
+
+
+def _same_day_in(day: dt.date, year: int) -> dt.date:
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February
+        return day
+
+
+def _after_dateline(sentences: list[tuple[int, int]],
+                    dateline: Dateline | None) -> list[tuple[int, int]]:
+    """The sentences with the dateline cut off the first: its words report nothing."""
+    if dateline is None:
+        return sentences
+    out = []
+    for start, end in sentences:
+        if end <= dateline.end:
+            continue
+        out.append((max(start, dateline.end) if start <= dateline.start else start, end))
+    return out
 
 
 _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -297,7 +333,8 @@ def _weekday_year(ref: DateRef, today: dt.date) -> dt.date:
 
 def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = None, *,
                     today: dt.date | None = None,
-                    country_names: dict[str, str] | None = None) -> list[Report]:
+                    country_names: dict[str, str] | None = None,
+                    news_only: bool = True) -> list[Report]:
     """One article's reports, in text order, read from its annotated Doc.
 
     Args:
@@ -307,6 +344,9 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
         today: fallback publication date for an undated article.
         country_names: ISO code -> name (``Gazetteer.country_names()``), to name civilians
             and protesters by their country as ACLED does.
+        news_only: drop the reports the news filter (``geo.nlp.news``) reads as background
+            (cumulative tolls, earlier events, threats, denials); False keeps every report
+            (to train the filter).
 
     Returns:
         Reports; an article without a publication date has ``date_inferred`` set on all.
@@ -317,11 +357,18 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
     if resolutions is None:
         resolutions = doc._.resolutions or []
     text = doc_text(doc)
-    sentences = sentence_spans(doc)
-    published, inferred = publication_date(article, today=today)
+    dateline = find_dateline(text)
+    sentences = _after_dateline(sentence_spans(doc), dateline)
+    published, inferred = publication_date(article, today=today, dateline=dateline)
     event_tz = _event_timezone(resolutions) or article.timezone or _DEFAULT_EVENT_TZ
-    dates = find_dates(text, published=published, article_tz=article.timezone or event_tz,
-                       event_tz=event_tz, sentences=sentences)
+    # The dateline's day is the filing day, not the event's: "KYIV, June 28 — … on Thursday"
+    # is Thursday's news, so its date words are no event date (and its place no event place).
+    dates = [d for d in find_dates(text, published=published,
+                                   article_tz=article.timezone or event_tz,
+                                   event_tz=event_tz, sentences=sentences)
+             if dateline is None or d.start >= dateline.end]
+    if dateline is not None:
+        resolutions = [r for r in resolutions if r.mention.start >= dateline.end]
     anchor = find_dates("today", published=published, article_tz=article.timezone or event_tz,
                         event_tz=event_tz)[0].date
     # A nationality word ("Russian forces") points to a country but locates nothing; a
@@ -432,7 +479,29 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
                     actor2=actor2.name if actor2 else "",
                     interaction=interaction(actor1, actor2), published=published))
         _drop_peaceful_beside_intervention(reports, first_here)
+    if news_only:
+        day = news_day(reports, published)
+        reports = [r for r in reports if is_news(report_news_features(r, len(text), day))]
     return [_victims_as_second_actor(r, country_names or {}) for r in reports]
+
+
+def news_day(reports: list[Report], published: dt.date) -> dt.date:
+    """The latest day the article's reports give, up to its publication day."""
+    return max((r.date for r in reports if r.date <= published), default=published)
+
+
+def report_news_features(report: Report, text_length: int, day: dt.date | None = None, *,
+                         lang: str = "en") -> dict[str, float]:
+    """The news filter's signals for one report (``geo.nlp.news.news_features``); ``day``
+    is the article's ``news_day``."""
+    sentence = report.excerpt
+    at = sentence.find(report.trigger)
+    killed = max((f.low or 0 for f in report.killed), default=0)
+    return news_features(sentence, max(at, 0), date=report.date,
+                         published=report.published or report.date,
+                         date_text=report.date_text, killed=killed,
+                         position=report.sentence_start / max(text_length, 1),
+                         news_day=day, lang=lang)
 
 
 _INTERVENED = {"Excessive force against protesters", "Protest with intervention",
@@ -534,8 +603,27 @@ def _actors(sentence: str, event: EventMention, parsed: Doc,
         actor = subject_group(parsed, subject, event.start, aliases, mentions)
     if actor is not None and actor.inter == 2 and actor.name in aliases:
         actor = Actor(aliases[actor.name], actor.inter)  # "RSF" the article spelt out
+    actor = _as_named_group(actor, sentence, event, subject)
     return as_coded_for(actor, event.sub_event_type), [t for t in targets
                                                        if actor is None or t.name != actor.name]
+
+
+def _as_named_group(actor: Actor | None, sentence: str, event: EventMention,
+                    subject: tuple[int, int] | None) -> Actor | None:
+    """A group ACLED knows by name (``geo.nlp.groups``) is named as ACLED names it ("the
+    RSF", "Houthi rebels"), and is the actor when the sentence names it before the trigger
+    and no state's forces were found ("Fighters from the RSF attacked a village")."""
+    if actor is not None:
+        known = canonical_group(actor.name)
+        if known is not None:
+            return known
+        if actor.inter != 2:
+            return actor  # a state's forces, protesters, civilians: found by their own rules
+    since = subject[0] if subject is not None and subject[1] <= event.start else 0
+    found = find_group(sentence, since, event.start)
+    if found is None and subject is not None and since:
+        found = find_group(sentence, 0, event.start)
+    return found.actor if found is not None else actor
 
 
 def _victims_as_second_actor(report: Report, country_names: dict[str, str]) -> Report:
@@ -581,8 +669,10 @@ def _add_following_figures(text: str, s_start: int, s_end: int, reports: list[Re
                                   for e in triggers.get(sentences[there + 1][0], []))
                               or find_casualties(between)):
         return
-    figures = [_in_article(f, s_start) for f in find_casualties(text[s_start:s_end])]
     last = reports[-1]
+    if tells_a_span(text[s_start:s_end], last.published or last.date):
+        return  # "The war has killed more than 300,000 since 2011": a toll of the war
+    figures = [_in_article(f, s_start) for f in find_casualties(text[s_start:s_end])]
     # Only what the report lacks: "killing a child. Another child was wounded."
     killed = last.killed or tuple(f for f in figures if f.kind == "killed")
     injured = last.injured or tuple(f for f in figures if f.kind == "injured")

@@ -366,7 +366,7 @@ def test_a_named_armed_group_is_its_own_actor_not_its_country_s_military(gazette
     assert actor_of("Sudanese Rapid Support Forces attacked the town of El Geneina in West "
                     "Darfur on 4 November 2023.") == "Rapid Support Forces"
     assert actor_of("The Syrian Democratic Forces clashed with Turkish forces near Manbij on 3 "
-                    "November 2023.") == "Syrian Democratic Forces"
+                    "November 2023.") == "SDF: Syrian Democratic Forces"
     # A state's own forces under their official name stay that state's military.
     assert actor_of("The Israel Defense Forces struck Khan Younis on 3 November 2023."
                     ).startswith("Military Forces of Israel")
@@ -561,7 +561,8 @@ def test_groups_named_by_their_own_name_and_unidentified_gunmen(gazetteer):
         "people.", dt.date(2024, 6, 30))], gazetteer)
     # An attack on a town whose dead are people, with no armed side hit: on civilians.
     assert (gwoza.event_type, gwoza.actor1, gwoza.actor2) == (
-        "Violence against civilians", "Boko Haram", "Civilians (Nigeria)")
+        "Violence against civilians", "Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad",
+        "Civilians (Nigeria)")
     (kaduna,) = extract_incidents([news(
         "Gunmen abducted 15 students from a school in Kaduna State, Nigeria, on Monday.",
         dt.date(2024, 3, 12))], gazetteer)
@@ -573,7 +574,7 @@ def test_a_side_that_only_speaks_is_no_actor(gazetteer):
     (incident,) = extract_incidents([news(
         "Houthi forces fired a missile at a commercial ship in the Red Sea, the US military "
         "said.", dt.date(2024, 1, 20))], gazetteer)
-    assert incident.actor1 == "Houthi"
+    assert incident.actor1 == "Ansar Allah"  # the Houthis, as ACLED names them
     assert "United States" not in incident.actor2
 
 

@@ -65,3 +65,36 @@ def f1_score(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+#: Incidents closer than this to a gold event may be its pair (the article dev set's rule).
+PAIR_KM = 25.0
+
+
+def pair_points(produced: Sequence[tuple[float, float]], gold: Sequence[tuple[float, float]],
+                *, km: float = PAIR_KM) -> list[tuple[int, int, float]]:
+    """Produced and gold points paired within ``km``, the closest pair first, each used once.
+
+    Returns:
+        (produced index, gold index, distance) triples.
+
+    Example:
+        >>> pair_points([(50.0, 36.2), (48.5, 35.0)], [(48.46, 35.04)])
+        [(1, 0, 5.3)]
+    """
+    from geo.nlp.resolve import haversine_km  # noqa: PLC0415 - the scorer stays light to import
+
+    options = sorted((haversine_km(p[0], p[1], g[0], g[1]), i, j)
+                     for i, p in enumerate(produced) for j, g in enumerate(gold))
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    pairs = []
+    for dist, i, j in options:
+        if dist > km:
+            break
+        if i in used_p or j in used_g:
+            continue
+        used_p.add(i)
+        used_g.add(j)
+        pairs.append((i, j, round(dist, 1)))
+    return pairs

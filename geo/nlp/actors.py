@@ -87,6 +87,12 @@ _HELD = re.compile(
     r"attacks?|offensive|assaults?|counter-?attacks?|tanks?|"
     r"ammunition\s+depots?)|(?P<air>(?i:(?:air\s+|kamikaze-?)?drones?|(?:fighter\s+)?jets?|"
     r"aircraft|helicopters?|planes?|rockets?|missiles?)))\b")
+# A state's weapon right after its nationality word, up to three words between ("Russian
+# Shahed-136 attack drones", "Russian guided aerial bombs").
+_WEAPON = re.compile(
+    r"(?:\s+[\w'’.-]+){0,3}?\s+(?i:(?:air\s+|kamikaze-?|attack\s+)?drones?|(?:fighter\s+)?jets?|"
+    r"aircraft|helicopters?|(?:war)?planes?|bombers?|rockets?|missiles?|bombs?|shells?|"
+    r"artillery|mortars?|glide\s+bombs?|air\s+strikes?|airstrikes?|strikes?)\b")
 # "Russian and Ukrainian forces": a nationality word paired with the next side's.
 _AND_SIDE = re.compile(r"\s+and\s+(?:the\s+)?[A-Z][\w'’.-]*\s+(?:\w+\s+)?"
                        rf"{_FORCE_NOUNS}\b")
@@ -166,6 +172,15 @@ def find_actor(sentence: str, trigger_at: int, nationals: list[tuple[int, int, P
     # the trigger itself names the state whose forces acted.
     for _start, e, place in nationals:
         if place.feature == "country" and _QUALIFIES.fullmatch(sentence, e, trigger_at):
+            return _military(place, "", event_country)
+    # "a Russian missile struck", "two Russian guided aerial bombs hit", "Israeli warplanes
+    # bombed": a state's weapons, named by its nationality word, act for its forces.
+    for _start, e, place in nationals:
+        if place.feature != "country" or e > trigger_at or e < since:
+            continue
+        weapon = _WEAPON.match(sentence, e)
+        if weapon is not None and weapon.end() <= trigger_at and not sentence[
+                weapon.end():trigger_at].strip(" ,'’\"-").count(" ") > 3:
             return _military(place, "", event_country)
     if _GOVERNMENT.search(before, since) and event_country and country_name:
         return _military_of(event_country, country_name, event_country)
@@ -275,6 +290,8 @@ def subject_group(parsed: Doc, span: tuple[int, int] | None, trigger_at: int,
         if ent.label_ != "ORG" or any(s < ent.end_char and ent.start_char < e
                                       for s, e in mentions):
             continue
+        if _SPEAKS_AFTER.match(parsed.text, ent.end_char):
+            continue  # "the UN said", "the National News Agency reported": a source speaks
         inside = ent.start_char >= start and ent.end_char <= end
         before = span is None and not parsed.text[ent.end_char:trigger_at].strip()
         if inside or before:

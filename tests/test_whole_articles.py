@@ -1,0 +1,138 @@
+"""Whole articles as analysts paste them: the dateline, background paragraphs, speakers and
+named groups. Every article here is written for the test; none is taken from a dev set."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geo.incidents import extract_incidents
+from geo.nlp.article import find_dateline
+from geo.nlp.groups import canonical_group, find_group
+from geo.nlp.news import news_features, tells_a_span
+from geo.records import Article
+
+D = dt.date
+
+
+def incidents_of(gazetteer, text: str, *, published: dt.date | None = None):
+    return extract_incidents([Article(id="t", text=text, outlet="Test Wire",
+                                      published=published)], gazetteer)
+
+
+@pytest.mark.parametrize(("text", "place", "day", "outlet"), [
+    ("PORT SUDAN, Aug 12 (Test Wire) — Shelling killed", "PORT SUDAN", "Aug 12", "Test Wire"),
+    ("RAMALLAH, West Bank, Aug 29 (Test Wire) - Troops", "RAMALLAH", "Aug 29", "Test Wire"),
+    ("GOMA, Democratic Republic of Congo, Feb 15 (X) — M23", "GOMA", "Feb 15", "X"),
+    ("Kharkiv (Test Wire) - A drone hit", "Kharkiv", "", "Test Wire"),
+    ("МОСКВА, 13 марта — Российские войска", "МОСКВА", "13 марта", ""),
+    ("Strikes on Kharkiv\n\nKHARKIV, May 26 — Bombs hit a store", "KHARKIV", "May 26", ""),
+])
+def test_dateline_forms_of_wire_copy_are_read(text, place, day, outlet):
+    dateline = find_dateline(text)
+    assert dateline is not None
+    assert (dateline.place_text, dateline.date_text, dateline.outlet) == (place, day, outlet)
+    assert text[dateline.place_start:dateline.place_end] == place
+
+
+@pytest.mark.parametrize("text", [
+    "Russian forces shelled Kharkiv on Monday, killing two people.",
+    "BREAKING - A strike hit Kyiv.",  # a headline word, and no outlet in parentheses
+    "On Monday (local time) - nothing happened.",
+])
+def test_a_sentence_that_only_looks_like_a_dateline_is_none(text):
+    assert find_dateline(text) is None
+
+
+def test_dateline_date_is_the_filing_day_not_the_event_day(gazetteer):
+    text = ("DNIPRO, June 28 (Test Wire) — A Russian missile struck a school in Pavlohrad on "
+            "Thursday, killing two people, the regional governor said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 6, 28))
+    assert [(i.location, i.event_date) for i in found] == [("Pavlohrad", D(2024, 6, 27))]
+
+
+def test_dateline_city_is_not_an_event_place(gazetteer):
+    text = ("PORT SUDAN, Aug 12 (Test Wire) — Shelling by the paramilitary force killed 14 "
+            "people in El Fasher on Sunday, a local aid group said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 8, 12))
+    assert "Port Sudan" not in {i.location for i in found}
+    assert any(i.location == "El Fasher" and i.fatalities == 14 for i in found)
+
+
+def test_dateline_gives_an_undated_article_its_publication_day(gazetteer):
+    text = ("ODESA, Ukraine, Oct 10, 2024 (Test Wire) — A Russian ballistic missile hit a "
+            "container ship in the port of Odesa on Wednesday, killing four crew members.")
+    found = incidents_of(gazetteer, text)
+    assert [i.event_date for i in found] == [D(2024, 10, 9)]
+
+
+def test_cumulative_toll_of_a_war_is_background_not_the_days_toll(gazetteer):
+    text = ("BEIRUT, Nov 30 (Test Wire) — Rebel fighters clashed with government forces in "
+            "Hama on Friday, a monitoring group said.\n\nSyria's civil war, which began in "
+            "2011, has killed more than 300,000 civilians, according to the United Nations.")
+    found = incidents_of(gazetteer, text, published=D(2024, 11, 30))
+    assert found, "the day's clash is news"
+    assert all((i.fatalities or 0) < 1000 for i in found)
+
+
+def test_an_event_months_before_publication_is_not_an_incident_of_the_day(gazetteer):
+    text = ("KYIV, Nov 20 (Test Wire) — Russian forces shelled the town of Kostiantynivka on "
+            "Tuesday, wounding three people, officials said.\n\nRussian forces captured the "
+            "town of Avdiivka in February 2024 after months of fighting.")
+    found = incidents_of(gazetteer, text, published=D(2024, 11, 20))
+    assert {i.event_date for i in found} == {D(2024, 11, 19)}
+    assert all(i.sub_event_type != "Non-state actor overtakes territory" for i in found)
+
+
+def test_news_features_tell_a_perfect_span_from_a_days_event():
+    background = news_features("has killed more than 11,000 civilians since February 2022",
+                               4, date=D(2022, 2, 1), published=D(2024, 6, 28),
+                               date_text="February 2022", killed=11000, position=0.9,
+                               news_day=D(2024, 6, 27))
+    news = news_features("A missile struck a school on Thursday", 10, date=D(2024, 6, 27),
+                         published=D(2024, 6, 28), date_text="Thursday", position=0.1)
+    assert (background["perfect"], background["since"], background["old"]) == (1.0, 1.0, 1.0)
+    assert (news["perfect"], news["since"], news["old"]) == (0.0, 0.0, 0.0)
+
+
+def test_a_span_toll_is_told_by_its_aspect_not_by_its_size():
+    assert tells_a_span("The war, which began in 2011, has killed 300,000.", D(2024, 11, 30))
+    assert tells_a_span("So far 40 people have died in the region.", D(2024, 11, 30))
+    assert not tells_a_span("Two more bodies were found on Sunday.", D(2024, 11, 30))
+
+
+@pytest.mark.parametrize(("name", "acled"), [
+    ("RSF", "Rapid Support Forces"), ("the Houthis", "Ansar Allah"),
+    ("Hizbollah", "Hezbollah"), ("M23", "M23: March 23 Movement"),
+    ("al-Shabaab", "Al Shabaab"), ("Jama'at Nusrat al-Islam wal-Muslimin",
+                                   "JNIM: Group for Support of Islam and Muslims"),
+])
+def test_named_groups_are_named_as_acled_names_them(name, acled):
+    assert canonical_group(name).name == acled
+
+
+def test_initials_match_only_as_written():
+    assert find_group("the aa battery was flat", 0, 23) is None
+    assert find_group("The AA said it took the town", 0, 28).actor.name == "AA: Arakan Army"
+
+
+def test_named_group_before_the_trigger_is_the_actor(gazetteer):
+    text = ("Fighters from the RSF attacked the village of Tabit in North Darfur on "
+            "Wednesday, killing 20 people, residents said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 6, 6))
+    assert found and found[0].actor1 == "Rapid Support Forces"
+
+
+def test_a_states_weapon_named_by_its_nationality_acts_for_its_forces(gazetteer):
+    text = ("Two Russian guided bombs struck a hardware store in Kharkiv on Saturday, killing "
+            "six people.")
+    found = incidents_of(gazetteer, text, published=D(2024, 5, 26))
+    assert found and found[0].actor1.startswith("Military Forces of Russia")
+
+
+def test_an_organisation_that_speaks_is_not_the_actor(gazetteer):
+    text = ("An air strike on a house in Deir al-Balah killed four people on Sunday, the "
+            "Civil Defence said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 7, 7))
+    assert found and "Civil Defence" not in found[0].actor1
