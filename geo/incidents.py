@@ -47,12 +47,14 @@ import zlib
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from geo.doc import doc_text, make_doc, sentence_parse, sentence_spans
 from geo.gazetteer.index import Gazetteer, is_estimated
+from geo.lang import words
 from geo.nlp.actors import (
     SPEECH_VERBS,
     UNIDENTIFIED_MILITARY,
@@ -711,6 +713,10 @@ def _locations(text: str, mentions: list[Resolution], trigger_at: int, event: Ev
                distance_subject: Resolution | None) -> list[tuple[Place, int, int, int, str]]:
     candidates = []
     for r in mentions:
+        town = _inside_town(text, r, mentions)
+        near_town = town is not None
+        if near_town:
+            r = town
         place = r.place
         assert place is not None
         before = text[max(0, r.mention.start - 45):r.mention.start]
@@ -719,8 +725,8 @@ def _locations(text: str, mentions: list[Resolution], trigger_at: int, event: Ev
         after = text[r.mention.end:r.mention.end + 40]
         if place.feature in ("city", "country") and _METONYM_AFTER.match(after):
             continue
-        if _DESTINATION_BEFORE.search(before):
-            continue
+        if _DESTINATION_BEFORE.search(before) or _origin_pattern().search(before):
+            continue  # where people went, or where a weapon came from: not where it hit
         reference = _REFERENCE_BEFORE.search(before) is not None
         if reference and distance_subject is not None:
             r, reference = distance_subject, False  # the town the distance is stated for
@@ -729,7 +735,8 @@ def _locations(text: str, mentions: list[Resolution], trigger_at: int, event: Ev
                             or abs(r.mention.start - trigger_at) > _REFERENCE_REACH):
             continue
         # "Shostka district" read as its centre town: near it, as ACLED codes a raion.
-        near = (_NEAR_BEFORE.search(before) is not None or r.mention.pattern == "computed"
+        near = (near_town or _NEAR_BEFORE.search(before) is not None
+                or r.mention.pattern == "computed"
                 or (r.mention.pattern == "region" and place.feature == "city"))
         distance = abs(r.mention.start - trigger_at)
         if r.mention.start < trigger_at:
@@ -765,6 +772,33 @@ def _locations(text: str, mentions: list[Resolution], trigger_at: int, event: Ev
             seen.add(r.place.key)
             out.append((r.place, precision, r.mention.start, r.mention.end, r.mention.text))
     return out
+
+
+@lru_cache(maxsize=4)
+def _origin_pattern(lang: str = "en") -> re.Pattern[str]:
+    """"drones launched by Russia from the Kursk region", "missiles fired from Crimea",
+    "bombers flying over the Caspian Sea": the place a weapon came from (launch verbs from
+    ``geo/lang/<code>/places.json``)."""
+    data = words(lang, "places")
+    launch = "|".join(re.escape(w) for w in data["launch_verbs"])
+    flying = "|".join(re.escape(w) for w in data["flying"])
+    return re.compile(rf"(?:\b(?:{launch})\b[^.;:]{{0,60}}\bfrom|\b(?:{flying}))\s+"
+                      r"(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
+
+
+def _inside_town(text: str, r: Resolution, mentions: list[Resolution],
+                 lang: str = "en") -> Resolution | None:
+    """"the Kyivskyi district of Kharkiv", "the Kanal micro-district of Chasiv Yar": a part
+    of a town named in the article is read as that town (precision 2), never as a namesake
+    of the part elsewhere."""
+    parts = "|".join(re.escape(w) for w in words(lang, "places")["town_parts"])
+    after = re.match(rf"\s+(?:{parts})\s+of\s+(?:the\s+)?(?:city\s+of\s+)?",
+                     text[r.mention.end:r.mention.end + 40], re.IGNORECASE)
+    if after is None:
+        return None
+    at = r.mention.end + after.end()
+    return next((m for m in mentions if m.mention.start == at and m.place is not None
+                 and m.place.feature == "city"), None)
 
 
 def _may_locate(place: Place, event: EventMention, before: str) -> bool:

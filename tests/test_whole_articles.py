@@ -136,3 +136,24 @@ def test_an_organisation_that_speaks_is_not_the_actor(gazetteer):
             "Civil Defence said.")
     found = incidents_of(gazetteer, text, published=D(2024, 7, 7))
     assert found and "Civil Defence" not in found[0].actor1
+
+
+def test_a_launch_site_is_not_where_the_drones_hit(gazetteer):
+    text = ("Russian attack drones launched from the Kursk region struck an energy facility "
+            "in Sumy on Friday, the regional administration said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 6, 1))
+    assert {i.location for i in found} == {"Sumy"}
+
+
+def test_bombers_flying_over_a_sea_do_not_place_the_strike_there(gazetteer):
+    text = ("Missiles fired by bombers flying over the Caspian Sea hit a power plant in "
+            "Burshtyn on Monday, officials said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 8, 27))
+    assert "Caspian Sea" not in {i.location for i in found}
+
+
+def test_a_district_of_a_town_is_read_inside_that_town(gazetteer):
+    text = ("Early on Saturday, Russian drones hit the Kyivskyi district of Kharkiv, "
+            "injuring five people, the mayor said.")
+    found = incidents_of(gazetteer, text, published=D(2025, 4, 5))
+    assert [i.location for i in found] == ["Kharkiv"]
