@@ -146,3 +146,32 @@ def test_a_full_disk_mid_batch_lists_what_was_stored_before_it(store, gazetteer,
     assert "nothing was changed" not in report.summary()
     assert report.summary().startswith("2 added")
     assert sorted(a.id for a in Store(store.path).articles()) == ["a", "b"]
+
+
+def test_corrupt_zip_member_on_the_add_page_is_named_and_the_rest_go_in(tmp_path, monkeypatch):
+    import time
+
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    monkeypatch.setenv("GEO_STORE", str(tmp_path / "page.sqlite"))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/add.py").run()
+    assert not at.exception, at.exception
+    at.file_uploader(key="add_files").upload("batch.zip", zip_with_a_corrupt_member(),
+                                             "application/zip").run()
+    next(b for b in at.button if b.label == "Add the files").click().run()
+    shown: list[str] = []
+    for _ in range(240):  # the worker process loads the models first
+        at.run()
+        assert not at.exception, at.exception
+        shown = [e.value.replace("\\", "") for e in at.error]  # Markdown-escaped
+        if any("batch.zip/b.txt" in text for text in shown):
+            break
+        time.sleep(0.5)
+    assert any(text.startswith("batch.zip/b.txt: cannot be unpacked") for text in shown), shown
+    assert not any(text.startswith("Stopped") for text in shown), shown
+    stored = {a.id for a in Store(tmp_path / "page.sqlite").articles()}
+    assert {"a", "c"} <= stored
