@@ -17,7 +17,9 @@ Kinds (``KINDS``):
   "injuries"}}``;
 * ``merge_incidents`` — payload ``{"groups": [[report keys], [report keys], ...]}``;
 * ``split_incident`` — payload ``{"reports": [report keys]}``: those reports become an
-  incident of their own.
+  incident of their own;
+* ``review_incident`` — payload ``{"reports": [report keys], "state", "reviewer"}``: an
+  analyst's review state (``geo.review``); it changes no result.
 
 Incident changes name their incidents by report keys (``article:sentence:type:place``), not by
 event id: ids change when new articles join an incident, reports do not.
@@ -42,7 +44,10 @@ from geo.nlp.resolve import haversine_km
 from geo.records import Place, Resolution
 
 KINDS = ("resolve_mention", "dismiss_mention", "add_alias", "edit_incident",
-         "merge_incidents", "split_incident")
+         "merge_incidents", "split_incident",
+         # An analyst's review state of an incident (``geo.review``): stored with the
+         # changes, it acts on no article's results and no incident's figures.
+         "review_incident")
 INCIDENT_FIELDS = ("event_type", "sub_event_type", "event_date", "fatalities",
                    "fatalities_min", "fatalities_max", "injuries")
 

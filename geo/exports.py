@@ -27,7 +27,10 @@ from geo.tables import daily_table
 GEOJSON_PROPERTIES = ["event_id", "event_date", "event_type", "sub_event_type", "location",
                       "admin1", "country", "geo_precision", "time_precision", "fatalities",
                       "fatalities_min", "fatalities_max", "injuries", "sources", "articles",
-                      "notes", "reports", "outlets", "independent_sources"]
+                      "notes", "reports", "outlets", "independent_sources",
+                      # An analyst's review (``geo.review``), when the incidents carry it.
+                      "review_state", "reviewed_by", "reviewed_at", "review_note",
+                      "review_auto"]
 
 
 def incidents_geojson(incidents: pd.DataFrame) -> dict:

@@ -23,6 +23,9 @@ fatalities          int
 reports             int
 main_event_type     one of the ACLED event types (:func:`event_type_colors` keys); other
                     values are drawn grey
+unchecked           optional int: incidents here no analyst has reviewed (``geo.review``);
+                    a place with none reviewed is drawn pale, one with all reviewed gets a
+                    dark rim
 ==================  =========================================================================
 
 Clicks in ``st_folium`` (checked with streamlit-folium 0.27.4): all points are one ``L.geoJson``
@@ -94,6 +97,8 @@ _EVENT_TYPE_COLORS = {
     "Strategic developments": "#009e73",
 }
 OTHER_COLOR = "#7f7f7f"
+# The rim of a place whose every incident an analyst has reviewed (``geo.review``).
+REVIEWED_RIM = "#1f1f1f"
 
 # Locations that are a whole country or continent: listed, not drawn as a point in the
 # middle of the country (Russia's middle is in Siberia).
@@ -310,7 +315,7 @@ def build_incident_map(
         # Clusters spread their own coinciding points (at the deepest zoom).
         _SpreadOverlaps(layer, ring).add_to(m)
     _LabelLayout().add_to(m)
-    _Legend(size_by).add_to(m)
+    _Legend(size_by, review="unchecked" in points.columns).add_to(m)
     control = folium.LayerControl(collapsed=True)
     defaults = _shown_layers(m)
     if layers is not None:
@@ -337,6 +342,9 @@ def _clean_locations(locations: pd.DataFrame, size_by: str) -> pd.DataFrame:
     points = locations.loc[:, list(REQUIRED_COLUMNS)].copy()
     points["feature"] = (locations["feature"].fillna("").astype(str)
                          if "feature" in locations.columns else "")
+    if "unchecked" in locations.columns:
+        points["unchecked"] = pd.to_numeric(locations["unchecked"], errors="coerce"
+                                            ).fillna(0).astype(int)
     points["lat"] = pd.to_numeric(points["lat"], errors="coerce")
     points["lon"] = pd.to_numeric(points["lon"], errors="coerce")
     valid = points["lat"].between(-90, 90) & points["lon"].between(-180, 180)
@@ -728,6 +736,14 @@ def _points_collection(points: pd.DataFrame, size_by: str, selected: str | None,
         elif is_estimated_key(row.location_id):
             # A village placed at its hromada's centre: filled as a town, its rim dotted.
             style.update(color=color, weight=2.5, dashArray="2 3", fillOpacity=0.5)
+        unchecked = getattr(row, "unchecked", None)
+        if unchecked is not None and row.feature not in _REGION_FEATURES:
+            if unchecked >= row.incidents:
+                # Nothing here reviewed by a person: the machine's reading, drawn pale.
+                style.update(fillOpacity=0.4)
+            elif unchecked == 0:
+                # Every incident here reviewed: a dark rim.
+                style.update(color=REVIEWED_RIM, weight=2.5)
         is_selected = selected is not None and row.location_id == selected
         if is_selected:
             style.update(color="#111111", weight=3)
@@ -1079,7 +1095,8 @@ class _MapSetup(MacroElement):
                     // their place: that much more margin keeps them clear too.
                     var margin = 40, size = map.getSize();
                     var left = side(".leaflet-left") + margin;
-                    var right = side(".leaflet-right") + margin;
+                    // Plus room for the names drawn right of the points.
+                    var right = side(".leaflet-right") + margin + 60;
                     if (size.x - left - right < 120) {  // a narrow map (or not laid out yet)
                         left = right = Math.min(margin, size.x / 4);
                     }
@@ -1234,11 +1251,16 @@ class _Panel(MacroElement):
 class _Legend(_Panel):
     """Event-type colour key in the map's bottom-right corner."""
 
-    def __init__(self, size_by: str) -> None:
+    def __init__(self, size_by: str, *, review: bool = False) -> None:
         rows = [
             f'<div><span class="swatch" style="background:{_esc(color)}"></span>{_esc(label)}</div>'
             for label, color in [*_EVENT_TYPE_COLORS.items(), ("Other", OTHER_COLOR)]
         ]
+        if review:
+            rows.append(
+                '<div class="note"><span class="swatch" style="background:#999;opacity:0.4">'
+                '</span>pale: no incident reviewed<br><span class="swatch" style="background:'
+                f'#999;border:2px solid {REVIEWED_RIM}"></span>dark rim: all reviewed</div>')
         super().__init__(
             "".join(rows) + f'<div class="note">Circle area: {_esc(size_by)}</div>',
             position="bottomright", css_class="incident-legend",

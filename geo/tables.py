@@ -216,7 +216,8 @@ def reports_frame_from_rows(rows: list[dict]) -> pd.DataFrame:
 def filter_incidents(frame: pd.DataFrame, *, start: dt.date | None = None,
                      end: dt.date | None = None, event_types: list[str] | None = None,
                      outlets: list[str] | None = None, min_outlets: int = 1,
-                     place: str = "", min_independent: int = 1) -> pd.DataFrame:
+                     place: str = "", min_independent: int = 1,
+                     review_states: list[str] | None = None) -> pd.DataFrame:
     """The incidents that pass the dashboard's filters.
 
     Args:
@@ -227,6 +228,8 @@ def filter_incidents(frame: pd.DataFrame, *, start: dt.date | None = None,
         min_outlets: at least this many outlets behind the incident.
         min_independent: at least this many independent sources (wire copies count once).
         place: case-insensitive substring of location, admin1 or country.
+        review_states: keep incidents in these review states (``geo.review``; the frame
+            must carry ``review_state``); None or empty: all.
 
     Returns:
         The filtered rows, same columns.
@@ -249,6 +252,8 @@ def filter_incidents(frame: pd.DataFrame, *, start: dt.date | None = None,
         needle = place.strip().lower()
         text = (frame["location"] + " " + frame["admin1"] + " " + frame["country"]).str.lower()
         keep &= text.str.contains(needle, regex=False)
+    if review_states:
+        keep &= frame["review_state"].isin(review_states)
     return frame[keep]
 
 
@@ -310,9 +315,13 @@ def region_counts(frame: pd.DataFrame) -> pd.DataFrame:
 
 def locations_table(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per location for the map (the columns ``geo.maps.build_incident_map`` reads):
-    incidents, fatalities, reports and the most frequent event type."""
+    incidents, fatalities, reports and the most frequent event type; with ``unchecked``,
+    the incidents no analyst has reviewed, when the frame carries the review columns
+    (``geo.review``)."""
     columns = ["location_id", "location", "admin1", "country_code", "feature", "lat", "lon",
                "incidents", "fatalities", "reports", "main_event_type"]
+    if "review_state" in frame.columns:
+        columns.append("unchecked")
     if frame.empty:
         return pd.DataFrame(columns=columns)
     keys = ["location_id", "location", "admin1", "country_code", "feature", "latitude",
@@ -330,6 +339,11 @@ def locations_table(frame: pd.DataFrame) -> pd.DataFrame:
     main = counts.drop_duplicates("location_id").set_index("location_id")["event_type"]
     table["main_event_type"] = table["location_id"].map(main)
     table["fatalities"] = table["fatalities"].fillna(0).astype("int64")
+    if "unchecked" in columns:
+        # A person's review only: an automatic corroboration is still the machine's reading.
+        unchecked = (frame["review_state"] == "unreviewed") | frame["review_auto"]
+        counts = unchecked.groupby(frame["location_id"]).sum()
+        table["unchecked"] = table["location_id"].map(counts).fillna(0).astype("int64")
     return table[columns]
 
 
