@@ -28,6 +28,7 @@ from geo.gazetteer.imports import import_places
 from geo.gazetteer.index import Gazetteer, user_pack_dir
 from geo.io.articles import article_files, read_articles_lenient
 from geo.pipeline import result_from_store, run_pipeline, save_snapshot
+from geo.review import with_reviews
 from geo.store.db import Store
 from geo.store.ingest import Defaults, ingest_paths
 from geo.tiles import MAX_TILE_ZOOM, add_tile_archive, list_tile_sets, remove_tile_set
@@ -166,7 +167,9 @@ def export(store_path: Path | None, out_dir: Path) -> None:
     try:
         store = Store(store_path)
         result = result_from_store(store)
-        paths = write_exports(out_dir, mentions=result.mentions, incidents=result.incidents,
+        # The analysts' review states go out with the incidents (``geo.review``).
+        incidents = with_reviews(result.incidents, result.reports, store.changes())
+        paths = write_exports(out_dir, mentions=result.mentions, incidents=incidents,
                               articles=result.articles)
         paths.append(store.backup(out_dir / "backup.sqlite"))
     except GeoError as exc:

@@ -9,8 +9,10 @@ import json
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
 from geo.acled import acled_table
+from geo.cli import cli
 from geo.exports import incidents_csv, incidents_geojson
 from geo.maps import REVIEWED_RIM, build_incident_map
 from geo.pipeline import result_from_store
@@ -109,3 +111,13 @@ def test_the_map_draws_unreviewed_places_pale_and_reviewed_ones_with_a_dark_rim(
         if location in styles:
             assert styles[location]["fillOpacity"] < 0.85
             assert styles[location].get("color") != REVIEWED_RIM
+
+
+def test_the_command_line_export_carries_the_reviews(tmp_path, bundled):
+    event_id = review(bundled, "gn:701822", "disputed", "Eli")  # Mariupol
+    out = CliRunner().invoke(cli, ["export", "--store", str(bundled.path), "--out",
+                                   str(tmp_path)])
+    assert out.exit_code == 0, out.output
+    csv = pd.read_csv(tmp_path / "incidents.csv").set_index("event_id")
+    assert (csv.loc[event_id, "review_state"], csv.loc[event_id, "reviewed_by"]) == (
+        "disputed", "Eli")
