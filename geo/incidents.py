@@ -418,7 +418,8 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
         if not events:
             continue
         in_sentence = by_sentence.get(s_start, [])
-        figures = find_casualties(sentence, sentence_parse(doc, s_start, s_end))
+        parsed = sentence_parse(doc, s_start, s_end)
+        figures = find_casualties(sentence, parsed)
         subject = distance_subjects.get(s_start)
         seen: set[tuple[str, str]] = set()
         first_here = len(reports)  # this sentence's reports are appended from here
@@ -451,9 +452,9 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
                 actor = Actor(previous.actor1, previous.inter1)
             actor1, actor2 = ordered_pair(actor, others)
             killed = tuple(_in_article(f, s_start) for f in figures if f.kind == "killed"
-                           and _nearest_event(f, events) is event)
+                           and _nearest_event(f, events, parsed) is event)
             injured = tuple(_in_article(f, s_start) for f in figures if f.kind == "injured"
-                            and _nearest_event(f, events) is event)
+                            and _nearest_event(f, events, parsed) is event)
             # The sentence's victims, whichever of its triggers they are counted by: "gunmen
             # killed 12 villagers in an attack on X" is one attack on civilians.
             etype, subtype, actor1, actor2 = _as_acled_defines(
@@ -695,10 +696,17 @@ def _event_timezone(resolutions: list[Resolution]) -> str:
     return zones.most_common(1)[0][0] if zones else ""
 
 
-def _nearest_event(figure: Figure, events: list[EventMention]) -> EventMention:
-    """The trigger a figure belongs to: the verb it is the object of ("gunmen killed 12
-    villagers in an attack on X": the killing's, not the attack's after it), else the next
-    one after it ("one crew member was killed in a blast at Olvia"), else the nearest."""
+def _nearest_event(figure: Figure, events: list[EventMention],
+                   parsed: Doc | None = None) -> EventMention:
+    """The trigger a figure belongs to: the one its clause names, by the parse ("air strikes
+    on X killed 16 people, ..., and a strike on Y killed at least 10": each toll is its own
+    subject's), else the verb it is the object of ("gunmen killed 12 villagers in an attack
+    on X": the killing's, not the attack's after it), else the next one after it ("one crew
+    member was killed in a blast at Olvia"), else the nearest."""
+    if parsed is not None and len(events) > 1:
+        clause = _clause_event(figure, events, parsed)
+        if clause is not None:
+            return clause
     governing = [e for e in events if 0 <= figure.start - e.end <= _VERB_TO_OBJECT]
     if governing:
         return max(governing, key=lambda e: e.end)
@@ -707,6 +715,33 @@ def _nearest_event(figure: Figure, events: list[EventMention]) -> EventMention:
         return min(following, key=lambda e: e.start)
     middle = (figure.start + figure.end) / 2
     return min(events, key=lambda e: abs((e.start + e.end) / 2 - middle))
+
+
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+
+
+def _clause_event(figure: Figure, events: list[EventMention], parsed: Doc) -> EventMention | None:
+    """The trigger of the clause a figure is counted in: up the parse from the figure, the
+    first word that is a trigger itself, or whose subject holds one ("strikes ... killed 16
+    people": the strikes')."""
+    node = next((t for t in parsed if figure.start <= t.idx < figure.end), None)
+    for _ in range(8):  # a figure is a few steps below its verb
+        if node is None:
+            return None
+        own = [e for e in events if e.start <= node.idx < e.end]
+        if own:
+            return own[0]
+        for child in node.children:
+            if child.dep_ in _SUBJECTS:
+                first, last = child.left_edge, child.right_edge
+                inside = [e for e in events
+                          if first.idx <= e.start < last.idx + len(last.text)]
+                if inside:
+                    return max(inside, key=lambda e: (e.rank, e.start))
+        if node.head.i == node.i:
+            return None
+        node = node.head
+    return None
 
 
 def _locations(text: str, mentions: list[Resolution], trigger_at: int, event: EventMention,
@@ -1054,6 +1089,10 @@ def incident_from_reports(reports: list[Report], groups: dict[str, int]) -> Inci
     dated = min(reports, key=lambda r: (r.time_precision, r.date))
     types = Counter((r.event_type, r.sub_event_type) for r in reports)
     event_type, sub_event_type = max(types, key=lambda t: (types[t], t))
+    if event_type == EXPLOSIONS and (EXPLOSIONS, "Air/drone strike") in types:
+        # ACLED: an attack by air and by artillery on one place is coded as the air strike,
+        # the rule each sentence follows, kept when reports of one attack are merged.
+        sub_event_type = "Air/drone strike"
     killed = [f for r in reports for f in r.killed]
     numeric = [f for f in killed if f.qualifier != "vague"] or killed
     injured = [f for r in reports for f in r.injured]

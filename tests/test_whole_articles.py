@@ -157,3 +157,36 @@ def test_a_district_of_a_town_is_read_inside_that_town(gazetteer):
             "injuring five people, the mayor said.")
     found = incidents_of(gazetteer, text, published=D(2025, 4, 5))
     assert [i.location for i in found] == ["Kharkiv"]
+
+
+def test_each_toll_of_a_sentence_belongs_to_its_own_strike(gazetteer):
+    text = ("Israeli air strikes on a market in Khan Younis on Tuesday killed 12 people, medics "
+            "said, and a strike on a house in Rafah on Wednesday killed at least three.")
+    found = incidents_of(gazetteer, text, published=D(2024, 5, 9))
+    tolls = {(i.place.lat, i.event_date): i.fatalities for i in found}
+    assert sorted(tolls.values()) == [3, 12]
+    khan_younis = next(i for i in found if i.event_date == D(2024, 5, 7))
+    assert khan_younis.fatalities == 12
+
+
+def test_a_compound_adjective_participle_is_no_capture(gazetteer):
+    text = ("Russian forces shelled the town of Nikopol, across the river from Russian-occupied "
+            "territory, on Friday, wounding two men.")
+    found = incidents_of(gazetteer, text, published=D(2024, 5, 4))
+    assert [i.sub_event_type for i in found] == ["Shelling/artillery/missile attack"]
+
+
+def test_reports_of_one_attack_by_air_and_by_artillery_merge_as_the_air_strike(gazetteer):
+    text = ("A Russian air strike hit a school in Kramatorsk on Monday. Artillery shells also "
+            "hit the school in Kramatorsk on Monday, officials said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 5, 9))
+    assert [i.sub_event_type for i in found] == ["Air/drone strike"]
+
+
+@pytest.mark.parametrize("text", [
+    "Soldiers in battle fatigues patrolled the streets of Goma on Monday.",
+    "Riot police stood outside the parliament in Tbilisi on Monday.",
+    "An assault force gathered near Kupiansk on Monday, officials said.",
+])
+def test_a_trigger_word_naming_the_kind_of_a_thing_is_no_event(gazetteer, text):
+    assert incidents_of(gazetteer, text, published=D(2024, 5, 7)) == []

@@ -91,7 +91,7 @@ def _rule(name: str, pattern: str, event_type: str, sub: str, rank: int) -> Rule
 
 RULES: tuple[Rule, ...] = (
     _rule("air_strike", r"\b(?:air ?strikes?|air ?raids?|airstrikes?|air attacks?|air bombs?|"
-          r"barrel bombs?|bombed from the air|military plane fly overhead)\b",
+          r"barrel bombs?|bombed from the air)\b",
           EXPLOSIONS, "Air/drone strike", 9),
     # Aircraft that strike: the verb is the trigger, the aircraft (and their country) who.
     _rule("aircraft_strike", r"\b(?:warplanes?|war planes?|(?:fighter )?jets?|aircraft|planes?|"
@@ -233,10 +233,16 @@ _NON_FACTIVE = re.compile(
 _COMPLEMENTS = frozenset({"xcomp", "dobj", "pobj", "pcomp", "prep", "compound",
                           "amod", "nmod", "attr", "oprd", "acomp", "npadvmod"})
 _CONDITIONALS = frozenset({"if", "unless"})
+# Nouns of an attack: a trigger word compounded with one is the attack's weapon ("missile
+# strike"), not a modifier of some other thing.
+_ATTACK_HEADS = frozenset({"strike", "strikes", "attack", "attacks", "raid", "raids", "fire",
+                           "barrage", "barrages", "shelling", "bombardment", "assault",
+                           "assaults", "offensive", "hit", "hits", "explosion", "explosions",
+                           "blast", "blasts", "salvo", "salvos", "clash", "clashes"})
 # Uses that talk about a thing rather than report it.
 # Matched in the lower-cased text, with no leading \b, like the rules (and as fast).
 _NOT_EVENTS = re.compile(
-    r"(?:riot police|battle plan|battle fatigues|no-fly zone|cluster bombs|anti-tank|"
+    r"(?:no-fly zone|cluster bombs|anti-tank|"
     r"ceasefire|cease-fire|casualty (?:numbers|estimates)|war crimes?|agreed to meet|"
     r"evacuat\w+ corridors?|military column|molotov|assault force|surrounded by)\b"
 )
@@ -307,6 +313,8 @@ def find_events_by_sentence(text: str, sentences: list[tuple[int, int]], parse: 
         t_start, t_end = m.span("t") if "t" in m.re.groupindex else (-1, -1)
         if t_start < 0:  # no trigger word named, or not in the alternative that matched
             t_start, t_end = m.span()
+        if t_start > 0 and lower[t_start - 1] == "-" and lower[t_start:t_end].endswith("ed"):
+            continue  # "Russian-occupied territory", "rebel-held town": a compound adjective
         start, end = t_start - s_start, t_end - s_start
         if not happened(parse(s_start, s_end), start, end):
             continue
@@ -328,6 +336,11 @@ def happened(parsed: Doc, start: int, end: int) -> bool:
     token = next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[-1])
     if any(_negates(child) for t in tokens for child in t.children):
         return False  # "no shelling", "not shelled"
+    if (token.dep_ == "compound" and token.head.i not in inside
+            and token.head.lower_ not in _ATTACK_HEADS):
+        # A trigger word naming the kind of another thing is no event: "riot police",
+        # "battle fatigues", "assault force"; but "missile strike", "drone attack" are.
+        return False
     if (token.dep_ == "amod" and len(tokens) == 1 and token.lower_.endswith("ed")
             and not any(token.children)):
         # A participle as adjective is a state: "in occupied Kherson", "the besieged city".
