@@ -67,13 +67,17 @@ def item_page(n: int) -> bytes:
 reports it.</p></section></body></html>""".encode()
 
 
-def rss(items: list[int], title: str, base: str) -> bytes:
+def rss(items: list[int], title: str, base: str, *, relative: bool = False) -> bytes:
+    """An RSS 2.0 feed of the items; ``relative``: item addresses relative to the site, as
+    some feeds give them."""
+    site = "" if relative else base
+
     def day(n: int) -> str:
         return email.utils.format_datetime(dt.datetime(2022, 3, 1 + n % 28, 9, tzinfo=dt.UTC))
 
     entries = "".join(
-        f"<item><title>{escape(story(n)[1])}</title><link>{base}/items/{story(n)[0]}.html</link>"
-        f"<guid>{base}/items/{story(n)[0]}.html</guid><pubDate>{day(n)}</pubDate></item>"
+        f"<item><title>{escape(story(n)[1])}</title><link>{site}/items/{story(n)[0]}.html</link>"
+        f"<guid>{site}/items/{story(n)[0]}.html</guid><pubDate>{day(n)}</pubDate></item>"
         for n in reversed(items))
     return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
             f"<title>{title}</title><link>{base}/</link>{entries}</channel></rss>").encode()
@@ -81,7 +85,8 @@ def rss(items: list[int], title: str, base: str) -> bytes:
 
 class FeedServer:
     """A local news site: /feed.xml (with ETag and Last-Modified, 304 when unchanged),
-    /small.xml, /missing.xml (404), /bad.xml (malformed), /items/<slug>.html."""
+    /small.xml (item addresses relative to the site), /missing.xml (404), /bad.xml
+    (malformed), /items/<slug>.html."""
 
     def __init__(self, items: int) -> None:
         self.items = list(range(items))
@@ -116,7 +121,7 @@ class FeedServer:
             self.send(handler, 200, rss(self.items, "Steppe Wire", self.base),
                       "application/rss+xml", {"ETag": etag, "Last-Modified": modified})
         elif path == "/small.xml":
-            self.send(handler, 200, rss(self.small, "Small Wire", self.base),
+            self.send(handler, 200, rss(self.small, "Small Wire", self.base, relative=True),
                       "application/rss+xml")
         elif path == "/bad.xml":
             self.send(handler, 200, b"<rss version='2.0'><channel><item><title>Strike on",

@@ -21,6 +21,7 @@ import datetime as dt
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 import feedparser
 
@@ -96,8 +97,9 @@ def fetch(url: str, *, etag: str = "", modified: str = "",
         raise SourceError(f"{url}: {type(exc).__name__}: {exc}") from exc
 
 
-def feed_items(data: bytes) -> list[FeedItem]:
-    """The items of an RSS or Atom feed, newest as the feed orders them.
+def feed_items(data: bytes, *, base: str = "") -> list[FeedItem]:
+    """The items of an RSS or Atom feed, newest as the feed orders them; relative item
+    addresses are resolved against ``base`` (the feed's own address).
 
     Raises:
         SourceError: the bytes are not a feed (malformed XML with no item, an HTML page).
@@ -107,6 +109,7 @@ def feed_items(data: bytes) -> list[FeedItem]:
     items = []
     for entry in parsed.entries[:MAX_ITEMS]:
         link = str(entry.get("link", "")).strip()
+        link = urljoin(base, link) if base and link else link
         key = str(entry.get("id", "") or link).strip()
         if not key:
             continue

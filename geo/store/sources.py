@@ -255,7 +255,7 @@ def _poll_feed(store: Store, gazetteer: Gazetteer, source: Source, outcome: Poll
     if answer.body is None:
         outcome.not_modified = True
         return answer.etag, answer.modified
-    items = feed_items(answer.body)
+    items = feed_items(answer.body, base=answer.url)
     seen = _seen_keys(store, source.id)
     fresh = [item for item in items if item.key not in seen]
     uploads: list[Upload] = []
@@ -266,8 +266,8 @@ def _poll_feed(store: Store, gazetteer: Gazetteer, source: Source, outcome: Poll
     for item in fresh[:MAX_ITEMS_PER_POLL]:
         if should_stop is not None and should_stop():
             break
-        if not item.link:
-            _mark_seen(store, source.id, item.key, None, "the item has no address")
+        if not re.match(r"https?://", item.link, re.IGNORECASE):
+            _mark_seen(store, source.id, item.key, None, "the item has no http(s) address")
             continue
         stored = _article_with_url(store, item.link)
         if stored is not None:  # the same address, from this or another source
@@ -363,17 +363,19 @@ def _ingest(store: Store, gazetteer: Gazetteer, source: Source, outcome: PollOut
     outcome.skipped += len(report.duplicates) + len(report.updated)
     refused = {_upload_of(f.source, keys): f.reason for f in report.failures}
     duplicates = {_upload_of(src, keys): existing for src, existing in report.duplicates}
+    taken: list[tuple[str, str | None, str]] = []
     for name, key in keys.items():
         if name in refused:
-            _mark_seen(store, source.id, key, None, f"refused: {refused[name]}")
+            taken.append((key, None, f"refused: {refused[name]}"))
         elif name in duplicates:
-            _mark_seen(store, source.id, key, duplicates[name], "same text as a stored article")
+            taken.append((key, duplicates[name], "same text as a stored article"))
         else:
             stored = _article_from(store, name, urls.get(name))
             if stored is not None:
-                _mark_seen(store, source.id, key, stored, "added")
+                taken.append((key, stored, "added"))
             elif not report.not_processed:
-                _mark_seen(store, source.id, key, None, "no article in it")
+                taken.append((key, None, "no article in it"))
+    _mark_seen_many(store, source.id, taken)
     if report.failures:
         reasons = "; ".join(f"{Path(f.source).name}: {f.reason}" for f in report.failures[:3])
         outcome.error = f"{len(report.failures)} refused: {reasons}"
@@ -437,9 +439,20 @@ def _seen_keys(store: Store, source_id: int) -> set[str]:
 
 def _mark_seen(store: Store, source_id: int, key: str, article: str | None,
                note: str) -> None:
+    _mark_seen_many(store, source_id, [(key, article, note)])
+
+
+def _mark_seen_many(store: Store, source_id: int,
+                    taken: list[tuple[str, str | None, str]]) -> None:
+    """Remember items as taken (one write for a batch: each write tells every dashboard to
+    look for new data)."""
+    if not taken:
+        return
+    seen_at = _iso(_now())
     with store.write(incidents="kept") as conn:
-        conn.execute("INSERT OR REPLACE INTO source_items VALUES (?, ?, ?, ?, ?)",
-                     (source_id, key, article, note[:500], _iso(_now())))
+        conn.executemany("INSERT OR REPLACE INTO source_items VALUES (?, ?, ?, ?, ?)",
+                         [(source_id, key, article, note[:500], seen_at)
+                          for key, article, note in taken])
 
 
 def _article_with_url(store: Store, url: str) -> str | None:
@@ -458,15 +471,6 @@ def _article_from(store: Store, source_name: str, url: str | None) -> str | None
                            "= ? ORDER BY added_at DESC LIMIT 1",
                            (source_name, len(source_name) + 1, source_name + "/")).fetchone()
     return row[0] if row else None
-
-
-def item_notes(store: Store, source_id: int, *, limit: int = 50) -> list[dict]:
-    """The items last taken from a source, newest first: key, article, note, time."""
-    with store.read() as conn:
-        rows = conn.execute("SELECT key, article, note, seen_at FROM source_items WHERE "
-                            "source = ? ORDER BY seen_at DESC LIMIT ?",
-                            (source_id, limit)).fetchall()
-    return [dict(zip(("item", "article", "note", "seen_at"), r, strict=True)) for r in rows]
 
 
 def _now() -> dt.datetime:
