@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import geo.nlp.figures
+from geo.doc import parse_text
 from geo.nlp.figures import Figure, find_casualties, parse_number
 from geo.nlp.sentences import split_sentences
 
@@ -559,3 +560,14 @@ def test_a_count_the_rules_miss_is_read_from_the_parse():
     assert find_casualties(sentence) == []
     (figure,) = find_casualties(sentence, parse_text(sentence))
     assert (figure.kind, figure.low, figure.high, figure.who) == ("killed", 3, 3, "men")
+
+
+def test_a_toll_whose_noun_phrase_names_the_attack_is_still_the_toll():
+    s = ("The death toll from a Russian missile strike on a hospital in the city of Kryvyi "
+         "Rih on Tuesday rose to nine overnight, the governor said.")
+    assert [(f.kind, f.low) for f in find_casualties(s, parse_text(s))] == [("killed", 9)]
+
+
+def test_the_number_of_dead_rising_is_a_toll():
+    s = "The number of dead has risen to eleven, officials said."
+    assert [(f.kind, f.low) for f in find_casualties(s, parse_text(s))] == [("killed", 11)]

@@ -175,9 +175,13 @@ _OBJECT_VERB_BEFORE = re.compile(
 )
 # "the death toll in Kharkiv rose to <num>": a linking word right before the number, so "the
 # death toll of the 2014 war" does not make 2014 a count.
+# The toll's noun phrase may name the attack it counts ("the death toll from a Russian
+# missile strike on an apartment building in Dnipro on Thursday rose to seven"), hence the
+# reach; no digit may stand between, so the count is the toll's own.
 _DEATH_TOLL_BEFORE = re.compile(
-    r"\b(?i:death\s+tolls?)\b[^.;:!?0-9]{0,50}?\b(?i:to|at|of|is|was|reached|hit|passed"
-    r"|exceeded|topped|surpassed|stands|stood|rises|rose|climbed|jumped)\s+\Z"
+    r"\b(?i:death\s+tolls?|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|people\s+"
+    r"killed))\b[^.;:!?0-9]{0,120}?\b(?i:to|at|of|is|was|reached|hit|passed"
+    r"|exceeded|topped|surpassed|stands|stood|rises|rose|risen|climbed|jumped)\s+\Z"
 )
 _LIVES_BEFORE = re.compile(
     r"\b(?i:(?:claimed|claiming|took|taken|cost|costing)\s+the\s+lives\s+of)\s+\Z"
@@ -222,6 +226,7 @@ _COORDINATION_BEFORE = re.compile(r"\band\s+\Z")
 # Farther apart than this, "and <num> wounded" is unlikely to share the first figure's noun.
 _COORDINATION_GAP = 80
 _LEFT_WINDOW = 70
+_TOLL_WINDOW = 150  # a toll's noun phrase may name the attack it counts
 # Every left-context rule above ends in one of these words; checking the word before a number
 # first spares the regexes on the many numbers that are not casualty figures.
 _LEFT_TRIGGERS = frozenset({
@@ -371,7 +376,8 @@ def _link_as_object(sentence: str, start: int, end: int) -> tuple[str, str | Non
         return None
     window = max(0, start - _LEFT_WINDOW)
     verb = _OBJECT_VERB_BEFORE.search(sentence, window, start)
-    if verb is not None or _DEATH_TOLL_BEFORE.search(sentence, window, start):
+    toll = _DEATH_TOLL_BEFORE.search(sentence, max(0, start - _TOLL_WINDOW), start)
+    if verb is not None or toll is not None:
         kind = "injured" if verb is not None and verb["verb"].lower() in _INJURED else "killed"
         np = _NOUN_PHRASE_AFTER.match(sentence, end)
         return kind, _who(np) if np else None
