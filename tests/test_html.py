@@ -186,3 +186,11 @@ def test_reading_markup_opens_no_connection_even_when_it_names_addresses():
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_page_nested_a_thousand_levels_deep_keeps_its_text():
+    # libxml2 drops what lies deeper than 256 elements unless told otherwise; some sites'
+    # markup (and hostile uploads) go deeper.
+    depth = 1000
+    markup = "<div>" * depth + "".join(f"<p>{p}</p>" for p in STORY) + "</div>" * depth
+    assert html_page(markup).text.split("\n\n") == STORY

@@ -26,10 +26,11 @@ import logging
 import re
 from dataclasses import dataclass
 
+import lxml.etree
+import lxml.html
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction, extract_metadata
 from trafilatura.metadata import META_URL
-from trafilatura.utils import load_html
 
 # The extractor's own floor (trafilatura's MIN_EXTRACTED_SIZE): below this many characters
 # of visible text a page has too little around its story for boilerplate detection to mean
@@ -102,16 +103,20 @@ def html_to_text(markup: str) -> tuple[str, str]:
 
 
 def _parse(markup: str) -> HtmlElement | None:
-    """The page as a tree. The extractor's loader takes a string as markup, never as an
-    address to fetch (htmldate's own loader would fetch one, so it is never handed text)."""
+    """The page as a tree, parsed here so the extractor and htmldate are handed a tree,
+    never a string (htmldate would fetch a string that looks like an address). A bare
+    fragment ("<p>x</p>" alone) is a page too. ``huge_tree``: libxml2 otherwise drops
+    everything nested deeper than 256 elements, which some sites' markup is; the text is
+    already decoded, so the page's own charset declaration is not applied again."""
     if not markup.strip():
         return None
-    tree = load_html(markup)
-    if tree is None:
-        # The loader refuses a bare fragment ("<p>x</p>" alone) as not quite HTML; a page
-        # pasted or saved as a fragment is still a page.
-        tree = load_html(f"<html><body>{markup}</body></html>")
-    return tree
+    # A parser per call: lxml's parsers are not safe to share between threads (sessions).
+    parser = lxml.html.HTMLParser(huge_tree=True, encoding="utf-8")
+    try:
+        return lxml.html.document_fromstring(markup.encode("utf-8", "surrogatepass"),
+                                             parser=parser)
+    except (lxml.etree.ParserError, ValueError):  # nothing but comments, say
+        return None
 
 
 def _date_config() -> dict:
