@@ -67,6 +67,7 @@ from geo.nlp.actors import (
     interaction,
     ordered_pair,
     passive_roles,
+    state_as_subject,
     state_forces_in_protest,
     subject_group,
     subject_span,
@@ -485,7 +486,52 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
     if news_only:
         day = news_day(reports, published)
         reports = [r for r in reports if is_news(report_news_features(r, len(text), day))]
+    reports = _with_article_attacker(reports)
     return [_victims_as_second_actor(r, country_names or {}) for r in reports]
+
+
+# The attacks whose unnamed attacker the article's own attacker stands for.
+_REMOTE = frozenset({EXPLOSIONS})
+_ATTACKER_SHARE = 2 / 3
+
+
+def _with_article_attacker(reports: list[Report]) -> list[Report]:
+    """"A drone hit a house in Mykolaiv" in an article whose other strikes are Russia's: a
+    strike whose sentence names no attacker is by the attacker the article names for its
+    other strikes, when one state's or group's forces carry at least two thirds of them (as
+    an ACLED coder reads the article, not the sentence). With no such majority, or none
+    named, the report keeps what its sentence gives."""
+    named = Counter(_force(r.actor1) for r in reports
+                    if r.event_type in _REMOTE and r.actor1 and r.inter1 != 7
+                    and r.actor1 != UNIDENTIFIED_MILITARY.name)
+    if not named:
+        return reports
+    force, count = named.most_common(1)[0]
+    if count / sum(named.values()) < _ATTACKER_SHARE:
+        return reports
+    model = next(r for r in reports if r.actor1 and _force(r.actor1) == force)
+    out = []
+    for r in reports:
+        if r.event_type in _REMOTE and (not r.actor1 or r.actor1 == UNIDENTIFIED_MILITARY.name):
+            actor = as_coded_for(Actor(force, model.inter1), r.sub_event_type)
+            other = Actor(r.actor2, _inter2(r)) if r.actor2 else None
+            r = replace(r, actor1=actor.name, inter1=actor.inter,
+                        interaction=interaction(actor, other))
+        out.append(r)
+    return out
+
+
+def _inter2(report: Report) -> int:
+    """The second actor's inter code, from the report's interaction code (lower first)."""
+    if not report.actor1:
+        return report.interaction // 10
+    low, high = divmod(report.interaction, 10)
+    return high if low == report.inter1 else low
+
+
+def _force(name: str) -> str:
+    """A force whatever its branch: a state's air force is its military."""
+    return name.removesuffix(" Air Force")
 
 
 def news_day(reports: list[Report], published: dt.date) -> dt.date:
@@ -602,6 +648,13 @@ def _actors(sentence: str, event: EventMention, parsed: Doc,
     if actor is None:
         actor = find_actor(sentence, event.start, named, event_country=country,
                            country_name=name)
+    if actor is None and subject is not None and subject[1] <= event.start:
+        actor = state_as_subject(sentence, subject, named, event_country=country)
+    if actor is None and event.sub_event_type == "Disrupted weapons use":
+        # The side that claims an interception made it: "Ukraine's air force said its units
+        # had destroyed 12 drones" is Ukraine's, though its air force only speaks.
+        actor = find_actor(sentence, event.start, named, event_country=country,
+                           country_name=name, speakers=True)
     if actor is None and (subject is None or subject[1] <= event.start):
         actor = subject_group(parsed, subject, event.start, aliases, mentions)
     if actor is not None and actor.inter == 2 and actor.name in aliases:

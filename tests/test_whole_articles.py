@@ -190,3 +190,37 @@ def test_reports_of_one_attack_by_air_and_by_artillery_merge_as_the_air_strike(g
 ])
 def test_a_trigger_word_naming_the_kind_of_a_thing_is_no_event(gazetteer, text):
     assert incidents_of(gazetteer, text, published=D(2024, 5, 7)) == []
+
+
+def test_an_unattributed_strike_is_by_the_attacker_the_article_names_for_its_others(gazetteer):
+    text = ("Russian drones struck port infrastructure in Izmail early on Thursday, starting a "
+            "fire. Russian missiles hit a warehouse in Odesa the same night.\n\nIn Mykolaiv, a "
+            "drone hit a private house early on Thursday, injuring a boy, the governor said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 10, 10))
+    mykolaiv = next(i for i in found if "Myko" in i.location)
+    assert mykolaiv.actor1.startswith("Military Forces of Russia")
+
+
+def test_without_a_clear_attacker_in_the_article_an_unnamed_strike_stays_unattributed(gazetteer):
+    text = ("Russian drones struck Izmail on Thursday. Ukrainian drones struck Belgorod on "
+            "Thursday.\n\nIn Mykolaiv, a drone hit a private house on Thursday, injuring a boy.")
+    found = incidents_of(gazetteer, text, published=D(2024, 10, 10))
+    mykolaiv = next(i for i in found if "Myko" in i.location)
+    assert not mykolaiv.actor1.startswith(("Military Forces of Russia",
+                                           "Military Forces of Ukraine"))
+
+
+def test_a_country_that_strikes_acts_by_its_forces(gazetteer):
+    text = ("Ukraine struck the headquarters of the fleet in the Crimean port of Sevastopol "
+            "with missiles on Friday.")
+    found = incidents_of(gazetteer, text, published=D(2023, 9, 23))
+    assert [i.actor1 for i in found] == ["Military Forces of Ukraine (2019-)"]
+
+
+def test_the_side_that_claims_an_interception_made_it(gazetteer):
+    text = ("Ukraine's air force said its units had shot down 20 of 25 drones over the Sumy "
+            "region on Friday.")
+    found = incidents_of(gazetteer, text, published=D(2024, 6, 29))
+    # Its air force, as ACLED names the branch that made it.
+    assert [(i.sub_event_type, i.actor1) for i in found] == [
+        ("Disrupted weapons use", "Military Forces of Ukraine (2019-) Air Force")]

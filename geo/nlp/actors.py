@@ -131,7 +131,7 @@ def as_coded_for(actor: Actor | None, sub_event_type: str) -> Actor | None:
 
 def find_actor(sentence: str, trigger_at: int, nationals: list[tuple[int, int, Place]], *,
                event_country: str = "", country_name: str = "", since: int = 0,
-               ) -> Actor | None:
+               speakers: bool = False) -> Actor | None:
     """The actor of the event whose trigger starts at ``trigger_at`` in ``sentence``.
 
     Args:
@@ -144,6 +144,8 @@ def find_actor(sentence: str, trigger_at: int, nationals: list[tuple[int, int, P
         event_country: ISO code of the country the event is in (a state's forces abroad are
             "external", inter 8).
         country_name: that country's name, for protesters and civilians.
+        speakers: a side that speaks may be the actor: who claims an interception made it
+            ("Ukraine's air force said it shot down 30 missiles").
 
     Returns:
         The actor, or None when the sentence names none before its trigger.
@@ -161,7 +163,7 @@ def find_actor(sentence: str, trigger_at: int, nationals: list[tuple[int, int, P
             before, max(since, matches[-1].start() - 12))):
         return Actor(_DONBAS_SEPARATISTS, 2)
     for m in reversed(matches):
-        if _only_speaks(sentence, m):
+        if not speakers and _only_speaks(sentence, m):
             continue
         actor = _named_group(m, nationals) or _state_forces(m, nationals, event_country)
         if actor is not None:
@@ -251,6 +253,9 @@ def subject_span(parsed: Doc, start: int, end: int) -> tuple[int, int] | None:
                 if subject is not None:
                     first, last = subject.left_edge, subject.right_edge
                     return first.idx, last.idx + len(last.text)
+            if node.dep_ == "pobj" and node.head.lower_ == "with" and node.head.head.i != node.i:
+                node = node.head.head  # the instrument: "Ukraine struck the port with missiles"
+                continue
             if node.dep_ not in ("dobj", "compound") or node.head.i == node.i:
                 return None
             node = node.head
@@ -495,6 +500,23 @@ _MODIFIERS = (r"air|artillery|missile|rocket|drone|heavy|cluster|overnight|massi
               r"deadly|military|naval|tank|mortar|ballistic|cruise|kamikaze|army|night|"
               r"morning|intense|indiscriminate|aerial|suicide")
 _QUALIFIES = re.compile(rf"\s+(?:(?:{_MODIFIERS})\s+){{0,2}}")
+
+
+def state_as_subject(sentence: str, subject: tuple[int, int] | None,
+                     nationals: list[tuple[int, int, Place]], *,
+                     event_country: str = "") -> Actor | None:
+    """A country that is itself the subject of the trigger acts by its forces: "Ukraine struck
+    the fleet's headquarters with missiles", "Israel bombed the port". Only when the subject
+    is the country's name alone (not "Ukraine's air force said", not "residents of Ukraine")."""
+    if subject is None:
+        return None
+    words = sentence[subject[0]:subject[1]].strip()
+    for start, end, place in nationals:
+        if place.feature != "country" or not (subject[0] <= start and end <= subject[1]):
+            continue
+        if re.sub(r"^(?i:the)\s+", "", words) == sentence[start:end]:
+            return _military(place, "", event_country)
+    return None
 
 
 def _military(place: Place, noun: str, event_country: str) -> Actor:
