@@ -212,6 +212,9 @@ _MILITARY_WEAPON_RULES = frozenset({"shelling", "air_strike", "aircraft_strike",
                                     "drones_launched", "air_force_attack"})
 _VERB_TO_OBJECT = 12  # characters from "killed" to its count: "killed at least 12"
 _REFERENCE_REACH = 60  # a "near X" place only locates a trigger this close to it
+# "launched by Russia in the early hours of Friday from the X area": the launch verb may
+# stand this far before the place.
+_ORIGIN_REACH = 110
 # A mention followed by these speaks for a government or an army, it is not a location.
 _METONYM_AFTER = re.compile(
     rf"^(?:\s+(?:{SPEECH_VERBS}|government|authorities|officials|administration|regime|"
@@ -813,7 +816,8 @@ def _locations(text: str, mentions: list[Resolution], trigger_at: int, event: Ev
         after = text[r.mention.end:r.mention.end + 40]
         if place.feature in ("city", "country") and _METONYM_AFTER.match(after):
             continue
-        if _DESTINATION_BEFORE.search(before) or _origin_pattern().search(before):
+        origin_window = text[max(0, r.mention.start - _ORIGIN_REACH):r.mention.start]
+        if _DESTINATION_BEFORE.search(before) or _origin_pattern().search(origin_window):
             continue  # where people went, or where a weapon came from: not where it hit
         reference = _REFERENCE_BEFORE.search(before) is not None
         if reference and distance_subject is not None:

@@ -10,8 +10,8 @@ and ACLED dev sets, hyperparameters chosen inside the folds), from signals of th
 the article, not from any article's words:
 
 - how long before publication the report's own date is, and whether it gave one at all;
-- the clause's aspect and mood: a perfect ("has killed"), a span ("since", "so far"), a modal
-  or a threat ("would", "vowed"), a negation or a denial; the grammar words are language data
+- the clause's aspect and mood: a perfect ("has killed"), a span ("since", "so far"), a habit
+  ("frequently", "for months"), a modal or a threat ("would", "vowed"), a negation or a denial; the grammar words are language data
   (``geo/lang/<code>/aspect.json``);
 - the size of its toll (a war's cumulative toll runs to thousands), where in the article it
   stands.
@@ -39,7 +39,7 @@ from geo.learn.weights import read_weights
 __all__ = ["FEATURES_VERSION", "MODEL_JSON", "is_news", "news_features", "news_probability",
            "tells_a_span"]
 
-FEATURES_VERSION = 3
+FEATURES_VERSION = 4
 MODEL_JSON = Path(__file__).resolve().parents[2] / "data" / "models" / "news.json"
 RETRAIN = "python scripts/train_news_filter.py"
 # How far before a trigger its clause's auxiliaries and modals stand: "had been killed",
@@ -56,7 +56,8 @@ def _patterns(lang: str) -> dict[str, re.Pattern[str]]:
         alternatives = sorted((re.escape(w) for w in data[key]), key=len, reverse=True)
         return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
 
-    return {key: any_of(key) for key in ("perfect", "since", "modal", "negation", "earlier")}
+    return {key: any_of(key) for key in ("perfect", "since", "modal", "negation", "earlier",
+                                         "habitual")}
 
 
 def news_features(sentence: str, trigger_at: int, *, date: dt.date, published: dt.date,
@@ -93,6 +94,9 @@ def news_features(sentence: str, trigger_at: int, *, date: dt.date, published: d
         "modal": float(p["modal"].search(clause) is not None),
         "negation": float(p["negation"].search(sentence) is not None),
         "earlier": float(p["earlier"].search(sentence) is not None),
+        # "Russian troops frequently fire on it", "have attacked shipping for months": a
+        # habit or a campaign, not one event.
+        "habitual": float(p["habitual"].search(sentence) is not None),
         "log_killed": math.log10(1 + max(killed, 0)),
         "position": position,
     }
