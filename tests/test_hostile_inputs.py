@@ -175,3 +175,52 @@ def test_corrupt_zip_member_on_the_add_page_is_named_and_the_rest_go_in(tmp_path
     assert not any(text.startswith("Stopped") for text in shown), shown
     stored = {a.id for a in Store(tmp_path / "page.sqlite").articles()}
     assert {"a", "c"} <= stored
+
+
+# ------------------------------------------------------------- 5: a quiet console
+
+WORKER_JOBS = """
+import time
+
+def wait_for_cancel(ctx):
+    while not ctx.cancelled():
+        time.sleep(0.05)
+    return "stopped"
+
+def answer(ctx):
+    return 42
+"""
+# As a Streamlit page is: code at the top level, no __main__ guard around it.
+WORKER_MAIN = """
+import time
+from geo.store.jobs import JobQueue
+import worker_jobs
+
+print("the main script ran", flush=True)
+if __name__ == "__main__":
+    queue = JobQueue(process=True)
+    long = queue.submit("long", worker_jobs.wait_for_cancel)
+    while queue.status(long).state != "running":
+        time.sleep(0.01)
+    queue.cancel(long)  # before the worker has even started
+    print(queue.wait(long, timeout=60).state, flush=True)
+    print(queue.wait(queue.submit("next", worker_jobs.answer), timeout=60).result, flush=True)
+"""
+
+
+def test_the_job_worker_runs_no_page_and_leaks_nothing_on_stop(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    (tmp_path / "worker_jobs.py").write_text(WORKER_JOBS, encoding="utf-8")
+    (tmp_path / "main.py").write_text(WORKER_MAIN, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "main.py"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": f"{ROOT}:{tmp_path}"})
+    assert proc.returncode == 0, proc.stderr
+    # Once: the worker process did not run the main script again (it ran every page so).
+    assert proc.stdout.splitlines() == ["the main script ran", "cancelled", "42"]
+    assert proc.stderr == ""  # nor said "leaked semaphore objects" when the server stopped

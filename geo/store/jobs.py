@@ -21,15 +21,18 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import itertools
 import multiprocessing as mp
 import os
+import sys
 import threading
 import time
 import traceback
+import types
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
 STATES = ("queued", "running", "done", "failed", "cancelled")
@@ -81,16 +84,22 @@ class JobContext:
 
 
 class _ProcessContext:
-    """``JobContext`` inside the worker process: progress goes back over the pipe."""
+    """``JobContext`` inside the worker process: progress goes back over the pipe; a cancel
+    comes over a pipe of its own (a pipe, not a ``multiprocessing.Event``: an Event is a
+    named semaphore, reported as leaked when the server stops with the worker running)."""
 
-    def __init__(self, conn: Any, cancel: Any) -> None:
-        self._conn, self._cancel = conn, cancel
+    def __init__(self, conn: Any, cancel: Any, job_id: str) -> None:
+        self._conn, self._cancel, self._id = conn, cancel, job_id
+        self._cancelled = False
 
     def progress(self, done: int, total: int, label: str = "") -> None:
         self._conn.send(("progress", done, total, str(label)))
 
     def cancelled(self) -> bool:
-        return self._cancel.is_set()
+        # Each cancel names its job: one sent as an earlier job ended is not this one's.
+        while not self._cancelled and self._cancel.poll():
+            self._cancelled = self._cancel.recv() == self._id
+        return self._cancelled
 
 
 def _worker_main(conn: Any, cancel: Any) -> None:
@@ -101,15 +110,31 @@ def _worker_main(conn: Any, cancel: Any) -> None:
         pass
     while True:
         try:
-            fn, args = conn.recv()
+            fn, args, job_id = conn.recv()
         except EOFError:
             return
         try:
-            result = fn(_ProcessContext(conn, cancel), *args)
+            result = fn(_ProcessContext(conn, cancel, job_id), *args)
         except Exception as exc:  # noqa: BLE001 - a job's failure is its outcome
             conn.send(("error", f"{type(exc).__name__}: {exc}", traceback.format_exc(limit=5)))
             continue
         conn.send(("result", result))
+
+
+@contextlib.contextmanager
+def _no_main_script() -> Iterator[None]:
+    """Start a spawned process without the main script. ``spawn`` runs the parent's
+    ``__main__`` again in the child, and in the dashboard that is the page being run (Streamlit
+    installs each page as ``__main__``): the worker would run the whole page outside a
+    session, printing hundreds of "missing ScriptRunContext" warnings. The worker needs only
+    the modules its jobs name, which it imports when it unpickles them."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
 
 
 class _JobFailed(RuntimeError):
@@ -222,7 +247,7 @@ class JobQueue:
                 return
             job.cancel.set()
             if job.state == "running" and self._cancel is not None:
-                self._cancel.set()
+                self._cancel.send(job.id)
             if job.state == "queued":
                 self._queue.remove(job)
                 self._finish(job, "cancelled")
@@ -269,14 +294,14 @@ class JobQueue:
         if self._child is None or not self._child.is_alive():
             ctx = mp.get_context("spawn")
             self._conn, child_conn = ctx.Pipe()
-            self._cancel = ctx.Event()
-            self._child = ctx.Process(target=_worker_main, args=(child_conn, self._cancel),
+            child_cancel, self._cancel = ctx.Pipe(duplex=False)
+            self._child = ctx.Process(target=_worker_main, args=(child_conn, child_cancel),
                                       name="geo-jobs", daemon=True)
-            self._child.start()
-        self._cancel.clear()
+            with _no_main_script():
+                self._child.start()
+        self._conn.send((job.work, job.args, job.id))
         if job.cancel.is_set():
-            self._cancel.set()
-        self._conn.send((job.work, job.args))
+            self._cancel.send(job.id)
         while True:
             try:
                 message = self._conn.recv()
