@@ -431,7 +431,8 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
         for event in sorted(events, key=lambda e: e.sub_event_type != "Air/drone strike"):
             trigger_at = s_start + event.start
             locations = _locations(text, in_sentence, trigger_at, event, subject)
-            date_ref = _date_for(dates, s_start, s_end, trigger_at)
+            date_ref = _date_for(dates, s_start, s_end, trigger_at,
+                                 clause=(event, events, parsed))
             previous = _continued(reports, event, s_start, position)
             if not locations and event.sub_event_type == "Agreement":
                 if talks_venue is None:
@@ -776,24 +777,30 @@ def _nearest_event(figure: Figure, events: list[EventMention],
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 
 
-def _clause_event(figure: Figure, events: list[EventMention], parsed: Doc) -> EventMention | None:
-    """The trigger of the clause a figure is counted in: up the parse from the figure, the
-    first word that is a trigger itself, or whose subject holds one ("strikes ... killed 16
-    people": the strikes')."""
-    node = next((t for t in parsed if figure.start <= t.idx < figure.end), None)
-    for _ in range(8):  # a figure is a few steps below its verb
+def _clause_event(span: Figure | DateRef | tuple[int, int], events: list[EventMention],
+                  parsed: Doc) -> EventMention | None:
+    """The trigger of the clause a figure or a date (``span``, sentence offsets) belongs to:
+    up the parse from it, the first word that is a trigger itself, or whose subject holds
+    one ("strikes ... killed 16 people on Saturday": the strikes' toll and day)."""
+    start, end = span if isinstance(span, tuple) else (span.start, span.end)
+    # From the count itself ("16" of "at least 16"): its head leads to the verb.
+    inside_figure = [t for t in parsed if start <= t.idx < end]
+    node = inside_figure[-1] if inside_figure else None
+    for _ in range(10):  # a figure is a few steps below its verb
         if node is None:
             return None
         own = [e for e in events if e.start <= node.idx < e.end]
         if own:
             return own[0]
-        for child in node.children:
-            if child.dep_ in _SUBJECTS:
-                first, last = child.left_edge, child.right_edge
-                inside = [e for e in events
-                          if first.idx <= e.start < last.idx + len(last.text)]
-                if inside:
-                    return max(inside, key=lambda e: (e.rank, e.start))
+        # The subject nearest before the verb: the small parser may hang two clauses'
+        # subjects on one verb ("a strike ... killed 16, and a strike ... killed four").
+        subjects = sorted((c for c in node.children if c.dep_ in _SUBJECTS),
+                          key=lambda c: (c.i > node.i, -c.i if c.i < node.i else c.i))
+        for child in subjects:
+            first, last = child.left_edge, child.right_edge
+            inside = [e for e in events if first.idx <= e.start < last.idx + len(last.text)]
+            if inside:
+                return max(inside, key=lambda e: (e.rank, e.start))
         if node.head.i == node.i:
             return None
         node = node.head
@@ -914,11 +921,20 @@ def _geo_precision(place: Place, near: bool) -> int:
     return 2 if near else 1
 
 
-def _date_for(dates: list[DateRef], s_start: int, s_end: int,
-              trigger_at: int) -> DateRef | None:
+def _date_for(dates: list[DateRef], s_start: int, s_end: int, trigger_at: int, *,
+              clause: tuple[EventMention, list[EventMention], Doc] | None = None,
+              ) -> DateRef | None:
+    """The date of the trigger at ``trigger_at``: of the sentence's dates, those of its own
+    clause by the parse ("a strike on X killed 16 on Saturday, and a strike on Y killed four
+    on Sunday"), else the most precise nearest it."""
     inside = [d for d in dates if s_start <= d.start < s_end]
     if not inside:
         return None
+    if clause is not None and len(clause[1]) > 1:
+        event, events, parsed = clause
+        own = [d for d in inside if _clause_event((d.start - s_start, d.end - s_start),
+                                                  events, parsed) is event]
+        inside = own or inside
     return min(inside, key=lambda d: (d.precision, abs(d.start - trigger_at)))
 
 

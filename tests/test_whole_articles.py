@@ -224,3 +224,12 @@ def test_the_side_that_claims_an_interception_made_it(gazetteer):
     # Its air force, as ACLED names the branch that made it.
     assert [(i.sub_event_type, i.actor1) for i in found] == [
         ("Disrupted weapons use", "Military Forces of Ukraine (2019-) Air Force")]
+
+
+def test_each_clause_of_a_two_strike_sentence_keeps_its_own_toll_and_day(gazetteer):
+    text = ("An Israeli air strike on a school sheltering displaced families in the Maghazi "
+            "refugee camp in central Gaza killed at least 14 people on Saturday, health "
+            "officials said, and a strike on a house in Khan Younis killed five more on Sunday.")
+    found = incidents_of(gazetteer, text, published=D(2024, 7, 8))
+    by_day = {i.event_date: i.fatalities for i in found}
+    assert by_day == {D(2024, 7, 6): 14, D(2024, 7, 7): 5}

@@ -11,8 +11,8 @@ the article, not from any article's words:
 
 - how long before publication the report's own date is, and whether it gave one at all;
 - the clause's aspect and mood: a perfect ("has killed"), a span ("since", "so far"), a habit
-  ("frequently", "for months"), a modal or a threat ("would", "vowed"), a negation or a denial; the grammar words are language data
-  (``geo/lang/<code>/aspect.json``);
+  ("frequently", "for months"), a modal or a threat ("would", "vowed"), a negation or a
+  denial; the grammar words are language data (``geo/lang/<code>/aspect.json``);
 - the size of its toll (a war's cumulative toll runs to thousands), where in the article it
   stands.
 
