@@ -99,6 +99,8 @@ _EVENT_TYPE_COLORS = {
 OTHER_COLOR = "#7f7f7f"
 # The rim of a place whose every incident an analyst has reviewed (``geo.review``).
 REVIEWED_RIM = "#1f1f1f"
+# The rim of a place with something new since the time the analyst asks (``geo.watch``).
+NEW_RIM = "#e0001b"
 
 # Locations that are a whole country or continent: listed, not drawn as a point in the
 # middle of the country (Russia's middle is in Siberia).
@@ -211,6 +213,7 @@ def build_incident_map(
     view_in_url: bool = False,
     tile_sets: Sequence[TileSet] = (),
     layers: Collection[str] | None = None,
+    highlight: Collection[str] = (),
 ) -> folium.Map:
     """Build the incident map: offline basemap, one point layer, optional heatmap and regions.
 
@@ -246,6 +249,7 @@ def build_incident_map(
         tile_sets: The analyst's own basemaps (:func:`geo.tiles.list_tile_sets`), each a
             layer of local tiles over the land; the first is shown, the others offered.
             Borders files among them are overlays of lines, all shown.
+        highlight: ``location_id``s drawn with a red rim (what is new since a time).
         layers: The names of the layers to show (as ``layers=`` in a shared link): the base
             layer named, else the default one, and exactly the overlays named. ``None``
             shows the defaults. Unknown names are ignored.
@@ -309,13 +313,15 @@ def build_incident_map(
         _add_regions_layer(m, regions)
     if heatmap and len(points):
         _add_heatmap(m, points, base)
-    layer, clustered = _add_points_layer(m, points, size_by, base, cluster, selected)
+    layer, clustered = _add_points_layer(m, points, size_by, base, cluster, selected,
+                                         frozenset(highlight))
     ring = _add_selection(m, points, size_by, selected)
     if not clustered:
         # Clusters spread their own coinciding points (at the deepest zoom).
         _SpreadOverlaps(layer, ring).add_to(m)
     _LabelLayout().add_to(m)
-    _Legend(size_by, review="unchecked" in points.columns).add_to(m)
+    _Legend(size_by, review="unchecked" in points.columns,
+            highlight=bool(set(highlight) & set(points["location_id"]))).add_to(m)
     control = folium.LayerControl(collapsed=True)
     defaults = _shown_layers(m)
     if layers is not None:
@@ -678,13 +684,15 @@ def _add_points_layer(
     base: str,
     cluster: bool | None,
     selected: str | None,
+    highlight: frozenset[str] = frozenset(),
 ) -> tuple[folium.GeoJson, bool]:
     """All points as one GeoJSON layer of circle markers, clustered when there are many.
 
     Returns the layer and whether it is clustered."""
     use_cluster = len(points) > CLUSTER_THRESHOLD if cluster is None else cluster
     layer = folium.GeoJson(
-        _points_collection(points, size_by, selected, label_top=not use_cluster),
+        _points_collection(points, size_by, selected, label_top=not use_cluster,
+                           highlight=highlight),
         name="Incidents",
         overlay=True,
         control=not use_cluster,
@@ -712,7 +720,7 @@ def _add_points_layer(
 
 
 def _points_collection(points: pd.DataFrame, size_by: str, selected: str | None, *,
-                       label_top: bool = True) -> dict:
+                       label_top: bool = True, highlight: frozenset[str] = frozenset()) -> dict:
     """FeatureCollection of the points; styles and tooltips are precomputed per feature."""
     colors = _EVENT_TYPE_COLORS
     top = max(int(points[size_by].max()) if len(points) else 0, 1)
@@ -744,6 +752,8 @@ def _points_collection(points: pd.DataFrame, size_by: str, selected: str | None,
             elif unchecked == 0:
                 # Every incident here reviewed: a dark rim.
                 style.update(color=REVIEWED_RIM, weight=2.5)
+        if row.location_id in highlight:
+            style.update(color=NEW_RIM, weight=3, fillOpacity=0.85)
         is_selected = selected is not None and row.location_id == selected
         if is_selected:
             style.update(color="#111111", weight=3)
@@ -1251,7 +1261,7 @@ class _Panel(MacroElement):
 class _Legend(_Panel):
     """Event-type colour key in the map's bottom-right corner."""
 
-    def __init__(self, size_by: str, *, review: bool = False) -> None:
+    def __init__(self, size_by: str, *, review: bool = False, highlight: bool = False) -> None:
         rows = [
             f'<div><span class="swatch" style="background:{_esc(color)}"></span>{_esc(label)}</div>'
             for label, color in [*_EVENT_TYPE_COLORS.items(), ("Other", OTHER_COLOR)]
@@ -1261,6 +1271,9 @@ class _Legend(_Panel):
                 '<div class="note"><span class="swatch" style="background:#999;opacity:0.4">'
                 '</span>pale: no incident reviewed<br><span class="swatch" style="background:'
                 f'#999;border:2px solid {REVIEWED_RIM}"></span>dark rim: all reviewed</div>')
+        if highlight:
+            rows.append(f'<div class="note"><span class="swatch" style="background:#999;border:'
+                        f'2px solid {NEW_RIM}"></span>red rim: new since the time asked</div>')
         super().__init__(
             "".join(rows) + f'<div class="note">Circle area: {_esc(size_by)}</div>',
             position="bottomright", css_class="incident-legend",
