@@ -59,6 +59,7 @@ from geo.nlp.actors import (
     SPEECH_VERBS,
     UNIDENTIFIED_MILITARY,
     Actor,
+    acled_country_name,
     acronyms,
     as_coded_for,
     civilians_hurt,
@@ -359,6 +360,9 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
     """
     if isinstance(doc, Article):
         doc = make_doc(doc)
+    # Civilians, protesters and rioters are named by their country as ACLED names it.
+    country_names = {code: acled_country_name(code, name)
+                     for code, name in (country_names or {}).items()}
     article: Article = doc._.article
     if resolutions is None:
         resolutions = doc._.resolutions or []

@@ -233,3 +233,10 @@ def test_each_clause_of_a_two_strike_sentence_keeps_its_own_toll_and_day(gazette
     found = incidents_of(gazetteer, text, published=D(2024, 7, 8))
     by_day = {i.event_date: i.fatalities for i in found}
     assert by_day == {D(2024, 7, 6): 14, D(2024, 7, 7): 5}
+
+
+def test_actors_carry_the_country_as_acled_names_it(gazetteer):
+    text = ("Protesters set fire to tyres and attacked embassies in Kinshasa on Tuesday, "
+            "smashing windows, witnesses said.")
+    found = incidents_of(gazetteer, text, published=D(2025, 1, 29))
+    assert found and all("Democratic Republic of Congo" in i.actor1 for i in found)

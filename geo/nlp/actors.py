@@ -23,8 +23,11 @@ Example:
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geo.nlp.figures import NON_COMBATANTS
@@ -528,7 +531,24 @@ def _military(place: Place, noun: str, event_country: str) -> Actor:
     return actor
 
 
+_ACLED_COUNTRIES = Path(__file__).resolve().parents[2] / "data" / "acled" / "countries.csv"
+
+
+@lru_cache(maxsize=1)
+def _acled_country_names() -> dict[str, str]:
+    with _ACLED_COUNTRIES.open(encoding="utf-8") as fh:
+        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
+        return {row["iso2"]: row["acled_name"] for row in rows}
+
+
+def acled_country_name(country_code: str, name: str) -> str:
+    """The country's name as ACLED writes it in actor names ("Democratic Republic of Congo"
+    where GeoNames has "Democratic Republic of the Congo"); ``name`` for every other."""
+    return _acled_country_names().get(country_code.upper(), name)
+
+
 def _military_of(country_code: str, country_name: str, event_country: str) -> Actor:
+    country_name = acled_country_name(country_code, country_name)
     period = _STATE_PERIODS.get(country_code)
     name = f"Military Forces of {country_name}" + (f" ({period})" if period else "")
     return Actor(name, 8 if event_country and country_code != event_country else 1)
