@@ -240,3 +240,14 @@ def test_actors_carry_the_country_as_acled_names_it(gazetteer):
             "smashing windows, witnesses said.")
     found = incidents_of(gazetteer, text, published=D(2025, 1, 29))
     assert found and all("Democratic Republic of Congo" in i.actor1 for i in found)
+
+
+@pytest.mark.parametrize(("text", "place", "injured"), [
+    ("Residential block hit in Sumy", "Sumy", None),
+    ("Apartment building struck near Kharkiv overnight, three hurt", "Kharkiv", 3),
+    ("Izium: school destroyed by shelling", "Izyum", None),
+    ("Kherson: four wounded in drone attack on bus", "Kherson", 4),
+])
+def test_a_headline_or_a_short_record_reports_its_event(gazetteer, text, place, injured):
+    found = incidents_of(gazetteer, text, published=D(2024, 5, 9))
+    assert [(i.location, i.injuries) for i in found] == [(place, injured)]

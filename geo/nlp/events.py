@@ -124,6 +124,12 @@ RULES: tuple[Rule, ...] = (
           "Shelling/artillery/missile attack", 8),
     _rule("explosions", r"\b(?:explosions?|blasts?)\b", EXPLOSIONS,
           "Shelling/artillery/missile attack", 6),
+    # A headline drops the auxiliary: "Residential block hit in Sumy", "School struck near
+    # Izium" are passives of an attack whose weapon is not told.
+    _rule("headline_hit", r"\b(?:block|building|house|school|hospital|station|bus|port|"
+          r"market|plant|facility|infrastructure|village|town|city|centre|center|depot|"
+          r"substation|church|mall|shop|store)s?\s+(?P<t>hit|struck|shelled|targeted)\s+"
+          r"(?:in|near|at|outside)\b", EXPLOSIONS, "Shelling/artillery/missile attack", 5),
     # A mine is a weapon only where something hits it or it goes off: "the mine collapsed,
     # killing 20 miners" is an industrial accident, not a landmine.
     _rule("ship_blast", r"\b(?:exploded and sank|blast on a[\w\s-]{0,20}ship|sea mines?\b|"
