@@ -22,7 +22,7 @@ from pathlib import Path
 import click
 
 from geo.cli_sources import sources
-from geo.errors import GeoError
+from geo.errors import GeoError, os_cause
 from geo.exports import write_exports
 from geo.gazetteer.imports import import_places
 from geo.gazetteer.index import Gazetteer, user_pack_dir
@@ -148,8 +148,8 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, manifest: Path | No
 
 def _cause(exc: BaseException) -> str:
     """An error in one line: an OSError's own words and path, not its traceback."""
-    if isinstance(exc, OSError) and exc.strerror:
-        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    if isinstance(exc, OSError) and not isinstance(exc, GeoError):
+        return f"{exc.filename}: {os_cause(exc)}" if exc.filename else os_cause(exc)
     return str(exc)
 
 
@@ -174,6 +174,8 @@ def export(store_path: Path | None, out_dir: Path) -> None:
         paths.append(store.backup(out_dir / "backup.sqlite"))
     except GeoError as exc:
         raise click.ClickException(str(exc)) from exc
+    except OSError as exc:  # any other, still in one line with its path
+        raise click.ClickException(f"export to {out_dir}: {_cause(exc)}") from exc
     click.echo("\n".join(str(p) for p in paths))
 
 
@@ -188,6 +190,8 @@ def restore(backup: Path, store_path: Path | None) -> None:
         safety = store.restore(backup)
     except GeoError as exc:
         raise click.ClickException(str(exc)) from exc
+    except OSError as exc:  # any other, still in one line with its path
+        raise click.ClickException(f"restore of {backup}: {_cause(exc)}") from exc
     if safety is not None:
         click.echo(f"the replaced content is kept in {safety}", err=True)
     click.echo(f"restored {store.article_count()} articles into {store.path}")

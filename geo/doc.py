@@ -33,7 +33,7 @@ import time
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from geo.errors import ArticleError, GeoError
+from geo.errors import GeoError, WorkBudgetError
 from geo.nlp.sentences import split_sentences, stripped
 from geo.records import Article
 
@@ -52,13 +52,6 @@ _ON_DEMAND = ("tok2vec", "parser")
 # The model's memory grows with the length of what it reads at once (spaCy: ~1 GB per 100k
 # characters for the parser and NER), so long articles are read in pieces of at most this.
 PIECE_CHARS = 50_000
-
-class WorkBudgetError(ArticleError):
-    """An article's processing ran past its time budget (``make_doc``'s ``deadline``) and was
-    stopped. (Defined here, beside the only code that raises it, while geo/errors.py is being
-    changed by another engineer; it derives from geo.errors.ArticleError like every article
-    failure.)"""
-
 
 def news_sentences(doc: Doc) -> Doc:
     """Set sentence starts from ``geo.nlp.sentences.split_sentences`` (newlines are hard breaks)."""

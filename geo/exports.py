@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.acled import acled_table
+from geo.errors import FileWriteError, os_cause
 from geo.records import Article
 from geo.store.db import Store
 from geo.store.jobs import JobLike
@@ -67,17 +68,27 @@ def write_exports(out_dir: Path, *, mentions: pd.DataFrame, incidents: pd.DataFr
 
     Returns:
         The files written.
+
+    Raises:
+        FileWriteError: a file cannot be written (a full disk, a read-only folder): the
+            message names it and the cause.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
     if articles:
         mentions = with_source_offsets(mentions, articles)
     contents = {"mentions.csv": safe_csv(mentions),
                 "incidents.csv": incidents_csv(incidents), "daily.csv": daily_csv(incidents),
                 "incidents.geojson": geojson_text(incidents)}
     paths = []
-    for name, text in contents.items():
-        (out_dir / name).write_text(text, encoding="utf-8")
-        paths.append(out_dir / name)
+    target = out_dir
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, text in contents.items():
+            target = out_dir / name
+            target.write_text(text, encoding="utf-8")
+            paths.append(target)
+    except OSError as exc:
+        written = f" (written before it: {', '.join(p.name for p in paths)})" if paths else ""
+        raise FileWriteError(f"cannot write {target}: {os_cause(exc, target)}{written}") from exc
     return paths
 
 

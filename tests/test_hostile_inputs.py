@@ -4,13 +4,14 @@ articles, corrupt archives, full disks, huge backups, odd encodings)."""
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import pytest
 from click.testing import CliRunner
 
 from geo.cli import cli
-from geo.store.db import Store
+from geo.store.db import Store, StoreError
 from geo.store.ingest import expand_upload, ingest
 
 KHARKIV = "Russian forces shelled Kharkiv on March 5, 2022. At least 3 people were killed."
@@ -224,3 +225,105 @@ def test_the_job_worker_runs_no_page_and_leaks_nothing_on_stop(tmp_path):
     # Once: the worker process did not run the main script again (it ran every page so).
     assert proc.stdout.splitlines() == ["the main script ran", "cancelled", "42"]
     assert proc.stderr == ""  # nor said "leaked semaphore objects" when the server stopped
+
+
+def test_an_impossible_date_in_a_file_says_it_is_impossible_and_which_field(store, gazetteer):
+    data = json.dumps([{"id": "x1", "text": KHARKIV, "published": "2022-02-30"},
+                       {"id": "x2", "text": LVIV, "date": "2022-13-01"}]).encode()
+    report = ingest(store, [("batch.json", data)], gazetteer)
+    assert sorted(report.added) == ["x1", "x2"] and sorted(report.undated) == ["x1", "x2"]
+    notes = [note for _source, note in report.notes]
+    assert any(n.startswith("article x1: the 'published' field holds 2022-02-30, an "
+                            "impossible date (February 2022 has no day 30)") for n in notes)
+    assert any("article x2: the 'date' field holds 2022-13-01" in n and "no month 13" in n
+               for n in notes), notes
+
+
+def test_an_impossible_date_in_a_manifest_names_the_manifest_row(store, gazetteer):
+    manifest = b"file,outlet,published\nk.txt,Daily,2023-02-29\n"
+    report = ingest(store, [("k.txt", KHARKIV.encode()), ("manifest.csv", manifest)],
+                    gazetteer)
+    assert report.added == ["k"]
+    assert any(source == "k.txt" and "its manifest row: the 'published' field holds "
+               "2023-02-29, an impossible date (February 2023 has no day 29)" in note
+               for source, note in report.notes), report.notes
+
+
+def test_export_onto_a_full_disk_names_the_file_and_the_cause_in_one_line(tmp_path, gazetteer):
+    store = Store(tmp_path / "news.sqlite")
+    ingest(store, [("k.txt", KHARKIV.encode())], gazetteer)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "mentions.csv").symlink_to("/dev/full")  # the kernel's own "no space left"
+    result = CliRunner().invoke(cli, ["export", "--store", str(store.path), "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.output.strip() == (f"Error: cannot write {out / 'mentions.csv'}: the disk is "
+                                     "full")
+
+
+def test_a_backup_that_cannot_be_written_names_it_and_leaves_nothing(tmp_path, gazetteer):
+    store = Store(tmp_path / "news.sqlite")
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(StoreError) as caught:
+        store.backup(tmp_path / "a-file" / "backup.sqlite")
+    folder = tmp_path / "a-file"
+    assert str(caught.value) == (f"cannot write the backup {folder / 'backup.sqlite'}: "
+                                 f"{folder}: it exists and is not a folder")
+
+
+def test_restore_into_a_folder_that_cannot_be_written_says_so_in_one_line(tmp_path, gazetteer,
+                                                                         monkeypatch):
+    import tempfile
+
+    source = Store(tmp_path / "source.sqlite")
+    ingest(source, [("k.txt", KHARKIV.encode())], gazetteer)
+    backup = source.backup(tmp_path / "backup.sqlite")
+    live = tmp_path / "live" / "news.sqlite"
+    Store(live)
+
+    def read_only_folder(*args, **kwargs):
+        raise OSError(30, "Read-only file system", str(live.parent))
+
+    monkeypatch.setattr(tempfile, "mkdtemp", read_only_folder)
+    result = CliRunner().invoke(cli, ["restore", str(backup), "--store", str(live)])
+    assert result.exit_code == 1
+    assert result.output.strip() == (f"Error: cannot restore into {live.parent}: the file "
+                                     "system is read-only")
+
+
+# ------------------------------------------------------------- 4: sizes before work
+
+def test_a_backup_padded_past_its_content_is_refused_before_it_is_copied(tmp_path, gazetteer):
+    source = Store(tmp_path / "source.sqlite")
+    ingest(source, [("k.txt", KHARKIV.encode())], gazetteer)
+    backup = source.backup(tmp_path / "backup.sqlite")
+    content = backup.stat().st_size
+    with backup.open("ab") as fh:  # zeros that SQLite would never read
+        fh.truncate(content + 8 * 2**20)
+    live = Store(tmp_path / "live" / "news.sqlite")
+    ingest(live, [("l.txt", LVIV.encode())], gazetteer)
+    with pytest.raises(StoreError, match="the rest is padding") as caught:
+        live.restore(backup)
+    assert str(backup) in str(caught.value)
+    assert [a.id for a in live.articles()] == ["l"]
+    assert sorted(p.name for p in live.path.parent.iterdir()
+                  if not p.name.startswith("news.sqlite")) == []  # nothing copied beside it
+
+
+def test_a_backup_larger_than_the_free_space_is_refused_before_it_is_copied(tmp_path,
+                                                                           gazetteer,
+                                                                           monkeypatch):
+    import collections
+    import shutil
+
+    source = Store(tmp_path / "source.sqlite")
+    ingest(source, [("k.txt", KHARKIV.encode())], gazetteer)
+    backup = source.backup(tmp_path / "backup.sqlite")
+    live = Store(tmp_path / "live" / "news.sqlite")
+    usage = collections.namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage",
+                        lambda path: usage(10 * 2**20, 10 * 2**20 - 4096, 4096))
+    with pytest.raises(StoreError, match="MB free beside the store") as caught:
+        live.restore(backup)
+    assert "nothing was changed" in str(caught.value)
+    assert live.article_count() == 0

@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import calendar
 import csv
 import datetime as dt
 import io
@@ -141,7 +142,8 @@ def parse_article_bytes(name: str, data: bytes, *, notes: list[str] | None = Non
     Args:
         name: the file name (its extension chooses the format, its stem is the id).
         data: the raw bytes.
-        notes: when given, gets how the bytes were decoded if that was not clean UTF-8.
+        notes: when given, gets how the bytes were decoded if that was not clean UTF-8, and
+            each date field that holds an impossible date (which field, which date, why).
 
     Returns:
         One article, or several for .json/.csv collections.
@@ -170,9 +172,9 @@ def parse_article_bytes(name: str, data: bytes, *, notes: list[str] | None = Non
                             published=page.published, outlet=page.outlet, url=page.url,
                             source=name, source_offsets=offsets)]
     elif suffix == ".json":
-        articles = _from_records(stem, name, _json_records(text))
+        articles = _from_records(stem, name, _json_records(text), notes=notes)
     else:
-        articles = _from_records(stem, name, _csv_records(text))
+        articles = _from_records(stem, name, _csv_records(text), notes=notes)
     articles = [a for a in articles if a.text.strip()]
     if not articles:
         raise ArticleError("no text: the file is empty or holds only markup/whitespace")
@@ -493,17 +495,23 @@ def _csv_records(text: str) -> list[dict]:
     return [{(k or "").strip().lower(): v for k, v in row.items()} for row in rows]
 
 
-def _from_records(stem: str, name: str, records: list[dict]) -> list[Article]:
+def _from_records(stem: str, name: str, records: list[dict], *,
+                  notes: list[str] | None = None) -> list[Article]:
     articles = []
     for n, record in enumerate(records, start=1):
         text = next((record[c] for c in _TEXT_COLUMNS if isinstance(record.get(c), str)), "")
         article_id = str(record.get("id") or (stem if len(records) == 1 else f"{stem}-{n}"))
         normal, offsets = normalize_text_mapped(text)
+        field = "published" if record.get("published") else "date"
+        published = str(record.get(field) or "")
+        note = date_note(published, field)
+        if note and notes is not None:
+            notes.append(note if len(records) == 1 else f"article {article_id}: {note}")
         articles.append(Article(
             id=article_id, text=normal, source_offsets=offsets,
             title=str(record.get("title") or ""),
             outlet=str(record.get("outlet") or record.get("source") or ""),
-            published=parse_date(str(record.get("published") or record.get("date") or "")),
+            published=parse_date(published),
             timezone=str(record.get("timezone") or ""), url=str(record.get("url") or ""),
             source=name))
     return articles
@@ -521,6 +529,34 @@ def parse_date(value: str) -> dt.date | None:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
         return None
+
+
+def impossible_date(value: str) -> str:
+    """Why ``value``, written as a date (YYYY-MM-DD), is no day of the calendar ("February 2022
+    has no day 30"); "" when it is one or is not written as a date."""
+    m = _DATE.search(value or "")
+    if not m:
+        return ""
+    year, month, day = (int(g) for g in m.groups())
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        if not 1 <= month <= 12:
+            return f"there is no month {month}"
+        if year < dt.MINYEAR:
+            return f"there is no year {year}"
+        return f"{calendar.month_name[month]} {year} has no day {day}"
+    return ""
+
+
+def date_note(value: str, field: str) -> str:
+    """What to tell the analyst when the date field ``field`` holds an impossible date (the
+    article goes in without a date from it); "" when there is nothing to tell."""
+    why = impossible_date(value)
+    if not why:
+        return ""
+    return (f"the {field!r} field holds {_DATE.search(value).group(0)}, an impossible date "
+            f"({why}): not used as the publication date")
 
 
 def read_manifest(path: Path) -> dict[str, dict[str, str]]:

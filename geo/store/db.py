@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -36,7 +37,7 @@ from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from geo.errors import GeoError
+from geo.errors import GeoError, os_cause
 from geo.incidents import Report
 from geo.nlp.figures import Figure
 from geo.records import Article, Place, SourceOffsets
@@ -695,17 +696,29 @@ class Store:
     # ------------------------------------------------------------------ backup
 
     def backup(self, destination: Path) -> Path:
-        """A consistent copy of the whole store (SQLite's online backup), as one file."""
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        if destination.exists():
-            destination.unlink()
-        with self.read() as conn:
-            target = sqlite3.connect(destination)
-            try:
-                conn.backup(target)
-                target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-            finally:
-                target.close()
+        """A consistent copy of the whole store (SQLite's online backup), as one file.
+
+        Raises:
+            StoreError: the copy cannot be written (a full disk, a read-only folder); the
+                message names the file and the cause, and no part-written file is left.
+        """
+        try:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            if destination.exists():
+                destination.unlink()
+            with self.read() as conn:
+                target = sqlite3.connect(destination)
+                try:
+                    conn.backup(target)
+                    target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+                finally:
+                    target.close()
+        except (OSError, sqlite3.Error) as exc:
+            with contextlib.suppress(OSError):  # no part-written backup left behind
+                destination.unlink(missing_ok=True)
+            cause = os_cause(exc, destination) if isinstance(exc, OSError) else (
+                "the disk is full" if "full" in str(exc) else str(exc))
+            raise StoreError(f"cannot write the backup {destination}: {cause}") from exc
         return destination
 
     def restore(self, source: Path) -> Path | None:
@@ -720,9 +733,30 @@ class Store:
             The safety copy of what was replaced (None when the store was empty).
 
         Raises:
-            StoreError: the file is not a valid backup; the store is unchanged.
+            StoreError: the file is not a valid backup, is larger than its content (padded),
+                would not fit on the store's disk, or the store's folder cannot be written;
+                the store is unchanged.
         """
-        with tempfile.TemporaryDirectory(dir=self.path.parent) as tmp:
+        # Checked from its header before anything is copied: a file padded to gigabytes, or
+        # one the store's disk cannot hold, must not fill that disk on its way to a refusal.
+        need = _backup_size(Path(source)) + _wal_size(Path(source))
+        try:
+            free = shutil.disk_usage(self.path.parent).free
+        except OSError as exc:
+            raise StoreError(f"cannot restore into {self.path.parent}: "
+                             f"{os_cause(exc)}") from exc
+        # The working copy, the safety copy of the current content, and the new content.
+        wanted = 2 * need + _file_size(self.path)
+        if wanted > free:
+            raise StoreError(f"{source} needs {wanted / 2**20:.0f} MB free beside the store "
+                             f"({self.path.parent} has {free / 2**20:.0f} MB): nothing was "
+                             "changed")
+        try:
+            working = tempfile.TemporaryDirectory(dir=self.path.parent)
+        except OSError as exc:
+            raise StoreError(f"cannot restore into {self.path.parent}: "
+                             f"{os_cause(exc)}") from exc
+        with working as tmp:
             copy = Path(tmp) / "restore.sqlite"
             try:
                 shutil.copyfile(Path(source), copy)
@@ -730,8 +764,9 @@ class Store:
                 if wal.is_file():
                     shutil.copyfile(wal, Path(f"{copy}-wal"))
             except OSError as exc:
-                raise StoreError(f"{source}: cannot read the backup "
-                                 f"({exc.strerror or exc})") from exc
+                where = (f"{source}: cannot read the backup" if exc.filename in (
+                    str(source), str(wal)) else f"cannot copy {source} into {tmp}")
+                raise StoreError(f"{where} ({os_cause(exc)})") from exc
             _validate_backup(copy, source)
             safety = None
             if self.article_count() or self.changes(include_undone=True):
@@ -824,6 +859,50 @@ def _apply_migrations(conn: sqlite3.Connection, version: int) -> None:
 
 def _schema(conn: sqlite3.Connection) -> set[tuple]:
     return set(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _backup_size(source: Path) -> int:
+    """The bytes a backup's content takes, from its SQLite header (page size x page count).
+
+    Raises:
+        StoreError: the file cannot be read, is no SQLite database, or is larger than its
+            content (padding: SQLite reads past it, so it would restore and waste the disk).
+    """
+    try:
+        with source.open("rb") as fh:
+            header = fh.read(100)
+            size = os.fstat(fh.fileno()).st_size
+    except OSError as exc:
+        raise StoreError(f"{source}: cannot read the backup ({os_cause(exc)})") from exc
+    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+        raise StoreError(f"{source} is not a store backup (not an SQLite database)")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    # The header's page count is only current when its "valid for" stamp matches the change
+    # counter (older writers did not keep it); otherwise the file's own size is the content.
+    if header[92:96] != header[24:28] or not pages or not page_size:
+        return size
+    content = pages * page_size
+    if size > content:
+        raise StoreError(f"{source} is {size / 2**20:,.1f} MB but its content is "
+                         f"{content / 2**20:,.1f} MB (the rest is padding): not a backup as "
+                         "export writes it; nothing was changed")
+    return content
+
+
+def _wal_size(source: Path) -> int:
+    return _file_size(Path(f"{source}-wal"))
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _validate_backup(copy: Path, source: Path) -> None:

@@ -36,8 +36,8 @@ from geo.corrections import (
     apply_mention_changes,
     relevant_changes,
 )
-from geo.doc import WorkBudgetError, make_doc
-from geo.errors import ArticleError, ManifestError
+from geo.doc import make_doc
+from geo.errors import ArticleError, ManifestError, WorkBudgetError
 from geo.gazetteer.index import Gazetteer
 from geo.incidents import Report, extract_reports
 from geo.io.articles import (
@@ -45,6 +45,7 @@ from geo.io.articles import (
     MB,
     ReadFailure,
     check_metadata,
+    date_note,
     manifest_from_bytes,
     parse_article_bytes,
     parse_date,
@@ -225,6 +226,8 @@ def read_uploads(uploads: Iterable[Upload], *, manifest: dict[str, dict] | None 
         if notes is not None:
             notes.extend((name, note) for note in decoding)
         row = manifest.get(PurePosixPath(name).name, {})
+        if notes is not None and (note := date_note(row.get("published", ""), "published")):
+            notes.append((name, f"its manifest row: {note}"))
         for article in parsed:
             article = _with_metadata(article, row, defaults, source=name)
             try:

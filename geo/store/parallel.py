@@ -26,7 +26,7 @@ import dask.bag as db
 import pandas as pd
 
 from geo.corrections import ChangeLike, aliased_gazetteer, relevant_changes
-from geo.doc import WorkBudgetError
+from geo.errors import WorkBudgetError
 from geo.gazetteer.index import Gazetteer
 from geo.incidents import Incident, Report, merge_block, merge_reports, text_shingles
 from geo.io.articles import ArticleError, ReadFailure, read_file
