@@ -6,8 +6,11 @@ Each coder's note is fed as one article (outlet "ACLED", published the day after
 time zone Europe/Kyiv), exactly as ``../shared/dev/README.md`` says, and its incidents are
 compared with the gold event: the share of notes that yield an incident, the nearest
 incident within 5/25/50 km of the gold point, and for that incident: date exact, event type,
-sub-event type, actor1, fatalities exact on deadly events. Prints the worst examples by cause. The
-dev set is read at run time and never copied into the project.
+sub-event type, actor1, fatalities exact on deadly events. Precision too, since the nearest
+incident alone would hide extra ones: the incidents produced per note (mean, and the share of
+notes with more than one; a note reports one event) and the share of all produced incidents,
+not only the nearest, farther than 25 km from the gold point. Prints the worst examples by
+cause. The dev set is read at run time and never copied into the project.
 """
 
 from __future__ import annotations
@@ -68,6 +71,16 @@ def main() -> None:
         counts["notes"] += 1
         deadly = int(row["fatalities"] or 0) > 0
         counts["deadly"] += deadly
+        # Precision: every incident produced counts, not only the one nearest the gold.
+        counts["incidents produced"] += len(incidents)
+        counts["notes with more than one incident"] += len(incidents) > 1
+        far = [i for i in incidents
+               if haversine_km(i.place.lat, i.place.lon, row["latitude"], row["longitude"]) > 25]
+        counts["produced incidents > 25 km from the gold"] += len(far)
+        if len(incidents) > 1:
+            causes.setdefault("more than one incident", []).append(
+                f"{len(incidents)} ({', '.join(i.place.name for i in incidents)}): "
+                f"{row['notes']}")
         if not incidents:
             causes.setdefault("no incident", []).append(row["notes"])
             continue
@@ -139,10 +152,18 @@ def main() -> None:
                 counts["two-sided, both found"] if key == "gold actor1 is the side attacked"
                 else n)
         print(f"| {key} | {counts[key] / base if base else 0:.3f} | {targets.get(key, '')} |")
+    # Precision rows: a mean per note, a share of notes, a share of the produced incidents.
+    mean = counts["incidents produced"] / n if n else 0
+    print(f"| incidents produced per note (mean) | {mean:.3f} | |")
+    for key, base in (("notes with more than one incident", n),
+                      ("produced incidents > 25 km from the gold", counts["incidents produced"])):
+        print(f"| {key} | {counts[key] / base if base else 0:.3f} | |")
     print("\n(shares are over all notes; deadly ones for fatalities; notes without deaths for "
           "'no deaths, no toll'; one-sided events (one gold actor) for 'actor1, one-sided "
           f"events' ({counts['one-sided events']}); two-sided events where we found both "
-          f"sides ({counts['two-sided, both found']}) for 'gold actor1 is the side attacked')")
+          f"sides ({counts['two-sided, both found']}) for 'gold actor1 is the side attacked'; "
+          f"all {counts['incidents produced']} incidents produced for 'produced incidents "
+          "> 25 km from the gold')")
     for cause, examples in causes.items():
         print(f"\n{cause}: {len(examples)}")
         for text in examples[:args.worst]:
