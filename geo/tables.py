@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from geo.incidents import Incident
@@ -83,6 +84,42 @@ def mentions_frame_from_rows(rows: list[dict]) -> pd.DataFrame:
     """The mentions DataFrame from ``mention_rows`` output."""
     columns = {name: [row.get(name) for row in rows] for name in MENTION_COLUMNS}
     return _typed_mentions(pd.DataFrame(columns, columns=MENTION_COLUMNS))
+
+
+#: A point this far from every other place its article names is in doubt (a district read in
+#: another country, a Gaza neighbourhood placed in Dubai): the Places page lists it first.
+FAR_KM = 1000.0
+_POINTS = frozenset({"city", "landmark", "computed"})
+
+
+def far_from_article(mentions: pd.DataFrame, *, km: float = FAR_KM) -> pd.Series:
+    """Whether each mention is a point more than ``km`` from every other point its article
+    names (other names; at least two of them), as a boolean Series on ``mentions``' index.
+
+    Example:
+        >>> rows = pd.DataFrame({"article": ["a"] * 4, "text": ["Kyiv", "Irpin", "Bucha",
+        ...     "Kanal"], "feature": ["city"] * 4, "latitude": [50.45, 50.52, 50.54, 46.0],
+        ...     "longitude": [30.52, 30.25, 30.23, 13.6]})
+        >>> far_from_article(rows).tolist()
+        [False, False, False, True]
+    """
+    far = pd.Series(False, index=mentions.index)
+    points = mentions[mentions["feature"].isin(_POINTS) & mentions["latitude"].notna()]
+    for _article, group in points.groupby("article", sort=False):
+        if group["text"].nunique() < 3:
+            continue  # too few other places to say where the article is
+        lat = np.radians(group["latitude"].to_numpy(dtype=float))
+        lon = np.radians(group["longitude"].to_numpy(dtype=float))
+        # Great-circle distance between every pair (haversine), in km.
+        dlat = lat[:, None] - lat[None, :]
+        dlon = lon[:, None] - lon[None, :]
+        a = (np.sin(dlat / 2) ** 2
+             + np.cos(lat[:, None]) * np.cos(lat[None, :]) * np.sin(dlon / 2) ** 2)
+        dist = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+        texts = group["text"].to_numpy()
+        dist[texts[:, None] == texts[None, :]] = np.inf  # another mention of the same name
+        far.loc[group.index] = dist.min(axis=1) > km
+    return far
 
 
 def _typed_mentions(frame: pd.DataFrame) -> pd.DataFrame:

@@ -16,16 +16,21 @@ from geo.errors import GeoError
 from geo.gazetteer.geocoding import GeocoderSettings
 from geo.gazetteer.index import normalize
 from geo.pipeline import PipelineResult
+from geo.tables import far_from_article
 
 MAX_CHOICES = 500
-COLUMNS = ["text", "name", "feature", "country_code", "admin1", "score", "candidates",
+COLUMNS = ["text", "name", "feature", "country_code", "admin1", "score", "far", "candidates",
            "reason", "article", "start", "distance_flag"]
 
 
 def mention_table(mentions: pd.DataFrame) -> pd.DataFrame:
     query = st.text_input("Search mentions", placeholder="text, place or article")
-    shown = mentions.assign(resolved=mentions["name"] != "").sort_values(
-        ["resolved", "score", "article", "start"])
+    # Unresolved first, then places far from every other place of their article (a district
+    # read in another country), then low scores.
+    shown = mentions.assign(resolved=mentions["name"] != "",
+                            far=far_from_article(mentions)).sort_values(
+        ["resolved", "far", "score", "article", "start"], ascending=[True, False, True, True,
+                                                                   True])
     if query.strip():
         needle = query.strip().lower()
         hay = (shown["text"] + " " + shown["name"] + " " + shown["article"]).str.lower()
@@ -37,6 +42,8 @@ def mention_table(mentions: pd.DataFrame) -> pd.DataFrame:
                                                      format="%.2f"),
             "text": "mention", "name": "resolved to", "candidates": "runner-ups",
             "distance_flag": st.column_config.CheckboxColumn("distance ⚠"),
+            "far": st.column_config.CheckboxColumn(
+                "far ⚠", help="more than 1,000 km from every other place of its article"),
         })
     options = list(shown.index[:MAX_CHOICES])
     picked = st.selectbox(

@@ -251,3 +251,16 @@ def test_actors_carry_the_country_as_acled_names_it(gazetteer):
 def test_a_headline_or_a_short_record_reports_its_event(gazetteer, text, place, injured):
     found = incidents_of(gazetteer, text, published=D(2024, 5, 9))
     assert [(i.location, i.injuries) for i in found] == [(place, injured)]
+
+
+def test_a_place_far_from_every_other_place_of_its_article_is_flagged(gazetteer):
+    from geo.pipeline import run_pipeline  # noqa: PLC0415
+    from geo.tables import far_from_article  # noqa: PLC0415
+
+    text = ("Russian forces shelled Kharkiv, Izium and Kupiansk on Monday, officials said. "
+            "Diplomats meeting in Lisbon condemned the attacks.")
+    result = run_pipeline([Article(id="far", text=text, published=D(2024, 5, 7))],
+                          gazetteer=gazetteer)
+    mentions = result.mentions
+    flagged = set(mentions.loc[far_from_article(mentions), "text"])
+    assert flagged == {"Lisbon"}
