@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
-
 from geo.incidents import extract_incidents
 from geo.nlp.geoparse import geoparse
 from geo.nlp.resolve import haversine_km
@@ -584,13 +582,6 @@ def test_a_side_that_only_speaks_is_no_actor(gazetteer):
     assert "United States" not in incident.actor2
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the small parser reads 'occupied' in 'protested in occupied Melitopol' as a verb whose "
-    "object is the town (advcl), not as its adjective (amod); events.happened() drops a "
-    "participle only when it is parsed amod, so a Non-state actor overtakes territory event is "
-    "made. It passed only on the dev note's town (Kherson parses amod); Skadovsk and Berdiansk "
-    "fail as Melitopol does. Fix in geo/nlp/events.py: a participle between a preposition and "
-    "a place name is a state"))
 def test_a_participle_describing_a_place_is_not_an_event(gazetteer):
     # "occupied" describes Melitopol; the protest and the soldiers' intervention are the events.
     incidents = extract_incidents([note(

@@ -255,6 +255,10 @@ _NOT_EVENTS = re.compile(
 
 
 Parse = Callable[[int, int], "Doc"]
+# A preposition right before a participle, and a capitalised name right after it.
+_PARTICIPLE_AS_ADJECTIVE = re.compile(r"\b(?:in|from|of|to|into|near|across|at|on|inside|"
+                                      r"outside|around|toward|towards)\s+$")
+_NAME_AFTER = re.compile(r"\s+[A-Z]")
 
 
 def find_events(sentence: str) -> list[EventMention]:
@@ -321,6 +325,12 @@ def find_events_by_sentence(text: str, sentences: list[tuple[int, int]], parse: 
             t_start, t_end = m.span()
         if t_start > 0 and lower[t_start - 1] == "-" and lower[t_start:t_end].endswith("ed"):
             continue  # "Russian-occupied territory", "rebel-held town": a compound adjective
+        if _PARTICIPLE_AS_ADJECTIVE.search(lower, max(0, t_start - 12), t_start) and (
+                lower[t_start:t_end].endswith("ed")
+                and _NAME_AFTER.match(text, t_end)):
+            # "protested in occupied Melitopol", "from besieged Mariupol": a participle
+            # between a preposition and a name describes the place, whatever the parse.
+            continue
         start, end = t_start - s_start, t_end - s_start
         if not happened(parse(s_start, s_end), start, end):
             continue
