@@ -327,3 +327,38 @@ def test_a_backup_larger_than_the_free_space_is_refused_before_it_is_copied(tmp_
         live.restore(backup)
     assert "nothing was changed" in str(caught.value)
     assert live.article_count() == 0
+
+
+# ------------------------------------------------------------- 5: encodings
+
+RUSSIAN = "Обстрел Харькова продолжался всю ночь. Погибли три человека, сообщили власти города."
+
+
+@pytest.mark.parametrize("encoding", ["koi8-r", "cp1251"])
+def test_koi8_r_and_cp1251_cyrillic_are_each_read_in_their_own_code_page(encoding):
+    from geo.io.articles import decode_bytes
+
+    decoded = decode_bytes(RUSSIAN.encode(encoding))
+    assert decoded.text == RUSSIAN
+    assert decoded.encoding.replace("_", "-") == encoding
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read_not_refused_as_binary(store, gazetteer,
+                                                                       encoding):
+    report = ingest(store, [("k.txt", KHARKIV.encode(encoding)),
+                            ("r.txt", RUSSIAN.encode(encoding))], gazetteer)
+    assert sorted(report.added) == ["k", "r"], report.failures
+    assert {a.id: a.text for a in store.articles()} == {"k": KHARKIV, "r": RUSSIAN}
+    assert all(f"decoded as {encoding.upper()}" in note for _s, note in report.notes)
+
+
+def test_binary_with_nul_bytes_is_still_refused_as_binary():
+    import random
+
+    from geo.errors import ArticleError
+    from geo.io.articles import decode_bytes
+
+    noise = bytes(random.Random(28).randrange(256) for _ in range(4000)) + b"\x00" * 64
+    with pytest.raises(ArticleError, match="binary"):
+        decode_bytes(noise)

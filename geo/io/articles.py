@@ -258,7 +258,10 @@ def decode_bytes(data: bytes) -> Decoded:
             return Decoded(text.lstrip("\ufeff"), encoding,
                            "" if encoding == "utf-8-sig" else f"decoded as {encoding.upper()}")
     if b"\x00" in data[:4096]:
-        raise ArticleError("binary file (contains NUL bytes), not text")
+        utf16 = _utf16_without_bom(data)
+        if utf16 is None:
+            raise ArticleError("binary file (contains NUL bytes), not text")
+        return utf16
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as exc:
@@ -274,6 +277,25 @@ def decode_bytes(data: bytes) -> Decoded:
         raise ArticleError("binary or undecodable file: no text encoding fits it")
     _check_text(text[1])
     return Decoded(text[1], text[0], f"not UTF-8; decoded as {text[0]}")
+
+
+def _utf16_without_bom(data: bytes) -> Decoded | None:
+    """UTF-16 with no byte-order mark, told by where its NUL bytes fall: the high byte of
+    every space, digit and punctuation mark (and of every Latin letter) is zero, so they sit
+    on odd offsets in little-endian text and on even ones in big-endian. None when the bytes
+    are not that (binary data), or do not read as text that way."""
+    sample = data[:4096]
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    if len(data) % 2 or max(odd, even) < len(sample) // 2 * 0.1 or min(odd, even) > max(
+            odd, even) * 0.05:
+        return None
+    encoding = "utf-16-le" if odd > even else "utf-16-be"
+    try:
+        text = data.decode(encoding)
+        _check_text(text)
+    except (UnicodeDecodeError, ArticleError):
+        return None
+    return Decoded(text, encoding, f"no byte-order mark; decoded as {encoding.upper()}")
 
 
 def _has_multibyte(data: bytes) -> bool:
@@ -304,7 +326,7 @@ def _unspaced_script(sample: str) -> bool:
 
 # Legacy encodings news arrives in; charset detection alone mistakes short Cyrillic for Latin.
 # On a tie (too little text to tell), the first wins.
-_LEGACY_ENCODINGS = ("cp1252", "cp1251", "latin-1", "koi8-r", "cp1250")
+_LEGACY_ENCODINGS = ("cp1252", "cp1251", "latin-1", "koi8-r", "koi8-u", "cp1250")
 _NON_ASCII_WORD = re.compile(r"\w*[^\x00-\x7f]\w*")
 
 
@@ -319,7 +341,15 @@ def _best_decoding(data: bytes) -> tuple[str, str] | None:
     detected = from_bytes(data).best()
     if detected is not None:
         texts.append((detected.encoding, str(detected)))
-    return max(texts, key=lambda t: _plausibility(t[1]), default=None)
+    # KOI8 and cp1251 both give Cyrillic letters for Cyrillic bytes; which one is right shows
+    # in the case of the letters (``_plausibility``) and, on a tie, in charset-normalizer's
+    # own verdict, which weighs how often each letter follows another in the language.
+    best = max((_plausibility(t) for _e, t in texts), default=None)
+    tied = [(e, t) for e, t in texts if _plausibility(t) == best]
+    if detected is not None and detected.encoding.replace("_", "-") in _LEGACY_ENCODINGS and any(
+            t == str(detected) for _e, t in tied):
+        return detected.encoding, str(detected)
+    return tied[0] if tied else None
 
 
 def _plausibility(text: str) -> float:
@@ -333,12 +363,23 @@ def _plausibility(text: str) -> float:
             continue  # one letter alone ("à", "а") says nothing about the encoding
         if not letters or len(letters) < len(word) * 0.8 or len(scripts) > 1:
             score -= 1
+        elif _inverted_case(letters):
+            score -= 1  # "пБСТТЙМ": the letters of one Cyrillic code page read in another
         elif scripts != {"LATIN"}:
             score += 1
         else:
             accented = sum(not ch.isascii() for ch in letters)
             score += -1 if accented > 2 and accented > len(letters) / 2 else 1
     return score
+
+
+def _inverted_case(letters: list[str]) -> bool:
+    """A word in small letters whose following letters are capitals ("пБСТТЙМ"), or one
+    that mixes them after its first letter more than a name does ("ОбСТрІЛ")."""
+    rest = letters[1:]
+    capitals = sum(ch.isupper() for ch in rest)
+    return bool(rest) and (letters[0].islower() and capitals > 0 or 0 < capitals < len(rest)
+                           and capitals > 1)
 
 
 # Invisible characters that split a word for the eye but not for the reader: a soft hyphen
