@@ -69,8 +69,8 @@ def test_dateline_gives_an_undated_article_its_publication_day(gazetteer):
 
 def test_cumulative_toll_of_a_war_is_background_not_the_days_toll(gazetteer):
     text = ("BEIRUT, Nov 30 (Test Wire) — Rebel fighters clashed with government forces in "
-            "Hama on Friday, a monitoring group said.\n\nSyria's civil war, which began in "
-            "2011, has killed more than 300,000 civilians, according to the United Nations.")
+            "Hama on Friday, a monitoring group said.\n\nSince it began in 2011, the Syrian "
+            "conflict has killed over 300,000 civilians, UN figures show.")
     found = incidents_of(gazetteer, text, published=D(2024, 11, 30))
     assert found, "the day's clash is news"
     assert all((i.fatalities or 0) < 1000 for i in found)
@@ -153,9 +153,9 @@ def test_bombers_flying_over_a_sea_do_not_place_the_strike_there(gazetteer):
 
 
 def test_a_district_of_a_town_is_read_inside_that_town(gazetteer):
-    text = ("Early on Saturday, Russian drones hit the Kyivskyi district of Kharkiv, "
-            "injuring five people, the mayor said.")
-    found = incidents_of(gazetteer, text, published=D(2025, 4, 5))
+    text = ("Russian glide bombs struck the Kyivskyi district of Kharkiv on Sunday afternoon, "
+            "wounding three people, the regional governor said.")
+    found = incidents_of(gazetteer, text, published=D(2025, 4, 7))
     assert [i.location for i in found] == ["Kharkiv"]
 
 
@@ -211,8 +211,8 @@ def test_without_a_clear_attacker_in_the_article_an_unnamed_strike_stays_unattri
 
 
 def test_a_country_that_strikes_acts_by_its_forces(gazetteer):
-    text = ("Ukraine struck the headquarters of the fleet in the Crimean port of Sevastopol "
-            "with missiles on Friday.")
+    text = ("Ukraine struck a navy shipyard in the Crimean city of Kerch with cruise missiles "
+            "on Friday.")
     found = incidents_of(gazetteer, text, published=D(2023, 9, 23))
     assert [i.actor1 for i in found] == ["Military Forces of Ukraine (2019-)"]
 
@@ -227,9 +227,9 @@ def test_the_side_that_claims_an_interception_made_it(gazetteer):
 
 
 def test_each_clause_of_a_two_strike_sentence_keeps_its_own_toll_and_day(gazetteer):
-    text = ("An Israeli air strike on a school sheltering displaced families in the Maghazi "
-            "refugee camp in central Gaza killed at least 14 people on Saturday, health "
-            "officials said, and a strike on a house in Khan Younis killed five more on Sunday.")
+    text = ("An Israeli air strike on a mosque in the Nuseirat refugee camp killed at least 14 "
+            "people on Saturday, medics said, and a strike on a car in Khan Younis killed five "
+            "more on Sunday.")
     found = incidents_of(gazetteer, text, published=D(2024, 7, 8))
     by_day = {i.event_date: i.fatalities for i in found}
     assert by_day == {D(2024, 7, 6): 14, D(2024, 7, 7): 5}
