@@ -24,7 +24,7 @@ def incidents_of(gazetteer, text: str, *, published: dt.date | None = None):
 @pytest.mark.parametrize(("text", "place", "day", "outlet"), [
     ("PORT SUDAN, Aug 12 (Test Wire) — Shelling killed", "PORT SUDAN", "Aug 12", "Test Wire"),
     ("RAMALLAH, West Bank, Aug 29 (Test Wire) - Troops", "RAMALLAH", "Aug 29", "Test Wire"),
-    ("GOMA, Democratic Republic of Congo, Feb 15 (X) — M23", "GOMA", "Feb 15", "X"),
+    ("GOMA, Democratic Republic of Congo, Mar 3 (X) — M23", "GOMA", "Mar 3", "X"),
     ("Kharkiv (Test Wire) - A drone hit", "Kharkiv", "", "Test Wire"),
     ("МОСКВА, 13 марта — Российские войска", "МОСКВА", "13 марта", ""),
     ("Strikes on Kharkiv\n\nKHARKIV, May 26 — Bombs hit a store", "KHARKIV", "May 26", ""),
@@ -53,8 +53,8 @@ def test_dateline_date_is_the_filing_day_not_the_event_day(gazetteer):
 
 
 def test_dateline_city_is_not_an_event_place(gazetteer):
-    text = ("PORT SUDAN, Aug 12 (Test Wire) — Shelling by the paramilitary force killed 14 "
-            "people in El Fasher on Sunday, a local aid group said.")
+    text = ("PORT SUDAN, Aug 12 (Test Wire) — Paramilitary shelling killed 14 people in El "
+            "Fasher on Sunday, a doctors' group said.")
     found = incidents_of(gazetteer, text, published=D(2024, 8, 12))
     assert "Port Sudan" not in {i.location for i in found}
     assert any(i.location == "El Fasher" and i.fatalities == 14 for i in found)
@@ -78,8 +78,8 @@ def test_cumulative_toll_of_a_war_is_background_not_the_days_toll(gazetteer):
 
 def test_an_event_months_before_publication_is_not_an_incident_of_the_day(gazetteer):
     text = ("KYIV, Nov 20 (Test Wire) — Russian forces shelled the town of Kostiantynivka on "
-            "Tuesday, wounding three people, officials said.\n\nRussian forces captured the "
-            "town of Avdiivka in February 2024 after months of fighting.")
+            "Tuesday, wounding three people, officials said.\n\nRussian troops seized the "
+            "town of Marinka in December 2023 after more than a year of fighting.")
     found = incidents_of(gazetteer, text, published=D(2024, 11, 20))
     assert {i.event_date for i in found} == {D(2024, 11, 19)}
     assert all(i.sub_event_type != "Non-state actor overtakes territory" for i in found)
@@ -193,9 +193,9 @@ def test_a_trigger_word_naming_the_kind_of_a_thing_is_no_event(gazetteer, text):
 
 
 def test_an_unattributed_strike_is_by_the_attacker_the_article_names_for_its_others(gazetteer):
-    text = ("Russian drones struck port infrastructure in Izmail early on Thursday, starting a "
-            "fire. Russian missiles hit a warehouse in Odesa the same night.\n\nIn Mykolaiv, a "
-            "drone hit a private house early on Thursday, injuring a boy, the governor said.")
+    text = ("Russian drones attacked grain silos in Izmail overnight into Thursday, setting them "
+            "ablaze. Russian missiles struck a depot in Odesa the same night.\n\nIn Mykolaiv, a "
+            "drone struck a garage early on Thursday, wounding a woman, the governor said.")
     found = incidents_of(gazetteer, text, published=D(2024, 10, 10))
     mykolaiv = next(i for i in found if "Myko" in i.location)
     assert mykolaiv.actor1.startswith("Military Forces of Russia")
@@ -203,7 +203,7 @@ def test_an_unattributed_strike_is_by_the_attacker_the_article_names_for_its_oth
 
 def test_without_a_clear_attacker_in_the_article_an_unnamed_strike_stays_unattributed(gazetteer):
     text = ("Russian drones struck Izmail on Thursday. Ukrainian drones struck Belgorod on "
-            "Thursday.\n\nIn Mykolaiv, a drone hit a private house on Thursday, injuring a boy.")
+            "Thursday.\n\nIn Mykolaiv, a drone struck a garage on Thursday, wounding a woman.")
     found = incidents_of(gazetteer, text, published=D(2024, 10, 10))
     mykolaiv = next(i for i in found if "Myko" in i.location)
     assert not mykolaiv.actor1.startswith(("Military Forces of Russia",
