@@ -36,6 +36,16 @@ from geo.pipeline import PipelineResult, result_from_store, save_snapshot
 from geo.store.db import Store, default_path
 from geo.store.ingest import ingest_paths, reprocess_job, warm_up_job
 from geo.store.jobs import JobQueue, JobStatus
+from geo.store.sources import (
+    CHECK_SECONDS,
+    Source,
+    add_source,
+    list_sources,
+    network_enabled,
+    poll_job,
+    remove_source,
+    set_network,
+)
 from geo.tables import filter_incidents, locations_table, region_counts
 from geo.tiles import list_tile_sets
 
@@ -82,6 +92,9 @@ def jobs() -> JobQueue:
     document model does not hold up other sessions' page views."""
     queue = JobQueue(process=True)
     queue.warm_up(warm_up_job)
+    # The listed feeds, pages and folders (Feeds page): due ones are polled in the same
+    # worker; a feed or page only when the network is switched on.
+    queue.every(CHECK_SECONDS, "Poll the listed sources", poll_job, str(store_path()))
     return queue
 
 
@@ -183,6 +196,39 @@ def bad_rows() -> list[tuple[str, str]]:
     return _bad_rows(str(current.path), current.state())
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _listed_sources(path: str, state: str) -> list[Source]:
+    return list_sources(store())
+
+
+def listed_sources() -> list[Source]:
+    """The listed sources with their poll state (read again after every write: a poll
+    records its outcome as one)."""
+    current = store()
+    return _listed_sources(str(current.path), current.state())
+
+
+def sources_network() -> bool:
+    return network_enabled(store())
+
+
+def set_sources_network(enabled: bool) -> None:
+    set_network(store(), enabled)
+
+
+def add_listed_source(location: str, *, kind: str, name: str, every_minutes: int) -> Source:
+    return add_source(store(), location, kind=kind, name=name, every_minutes=every_minutes)
+
+
+def remove_listed_source(source_id: int) -> bool:
+    return remove_source(store(), source_id)
+
+
+def poll_sources_now() -> str:
+    """Poll every listed source now, due or not, as a listed job."""
+    return jobs().submit("Poll the listed sources now", poll_job, str(store().path), True)
+
+
 def backup_bytes() -> bytes:
     """A consistent copy of the whole store, made when the button is pressed."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -242,7 +288,8 @@ PAGES = [("dashboard.py", "Overview", ":material/dashboard:"),
          ("pages/timeline.py", "Timeline", ":material/timeline:"),
          ("pages/sources.py", "Sources", ":material/article:"),
          ("pages/places.py", "Places", ":material/place:"),
-         ("pages/add.py", "Add articles", ":material/upload_file:")]
+         ("pages/add.py", "Add articles", ":material/upload_file:"),
+         ("pages/feeds.py", "Feeds", ":material/rss_feed:")]
 FAVICON = ROOT / "static" / "favicon.png"
 PAGE_CSS = (ROOT / "static" / "page.css").read_text(encoding="utf-8")
 
