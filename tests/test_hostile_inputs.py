@@ -362,3 +362,43 @@ def test_binary_with_nul_bytes_is_still_refused_as_binary():
     noise = bytes(random.Random(28).randrange(256) for _ in range(4000)) + b"\x00" * 64
     with pytest.raises(ArticleError, match="binary"):
         decode_bytes(noise)
+
+
+def _dense_article(sentences: int):
+    from geo.records import Article
+
+    towns = ["Kharkiv", "Odesa", "Lviv", "Sumy", "Dnipro"]
+    text = " ".join(f"Russian forces shelled {towns[n % 5]} on March {n % 28 + 1}, 2022."
+                    for n in range(sentences))
+    return Article(id="dense", text=text)
+
+
+def test_sentences_asked_in_turn_are_parsed_ahead_with_the_same_parse(monkeypatch):
+    import geo.doc
+    from geo.doc import make_doc, sentence_parse, sentence_spans
+
+    def parses(read_ahead: int):
+        monkeypatch.setattr(geo.doc, "READ_AHEAD", read_ahead)
+        doc = make_doc(_dense_article(80))
+        parsed, held = [], []
+        for start, end in sentence_spans(doc):
+            parsed.append([(t.text, t.dep_, t.head.i) for t in sentence_parse(doc, start, end)])
+            held.append(len(doc.user_data["geo_parses"]))
+        return parsed, held
+
+    ahead, held_ahead = parses(32)
+    one_by_one, held_one = parses(1)
+    assert ahead == one_by_one
+    assert held_one == list(range(1, 81))
+    assert held_ahead[:4] == [1, 3, 3, 7] and max(b - a for a, b in zip(
+        held_ahead, held_ahead[1:], strict=False)) == 32
+
+
+def test_sentences_asked_out_of_turn_are_parsed_alone():
+    from geo.doc import make_doc, sentence_parse, sentence_spans
+
+    doc = make_doc(_dense_article(40))
+    spans = sentence_spans(doc)
+    for k in (3, 17, 30):
+        sentence_parse(doc, *spans[k])
+    assert sorted(doc.user_data["geo_parses"]) == [spans[k][0] for k in (3, 17, 30)]
