@@ -27,6 +27,7 @@ from geo.exports import write_exports
 from geo.gazetteer.imports import import_places
 from geo.gazetteer.index import Gazetteer, user_pack_dir
 from geo.io.articles import article_files, read_articles_lenient
+from geo.nlp.language import unread_language_note
 from geo.pipeline import result_from_store, run_pipeline, save_snapshot
 from geo.review import with_reviews
 from geo.store.db import Store
@@ -85,6 +86,9 @@ def extract(paths: tuple[Path, ...], manifest: Path | None, out_dir: Path, resol
         raise click.ClickException(str(exc)) from exc
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
+    for article in articles:  # never a silent empty result for a language not read
+        if note := unread_language_note(article.text, label=article.source or article.id):
+            click.echo(f"warning: {note}", err=True)
     write_exports(out_dir, mentions=result.mentions, incidents=result.incidents,
                   articles=result.articles)
     click.echo(f"{len(articles)} articles, {len(result.mentions)} mentions, "

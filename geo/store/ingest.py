@@ -53,6 +53,7 @@ from geo.io.articles import (
     too_big,
 )
 from geo.nlp.geoparse import geoparse_doc
+from geo.nlp.language import unread_language_note
 from geo.records import Article
 from geo.store.db import ChangesMoved, IdTaken, Store, StoreError, changes_key
 from geo.store.jobs import JobLike
@@ -236,6 +237,10 @@ def read_uploads(uploads: Iterable[Upload], *, manifest: dict[str, dict] | None 
                 label = name if len(parsed) == 1 else f"{name} (article {article.id})"
                 failures.append(ReadFailure(label, str(exc)))
                 continue
+            # An article in a language the pipeline does not read is stored, and said so.
+            if notes is not None and (note := unread_language_note(article.text)):
+                notes.append((name if len(parsed) == 1 else f"{name} (article {article.id})",
+                              note))
             articles.append(article)
     return articles, failures
 
