@@ -90,6 +90,7 @@ from geo.nlp.events import (
 from geo.nlp.figures import Figure, find_casualties
 from geo.nlp.geoparse import geoparse_doc
 from geo.nlp.groups import canonical_group, find_group
+from geo.nlp.language import CYRILLIC_READ, detect_language
 from geo.nlp.news import is_news, news_features, tells_a_span
 from geo.nlp.resolve import haversine_km
 from geo.records import Article, Place, Resolution
@@ -167,8 +168,12 @@ class Incident:
 
     @property
     def actor1(self) -> str:
-        """The actor most of its reports name ("" when none does)."""
-        named = Counter(r.actor1 for r in self.reports if r.actor1)
+        """The actor most of its reports of its own sub-type name, else most of its reports
+        ("" when none does): a demonstration coded as a riot is by its rioters, not by the
+        police of a report that told only the intervention."""
+        named = (Counter(r.actor1 for r in self.reports
+                         if r.actor1 and r.sub_event_type == self.sub_event_type)
+                 or Counter(r.actor1 for r in self.reports if r.actor1))
         return named.most_common(1)[0][0] if named else ""
 
     @property
@@ -366,6 +371,15 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
     article: Article = doc._.article
     if resolutions is None:
         resolutions = doc._.resolutions or []
+    # --- Ukrainian and Russian articles: read by geo.nlp.cyrillic, apart from the English
+    # rules below (the same Report records, so merging and storage are unchanged).
+    lang = detect_language(article.text)
+    if lang in CYRILLIC_READ:
+        from geo.nlp.cyrillic.reports import extract_reports as cyrillic_reports  # noqa: PLC0415
+
+        return cyrillic_reports(article, resolutions or None, lang=lang, today=today,
+                                country_names=country_names, news_only=news_only)
+    # --- English.
     text = doc_text(doc)
     dateline = find_dateline(text)
     sentences = _after_dateline(sentence_spans(doc), dateline)
@@ -597,6 +611,12 @@ def _as_acled_defines(sentence: str, event: EventMention, actor1: Actor | None,
         if actor1 is not None and actor1.inter != 6:
             return etype, subtype, actor1, actor2 or protesters
         return etype, subtype, actor1, actor2
+    if subtype == "Violent demonstration" and (actor1 is None or actor1.inter == 6):
+        # ACLED: the demonstrators of a violent demonstration are rioters.
+        rioters = Actor(f"Rioters ({name})" if name else "Rioters", 5)
+        forces = state_forces_in_protest(sentence, len(sentence), event_country=country,
+                                         country_name=name)
+        return etype, subtype, rioters, actor2 if actor2 is not None else forces
     if subtype == "Armed clash" and actor1 is not None and actor1.inter == 6:
         rioters = Actor(f"Rioters ({name})" if name else "Rioters", 5)
         forces = actor2 or state_forces_in_protest(sentence, len(sentence),
@@ -951,12 +971,17 @@ def _sentence_of(starts: list[int], offset: int) -> int:
 def _continued(reports: list[Report], event: EventMention, s_start: int,
                position: dict[int, int]) -> Report | None:
     """The report this sentence goes on about: the same type, one or two sentences back."""
-    if not reports:
+    # Past this sentence's own reports: its second trigger goes on about the sentence
+    # before, as its first does ("Protesters there threw stones, and police beat them").
+    k = len(reports) - 1
+    while k >= 0 and reports[k].sentence_start == s_start:
+        k -= 1
+    if k < 0:
         return None
-    last = reports[-1]
+    last = reports[k]
     here = position.get(s_start, 0)
     there = position.get(last.sentence_start, -10)
-    if last.event_type == event.event_type and 0 < here - there <= 2:
+    if _family(last) == _event_family(event) and 0 < here - there <= 2:
         return last
     return None
 
@@ -1097,7 +1122,7 @@ def merge_block(report: Report) -> tuple[str, int]:
     of one type and region, in the same or adjacent windows, can ever be merged (the store
     re-merges only the blocks an article touches)."""
     region = report.place.admin1_code or report.place.key
-    return f"{report.event_type}|{region}", _window(report.date)
+    return f"{_family(report)}|{region}", _window(report.date)
 
 
 def _window(day: dt.date) -> int:
@@ -1114,9 +1139,33 @@ def _cell(place: Place) -> tuple[int, int, int]:
             int(math.floor(math.sin(lat) / _CELL)))
 
 
+# One demonstration, however each report tells it: ACLED codes it once, by the most severe
+# thing that happened in it (rioting over lethal force over an intervention over a peaceful
+# march).
+DEMONSTRATION_SEVERITY = ("Violent demonstration", "Excessive force against protesters",
+                          "Protest with intervention", "Peaceful protest")
+
+
+def _family(report: Report) -> str:
+    """The event type a report merges under: a violent demonstration merges with the protest
+    it grew out of."""
+    if report.sub_event_type in DEMONSTRATION_SEVERITY:
+        return PROTESTS
+    return report.event_type
+
+
+def _event_family(event: EventMention) -> str:
+    return PROTESTS if event.sub_event_type in DEMONSTRATION_SEVERITY else event.event_type
+
+
 def _same_happening(a: Report, b: Report) -> bool:
-    if a.event_type != b.event_type:
+    if _family(a) != _family(b):
         return False
+    demonstration = a.sub_event_type in DEMONSTRATION_SEVERITY
+    if demonstration:
+        # Reports of one demonstration: the same place and the same day, any sub-type.
+        return (_same_place(a.place, b.place) and a.time_precision == b.time_precision == 1
+                and a.date == b.date)
     if a.event_type in _SUBTYPE_STRICT and a.sub_event_type != b.sub_event_type:
         return False
     if not _same_place(a.place, b.place):
@@ -1166,6 +1215,10 @@ def incident_from_reports(reports: list[Report], groups: dict[str, int]) -> Inci
     dated = min(reports, key=lambda r: (r.time_precision, r.date))
     types = Counter((r.event_type, r.sub_event_type) for r in reports)
     event_type, sub_event_type = max(types, key=lambda t: (types[t], t))
+    shown = [t for t in DEMONSTRATION_SEVERITY if any(r.sub_event_type == t for r in reports)]
+    if len(shown) > 1:
+        sub_event_type = shown[0]  # the most severe thing the demonstration saw
+        event_type = RIOTS if sub_event_type == "Violent demonstration" else PROTESTS
     if event_type == EXPLOSIONS and (EXPLOSIONS, "Air/drone strike") in types:
         # ACLED: an attack by air and by artillery on one place is coded as the air strike,
         # the rule each sentence follows, kept when reports of one attack are merged.

@@ -27,7 +27,7 @@ def incidents_of(gazetteer, text: str, *, published: dt.date | None = None):
     ("GOMA, Democratic Republic of Congo, Mar 3 (X) — M23", "GOMA", "Mar 3", "X"),
     ("Kharkiv (Test Wire) - A drone hit", "Kharkiv", "", "Test Wire"),
     ("МОСКВА, 13 марта — Российские войска", "МОСКВА", "13 марта", ""),
-    ("Strikes on Kharkiv\n\nKHARKIV, May 26 — Bombs hit a store", "KHARKIV", "May 26", ""),
+    ("Strikes on Sumy\n\nSUMY, Jun 3 — Bombs hit a school", "SUMY", "Jun 3", ""),
 ])
 def test_dateline_forms_of_wire_copy_are_read(text, place, day, outlet):
     dateline = find_dateline(text)
@@ -86,9 +86,9 @@ def test_an_event_months_before_publication_is_not_an_incident_of_the_day(gazett
 
 
 def test_news_features_tell_a_perfect_span_from_a_days_event():
-    background = news_features("has killed more than 11,000 civilians since February 2022",
+    background = news_features("has killed over 9,000 civilians since February 2022",
                                4, date=D(2022, 2, 1), published=D(2024, 6, 28),
-                               date_text="February 2022", killed=11000, position=0.9,
+                               date_text="February 2022", killed=9000, position=0.9,
                                news_day=D(2024, 6, 27))
     news = news_features("A missile struck a school on Thursday", 10, date=D(2024, 6, 27),
                          published=D(2024, 6, 28), date_text="Thursday", position=0.1)
@@ -97,7 +97,8 @@ def test_news_features_tell_a_perfect_span_from_a_days_event():
 
 
 def test_a_span_toll_is_told_by_its_aspect_not_by_its_size():
-    assert tells_a_span("The war, which began in 2011, has killed 300,000.", D(2024, 11, 30))
+    assert tells_a_span("The conflict, which started in 2015, has killed 150,000.",
+                        D(2024, 11, 30))
     assert tells_a_span("So far 40 people have died in the region.", D(2024, 11, 30))
     assert not tells_a_span("Two more bodies were found on Sunday.", D(2024, 11, 30))
 
@@ -132,8 +133,7 @@ def test_a_states_weapon_named_by_its_nationality_acts_for_its_forces(gazetteer)
 
 
 def test_an_organisation_that_speaks_is_not_the_actor(gazetteer):
-    text = ("An air strike on a house in Deir al-Balah killed four people on Sunday, the "
-            "Civil Defence said.")
+    text = "A strike on a car in Jabalia killed three people on Sunday, the Civil Defence said."
     found = incidents_of(gazetteer, text, published=D(2024, 7, 7))
     assert found and "Civil Defence" not in found[0].actor1
 
@@ -170,8 +170,8 @@ def test_each_toll_of_a_sentence_belongs_to_its_own_strike(gazetteer):
 
 
 def test_a_compound_adjective_participle_is_no_capture(gazetteer):
-    text = ("Russian forces shelled the town of Nikopol, across the river from Russian-occupied "
-            "territory, on Friday, wounding two men.")
+    text = ("Russian troops shelled the city of Marhanets, across the reservoir from "
+            "Russian-occupied land, on Friday, wounding a woman.")
     found = incidents_of(gazetteer, text, published=D(2024, 5, 4))
     assert [i.sub_event_type for i in found] == ["Shelling/artillery/missile attack"]
 
@@ -236,8 +236,8 @@ def test_each_clause_of_a_two_strike_sentence_keeps_its_own_toll_and_day(gazette
 
 
 def test_actors_carry_the_country_as_acled_names_it(gazetteer):
-    text = ("Protesters set fire to tyres and attacked embassies in Kinshasa on Tuesday, "
-            "smashing windows, witnesses said.")
+    text = ("Demonstrators burned tyres and stormed two foreign embassies in Kinshasa on "
+            "Tuesday, witnesses said.")
     found = incidents_of(gazetteer, text, published=D(2025, 1, 29))
     assert found and all("Democratic Republic of Congo" in i.actor1 for i in found)
 
@@ -264,3 +264,20 @@ def test_a_place_far_from_every_other_place_of_its_article_is_flagged(gazetteer)
     mentions = result.mentions
     flagged = set(mentions.loc[far_from_article(mentions), "text"])
     assert flagged == {"Lisbon"}
+
+
+def test_protesters_who_throw_stones_make_a_violent_demonstration_by_rioters(gazetteer):
+    text = "Protesters threw stones at police outside parliament in Tbilisi on Saturday."
+    found = incidents_of(gazetteer, text, published=D(2024, 12, 1))
+    assert [(i.sub_event_type, i.actor1) for i in found] == [
+        ("Violent demonstration", "Rioters (Georgia)")]
+
+
+def test_one_demonstration_told_three_ways_is_one_incident_coded_by_its_worst(gazetteer):
+    text = ("Police used water cannon and tear gas to disperse thousands of protesters outside "
+            "parliament in Tbilisi late on Saturday. Protesters there threw stones and "
+            "fireworks at police and set a barricade on fire, witnesses said. Thousands had "
+            "marched peacefully through Tbilisi earlier that evening.")
+    found = incidents_of(gazetteer, text, published=D(2024, 12, 1))
+    assert [(i.location, i.sub_event_type, i.actor1) for i in found] == [
+        ("Tbilisi", "Violent demonstration", "Rioters (Georgia)")]

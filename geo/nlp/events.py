@@ -211,6 +211,13 @@ RULES: tuple[Rule, ...] = (
           r"marched)\b", PROTESTS, "Peaceful protest", 6),
     _rule("riot", r"\b(?:riots?|rioters|rioting|mob)\b(?! police)", RIOTS, "Violent demonstration",
           6),
+    # ACLED: demonstrators who themselves use violence or destroy property make a violent
+    # demonstration ("protesters threw stones at police", "stormed parliament and set part of
+    # it on fire"); a passive ("protesters were attacked") is not theirs.
+    _rule("violent_protest", r"\b(?:protesters|protestors|demonstrators|crowds?|youths)"
+          rf"{_ACTIVE}\s+(?P<t>threw|hurled|pelted|set fire|torched|stormed|smashed|burned|"
+          r"burnt|clashed|attacked|broke into|overwhelmed|vandali[sz]ed|ransacked|looted)\b",
+          RIOTS, "Violent demonstration", 10),
     _rule("arrests", r"\b(?:arrest(?:ed|s)?|detain(?:ed|s)?|jailed|taken into custody)\b",
           STRATEGIC, "Arrests", 5),
     _rule("looting", r"\b(?:loot(?:ed|ing)|pillag(?:ed|ing)|set (?:\w+ )?on fire|torched)\b",
