@@ -6,6 +6,7 @@ in ``pages/``; every page draws the same navigation and filters (``dashboard_dat
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import partial
 
 import pandas as pd
@@ -13,9 +14,12 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import dashboard_data as data
+from geo import watch
 from geo.exports import INCIDENT_FILES, backup_job, incident_files_job
 from geo.maps import build_incident_map
+from geo.nlp.events import EVENT_TYPES
 from geo.pipeline import PipelineResult
+from geo.store.db import Store
 from geo.tiles import list_tile_sets
 
 INCIDENT_LABELS = {"incidents.csv": "Incidents (ACLED-style CSV)",
@@ -83,11 +87,15 @@ def overview(result: PipelineResult, filters: data.Filters) -> None:
     if incidents.empty:
         st.info("No incident matches the filters.")
         return
+    fresh = whats_new(incidents)
+    watch_rules()
     left, right = st.columns([3, 2])
     with left:
         st.subheader("Where")
+        # What is new since the time asked has a red rim.
         st_folium(build_incident_map(data.map_locations(incidents), heatmap=False,
-                                     tile_sets=list_tile_sets()),
+                                     tile_sets=list_tile_sets(),
+                                     highlight=set(fresh["location_id"])),
                   key="overview_map", height=420, use_container_width=True,
                   returned_objects=[])
     with right:
@@ -102,9 +110,116 @@ def overview(result: PipelineResult, filters: data.Filters) -> None:
     st.subheader("Latest incidents")
     latest = incidents.sort_values(["event_date", "outlets"], ascending=False).head(10)
     st.dataframe(latest[["event_date", "location", "admin1", "event_type", "sub_event_type",
-                         "fatalities", "outlets", "notes"]],
+                         "fatalities", "outlets", "review_state", "notes"]],
                  hide_index=True, width="stretch",
                  column_config={"event_date": st.column_config.DateColumn("date")})
+
+
+def whats_new(incidents: pd.DataFrame) -> pd.DataFrame:
+    """The incidents passing the filters with an article stored since this browser's last
+    visit (or since a time the analyst chooses), listed; returned for the map's highlight."""
+    st.subheader("What is new")
+    last = data.last_visit()
+    cols = st.columns([2, 1, 1])
+    choices = ["since my last visit", "since a time I choose"]
+    mode = cols[0].radio("Show what came in", choices, horizontal=True, key="new_mode")
+    if mode == choices[0]:
+        # A first visit: the last day.
+        since = last or dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+        cols[1].caption(f"Last visit from this browser: {since:%d %b %Y %H:%M} UTC"
+                        if last else "First visit from this browser: the last 24 hours.")
+    else:
+        day = cols[1].date_input("From day", value=dt.date.today() - dt.timedelta(days=1),
+                                 key="new_day")
+        at = cols[2].time_input("At (UTC)", value=dt.time(0, 0), key="new_time")
+        since = dt.datetime.combine(day, at, tzinfo=dt.UTC)
+    fresh = data.new_incidents(since)
+    fresh = fresh[fresh["event_id"].isin(incidents["event_id"])]
+    if fresh.empty:
+        st.caption("Nothing new passes the filters.")
+    else:
+        st.caption(f"{len(fresh)} incident(s) new or with a new article; red rim on the map.")
+        shown = fresh.assign(what=fresh["new"].map({True: "new", False: "new article"}))
+        st.dataframe(shown[["last_added", "what", "event_date", "location", "admin1",
+                            "event_type", "sub_event_type", "fatalities", "review_state"]],
+                     hide_index=True, width="stretch", height=min(35 * len(shown) + 38, 250),
+                     column_config={
+                         "last_added": st.column_config.DatetimeColumn(
+                             "stored (UTC)", format="YYYY-MM-DD HH:mm"),
+                         "event_date": st.column_config.DateColumn("date")})
+    data.remember_visit()
+    return fresh
+
+
+def watch_rules() -> None:
+    """The watch rules' matches, refreshed every two seconds (an ingest from any session or
+    the command line is listed within seconds), the rules and a form to add one."""
+    st.subheader("Watch rules")
+    st.fragment(_matches_panel, run_every=2.0)()
+    current = data.store()
+    with st.expander("Rules, and add a rule"):
+        for rule in watch.load_rules(current):
+            cols = st.columns([6, 1])
+            cols[0].markdown(data.md_escape(rule.describe()))
+            if cols[1].button("Delete", key=f"rule-del-{rule.id}"):
+                watch.remove_rule(current, rule.id)
+                st.rerun()
+        with st.form("add-rule"):
+            cols = st.columns(3)
+            name = cols[0].text_input("Rule name", placeholder="e.g. Kharkiv shelling")
+            place = cols[1].text_input("Place (centre)", placeholder="e.g. Kharkiv")
+            radius = cols[2].number_input("Radius (km)", min_value=1.0, max_value=2000.0,
+                                          value=25.0, step=5.0)
+            box = st.text_input("…or a box: south, west, north, east",
+                                placeholder="e.g. 47.0, 36.5, 48.5, 38.5")
+            cols = st.columns(2)
+            types = cols[0].multiselect("Event types", EVENT_TYPES, placeholder="Any type")
+            toll = cols[1].number_input("At least this many killed", min_value=0, value=0)
+            if st.form_submit_button("Add the rule"):
+                add_rule(current, name, place, radius, box, types, int(toll))
+
+
+def add_rule(current: Store, name: str, place: str, radius: float, box: str,
+             types: list[str], toll: int) -> None:
+    try:
+        if box.strip():
+            corners = [float(v) for v in box.replace(";", ",").split(",")]
+            if len(corners) != 4:
+                raise ValueError("a box is four numbers: south, west, north, east")
+            watch.add_rule(current, name=name or "box", box=corners, event_types=types,
+                           min_fatalities=toll)
+        else:
+            found = data.place_point(place) if place.strip() else None
+            if found is None:
+                raise ValueError(f"the gazetteer knows no place named “{place}”"
+                                 if place.strip() else "give a place or a box")
+            watch.add_rule(current, name=name or found[0], lat=found[1], lon=found[2],
+                           radius_km=radius, event_types=types, min_fatalities=toll)
+    except ValueError as exc:
+        st.error(data.md_escape(f"Not added: {exc}."))
+        return
+    st.rerun()
+
+
+def _matches_panel() -> None:
+    matches = data.watch_matches()
+    json_path, csv_path = watch.matches_paths(data.store())
+    if matches.empty:
+        st.caption("No match yet. A rule matches incidents in its area, of its types and toll, "
+                   "with an article stored after the rule was made.")
+    else:
+        # The latest as lines (read at a glance), every match in the table below them.
+        for m in matches.head(5).itertuples(index=False):
+            killed = "" if pd.isna(m.fatalities) else f", {int(m.fatalities)} killed"
+            st.markdown(data.md_escape(
+                f"{str(m.found_at)[:16].replace('T', ' ')} UTC · {m.rule}: {m.location} "
+                f"({m.event_date}), {m.sub_event_type}{killed}"))
+        with st.expander(f"All {len(matches)} matches"):
+            st.dataframe(matches[["found_at", "rule", "event_date", "location", "event_type",
+                                  "sub_event_type", "fatalities"]],
+                         hide_index=True, width="stretch")
+    st.caption(data.md_escape(f"Also in {json_path} and {csv_path} for your own tools "
+                              "(rewritten after each ingest; nothing is sent anywhere)."))
 
 
 result, filters = data.setup_page("Overview")

@@ -26,13 +26,23 @@ from pathlib import Path
 import folium
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 
+from geo import watch
 from geo.gazetteer.geocoding import GeocoderSettings, OnlineGeocoder
-from geo.gazetteer.index import Gazetteer, is_estimated_key
+from geo.gazetteer.index import Gazetteer, is_estimated_key, normalize
 from geo.io.reader import highlight_excerpt
 from geo.maps import build_incident_map
 from geo.nlp.events import EVENT_TYPES
 from geo.pipeline import PipelineResult, result_from_store, save_snapshot
+from geo.review import (
+    AUTO_CORROBORATION_SOURCES,
+    REVIEW_KIND,
+    REVIEW_STATES,
+    UNREVIEWED,
+    review_payload,
+    with_reviews,
+)
 from geo.store.db import Store, default_path
 from geo.store.ingest import ingest_paths, reprocess_job, warm_up_job
 from geo.store.jobs import JobQueue, JobStatus
@@ -269,19 +279,20 @@ class Filters:
     min_outlets: int
     place: str
     min_independent: int = 1
+    review_states: tuple[str, ...] = ()  # geo.review.REVIEW_STATES; empty: all
 
 
 # URL query parameter -> session-state key of the filter widget.
 _URL_KEYS = {"from": "f_start", "to": "f_end", "type": "f_types", "outlet": "f_outlets",
              "min_outlets": "f_min_outlets", "q": "f_place",
-             "min_independent": "f_min_independent"}
+             "min_independent": "f_min_independent", "review": "f_review"}
 
 
 # The filters' values live under these plain keys, which survive a page switch; the widgets
 # (keys "w_" + name) are re-seeded from them on every page, since Streamlit drops a widget's
 # state when the page that drew it is left.
 FILTER_KEYS = ("f_start", "f_end", "f_types", "f_outlets", "f_min_outlets", "f_place",
-               "f_min_independent")
+               "f_min_independent", "f_review")
 PAGES = [("dashboard.py", "Overview", ":material/dashboard:"),
          ("pages/map.py", "Map", ":material/map:"),
          ("pages/incidents.py", "Incidents", ":material/table_rows:"),
@@ -332,6 +343,7 @@ def init_state(result: PipelineResult) -> None:
     st.session_state["f_min_outlets"] = _int_param(params.get("min_outlets"), 1)
     st.session_state["f_min_independent"] = _int_param(params.get("min_independent"), 1)
     st.session_state["f_place"] = params.get("q", "")
+    st.session_state["f_review"] = [r for r in params.get_all("review") if r in REVIEW_STATES]
     st.session_state["map_location"] = None  # pages adopt ?location= and ?day= themselves
     st.session_state["map_day"] = None
     st.session_state["map_step"] = "Day"
@@ -397,19 +409,16 @@ def render_filters(result: PipelineResult) -> Filters:
     # (its state belongs to the page that drew it). The callbacks keep the plain keys current.
     for key in FILTER_KEYS:
         st.session_state["w_" + key] = st.session_state[key]
-    # An unset date bound shows the data's current first or last day.
-    if st.session_state["f_start"] is None:
-        st.session_state["w_f_start"] = first
-    if st.session_state["f_end"] is None:
-        st.session_state["w_f_end"] = last
-    for key in ("w_f_start", "w_f_end"):  # the data may have shrunk (a restored backup)
-        st.session_state[key] = min(max(st.session_state[key], first), last)
+    # An unset date bound is shown empty, and the widgets' range is every date an article
+    # may carry, not the data's: a filter shown with the data's last day, or clamped to it,
+    # moved by itself when an upload brought a later day (issue 27).
     with st.sidebar:
         st.header("Filters")
-        st.date_input("From", min_value=first, max_value=last, key="w_f_start",
-                      on_change=_keep, args=("f_start",))
-        st.date_input("To", min_value=first, max_value=last, key="w_f_end",
-                      on_change=_keep, args=("f_end",))
+        st.date_input("From", min_value=EARLIEST_DATE, max_value=latest_date(),
+                      key="w_f_start", on_change=_keep, args=("f_start",))
+        st.date_input("To", min_value=EARLIEST_DATE, max_value=latest_date(),
+                      key="w_f_end", on_change=_keep, args=("f_end",))
+        st.caption(f"Empty: no bound. Incidents run from {first:%d %b %Y} to {last:%d %b %Y}.")
         st.multiselect("Event types", EVENT_TYPES, key="w_f_types",
                        placeholder="All event types", on_change=_keep, args=("f_types",))
         st.multiselect("Outlets", all_outlets(result), key="w_f_outlets",
@@ -423,10 +432,25 @@ def render_filters(result: PipelineResult) -> Filters:
                         help="Outlets whose reports are not copies of one wire story.")
         st.text_input("Place", key="w_f_place", placeholder="e.g. Kharkiv, Donetsk, Belarus",
                       on_change=_keep, args=("f_place",))
+        st.multiselect("Review state", REVIEW_STATES, key="w_f_review",
+                       placeholder="Every review state", on_change=_keep, args=("f_review",),
+                       format_func=REVIEW_LABELS.get,
+                       help="Unreviewed: as the machine read it. Corroborated: by an analyst, "
+                            f"or automatically by {AUTO_CORROBORATION_SOURCES} independent "
+                            "sources.")
         st.caption(CREDIT)
     filters = current_filters()
     _sync_url(filters)
     return filters
+
+
+# The dates a filter may take: those an article may carry (geo.io.articles refuses a
+# publication date outside 1900 to tomorrow).
+EARLIEST_DATE = dt.date(1900, 1, 1)
+
+
+def latest_date() -> dt.date:
+    return dt.date.today() + dt.timedelta(days=1)
 
 
 def _keep(key: str) -> None:
@@ -439,7 +463,8 @@ def current_filters() -> Filters:
                    event_types=tuple(s.get("f_types", ())),
                    outlets=tuple(s.get("f_outlets", ())),
                    min_outlets=int(s.get("f_min_outlets", 1)), place=s.get("f_place", ""),
-                   min_independent=int(s.get("f_min_independent", 1)))
+                   min_independent=int(s.get("f_min_independent", 1)),
+                   review_states=tuple(s.get("f_review", ())))
 
 
 def _sync_url(filters: Filters) -> None:
@@ -471,6 +496,8 @@ def filter_params(filters: Filters) -> dict[str, str | list[str]]:
         params["min_independent"] = str(filters.min_independent)
     if filters.place:
         params["q"] = filters.place
+    if filters.review_states:
+        params["review"] = list(filters.review_states)
     return params
 
 
@@ -496,10 +523,110 @@ def filtered_incidents(filters: Filters) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _filtered(filters: Filters, path: str, state: str) -> pd.DataFrame:
-    return filter_incidents(_result(path, state).incidents, start=filters.start,
+    return filter_incidents(_reviewed(path, state), start=filters.start,
                             end=filters.end, event_types=list(filters.event_types),
                             outlets=list(filters.outlets), min_outlets=filters.min_outlets,
-                            place=filters.place, min_independent=filters.min_independent)
+                            place=filters.place, min_independent=filters.min_independent,
+                            review_states=list(filters.review_states))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _reviewed(path: str, state: str) -> pd.DataFrame:
+    """The incidents at ``state`` with their review columns (``geo.review``), one frame for
+    every session (pages only read it)."""
+    result = _result(path, state)
+    return with_reviews(result.incidents, result.reports, store().changes())
+
+
+def reviewed_incidents() -> pd.DataFrame:
+    """Every incident with its review state, unfiltered."""
+    current = store()
+    return _reviewed(str(current.path), served_state(current))
+
+
+@st.cache_resource
+def _watched() -> dict[str, tuple[str, int]]:
+    return {}  # store path -> (the state and rules' version last evaluated)
+
+
+def watch_matches() -> pd.DataFrame:
+    """The watch rules' matches (``geo.watch``), newest first. The rules are evaluated
+    again whenever the store has a new state or the rules changed (an ingest, from any
+    session or ``python -m geo ingest``), once per server, and the matches files beside the
+    store rewritten."""
+    current = store()
+    state = served_state(current)
+    try:
+        rules_version = watch.rules_path(current).stat().st_mtime_ns
+    except OSError:
+        rules_version = 0
+    seen = _watched()
+    key = str(current.path)
+    if seen.get(key) != (state, rules_version):
+        matches = watch.refresh_matches(current, reviewed_incidents())
+        seen[key] = (state, rules_version)
+        return matches
+    return watch.read_matches(current)
+
+
+def new_incidents(since: dt.datetime) -> pd.DataFrame:
+    """The incidents (after the filters are not applied: all) with an article stored after
+    ``since`` (``geo.watch.new_since``), latest first."""
+    current = store()
+    return watch.new_since(reviewed_incidents(), _article_times(str(current.path),
+                                                                served_state(current)), since)
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _article_times(path: str, state: str) -> dict[str, dt.datetime]:
+    return watch.article_times(store())
+
+
+def place_point(name: str) -> tuple[str, float, float] | None:
+    """The gazetteer's best-known place of that name (the most populous), as (name, lat,
+    lon), for a watch rule's centre; None when it knows none."""
+    gaz = gazetteer()
+    places = [gaz.place(i) for i in gaz.lookup(normalize(name))]
+    if not places:
+        return None
+    best = max(places, key=lambda p: (p.population or 0, p.feature == "city"))
+    return best.name, best.lat, best.lon
+
+
+# The browser's cookie that holds its last visit's time (per browser, not per analyst name).
+LAST_VISIT_COOKIE = "geo_last_visit"
+
+
+def last_visit() -> dt.datetime | None:
+    """When this browser last opened the Overview before this session (its cookie, read as
+    the session starts), or None on a first visit. Fixed for the session, so what is new
+    stays listed while the analyst works through it."""
+    if "_last_visit" not in st.session_state:
+        raw = st.context.cookies.get(LAST_VISIT_COOKIE)
+        try:
+            seen = dt.datetime.fromisoformat(raw) if isinstance(raw, str) and raw else None
+        except ValueError:
+            seen = None  # a cookie set by hand: a first visit
+        st.session_state["_last_visit"] = seen
+    return st.session_state["_last_visit"]
+
+
+def remember_visit() -> None:
+    """Set this browser's last-visit cookie to now (read by its next session). Written by
+    a script in a component frame of the app's own origin; nothing leaves the machine."""
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    components.html(
+        f"<script>window.parent.document.cookie = {json.dumps(LAST_VISIT_COOKIE)} + '=' + "
+        f"{json.dumps(now)} + '; path=/; max-age=31536000; SameSite=Strict';</script>",
+        height=0)
+
+
+def save_review(incident: pd.Series, reports: pd.DataFrame, state: str, reviewer: str,
+                note: str) -> int:
+    """Store an analyst's review of the incident (seen by every session at its next run)."""
+    return store().add_change(REVIEW_KIND, str(incident["event_id"]),
+                              review_payload(list(reports["report_key"]), state, reviewer),
+                              note=note.strip())
 
 
 def map_locations(incidents: pd.DataFrame) -> pd.DataFrame:
@@ -507,7 +634,8 @@ def map_locations(incidents: pd.DataFrame) -> pd.DataFrame:
 
 
 def incident_map(filters: Filters, day: str | None, size_by: str,
-                 layers: tuple[str, ...] | None = None) -> folium.Map:
+                 layers: tuple[str, ...] | None = None,
+                 highlight: tuple[str, ...] = ()) -> folium.Map:
     """The Map page's map for these filters, day, sizing and layers (``None``: the map's
     defaults): built once per store state and shared by every session (a second analyst,
     or a click that reruns the page, does not build it again). Each run draws a copy:
@@ -515,7 +643,8 @@ def incident_map(filters: Filters, day: str | None, size_by: str,
     would differ and reset the analyst's zoom."""
     current = store()
     return copy.deepcopy(_incident_map(filters, day, size_by, str(current.path),
-                                       served_state(current), tile_sets_key(), layers))
+                                       served_state(current), tile_sets_key(), layers,
+                                       highlight))
 
 
 def tile_sets_key() -> str:
@@ -557,11 +686,12 @@ def in_period(incidents: pd.DataFrame, period: str | None) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _incident_map(filters: Filters, day: str | None, size_by: str, path: str,
-                  state: str, tiles: str, layers: tuple[str, ...] | None) -> folium.Map:
+                  state: str, tiles: str, layers: tuple[str, ...] | None,
+                  highlight: tuple[str, ...] = ()) -> folium.Map:
     shown = in_period(_filtered(filters, path, state), day)
     return build_incident_map(map_locations(shown), size_by=size_by,
                               regions=region_counts(shown), view_in_url=True,
-                              tile_sets=list_tile_sets(), layers=layers)
+                              tile_sets=list_tile_sets(), layers=layers, highlight=highlight)
 
 
 def layers_from_link() -> tuple[str, ...] | None:
@@ -592,6 +722,7 @@ def incident_card(incident: pd.Series, reports: pd.DataFrame, *, key: str) -> No
         where = ", ".join(p for p in (incident["location"], incident["admin1"]) if p)
         st.markdown(md_escape(where) + _precision_note(incident) + "  \n"
                     + header + ("  \n" + " · ".join(figures) if figures else ""))
+        st.caption(md_escape(review_line(incident)))
         if incident["flags"]:
             st.caption(md_escape(incident["flags"]))
         if len(reports) > 1:
@@ -618,6 +749,43 @@ def incident_card(incident: pd.Series, reports: pd.DataFrame, *, key: str) -> No
                          icon=":material/article:",
                          # Tooltips render Markdown: an article id is a file name, untrusted.
                          help=md_escape(f"{report.article}, sentence {n + 1} of incident {key}"))
+
+
+REVIEW_LABELS = {"unreviewed": "unreviewed (machine)", "reviewed": "reviewed",
+                 "corroborated": "corroborated", "disputed": "disputed"}
+
+
+def review_line(incident: pd.Series) -> str:
+    """Who checked the incident, when, and what they found (plain text)."""
+    state = incident.get("review_state", UNREVIEWED)
+    if state == UNREVIEWED:
+        return "Review: not reviewed yet (as the machine read it)."
+    if incident.get("review_auto"):
+        return f"Review: corroborated ({incident['review_note']})."
+    when = str(incident.get("reviewed_at", "")).replace("T", " ").replace("+00:00", " UTC")
+    who = incident.get("reviewed_by") or "an analyst"
+    note = f": “{incident['review_note']}”" if incident.get("review_note") else ""
+    return f"Review: {state} by {who}, {when}{note}."
+
+
+def review_form(incident: pd.Series, reports: pd.DataFrame, *, key: str) -> None:
+    """Set the incident's review state, with the analyst's name (kept for the session)
+    and a note."""
+    with st.expander("Review this incident"), st.form(f"review-{key}"):
+        current = incident.get("review_state", UNREVIEWED)
+        if incident.get("review_auto"):
+            current = UNREVIEWED  # automatic: no person has set it yet
+        state = st.radio("State", REVIEW_STATES, index=REVIEW_STATES.index(current),
+                         format_func=REVIEW_LABELS.get, horizontal=True)
+        reviewer = st.text_input("Your name", value=st.session_state.get("reviewer", ""))
+        note = st.text_input("Note (what you checked)")
+        if st.form_submit_button("Save the review"):
+            if not reviewer.strip():
+                st.error("Give your name: a review says who checked.")
+                return
+            st.session_state["reviewer"] = reviewer.strip()
+            save_review(incident, reports, state, reviewer, note)
+            st.rerun()
 
 
 def _precision_note(incident: pd.Series) -> str:

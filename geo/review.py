@@ -104,7 +104,3 @@ def with_reviews(incidents: pd.DataFrame, reports: pd.DataFrame,
     out = incidents.drop(columns=[c for c in REVIEW_COLUMNS if c in incidents.columns])
     return out.join(columns, on="event_id")
 
-
-def is_checked(frame: pd.DataFrame) -> pd.Series:
-    """True for the incidents a person has reviewed (any state they set, not automatic)."""
-    return (frame["review_state"] != UNREVIEWED) & ~frame["review_auto"]

@@ -18,7 +18,13 @@ COLUMNS = {
         "where ±", help="ACLED's geo precision: 1 the place itself, 2 near it, 3 its region"),
     "time_precision": st.column_config.NumberColumn(
         "when ±", help="ACLED's time precision: 1 the day, 2 within a week, 3 the month"),
-    "event_type": "type", "sub_event_type": "sub-type", "actor1": "actor 1",
+    "event_type": "type", "sub_event_type": "sub-type",
+    # What a person has checked, beside what the machine read (``geo.review``).
+    "review_state": st.column_config.TextColumn(
+        "review", help="unreviewed (the machine's reading), reviewed, corroborated (by an "
+                       "analyst, or automatically by two independent sources) or disputed"),
+    "reviewed_by": "reviewed by",
+    "actor1": "actor 1",
     "actor2": "actor 2",
     "fatalities": st.column_config.NumberColumn("killed", help="best estimate"),
     "fatalities_min": "killed (min)", "fatalities_max": "killed (max)",
@@ -46,6 +52,7 @@ def page(result: PipelineResult, filters: data.Filters) -> None:
     incident = table.iloc[rows[0]]
     reports = result.reports[result.reports["event_id"] == incident["event_id"]]
     data.incident_card(incident, reports, key=incident["event_id"])
+    data.review_form(incident, reports, key=incident["event_id"])
     st.page_link("pages/map.py", label="Show on the map", icon=":material/map:",
                  query_params={**data.filter_params(filters),
                                "location": incident["location_id"],

@@ -116,6 +116,7 @@ def location_panel(result: PipelineResult, incidents: pd.DataFrame,
         row = pd.Series(incident._asdict())
         reports = result.reports[result.reports["event_id"] == row["event_id"]]
         data.incident_card(row, reports, key=row["event_id"])
+        data.review_form(row, reports, key=row["event_id"])
         incident_editor(row, reports, here, result.reports)
 
 
@@ -242,6 +243,14 @@ def page(result: PipelineResult, filters: data.Filters) -> None:
     controls = st.columns([2, 3])
     size_by = controls[0].radio("Marker size", ["incidents", "fatalities"], horizontal=True,
                                 key="map_size_by")
+    # What an article stored since this browser's last visit brought, rimmed in red.
+    since = data.last_visit()
+    fresh = controls[0].toggle(
+        "Rim what is new since my last visit", key="map_new", disabled=since is None,
+        help=f"Last visit from this browser: {since:%d %b %Y %H:%M} UTC" if since else
+             "A first visit from this browser: everything is new.")
+    highlight = tuple(sorted(set(data.new_incidents(since)["location_id"]))) \
+        if fresh and since else ()
     with controls[1]:
         day = day_choice(incidents)
     keep_view_in_url(size_by, day)
@@ -254,13 +263,15 @@ def page(result: PipelineResult, filters: data.Filters) -> None:
     with left:
         # The map does not depend on the clicked location: an unchanged map is not redrawn,
         # so a click keeps the analyst's zoom and layers. The panel names the selection.
-        st_folium(data.incident_map(filters, day, size_by, data.layers_from_link()),
+        st_folium(data.incident_map(filters, day, size_by, data.layers_from_link(),
+                                    highlight),
                   key="incident_map", height=MAP_HEIGHT,
                   use_container_width=True, center=view[0] if view else None,
                   zoom=view[1] if view else None,
                   returned_objects=["last_active_drawing"])
     with right:
         location_panel(result, shown, location)
+    data.remember_visit()
     advance_day(incidents)
 
 

@@ -571,3 +571,34 @@ def test_big_downloads_are_prepared_in_the_background_then_downloaded(tmp_path, 
     restored = Store(tmp_path / "restored.sqlite")
     restored.restore(backup)
     assert restored.article_count() >= 5
+
+
+def test_a_watch_rules_match_is_listed_on_the_overview_within_seconds_of_its_ingest(
+        tmp_path, browser_page, gazetteer):
+    from geo.store.ingest import ingest
+    from geo.watch import add_rule, matches_paths
+
+    env = {"GEO_STORE": str(tmp_path / "store" / "news.sqlite")}
+    proc, url = start_server(env)
+    page = browser_page
+    try:
+        page.goto(url)
+        page.get_by_text("First visit from this browser").wait_for(timeout=120_000)
+        store = Store(Path(env["GEO_STORE"]))
+        add_rule(store, name="Odesa watch", lat=46.48, lon=30.73, radius_km=20)
+        page.get_by_text("No match yet").wait_for(timeout=30_000)
+        ingest(store, [("odesa.txt", b"Russian forces shelled Odesa on March 8, 2022. At "
+                                     b"least 3 people were killed.")], gazetteer)
+        ingested = time.monotonic()
+        page.get_by_text("Odesa watch: Odesa", exact=False).wait_for(timeout=30_000)
+        # The bound is 5 s; asserted generously on a shared 2-core machine.
+        assert time.monotonic() - ingested < 10
+        assert "Odesa watch" in matches_paths(store)[0].read_text(encoding="utf-8")
+        shot(page, "overview_watch_match")  # the README's Overview screenshot
+        # The same browser's next visit counts from this one.
+        page.reload()
+        page.get_by_text("Last visit from this browser").wait_for(timeout=60_000)
+        no_exception(page)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
