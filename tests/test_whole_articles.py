@@ -281,3 +281,9 @@ def test_one_demonstration_told_three_ways_is_one_incident_coded_by_its_worst(ga
     found = incidents_of(gazetteer, text, published=D(2024, 12, 1))
     assert [(i.location, i.sub_event_type, i.actor1) for i in found] == [
         ("Tbilisi", "Violent demonstration", "Rioters (Georgia)")]
+
+
+def test_guided_bombs_dropped_from_aircraft_are_an_air_strike(gazetteer):
+    text = "Two Russian guided aerial bombs struck a supermarket in Kharkiv on Saturday."
+    found = incidents_of(gazetteer, text, published=D(2024, 5, 26))
+    assert [i.sub_event_type for i in found] == ["Air/drone strike"]

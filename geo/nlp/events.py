@@ -90,8 +90,10 @@ def _rule(name: str, pattern: str, event_type: str, sub: str, rank: int) -> Rule
 
 
 RULES: tuple[Rule, ...] = (
+    # Bombs dropped from aircraft ("guided aerial bombs", "glide bombs") are air strikes.
     _rule("air_strike", r"\b(?:air ?strikes?|air ?raids?|airstrikes?|air attacks?|air bombs?|"
-          r"barrel bombs?|bombed from the air)\b",
+          r"barrel bombs?|bombed from the air|(?:guided|glide|gliding|aerial|air-dropped)\s+"
+          r"(?:aerial\s+)?bombs?)\b",
           EXPLOSIONS, "Air/drone strike", 9),
     # Aircraft that strike: the verb is the trigger, the aircraft (and their country) who.
     _rule("aircraft_strike", r"\b(?:warplanes?|war planes?|(?:fighter )?jets?|aircraft|planes?|"
