@@ -17,8 +17,8 @@ STORY = [
     "Russian cruise missiles struck the centre of Vinnytsia on Thursday morning, killing at "
     "least six people and wounding dozens more, the regional governor said.",
     "The missiles hit an office building and a concert hall near the city's main square "
-    "shortly before 11am, according to the State Emergency Service, which said rescuers were "
-    "still searching the rubble in the afternoon.",
+    "shortly before 11am, according to the State Emergency Service, which said rescue teams "
+    "were still digging through the rubble in the afternoon.",
     '"There is no military target here. This is a deliberate strike on civilians," the '
     "governor told reporters at the scene, adding that three children were among the injured.",
     "Vinnytsia, a city of about 370,000 people in west-central Ukraine, lies far from the front "
