@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING
 from geo.doc import doc_text, make_doc
 from geo.errors import GeoError
 from geo.gazetteer.index import Gazetteer
+from geo.nlp.cyrillic.places import find_places
 from geo.nlp.distances import check_stated_distances
+from geo.nlp.language import CYRILLIC_READ, detect_language
 from geo.nlp.mentions import find_mentions
 from geo.nlp.recognise import RecogniserModel, recognise
 from geo.nlp.resolve import RankerModel, resolve_mentions
@@ -61,6 +63,12 @@ def geoparse_doc(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
         Resolutions in text order, unresolved ones included (``place=None``); also set as
         ``doc._.resolutions``.
     """
+    # Ukrainian and Russian text: places found by their inflected forms (geo.nlp.cyrillic).
+    lang = detect_language(doc_text(doc))
+    if lang in CYRILLIC_READ:
+        doc._.resolutions = find_places(doc_text(doc), lang, gazetteer,
+                                        article_id=doc._.article.id)
+        return doc._.resolutions
     try:
         find = RECOGNISERS[recogniser]
     except KeyError:

@@ -1,0 +1,179 @@
+"""Ukrainian and Russian articles read natively (issue 25): language, places in their
+inflected forms, dates, figures in words, actors, and one incident with the English report of
+the same strike. Every sentence here is written for these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geo.gazetteer.index import Gazetteer
+from geo.incidents import extract_incidents, extract_reports
+from geo.nlp.cyrillic.dates import find_dates
+from geo.nlp.cyrillic.places import find_places
+from geo.nlp.cyrillic.reports import find_casualties
+from geo.nlp.geoparse import geoparse
+from geo.records import Article
+
+DAY = dt.date(2024, 11, 19)  # a Tuesday
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def _places(text: str, lang: str, gazetteer: Gazetteer) -> list[tuple[str, str, str]]:
+    return [(r.mention.text, r.place.name, r.place.feature)
+            for r in find_places(text, lang, gazetteer)]
+
+
+def _reports(text: str, published: dt.date = DAY, outlet: str = "Тест"):
+    return extract_reports(Article(id="t", text=text, outlet=outlet, published=published))
+
+
+# --- places -----------------------------------------------------------------------------------
+
+def test_ukrainian_locative_city_is_the_english_gazetteer_place(gazetteer):
+    ukrainian = find_places("Уночі у Харкові пролунали вибухи.", "uk", gazetteer)
+    english = geoparse(Article(id="e", text="Shelling hit Kharkiv."), gazetteer)
+    assert [r.mention.text for r in ukrainian] == ["Харкові"]
+    assert ukrainian[0].place.key == english[0].place.key
+    assert ukrainian[0].place.name == "Kharkiv"
+
+
+def test_two_word_city_in_the_locative_is_found_whole(gazetteer):
+    assert _places("У Кривому Розі оголошено повітряну тривогу.", "uk", gazetteer) == [
+        ("Кривому Розі", "Kryvyy Rih", "city")]
+
+
+def test_colloquial_oblast_name_is_the_region(gazetteer):
+    found = _places("Дрон влучив у склад на Полтавщині, а в Донеччині тривають бої.", "uk",
+                    gazetteer)
+    assert [(text, feature) for text, _name, feature in found] == [
+        ("Полтавщині", "region"), ("Донеччині", "region")]
+    assert [name for _text, name, _f in found] == ["Poltava", "Donetsk"]
+
+
+def test_town_name_after_na_is_its_region(gazetteer):
+    region = _places("Ворог атакував на Запоріжжі енергетичну інфраструктуру.", "uk", gazetteer)
+    town = _places("Ворог атакував у Запоріжжі енергетичну інфраструктуру.", "uk", gazetteer)
+    assert region[0][2] == "region" and town[0][2] == "city"
+
+
+def test_russian_oblast_adjective_is_the_region(gazetteer):
+    assert _places("Беспилотник упал в Белгородской области.", "ru", gazetteer) == [
+        ("Белгородской области", "Belgorod Oblast", "region")]
+
+
+def test_village_spelled_in_ukrainian_meets_the_official_transliteration(gazetteer):
+    found = find_places("Ворожий дрон атакував село Липці.", "uk", gazetteer)
+    assert [(r.mention.text, r.place.name) for r in found] == [("Липці", "Lyptsi")]
+
+
+def test_a_persons_first_name_and_surname_are_no_place(gazetteer):
+    assert _places("Про це повідомив речник Олександр Мирний.", "uk", gazetteer) == []
+
+
+def test_a_name_in_quotes_is_a_thing_not_a_place(gazetteer):
+    assert _places("Ракети «Іскандер» влучили в центр Сум.", "uk", gazetteer) == [
+        ("Сум", "Sumy", "city")]
+
+
+# --- dates and figures ------------------------------------------------------------------------
+
+def test_relative_days_weekdays_and_nights_are_dated_from_publication():
+    text = ("Вчора ворог бив по місту, у неділю — по селах, а в ніч на 19 листопада "
+            "атакував дронами; 17 листопада було тихо.")
+    assert [(d.text, d.date.isoformat()) for d in find_dates(text, "uk", DAY)] == [
+        ("Вчора", "2024-11-18"), ("у неділю", "2024-11-17"),
+        ("в ніч на 19 листопада", "2024-11-19"), ("17 листопада", "2024-11-17")]
+
+
+def test_russian_weekday_counts_back_to_the_last_such_day():
+    assert [d.date for d in find_dates("В субботу беспилотники атаковали город.", "ru", DAY)] \
+        == [dt.date(2024, 11, 16)]
+
+
+def test_figures_in_words_go_to_the_nearest_casualty_word():
+    killed, injured = find_casualties("Унаслідок удару двоє загиблих, п'ятеро поранених.",
+                                      "uk")
+    assert [f.low for f in killed] == [2] and [f.low for f in injured] == [5]
+    killed, injured = find_casualties("Погибли четыре человека, еще семеро ранены.", "ru")
+    assert [f.low for f in killed] == [4] and [f.low for f in injured] == [7]
+
+
+def test_an_age_and_a_distance_are_no_casualty_count():
+    killed, _ = find_casualties("За 20 кілометрів від міста загинув 64-річний чоловік.", "uk")
+    assert [f.low for f in killed] == [1]
+
+
+def test_detained_people_are_no_casualties():
+    _, injured = find_casualties("Задержаны 107 человек, пострадали 10 полицейских.", "ru")
+    assert [f.low for f in injured] == [10]
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+def test_ukrainian_strike_report_has_place_day_type_actor_and_toll():
+    report, = _reports("Вчора окупанти обстріляли з артилерії Херсон, загинули троє людей.")
+    assert (report.place.name, report.mention_text) == ("Kherson", "Херсон")
+    assert report.date == dt.date(2024, 11, 18) and report.time_precision == 1
+    assert report.sub_event_type == "Shelling/artillery/missile attack"
+    assert report.actor1 == "Military Forces of Russia (2000-)"
+    assert [f.low for f in report.killed] == [3]
+
+
+def test_russian_copy_names_ukrainian_forces_as_acled_does():
+    report, = _reports("В понедельник ВСУ атаковали беспилотником Белгород, погиб мужчина.")
+    assert report.actor1 == "Military Forces of Ukraine (2019-)"
+    assert report.sub_event_type == "Air/drone strike"
+    assert [f.low for f in report.killed] == [1]
+
+
+def test_interception_is_disrupted_weapons_use_by_the_defending_side():
+    report, = _reports("У ніч на вівторок сили ППО збили 20 ударних дронів над Київщиною.")
+    assert (report.event_type, report.sub_event_type) == ("Strategic developments",
+                                                          "Disrupted weapons use")
+    assert report.actor1 == "Military Forces of Ukraine (2019-)"
+    assert report.place.feature == "region" and report.date == DAY
+
+
+def test_launch_site_is_never_the_event_place():
+    reports = _reports("У понеділок дрони, запущені з району Курська, атакували Суми.")
+    assert [r.place.name for r in reports] == ["Sumy"]
+
+
+def test_cumulative_toll_and_denial_are_no_incident():
+    assert _reports("Від початку вторгнення на Харківщині загинули понад дві тисячі "
+                    "мирних жителів.") == []
+    assert _reports("Міноборони РФ заперечило удар по лікарні в Києві.") == []
+
+
+def test_a_toll_sentence_after_the_strike_is_its_toll():
+    report, = _reports("У суботу окупанти обстріляли Нікополь. Загинули двоє людей.")
+    assert [f.low for f in report.killed] == [2]
+
+
+def test_dateline_place_is_no_event_place():
+    reports = _reports("Київ, 19 листопада — Уночі ворожі дрони атакували Одесу.")
+    assert [r.place.name for r in reports] == ["Odesa"]
+
+
+# --- one incident across languages ------------------------------------------------------------
+
+def test_ukrainian_and_english_reports_of_one_strike_merge_into_one_incident(gazetteer):
+    english = Article(id="en", outlet="Wire", published=DAY,
+                      text="Russian forces shelled Kherson on Monday, killing two civilians, "
+                           "the regional governor said.")
+    ukrainian = Article(id="uk", outlet="Південна хвиля", published=DAY,
+                        text="У понеділок окупанти обстріляли Херсон, загинули двоє мирних "
+                             "жителів, повідомив голова обласної військової адміністрації.")
+    incidents = extract_incidents([english, ukrainian], gazetteer)
+    assert len(incidents) == 1
+    incident = incidents[0]
+    assert incident.location == "Kherson" and incident.event_date == dt.date(2024, 11, 18)
+    assert incident.outlets == ("Wire", "Південна хвиля")
+    assert incident.fatalities == 2
+    assert {r.mention_text for r in incident.reports} == {"Kherson", "Херсон"}
