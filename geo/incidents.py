@@ -485,7 +485,10 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
                 tuple(f for f in figures if f.kind in ("killed", "injured")), country, name)
             for place, precision, m_start, m_end, m_text in locations:
                 if (etype, place.key) in seen:
-                    continue  # "air strikes and artillery shelling" of one place: one report
+                    # "air strikes and artillery shelling" of one place, "a missile strike on
+                    # X killed 10": one report, with the figures either trigger counted.
+                    _add_figures(reports, first_here, etype, place.key, killed, injured)
+                    continue
                 seen.add((etype, place.key))
                 if date_ref is not None:
                     day, tp, date_text = date_ref.date, date_ref.precision, date_ref.text
@@ -573,6 +576,16 @@ def report_news_features(report: Report, text_length: int, day: dt.date | None =
                          date_text=report.date_text, killed=killed,
                          position=report.sentence_start / max(text_length, 1),
                          news_day=day, lang=lang)
+
+
+def _add_figures(reports: list[Report], first_here: int, etype: str, place_key: str,
+                 killed: tuple[Figure, ...], injured: tuple[Figure, ...]) -> None:
+    """Give the sentence's report of ``etype`` at the place the figures it lacks."""
+    for k in range(first_here, len(reports)):
+        r = reports[k]
+        if r.event_type == etype and r.place.key == place_key:
+            reports[k] = replace(r, killed=r.killed or killed, injured=r.injured or injured)
+            return
 
 
 _INTERVENED = {"Excessive force against protesters", "Protest with intervention",

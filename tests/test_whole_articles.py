@@ -274,11 +274,11 @@ def test_protesters_who_throw_stones_make_a_violent_demonstration_by_rioters(gaz
 
 
 def test_one_demonstration_told_three_ways_is_one_incident_coded_by_its_worst(gazetteer):
-    text = ("Police used water cannon and tear gas to disperse thousands of protesters outside "
-            "parliament in Tbilisi late on Saturday. Protesters there threw stones and "
-            "fireworks at police and set a barricade on fire, witnesses said. Thousands had "
-            "marched peacefully through Tbilisi earlier that evening.")
-    found = incidents_of(gazetteer, text, published=D(2024, 12, 1))
+    text = ("Police fired tear gas and water cannon at thousands of protesters in front of the "
+            "government building in Tbilisi on Sunday night. Protesters there hurled stones and "
+            "bottles at officers and set bins alight, witnesses said. Thousands had marched "
+            "peacefully through Tbilisi earlier that day.")
+    found = incidents_of(gazetteer, text, published=D(2024, 12, 2))
     assert [(i.location, i.sub_event_type, i.actor1) for i in found] == [
         ("Tbilisi", "Violent demonstration", "Rioters (Georgia)")]
 
@@ -287,3 +287,12 @@ def test_guided_bombs_dropped_from_aircraft_are_an_air_strike(gazetteer):
     text = "Two Russian guided aerial bombs struck a supermarket in Kharkiv on Saturday."
     found = incidents_of(gazetteer, text, published=D(2024, 5, 26))
     assert [i.sub_event_type for i in found] == ["Air/drone strike"]
+
+
+def test_two_triggers_of_one_attack_keep_the_toll_either_counts(gazetteer):
+    text = ("In the city of Kryvyi Rih, a missile strike on Monday killed at least 10 people and "
+            "wounded 47, the head of the city's military administration said. In Dnipro, one "
+            "person was killed on Monday, the governor said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 7, 9))
+    kryvyi_rih = next(i for i in found if i.location.startswith("Kryv"))
+    assert (kryvyi_rih.fatalities, kryvyi_rih.injuries) == (10, 47)
