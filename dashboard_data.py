@@ -105,7 +105,15 @@ def jobs() -> JobQueue:
     # The listed feeds, pages and folders (Feeds page): due ones are polled in the same
     # worker; a feed or page only when the network is switched on.
     queue.every(CHECK_SECONDS, "Poll the listed sources", poll_job, str(store_path()))
+    # The watch rules, evaluated after every write whoever made it (an upload, a feed, the
+    # command line): one writer of the matches files.
+    queue.every(WATCH_SECONDS, "Evaluate the watch rules", watch.watch_job, str(store_path()))
     return queue
+
+
+# How often the worker looks for a changed store to evaluate the watch rules against: a
+# match is listed within this plus the Overview's two-second refresh of an ingest's end.
+WATCH_SECONDS = 2.0
 
 
 @st.cache_resource(max_entries=4)
@@ -544,29 +552,10 @@ def reviewed_incidents() -> pd.DataFrame:
     return _reviewed(str(current.path), served_state(current))
 
 
-@st.cache_resource
-def _watched() -> dict[str, tuple[str, int]]:
-    return {}  # store path -> (the state and rules' version last evaluated)
-
-
 def watch_matches() -> pd.DataFrame:
-    """The watch rules' matches (``geo.watch``), newest first. The rules are evaluated
-    again whenever the store has a new state or the rules changed (an ingest, from any
-    session or ``python -m geo ingest``), once per server, and the matches files beside the
-    store rewritten."""
-    current = store()
-    state = served_state(current)
-    try:
-        rules_version = watch.rules_path(current).stat().st_mtime_ns
-    except OSError:
-        rules_version = 0
-    seen = _watched()
-    key = str(current.path)
-    if seen.get(key) != (state, rules_version):
-        matches = watch.refresh_matches(current, reviewed_incidents())
-        seen[key] = (state, rules_version)
-        return matches
-    return watch.read_matches(current)
+    """The watch rules' matches (``geo.watch``), newest first, as the server's worker last
+    wrote them (it evaluates the rules every ``WATCH_SECONDS`` when the store changed)."""
+    return watch.read_matches(store())
 
 
 def new_incidents(since: dt.datetime) -> pd.DataFrame:

@@ -3,7 +3,10 @@
 
 Rules live in a JSON file beside the store (``<store>.watch.json``); their matches are
 written beside it as ``<store>.watch-matches.json`` and ``.csv``, newest first, for an
-analyst's own tool to poll. Nothing is sent anywhere: no message leaves the machine.
+analyst's own tool to poll. The dashboard server's worker evaluates the rules every few
+seconds when the store has changed (``watch_job``): one writer of those files, whichever
+session or command wrote the store. Nothing is sent anywhere: no message leaves the
+machine.
 
 A rule matches an incident that lies in its area, is of one of its event types (none: any),
 has at least its minimum of fatalities, and has an article stored after the rule was made
@@ -36,7 +39,9 @@ import pandas as pd
 
 from geo.exports import safe_csv
 from geo.nlp.resolve import haversine_km
+from geo.pipeline import PipelineResult, result_from_store
 from geo.store.db import Store
+from geo.store.jobs import JobLike
 
 MATCH_COLUMNS = ["found_at", "rule_id", "rule", "event_id", "event_date", "event_type",
                  "sub_event_type", "location", "admin1", "country", "latitude", "longitude",
@@ -236,6 +241,33 @@ def refresh_matches(store: Store, incidents: pd.DataFrame,
     # Same rows as CSV; cells an office program would run as formulas are neutralised.
     _atomic_write(csv_path, safe_csv(everything))
     return everything
+
+
+# Per store: the state and rules last evaluated in this process, and the result read then
+# (the next read is a delta from it).
+_EVALUATED: dict[str, tuple[str, int, PipelineResult]] = {}
+
+
+def watch_job(ctx: JobLike, store_path: str) -> int:
+    """Evaluate the rules if the store or the rules changed since the last run in this
+    process (the server's worker runs it every few seconds, unlisted).
+
+    Returns:
+        How many matches are listed now.
+    """
+    store = Store(Path(store_path))
+    try:
+        rules_version = rules_path(store).stat().st_mtime_ns
+    except OSError:
+        return 0  # no rule
+    state = store.state()
+    last = _EVALUATED.get(store_path)
+    if last is not None and last[:2] == (state, rules_version):
+        return len(read_matches(store))
+    previous = last[2] if last is not None else None
+    result = result_from_store(store, previous=previous)
+    _EVALUATED[store_path] = (state, rules_version, result)
+    return len(refresh_matches(store, result.incidents))
 
 
 def read_matches(store: Store) -> pd.DataFrame:

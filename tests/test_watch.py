@@ -22,6 +22,7 @@ from geo.watch import (
     new_since,
     refresh_matches,
     remove_rule,
+    watch_job,
 )
 from tests.conftest import ARTICLES
 
@@ -82,3 +83,12 @@ def test_what_is_new_is_what_an_article_stored_after_the_time_brought(store, gaz
     # A day earlier, everything stored is new.
     assert len(new_since(incidents(store), article_times(store),
                          since - dt.timedelta(days=1))) == len(incidents(store))
+
+
+def test_the_workers_job_evaluates_the_rules_when_the_store_changed(store, gazetteer):
+    assert watch_job(None, str(store.path)) == 0  # no rule: nothing to do
+    add_rule(store, name="Kharkiv", lat=KHARKIV[0], lon=KHARKIV[1], radius_km=30)
+    assert watch_job(None, str(store.path)) == 0
+    ingest(store, [("kharkiv.txt", SHELLING)], gazetteer)
+    assert watch_job(None, str(store.path)) == 1
+    assert watch_job(None, str(store.path)) == 1  # unchanged store: listed once
