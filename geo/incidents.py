@@ -441,7 +441,7 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
             continue
         in_sentence = by_sentence.get(s_start, [])
         parsed = sentence_parse(doc, s_start, s_end)
-        figures = find_casualties(sentence, parsed)
+        figures = _as_claimed(sentence, find_casualties(sentence, parsed))
         subject = distance_subjects.get(s_start)
         seen: set[tuple[str, str]] = set()
         first_here = len(reports)  # this sentence's reports are appended from here
@@ -576,6 +576,17 @@ def report_news_features(report: Report, text_length: int, day: dt.date | None =
                          date_text=report.date_text, killed=killed,
                          position=report.sentence_start / max(text_length, 1),
                          news_day=day, lang=lang)
+
+
+_CLAIMED_BEFORE = re.compile(r"\b(?:claim(?:ed|s|ing)?|boast(?:ed|s)?|alleged(?:ly)?)\b"
+                             r"[^.;]{0,60}$", re.IGNORECASE)
+
+
+def _as_claimed(sentence: str, figures: list[Figure]) -> list[Figure]:
+    """Figures a side claims ("claimed to have killed more than 60 servicemen") keep their
+    count, marked as a claim: an incident takes them only when no other report gives one."""
+    return [replace(f, qualifier="claimed") if _CLAIMED_BEFORE.search(sentence, 0, f.start)
+            else f for f in figures]
 
 
 def _add_figures(reports: list[Report], first_here: int, etype: str, place_key: str,
@@ -1237,7 +1248,10 @@ def incident_from_reports(reports: list[Report], groups: dict[str, int]) -> Inci
         # the rule each sentence follows, kept when reports of one attack are merged.
         sub_event_type = "Air/drone strike"
     killed = [f for r in reports for f in r.killed]
-    numeric = [f for f in killed if f.qualifier != "vague"] or killed
+    # A count a side claims for its own strike ("claimed to have killed more than 60
+    # servicemen") is used only when nobody else gives one; a vague one likewise.
+    numeric = ([f for f in killed if f.qualifier not in ("vague", "claimed")]
+               or [f for f in killed if f.qualifier != "vague"] or killed)
     injured = [f for r in reports for f in r.injured]
     flags = []
     if any(r.date_inferred for r in reports):

@@ -296,3 +296,12 @@ def test_two_triggers_of_one_attack_keep_the_toll_either_counts(gazetteer):
     found = incidents_of(gazetteer, text, published=D(2024, 7, 12))
     odesa = next(i for i in found if i.location.startswith("Odesa"))
     assert (odesa.fatalities, odesa.injuries) == (8, 31)
+
+
+def test_a_count_a_side_claims_gives_way_to_anyone_elses(gazetteer):
+    text = ("A Russian missile strike on the centre of Sumy on Sunday killed 35 people, local "
+            "officials said. Russia's Defence Ministry said it had struck Sumy on Sunday and "
+            "claimed to have killed more than 60 servicemen.")
+    found = incidents_of(gazetteer, text, published=D(2025, 4, 14))
+    sumy = [i for i in found if i.location == "Sumy"]
+    assert [i.fatalities for i in sumy] == [35]
