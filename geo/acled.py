@@ -20,6 +20,7 @@ import datetime as dt
 import pandas as pd
 
 from geo.gazetteer.index import country_codes
+from geo.nlp.language import detect_language
 from geo.tables import EXTRA_INCIDENT_COLUMNS, INCIDENT_COLUMNS
 
 #: The ACLED export's columns this project fills, in ACLED's order (``admin2``/``admin3``,
@@ -32,9 +33,10 @@ ACLED_COLUMNS = ["event_id", "event_date", "year", "time_precision", "disorder_t
                  "timestamp"]
 
 #: ``incidents.csv``: ACLED's columns, then this project's own (fatality bounds, injuries,
-#: articles, reports, outlets, independent sources, flags, place keys).
+#: articles, reports, outlets, independent sources, flags, place keys, and the language
+#: ``notes`` is written in: ISO 639-1, "uk" for a Ukrainian excerpt).
 EXPORT_COLUMNS = ACLED_COLUMNS + [c for c in INCIDENT_COLUMNS + EXTRA_INCIDENT_COLUMNS
-                                  if c not in ACLED_COLUMNS]
+                                  if c not in ACLED_COLUMNS] + ["language"]
 
 #: ACLED's event types and the sub-event types of each (Codebook 2023, section 3), in
 #: the Codebook's order. The one list of valid pairs: the correction form offers these, and
@@ -139,6 +141,8 @@ def acled_table(incidents: pd.DataFrame, *, exported: dt.datetime | None = None,
     for column in ("assoc_actor_1", "assoc_actor_2", "admin2", "admin3", "source_scale"):
         out[column] = ""
     out["timestamp"] = stamp
+    notes = out["notes"] if "notes" in out else [""] * len(out)
+    out["language"] = [detect_language(n) if isinstance(n, str) and n else "" for n in notes]
     return out.reindex(columns=EXPORT_COLUMNS + [c for c in out.columns
                                                  if c not in EXPORT_COLUMNS])
 

@@ -5,15 +5,19 @@ the same strike. Every sentence here is written for these tests."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
+import pandas as pd
 import pytest
 
+from geo.exports import incidents_csv
 from geo.gazetteer.index import Gazetteer
 from geo.incidents import extract_incidents, extract_reports
 from geo.nlp.cyrillic.dates import find_dates
 from geo.nlp.cyrillic.places import find_places
 from geo.nlp.cyrillic.reports import find_casualties
 from geo.nlp.geoparse import geoparse
+from geo.pipeline import run_pipeline
 from geo.records import Article
 
 DAY = dt.date(2024, 11, 19)  # a Tuesday
@@ -179,3 +183,15 @@ def test_ukrainian_and_english_reports_of_one_strike_merge_into_one_incident(gaz
     assert incident.outlets == ("Wire", "Південна хвиля")
     assert incident.fatalities == 2
     assert {r.mention_text for r in incident.reports} == {"Kherson", "Херсон"}
+
+
+def test_export_names_the_place_in_english_keeps_the_articles_words_and_its_language(
+        gazetteer):
+    article = Article(id="uk2", outlet="Тест", published=DAY,
+                      text="Уночі ворожі дрони атакували Одесу, п'ятеро людей поранені.")
+    result = run_pipeline([article], gazetteer=gazetteer)
+    assert list(result.mentions["text"]) == ["Одесу"]
+    assert list(result.mentions["name"]) == ["Odesa"]
+    row = pd.read_csv(io.StringIO(incidents_csv(result.incidents))).iloc[0]
+    assert (row["location"], row["language"], row["injuries"]) == ("Odesa", "uk", 5)
+    assert "Одесу" in row["notes"]

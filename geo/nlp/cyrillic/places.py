@@ -239,15 +239,15 @@ def find_places(text: str, lang: str, gazetteer: Gazetteer, *,
     Returns:
         Resolutions in text order; the mention's text is the article's own spelling.
     """
-    found = [p for s, e in (spans or sentence_spans(text))
+    found = [(p, (s, e)) for s, e in (spans or sentence_spans(text))
              for p in _places_in(text, s, e, lang, gazetteer)]
-    chosen = _choose(found, gazetteer)
+    chosen = _choose([p for p, _span in found], gazetteer)
     return [Resolution(
         mention=Mention(article=article_id, start=p.start, end=p.end, text=p.text,
                         pattern="region" if p.kind == "region" else "name"),
         place=place, score=1.0 / max(1, len(p.candidates)), reason=f"cyrillic {p.kind}",
-        sentence=(0, 0), candidates=tuple(Candidate(c, 0.0) for c in p.candidates[:5]))
-        for p, place in zip(found, chosen, strict=True)]
+        sentence=span, candidates=tuple(Candidate(c, 0.0) for c in p.candidates[:5]))
+        for (p, span), place in zip(found, chosen, strict=True)]
 
 
 def _places_in(text: str, start: int, end: int, lang: str,
