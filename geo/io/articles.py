@@ -37,8 +37,9 @@ SUFFIXES = (".txt", ".md", ".html", ".htm", ".json", ".csv")
 MB = 1024 * 1024  # every size in a message is in these units, so limits read the same
 MAX_BYTES = 20 * MB  # one article file; bigger is refused, not truncated
 # One article's text (after HTML is stripped): what the server can process in about a minute
-# (the document model reads ~0.03 MB/s per core, bench/article_size.py), so that one upload
-# cannot hold the shared worker for long. Longer texts are refused with this limit named.
+# (bench/article_size.py, one core: ~30 s of wire copy, ~70 s of text that reports an attack
+# in every sentence), so that one upload cannot hold the shared worker for long. Longer texts
+# are refused with this limit named.
 MAX_TEXT_CHARS = 1_500_000
 # News dates the pipeline accepts: relative dates in the text are counted from the
 # publication date, so a date of 2300 or 1500 would put events where no table can hold them.
