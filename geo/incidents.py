@@ -427,6 +427,7 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
     talks_venue: list | None = None  # found once, when an agreement needs it
     aliases = acronyms(text)  # "the Rapid Support Forces (RSF)"
     reports: list[Report] = []
+    borrowed_dates: set[int] = set()  # reports dated by another clause's day words
     triggers = find_events_by_sentence(
         text, sentences, lambda start, end: sentence_parse(doc, start, end))
     for s_start, s_end in sentences:
@@ -451,6 +452,10 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
             locations = _locations(text, in_sentence, trigger_at, event, subject)
             date_ref = _date_for(dates, s_start, s_end, trigger_at,
                                  clause=(event, events, parsed))
+            # A day another clause gives ("pulled more bodies on Sunday, a day after bombs
+            # hit the shop") is the trigger's only until the article dates the event itself.
+            borrowed = date_ref is not None and _clause_event(
+                (date_ref.start - s_start, date_ref.end - s_start), events, parsed) is None
             previous = _continued(reports, event, s_start, position)
             if not locations and event.sub_event_type == "Agreement":
                 if talks_venue is None:
@@ -492,6 +497,8 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
                 seen.add((etype, place.key))
                 if date_ref is not None:
                     day, tp, date_text = date_ref.date, date_ref.precision, date_ref.text
+                    if borrowed:
+                        borrowed_dates.add(len(reports))
                 elif previous is not None:
                     day, tp, date_text = previous.date, previous.time_precision, ""
                 else:
@@ -508,6 +515,7 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
                     actor2=actor2.name if actor2 else "",
                     interaction=interaction(actor1, actor2), published=published))
         _drop_peaceful_beside_intervention(reports, first_here)
+    reports = _dated_by_the_article(reports, borrowed_dates)
     if news_only:
         day = news_day(reports, published)
         reports = [r for r in reports if is_news(report_news_features(r, len(text), day))]
@@ -587,6 +595,29 @@ def _as_claimed(sentence: str, figures: list[Figure]) -> list[Figure]:
     count, marked as a claim: an incident takes them only when no other report gives one."""
     return [replace(f, qualifier="claimed") if _CLAIMED_BEFORE.search(sentence, 0, f.start)
             else f for f in figures]
+
+
+_RETOLD_WITHIN_DAYS = 3
+
+
+def _dated_by_the_article(reports: list[Report], borrowed: set[int]) -> list[Report]:
+    """A report dated only by another clause of its sentence ("Ukraine buried on Monday the
+    victims of a strike on Sumy that killed 35") retells the event the article dates itself
+    ("missiles hit Sumy on Sunday"): the same place and kind of event up to three days
+    before takes its day. Reports dated by their own clause are never moved."""
+    if not borrowed:
+        return reports
+    out = list(reports)
+    for k in sorted(borrowed):
+        r = reports[k]
+        own = [o for j, o in enumerate(reports) if j not in borrowed and j != k
+               and o.place.key == r.place.key and _family(o) == _family(r)
+               and 0 < (r.date - o.date).days <= _RETOLD_WITHIN_DAYS]
+        if own:
+            first = max(own, key=lambda o: o.date)
+            out[k] = replace(r, date=first.date, time_precision=first.time_precision,
+                             date_text=first.date_text)
+    return out
 
 
 def _add_figures(reports: list[Report], first_here: int, etype: str, place_key: str,

@@ -305,3 +305,13 @@ def test_a_count_a_side_claims_gives_way_to_anyone_elses(gazetteer):
     found = incidents_of(gazetteer, text, published=D(2025, 4, 14))
     sumy = [i for i in found if i.location == "Sumy"]
     assert [i.fatalities for i in sumy] == [35]
+
+
+def test_a_strike_retold_under_another_clauses_day_keeps_the_day_the_article_gives(gazetteer):
+    text = ("SUMY, April 14 (Test Wire) — Ukraine buried the first victims on Monday of a "
+            "Russian missile strike on the centre of Sumy that killed 35 people.\n\nTwo "
+            "Russian missiles hit the centre of Sumy on Sunday morning, striking a university "
+            "building and a trolleybus, officials said.")
+    found = incidents_of(gazetteer, text, published=D(2025, 4, 14))
+    assert [(i.location, i.event_date, i.fatalities) for i in found] == [
+        ("Sumy", D(2025, 4, 13), 35)]
