@@ -454,8 +454,11 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
                                  clause=(event, events, parsed))
             # A day another clause gives ("pulled more bodies on Sunday, a day after bombs
             # hit the shop") is the trigger's only until the article dates the event itself.
-            borrowed = date_ref is not None and _clause_event(
-                (date_ref.start - s_start, date_ref.end - s_start), events, parsed) is None
+            # A calendar date ("On 10 May 2023, the RSF attacked") is the event's however the
+            # small parser hangs it; only day words counted from publication are borrowed.
+            borrowed = (date_ref is not None and date_ref.kind != "explicit"
+                        and _clause_event((date_ref.start - s_start, date_ref.end - s_start),
+                                          events, parsed) is None)
             previous = _continued(reports, event, s_start, position)
             if not locations and event.sub_event_type == "Agreement":
                 if talks_venue is None:
