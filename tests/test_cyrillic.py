@@ -80,6 +80,13 @@ def test_a_persons_first_name_and_surname_are_no_place(gazetteer):
     assert _places("Про це повідомив речник Олександр Мирний.", "uk", gazetteer) == []
 
 
+def test_a_common_word_opening_a_sentence_is_no_place_but_a_big_town_is(gazetteer):
+    assert _places("Свобода слова під загрозою, вважають журналісти.", "uk", gazetteer) == []
+    assert _places("Мост через реку закрыли на ремонт.", "ru", gazetteer) == []
+    assert _places("Харків зазнав нового удару.", "uk", gazetteer) == [
+        ("Харків", "Kharkiv", "city")]
+
+
 def test_a_name_in_quotes_is_a_thing_not_a_place(gazetteer):
     # Unquoted, "Краб" (the howitzer) is read as Krabi, Thailand.
     assert _places("Самохідна гаубиця «Краб» била по ворогу біля Сум.", "uk", gazetteer) == [

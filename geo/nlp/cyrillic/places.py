@@ -55,6 +55,7 @@ _VILLAGE_POPULATION = 1000
 _FOREIGN_POPULATION = 20_000
 # A town this big before a capitalised word is still the town ("мэр Москвы Сергей Собянин").
 _CITY_POPULATION = 100_000
+_OPENING_POPULATION = 50_000
 _MAX_RUN = 3  # words in one name ("Кривий Ріг", "Гола Пристань", "Тель-ес-Султан")
 
 
@@ -255,6 +256,7 @@ def _places_in(text: str, start: int, end: int, lang: str,
     data = _data(lang)
     at_words, from_words = set(data["at"]), set(data["from"])
     nouns, region_words = set(data["place_nouns"]), set(data["region_words"])
+    not_places = set(data["not_places"])
     tokens = word_spans(text, start, end)
     out: list[CyrillicPlace] = []
     i = 0
@@ -280,6 +282,9 @@ def _places_in(text: str, start: int, end: int, lang: str,
             out.append(CyrillicPlace(s, e, word, gazetteer.place(regions[0]), "region", before,
                                      tuple(gazetteer.place(r) for r in regions)))
             i += 1
+            continue
+        if word.lower() in not_places:
+            i += 1  # "Мир", "Свобода", "Дума": words first, places only by coincidence
             continue
         placed = before in at_words or before in from_words or before in nouns
         # A foreign town found by its sound only after a preposition or a noun of place:
@@ -313,6 +318,11 @@ def _places_in(text: str, start: int, end: int, lang: str,
         sentence_start = i == 0
         big = any(p.population >= _VILLAGE_POPULATION or p.feature not in _FINE
                   for p in places)
+        if sentence_start and not text[m_end:m_end + 2].lstrip().startswith((",", "—", "–")):
+            # A capital opening a sentence is any word's: only a big town is taken there
+            # ("Харків зазнав ..."), or one a comma sets apart ("Суми, обласний центр, ...").
+            big = any(p.population >= _OPENING_POPULATION or p.feature not in _FINE
+                      for p in places)
         if (before in data["region_preposition"] and n == 1 and word.lower() not in
                 (gazetteer.places[x][1].lower() for x in indexes)):
             # "на Запоріжжі": a town's name inflected after "на" is its region ("у

@@ -49,7 +49,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from geo.lang import words
-from geo.nlp.actors import Actor, _military_of, interaction
+from geo.nlp.actors import Actor, _military_of, interaction  # ACLED's names, written once
 from geo.nlp.article import find_dateline
 from geo.nlp.cyrillic.dates import CyrillicDate, find_dates
 from geo.nlp.cyrillic.places import find_places, sentence_spans, word_spans
