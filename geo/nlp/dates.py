@@ -301,7 +301,9 @@ def _ranges_as_asides(text: str, refs: list[DateRef]) -> list[DateRef]:
         if ref.start < skip_until:
             continue
         m = _ASIDE_RANGE.match(text, ref.end)
-        inside = [r for r in refs[n + 1:] if m and m.start() <= r.start and r.end <= m.end()]
+        # Only after a range (rare): copying the refs after each one made this quadratic.
+        inside = [r for r in refs[n + 1:] if m.start() <= r.start and r.end <= m.end()
+                  ] if m else []
         # "between 10 and 20 September": the first end is a bare day of the second's month.
         bare = m and len(inside) == 1 and _BARE_DAY_RANGE.search(m.group("body"))
         if m and ref.kind == "explicit" and (len(inside) >= 2 or bare):
