@@ -128,6 +128,8 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, manifest: Path | No
                                   defaults=defaults, progress=_progress)
     except GeoError as exc:
         raise click.ClickException(str(exc)) from exc
+    except OSError as exc:  # any other, still in one line with its path
+        raise click.ClickException(f"ingest: {_cause(exc)}") from exc
     try:
         # The dashboard then starts from these tables instead of reading them all anew.
         save_snapshot(store, result_from_store(store, snapshot=True))

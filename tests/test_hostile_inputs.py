@@ -402,3 +402,29 @@ def test_sentences_asked_out_of_turn_are_parsed_alone():
     for k in (3, 17, 30):
         sentence_parse(doc, *spans[k])
     assert sorted(doc.user_data["geo_parses"]) == [spans[k][0] for k in (3, 17, 30)]
+
+
+def test_a_full_disk_mid_batch_through_the_cli_names_what_was_stored(tmp_path, monkeypatch):
+    put, done = Store.put_article, []
+
+    def fills_up_after_two(self, *args, **kwargs):
+        if len(done) >= 2:
+            with self.read() as conn:
+                pages = conn.execute("PRAGMA page_count").fetchone()[0]
+                conn.execute(f"PRAGMA max_page_count={pages}")
+        done.append(1)
+        return put(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "put_article", fills_up_after_two)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(KHARKIV, encoding="utf-8")
+    (folder / "b.txt").write_text(LVIV, encoding="utf-8")
+    (folder / "c.txt").write_text("Shelling hit Odesa on March 7, 2022. " + "z" * 300_000,
+                                  encoding="utf-8")
+    store_path = tmp_path / "cli.sqlite"
+    result = CliRunner().invoke(cli, ["ingest", str(folder), "--store", str(store_path)])
+    assert result.exit_code == 1
+    assert "stored before it stopped: a, b" in result.output
+    assert "2 added, stopped at c.txt: " in result.output and "disk is full" in result.output
+    assert "nothing was changed" not in result.output and "Traceback" not in result.output
