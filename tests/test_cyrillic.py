@@ -153,6 +153,30 @@ def test_interception_is_disrupted_weapons_use_by_the_defending_side():
     assert report.place.feature == "region" and report.date == DAY
 
 
+def test_russian_air_defence_destroying_drones_is_an_interception_over_the_region():
+    report, = _reports("Средства ПВО уничтожили 12 беспилотников над Брянской областью "
+                       "в ночь на субботу.")
+    assert report.sub_event_type == "Disrupted weapons use"
+    assert report.actor1 == "Military Forces of Russia (2000-)"
+    assert (report.place.name, report.date) == ("Bryansk Oblast", dt.date(2024, 11, 16))
+
+
+def test_destroying_a_depot_is_no_interception():
+    assert [r.sub_event_type for r in _reports("Росіяни знищили склад у Херсоні.")] == []
+
+
+def test_people_in_the_streets_are_a_protest_of_their_country():
+    report, = _reports("Тисячі людей вийшли на вулиці Тбілісі у суботу ввечері.")
+    assert (report.sub_event_type, report.actor1) == ("Peaceful protest", "Protesters (Georgia)")
+
+
+def test_one_injured_person_named_by_a_noun_counts_one():
+    report, = _reports("На Белгородчине беспилотник ВСУ атаковал автомобиль, пострадал "
+                       "водитель.")
+    assert report.place.name == "Belgorod Oblast"
+    assert [f.low for f in report.injured] == [1] and report.killed == ()
+
+
 def test_launch_site_is_never_the_event_place():
     reports = _reports("У понеділок дрони, запущені з району Курська, атакували Суми.")
     assert [r.place.name for r in reports] == ["Sumy"]

@@ -84,6 +84,7 @@ _ORDER = ("interception", "regain", "capture", "clash", "civilian_attack", "atta
 _WINDOW = 5  # words between a casualty word and its count
 _LOOK_BACK = 3  # words before a place searched for "from" ("з району X")
 _OLD_DAYS = 7  # a date this long before the article's news is background
+_WEAPON_REACH = 40  # characters between an interception verb and the weapon it stopped
 _CLAUSE = 45  # characters around a trigger where a modal word makes it a threat or a guess
 _FINE = frozenset({"city", "landmark", "computed"})
 # A dateline in any case: "Київ, 28 червня —" (find_dateline reads capitals: "МОСКВА, 13 ...").
@@ -256,9 +257,8 @@ class _Reader:
             m = self.events[what].search(sentence)
             if m is None:
                 continue
-            if what == "interception" and not (self.events["air"].search(sentence)
-                                               or self.events["shelling"].search(sentence)):
-                continue  # only weapons are intercepted
+            if what == "interception" and not self._weapon_near(sentence, m.start(), m.end()):
+                continue  # only weapons are intercepted: "знищили 20 дронів", not "склад"
             if what == "attack":
                 return [(_weapon(sentence, m.start(), self.events), m.start(), m.group(0))]
             if what == "protest":
@@ -271,6 +271,12 @@ class _Reader:
                 found.append(("clash", clash.start(), clash.group(0)))
             return found
         return []
+
+    def _weapon_near(self, sentence: str, start: int, end: int) -> bool:
+        """A weapon word within a few words of the verb: "збили 12 із 15 дронів",
+        "беспилотников ... уничтожены", "обломки сбитой ракеты"."""
+        lo, hi = max(0, start - _WEAPON_REACH), end + _WEAPON_REACH
+        return any(self.events[k].search(sentence, lo, hi) for k in ("air", "shelling"))
 
     def _background(self, sentence: str, at: int) -> bool:
         """Not the article's news: a denial, a toll over a span ("від початку війни: 11
@@ -592,10 +598,11 @@ def find_casualties(text: str, lang: str, start: int = 0, end: int | None = None
             counted.add(k)
             figures[kinds[k]].append(_figure(text, tokens, j, value, kinds[k], lowered, data))
     for k, kind in sorted(kinds.items()):
-        if kind != "killed" or k in counted or figures["killed"]:
+        if kind == "other" or k in counted or figures[kind]:
             continue
-        if lowered[k] in data["killed_one"] or any(
-                x in data["one_person"] for x in lowered[k + 1:k + 3]):
+        # "загинув пасажир", "поранено охоронця", "водитель погиб": one person.
+        if lowered[k] in data["killed_one"] and kind == "killed" or any(
+                x in data["one_person"] for x in lowered[k + 1:k + 3] + lowered[max(0, k - 1):k]):
             a, b = tokens[k]
             figures[kind].append(Figure(a, b, text[a:b], kind, 1, None, "", None))
     return tuple(figures["killed"]), tuple(figures["injured"])
