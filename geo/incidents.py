@@ -218,7 +218,7 @@ _MILITARY_WEAPON_RULES = frozenset({"shelling", "air_strike", "aircraft_strike",
                                     "drones_launched", "air_force_attack"})
 _VERB_TO_OBJECT = 12  # characters from "killed" to its count: "killed at least 12"
 _REFERENCE_REACH = 60  # a "near X" place only locates a trigger this close to it
-# "launched by Russia in the early hours of Friday from the X area": the launch verb may
+# "drones the enemy launched overnight, most of them from the X region": the launch verb may
 # stand this far before the place.
 _ORIGIN_REACH = 110
 # A mention followed by these speaks for a government or an army, it is not a location.
@@ -594,7 +594,7 @@ _CLAIMED_BEFORE = re.compile(r"\b(?:claim(?:ed|s|ing)?|boast(?:ed|s)?|alleged(?:
 
 
 def _as_claimed(sentence: str, figures: list[Figure]) -> list[Figure]:
-    """Figures a side claims ("claimed to have killed more than 60 servicemen") keep their
+    """Figures a side claims ("it claimed to have killed 40 enemy officers") keep their
     count, marked as a claim: an incident takes them only when no other report gives one."""
     return [replace(f, qualifier="claimed") if _CLAIMED_BEFORE.search(sentence, 0, f.start)
             else f for f in figures]
@@ -813,7 +813,7 @@ def _add_following_figures(text: str, s_start: int, s_end: int, reports: list[Re
         return
     last = reports[-1]
     if tells_a_span(text[s_start:s_end], last.published or last.date):
-        return  # "The war has killed more than 300,000 since 2011": a toll of the war
+        return  # "The conflict has cost 20,000 lives since 2015": a toll of the war
     figures = [_in_article(f, s_start) for f in find_casualties(text[s_start:s_end])]
     # Only what the report lacks: "killing a child. Another child was wounded."
     killed = last.killed or tuple(f for f in figures if f.kind == "killed")
@@ -958,7 +958,7 @@ def _locations(text: str, mentions: list[Resolution], trigger_at: int, event: Ev
 @lru_cache(maxsize=4)
 def _origin_pattern(lang: str = "en") -> re.Pattern[str]:
     """"drones launched by Russia from the Kursk region", "missiles fired from Crimea",
-    "bombers flying over the Caspian Sea": the place a weapon came from (launch verbs from
+    "bombers circling over the Black Sea": the place a weapon came from (launch verbs from
     ``geo/lang/<code>/places.json``)."""
     data = words(lang, "places")
     launch = "|".join(re.escape(w) for w in data["launch_verbs"])
@@ -969,7 +969,7 @@ def _origin_pattern(lang: str = "en") -> re.Pattern[str]:
 
 def _inside_town(text: str, r: Resolution, mentions: list[Resolution],
                  lang: str = "en") -> Resolution | None:
-    """"the Kyivskyi district of Kharkiv", "the Kanal micro-district of Chasiv Yar": a part
+    """"the Slobidskyi district of Kharkiv", "the Shakhtarskyi micro-district of Toretsk": a part
     of a town named in the article is read as that town (precision 2), never as a namesake
     of the part elsewhere."""
     parts = "|".join(re.escape(w) for w in words(lang, "places")["town_parts"])
@@ -1282,7 +1282,7 @@ def incident_from_reports(reports: list[Report], groups: dict[str, int]) -> Inci
         # the rule each sentence follows, kept when reports of one attack are merged.
         sub_event_type = "Air/drone strike"
     killed = [f for r in reports for f in r.killed]
-    # A count a side claims for its own strike ("claimed to have killed more than 60
+    # A count a side claims for its own strike ("claimed to have killed 40 enemy
     # servicemen") is used only when nobody else gives one; a vague one likewise.
     numeric = ([f for f in killed if f.qualifier not in ("vague", "claimed")]
                or [f for f in killed if f.qualifier != "vague"] or killed)

@@ -61,10 +61,10 @@ def test_dateline_city_is_not_an_event_place(gazetteer):
 
 
 def test_dateline_gives_an_undated_article_its_publication_day(gazetteer):
-    text = ("ODESA, Ukraine, Oct 10, 2024 (Test Wire) — A Russian ballistic missile hit a "
-            "container ship in the port of Odesa on Wednesday, killing four crew members.")
+    text = ("IZMAIL, Ukraine, Sept 4, 2023 (Test Wire) — Drones struck grain warehouses in "
+            "the river port of Reni on Sunday, wounding two dock workers.")
     found = incidents_of(gazetteer, text)
-    assert [i.event_date for i in found] == [D(2024, 10, 9)]
+    assert [i.event_date for i in found] == [D(2023, 9, 3)]
 
 
 def test_cumulative_toll_of_a_war_is_background_not_the_days_toll(gazetteer):
@@ -126,8 +126,8 @@ def test_named_group_before_the_trigger_is_the_actor(gazetteer):
 
 
 def test_a_states_weapon_named_by_its_nationality_acts_for_its_forces(gazetteer):
-    text = ("Two Russian guided bombs struck a hardware store in Kharkiv on Saturday, killing "
-            "six people.")
+    text = ("Two Russian guided bombs struck a furniture factory in Kupiansk on Saturday, "
+            "killing six people.")
     found = incidents_of(gazetteer, text, published=D(2024, 5, 26))
     assert found and found[0].actor1.startswith("Military Forces of Russia")
 
@@ -139,23 +139,23 @@ def test_an_organisation_that_speaks_is_not_the_actor(gazetteer):
 
 
 def test_a_launch_site_is_not_where_the_drones_hit(gazetteer):
-    text = ("Russian attack drones launched from the Kursk region struck an energy facility "
-            "in Sumy on Friday, the regional administration said.")
-    found = incidents_of(gazetteer, text, published=D(2024, 6, 1))
-    assert {i.location for i in found} == {"Sumy"}
+    text = ("Shahed drones launched from the Bryansk region hit a substation in Shostka on "
+            "Tuesday, the mayor said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 6, 5))
+    assert {i.location for i in found} == {"Shostka"}
 
 
 def test_bombers_flying_over_a_sea_do_not_place_the_strike_there(gazetteer):
-    text = ("Missiles fired by bombers flying over the Caspian Sea hit a power plant in "
-            "Burshtyn on Monday, officials said.")
+    text = ("Cruise missiles fired by bombers circling over the Black Sea hit a bridge near "
+            "Zatoka on Monday.")
     found = incidents_of(gazetteer, text, published=D(2024, 8, 27))
-    assert "Caspian Sea" not in {i.location for i in found}
+    assert "Black Sea" not in {i.location for i in found}
 
 
 def test_a_district_of_a_town_is_read_inside_that_town(gazetteer):
-    text = ("Russian glide bombs struck the Kyivskyi district of Kharkiv on Sunday afternoon, "
-            "wounding three people, the regional governor said.")
-    found = incidents_of(gazetteer, text, published=D(2025, 4, 7))
+    text = ("Glide bombs hit the Slobidskyi district of Kharkiv on Wednesday evening, injuring "
+            "four residents.")
+    found = incidents_of(gazetteer, text, published=D(2025, 4, 10))
     assert [i.location for i in found] == ["Kharkiv"]
 
 
@@ -218,18 +218,18 @@ def test_a_country_that_strikes_acts_by_its_forces(gazetteer):
 
 
 def test_the_side_that_claims_an_interception_made_it(gazetteer):
-    text = ("Ukraine's air force said its units had shot down 20 of 25 drones over the Sumy "
-            "region on Friday.")
-    found = incidents_of(gazetteer, text, published=D(2024, 6, 29))
+    text = ("The Ukrainian air force said it had intercepted 18 of 22 drones over the Poltava "
+            "region on Tuesday.")
+    found = incidents_of(gazetteer, text, published=D(2024, 6, 26))
     # Its air force, as ACLED names the branch that made it.
     assert [(i.sub_event_type, i.actor1) for i in found] == [
         ("Disrupted weapons use", "Military Forces of Ukraine (2019-) Air Force")]
 
 
 def test_each_clause_of_a_two_strike_sentence_keeps_its_own_toll_and_day(gazetteer):
-    text = ("An Israeli air strike on a mosque in the Nuseirat refugee camp killed at least 14 "
-            "people on Saturday, medics said, and a strike on a car in Khan Younis killed five "
-            "more on Sunday.")
+    text = ("An Israeli drone strike on a tent in Deir al-Balah killed at least 14 people on "
+            "Saturday, doctors said, and a strike on a car in Khan Younis killed five more on "
+            "Sunday.")
     found = incidents_of(gazetteer, text, published=D(2024, 7, 8))
     by_day = {i.event_date: i.fatalities for i in found}
     assert by_day == {D(2024, 7, 6): 14, D(2024, 7, 7): 5}
@@ -284,7 +284,7 @@ def test_one_demonstration_told_three_ways_is_one_incident_coded_by_its_worst(ga
 
 
 def test_guided_bombs_dropped_from_aircraft_are_an_air_strike(gazetteer):
-    text = "Two Russian guided aerial bombs struck a supermarket in Kharkiv on Saturday."
+    text = "Three Russian glide bombs hit a warehouse in Kupiansk on Monday."
     found = incidents_of(gazetteer, text, published=D(2024, 5, 26))
     assert [i.sub_event_type for i in found] == ["Air/drone strike"]
 
@@ -299,19 +299,19 @@ def test_two_triggers_of_one_attack_keep_the_toll_either_counts(gazetteer):
 
 
 def test_a_count_a_side_claims_gives_way_to_anyone_elses(gazetteer):
-    text = ("A Russian missile strike on the centre of Sumy on Sunday killed 35 people, local "
-            "officials said. Russia's Defence Ministry said it had struck Sumy on Sunday and "
-            "claimed to have killed more than 60 servicemen.")
+    text = ("A Russian missile strike on the railway station of Kramatorsk on Sunday killed 11 "
+            "people, local officials said. Moscow said it had struck Kramatorsk on Sunday and "
+            "claimed to have killed 40 enemy officers.")
     found = incidents_of(gazetteer, text, published=D(2025, 4, 14))
-    sumy = [i for i in found if i.location == "Sumy"]
-    assert [i.fatalities for i in sumy] == [35]
+    kramatorsk = [i for i in found if i.location == "Kramatorsk"]
+    assert [i.fatalities for i in kramatorsk] == [11]
 
 
 def test_a_strike_retold_under_another_clauses_day_keeps_the_day_the_article_gives(gazetteer):
-    text = ("SUMY, April 14 (Test Wire) — Ukraine buried the first victims on Monday of a "
-            "Russian missile strike on the centre of Sumy that killed 35 people.\n\nTwo "
-            "Russian missiles hit the centre of Sumy on Sunday morning, striking a university "
-            "building and a trolleybus, officials said.")
-    found = incidents_of(gazetteer, text, published=D(2025, 4, 14))
+    text = ("KHERSON, March 3 (Test Wire) — Mourners gathered on Monday for the funerals of "
+            "the passengers of a Russian drone strike on a bus in Kherson that killed seven "
+            "people.\n\nTwo drones struck a city bus in Kherson on Sunday morning, officials "
+            "said.")
+    found = incidents_of(gazetteer, text, published=D(2025, 3, 3))
     assert [(i.location, i.event_date, i.fatalities) for i in found] == [
-        ("Sumy", D(2025, 4, 13), 35)]
+        ("Kherson", D(2025, 3, 2), 7)]

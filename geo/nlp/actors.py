@@ -178,7 +178,7 @@ def find_actor(sentence: str, trigger_at: int, nationals: list[tuple[int, int, P
     for _start, e, place in nationals:
         if place.feature == "country" and _QUALIFIES.fullmatch(sentence, e, trigger_at):
             return _military(place, "", event_country)
-    # "a Russian missile struck", "two Russian guided aerial bombs hit", "Israeli warplanes
+    # "a Russian missile struck", "three Russian glide bombs hit", "Israeli warplanes
     # bombed": a state's weapons, named by its nationality word, act for its forces.
     for _start, e, place in nationals:
         if place.feature != "country" or e > trigger_at or e < since:
@@ -299,7 +299,7 @@ def subject_group(parsed: Doc, span: tuple[int, int] | None, trigger_at: int,
                                       for s, e in mentions):
             continue
         if _SPEAKS_AFTER.match(parsed.text, ent.end_char):
-            continue  # "the UN said", "the National News Agency reported": a source speaks
+            continue  # "the UN said", "the state news agency reported": a source speaks
         inside = ent.start_char >= start and ent.end_char <= end
         before = span is None and not parsed.text[ent.end_char:trigger_at].strip()
         if inside or before:

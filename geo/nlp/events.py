@@ -102,8 +102,10 @@ RULES: tuple[Rule, ...] = (
           r"bombed|attacked|pounded|targeted|fired|shelled|strafed|launched|dropped)\b",
           EXPLOSIONS, "Air/drone strike", 9),
     # The verb is the trigger: "a Ukrainian drone" before it is who acted.
-    _rule("drone_strike", r"\bdrones? (?P<t>strikes?|attacks?|fired|struck|hit|dropped|"
-          r"attacked)\b", EXPLOSIONS, "Air/drone strike", 9),
+    # "drones struck", and "drones launched from the X region hit" (a reduced relative).
+    _rule("drone_strike", r"\bdrones? (?:(?:launched|fired|sent|flying)\s+(?:[\w'-]+\s+)"
+          r"{0,5}?)?(?P<t>strikes?|attacks?|fired|struck|hit|dropped|attacked)\b", EXPLOSIONS,
+          "Air/drone strike", 9),
     _rule("drones_launched", r"\b(?:launched|fired|sent|flew)\s+(?:[\w-]+\s+){0,2}?"
           r"(?P<t>drones?|uavs?)\s+(?:at|on|against|toward|towards|into)\b", EXPLOSIONS,
           "Air/drone strike", 9),

@@ -175,8 +175,8 @@ _OBJECT_VERB_BEFORE = re.compile(
 )
 # "the death toll in Kharkiv rose to <num>": a linking word right before the number, so "the
 # death toll of the 2014 war" does not make 2014 a count.
-# The toll's noun phrase may name the attack it counts ("the death toll from a Russian
-# missile strike on an apartment building in Dnipro on Thursday rose to seven"), hence the
+# The toll's noun phrase may name the attack it counts ("the death toll from Tuesday's
+# drone attack on a crowded market in the southern city of Kherson climbed to nine"), hence the
 # reach; no digit may stand between, so the count is the toll's own.
 _DEATH_TOLL_BEFORE = re.compile(
     r"\b(?i:death\s+tolls?|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|people\s+"

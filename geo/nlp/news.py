@@ -1,7 +1,7 @@
 """Is a report this article's news, or its background?
 
 A whole article tells its news (a strike on Thursday, a toll that rose overnight) among
-background: cumulative tolls ("more than 11,000 civilians have been killed since …"), earlier
+background: cumulative tolls ("tens of thousands have died since the war began"), earlier
 events ("which Russia captured in May 2023"), threats and plans ("vowed to retaliate"),
 denials and hypotheticals. Background is never an incident of the day.
 
@@ -94,7 +94,7 @@ def news_features(sentence: str, trigger_at: int, *, date: dt.date, published: d
         "modal": float(p["modal"].search(clause) is not None),
         "negation": float(p["negation"].search(sentence) is not None),
         "earlier": float(p["earlier"].search(sentence) is not None),
-        # "Russian troops frequently fire on it", "have attacked shipping for months": a
+        # "the guns frequently hit the river villages", "have raided convoys for months": a
         # habit or a campaign, not one event.
         "habitual": float(p["habitual"].search(sentence) is not None),
         "log_killed": math.log10(1 + max(killed, 0)),
@@ -110,8 +110,8 @@ def _model(path: Path = MODEL_JSON) -> dict:
 
 def tells_a_span(sentence: str, published: dt.date, *, lang: str = "en") -> bool:
     """A sentence that counts over a span of time, not a day: "since" words ("so far", "in
-    total"), or a perfect ("has killed") beside a year before publication ("the war, which
-    began in 2011, has killed more than 300,000"). Its figures are a cumulative toll, never
+    total"), or a perfect ("has killed") beside a year before publication ("the insurgency,
+    which began in 2015, has cost 20,000 lives"). Its figures are a cumulative toll, never
     the figures of the report before it."""
     p = _patterns(lang)
     if p["since"].search(sentence):
