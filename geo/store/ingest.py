@@ -123,7 +123,9 @@ def expand_upload(name: str, data: bytes) -> tuple[list[Upload], list[ReadFailur
     """A file as uploaded, or the members of a zip, checked for safety.
 
     Returns:
-        The files, and the zip members refused (absolute paths or ``..`` in them).
+        The files, and the zip members refused by name: absolute paths or ``..`` in them,
+        or a member that cannot be unpacked (a corrupt stream, a bad CRC, encryption),
+        while the other members are kept.
 
     Raises:
         ArticleError: the zip is corrupt, too large when unpacked, or a zip bomb.
