@@ -116,6 +116,11 @@ def test_figures_in_words_go_to_the_nearest_casualty_word():
     assert [f.low for f in killed] == [4] and [f.low for f in injured] == [7]
 
 
+def test_a_toll_that_rose_from_one_count_to_another_is_the_new_count():
+    killed, _ = find_casualties("Кількість загиблих у місті зросла з 12 до 19.", "uk")
+    assert [f.low for f in killed] == [19]
+
+
 def test_an_age_and_a_distance_are_no_casualty_count():
     killed, _ = find_casualties("За 15 кілометрів від кордону загинула 72-річна жінка.", "uk")
     assert [f.low for f in killed] == [1]
@@ -175,6 +180,19 @@ def test_one_injured_person_named_by_a_noun_counts_one():
                        "водитель.")
     assert report.place.name == "Belgorod Oblast"
     assert [f.low for f in report.injured] == [1] and report.killed == ()
+
+
+def test_a_day_of_mourning_after_a_strike_dates_it_loosely_to_merge_with_its_report():
+    reports = _reports("У середу, 20 листопада, у Сумах оголошено жалобу після ракетного удару, "
+                       "внаслідок якого загинули дев'ятеро людей. У вівторок окупанти "
+                       "обстріляли Суми ракетами.", published=dt.date(2024, 11, 20))
+    assert [(r.date, r.time_precision) for r in reports] == [
+        (dt.date(2024, 11, 20), 2), (dt.date(2024, 11, 19), 1)]
+
+
+def test_the_place_of_an_earlier_event_after_pislia_toho_yak_is_not_the_triggers():
+    reports = _reports("Удар по порту стався після того, як дрон влучив у будинок в Одесі.")
+    assert [r.place.name for r in reports] == []
 
 
 def test_launch_site_is_never_the_event_place():

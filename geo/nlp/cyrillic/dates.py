@@ -37,6 +37,9 @@ class CyrillicDate:
     date: dt.date
     explicit: bool  # a day and month written out, not a weekday or a relative word
     year_written: bool = False
+    # The day of something told as coming after the event ("день жалоби після атаки"): the
+    # event is on or shortly before it.
+    loose: bool = False
 
 
 @cache

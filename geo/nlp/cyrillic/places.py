@@ -307,8 +307,9 @@ def _places_in(text: str, start: int, end: int, lang: str,
                 and _longest_name(text, tokens, i + n, lang, gazetteer) is None):
             i += n + 1  # "Сергій Лисак": a first name and a surname, not a place
             continue
-        if _speaks(before, lang) or _speaks(after.lower(), lang):
-            i += n  # "повідомив Лисак", "Смирнов доложил": a speaker
+        joined = i + n < len(tokens) and not text[m_end:tokens[i + n][0]].strip()
+        if _speaks(before, lang) or (joined and _speaks(after.lower(), lang)):
+            i += n  # "повідомив Петренко", "Смирнов доложил": a speaker
             continue
         if n == 1 and (not after or after[:1].islower()) and any(
                 word.lower().endswith(t) for t in data["adjective_tails"]):

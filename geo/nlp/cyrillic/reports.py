@@ -296,10 +296,12 @@ class _Reader:
 
     def _date(self, s: int, e: int, trigger_at: int) -> CyrillicDate | None:
         """The date of the trigger: the nearest in its sentence, a written day before a
-        weekday, never the day a speaker spoke ("повідомив у неділю") nor a day before
-        "після" when the trigger comes after it (the mourning after the strike)."""
+        weekday, never the day a speaker spoke ("повідомив у неділю"); a day before "після"
+        when the trigger comes after it (the mourning after the strike) only when there is
+        no other, as a loose date (the event is on or before it)."""
         speech = self.actor_stems["speech"]
         best, best_score = None, 0.0
+        loose: CyrillicDate | None = None
         for d in self.dates:
             if not s <= d.start < e:
                 continue
@@ -308,11 +310,12 @@ class _Reader:
             if any(speech.match(self.text[a:b].lower()) for a, b in before + after):
                 continue  # "повідомив у неділю": when it was said
             if d.end <= trigger_at and self._after_between(d.end, trigger_at):
+                loose = loose or dataclasses.replace(d, loose=True)
                 continue
             score = abs(d.start - trigger_at) - (40 if d.explicit else 0)
             if best is None or score < best_score:
                 best, best_score = d, score
-        return best
+        return best or loose
 
     def _after_between(self, start: int, end: int) -> bool:
         """"після" (after) between a date and the trigger: the day is of what came after
@@ -326,7 +329,7 @@ class _Reader:
     def _day(self, date: CyrillicDate | None, place: Place, previous: Report | None,
              s: int) -> tuple[dt.date, int, str]:
         if date is not None:
-            return date.date, 1, date.text
+            return date.date, 2 if date.loose else 1, date.text
         # The happening at this place the article already dated ("Удар по Сумах став ...").
         for r in reversed(self.reports):
             if r.place.key == place.key and r.time_precision == 1:
@@ -342,7 +345,9 @@ class _Reader:
 
     def _locations(self, s: int, places: list[Resolution], trigger_at: int,
                    etype: str) -> list[tuple[Place, int, int, int, str]]:
-        usable = [r for r in places if not self._not_where(r, s)]
+        # "Удар стався після того, як дрон влучив у X": X is the earlier event's place.
+        usable = [r for r in places if not self._not_where(r, s) and not (
+            r.mention.start > trigger_at and self._after_between(trigger_at, r.mention.start))]
         fine = [r for r in usable if r.place.feature in _FINE]
         regional = [r for r in usable if r.place.feature in ("region", "area", "water")]
         countries = [r for r in usable if r.place.feature == "country"]
@@ -468,8 +473,10 @@ class _Reader:
             r = elsewhere[0]
             at = (killed + injured)[0].start
             date = self._date(s, e, at)
-            day, tp, date_text = (date.date, 1, date.text) if date else (last.date,
-                                                                        last.time_precision, "")
+            if date is not None:
+                day, tp, date_text = date.date, 2 if date.loose else 1, date.text
+            else:
+                day, tp, date_text = last.date, last.time_precision, ""
             precision = 2 if r.place.population == 0 else 1
             actor = Actor(last.actor1, last.inter1) if last.actor1 else None
             self._add(s, e, last.trigger, last.event_type, last.sub_event_type, r.place,
@@ -579,11 +586,16 @@ def find_casualties(text: str, lang: str, start: int = 0, end: int | None = None
             kinds[k] = "injured"
     figures: dict[str, list[Figure]] = {"killed": [], "injured": []}
     counted: set[int] = set()  # casualty words that have their count
-    # "Кількість загиблих зросла до семи": the toll is the count after "rose to".
+    # "Кількість загиблих зросла (з 27) до 33": the toll is the count after "rose ... to".
     for m in stems["total_of"].finditer(folded, start, end):
         kind = "injured" if stems["injured"].search(m.group(0)) else "killed"
         rose = stems["rose_to"].search(folded, m.end(), end)
-        k = next((k for k, (a, _b) in enumerate(tokens) if rose and a >= rose.end()), None)
+        after = [k for k, (a, _b) in enumerate(tokens) if rose and a >= rose.end()]
+        to = next((k for k in after[:_WINDOW] if lowered[k] in data["to"]), None)
+        k = to + 1 if to is not None else (after[0] if after else None)
+        if to is not None:
+            for j in after[:after.index(to)]:
+                values.pop(j, None)  # "з 27": the toll before it rose
         if k is not None and k in values:
             figures[kind].append(_figure(text, tokens, k, values.pop(k), kind, lowered, data))
             counted.update(j for j in kinds if tokens[j][0] < rose.end())
