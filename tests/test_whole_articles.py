@@ -315,3 +315,12 @@ def test_a_strike_retold_under_another_clauses_day_keeps_the_day_the_article_giv
     found = incidents_of(gazetteer, text, published=D(2025, 3, 3))
     assert [(i.location, i.event_date, i.fatalities) for i in found] == [
         ("Kherson", D(2025, 3, 2), 7)]
+
+
+@pytest.mark.parametrize("text", [
+    "A drone strike on a UN-run clinic in Jabalia killed three people on Sunday.",
+    "A rocket hit a football pitch in the Druze village of Buq'ata on Saturday, killing four.",
+])
+def test_a_name_that_qualifies_another_noun_is_no_actor(gazetteer, text):
+    found = incidents_of(gazetteer, text, published=D(2024, 7, 29))
+    assert found and all(i.actor1 not in ("UN", "Druze") for i in found)

@@ -300,6 +300,11 @@ def subject_group(parsed: Doc, span: tuple[int, int] | None, trigger_at: int,
             continue
         if _SPEAKS_AFTER.match(parsed.text, ent.end_char):
             continue  # "the UN said", "the state news agency reported": a source speaks
+        if ent.root.dep_ in ("compound", "amod", "nmod", "npadvmod") or ent.root.head.lower_ in (
+                "-", "run", "led", "backed"):
+            # A name that qualifies another noun ("a UN-run school", "the Druze town", "the
+            # Kirovohrad regional governor") names what the noun is, not who acted.
+            continue
         inside = ent.start_char >= start and ent.end_char <= end
         before = span is None and not parsed.text[ent.end_char:trigger_at].strip()
         if inside or before:
