@@ -324,3 +324,9 @@ def test_a_strike_retold_under_another_clauses_day_keeps_the_day_the_article_giv
 def test_a_name_that_qualifies_another_noun_is_no_actor(gazetteer, text):
     found = incidents_of(gazetteer, text, published=D(2024, 7, 29))
     assert found and all(i.actor1 not in ("UN", "Druze") for i in found)
+
+
+def test_an_army_named_without_its_country_is_the_event_countrys(gazetteer):
+    text = "Army warplanes bombed rebel positions in Sennar on Thursday, residents said."
+    found = incidents_of(gazetteer, text, published=D(2024, 8, 2))
+    assert [i.actor1 for i in found] == ["Military Forces of Sudan (2019-) Air Force"]

@@ -37,9 +37,6 @@ from geo.records import Place
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-# ACLED's actor names carry the period of the government in office; ACLED's actor list.
-_STATE_PERIODS = {"RU": "2000-", "UA": "2019-", "BY": "1994-", "SY": "2000-", "IL": "2022-",
-                  "US": "2021-"}
 # ACLED's name for the forces of the Donetsk and Luhansk "people's republics".
 _DONBAS_SEPARATISTS = "NAF: United Armed Forces of Novorossiya"
 # Capitalised too: "the Ukrainian Forces fired". A drone is its state's forces ("a Ukrainian
@@ -96,6 +93,11 @@ _WEAPON = re.compile(
     r"(?:\s+[\w'’.-]+){0,3}?\s+(?i:(?:air\s+|kamikaze-?|attack\s+)?drones?|(?:fighter\s+)?jets?|"
     r"aircraft|helicopters?|(?:war)?planes?|bombers?|rockets?|missiles?|bombs?|shells?|"
     r"artillery|mortars?|glide\s+bombs?|air\s+strikes?|airstrikes?|strikes?)\b")
+# The army of the country the event is in, named without its country: "army aircraft bombed
+# rebel positions", "the junta's jets", "military aircraft struck the town".
+_BARE_MILITARY = re.compile(
+    r"(?<![\w'’-])(?:(?i:the)\s+)?(?i:army|military|junta)(?:'s|’s)?\s+(?i:aircraft|warplanes?|"
+    r"jets?|helicopters?|drones?|artillery|units?|troops|soldiers|forces)\b")
 # "Russian and Ukrainian forces": a nationality word paired with the next side's.
 _AND_SIDE = re.compile(r"\s+and\s+(?:the\s+)?[A-Z][\w'’.-]*\s+(?:\w+\s+)?"
                        rf"{_FORCE_NOUNS}\b")
@@ -187,7 +189,8 @@ def find_actor(sentence: str, trigger_at: int, nationals: list[tuple[int, int, P
         if weapon is not None and weapon.end() <= trigger_at and not sentence[
                 weapon.end():trigger_at].strip(" ,'’\"-").count(" ") > 3:
             return _military(place, "", event_country)
-    if _GOVERNMENT.search(before, since) and event_country and country_name:
+    if (_GOVERNMENT.search(before, since) or _BARE_MILITARY.search(before, since)) and (
+            event_country and country_name):
         return _military_of(event_country, country_name, event_country)
     if _PROTESTERS.search(sentence, since):
         return Actor(f"Protesters ({country_name})" if country_name else "Protesters", 6)
@@ -552,8 +555,19 @@ def acled_country_name(country_code: str, name: str) -> str:
     return _acled_country_names().get(country_code.upper(), name)
 
 
+_STATE_PERIODS_CSV = Path(__file__).resolve().parents[2] / "data" / "acled" / "state_periods.csv"
+
+
+@lru_cache(maxsize=1)
+def _state_periods() -> dict[str, str]:
+    """ACLED's actor names carry the period of the government in office (data file)."""
+    with _STATE_PERIODS_CSV.open(encoding="utf-8") as fh:
+        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
+        return {row["iso2"]: row["period"] for row in rows}
+
+
 def _military_of(country_code: str, country_name: str, event_country: str) -> Actor:
     country_name = acled_country_name(country_code, country_name)
-    period = _STATE_PERIODS.get(country_code)
+    period = _state_periods().get(country_code)
     name = f"Military Forces of {country_name}" + (f" ({period})" if period else "")
     return Actor(name, 8 if event_country and country_code != event_country else 1)
