@@ -195,6 +195,23 @@ def test_the_place_of_an_earlier_event_after_pislia_toho_yak_is_not_the_triggers
     assert [r.place.name for r in reports] == []
 
 
+def test_rockets_fired_at_a_town_are_a_strike_and_a_statement_issued_is_not():
+    report, = _reports("У понеділок угруповання випустило 40 ракет по Хайфі, поранено двох "
+                       "людей.")
+    assert (report.place.name, [f.low for f in report.injured]) == ("Haifa", [2])
+    assert _reports("У понеділок у Харкові випустили заяву про ремонт доріг.") == []
+
+
+def test_a_launch_site_from_the_territory_of_a_region_is_no_event_place():
+    reports = _reports("Ракету, випущену з території Курської області, збили над Сумами.")
+    assert [r.place.name for r in reports] == ["Sumy"]
+
+
+def test_a_russian_toll_that_took_lives_is_killed():
+    killed, injured = find_casualties("Удар унес жизни 15 человек, еще 27 пострадали.", "ru")
+    assert [f.low for f in killed] == [15] and [f.low for f in injured] == [27]
+
+
 def test_launch_site_is_never_the_event_place():
     reports = _reports("У понеділок дрони, запущені з району Курська, атакували Суми.")
     assert [r.place.name for r in reports] == ["Sumy"]

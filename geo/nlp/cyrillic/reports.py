@@ -80,11 +80,12 @@ _TYPES = {
 }
 # Which kind wins when a sentence holds several: an interception is told with the weapons it
 # stopped, a clash or a capture with the strikes around it.
-_ORDER = ("interception", "regain", "capture", "clash", "civilian_attack", "attack", "protest")
+_ORDER = ("interception", "regain", "capture", "clash", "civilian_attack", "attack",
+          "attack_weak", "protest")
 _WINDOW = 5  # words between a casualty word and its count
 _LOOK_BACK = 3  # words before a place searched for "from" ("з району X")
 _OLD_DAYS = 7  # a date this long before the article's news is background
-_WEAPON_REACH = 40  # characters between an interception verb and the weapon it stopped
+_WEAPON_REACH = 60  # characters between an interception verb and the weapon it stopped
 _CLAUSE = 45  # characters around a trigger where a modal word makes it a threat or a guess
 _FINE = frozenset({"city", "landmark", "computed"})
 # A dateline in any case: "Київ, 28 червня —" (find_dateline reads capitals: "МОСКВА, 13 ...").
@@ -259,7 +260,9 @@ class _Reader:
                 continue
             if what == "interception" and not self._weapon_near(sentence, m.start(), m.end()):
                 continue  # only weapons are intercepted: "знищили 20 дронів", not "склад"
-            if what == "attack":
+            if what == "attack_weak" and not self._weapon_near(sentence, m.start(), m.end()):
+                continue  # "випустили заяву": a strike only with its weapon beside it
+            if what in ("attack", "attack_weak"):
                 return [(_weapon(sentence, m.start(), self.events), m.start(), m.group(0))]
             if what == "protest":
                 for harder in ("riot", "force_on_protest"):
