@@ -527,7 +527,7 @@ def test_soldiers_firing_on_demonstrators_is_excessive_force_not_a_peaceful_prot
     assert (incident.event_type, incident.sub_event_type) == (
         "Protests", "Excessive force against protesters")
     # The state's own forces, unnamed, act on a protest in their country.
-    assert (incident.actor1, incident.actor2) == ("Military Forces of Sudan",
+    assert (incident.actor1, incident.actor2) == ("Military Forces of Sudan (2019-)",
                                                   "Protesters (Sudan)")
     assert incident.fatalities == 8
 
@@ -537,7 +537,8 @@ def test_protesters_clashing_with_police_is_a_violent_demonstration_once(gazette
         "Protesters clashed with police in Nairobi on Tuesday as thousands marched against the "
         "finance bill.", dt.date(2024, 6, 26))], gazetteer)
     assert (incident.event_type, incident.sub_event_type) == ("Riots", "Violent demonstration")
-    assert (incident.actor1, incident.actor2) == ("Rioters (Kenya)", "Police Forces of Kenya")
+    assert (incident.actor1, incident.actor2) == ("Rioters (Kenya)",
+                                                  "Police Forces of Kenya (2022-)")
 
 
 def test_a_collapsed_mine_is_no_landmine_but_a_mine_hit_is(gazetteer):
