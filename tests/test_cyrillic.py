@@ -14,7 +14,7 @@ from geo.exports import incidents_csv
 from geo.gazetteer.index import Gazetteer
 from geo.incidents import extract_incidents, extract_reports
 from geo.nlp.cyrillic.dates import find_dates
-from geo.nlp.cyrillic.places import find_places
+from geo.nlp.cyrillic.places import find_places, transliterate
 from geo.nlp.cyrillic.reports import find_casualties
 from geo.nlp.geoparse import geoparse
 from geo.pipeline import run_pipeline
@@ -74,6 +74,14 @@ def test_russian_oblast_adjective_is_the_region(gazetteer):
 def test_village_spelled_in_ukrainian_meets_the_official_transliteration(gazetteer):
     found = find_places("Ворожий дрон атакував село Липці.", "uk", gazetteer)
     assert [(r.mention.text, r.place.name) for r in found] == [("Липці", "Lyptsi")]
+
+
+@pytest.mark.parametrize("cyrillic, latin", [
+    ("Згорани", "zghorany"), ("Єнакієве", "yenakiieve"), ("Знам'янка", "znamianka"),
+    ("Юрій", "yurii"), ("Біла Церква", "bila tserkva"), ("Щербухи", "shcherbukhy")])
+def test_ukrainian_romanisation_is_the_official_2010_one(cyrillic, latin):
+    # The examples of Cabinet of Ministers resolution No. 55 (2010).
+    assert transliterate(cyrillic.lower(), "uk") == latin
 
 
 def test_a_persons_first_name_and_surname_are_no_place(gazetteer):

@@ -109,7 +109,8 @@ def transliterate(word: str, lang: str) -> str:
             i += 2
             continue
         ch = word[i]
-        first = i == 0 or not word[i - 1].isalpha()
+        # A word's first letter, not one after an apostrophe ("Знам'янка" is Znamianka).
+        first = i == 0 or word[i - 1] in " -"
         out.append(initial[ch] if first and ch in initial else table.get(ch, ch))
         i += 1
     return "".join(out)
