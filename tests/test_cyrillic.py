@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
+import geo.lang
 from geo.exports import incidents_csv
 from geo.gazetteer.index import Gazetteer
 from geo.incidents import extract_incidents, extract_reports
@@ -269,3 +272,13 @@ def test_export_names_the_place_in_english_keeps_the_articles_words_and_its_lang
     row = pd.read_csv(io.StringIO(incidents_csv(result.incidents))).iloc[0]
     assert (row["location"], row["language"], row["injuries"]) == ("Odesa", "uk", 5)
     assert "Одесу" in row["notes"]
+
+
+@pytest.mark.parametrize("lang", ["uk", "ru"])
+def test_every_language_file_says_where_its_words_come_from_and_both_have_the_same_files(lang):
+    folder = Path(geo.lang.__file__).parent
+    names = sorted(p.name for p in (folder / lang).glob("*.json"))
+    assert names == sorted(p.name for p in (folder / "uk").glob("*.json"))
+    for name in names:
+        data = json.loads((folder / lang / name).read_text(encoding="utf-8"))
+        assert len(data.get("source", "")) > 40, f"{lang}/{name} has no source line"
