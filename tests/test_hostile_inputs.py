@@ -428,3 +428,19 @@ def test_a_full_disk_mid_batch_through_the_cli_names_what_was_stored(tmp_path, m
     assert "stored before it stopped: a, b" in result.output
     assert "2 added, stopped at c.txt: " in result.output and "disk is full" in result.output
     assert "nothing was changed" not in result.output and "Traceback" not in result.output
+
+
+def test_a_backup_larger_than_the_free_space_is_refused_before_a_byte_is_written(
+        tmp_path, gazetteer, monkeypatch):
+    import collections
+    import shutil
+
+    store = Store(tmp_path / "news.sqlite")
+    ingest(store, [("k.txt", KHARKIV.encode())], gazetteer)
+    usage = collections.namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(2**30, 2**30 - 4096, 4096))
+    out = tmp_path / "exports"
+    with pytest.raises(StoreError, match=r"it needs \d+ MB and .* has 0 MB free") as caught:
+        store.backup(out / "backup.sqlite")
+    assert str(out / "backup.sqlite") in str(caught.value)
+    assert not (out / "backup.sqlite").exists()

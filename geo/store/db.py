@@ -704,9 +704,20 @@ class Store:
         """
         try:
             destination.parent.mkdir(parents=True, exist_ok=True)
-            if destination.exists():
-                destination.unlink()
             with self.read() as conn:
+                # Checked before writing: a backup that cannot fit fails at once, not when
+                # it has filled the disk.
+                pages, page_size = (conn.execute(f"PRAGMA {name}").fetchone()[0]
+                                    for name in ("page_count", "page_size"))
+                replaced = _file_size(destination)
+                free = shutil.disk_usage(destination.parent).free + replaced
+                if pages * page_size > free:
+                    raise StoreError(
+                        f"cannot write the backup {destination}: it needs "
+                        f"{pages * page_size / 2**20:,.0f} MB and {destination.parent} has "
+                        f"{free / 2**20:,.0f} MB free")
+                if destination.exists():
+                    destination.unlink()
                 target = sqlite3.connect(destination)
                 try:
                     conn.backup(target)
