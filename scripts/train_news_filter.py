@@ -46,7 +46,7 @@ from geo.nlp.resolve import haversine_km  # noqa: E402
 from geo.records import Article  # noqa: E402
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "dev"
-C_VALUES = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+C_VALUES = (0.03, 0.1, 0.3, 1.0, 3.0)
 # At most even odds: a background point is dismissed by an analyst at a glance, a missed
 # event is not seen at all, so the filter drops only what it holds more likely background.
 THRESHOLDS = (0.2, 0.3, 0.4, 0.5)
