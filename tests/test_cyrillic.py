@@ -87,6 +87,22 @@ def test_ukrainian_romanisation_is_the_official_2010_one(cyrillic, latin):
     assert transliterate(cyrillic.lower(), "uk") == latin
 
 
+def test_a_list_of_oblast_adjectives_is_each_its_region(gazetteer):
+    found = _places("Сбиты 28 беспилотников над Курской, Брянской и Смоленской областями.",
+                    "ru", gazetteer)
+    assert found == [("Курской", "Kursk Oblast", "region"),
+                     ("Брянской", "Bryansk Oblast", "region"),
+                     ("Смоленской", "Smolensk Oblast", "region")]
+
+
+def test_a_possessive_town_name_and_a_town_in_sk_keep_their_declension(gazetteer):
+    found = _places("Тривають бої біля Часового Яру та Покровська.", "uk", gazetteer)
+    assert [(text, name) for text, name, _f in found] == [
+        ("Часового Яру", "Chasiv Yar"), ("Покровська", "Pokrovsk")]
+    assert {p.country_code for p in [r.place for r in find_places(
+        "Тривають бої біля Часового Яру та Покровська.", "uk", gazetteer)]} == {"UA"}
+
+
 def test_a_persons_first_name_and_surname_are_no_place(gazetteer):
     assert _places("Про це повідомив речник Олександр Мирний.", "uk", gazetteer) == []
 
@@ -221,6 +237,12 @@ def test_a_launch_site_from_the_territory_of_a_region_is_no_event_place():
 def test_a_russian_toll_that_took_lives_is_killed():
     killed, injured = find_casualties("Удар унес жизни 15 человек, еще 27 пострадали.", "ru")
     assert [f.low for f in killed] == [15] and [f.low for f in injured] == [27]
+
+
+def test_a_placeless_sentence_continues_only_a_report_of_its_own_kind():
+    reports = _reports("Сили ППО збили над Полтавою 12 дронів. У Кремлі заявили, що удари "
+                       "наносять лише по військових об'єктах.")
+    assert [r.sub_event_type for r in reports] == ["Disrupted weapons use"]
 
 
 def test_launch_site_is_never_the_event_place():

@@ -56,6 +56,7 @@ _FOREIGN_POPULATION = 20_000
 # A town this big before a capitalised word is still the town ("мэр Москвы Сергей Собянин").
 _CITY_POPULATION = 100_000
 _OPENING_POPULATION = 50_000
+_BESIDE_KM = 150  # a place this near another of its sentence is its neighbour
 _MAX_RUN = 3  # words in one name ("Кривий Ріг", "Гола Пристань", "Тель-ес-Султан")
 
 
@@ -215,10 +216,14 @@ def _adjective_region(word: str, lang: str, gazetteer: Gazetteer) -> list[int]:
 
 
 def _biggest(indexes: list[int], gazetteer: Gazetteer) -> list[int]:
-    """The most populous of the towns (an oblast is named after its largest town)."""
+    """The most populous of the towns (an oblast is named after its largest town), those of
+    the countries the languages' romanisations are for first: "Орловской" is Russia's Oryol
+    region, not the Czech Orlová's."""
     if not indexes:
         return []
-    return [max(indexes, key=lambda i: gazetteer.places[i][7] or 0)]
+    home = set(_data("uk")["translit_countries"]) | set(_data("ru")["translit_countries"])
+    return [max(indexes, key=lambda i: (gazetteer.places[i][5] in home,
+                                        gazetteer.places[i][7] or 0))]
 
 
 def _is_capitalised(word: str) -> bool:
@@ -243,7 +248,8 @@ def find_places(text: str, lang: str, gazetteer: Gazetteer, *,
     """
     found = [(p, (s, e)) for s, e in (spans or sentence_spans(text))
              for p in _places_in(text, s, e, lang, gazetteer)]
-    chosen = _choose([p for p, _span in found], gazetteer)
+    chosen = _choose([p for p, _span in found], gazetteer,
+                     sentences=[span for _p, span in found])
     return [Resolution(
         mention=Mention(article=article_id, start=p.start, end=p.end, text=p.text,
                         pattern="region" if p.kind == "region" else "name"),
@@ -258,6 +264,7 @@ def _places_in(text: str, start: int, end: int, lang: str,
     at_words, from_words = set(data["at"]), set(data["from"])
     nouns, region_words = set(data["place_nouns"]), set(data["region_words"])
     not_places = set(data["not_places"])
+    conjunctions = set(data["conjunctions"])
     tokens = word_spans(text, start, end)
     out: list[CyrillicPlace] = []
     i = 0
@@ -270,6 +277,18 @@ def _places_in(text: str, start: int, end: int, lang: str,
             continue
         nxt = text[tokens[i + 1][0]:tokens[i + 1][1]].lower() if i + 1 < len(tokens) else ""
         # "Курской области", "Харківська область": the region of the adjective's town.
+        listed = _adjective_list(text, tokens, i, region_words, conjunctions)
+        if listed and nxt not in region_words:
+            # "над Дніпропетровською, Полтавською та Вінницькою областями": each its region.
+            for k in listed:
+                a, b = tokens[k]
+                regions = _adjective_region(text[a:b].lower(), lang, gazetteer)
+                if regions:
+                    out.append(CyrillicPlace(a, b, text[a:b], gazetteer.place(regions[0]),
+                                             "region", before,
+                                             tuple(gazetteer.place(r) for r in regions)))
+            i = listed[-1] + 1
+            continue
         if nxt in region_words:
             regions = _adjective_region(word.lower(), lang, gazetteer)
             if regions:
@@ -303,18 +322,23 @@ def _places_in(text: str, start: int, end: int, lang: str,
         n, indexes = match
         m_end = tokens[i + n - 1][1]
         after = text[tokens[i + n][0]:tokens[i + n][1]] if i + n < len(tokens) else ""
+        tails = tuple(data["adjective_tails"])
         if (after and _is_capitalised(after) and tokens[i + n][0] - m_end <= 1
                 and max(gazetteer.places[x][7] or 0 for x in indexes) < _CITY_POPULATION
+                and before not in at_words | from_words | nouns
+                and not after.lower().endswith(tails)
                 and _longest_name(text, tokens, i + n, lang, gazetteer) is None):
-            i += n + 1  # "Сергій Лисак": a first name and a surname, not a place
+            i += n + 1  # "Сергій Петренко": a first name and a surname, not a place
             continue
         joined = i + n < len(tokens) and not text[m_end:tokens[i + n][0]].strip()
         if _speaks(before, lang) or (joined and _speaks(after.lower(), lang)):
             i += n  # "повідомив Петренко", "Смирнов доложил": a speaker
             continue
-        if n == 1 and (not after or after[:1].islower()) and any(
-                word.lower().endswith(t) for t in data["adjective_tails"]):
-            i += 1  # "Червоного моря", "Киевский режим": an adjective, no place by itself
+        if (n == 1 and after[:1].islower() and len(after) > 3 and word.lower().endswith(tails)
+                and after.lower() not in conjunctions):
+            # "Червоного моря", "Киевский режим": an adjective before its noun, no place by
+            # itself ("до Покровська." and "Покровська та" are the town).
+            i += 1
             continue
         places = [gazetteer.place(x) for x in indexes]
         sentence_start = i == 0
@@ -344,6 +368,23 @@ def _places_in(text: str, start: int, end: int, lang: str,
     return out
 
 
+def _adjective_list(text: str, tokens: list[tuple[int, int]], i: int,
+                    region_words: set[str], conjunctions: set[str]) -> list[int]:
+    """The capitalised words of a list that ends in a region noun, from ``i`` ("Курской и
+    Брянской областями"): their token indexes, or [] when ``i`` starts no such list."""
+    found, k = [], i
+    while k < len(tokens) and k < i + 12:
+        word = text[tokens[k][0]:tokens[k][1]]
+        if word.lower() in region_words:
+            return found if len(found) > 1 else []
+        if word[:1].isupper():
+            found.append(k)
+        elif word.lower() not in conjunctions:
+            return []
+        k += 1
+    return []
+
+
 def _speaks(word: str, lang: str) -> bool:
     return bool(word) and word.startswith(tuple(words(lang, "actors")["speech"]))
 
@@ -371,25 +412,33 @@ def _longest_name(text: str, tokens: list[tuple[int, int]], i: int, lang: str,
     return None
 
 
-def _choose(found: list[CyrillicPlace], gazetteer: Gazetteer) -> list[Place]:
-    """One place per mention: the article's main country first (from its unambiguous and
-    populous mentions), then a town before a region, then the most populous; a village
-    beside the article's other places before a namesake far away."""
+def _choose(found: list[CyrillicPlace], gazetteer: Gazetteer, *,
+            sentences: list[tuple[int, int]] | None = None) -> list[Place]:
+    """One place per mention: one near the sentence's other places first ("бої біля
+    Часового Яру та Покровська" is Ukraine's Pokrovsk, not Engels, once Pokrovsk), then the
+    article's main country (from its unambiguous mentions), a town before a region, the most
+    populous; a village beside the article's big places before a namesake far away."""
+    sentences = sentences or [(0, 0)] * len(found)
     votes: Counter[str] = Counter()
     anchors: list[Place] = []
-    for p in found:
+    settled: dict[tuple[int, int], list[Place]] = {}  # sentence -> its one-country places
+    for p, span in zip(found, sentences, strict=True):
         countries = {c.country_code for c in p.candidates}
+        best = max(p.candidates, key=lambda c: c.population)
         if len(countries) == 1:
             votes[next(iter(countries))] += 1
-        best = max(p.candidates, key=lambda c: c.population)
+            settled.setdefault(span, []).append(best)
         if best.population >= 50_000:
             anchors.append(best)
     main = votes.most_common(1)[0][0] if votes else ""
     chosen = []
-    for p in found:
-        def rank(c: Place, p: CyrillicPlace = p) -> tuple:
+    for p, span in zip(found, sentences, strict=True):
+        local = [a for a in settled.get(span, ()) if a not in p.candidates]
+
+        def rank(c: Place, p: CyrillicPlace = p, local: list[Place] = local) -> tuple:
+            beside = any(_km(c, a) <= _BESIDE_KM for a in local)
             near = min((_km(c, a) for a in anchors if a.key != c.key), default=9999.0)
-            return (c.country_code == main, c.feature in _FINE or p.kind == "region",
+            return (beside, c.country_code == main, c.feature in _FINE or p.kind == "region",
                     c.population >= _VILLAGE_POPULATION, -near if c.population == 0 else 0,
                     c.population)
         chosen.append(max(p.candidates, key=rank))

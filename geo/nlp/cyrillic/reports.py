@@ -218,8 +218,10 @@ class _Reader:
             etype, subtype = _TYPES[what]
             locations = self._locations(s, places, s + at, etype)
             if not locations:
-                if previous is None or places:
-                    continue  # its places are launch sites, speakers or countries
+                if previous is None or places or not _same_family(previous.event_type, etype):
+                    # Its places are launch sites, speakers or countries, or it tells of
+                    # another kind of happening than the report before it.
+                    continue
                 locations = [(previous.place, previous.geo_precision, previous.mention_start,
                               previous.mention_end, previous.mention_text)]
             date = self._date(s, e, s + at)
@@ -508,6 +510,11 @@ def _pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
 def _named_group(sentence: str, lang: str) -> list[str]:
     groups = words(lang, "actors")["groups"]
     return [name for name, forms in groups.items() if _pattern(tuple(forms)).search(sentence)]
+
+
+def _same_family(a: str, b: str) -> bool:
+    """Event types one account goes on telling: the same, or a protest and its riot."""
+    return a == b or {a, b} <= {PROTESTS, RIOTS}
 
 
 @cache
