@@ -384,11 +384,12 @@ def one_sense_per_discourse(candidates: list[Candidate],
     model calls "Borodyanka" a person in one sentence and a place in the next, and the
     article's verdict is steadier than any one sentence's.
     """
-    by_name: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for c, p in zip(candidates, probabilities, strict=True):
-        by_name[normalize(c.text), c.pattern].append(p)
-    return [(p + max(by_name[normalize(c.text), c.pattern])) / 2
-            for c, p in zip(candidates, probabilities, strict=True)]
+    keys = [(normalize(c.text), c.pattern) for c in candidates]
+    # The best per name once: a max per candidate costs the square of a name's repetitions.
+    best: dict[tuple[str, str], float] = {}
+    for key, p in zip(keys, probabilities, strict=True):
+        best[key] = max(best.get(key, p), p)
+    return [(p + best[key]) / 2 for key, p in zip(keys, probabilities, strict=True)]
 
 
 def _curated(c: Candidate, features: dict[str, float]) -> bool:
