@@ -161,8 +161,9 @@ def test_the_shipped_ranker_is_the_learned_one_and_scores_like_a_softmax(gazette
 
 
 @pytest.mark.parametrize(("text", "name", "other_language"), [
-    # "Hamas" is in GeoNames only as another language's name for Hamm (Germany).
-    ("The talks between Israel and Hamas resumed in Cairo.", "Hamas", True),
+    # "Taliban" is in GeoNames only as another language's name for a place. ("Hamas", once
+    # the example here, is now a known armed group's name and no candidate at all.)
+    ("Envoys of the Taliban met officials in Doha.", "Taliban", True),
     # Transliterations of a place's own name are no other language's name.
     ("In Borodyanka, a small town northwest of Kyiv, tanks were burning.", "Borodyanka", False),
     ("Shelling resumed in Kharkov and Odessa overnight.", "Kharkov", False),

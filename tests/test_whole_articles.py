@@ -330,3 +330,13 @@ def test_an_army_named_without_its_country_is_the_event_countrys(gazetteer):
     text = "Army warplanes bombed rebel positions in Sennar on Thursday, residents said."
     found = incidents_of(gazetteer, text, published=D(2024, 8, 2))
     assert [i.actor1 for i in found] == ["Military Forces of Sudan (2019-) Air Force"]
+
+
+def test_an_armed_groups_name_is_never_read_as_a_place(gazetteer):
+    from geo.nlp.geoparse import geoparse  # noqa: PLC0415
+
+    text = "Hamas fighters fired rockets at Israeli troops near Rafah on Saturday."
+    found = geoparse(Article(id="h", text=text), gazetteer)
+    assert "Hamas" not in {r.mention.text for r in found}
+    incidents = incidents_of(gazetteer, text, published=D(2024, 7, 7))
+    assert [i.location for i in incidents] == ["Rafaḩ"]

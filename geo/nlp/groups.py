@@ -23,7 +23,7 @@ from pathlib import Path
 
 from geo.nlp.actors import Actor
 
-__all__ = ["GROUPS_CSV", "FoundGroup", "canonical_group", "find_group"]
+__all__ = ["GROUPS_CSV", "FoundGroup", "canonical_group", "find_group", "group_words"]
 
 GROUPS_CSV = Path(__file__).resolve().parents[2] / "data" / "acled" / "armed_groups.csv"
 
@@ -60,6 +60,13 @@ def _table() -> tuple[dict[str, Actor], re.Pattern[str]]:
 def _key(name: str) -> str:
     name = name.replace("’", "'")
     return name if name.isupper() and len(name) <= 6 else name.casefold()
+
+
+def group_words() -> frozenset[str]:
+    """The one-word names and initials of the known groups ("Hamas", "Hezbollah", "RSF"),
+    lower case: an organisation's name, never a place's (Hamas is not Hamm)."""
+    by_alias, _pattern = _table()
+    return frozenset(a.casefold() for a in by_alias if " " not in a and "-" not in a)
 
 
 def canonical_group(name: str) -> Actor | None:

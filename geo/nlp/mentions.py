@@ -204,9 +204,14 @@ def select_longest(mentions: list[Mention]) -> list[Mention]:
 
 @lru_cache(maxsize=1)
 def load_not_places() -> frozenset[str]:
-    """The curated list of words never read as places (``data/not_places.txt``)."""
+    """The curated list of words never read as places (``data/not_places.txt``), and the
+    one-word names of the armed groups ACLED names (``geo.nlp.groups``)."""
+    # Imported here: the groups' module reads actors, which read this module's word list.
+    from geo.nlp.groups import group_words  # noqa: PLC0415
+
     lines = NOT_PLACES_TXT.read_text(encoding="utf-8").splitlines()
-    return frozenset(normalize(ln) for ln in lines if ln.strip() and not ln.startswith("#"))
+    curated = {normalize(ln) for ln in lines if ln.strip() and not ln.startswith("#")}
+    return frozenset(curated | {normalize(w) for w in group_words()})
 
 
 class _Words:
