@@ -245,6 +245,29 @@ def test_a_placeless_sentence_continues_only_a_report_of_its_own_kind():
     assert [r.sub_event_type for r in reports] == ["Disrupted weapons use"]
 
 
+def test_a_town_in_sk_in_the_dative_is_the_town_not_an_adjective():
+    report, = _reports("На Харківщині внаслідок ворожого удару по Куп'янську поранено трьох "
+                       "цивільних.")
+    assert (report.place.name, [f.low for f in report.injured]) == ("Kupyansk", [3])
+
+
+def test_a_town_named_in_the_nominative_after_na_is_the_town():
+    report, = _reports("Російська авіація скинула дві керовані авіабомби на Краснопілля.")
+    assert report.place.feature == "city" and report.sub_event_type == "Air/drone strike"
+
+
+def test_the_armed_forces_of_a_country_named_by_its_name_are_its_forces():
+    report, = _reports("Минувшей ночью вооруженные силы Украины обстреляли Донецк, погибли "
+                       "двое мирных жителей.")
+    assert report.actor1 == "Military Forces of Ukraine (2019-)"
+    assert report.actor2 == "Civilians (Ukraine)" and [f.low for f in report.killed] == [2]
+
+
+def test_protesters_detained_are_a_protest_with_intervention():
+    report, = _reports("В Москве полиция задержала около 20 участников акции памяти.")
+    assert (report.place.name, report.sub_event_type) == ("Moscow", "Protest with intervention")
+
+
 def test_launch_site_is_never_the_event_place():
     reports = _reports("У понеділок дрони, запущені з району Курська, атакували Суми.")
     assert [r.place.name for r in reports] == ["Sumy"]

@@ -349,8 +349,8 @@ def _places_in(text: str, start: int, end: int, lang: str,
             # ("Харків зазнав ..."), or one a comma sets apart ("Суми, обласний центр, ...").
             big = any(p.population >= _OPENING_POPULATION or p.feature not in _FINE
                       for p in places)
-        if (before in data["region_preposition"] and n == 1 and word.lower() not in
-                (gazetteer.places[x][1].lower() for x in indexes)):
+        if (before in data["region_preposition"] and n == 1
+                and not _lookup(word.lower(), lang, gazetteer)):
             # "на Запоріжжі": a town's name inflected after "на" is its region ("у
             # Запоріжжі" is the town); "на Київ" (uninflected, a direction) stays the town.
             regions = _region_of([x for x in indexes if gazetteer.places[x][4] == "city"][:1],

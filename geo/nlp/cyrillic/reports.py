@@ -76,6 +76,7 @@ _TYPES = {
     "attack": (EXPLOSIONS, "Shelling/artillery/missile attack"),  # no weapon named
     "riot": (RIOTS, "Violent demonstration"),
     "force_on_protest": (PROTESTS, "Excessive force against protesters"),
+    "intervention": (PROTESTS, "Protest with intervention"),
     "protest": (PROTESTS, "Peaceful protest"),
 }
 # Which kind wins when a sentence holds several: an interception is told with the weapons it
@@ -267,7 +268,7 @@ class _Reader:
             if what in ("attack", "attack_weak"):
                 return [(_weapon(sentence, m.start(), self.events), m.start(), m.group(0))]
             if what == "protest":
-                for harder in ("riot", "force_on_protest"):
+                for harder in ("riot", "force_on_protest", "intervention"):
                     if self.events[harder].search(sentence):
                         return [(harder, m.start(), m.group(0))]
             found = [(what, m.start(), m.group(0))]
@@ -409,7 +410,7 @@ class _Reader:
                 hurt: bool) -> tuple[Actor | None, Actor | None]:
         country = place.country_code
         name = self.names.get(country, "")
-        if what in ("protest", "force_on_protest"):
+        if what in ("protest", "force_on_protest", "intervention"):
             return Actor(f"Protesters ({name})" if name else "Protesters", 6), None
         if what == "riot":
             return Actor(f"Rioters ({name})" if name else "Rioters", 5), None
@@ -624,7 +625,7 @@ def find_casualties(text: str, lang: str, start: int = 0, end: int | None = None
             continue
         # "загинув пасажир", "поранено охоронця", "водитель погиб": one person.
         if lowered[k] in data["killed_one"] and kind == "killed" or any(
-                x in data["one_person"] for x in lowered[k + 1:k + 3] + lowered[max(0, k - 1):k]):
+                x in data["one_person"] for x in lowered[k + 1:k + 3] + lowered[max(0, k - 2):k]):
             a, b = tokens[k]
             figures[kind].append(Figure(a, b, text[a:b], kind, 1, None, "", None))
     return tuple(figures["killed"]), tuple(figures["injured"])
@@ -705,7 +706,7 @@ def _one_protest_per_place(reports: list[Report]) -> list[Report]:
     """Protesters who threw stones and police who dispersed them at one place and day are
     one happening, coded as its most violent form (ACLED: a violent demonstration)."""
     rank = {"Violent demonstration": 0, "Excessive force against protesters": 1,
-            "Peaceful protest": 2}
+            "Protest with intervention": 2, "Peaceful protest": 3}
     worst: dict[tuple[str, dt.date], Report] = {}
     for r in reports:
         if r.sub_event_type in rank:
