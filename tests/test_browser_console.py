@@ -17,7 +17,8 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 
 # What a console line that is not news looks like: Python's warnings, Streamlit's log
 # warnings, multiprocessing's resource tracker, tracebacks.
-NOISE = re.compile(r"warn|Traceback|Error|missing ScriptRunContext|bare mode|leaked",
+NOISE = re.compile(r"warn|Traceback|Error|missing ScriptRunContext|bare mode|leaked|"
+                   r"deprecat|will be removed|Please replace",
                    re.IGNORECASE)
 
 
