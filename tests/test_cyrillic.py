@@ -268,6 +268,12 @@ def test_protesters_detained_are_a_protest_with_intervention():
     assert (report.place.name, report.sub_event_type) == ("Moscow", "Protest with intervention")
 
 
+def test_the_nationality_of_intercepted_drones_is_not_the_interceptor():
+    report, = _reports("В ночь на вторник над Москвой уничтожены 20 украинских беспилотников.")
+    assert (report.place.name, report.sub_event_type) == ("Moscow", "Disrupted weapons use")
+    assert report.actor1 == "Military Forces of Russia (2000-)"
+
+
 def test_launch_site_is_never_the_event_place():
     reports = _reports("У понеділок дрони, запущені з району Курська, атакували Суми.")
     assert [r.place.name for r in reports] == ["Sumy"]

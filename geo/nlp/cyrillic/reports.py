@@ -416,7 +416,10 @@ class _Reader:
             return Actor(f"Rioters ({name})" if name else "Rioters", 5), None
         # Who fought or held a place is named before the trigger; a side named after it
         # ("clashes ... after the invasion by X") is the other side.
-        side = self._side(sentence, at, what, before_only=what in ("clash", "regain"))
+        # An interceptor is named before its verb; a nationality after it is the weapons'
+        # ("уничтожены 20 украинских беспилотников").
+        side = self._side(sentence, at, what,
+                          before_only=what in ("clash", "regain", "interception"))
         actor1: Actor | None = None
         if side is not None and side.startswith("group:"):
             actor1 = Actor(side[6:], 2)
@@ -441,9 +444,10 @@ class _Reader:
         nearest before the trigger first."""
         stems = self.actor_stems
         found: list[tuple[int, str]] = []
-        if what == "interception" and stems["air_defence"].search(sentence):
-            m = stems["air_defence"].search(sentence)
-            found.append((m.start(), self.actor_words["own_side"]))
+        defence = stems["air_defence"].search(sentence) if what == "interception" else None
+        if defence is not None:
+            # "сили ППО збили", "обломки сбитой ПВО ракеты": the language's own air defence.
+            found.append((min(defence.start(), at), self.actor_words["own_side"]))
         for code, forms in self.actor_words["forces"].items():
             found.extend((m.start(), code) for m in _pattern(tuple(forms)).finditer(sentence))
         for name, forms in self.actor_words["groups"].items():
