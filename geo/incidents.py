@@ -432,6 +432,11 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
         text, sentences, lambda start, end: sentence_parse(doc, start, end))
     for s_start, s_end in sentences:
         if s_start not in triggers:
+            toll = _toll_elsewhere(text, s_start, s_end, reports, by_sentence.get(s_start, []),
+                                   dates, position)
+            if toll is not None:
+                reports.append(toll)
+                continue
             _add_following_figures(text, s_start, s_end, reports, position, sentences,
                                    triggers)
             continue
@@ -784,6 +789,47 @@ def _victims_as_second_actor(report: Report, country_names: dict[str, str]) -> R
         return report
     return replace(report, actor2=victims.name,
                    interaction=interaction(Actor(report.actor1, report.inter1), victims))
+
+
+_TOLL_REACH = 4  # sentences back to the attack whose wave a toll elsewhere belongs to
+
+
+def _toll_elsewhere(text: str, s_start: int, s_end: int, reports: list[Report],
+                    here: list[Resolution], dates: list[DateRef],
+                    position: dict[int, int]) -> Report | None:
+    """"In Dnipro, one person was killed and six were injured on Monday": a sentence with a
+    toll and a town of its own, but no word for an attack, right after the article's
+    reports of an attack wave, tells one more place the wave hit, by the same attacker with
+    the same weapons. None when the sentence's place is the last report's (its toll is
+    that report's, ``_add_following_figures``), when the toll counts a span of time, or
+    when no attack was reported in the sentences just before."""
+    last = reports[-1] if reports else None
+    if last is None or last.event_type != EXPLOSIONS:
+        return None
+    if position.get(s_start, 0) - position.get(last.sentence_start, -99) > _TOLL_REACH:
+        return None
+    towns = [r for r in here if r.place is not None and r.place.feature in ("city", "region")
+             and r.role != "qualifier" and r.mention.pattern != "demonym"]
+    if len(towns) != 1 or towns[0].place.key == last.place.key:
+        return None
+    sentence = text[s_start:s_end]
+    if tells_a_span(sentence, last.published or last.date):
+        return None
+    figures = [_in_article(f, s_start) for f in find_casualties(sentence)]
+    killed = tuple(f for f in figures if f.kind == "killed")
+    injured = tuple(f for f in figures if f.kind == "injured")
+    if not (killed or injured):
+        return None
+    town = towns[0]
+    date_ref = _date_for(dates, s_start, s_end, town.mention.start)
+    day, tp, date_text = ((date_ref.date, date_ref.precision, date_ref.text)
+                          if date_ref is not None else (last.date, last.time_precision, ""))
+    return replace(
+        last, sentence_start=s_start, sentence_end=s_end, excerpt=sentence,
+        trigger="", place=town.place, mention_start=town.mention.start,
+        mention_end=town.mention.end, mention_text=town.mention.text,
+        geo_precision=_geo_precision(town.place, False), date=day, time_precision=tp,
+        date_text=date_text, killed=killed, injured=injured)
 
 
 def _add_following_figures(text: str, s_start: int, s_end: int, reports: list[Report],

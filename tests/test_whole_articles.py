@@ -340,3 +340,21 @@ def test_an_armed_groups_name_is_never_read_as_a_place(gazetteer):
     assert "Hamas" not in {r.mention.text for r in found}
     incidents = incidents_of(gazetteer, text, published=D(2024, 7, 7))
     assert [i.location for i in incidents] == ["Rafaḩ"]
+
+
+def test_a_toll_in_another_town_after_an_attack_wave_is_that_town_hit_too(gazetteer):
+    text = ("Russian missiles struck power plants in Lviv and Ternopil early on Tuesday, "
+            "officials said. In Vinnytsia, two people were killed and five were wounded on "
+            "Tuesday, the governor said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 8, 28))
+    vinnytsia = [i for i in found if i.location.startswith("Vinnyts")]
+    assert [(i.fatalities, i.injuries, i.sub_event_type) for i in vinnytsia] == [
+        (2, 5, "Shelling/artillery/missile attack")]
+    assert vinnytsia[0].actor1.startswith("Military Forces of Russia")
+
+
+def test_a_toll_of_a_span_of_time_elsewhere_is_no_new_place_hit(gazetteer):
+    text = ("Russian missiles struck a power plant in Lviv early on Tuesday, officials said. "
+            "In Vinnytsia, 40 people have been killed since the start of the year.")
+    found = incidents_of(gazetteer, text, published=D(2024, 8, 28))
+    assert not [i for i in found if i.location.startswith("Vinnyts")]
