@@ -63,6 +63,11 @@ def test_colloquial_oblast_name_is_the_region(gazetteer):
     assert [name for _text, name, _f in found] == ["Poltava", "Donetsk"]
 
 
+def test_the_oblast_around_a_city_that_is_its_own_region_is_the_oblast(gazetteer):
+    found = find_places("Над Київщиною та Черкащиною збито дрони.", "uk", gazetteer)
+    assert [r.place.key for r in found] == ["admin1:UA.13", "admin1:UA.01"]
+
+
 def test_town_name_after_na_is_its_region(gazetteer):
     region = _places("Ворог атакував на Запоріжжі енергетичну інфраструктуру.", "uk", gazetteer)
     town = _places("Ворог атакував у Запоріжжі енергетичну інфраструктуру.", "uk", gazetteer)
@@ -272,6 +277,14 @@ def test_the_nationality_of_intercepted_drones_is_not_the_interceptor():
     report, = _reports("В ночь на вторник над Москвой уничтожены 20 украинских беспилотников.")
     assert (report.place.name, report.sub_event_type) == ("Moscow", "Disrupted weapons use")
     assert report.actor1 == "Military Forces of Russia (2000-)"
+
+
+def test_a_countrys_army_named_by_the_country_and_a_named_group_are_acleds_actors():
+    first, second = _reports("В пятницу Силы быстрого реагирования обстреляли рынок в "
+                             "Эль-Фашере. Армия Судана нанесла авиаудар по Омдурману.")
+    assert (first.place.name, first.actor1) == ("El Fasher", "Rapid Support Forces")
+    assert (second.place.name, second.sub_event_type) == ("Omdurman", "Air/drone strike")
+    assert second.actor1.startswith("Military Forces of Sudan")
 
 
 def test_launch_site_is_never_the_event_place():

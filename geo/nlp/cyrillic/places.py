@@ -41,7 +41,7 @@ from geo.gazetteer.index import Gazetteer, normalize
 from geo.lang import words
 from geo.records import Candidate, Mention, Place, Resolution
 
-__all__ = ["CyrillicPlace", "find_places", "lemma_candidates", "sentence_spans",
+__all__ = ["CyrillicPlace", "country_code_of", "find_places", "lemma_candidates", "sentence_spans",
            "transliterate", "word_spans"]
 
 _WORD = re.compile(r"[A-Za-zА-Яа-яІіЇїЄєҐґЁё0-9]+(?:['’ʼ-][A-Za-zА-Яа-яІіЇїЄєҐґЁё0-9]+)*")
@@ -171,16 +171,41 @@ def _country_names(lang: str) -> dict[str, str]:
     return {name: code for code, names in _data(lang)["countries"].items() for name in names}
 
 
+def country_code_of(word: str, lang: str) -> str:
+    """The ISO code of the state an inflected word names ("Судану" -> "SD"), else ""."""
+    names = _country_names(lang)
+    return next((names[c] for c in lemma_candidates(word.lower(), lang) if c in names), "")
+
+
 def _region_of(indexes: list[int], gazetteer: Gazetteer) -> list[int]:
-    """The first-level regions of the towns found (an oblast named after its centre)."""
+    """The first-level regions of the towns found (an oblast named after its centre). A
+    city that is a region of its own (Kyiv City, Sevastopol City) names the region around
+    it: "Київщина" is Kyiv oblast, the nearest other region of its country."""
     out = []
     for i in indexes:
         place = gazetteer.place(i)
         if place.feature == "city" and place.admin1_code:
             region = gazetteer.by_key.get(f"admin1:{place.admin1_code}")
+            if region is not None and gazetteer.places[region][1].endswith(" City"):
+                region = _around(place, gazetteer) or region
             if region is not None:
                 out.append(region)
     return list(dict.fromkeys(out))
+
+
+def _around(place: Place, gazetteer: Gazetteer) -> int | None:
+    """The nearest first-level region of the place's country that is no city of its own."""
+    best, best_km = None, 0.0
+    for code in gazetteer.admin1_names:
+        if not code.startswith(place.country_code + ".") or code == place.admin1_code:
+            continue
+        index = gazetteer.by_key.get(f"admin1:{code}")
+        if index is None or gazetteer.places[index][1].endswith(" City"):
+            continue
+        km = _km(place, gazetteer.place(index))
+        if best is None or km < best_km:
+            best, best_km = index, km
+    return best
 
 
 def _region_names(word: str, lang: str, gazetteer: Gazetteer) -> list[int]:
@@ -313,8 +338,9 @@ def _places_in(text: str, start: int, end: int, lang: str,
         if match is None:
             # Two capitalised words that are no place are a person's name ("Сергій Лисак"):
             # neither is read as a place on its own.
-            if i + 1 < len(tokens) and _is_capitalised(
-                    text[tokens[i + 1][0]:tokens[i + 1][1]]) and tokens[i + 1][0] - e <= 1:
+            if (i + 1 < len(tokens) and word.lower() not in at_words | from_words | nouns
+                    and _is_capitalised(text[tokens[i + 1][0]:tokens[i + 1][1]])
+                    and tokens[i + 1][0] - e <= 1):
                 i += 2
             else:
                 i += 1

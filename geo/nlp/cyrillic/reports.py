@@ -52,7 +52,7 @@ from geo.lang import words
 from geo.nlp.actors import Actor, _military_of, interaction  # ACLED's names, written once
 from geo.nlp.article import find_dateline
 from geo.nlp.cyrillic.dates import CyrillicDate, find_dates
-from geo.nlp.cyrillic.places import find_places, sentence_spans, word_spans
+from geo.nlp.cyrillic.places import country_code_of, find_places, sentence_spans, word_spans
 from geo.nlp.events import BATTLES, EXPLOSIONS, PROTESTS, RIOTS, STRATEGIC
 from geo.nlp.events import VIOLENCE_AGAINST_CIVILIANS as VAC
 from geo.nlp.figures import Figure
@@ -453,6 +453,13 @@ class _Reader:
         for name, forms in self.actor_words["groups"].items():
             found.extend((m.start(), "group:" + name)
                          for m in _pattern(tuple(forms)).finditer(sentence))
+        # "армія Судану", "вооруженные силы Израиля": a force noun before a country's name.
+        for m in stems["force_nouns"].finditer(sentence):
+            nxt = word_spans(sentence, m.end(), min(len(sentence), m.end() + 30))[:1]
+            if nxt and sentence[m.end():nxt[0][0]].strip() == "":
+                code = country_code_of(sentence[nxt[0][0]:nxt[0][1]], self.lang)
+                if code:
+                    found.append((m.start(), code))
         if self.group:
             found.extend((m.start(), "group:" + self.group)
                          for m in stems["generic_groups"].finditer(sentence))
