@@ -444,3 +444,16 @@ def test_a_backup_larger_than_the_free_space_is_refused_before_a_byte_is_written
         store.backup(out / "backup.sqlite")
     assert str(out / "backup.sqlite") in str(caught.value)
     assert not (out / "backup.sqlite").exists()
+
+
+def test_a_long_article_past_its_budget_is_stopped_between_its_pieces(store, gazetteer):
+    from geo.doc import PIECE_CHARS
+
+    # No sentence reports an event (nothing to parse): the check between the model's pieces
+    # is what stops it.
+    calm = ("Kyiv was calm on Sunday and the markets were open.\n" * (
+        2 * PIECE_CHARS // 50 + 10))
+    report = ingest(store, [("calm.txt", calm.encode())], gazetteer, article_seconds=0)
+    (failure,) = report.failures
+    assert failure.source == "calm.txt" and "article 'calm' was stopped" in failure.reason
+    assert report.added == [] and store.article_count() == 0
