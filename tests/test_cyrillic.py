@@ -20,8 +20,10 @@ from geo.nlp.cyrillic.dates import find_dates
 from geo.nlp.cyrillic.places import find_places, transliterate
 from geo.nlp.cyrillic.reports import find_casualties
 from geo.nlp.geoparse import geoparse
-from geo.pipeline import run_pipeline
+from geo.pipeline import result_from_store, run_pipeline
 from geo.records import Article
+from geo.store.db import Store
+from geo.store.ingest import Defaults, ingest
 
 DAY = dt.date(2024, 11, 19)  # a Tuesday
 
@@ -106,6 +108,15 @@ def test_a_possessive_town_name_and_a_town_in_sk_keep_their_declension(gazetteer
         ("Часового Яру", "Chasiv Yar"), ("Покровська", "Pokrovsk")]
     assert {p.country_code for p in [r.place for r in find_places(
         "Тривають бої біля Часового Яру та Покровська.", "uk", gazetteer)]} == {"UA"}
+
+
+def test_a_village_is_looked_for_in_the_region_of_the_unit_named_after_it(gazetteer):
+    found = find_places("Ворог атакував село Грушівка Марганецької громади.", "uk", gazetteer)
+    assert [(r.place.name, r.place.admin1_code) for r in found] == [("Hrushivka", "UA.04")]
+    # A village the gazetteer lacks in that region is placed at the unit's town.
+    found = find_places("В селе Журавлевка Белгородского района ранены двое.", "ru", gazetteer)
+    assert [(r.mention.text, r.place.name, r.reason) for r in found] == [
+        ("Журавлевка", "Belgorod", "cyrillic unit")]
 
 
 def test_a_persons_first_name_and_surname_are_no_place(gazetteer):
@@ -346,3 +357,17 @@ def test_every_language_file_says_where_its_words_come_from_and_both_have_the_sa
     for name in names:
         data = json.loads((folder / lang / name).read_text(encoding="utf-8"))
         assert len(data.get("source", "")) > 40, f"{lang}/{name} has no source line"
+
+
+def test_a_ukrainian_article_ingested_into_the_store_is_an_incident_with_its_mentions(
+        tmp_path, gazetteer):
+    store = Store(tmp_path / "news.sqlite")
+    text = "Вчора ворожі дрони атакували Суми, поранено чотирьох людей."
+    report = ingest(store, [("sumy.txt", text.encode())], gazetteer,
+                    defaults=Defaults(published=DAY, outlet="Тест"))
+    assert report.added == ["sumy"] and report.notes == []
+    result = result_from_store(store, gazetteer=gazetteer)
+    incident = result.incidents.iloc[0]
+    assert (incident["location"], incident["sub_event_type"]) == ("Sumy", "Air/drone strike")
+    assert str(incident["event_date"])[:10] == "2024-11-18"
+    assert list(result.mentions["text"]) == ["Суми"]

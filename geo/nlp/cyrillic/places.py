@@ -367,6 +367,17 @@ def _places_in(text: str, start: int, end: int, lang: str,
             i += 1
             continue
         places = [gazetteer.place(x) for x in indexes]
+        unit = _unit_region(text, tokens, i + n, lang, gazetteer)
+        if unit is not None:
+            # "село Журавлевка Белгородского района": the village of that region; one the
+            # gazetteer lacks there is placed at the unit's town, approximately.
+            region, town = unit
+            inside = [p for p in places if p.admin1_code == region.admin1_code]
+            places = inside or [town]
+            out.append(CyrillicPlace(s, m_end, text[s:m_end], places[0],
+                                     "name" if inside else "unit", before, tuple(places)))
+            i += n
+            continue
         sentence_start = i == 0
         big = any(p.population >= _VILLAGE_POPULATION or p.feature not in _FINE
                   for p in places)
@@ -392,6 +403,31 @@ def _places_in(text: str, start: int, end: int, lang: str,
                                      "" if sentence_start else before, tuple(places)))
         i += n
     return out
+
+
+def _unit_region(text: str, tokens: list[tuple[int, int]], k: int, lang: str,
+                 gazetteer: Gazetteer) -> tuple[Place, Place] | None:
+    """After a name, "Белгородского района" / "Марганецької громади": (the region of the
+    unit's town, the town), else None."""
+    if k + 1 >= len(tokens):
+        return None
+    adjective = text[tokens[k][0]:tokens[k][1]]
+    unit = text[tokens[k + 1][0]:tokens[k + 1][1]].lower()
+    if not adjective[:1].isupper() or unit not in _data(lang)["raion_words"]:
+        return None
+    data = _data(lang)
+    for ending, keep in data["adjective_endings"]:
+        if not adjective.lower().endswith(ending):
+            continue
+        stem = adjective.lower()[: len(adjective) - len(ending)] + keep
+        towns = [i for tail, replacement in data["adjective_stems"] if stem.endswith(tail)
+                 for i in _lookup(stem[: len(stem) - len(tail)] + replacement, lang, gazetteer)
+                 if gazetteer.places[i][4] == "city"]
+        town = _biggest(towns, gazetteer)
+        regions = _region_of(town, gazetteer)
+        if regions:
+            return gazetteer.place(regions[0]), gazetteer.place(town[0])
+    return None
 
 
 def _adjective_list(text: str, tokens: list[tuple[int, int]], i: int,

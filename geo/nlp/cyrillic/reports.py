@@ -87,6 +87,7 @@ _WINDOW = 5  # words between a casualty word and its count
 _LOOK_BACK = 3  # words before a place searched for "from" ("з району X")
 _OLD_DAYS = 7  # a date this long before the article's news is background
 _WEAPON_REACH = 60  # characters between an interception verb and the weapon it stopped
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _CLAUSE = 45  # characters around a trigger where a modal word makes it a threat or a guess
 _FINE = frozenset({"city", "landmark", "computed"})
 # A dateline in any case: "Київ, 28 червня —" (find_dateline reads capitals: "МОСКВА, 13 ...").
@@ -141,8 +142,9 @@ def extract_reports(article: Article, resolutions: list[Resolution] | None = Non
 
     text = article.text
     start = body_start(text)
-    if resolutions is None or not any(r.reason.startswith("cyrillic") for r in resolutions):
-        # Not found by this reader (an English geoparse of Cyrillic text finds nothing true).
+    if resolutions is None or not any(_CYRILLIC.search(r.mention.text) for r in resolutions):
+        # Not found by this reader (an English geoparse of Cyrillic text finds nothing true);
+        # its own places, an analyst's changes applied, are kept.
         resolutions = find_places(text, lang, gazetteer or _default_gazetteer(),
                                   article_id=article.id)
     names = country_names or all_country_names()
@@ -369,7 +371,7 @@ class _Reader:
         for r in chosen:
             precision = 1 if r.place.feature in _FINE else 3 if r.place.feature == "country" \
                 else 2
-            if precision == 1 and r.place.population == 0:
+            if precision == 1 and (r.place.population == 0 or r.reason == "cyrillic unit"):
                 precision = 2  # a village at its hromada's centre: its own point is unknown
             out.append((r.place, precision, r.mention.start, r.mention.end, r.mention.text))
         return out
