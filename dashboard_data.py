@@ -26,7 +26,6 @@ from pathlib import Path
 import folium
 import pandas as pd
 import streamlit as st
-import streamlit.components.v1 as components
 
 from geo import watch
 from geo.gazetteer.geocoding import GeocoderSettings, OnlineGeocoder
@@ -604,10 +603,12 @@ def remember_visit() -> None:
     """Set this browser's last-visit cookie to now (read by its next session). Written by
     a script in a component frame of the app's own origin; nothing leaves the machine."""
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    components.html(
+    # An HTML string: embedded in a frame of the app's own origin, whose script may set
+    # the app's cookie. Only our own constant text and a timestamp go into it.
+    st.iframe(
         f"<script>window.parent.document.cookie = {json.dumps(LAST_VISIT_COOKIE)} + '=' + "
         f"{json.dumps(now)} + '; path=/; max-age=31536000; SameSite=Strict';</script>",
-        height=0)
+        height=1)
 
 
 def save_review(incident: pd.Series, reports: pd.DataFrame, state: str, reviewer: str,
