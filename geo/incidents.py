@@ -1015,16 +1015,25 @@ def _origin_pattern(lang: str = "en") -> re.Pattern[str]:
 
 def _inside_town(text: str, r: Resolution, mentions: list[Resolution],
                  lang: str = "en") -> Resolution | None:
-    """"the Slobidskyi district of Kharkiv", "the Shakhtarskyi micro-district of Toretsk": a part
-    of a town named in the article is read as that town (precision 2), never as a namesake
-    of the part elsewhere."""
+    """"the Slobidskyi district of Kharkiv", "the Shakhtarskyi micro-district of Toretsk",
+    "Kharkiv's Saltivskyi district": a part of a town named beside it is read as that town
+    (precision 2), never as a namesake of the part elsewhere."""
     parts = "|".join(re.escape(w) for w in words(lang, "places")["town_parts"])
-    after = re.match(rf"\s+(?:{parts})\s+of\s+(?:the\s+)?(?:city\s+of\s+)?",
+    after = re.match(rf"\s+(?:{parts})\b(?:\s+of\s+(?:the\s+)?(?:city\s+of\s+)?)?",
                      text[r.mention.end:r.mention.end + 40], re.IGNORECASE)
     if after is None:
         return None
-    at = r.mention.end + after.end()
-    return next((m for m in mentions if m.mention.start == at and m.place is not None
+    if after.group().rstrip().endswith(("of", "Of", "OF")):
+        at = r.mention.end + after.end()
+        return next((m for m in mentions if m.mention.start == at and m.place is not None
+                     and m.place.feature == "city"), None)
+    # "Kharkiv's Saltivskyi district", "Gaza City's Shejaiya neighbourhood": the town owns it.
+    owner = re.search(r"(?:'s|’s)\s+(?:the\s+)?$", text[max(0, r.mention.start - 6):
+                                                          r.mention.start])
+    if owner is None:
+        return None
+    end = r.mention.start - len(owner.group())
+    return next((m for m in mentions if m.mention.end == end and m.place is not None
                  and m.place.feature == "city"), None)
 
 

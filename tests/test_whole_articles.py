@@ -358,3 +358,9 @@ def test_a_toll_of_a_span_of_time_elsewhere_is_no_new_place_hit(gazetteer):
             "In Vinnytsia, 40 people have been killed since the start of the year.")
     found = incidents_of(gazetteer, text, published=D(2024, 8, 28))
     assert not [i for i in found if i.location.startswith("Vinnyts")]
+
+
+def test_a_towns_own_district_named_with_a_possessive_is_that_town(gazetteer):
+    text = "A drone hit a house in Kharkiv's Saltivskyi district on Monday, injuring two people."
+    found = incidents_of(gazetteer, text, published=D(2024, 8, 6))
+    assert [i.location for i in found] == ["Kharkiv"]
