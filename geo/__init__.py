@@ -8,9 +8,14 @@ The public API:
     >>> "Kyiv" in set(frame["name"])
     True
 
-Stages live in their own modules: ``articles`` (reading), ``gazetteer`` (the offline place
-index), ``mentions`` (finding names), ``resolve`` (choosing places), ``distances`` (stated
-distances), ``aggregate`` (DataFrames), ``cli`` (``python -m geo``).
+The packages follow the pipeline: ``io`` (reading files, uploads, web pages and feeds),
+``gazetteer`` (the offline place index), ``doc`` (one spaCy Doc per article), ``nlp`` (the
+stages that read it: the article's dateline, mentions, recognition, resolution, stated
+distances, events, dates, figures, actors, named groups, the news filter; Cyrillic text in
+``nlp.cyrillic``), ``lang`` (each language's word lists, apart from the code), ``learn``
+(weights of the trained parts), ``incidents`` (reports and their merging), ``tables``
+(DataFrames), ``exports`` and ``maps``, ``store`` (the SQLite store and its jobs), ``cli``
+(``python -m geo``).
 """
 
 from __future__ import annotations
