@@ -30,6 +30,7 @@ from charset_normalizer import from_bytes
 
 from geo.errors import ArticleError, ManifestError
 from geo.io.html import HtmlPage, html_page, html_to_text  # noqa: F401 (re-exported)
+from geo.io.telegram import is_telegram_export, telegram_records
 from geo.nlp.dates import zone
 from geo.records import Article, SourceOffsets
 
@@ -173,7 +174,7 @@ def parse_article_bytes(name: str, data: bytes, *, notes: list[str] | None = Non
                             published=page.published, outlet=page.outlet, url=page.url,
                             source=name, source_offsets=offsets)]
     elif suffix == ".json":
-        articles = _from_records(stem, name, _json_records(text), notes=notes)
+        articles = _from_records(stem, name, _json_records(text, stem), notes=notes)
     else:
         articles = _from_records(stem, name, _csv_records(text), notes=notes)
     articles = [a for a in articles if a.text.strip()]
@@ -481,7 +482,7 @@ def _first_at_or_after(offsets: SourceOffsets, target: int, length: int) -> int:
     return lo
 
 
-def _json_records(text: str) -> list[dict]:
+def _json_records(text: str, stem: str = "") -> list[dict]:
     depth = _json_depth(text)
     if depth > MAX_JSON_DEPTH:
         raise ArticleError(f"JSON nested {depth} levels deep; an article file has at most "
@@ -493,7 +494,9 @@ def _json_records(text: str) -> list[dict]:
                            ) from exc
     except RecursionError as exc:  # depth counted above; this is the last line of defence
         raise ArticleError("JSON nested too deeply") from exc
-    if isinstance(data, dict):
+    if is_telegram_export(data):  # a Telegram channel's export: each post an article
+        data = telegram_records(data, stem)
+    elif isinstance(data, dict):
         data = data.get("articles", [data]) if "text" not in data else [data]
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
         raise ArticleError("JSON must be an object with a \"text\" field, a list of such "
