@@ -108,6 +108,15 @@ class Article:
 
 
 @dataclass(frozen=True)
+class Actor:
+    """An actor as ACLED writes it, with its ACLED inter code."""
+
+    name: str
+    inter: int  # 1 state forces, 2 rebels, 3 political militias, 6 protesters, 7 civilians,
+    #             8 external forces (a state's forces outside its country)
+
+
+@dataclass(frozen=True)
 class Place:
     """A gazetteer entry. ``key`` is stable across index rebuilds (``gn:<geonameid>``,
     ``admin1:UA.08``, ``country:UA``, ``extra:<slug>``)."""

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from geo.nlp.figures import NON_COMBATANTS
 from geo.nlp.mentions import english_words
-from geo.records import Place
+from geo.records import Actor, Place
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -113,15 +113,6 @@ _CIVILIANS_HURT = re.compile(
     r"\b(?:civilians?|residents?|child(?:ren)?|wom[ae]n|villagers|people|persons?)\b"
     r"(?:\s+\w+){0,3}?\s+(?:was|were|had been|have been|has been)?\s*"
     r"(?:killed|wounded|injured|hurt|died)", re.I)
-
-
-@dataclass(frozen=True)
-class Actor:
-    """An actor as ACLED writes it, with its ACLED inter code."""
-
-    name: str
-    inter: int  # 1 state forces, 2 rebels, 3 political militias, 6 protesters, 7 civilians,
-    #             8 external forces (a state's forces outside its country)
 
 
 def as_coded_for(actor: Actor | None, sub_event_type: str) -> Actor | None:

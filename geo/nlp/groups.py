@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from geo.nlp.actors import Actor
+from geo.records import Actor
 
 __all__ = ["GROUPS_CSV", "FoundGroup", "canonical_group", "find_group", "group_words"]
 

@@ -24,6 +24,7 @@ from typing import NamedTuple
 from english_words import get_english_words_set
 
 from geo.gazetteer.index import CURATED_PREFIXES, SETTLEMENT_PREFIX, Gazetteer, normalize
+from geo.nlp.groups import group_words
 from geo.nlp.sentences import split_sentences
 from geo.records import Mention
 
@@ -206,9 +207,6 @@ def select_longest(mentions: list[Mention]) -> list[Mention]:
 def load_not_places() -> frozenset[str]:
     """The curated list of words never read as places (``data/not_places.txt``), and the
     one-word names of the armed groups ACLED names (``geo.nlp.groups``)."""
-    # Imported here: the groups' module reads actors, which read this module's word list.
-    from geo.nlp.groups import group_words  # noqa: PLC0415
-
     lines = NOT_PLACES_TXT.read_text(encoding="utf-8").splitlines()
     curated = {normalize(ln) for ln in lines if ln.strip() and not ln.startswith("#")}
     return frozenset(curated | {normalize(w) for w in group_words()})
