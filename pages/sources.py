@@ -11,6 +11,7 @@ import streamlit as st
 import dashboard_data as data
 from geo.errors import ArticleError
 from geo.io.reader import READER_CSS, article_html, feature_legend
+from geo.nlp.language import detect_language, language_name
 from geo.nlp.sentences import split_sentences
 from geo.pipeline import PipelineResult
 from geo.records import Article
@@ -124,7 +125,8 @@ def page(result: PipelineResult, filters: data.Filters) -> None:
         format_func=lambda i: f"{i} — {articles[i].title or articles[i].outlet}")]
     st.caption(data.md_escape(
         f"{article.outlet or 'unknown outlet'} · published {article.published or 'date unknown'}"
-        f" ({article.timezone or 'time zone unknown'})"))
+        f" ({article.timezone or 'time zone unknown'})"
+        f" · {language_name(detect_language(article.text))}"))
     cited = cited_sentence(article)
     left, right = st.columns([3, 2])
     with left:

@@ -63,3 +63,16 @@ def test_language_detection_of_a_whole_article_is_fast():
     for n in range(50):
         detect_language(article + " " * n)  # distinct texts: no cache hit
     assert (time.perf_counter() - started) / 50 < 0.25
+
+
+def test_the_reader_names_the_articles_language():
+    from streamlit.testing.v1 import AppTest  # noqa: PLC0415 - only this test runs the app
+
+    from tests.conftest import ROOT  # noqa: PLC0415
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.run()
+    at.query_params["article"] = "003_63e94df4db2917e2"
+    at.switch_page("pages/sources.py").run()
+    assert not at.exception, at.exception
+    assert any(c.value.endswith("· English") for c in at.caption), [c.value for c in at.caption]
