@@ -505,7 +505,12 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
                 seen.add((etype, place.key))
                 if date_ref is not None:
                     day, tp, date_text = date_ref.date, date_ref.precision, date_ref.text
-                    if borrowed:
+                    shift = _days_apart(sentence, event.start)
+                    if shift and tp == 1:
+                        # "struck the port on Saturday, a day after a drone attack on X":
+                        # the attack was the day before the clause's Saturday.
+                        day = day + dt.timedelta(days=shift)
+                    elif borrowed:
                         borrowed_dates.add(len(reports))
                 elif previous is not None:
                     day, tp, date_text = previous.date, previous.time_precision, ""
@@ -603,6 +608,24 @@ def _as_claimed(sentence: str, figures: list[Figure]) -> list[Figure]:
     count, marked as a claim: an incident takes them only when no other report gives one."""
     return [replace(f, qualifier="claimed") if _CLAIMED_BEFORE.search(sentence, 0, f.start)
             else f for f in figures]
+
+
+_DAYS_APART = re.compile(r"\b(?P<n>a|an|one|two|three|four|five|six|seven|\d{1,2})\s+"
+                         r"(?:days?|nights?)\s+(?P<dir>after|before)\s+(?:[\w'’-]+\s+){0,5}$",
+                         re.IGNORECASE)
+_SMALL_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+                  "six": 6, "seven": 7}
+
+
+def _days_apart(sentence: str, trigger_at: int) -> int:
+    """Days from the sentence's date to an event it places relative to it: -1 for "a day
+    after <the event>" (the event came first), +2 for "two days before <the event>"."""
+    m = _DAYS_APART.search(sentence, max(0, trigger_at - 60), trigger_at)
+    if m is None:
+        return 0
+    word = m.group("n").lower()
+    n = int(word) if word.isdigit() else _SMALL_NUMBERS[word]
+    return -n if m.group("dir").lower() == "after" else n
 
 
 _RETOLD_WITHIN_DAYS = 3
@@ -809,7 +832,9 @@ def _toll_elsewhere(text: str, s_start: int, s_end: int, reports: list[Report],
     if position.get(s_start, 0) - position.get(last.sentence_start, -99) > _TOLL_REACH:
         return None
     towns = [r for r in here if r.place is not None and r.place.feature in ("city", "region")
-             and r.role != "qualifier" and r.mention.pattern != "demonym"]
+             and r.role != "qualifier" and r.mention.pattern != "demonym"
+             # "the Gaza Civil Defence said": a place inside an organisation's name
+             and not re.match(r"\s+[A-Z]", text[r.mention.end:r.mention.end + 2])]
     if len(towns) != 1 or towns[0].place.key == last.place.key:
         return None
     sentence = text[s_start:s_end]
@@ -1091,7 +1116,14 @@ def _continued(reports: list[Report], event: EventMention, s_start: int,
         k -= 1
     if k < 0:
         return None
-    last = reports[k]
+    # Of that sentence's reports, the first of the same kind: its main clause ("Warplanes
+    # struck the port on Saturday, a day after a drone attack on X" goes on about the port).
+    prev_start = reports[k].sentence_start
+    while k > 0 and reports[k - 1].sentence_start == prev_start:
+        k -= 1
+    same = [r for r in reports[k:] if r.sentence_start == prev_start
+            and _family(r) == _event_family(event)]
+    last = same[0] if same else reports[k]
     here = position.get(s_start, 0)
     there = position.get(last.sentence_start, -10)
     if _family(last) == _event_family(event) and 0 < here - there <= 2:

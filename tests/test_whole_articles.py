@@ -364,3 +364,26 @@ def test_a_towns_own_district_named_with_a_possessive_is_that_town(gazetteer):
     text = "A drone hit a house in Kharkiv's Saltivskyi district on Monday, injuring two people."
     found = incidents_of(gazetteer, text, published=D(2024, 8, 6))
     assert [i.location for i in found] == ["Kharkiv"]
+
+
+def test_an_event_a_day_before_the_clauses_day_is_dated_the_day_before(gazetteer):
+    text = ("Israeli jets bombed the port of Hodeidah on Saturday, a day after a drone struck "
+            "a building in Tel Aviv, killing one man.")
+    found = incidents_of(gazetteer, text, published=D(2024, 7, 21))
+    days = {i.location: i.event_date for i in found}
+    assert days["Tel Aviv"] == D(2024, 7, 19)
+    assert D(2024, 7, 20) in days.values()
+
+
+def test_an_organisation_named_after_the_trigger_is_no_actor(gazetteer):
+    text = ("A drone strike hit a school in Deir al-Balah on Sunday, medics at the Al-Nasr "
+            "Hospital said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 7, 8))
+    assert found and all("Hospital" not in i.actor1 for i in found)
+
+
+def test_a_place_inside_an_organisations_name_is_no_new_place_hit(gazetteer):
+    text = ("Russian drones struck a warehouse in Lviv on Tuesday, officials said. The Odesa "
+            "Rescue Service said three people were injured.")
+    found = incidents_of(gazetteer, text, published=D(2024, 8, 28))
+    assert not [i for i in found if i.location.startswith("Odes")]

@@ -300,7 +300,8 @@ def subject_group(parsed: Doc, span: tuple[int, int] | None, trigger_at: int,
             # Kirovohrad regional governor") names what the noun is, not who acted.
             continue
         inside = ent.start_char >= start and ent.end_char <= end
-        before = span is None and not parsed.text[ent.end_char:trigger_at].strip()
+        before = (span is None and ent.end_char <= trigger_at
+                  and not parsed.text[ent.end_char:trigger_at].strip())
         if inside or before:
             name = re.sub(r"^(?i:the)\s+", "", ent.text.strip())
             if _SEPARATISTS.fullmatch(name):
