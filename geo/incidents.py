@@ -783,6 +783,12 @@ def _as_named_group(actor: Actor | None, sentence: str, event: EventMention,
     """A group ACLED knows by name (``geo.nlp.groups``) is named as ACLED names it ("the
     RSF", "Houthi rebels"), and is the actor when the sentence names it before the trigger
     and no state's forces were found ("Fighters from the RSF attacked a village")."""
+    # "a Houthi drone attack", "an RSF assault": the group that qualifies the trigger's own
+    # noun phrase did it, whoever else the sentence names first.
+    own = find_group(sentence, max(0, event.start - 30), event.start)
+    if own is not None and re.fullmatch(r"(?:\s+[a-z][\w-]*){0,2}\s+",
+                                        sentence[own.end:event.start] or " "):
+        return own.actor
     if actor is not None:
         known = canonical_group(actor.name)
         if known is not None:

@@ -387,3 +387,11 @@ def test_a_place_inside_an_organisations_name_is_no_new_place_hit(gazetteer):
             "Rescue Service said three people were injured.")
     found = incidents_of(gazetteer, text, published=D(2024, 8, 28))
     assert not [i for i in found if i.location.startswith("Odes")]
+
+
+def test_the_group_that_qualifies_the_attack_did_it(gazetteer):
+    text = ("Israeli jets bombed the port of Hodeidah on Saturday, a day after a Houthi drone "
+            "attack on Tel Aviv killed one man.")
+    found = incidents_of(gazetteer, text, published=D(2024, 7, 21))
+    tel_aviv = [i for i in found if i.location == "Tel Aviv"]
+    assert [i.actor1 for i in tel_aviv] == ["Ansar Allah"]
