@@ -765,8 +765,8 @@ def _actors(sentence: str, event: EventMention, parsed: Doc,
     if actor is None and subject is not None and subject[1] <= event.start:
         actor = state_as_subject(sentence, subject, named, event_country=country)
     if actor is None and event.sub_event_type == "Disrupted weapons use":
-        # The side that claims an interception made it: "Ukraine's air force said its units
-        # had destroyed 12 drones" is Ukraine's, though its air force only speaks.
+        # The side that claims an interception made it: "the Polish army said it brought down
+        # two drones" is Poland's, though its army only speaks.
         actor = find_actor(sentence, event.start, named, event_country=country,
                            country_name=name, speakers=True)
     if actor is None and (subject is None or subject[1] <= event.start):
@@ -826,7 +826,7 @@ _TOLL_REACH = 4  # sentences back to the attack whose wave a toll elsewhere belo
 def _toll_elsewhere(text: str, s_start: int, s_end: int, reports: list[Report],
                     here: list[Resolution], dates: list[DateRef],
                     position: dict[int, int]) -> Report | None:
-    """"In Dnipro, one person was killed and six were injured on Monday": a sentence with a
+    """"In Vinnytsia, two people died and four were hurt on Tuesday": a sentence with a
     toll and a town of its own, but no word for an attack, right after the article's
     reports of an attack wave, tells one more place the wave hit, by the same attacker with
     the same weapons. None when the sentence's place is the last report's (its toll is
