@@ -970,6 +970,8 @@ def _locations(text: str, mentions: list[Resolution], trigger_at: int, event: Ev
                distance_subject: Resolution | None) -> list[tuple[Place, int, int, int, str]]:
     candidates = []
     for r in mentions:
+        if _part_of_the_town_before(text, r):
+            continue  # "the city's X district": the town the sentence before named
         town = _inside_town(text, r, mentions)
         near_town = town is not None
         if near_town:
@@ -1040,8 +1042,21 @@ def _origin_pattern(lang: str = "en") -> re.Pattern[str]:
     data = words(lang, "places")
     launch = "|".join(re.escape(w) for w in data["launch_verbs"])
     flying = "|".join(re.escape(w) for w in data["flying"])
-    return re.compile(rf"(?:\b(?:{launch})\b[^.;:]{{0,60}}\bfrom|\b(?:{flying}))\s+"
+    return re.compile(rf"(?:\b(?:{launch})\b[^.;:]{{0,100}}\bfrom|\b(?:{flying}))\s+"
                       r"(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
+
+
+def _part_of_the_town_before(text: str, r: Resolution, lang: str = "en") -> bool:
+    """"the city's Shevchenkivskyi district": a part of a town the article named before,
+    never a place of its own (the report then goes on about that town)."""
+    parts = "|".join(re.escape(w) for w in words(lang, "places")["town_parts"])
+    return (re.search(r"\b(?:the|that)\s+(?:city|town|village|capital)(?:'s|’s)\s+$",
+                      text[max(0, r.mention.start - 30):r.mention.start], re.IGNORECASE)
+            is not None and (
+                re.match(rf"\s+(?:{parts})\b", text[r.mention.end:r.mention.end + 30],
+                         re.IGNORECASE) is not None
+                # "Shevchenkivskyi district" read as one name
+                or r.mention.text.rsplit(" ", 1)[-1].lower() in parts.split("|")))
 
 
 def _inside_town(text: str, r: Resolution, mentions: list[Resolution],

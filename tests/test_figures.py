@@ -571,3 +571,14 @@ def test_a_toll_whose_noun_phrase_names_the_attack_is_still_the_toll():
 def test_the_number_of_dead_rising_is_a_toll():
     s = "The number of dead has risen to eleven, officials said."
     assert [(f.kind, f.low) for f in find_casualties(s, parse_text(s))] == [("killed", 11)]
+
+
+def test_no_one_hurt_is_nobody_not_one_person():
+    s = "The army said the shells fell in a field and that no one was hurt."
+    assert find_casualties(s, parse_text(s)) == []
+
+
+def test_a_distance_inside_a_tolls_noun_phrase_does_not_hide_the_toll():
+    s = ("The death toll from the raid on the village of Umm Kadada, about 40 km east of the "
+         "town, has risen to 17, a medical group said.")
+    assert [(f.kind, f.low) for f in find_casualties(s, parse_text(s))] == [("killed", 17)]

@@ -395,3 +395,11 @@ def test_the_group_that_qualifies_the_attack_did_it(gazetteer):
     found = incidents_of(gazetteer, text, published=D(2024, 7, 21))
     tel_aviv = [i for i in found if i.location == "Tel Aviv"]
     assert [i.actor1 for i in tel_aviv] == ["Ansar Allah"]
+
+
+def test_the_citys_own_district_goes_on_about_the_city_named_before(gazetteer):
+    text = ("A Russian missile hit a hospital in Zaporizhzhia on Tuesday, officials said. The "
+            "missile struck the building in the city's Shevchenkivskyi district, wounding "
+            "nine people.")
+    found = incidents_of(gazetteer, text, published=D(2024, 12, 11))
+    assert [i.location for i in found] == ["Zaporizhzhya"]  # GeoNames spelling

@@ -177,10 +177,12 @@ _OBJECT_VERB_BEFORE = re.compile(
 # death toll of the 2014 war" does not make 2014 a count.
 # The toll's noun phrase may name the attack it counts ("the death toll from Tuesday's
 # drone attack on a crowded market in the southern city of Kherson climbed to nine"), hence the
-# reach; no digit may stand between, so the count is the toll's own.
+# reach; no digit may stand between, so the count is the toll's own, except in a distance
+# ("the toll of the attack on X, about 60 km north of Y, has risen to 21").
 _DEATH_TOLL_BEFORE = re.compile(
     r"\b(?i:death\s+tolls?|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|people\s+"
-    r"killed))\b[^.;:!?0-9]{0,120}?\b(?i:to|at|of|is|was|reached|hit|passed"
+    r"killed))\b(?:[^.;:!?0-9]|\d+(?:[.,]\d+)?\s*(?i:km|kilomet(?:er|re)s?|miles?)\b){0,120}?"
+    r"\b(?i:to|at|of|is|was|reached|hit|passed"
     r"|exceeded|topped|surpassed|stands|stood|rises|rose|risen|climbed|jumped)\s+\Z"
 )
 _LIVES_BEFORE = re.compile(
@@ -418,6 +420,8 @@ def find_casualties(sentence: str, parsed: Doc | None = None) -> list[Figure]:
             continue
         if any(s <= start < e or s < end <= e for s, e in taken):
             continue  # a bound of a range read above
+        if re.search(r"\b(?i:no)\s+$", sentence[max(0, start - 4):start]):
+            continue  # "no one was hurt": nobody, not one person
         value = _quantity_value(m["num"])
         if value is None:
             continue
