@@ -720,9 +720,20 @@ def _drop_peaceful_beside_intervention(reports: list[Report], first_here: int) -
     sentence's own reports (from ``first_here``), so a long article is not rescanned."""
     here = reports[first_here:]
     intervened = {r.place.key for r in here if r.sub_event_type in _INTERVENED}
-    if intervened:
-        reports[first_here:] = [r for r in here if not (
-            r.sub_event_type == "Peaceful protest" and r.place.key in intervened)]
+    if not intervened:
+        return
+    dropped = [r for r in here if r.sub_event_type == "Peaceful protest"
+               and r.place.key in intervened]
+    kept = [r for r in here if r not in dropped]
+    # The protest's own figures ("three protesters were killed when police opened fire")
+    # belong to the one happening: the report that keeps it gets what it lacks.
+    for gone in dropped:
+        for k, r in enumerate(kept):
+            if r.place.key == gone.place.key and r.sub_event_type in _INTERVENED:
+                kept[k] = replace(r, killed=r.killed or gone.killed,
+                                  injured=r.injured or gone.injured)
+                break
+    reports[first_here:] = kept
 
 
 def _actors(sentence: str, event: EventMention, parsed: Doc,

@@ -403,3 +403,10 @@ def test_the_citys_own_district_goes_on_about_the_city_named_before(gazetteer):
             "nine people.")
     found = incidents_of(gazetteer, text, published=D(2024, 12, 11))
     assert [i.location for i in found] == ["Zaporizhzhya"]  # GeoNames spelling
+
+
+def test_the_toll_of_a_protest_fired_on_stays_with_the_one_demonstration(gazetteer):
+    text = ("Four demonstrators were killed in central Kisumu on Monday when police opened fire "
+            "on crowds who hurled stones at officers, a rights group said.")
+    found = incidents_of(gazetteer, text, published=D(2026, 9, 22))
+    assert [(i.location, i.fatalities) for i in found] == [("Kisumu", 4)]
