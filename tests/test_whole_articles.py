@@ -410,3 +410,9 @@ def test_the_toll_of_a_protest_fired_on_stays_with_the_one_demonstration(gazette
             "on crowds who hurled stones at officers, a rights group said.")
     found = incidents_of(gazetteer, text, published=D(2026, 9, 22))
     assert [(i.location, i.fatalities) for i in found] == [("Kisumu", 4)]
+
+
+def test_a_complement_of_a_negated_or_modal_verb_did_not_happen(gazetteer):
+    text = ('"We will not let looters hijack the marches and burn shops," the minister told '
+            "reporters in Mombasa on Wednesday.")
+    assert incidents_of(gazetteer, text, published=D(2026, 9, 23)) == []

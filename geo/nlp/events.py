@@ -387,6 +387,8 @@ def happened(parsed: Doc, start: int, end: int) -> bool:
                                              "ROOT"):
             # A clause of its own: what governs it says nothing of whether it happened,
             # except a verb that withholds it ("denies that forces shelled").
+            if node.dep_ == "ccomp" and any(_negates(c) or _is_modal(c) for c in head.children):
+                return False  # "we will not allow criminals to hijack protests"
             return not (node.dep_ == "ccomp" and _NON_FACTIVE.match(head.lower_))
         if node.dep_ in ("xcomp", "pcomp", "pobj", "dobj", "prep") and _NON_FACTIVE.match(
                 head.lower_):
