@@ -3,6 +3,7 @@ articles, corrupt archives, full disks, huge backups, odd encodings)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import zipfile
@@ -457,3 +458,15 @@ def test_a_long_article_past_its_budget_is_stopped_between_its_pieces(store, gaz
     (failure,) = report.failures
     assert failure.source == "calm.txt" and "article 'calm' was stopped" in failure.reason
     assert report.added == [] and store.article_count() == 0
+
+
+def test_an_articles_dates_come_in_text_order_as_the_report_stage_bisects_them(seed_articles):
+    # geo.incidents._date_for finds a sentence's dates by bisection over their offsets.
+    from geo.nlp.dates import find_dates
+
+    texts = [a.text for a in seed_articles.values()] + [
+        "Shelling on 3 May (between 1 and 2 May, officials said) hit Sumy. On Monday, and "
+        "again yesterday, drones struck Odesa; on 10-12 June fighting went on."]
+    for text in texts:
+        starts = [d.start for d in find_dates(text, published=dt.date(2023, 6, 20))]
+        assert starts == sorted(starts) and len(set(starts)) == len(starts)
