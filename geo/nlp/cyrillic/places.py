@@ -53,7 +53,7 @@ _FINE = frozenset({"city", "landmark"})
 # A village whose population the gazetteer does not know is named only after one of these.
 _VILLAGE_POPULATION = 1000
 _FOREIGN_POPULATION = 20_000
-# A town this big before a capitalised word is still the town ("мэр Москвы Сергей Собянин").
+# A town this big before a capitalised word is still the town ("губернатор Москвы Иван Петров").
 _CITY_POPULATION = 100_000
 _OPENING_POPULATION = 50_000
 _BESIDE_KM = 150  # a place this near another of its sentence is its neighbour

@@ -16,7 +16,7 @@ Each sentence after the dateline is read for:
 - **when**: the date nearest the trigger (``geo.nlp.cyrillic.dates``), else the report it
   continues, else the publication day at week precision;
 - **how many**: killed and injured, in digits or words ("двоє загиблих", "п'ятеро
-  поранених", "погибли четыре человека", "кількість загиблих зросла до семи"); ages,
+  поранених", "погибли четыре человека", "кількість загиблих зросла до дев'яти"); ages,
   distances and units never count; a following sentence with a toll and no event of its own
   adds its figures to the report before it;
 - **who**: the side its words name, nearest the trigger ("окупанти", "рашисти", "ворожий
@@ -575,8 +575,8 @@ def find_casualties(text: str, lang: str, start: int = 0, end: int | None = None
                     ) -> tuple[tuple[Figure, ...], tuple[Figure, ...]]:
     """Killed and injured counts of ``text[start:end]`` (offsets are ``text``'s).
 
-    Each count goes to the casualty word nearest it ("загинули вісім людей, ще десятеро
-    поранені": eight killed, ten injured); a casualty word with no count of its own is one
+    Each count goes to the casualty word nearest it ("загинули троє людей, ще шестеро
+    поранені": three killed, six injured); a casualty word with no count of its own is one
     person when its verb is singular or a single person follows ("загинув пасажир").
 
     >>> killed, injured = find_casualties("Загинули двоє людей, п'ятеро поранені.", "uk")
@@ -707,8 +707,8 @@ def _report(article: Article, s: int, e: int, sentence: str, trigger: str, etype
 
 
 def _one_weapon_per_attack(reports: list[Report], defaulted: set[int]) -> list[Report]:
-    """An attack whose sentence named no weapon ("четверо загинули внаслідок удару по
-    будинку") takes the weapon another sentence names for the same place and day."""
+    """An attack whose sentence named no weapon ("двоє загинули внаслідок удару по
+    складу") takes the weapon another sentence names for the same place and day."""
     named = {(r.place.key, r.date): r.sub_event_type for r in reports
              if r.event_type == EXPLOSIONS and id(r) not in defaulted}
     return [dataclasses.replace(r, sub_event_type=named[(r.place.key, r.date)])
