@@ -38,7 +38,7 @@ SUFFIXES = (".txt", ".md", ".html", ".htm", ".json", ".csv")
 MB = 1024 * 1024  # every size in a message is in these units, so limits read the same
 MAX_BYTES = 20 * MB  # one article file; bigger is refused, not truncated
 # One article's text (after HTML is stripped): what the server can process in about a minute
-# (bench/article_size.py, one core: ~30 s of wire copy, ~55 s of text that reports an attack
+# (bench/article_size.py, one core: ~27 s of wire copy, ~40 s of text that reports an attack
 # in every sentence), so that one upload cannot hold the shared worker for long. Longer texts
 # are refused with this limit named.
 MAX_TEXT_CHARS = 1_500_000

@@ -71,7 +71,7 @@ MAX_BATCH_SECONDS = 30 * 60
 MAX_ZIP_RATIO = 100  # unpacked / packed, beyond which a member is a zip bomb
 # One article's processing (wall clock), past which it stops and is refused by name, so one
 # article never holds the worker longer. The largest article allowed (1.5 million characters)
-# of the densest text (an attack named in every sentence) takes about 60 s of one core
+# of the densest text (an attack named in every sentence) takes about 40 s of one core
 # (bench/article_size.py); the rest is headroom for a machine that is busy meanwhile.
 MAX_ARTICLE_SECONDS = 300
 Upload = tuple[str, bytes]
