@@ -689,6 +689,10 @@ def _as_acled_defines(sentence: str, event: EventMention, actor1: Actor | None,
                     else unidentified_armed_group(name))
         actor1, actor2 = attacker, actor1
     protesters = Actor(f"Protesters ({name})" if name else "Protesters", 6)
+    if subtype == "Peaceful protest" and actor1 is None:
+        # ACLED's definition: a peaceful protest is by its protesters, named or not
+        # ("thousands marched through the city").
+        return etype, subtype, protesters, actor2
     if subtype in ("Excessive force against protesters", "Protest with intervention"):
         forces = state_forces_in_protest(sentence, event.start, event_country=country,
                                          country_name=name)

@@ -416,3 +416,10 @@ def test_a_complement_of_a_negated_or_modal_verb_did_not_happen(gazetteer):
     text = ('"We will not let looters hijack the marches and burn shops," the minister told '
             "reporters in Mombasa on Wednesday.")
     assert incidents_of(gazetteer, text, published=D(2026, 9, 23)) == []
+
+
+def test_a_peaceful_march_with_no_one_named_is_by_its_protesters(gazetteer):
+    text = "Several thousand people marched peacefully through Kutaisi on Sunday evening."
+    found = incidents_of(gazetteer, text, published=D(2024, 12, 2))
+    assert [(i.sub_event_type, i.actor1) for i in found] == [
+        ("Peaceful protest", "Protesters (Georgia)")]
