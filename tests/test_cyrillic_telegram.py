@@ -42,3 +42,19 @@ def test_telegram_posts_become_incidents_in_english_with_the_channel_as_outlet()
     assert sorted((i.location, i.event_date.isoformat(), i.outlets) for i in incidents) == [
         ("Bilopillia", "2024-11-17", ("Вісті Сумщини",)),
         ("Sumy", "2024-11-18", ("Вісті Сумщини",))]
+
+
+def test_a_post_links_to_itself_and_a_forward_is_its_original_channels_report():
+    export = {**EXPORT, "messages": [
+        *EXPORT["messages"],
+        {"id": 45, "type": "message", "date": "2024-11-18T10:00:00",
+         "forwarded_from": "Сумська ОВА", "edited": "2024-11-18T10:20:00",
+         "text": "Уночі ворожі дрони атакували Шостку, поранено двох людей."}]}
+    articles, _ = read_uploads([("result.json", json.dumps(export).encode())])
+    by_id = {a.id: a for a in articles}
+    assert by_id["result-42"].url == "https://t.me/c/1001/42"
+    assert by_id["result-45"].outlet == "Сумська ОВА"  # the forward's own source
+    assert by_id["result-45"].published == dt.date(2024, 11, 18)  # posted, not edited
+    named = {**export, "username": "sumy_news"}
+    articles, _ = read_uploads([("result.json", json.dumps(named).encode())])
+    assert articles[0].url == "https://t.me/sumy_news/42"

@@ -6,7 +6,13 @@ one ``result.json``: the channel's ``name`` and its ``messages``, each with an `
 ``text`` that is either a string or a list of plain strings and formatted pieces
 (``{"type": "bold", "text": "..."}``). Much of the war's first reporting is posted there, in
 Ukrainian and Russian. Each post with text becomes one article: the channel is its outlet,
-the post's date its publication day, ``<file>-<post id>`` its id.
+the post's date its publication day, ``<file>-<post id>`` its id, and its address the post's
+link (``https://t.me/<channel>/<id>`` when the export names the channel's public username,
+else Telegram's link for members, ``https://t.me/c/<channel id>/<id>``).
+
+A forwarded post is the original channel's report: that channel is its outlet, so copies
+of one post in several channels count as one source. An edited post is exported with its
+final text and its first date: the report is as last corrected, dated when it was posted.
 
 Example:
     >>> export = {"name": "Новини Сум", "type": "public_channel", "messages": [
@@ -17,6 +23,9 @@ Example:
     True
     >>> [(r["id"], r["text"], r["published"]) for r in telegram_records(export, "result")]
     [('result-7', 'Уночі дрони атакували Суми.', '2024-11-18')]
+    >>> export["id"] = 1234567
+    >>> telegram_records(export, "result")[0]["url"]
+    'https://t.me/c/1234567/7'
 """
 
 from __future__ import annotations
@@ -43,9 +52,24 @@ def telegram_records(data: dict, stem: str) -> list[dict]:
         text = _text(message.get("text", "")).strip()
         if not text:
             continue  # a photo or a sticker without a caption
-        records.append({"id": f"{stem}-{message.get('id', len(records) + 1)}", "text": text,
-                        "outlet": outlet, "published": str(message.get("date") or "")[:10]})
+        post = message.get("id", len(records) + 1)
+        record = {"id": f"{stem}-{post}", "text": text,
+                  # A forward is the original channel's report, whoever reposted it.
+                  "outlet": str(message.get("forwarded_from") or outlet),
+                  "published": str(message.get("date") or "")[:10],
+                  "url": _link(data, post)}
+        records.append(record)
     return records
+
+
+def _link(data: dict, post: object) -> str:
+    """The post's address: by the channel's public username when the export has it, else
+    the link Telegram gives members (``t.me/c/<id>/<post>``); "" when neither is known."""
+    username = str(data.get("username") or "").lstrip("@")
+    if username:
+        return f"https://t.me/{username}/{post}"
+    channel = data.get("id")
+    return f"https://t.me/c/{channel}/{post}" if isinstance(channel, int) else ""
 
 
 def _text(value: Any) -> str:
