@@ -58,3 +58,13 @@ def test_a_post_links_to_itself_and_a_forward_is_its_original_channels_report():
     named = {**export, "username": "sumy_news"}
     articles, _ = read_uploads([("result.json", json.dumps(named).encode())])
     assert articles[0].url == "https://t.me/sumy_news/42"
+
+
+def test_a_channel_of_twenty_thousand_posts_is_one_file_not_refused():
+    from geo.io.articles import MAX_RECORDS  # noqa: PLC0415
+
+    posts = [{"id": i, "type": "message", "date": "2024-11-18T08:00:00",
+              "text": f"Повідомлення {i}: у місті тихо."} for i in range(1, 20_001)]
+    export = {"name": "Канал", "type": "public_channel", "id": 7, "messages": posts}
+    articles, failures = read_uploads([("result.json", json.dumps(export).encode())])
+    assert not failures and len(articles) == 20_000 > MAX_RECORDS

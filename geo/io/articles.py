@@ -47,6 +47,9 @@ MAX_TEXT_CHARS = 1_500_000
 EARLIEST_PUBLISHED = dt.date(1900, 1, 1)
 MAX_JSON_DEPTH = 32  # an article collection is two levels deep; deeper is not an article file
 MAX_RECORDS = 10_000  # articles in one JSON or CSV file
+# Posts in one Telegram channel export: short messages, so a channel's months of posting
+# (20,000 is a busy regional administration's year) go in as one file.
+MAX_POSTS = 50_000
 csv.field_size_limit(MAX_BYTES)  # one article's text in a CSV cell may be that long
 _TEXT_COLUMNS = ("text", "body", "content", "article")
 
@@ -495,8 +498,12 @@ def _json_records(text: str, stem: str = "") -> list[dict]:
     except RecursionError as exc:  # depth counted above; this is the last line of defence
         raise ArticleError("JSON nested too deeply") from exc
     if is_telegram_export(data):  # a Telegram channel's export: each post an article
-        data = telegram_records(data, stem)
-    elif isinstance(data, dict):
+        posts = telegram_records(data, stem)
+        if len(posts) > MAX_POSTS:
+            raise ArticleError(f"{len(posts):,} posts in one Telegram export; the limit is "
+                               f"{MAX_POSTS:,} (export a shorter period)")
+        return posts
+    if isinstance(data, dict):
         data = data.get("articles", [data]) if "text" not in data else [data]
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
         raise ArticleError("JSON must be an object with a \"text\" field, a list of such "
