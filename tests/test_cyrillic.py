@@ -188,7 +188,7 @@ def test_ukrainian_strike_report_has_place_day_type_actor_and_toll():
 
 def test_russian_copy_names_ukrainian_forces_as_acled_does():
     report, = _reports("В понедельник ВСУ атаковали беспилотником Белгород, погиб мужчина.")
-    assert report.actor1 == "Military Forces of Ukraine (2019-)"
+    assert report.actor1 == "Military Forces of Ukraine (2019-) Air Force"  # an air strike
     assert report.sub_event_type == "Air/drone strike"
     assert [f.low for f in report.killed] == [1]
 

@@ -49,7 +49,12 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from geo.lang import words
-from geo.nlp.actors import Actor, _military_of, interaction  # ACLED's names, written once
+from geo.nlp.actors import (  # ACLED's names, written once
+    Actor,
+    _military_of,
+    as_coded_for,
+    interaction,
+)
 from geo.nlp.article import find_dateline
 from geo.nlp.cyrillic.dates import CyrillicDate, find_dates
 from geo.nlp.cyrillic.places import country_code_of, find_places, sentence_spans, word_spans
@@ -695,6 +700,8 @@ def _report(article: Article, s: int, e: int, sentence: str, trigger: str, etype
             actor2: Actor | None, published: dt.date) -> Report:
     from geo.incidents import Report  # noqa: PLC0415 - geo.incidents routes here
 
+    # A state's air strike is its air force's, as ACLED names it (the English reader's rule).
+    actor1 = as_coded_for(actor1, subtype)
     return Report(
         article=article.id, outlet=article.outlet, sentence_start=s, sentence_end=e,
         excerpt=sentence, trigger=trigger, event_type=etype, sub_event_type=subtype,
