@@ -852,9 +852,11 @@ def merge_explanation(incident: pd.Series, reports: pd.DataFrame) -> str:
 
 
 def md_escape(text: str) -> str:
-    """Text from articles shown as Markdown: escape Markdown and HTML alike."""
+    """Text from articles shown as Markdown: escape Markdown and HTML alike. A colon and an
+    at sign are escaped too: the renderer turns a bare "https://…", "www.…" or "a@b.c" into a
+    link by itself (an article's image or address would become a clickable, mangled link)."""
     escaped = html.escape(str(text), quote=False)
-    for ch in "\\`*_{}[]()#+-.!|<>~":
+    for ch in "\\`*_{}[]()#+-.!|<>~:@":
         escaped = escaped.replace(ch, "\\" + ch)
     return escaped
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -126,6 +127,22 @@ def test_markdown_in_names_and_file_names_is_shown_as_text(name):
     assert "<img" not in rendered and "<a " not in rendered and "<strong>" not in rendered
     text = rendered.removeprefix("<p>").removesuffix("</p>\n")
     assert html.unescape(text) == name
+
+
+@pytest.mark.parametrize("text", ["![p](https://evil.example/x.png)",
+                                  "see https://evil.example/x.png and www.evil.example",
+                                  "write to press@evil.example"])
+def test_a_bare_address_in_article_text_cannot_become_a_link(text):
+    # Streamlit's Markdown turns a bare "https://...", "www...." or "a@b.c" into a link on
+    # its own (GitHub's autolinks): escaped text holds none of those patterns, and still
+    # reads back as the same characters.
+    markdown_it = pytest.importorskip("markdown_it")
+    import dashboard_data
+
+    escaped = dashboard_data.md_escape(text)
+    assert re.search(r"https?://|www\.|[^\\]@", escaped) is None
+    rendered = markdown_it.MarkdownIt("commonmark").render(escaped)
+    assert html.unescape(rendered.removeprefix("<p>").removesuffix("</p>\n")) == text
 
 
 def test_one_online_geocoder_per_server_holds_the_rate_limit_across_clicks(tmp_path,
