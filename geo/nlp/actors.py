@@ -23,13 +23,12 @@ Example:
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from geo.nlp.acled_data import acled_rows
 from geo.nlp.figures import NON_COMBATANTS
 from geo.nlp.mentions import english_words
 from geo.records import Actor, Place
@@ -531,31 +530,21 @@ def _military(place: Place, noun: str, event_country: str) -> Actor:
     return actor
 
 
-_ACLED_COUNTRIES = Path(__file__).resolve().parents[2] / "data" / "acled" / "countries.csv"
-
-
-@lru_cache(maxsize=1)
-def _acled_country_names() -> dict[str, str]:
-    with _ACLED_COUNTRIES.open(encoding="utf-8") as fh:
-        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
-        return {row["iso2"]: row["acled_name"] for row in rows}
-
-
 def acled_country_name(country_code: str, name: str) -> str:
     """The country's name as ACLED writes it in actor names ("Democratic Republic of Congo"
     where GeoNames has "Democratic Republic of the Congo"); ``name`` for every other."""
     return _acled_country_names().get(country_code.upper(), name)
 
 
-_STATE_PERIODS_CSV = Path(__file__).resolve().parents[2] / "data" / "acled" / "state_periods.csv"
+@lru_cache(maxsize=1)
+def _acled_country_names() -> dict[str, str]:
+    return {r["iso2"]: r["acled_name"] for r in acled_rows("countries")}
 
 
 @lru_cache(maxsize=1)
 def _state_periods() -> dict[str, str]:
     """ACLED's actor names carry the period of the government in office (data file)."""
-    with _STATE_PERIODS_CSV.open(encoding="utf-8") as fh:
-        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
-        return {row["iso2"]: row["period"] for row in rows}
+    return {r["iso2"]: r["period"] for r in acled_rows("state_periods")}
 
 
 def _military_of(country_code: str, country_name: str, event_country: str) -> Actor:

@@ -15,17 +15,16 @@ Example:
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
+from geo.nlp.acled_data import ACLED_DATA, acled_rows
 from geo.records import Actor
 
 __all__ = ["GROUPS_CSV", "FoundGroup", "canonical_group", "find_group", "group_words"]
 
-GROUPS_CSV = Path(__file__).resolve().parents[2] / "data" / "acled" / "armed_groups.csv"
+GROUPS_CSV = ACLED_DATA / "armed_groups.csv"
 
 
 @dataclass(frozen=True)
@@ -40,14 +39,12 @@ class FoundGroup:
 @lru_cache(maxsize=1)
 def _table() -> tuple[dict[str, Actor], re.Pattern[str]]:
     by_alias: dict[str, Actor] = {}
-    with GROUPS_CSV.open(encoding="utf-8") as fh:
-        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
-        for row in rows:
-            actor = Actor(row["acled_name"], int(row["inter"]))
-            by_alias[_key(actor.name)] = actor
-            for alias in row["aliases"].split("|"):
-                if alias.strip():
-                    by_alias[_key(alias.strip())] = actor
+    for row in acled_rows("armed_groups"):
+        actor = Actor(row["acled_name"], int(row["inter"]))
+        by_alias[_key(actor.name)] = actor
+        for alias in row["aliases"].split("|"):
+            if alias.strip():
+                by_alias[_key(alias.strip())] = actor
     parts = []
     for alias in sorted(by_alias, key=len, reverse=True):
         body = re.escape(alias)
