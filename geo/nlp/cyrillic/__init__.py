@@ -13,5 +13,5 @@ Example:
     >>> report, = extract_reports(Article(id="r1", published=dt.date(2024, 8, 13),
     ...     text="В понедельник ВСУ атаковали беспилотником Белгород, погиб мужчина."))
     >>> report.place.name, report.mention_text, report.actor1
-    ('Belgorod', 'Белгород', 'Military Forces of Ukraine (2019-)')
+    ('Belgorod', 'Белгород', 'Military Forces of Ukraine (2019-) Air Force')
 """
