@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import multiprocessing as mp
 import statistics
 import sys
@@ -151,27 +152,36 @@ def protocol_alone(url: str, views: int) -> list[float]:
     return asyncio.run(run())
 
 
-def uploader(url: str, seconds: float, folder: str, out: mp.Queue) -> None:
+def uploader(url: str, seconds: float, folder: str, out: mp.Queue,
+             telegram: int = 0) -> None:
     outside: list[str] = []
     rounds = [0]
     try:
-        _upload_loop(url, seconds, folder, rounds, outside)
+        _upload_loop(url, seconds, folder, rounds, outside, telegram=telegram)
     except Exception as exc:  # noqa: BLE001
         outside.append(f"(uploader stopped: {type(exc).__name__}: {str(exc)[:200]})")
     out.put(("uploader", rounds, outside))
 
 
 def _upload_loop(url: str, seconds: float, folder: str, done: list[int],
-                 outside: list[str]) -> None:
+                 outside: list[str], *, telegram: int = 0) -> None:
     rounds = 0
     with sync_playwright() as p:
         browser = _browser(p)
         page = _page(browser, outside)
         deadline = time.perf_counter() + seconds
         while time.perf_counter() < deadline:
+            if telegram and rounds:
+                # One channel export of that many posts, uploaded once: its ingest runs on
+                # the server's worker for the rest of the run.
+                time.sleep(1)
+                continue
             batch = Path(folder) / f"round-{rounds}"
             batch.mkdir()
-            write_uploads(batch, 20, tag=f"round {rounds}")  # new texts: real work each time
+            if telegram:
+                write_telegram(batch, telegram)
+            else:
+                write_uploads(batch, 20, tag=f"round {rounds}")  # new texts: real work each time
             files = sorted(batch.iterdir())
             page.goto(f"{url}/add")
             page.locator("input[type='file']").set_input_files(files)
@@ -198,6 +208,15 @@ def corrector(store_path: str, seconds: float, out: mp.Queue) -> None:
     out.put(("corrector", [saved], []))
 
 
+def write_telegram(folder: Path, count: int) -> None:
+    """A Telegram Desktop export of ``count`` short Ukrainian posts (bench/telegram_ingest)."""
+    from bench.telegram_ingest import make_posts  # noqa: PLC0415
+
+    export, _english = make_posts(count)
+    (folder / "result.json").write_text(json.dumps(export, ensure_ascii=False),
+                                        encoding="utf-8")
+
+
 def write_uploads(folder: Path, count: int, *, tag: str = "") -> None:
     cities = ["Kharkiv", "Odesa", "Lviv", "Dnipro", "Mykolaiv", "Sumy", "Kherson", "Poltava"]
     for n in range(count):
@@ -221,6 +240,9 @@ def main() -> None:
                              "draw nothing, as when analysts' browsers run on their own "
                              "machines; browser: every viewer is a headless Chromium on this "
                              "machine, sharing its cores with the server")
+    parser.add_argument("--telegram", type=int, default=0, metavar="POSTS",
+                        help="the uploader sends one Telegram export of this many posts "
+                             "instead of batches of 20 articles")
     parser.add_argument("--reload", action="store_true",
                         help="open each page by its address (the browser reloads the whole "
                              "app) instead of the sidebar's links")
@@ -252,7 +274,8 @@ def main() -> None:
                     for _ in range(args.viewers - browsers)]
         if not args.no_writers:
             workers.append(ctx.Process(target=uploader, args=(url, args.seconds,
-                                                              str(uploads), queue)))
+                                                              str(uploads), queue,
+                                                              args.telegram)))
             workers.append(ctx.Process(target=corrector, args=(str(store_path), args.seconds,
                                                                queue)))
         for w in workers:
@@ -269,8 +292,10 @@ def main() -> None:
     rounds = {kind: times[0] for kind, times, _ in results
               if kind in ("uploader", "corrector") and times}
     med_alone, med_loaded = statistics.median(alone), statistics.median(loaded or [0.0])
+    upload = (f"one Telegram export of {args.telegram:,} posts" if args.telegram else
+              f"{rounds.get('uploader', 0)} uploads of 20 new articles")
     writers = "" if args.no_writers else (
-        f", 1 uploader ({rounds.get('uploader', 0)} uploads of 20 new articles), 1 corrector "
+        f", 1 uploader ({upload}), 1 corrector "
         f"({rounds.get('corrector', 0)} alias saves and undos)")
     how = "pages opened by address (app reloaded)" if args.reload else "sidebar links"
     clients = ("all in headless Chromium on this machine" if args.clients == "browser" else
