@@ -87,7 +87,7 @@ from geo.nlp.events import (
     EventMention,
     find_events_by_sentence,
 )
-from geo.nlp.figures import Figure, find_casualties
+from geo.nlp.figures import Figure, find_casualties, parse_number
 from geo.nlp.geoparse import geoparse_doc
 from geo.nlp.groups import canonical_group, find_group
 from geo.nlp.language import CYRILLIC_READ, detect_language
@@ -610,11 +610,9 @@ def _as_claimed(sentence: str, figures: list[Figure]) -> list[Figure]:
             else f for f in figures]
 
 
-_DAYS_APART = re.compile(r"\b(?P<n>a|an|one|two|three|four|five|six|seven|\d{1,2})\s+"
+_DAYS_APART = re.compile(r"\b(?P<n>a|an|[a-z]+|\d{1,2})\s+"
                          r"(?:days?|nights?)\s+(?P<dir>after|before)\s+(?:[\w'’-]+\s+){0,5}$",
                          re.IGNORECASE)
-_SMALL_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-                  "six": 6, "seven": 7}
 
 
 def _days_apart(sentence: str, trigger_at: int) -> int:
@@ -624,7 +622,10 @@ def _days_apart(sentence: str, trigger_at: int) -> int:
     if m is None:
         return 0
     word = m.group("n").lower()
-    n = int(word) if word.isdigit() else _SMALL_NUMBERS[word]
+    # "a day after", else a count read as the figures read counts ("two", "12").
+    n = 1 if word in ("a", "an") else parse_number(word)
+    if not n:
+        return 0
     return -n if m.group("dir").lower() == "after" else n
 
 
@@ -1061,17 +1062,27 @@ def _origin_pattern(lang: str = "en") -> re.Pattern[str]:
                       r"(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4)
+def _town_parts(lang: str = "en") -> tuple[frozenset[str], re.Pattern[str]]:
+    """The words for a part of a town (``geo/lang/<code>/places.json``), and the pattern of
+    one right after a name, with the "of" that may follow it ("district of the city of")."""
+    parts = words(lang, "places")["town_parts"]
+    alternatives = "|".join(re.escape(w) for w in parts)
+    return (frozenset(w.lower() for w in parts),
+            re.compile(rf"\s+(?:{alternatives})\b(?:\s+of\s+(?:the\s+)?(?:city\s+of\s+)?)?",
+                       re.IGNORECASE))
+
+
 def _part_of_the_town_before(text: str, r: Resolution, lang: str = "en") -> bool:
     """"the city's Shevchenkivskyi district": a part of a town the article named before,
     never a place of its own (the report then goes on about that town)."""
-    parts = "|".join(re.escape(w) for w in words(lang, "places")["town_parts"])
+    parts, after = _town_parts(lang)
     return (re.search(r"\b(?:the|that)\s+(?:city|town|village|capital)(?:'s|’s)\s+$",
                       text[max(0, r.mention.start - 30):r.mention.start], re.IGNORECASE)
             is not None and (
-                re.match(rf"\s+(?:{parts})\b", text[r.mention.end:r.mention.end + 30],
-                         re.IGNORECASE) is not None
+                after.match(text, r.mention.end, r.mention.end + 40) is not None
                 # "Shevchenkivskyi district" read as one name
-                or r.mention.text.rsplit(" ", 1)[-1].lower() in parts.split("|")))
+                or r.mention.text.rsplit(" ", 1)[-1].lower() in parts))
 
 
 def _inside_town(text: str, r: Resolution, mentions: list[Resolution],
@@ -1079,13 +1090,11 @@ def _inside_town(text: str, r: Resolution, mentions: list[Resolution],
     """"the Slobidskyi district of Kharkiv", "the Shakhtarskyi micro-district of Toretsk",
     "Kharkiv's Saltivskyi district": a part of a town named beside it is read as that town
     (precision 2), never as a namesake of the part elsewhere."""
-    parts = "|".join(re.escape(w) for w in words(lang, "places")["town_parts"])
-    after = re.match(rf"\s+(?:{parts})\b(?:\s+of\s+(?:the\s+)?(?:city\s+of\s+)?)?",
-                     text[r.mention.end:r.mention.end + 40], re.IGNORECASE)
+    after = _town_parts(lang)[1].match(text, r.mention.end, r.mention.end + 40)
     if after is None:
         return None
     if after.group().rstrip().endswith(("of", "Of", "OF")):
-        at = r.mention.end + after.end()
+        at = after.end()
         return next((m for m in mentions if m.mention.start == at and m.place is not None
                      and m.place.feature == "city"), None)
     # "Kharkiv's Saltivskyi district", "Gaza City's Shejaiya neighbourhood": the town owns it.
