@@ -129,11 +129,11 @@ RULES: tuple[Rule, ...] = (
     _rule("explosions", r"\b(?:explosions?|blasts?)\b", EXPLOSIONS,
           "Shelling/artillery/missile attack", 6),
     # A headline drops the auxiliary: "Residential block hit in Sumy", "School struck near
-    # Izium" are passives of an attack whose weapon is not told: a noun, the participle, a
-    # preposition of place (not "was hit in", whose auxiliary the parse reads).
-    _rule("headline_hit", r"\b(?!(?:was|were|been|being|is|are|be|has|have|had)\b)[a-z]{3,}\s+"
-          r"(?P<t>hit|struck|shelled|targeted)\s+(?:in|near|at|outside)\b", EXPLOSIONS,
-          "Shelling/artillery/missile attack", 5),
+    # Izium" are passives of an attack whose weapon is not told.
+    _rule("headline_hit", r"\b(?:block|building|house|school|hospital|station|bus|port|"
+          r"market|plant|facility|infrastructure|village|town|city|centre|center|depot|"
+          r"substation|church|mall|shop|store)s?\s+(?P<t>hit|struck|shelled|targeted)\s+"
+          r"(?:in|near|at|outside)\b", EXPLOSIONS, "Shelling/artillery/missile attack", 5),
     # A mine is a weapon only where something hits it or it goes off: "the mine collapsed,
     # killing 20 miners" is an industrial accident, not a landmine.
     _rule("ship_blast", r"\b(?:exploded and sank|blast on a[\w\s-]{0,20}ship|sea mines?\b|"
