@@ -14,7 +14,9 @@ column              meaning
 ==================  =========================================================================
 location_id         str, unique; comes back from a click (see below)
 feature             optional: the place's kind; country-level points do not set the view
-location            place name
+location            place name (the gazetteer's)
+display_name        optional: the name labels and tooltips show (``geo.names``; the articles'
+                    spelling); ``location`` when absent
 admin1              first-level region name (may be empty)
 country_code        ISO 3166-1 alpha-2
 lat, lon            float, WGS84
@@ -346,6 +348,10 @@ def _clean_locations(locations: pd.DataFrame, size_by: str) -> pd.DataFrame:
     if size_by not in COUNT_COLUMNS:
         raise ValueError(f"size_by must be one of {', '.join(COUNT_COLUMNS)}, not {size_by!r}")
     points = locations.loc[:, list(REQUIRED_COLUMNS)].copy()
+    if "display_name" in locations.columns:
+        # Drawn by the name the articles use ("Nuseirat"), not GeoNames' ("An Nuşayrāt").
+        shown = locations["display_name"].fillna("").astype(str)
+        points["location"] = shown.where(shown != "", points["location"])
     points["feature"] = (locations["feature"].fillna("").astype(str)
                          if "feature" in locations.columns else "")
     if "unchecked" in locations.columns:
