@@ -1270,12 +1270,12 @@ class _ClusterIndex:
     def add(self, cluster: list[Report]) -> None:
         anchor, n = cluster[0], len(self.clusters)
         self.clusters.append(cluster)
-        for key in self._keys(anchor, _window(anchor.date)):
+        for key in self._keys(anchor, day_window(anchor.date)):
             self._by_key.setdefault(key, []).append(n)
 
     def candidates(self, report: Report) -> list[list[Report]]:
         found: set[int] = set()
-        window = _window(report.date)
+        window = day_window(report.date)
         for w in (window - 1, window, window + 1):
             for key in self._queries(report, w):
                 found.update(self._by_key.get(key, ()))
@@ -1319,10 +1319,11 @@ def merge_block(report: Report) -> tuple[str, int]:
     of one type and region, in the same or adjacent windows, can ever be merged (the store
     re-merges only the blocks an article touches)."""
     region = report.place.admin1_code or report.place.key
-    return f"{_family(report)}|{region}", _window(report.date)
+    return f"{_family(report)}|{region}", day_window(report.date)
 
 
-def _window(day: dt.date) -> int:
+def day_window(day: dt.date) -> int:
+    """The 32-day window a day falls in (``merge_block``'s; the store indexes reports by it)."""
     return day.toordinal() // _WINDOW_DAYS
 
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from geo.doc import doc_text, make_doc
 from geo.errors import GeoError
 from geo.gazetteer.index import Gazetteer
+from geo.nlp.corpus import Corpus
 from geo.nlp.cyrillic.places import find_places
 from geo.nlp.distances import check_stated_distances
 from geo.nlp.language import CYRILLIC_READ, detect_language
@@ -48,7 +49,8 @@ RECOGNISERS: dict[str, Callable[[Doc, Gazetteer], list[Mention]]] = {
 def geoparse_doc(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
                  recogniser: str = "model",
                  model: RecogniserModel | None = None,
-                 ranker: RankerModel | None = None) -> list[Resolution]:
+                 ranker: RankerModel | None = None,
+                 corpus: Corpus | None = None) -> list[Resolution]:
     """Find, resolve and check every place an annotated Doc names; store them on the Doc.
 
     Args:
@@ -58,6 +60,8 @@ def geoparse_doc(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
         recogniser: a name in ``RECOGNISERS``.
         model: the recogniser's weights (default: the shipped model).
         ranker: the context resolver's weights (default: the shipped ones).
+        corpus: the store's confident report places of the article's days (an empty or
+            absent corpus changes nothing).
 
     Returns:
         Resolutions in text order, unresolved ones included (``place=None``); also set as
@@ -77,7 +81,7 @@ def geoparse_doc(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
     mentions = (recognise(doc, gazetteer, model=model) if model is not None
                 else find(doc, gazetteer))
     resolutions = resolve_mentions(doc_text(doc), mentions, gazetteer, resolver=resolver,
-                                   ranker=ranker)
+                                   ranker=ranker, corpus=corpus)
     doc._.resolutions = check_stated_distances(doc_text(doc), resolutions)
     return doc._.resolutions
 

@@ -33,6 +33,7 @@ from pathlib import Path
 from geo.errors import GeoError
 from geo.gazetteer.index import Gazetteer, is_estimated_key, normalize, sound_alike
 from geo.learn.weights import read_weights
+from geo.nlp.corpus import Corpus
 from geo.nlp.mentions import english_words
 from geo.nlp.sentences import sentence_at, split_sentences
 from geo.records import Candidate, Mention, Place, Resolution
@@ -58,7 +59,8 @@ _MAX_CANDIDATES = 5
 
 def resolve_mentions(text: str, mentions: list[Mention], gazetteer: Gazetteer, *,
                      resolver: str = "context",
-                     ranker: RankerModel | None = None) -> list[Resolution]:
+                     ranker: RankerModel | None = None,
+                     corpus: Corpus | None = None) -> list[Resolution]:
     """Resolve an article's mentions to places.
 
     Args:
@@ -67,13 +69,15 @@ def resolve_mentions(text: str, mentions: list[Mention], gazetteer: Gazetteer, *
         gazetteer: the place index.
         resolver: a name in ``RESOLVERS``.
         ranker: the context resolver's weights (default: the shipped ones).
+        corpus: the store's confident report places around the article's date
+            (``geo.nlp.corpus``); the context resolver weighs nearness to them.
 
     Returns:
         One Resolution per mention, in the same order; unresolved ones have ``place=None``.
     """
     resolve = get_resolver(resolver)
-    if ranker is not None and resolve is _context_resolver:
-        return _context_resolver(text, mentions, gazetteer, ranker=ranker)
+    if (ranker is not None or corpus) and resolve is _context_resolver:
+        return _context_resolver(text, mentions, gazetteer, ranker=ranker, corpus=corpus)
     return resolve(text, mentions, gazetteer)
 
 
@@ -195,19 +199,24 @@ def shipped_ranker() -> RankerModel:
 
 
 def _context_resolver(text: str, mentions: list[Mention], gazetteer: Gazetteer, *,
-                      ranker: RankerModel | None = None) -> list[Resolution]:
-    return [r for r, _ in _context_ranking(text, mentions, gazetteer, ranker=ranker)]
+                      ranker: RankerModel | None = None,
+                      corpus: Corpus | None = None) -> list[Resolution]:
+    return [r for r, _ in _context_ranking(text, mentions, gazetteer, ranker=ranker,
+                                           corpus=corpus)]
 
 
-def ranking_table(text: str, mentions: list[Mention], gazetteer: Gazetteer
+def ranking_table(text: str, mentions: list[Mention], gazetteer: Gazetteer, *,
+                  corpus: Corpus | None = None
                   ) -> list[tuple[Resolution, list[tuple[Place, dict[str, float]]]]]:
     """The context resolver's resolutions, each with its candidates and their ranking
     features (what ``scripts/train_resolver.py`` learns from)."""
-    return _context_ranking(text, mentions, gazetteer, ranker=None, with_features=True)
+    return _context_ranking(text, mentions, gazetteer, ranker=None, with_features=True,
+                            corpus=corpus)
 
 
 def _context_ranking(text: str, mentions: list[Mention], gazetteer: Gazetteer, *,
-                     ranker: RankerModel | None, with_features: bool = False
+                     ranker: RankerModel | None, with_features: bool = False,
+                     corpus: Corpus | None = None
                      ) -> list[tuple[Resolution, list[tuple[Place, dict[str, float]]]]]:
     sentences = split_sentences(text) or [(0, len(text))]
     memo: dict[tuple[str, str], list[Place]] = {}
@@ -238,14 +247,15 @@ def _context_ranking(text: str, mentions: list[Mention], gazetteer: Gazetteer, *
                          if j != i and first[j] is not None}
         if with_features:
             features.append(list(zip(candidates[i], candidate_features(
-                mention, candidates[i], shares, same_sentence, nearness), strict=True)))
+                mention, candidates[i], shares, same_sentence, nearness, corpus),
+                strict=True)))
         countries = frozenset(p.country_code for p in candidates[i]) & same_sentence
         key = (mention.text, mention.pattern, id(candidates[i]), countries)
         if key in scored:  # the same name in the same kind of sentence scores the same
             resolutions.append(replace(scored[key], mention=mention, sentence=sentence))
             continue
         scored[key] = _score(mention, candidates[i], sentence, shares, same_sentence, nearness,
-                             ranker)
+                             ranker, corpus)
         resolutions.append(scored[key])
     out = []
     for i, r in enumerate(resolutions):
@@ -466,7 +476,8 @@ def _country_shares(first: list[Place | None], candidates: list[list[Place]]) ->
 
 
 def candidate_features(mention: Mention, places: list[Place], shares: dict[str, float],
-                       same_sentence: set[str], nearness: _Nearness) -> list[dict[str, float]]:
+                       same_sentence: set[str], nearness: _Nearness,
+                       corpus: Corpus | None = None) -> list[dict[str, float]]:
     """What the ranker weighs for each candidate place of a mention, in the order given.
 
     ``country_share``: the share of the article's places in the candidate's country;
@@ -474,7 +485,10 @@ def candidate_features(mention: Mention, places: list[Place], shares: dict[str, 
     codes, ``UA.14``, alike: two Veseles in one country, the article's other places say which
     oblast); ``country_in_sentence``: a place of that country is named in the same sentence;
     ``near_other_places``: ``exp(-km / 300)`` to the nearest unambiguous place of the
-    article (0 for a country). What depends on the mention alone is computed once.
+    article (0 for a country); ``near_corpus``: ``exp(-km / scale)`` to the nearest
+    confident report place of the store's other articles of the same days (``corpus``;
+    absent with none, so an empty store changes nothing). What depends on the mention alone
+    is computed once.
     """
     ambiguous = len(places) > 1
     biggest = max((p.population for p in places), default=0)
@@ -497,19 +511,25 @@ def candidate_features(mention: Mention, places: list[Place], shares: dict[str, 
             features["biggest_of_its_name"] = 1.0
         if is_estimated_key(place.key):
             features["placed_at_hromada"] = 1.0
+        if corpus and ambiguous and place.feature not in ("country", "continent"):
+            features["near_corpus"] = corpus.closeness(place)
         out.append(features)
     return out
 
 
 def _score(mention: Mention, places: list[Place], sentence: tuple[int, int],
            shares: dict[str, float], same_sentence: set[str],
-           nearness: _Nearness, ranker: RankerModel | None = None) -> Resolution:
+           nearness: _Nearness, ranker: RankerModel | None = None,
+           corpus: Corpus | None = None) -> Resolution:
     if not places:
         return Resolution(mention=mention, place=None, score=0.0, sentence=sentence,
                           reason="no place of that name in the gazetteer")
     ranker = ranker or shipped_ranker()
-    scored = [(ranker.score(f), place) for f, place in zip(
-        candidate_features(mention, places, shares, same_sentence, nearness), places,
+    # The corpus prior's weight is its own model's (geo.nlp.corpus), not the ranker's: the
+    # ranker learns from single articles, where no corpus exists.
+    pull = corpus.weight if corpus else 0.0
+    scored = [(ranker.score(f) + pull * f.get("near_corpus", 0.0), place) for f, place in zip(
+        candidate_features(mention, places, shares, same_sentence, nearness, corpus), places,
         strict=True)]
     scored.sort(key=lambda sp: (-sp[0], sp[1].key))
     top = scored[0][0]
@@ -519,6 +539,8 @@ def _score(mention: Mention, places: list[Place], sentence: tuple[int, int],
                    for w, (_, p) in zip(weights, scored, strict=True))[:_MAX_CANDIDATES]
     best = scored[0][1]
     reason = _explain(best, len(places), shares, same_sentence)
+    if pull and len(scored) > 1 and corpus.closeness(best) > corpus.closeness(scored[1][1]):
+        reason += "; nearest the store's other reports of those weeks"
     if best.feature == "city" and best.population < _ABSTAIN_POPULATION and (
         not best.from_analyst) and (
         shares.get(best.country_code, 0.0) < 0.1 and best.country_code not in same_sentence

@@ -52,6 +52,7 @@ from geo.io.articles import (
     read_manifest,
     too_big,
 )
+from geo.nlp.corpus import Corpus, shipped_prior
 from geo.nlp.geoparse import geoparse_doc
 from geo.nlp.language import unread_language_note
 from geo.records import Article
@@ -267,20 +268,33 @@ def _with_metadata(article: Article, row: dict, defaults: Defaults, *, source: s
 
 def process_article(article: Article, gazetteer: Gazetteer, changes: Sequence[ChangeLike], *,
                     budget: float | None = MAX_ARTICLE_SECONDS,
+                    corpus: Corpus | None = None,
                     ) -> tuple[list[dict], list[Report]]:
     """Geoparse an article, apply the analysts' mention changes, extract its reports.
 
-    ``gazetteer`` should already carry the aliases (``aliased_gazetteer``).
+    ``gazetteer`` should already carry the aliases (``aliased_gazetteer``); ``corpus`` is
+    the store's confident report places of the article's weeks (``article_corpus``).
 
     Raises:
         WorkBudgetError: the work passed ``budget`` seconds (None: no limit) and was stopped.
     """
     # One Doc: the geoparser annotates it, the report stage reads it (one NER pass).
     doc = make_doc(article, deadline=None if budget is None else time.monotonic() + budget)
-    resolutions = apply_mention_changes(article.id, geoparse_doc(doc, gazetteer), changes,
-                                        gazetteer)
+    resolutions = apply_mention_changes(article.id, geoparse_doc(doc, gazetteer, corpus=corpus),
+                                        changes, gazetteer)
     return mention_rows(article, resolutions), extract_reports(
         doc, resolutions, country_names=gazetteer.country_names())
+
+
+def article_corpus(store: Store, article: Article) -> Corpus | None:
+    """What the store already knows about where things happened around the article's date
+    (``geo.nlp.corpus``), its own reports left out; None for an undated article (its
+    weeks are unknown until it is read) or when the prior weighs nothing."""
+    prior = shipped_prior()
+    if article.published is None or not prior.weight:
+        return None
+    return Corpus.of(store.corpus_points(*prior.window(article.published), exclude=article.id),
+                     prior=prior)
 
 
 def ingest(store: Store, uploads: Iterable[Upload], gazetteer: Gazetteer, *,
@@ -380,7 +394,8 @@ class _CurrentChanges:
         done = self._done.pop(article.id, None)
         if done is not None and done.article == article and done.changes_seen == seen:
             return seen, (done.mentions, done.reports)
-        return seen, process_article(article, self.aliased, self.changes, budget=self.budget)
+        return seen, process_article(article, self.aliased, self.changes, budget=self.budget,
+                                     corpus=article_corpus(self._store, article))
 
 
 def _put_results(store: Store, article: Article, current: _CurrentChanges) -> None:
