@@ -92,12 +92,21 @@ def overview(result: PipelineResult, filters: data.Filters) -> None:
     left, right = st.columns([3, 2])
     with left:
         st.subheader("Where")
-        # What is new since the time asked has a red rim.
+        # What is new since the time asked has a red rim. A box drawn with the rectangle
+        # tool fills the watch rule form's box; nothing else on the map reruns the page.
         st_folium(build_incident_map(data.map_locations(incidents), heatmap=False,
                                      tile_sets=list_tile_sets(),
-                                     highlight=set(fresh["location_id"])),
+                                     highlight=set(fresh["location_id"]), draw_box=True),
                   key="overview_map", height=420, use_container_width=True,
-                  returned_objects=[])
+                  returned_objects=["all_drawings"], on_change=use_drawn_box)
+        # Told under the map, where the analyst looks: a note above it would push the map
+        # down the page just as the box is drawn.
+        drawn = st.session_state.get("rule_box_drawn")
+        st.caption(data.md_escape(
+            f"Box drawn: {drawn} (south, west, north, east). It is in the watch rule form "
+            "above (Watch rules, “Rules, and add a rule”): name the rule and add it."
+            if drawn else "Draw a box with the rectangle tool (under the zoom buttons) to "
+                          "make it a watch rule's area (Watch rules, above)."))
     with right:
         st.subheader("Most hit locations")
         top = data.map_locations(incidents).sort_values(
@@ -170,13 +179,23 @@ def watch_rules() -> None:
             place = cols[1].text_input("Place (centre)", placeholder="e.g. Kharkiv")
             radius = cols[2].number_input("Radius (km)", min_value=1.0, max_value=2000.0,
                                           value=25.0, step=5.0)
-            box = st.text_input("…or a box: south, west, north, east",
-                                placeholder="e.g. 47.0, 36.5, 48.5, 38.5")
+            box = st.text_input("…or a box: south, west, north, east (or draw it on the map)",
+                                placeholder="e.g. 47.0, 36.5, 48.5, 38.5", key="rule_box")
             cols = st.columns(2)
             types = cols[0].multiselect("Event types", EVENT_TYPES, placeholder="Any type")
             toll = cols[1].number_input("At least this many killed", min_value=0, value=0)
             if st.form_submit_button("Add the rule"):
                 add_rule(current, name, place, radius, box, types, int(toll))
+
+
+def use_drawn_box() -> None:
+    """The box just drawn on the overview map, put in the rule form's box field (a callback
+    of the map: it runs before the page, so the field can still be set)."""
+    drawings = (st.session_state.get("overview_map") or {}).get("all_drawings")
+    box = watch.box_from_geojson(drawings)
+    if box is None:  # a click on a point, not a drawing: the field keeps what was typed
+        return
+    st.session_state["rule_box"] = st.session_state["rule_box_drawn"] = watch.box_text(box)
 
 
 def add_rule(current: Store, name: str, place: str, radius: float, box: str,
@@ -198,6 +217,8 @@ def add_rule(current: Store, name: str, place: str, radius: float, box: str,
     except ValueError as exc:
         st.error(data.md_escape(f"Not added: {exc}."))
         return
+    # The drawn box is used: its note goes (the box stays on the map until another is drawn).
+    st.session_state.pop("rule_box_drawn", None)
     st.rerun()
 
 

@@ -147,6 +147,13 @@ _CLUSTER_CSS = [
 _HEAT_JS = [("leaflet-heat.js", "leaflet.heat/leaflet-heat.js")]
 # Only on a map that draws an analyst's vector basemap file (geo.tiles).
 _VECTOR_JS = [("protomaps-leaflet", "protomaps-leaflet/protomaps-leaflet.js")]
+# Only on a map with the rectangle tool (``draw_box``). Named as folium's ``Draw`` names them,
+# so the two would share one tag.
+_DRAW_JS = [("leaflet_draw_js", "leaflet.draw/leaflet.draw.js")]
+_DRAW_CSS = [("leaflet_draw_css", "leaflet.draw/leaflet.draw.css")]
+# Referenced from leaflet.draw.css (the toolbar's icons).
+_DRAW_IMAGES = ["leaflet.draw/images/spritesheet.png", "leaflet.draw/images/spritesheet-2x.png",
+                "leaflet.draw/images/spritesheet.svg"]
 _LEAFLET_IMAGES = "leaflet/images"
 # Referenced from leaflet.css (layer control) and L.Icon.Default (markers).
 _IMAGE_FILES = [
@@ -174,7 +181,8 @@ def map_asset_paths() -> list[str]:
         Paths such as ``static/vendor/leaflet/leaflet.js``.
     """
     rel = [p for _, p in _MAP_JS + _MAP_CSS + _CLUSTER_JS + _CLUSTER_CSS + _HEAT_JS
-           + _VECTOR_JS]
+           + _VECTOR_JS + _DRAW_JS + _DRAW_CSS]
+    rel += _DRAW_IMAGES
     rel += [f"{_LEAFLET_IMAGES}/{name}" for name in _IMAGE_FILES]
     return [(VENDOR_DIR / p).relative_to(ROOT).as_posix() for p in rel]
 
@@ -216,6 +224,7 @@ def build_incident_map(
     tile_sets: Sequence[TileSet] = (),
     layers: Collection[str] | None = None,
     highlight: Collection[str] = (),
+    draw_box: bool = False,
 ) -> folium.Map:
     """Build the incident map: offline basemap, one point layer, optional heatmap and regions.
 
@@ -255,6 +264,10 @@ def build_incident_map(
         layers: The names of the layers to show (as ``layers=`` in a shared link): the base
             layer named, else the default one, and exactly the overlays named. ``None``
             shows the defaults. Unknown names are ignored.
+        draw_box: Add a rectangle tool (Leaflet.draw, vendored) under the zoom buttons: the
+            analyst drags a box, one at a time (a new one replaces the last), and
+            ``st_folium`` returns it in ``all_drawings`` as a GeoJSON Polygon
+            (``geo.watch.box_from_geojson`` reads its corners).
 
     Returns:
         The folium map, ready for ``st_folium`` or ``get_root().render()``.
@@ -322,6 +335,8 @@ def build_incident_map(
         # Clusters spread their own coinciding points (at the deepest zoom).
         _SpreadOverlaps(layer, ring).add_to(m)
     _LabelLayout().add_to(m)
+    if draw_box:
+        _DrawBox(base).add_to(m)
     _Legend(size_by, review="unchecked" in points.columns,
             highlight=bool(set(highlight) & set(points["location_id"]))).add_to(m)
     control = folium.LayerControl(collapsed=True)
@@ -1284,6 +1299,58 @@ class _Legend(_Panel):
             "".join(rows) + f'<div class="note">Circle area: {_esc(size_by)}</div>',
             position="bottomright", css_class="incident-legend",
             title="<b>Main event type</b>")
+
+
+class _DrawBox(JSCSSMixin, MacroElement):
+    """A rectangle tool (Leaflet.draw's, from the local copy), the only drawing tool.
+
+    streamlit-folium reads the drawn shapes from a global ``drawnItems``: it renames
+    ``drawnItems_<this control's name>`` to that (as for folium's own ``Draw``), so the group
+    keeps that name. One box at a time: a new box replaces the last, so what comes back is
+    the box the analyst sees. The box is drawn in a pane under the points (and not
+    clickable): a point inside it still opens on a click.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.createPane("drawnBox");
+            {{ this._parent.get_name() }}.getPane("drawnBox").style.zIndex = 380;
+            var drawnItems_{{ this.get_name() }} = new L.FeatureGroup().addTo(
+                {{ this._parent.get_name() }});
+            var {{ this.get_name() }} = new L.Control.Draw({
+                position: "topleft",
+                draw: {
+                    // The area's tooltip is left off: Leaflet.draw 1.0.4 computes it with an
+                    // undeclared variable, an error wherever scripts run strict.
+                    rectangle: {showArea: false, shapeOptions: {
+                        pane: "drawnBox", interactive: false, color: "#3b3bb3",
+                        weight: 2, fillOpacity: 0.08}},
+                    polyline: false, polygon: false, circle: false, marker: false,
+                    circlemarker: false
+                },
+                edit: false
+            }).addTo({{ this._parent.get_name() }});
+            {{ this._parent.get_name() }}.on(L.Draw.Event.CREATED, function (e) {
+                drawnItems_{{ this.get_name() }}.clearLayers();
+                drawnItems_{{ this.get_name() }}.addLayer(e.layer);
+            });
+            // streamlit-folium adds the stylesheet as the map is made: until it has loaded,
+            // the toolbar is its buttons' titles in words, wide, and the points were framed
+            // clear of that. Framed again when the toolbar takes its size.
+            new ResizeObserver(function () {
+                var map = {{ this._parent.get_name() }};
+                if (map._frameIncidents) { map._frameIncidents(); }
+            }).observe({{ this.get_name() }}.getContainer());
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, asset_base: str) -> None:
+        super().__init__()
+        self._name = "DrawControl"
+        self.default_js = _urls(asset_base, _DRAW_JS)
+        self.default_css = _urls(asset_base, _DRAW_CSS)
 
 
 class _LabelLayout(MacroElement):

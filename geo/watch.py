@@ -29,11 +29,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import math
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -148,6 +150,84 @@ def add_rule(store: Store, *, name: str, lat: float | None = None, lon: float | 
                      **{k: (tuple(v) if k == "box" else v) for k, v in area.items()})
     _write_rules(store, [*rules, rule])
     return rule
+
+
+# Decimal places kept of a drawn box's corners: about 11 m, finer than a hand-drawn box means,
+# and short enough to read back in the form's box field.
+BOX_DECIMALS = 4
+
+Box = tuple[float, float, float, float]
+
+
+def box_from_geojson(drawing: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
+                     ) -> Box | None:
+    """The (south, west, north, east) box around a rectangle drawn on the map.
+
+    ``drawing`` is what the map's rectangle tool gives back (streamlit-folium's
+    ``all_drawings`` or ``last_active_drawing``): a GeoJSON Feature or geometry of type
+    Polygon (``[lon, lat]`` corners), or a list of them, of which the last polygon is
+    taken (the latest drawn). Leaflet does not wrap longitudes on a map panned across the
+    antimeridian: they are brought back within ±180, so a box across it comes back with
+    ``west > east`` (as ``WatchRule.contains`` reads it), and one 360° wide or more is the
+    whole band of latitudes. Corners are rounded to ``BOX_DECIMALS`` places.
+
+    Returns:
+        The box, or None when there is no polygon (a marker click, a drawing deleted) or
+        its coordinates do not read as numbers.
+
+    Example:
+        >>> box_from_geojson({"type": "Feature", "properties": {}, "geometry": {
+        ...     "type": "Polygon", "coordinates": [[[36.5, 47.0], [36.5, 48.5],
+        ...     [38.5, 48.5], [38.5, 47.0], [36.5, 47.0]]]}})
+        (47.0, 36.5, 48.5, 38.5)
+    """
+    if drawing is None:
+        return None
+    if not isinstance(drawing, Mapping):
+        for item in reversed(list(drawing)):
+            box = box_from_geojson(item) if isinstance(item, Mapping) else None
+            if box is not None:
+                return box
+        return None
+    geometry = drawing.get("geometry") if drawing.get("type") == "Feature" else drawing
+    if not isinstance(geometry, Mapping) or geometry.get("type") != "Polygon":
+        return None
+    try:
+        corners = [(float(lon), float(lat)) for lon, lat, *_ in geometry["coordinates"][0]]
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
+    if not corners or not all(math.isfinite(v) for c in corners for v in c):
+        return None
+    lons = [lon for lon, _ in corners]
+    lats = [min(90.0, max(-90.0, lat)) for _, lat in corners]
+    west, east = min(lons), max(lons)
+    if east - west >= 360:
+        west, east = -180.0, 180.0
+    else:
+        west, east = _wrap_lon(west, edge="west"), _wrap_lon(east, edge="east")
+    return tuple(round(v, BOX_DECIMALS) + 0.0  # + 0.0: no -0.0 in the form
+                 for v in (min(lats), west, max(lats), east))  # type: ignore[return-value]
+
+
+def box_text(box: Sequence[float]) -> str:
+    """A box as the dashboard's box field reads it: ``"south, west, north, east"``, each to
+    ``BOX_DECIMALS`` places at most.
+
+    Example:
+        >>> box_text((47.0, 36.5, 48.25, 179.123456))
+        '47, 36.5, 48.25, 179.1235'
+    """
+    texts = (f"{float(v):.{BOX_DECIMALS}f}".rstrip("0").rstrip(".") for v in box)
+    return ", ".join("0" if t == "-0" else t for t in texts)
+
+
+def _wrap_lon(lon: float, *, edge: str) -> float:
+    """A longitude brought within ±180; exactly on the antimeridian, -180 for a west edge
+    and 180 for an east one (a box from -180 to 180 is the whole band)."""
+    wrapped = (lon + 180.0) % 360.0 - 180.0
+    if wrapped == -180.0 and edge == "east":
+        return 180.0
+    return wrapped
 
 
 def remove_rule(store: Store, rule_id: int) -> None:
