@@ -111,17 +111,18 @@ def overview(result: PipelineResult, filters: data.Filters) -> None:
         st.subheader("Most hit locations")
         top = data.map_locations(incidents).sort_values(
             ["incidents", "fatalities"], ascending=False).head(10)
-        st.dataframe(top[["location", "admin1", "incidents", "fatalities", "reports"]],
-                     hide_index=True, width="stretch")
+        st.dataframe(top[["display_name", "admin1", "incidents", "fatalities", "reports"]],
+                     hide_index=True, width="stretch", column_config={"display_name": "place"})
         st.page_link("pages/map.py", label="Open the map", icon=":material/map:",
                      query_params=data.filter_params(filters))
     downloads(incidents)
     st.subheader("Latest incidents")
     latest = incidents.sort_values(["event_date", "outlets"], ascending=False).head(10)
-    st.dataframe(latest[["event_date", "location", "admin1", "event_type", "sub_event_type",
+    st.dataframe(latest[["event_date", "display_name", "admin1", "event_type", "sub_event_type",
                          "fatalities", "outlets", "review_state", "notes"]],
                  hide_index=True, width="stretch",
-                 column_config={"event_date": st.column_config.DateColumn("date")})
+                 column_config={"event_date": st.column_config.DateColumn("date"),
+                                "display_name": "place"})
 
 
 def whats_new(incidents: pd.DataFrame) -> pd.DataFrame:
@@ -149,13 +150,14 @@ def whats_new(incidents: pd.DataFrame) -> pd.DataFrame:
     else:
         st.caption(f"{len(fresh)} incident(s) new or with a new article; red rim on the map.")
         shown = fresh.assign(what=fresh["new"].map({True: "new", False: "new article"}))
-        st.dataframe(shown[["last_added", "what", "event_date", "location", "admin1",
+        st.dataframe(shown[["last_added", "what", "event_date", "display_name", "admin1",
                             "event_type", "sub_event_type", "fatalities", "review_state"]],
                      hide_index=True, width="stretch", height=min(35 * len(shown) + 38, 250),
                      column_config={
                          "last_added": st.column_config.DatetimeColumn(
                              "stored (UTC)", format="YYYY-MM-DD HH:mm"),
-                         "event_date": st.column_config.DateColumn("date")})
+                         "event_date": st.column_config.DateColumn("date"),
+                         "display_name": "place"})
     data.remember_visit()
     return fresh
 

@@ -696,6 +696,12 @@ def layers_from_link() -> tuple[str, ...] | None:
     return st.session_state["_map_layers"]
 
 
+def place_name(incident: pd.Series) -> str:
+    """The name an incident's place is shown by: its ``display_name`` (``geo.names``), the
+    gazetteer's ``location`` for a row that has none."""
+    return str(incident.get("display_name") or incident["location"])
+
+
 def incident_card(incident: pd.Series, reports: pd.DataFrame, *, key: str) -> None:
     """One incident with its excerpts, each linking to the reader at its sentence."""
     figures = []
@@ -709,7 +715,7 @@ def incident_card(incident: pd.Series, reports: pd.DataFrame, *, key: str) -> No
               f"{incident['outlets']} outlet{'s' if incident['outlets'] != 1 else ''}"
               f" ({incident['independent_sources']} independent)")
     with st.container(border=True):
-        where = ", ".join(p for p in (incident["location"], incident["admin1"]) if p)
+        where = ", ".join(p for p in (place_name(incident), incident["admin1"]) if p)
         st.markdown(md_escape(where) + _precision_note(incident) + "  \n"
                     + header + ("  \n" + " · ".join(figures) if figures else ""))
         st.caption(md_escape(review_line(incident)))

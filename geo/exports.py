@@ -25,10 +25,11 @@ from geo.store.db import Store
 from geo.store.jobs import JobLike
 from geo.tables import daily_table
 
+# ``location`` is the gazetteer's name (what GIS joins on), ``display_name`` the articles'.
 GEOJSON_PROPERTIES = ["event_id", "event_date", "event_type", "sub_event_type", "location",
-                      "admin1", "country", "geo_precision", "time_precision", "fatalities",
-                      "fatalities_min", "fatalities_max", "injuries", "sources", "articles",
-                      "notes", "reports", "outlets", "independent_sources",
+                      "display_name", "admin1", "country", "geo_precision", "time_precision",
+                      "fatalities", "fatalities_min", "fatalities_max", "injuries", "sources",
+                      "articles", "notes", "reports", "outlets", "independent_sources",
                       # An analyst's review (``geo.review``), when the incidents carry it.
                       "review_state", "reviewed_by", "reviewed_at", "review_note",
                       "review_auto"]

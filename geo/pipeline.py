@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from geo.corrections import apply_incident_changes
 from geo.doc import make_doc
-from geo.gazetteer.index import Gazetteer, country_names
+from geo.gazetteer.index import Gazetteer, ascii_alternates, country_names
 from geo.incidents import (
     Report,
     extract_reports,
@@ -27,6 +27,7 @@ from geo.incidents import (
     merge_reports,
     publication_date,
 )
+from geo.names import SpellingRow, Spellings, display_names
 from geo.nlp.geoparse import geoparse_doc
 from geo.records import Article, Resolution
 from geo.store.db import Store, StoreDelta
@@ -38,6 +39,7 @@ from geo.tables import (
     mentions_frame_from_rows,
     reports_frame,
     reports_frame_from_rows,
+    with_display_names,
 )
 
 MentionSource = pd.DataFrame | Callable[[], pd.DataFrame]
@@ -51,6 +53,10 @@ class PipelineResult:
     result holds tens of thousands of mentions that the first map does not need (only the
     place filter, the reader and the Places page do), so it is given as a function of no
     arguments and read once, under a lock, by whichever session asks first.
+
+    ``spellings`` counts how the articles spell each place, and ``display_names`` (place key
+    -> the name pages show, ``geo.names``) is made from it for every place a mention or an
+    incident names; the incidents' ``display_name`` column holds the same.
     """
 
     articles: list[Article]
@@ -60,6 +66,8 @@ class PipelineResult:
     reports: pd.DataFrame  # geo.tables.REPORT_COLUMNS
     warnings: list[str]
     state: str = ""  # the store state it was read at (``Store.state``); "" when not stored
+    spellings: Spellings = field(default_factory=Spellings, repr=False)
+    display_names: Mapping[str, str] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -101,13 +109,39 @@ def run_pipeline(articles: list[Article], *, gazetteer: Gazetteer | None = None,
         resolutions[article.id] = geoparse_doc(doc, gazetteer, resolver=resolver)
         reports.extend(extract_reports(doc, today=today, country_names=names))
     incidents = merge_reports(reports, independent_groups(articles))
+    mentions = mentions_frame(articles, resolutions)
+    spellings = Spellings.from_rows(spelling_rows(mentions))
+    table, shown = named_places(incidents_frame(incidents, country_names=names), spellings)
     return PipelineResult(
-        articles=articles, resolutions=resolutions,
-        mention_source=mentions_frame(articles, resolutions),
-        incidents=incidents_frame(incidents, country_names=gazetteer.country_names()),
-        reports=reports_frame(incidents),
+        articles=articles, resolutions=resolutions, mention_source=mentions,
+        incidents=table, reports=reports_frame(incidents),
         warnings=inferred_date_warnings(articles, today=today),
+        spellings=spellings, display_names=shown,
     )
+
+
+def spelling_rows(mentions: pd.DataFrame | Iterable[dict]) -> list[SpellingRow]:
+    """The mentions (a ``geo.tables.MENTION_COLUMNS`` frame or its rows) as
+    ``geo.names.Spellings`` counts them."""
+    if isinstance(mentions, pd.DataFrame):
+        columns = [mentions[c].fillna("").astype(str) for c in _SPELLING_COLUMNS]
+        return list(zip(*columns, strict=True))
+    return [tuple(str(m.get(c) or "") for c in _SPELLING_COLUMNS) for m in mentions]
+
+
+_SPELLING_COLUMNS = ("article", "place_key", "name", "text", "pattern", "reason")
+
+
+def named_places(incidents: pd.DataFrame, spellings: Spellings,
+                 ) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The incidents with their ``display_name`` column, and the display name of every place
+    the articles or the incidents name (``geo.names.display_names``)."""
+    places, counts = spellings.places()
+    # An incident's place no mention names (an analyst moved it): named by itself.
+    for key, name in zip(incidents["location_id"], incidents["location"], strict=True):
+        places.setdefault(key, name)
+    shown = display_names(places, counts, ascii_alternates())
+    return with_display_names(incidents, shown), shown
 
 
 def inferred_date_warnings(articles: list[Article], *,
@@ -151,6 +185,7 @@ def result_from_store(store: Store, *, gazetteer: Gazetteer | None = None,
     # Taken before reading: a write meanwhile is in the next delta again, and applying a
     # delta twice changes nothing (rows are dropped by id, then added).
     state = store.state()
+    spellings = Spellings.from_rows(store.mention_spellings())
     articles = store.articles()
     stored = store.incident_rows()
     if stored is None:
@@ -163,10 +198,12 @@ def result_from_store(store: Store, *, gazetteer: Gazetteer | None = None,
     else:
         incident_table = incidents_frame_from_rows(stored[0], country_names=names)
         report_table = reports_frame_from_rows(stored[1])
+    incident_table, shown = named_places(incident_table, spellings)
     return PipelineResult(articles=articles, resolutions={},
                           mention_source=_stored_mentions(store),
                           incidents=incident_table, reports=report_table,
-                          warnings=_undated(articles), state=state)
+                          warnings=_undated(articles), state=state, spellings=spellings,
+                          display_names=shown)
 
 
 def _with_delta(previous: PipelineResult, delta: StoreDelta, names: dict[str, str],
@@ -188,6 +225,11 @@ def _with_delta(previous: PipelineResult, delta: StoreDelta, names: dict[str, st
             ["article", "start", "end"], kind="stable", ignore_index=True)
     by_id = {a.id: a for a in previous.articles} | {a.id: a for a in delta.articles}
     articles = [by_id[k] for k in sorted(by_id)]
+    # An article written since may spell any place anew: every incident's name is looked at
+    # again (the counting is per article, so only the articles written are read).
+    spellings = previous.spellings.replaced(
+        changed, Spellings.from_rows(spelling_rows(delta.mention_rows)))
+    incidents, shown = named_places(incidents, spellings)
     return PipelineResult(
         articles=articles, resolutions={},
         mention_source=mention_source,
@@ -195,7 +237,8 @@ def _with_delta(previous: PipelineResult, delta: StoreDelta, names: dict[str, st
                                         kind="stable", ignore_index=True),
         reports=reports.sort_values(["event_id", "article", "sentence_start"], kind="stable",
                                     ignore_index=True),
-        warnings=_undated(articles), state=delta.state)
+        warnings=_undated(articles), state=delta.state, spellings=spellings,
+        display_names=shown)
 
 
 def save_snapshot(store: Store, result: PipelineResult) -> bool:
@@ -217,9 +260,14 @@ def _from_snapshot(store: Store) -> PipelineResult | None:
         if list(frame.columns) != list(expected.columns):
             return None
     articles = store.articles()
+    # Spellings are not in the snapshot: counted from the store (a fifth of reading its
+    # mentions), then kept up to date by deltas like the tables.
+    spellings = Spellings.from_rows(store.mention_spellings())
+    incidents, shown = named_places(snap.incidents, spellings)
     return PipelineResult(articles=articles, resolutions={},
-                          mention_source=_stored_mentions(store), incidents=snap.incidents,
-                          reports=snap.reports, warnings=_undated(articles), state=snap.state)
+                          mention_source=_stored_mentions(store), incidents=incidents,
+                          reports=snap.reports, warnings=_undated(articles), state=snap.state,
+                          spellings=spellings, display_names=shown)
 
 
 def _stored_mentions(store: Store) -> Callable[[], pd.DataFrame]:

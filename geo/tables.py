@@ -27,11 +27,13 @@ candidate_keys     place keys of every candidate, best first, joined by ";"
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 from geo.incidents import Incident
+from geo.names import display_name
 from geo.records import Article, Resolution
 
 MENTION_COLUMNS = ["article", "start", "end", "text", "sentence", "name", "latitude",
@@ -141,8 +143,8 @@ INCIDENT_COLUMNS = ["event_id", "event_date", "time_precision", "event_type", "s
                     "location", "admin1", "country", "latitude", "longitude", "geo_precision",
                     "fatalities", "fatalities_min", "fatalities_max", "injuries", "actor1",
                     "inter1", "actor2", "interaction", "sources", "articles", "notes"]
-EXTRA_INCIDENT_COLUMNS = ["location_id", "feature", "country_code", "admin1_code", "reports",
-                          "outlets", "independent_sources", "flags"]
+EXTRA_INCIDENT_COLUMNS = ["location_id", "display_name", "feature", "country_code",
+                          "admin1_code", "reports", "outlets", "independent_sources", "flags"]
 REPORT_COLUMNS = ["event_id", "report_key", "article", "outlet", "excerpt", "sentence_start",
                   "sentence_end",
                   "mention_start", "mention_end", "mention_text", "trigger", "event_type",
@@ -150,25 +152,30 @@ REPORT_COLUMNS = ["event_id", "report_key", "article", "outlet", "excerpt", "sen
 
 
 def incidents_frame(incidents: list[Incident], *,
-                    country_names: dict[str, str] | None = None) -> pd.DataFrame:
+                    country_names: dict[str, str] | None = None,
+                    display_names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """One row per incident.
 
     Columns: ``INCIDENT_COLUMNS`` (as ACLED's export: ``articles`` are article ids joined by
     ";", ``sources`` the outlets joined by ";", ``notes`` the most informative excerpt;
     ``actor1``, ``inter1``, ``actor2``, ``interaction`` the actors as ACLED names them and
     ACLED's interaction code, empty or 0 when no report names one), then
-    ``EXTRA_INCIDENT_COLUMNS``: ``location_id`` (stable place key), ``feature``,
+    ``EXTRA_INCIDENT_COLUMNS``: ``location_id`` (stable place key), ``display_name`` (the
+    place as the articles spell it, ``geo.names``; ``location`` stays the gazetteer's name,
+    what exports join on), ``feature``,
     ``country_code``, ``admin1_code``, ``reports`` (how many sentences report it), ``outlets``
     (how many outlets), ``independent_sources`` (outlets, counting copies of one wire story
     once) and ``flags``.
     """
     return incidents_frame_from_rows([incident_row(i) for i in incidents],
-                                     country_names=country_names)
+                                     country_names=country_names, display_names=display_names)
 
 
 def incident_row(i: Incident) -> dict:
     """An incident as a plain JSON-able dict (the store keeps these): the frame's columns,
-    the day as an ISO string and ``country`` as its code (named when the frame is built)."""
+    the day as an ISO string and ``country`` as its code (named when the frame is built);
+    no ``display_name``, which depends on every article of the store (``with_display_names``
+    adds it to the frame)."""
     p = i.place
     return {
         "event_id": i.event_id, "event_date": i.event_date.isoformat(),
@@ -188,13 +195,16 @@ def incident_row(i: Incident) -> dict:
 
 
 def incidents_frame_from_rows(rows: list[dict], *,
-                              country_names: dict[str, str] | None = None) -> pd.DataFrame:
+                              country_names: dict[str, str] | None = None,
+                              display_names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The incidents frame (see ``incidents_frame``) from ``incident_row`` dicts, in order of
-    day, place and type."""
+    day, place and type; ``display_names`` (place key -> name, ``geo.names.display_names``)
+    fills ``display_name``, a place it lacks shown by ``geo.names.display_name`` of its name."""
     names = country_names or {}
     columns = INCIDENT_COLUMNS + EXTRA_INCIDENT_COLUMNS
     frame = pd.DataFrame({c: [row.get(c) for row in rows] for c in columns}, columns=columns)
     frame["country"] = [names.get(code, code) for code in frame["country_code"]]
+    frame = with_display_names(frame, display_names or {})
     # Incidents materialised before actors were extracted have none.
     for column, empty in (("actor1", ""), ("actor2", ""), ("inter1", 0), ("interaction", 0)):
         frame[column] = frame[column].fillna(empty)
@@ -208,6 +218,26 @@ def incidents_frame_from_rows(rows: list[dict], *,
     })
     return frame.sort_values(["event_date", "location", "event_type"], kind="stable",
                              ignore_index=True)
+
+
+def with_display_names(frame: pd.DataFrame, display_names: Mapping[str, str], *,
+                       key: str = "location_id", name: str = "location") -> pd.DataFrame:
+    """``frame`` with its ``display_name`` column set: each row's place (``key``) named as
+    ``display_names`` says, a place it lacks by ``geo.names.display_name`` of its gazetteer
+    name (``name``), so every frame shown has one. The mentions frame takes it with
+    ``key="place_key", name="name"`` (empty for an unresolved mention).
+
+    Example:
+        >>> rows = pd.DataFrame({"location_id": ["gn:1", "gn:2"],
+        ...                      "location": ["An Nuşayrāt", "Kyiv"]})
+        >>> with_display_names(rows, {"gn:1": "Nuseirat"})["display_name"].tolist()
+        ['Nuseirat', 'Kyiv']
+    """
+    keys = frame[key].fillna("").astype(str).tolist()
+    gazetteer_names = frame[name].fillna("").astype(str).tolist()
+    shown = [display_names.get(k) or display_name(n)
+             for k, n in zip(keys, gazetteer_names, strict=True)]
+    return frame.assign(display_name=pd.Series(shown, index=frame.index, dtype=object))
 
 
 def _best_excerpt(incident: Incident) -> str:
@@ -264,7 +294,8 @@ def filter_incidents(frame: pd.DataFrame, *, start: dt.date | None = None,
         outlets: keep incidents reported by at least one of these outlets (None/empty: all).
         min_outlets: at least this many outlets behind the incident.
         min_independent: at least this many independent sources (wire copies count once).
-        place: case-insensitive substring of location, admin1 or country.
+        place: case-insensitive substring of location, its display name, admin1 or
+            country.
         review_states: keep incidents in these review states (``geo.review``; the frame
             must carry ``review_state``); None or empty: all.
 
@@ -287,21 +318,25 @@ def filter_incidents(frame: pd.DataFrame, *, start: dt.date | None = None,
         keep &= frame["independent_sources"] >= min_independent
     if place.strip():
         needle = place.strip().lower()
-        text = (frame["location"] + " " + frame["admin1"] + " " + frame["country"]).str.lower()
+        text = frame["location"] + " " + frame["admin1"] + " " + frame["country"]
+        if "display_name" in frame:  # "Nuseirat" finds An Nuşayrāt
+            text = text + " " + frame["display_name"].fillna("")
+        text = text.str.lower()
         keep &= text.str.contains(needle, regex=False)
     if review_states:
         keep &= frame["review_state"].isin(review_states)
     return frame[keep]
 
 
-DAILY_COLUMNS = ["location_id", "location", "admin1", "country", "latitude", "longitude",
-                 "event_date", "incidents", "reports", "outlets", "fatalities",
+DAILY_COLUMNS = ["location_id", "location", "display_name", "admin1", "country", "latitude",
+                 "longitude", "event_date", "incidents", "reports", "outlets", "fatalities",
                  "fatalities_min", "fatalities_max", "event_types"]
 
 
 def daily_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Location × day: incidents, reports, outlets (distinct), fatalities (best estimate,
-    min and max summed over the day's incidents) and the event types seen.
+    min and max summed over the day's incidents) and the event types seen; the place by its
+    gazetteer name (``location``) and its ``display_name``.
 
     Args:
         frame: ``incidents_frame`` output (filtered or not).
@@ -311,8 +346,9 @@ def daily_table(frame: pd.DataFrame) -> pd.DataFrame:
     """
     if frame.empty:
         return pd.DataFrame(columns=DAILY_COLUMNS)
-    keys = ["location_id", "location", "admin1", "country", "latitude", "longitude",
-            "event_date"]
+    frame = _displayed(frame)
+    keys = ["location_id", "location", "display_name", "admin1", "country", "latitude",
+            "longitude", "event_date"]
     grouped = frame.groupby(keys, dropna=False, sort=False)
     daily = grouped.agg(
         incidents=("event_id", "size"), reports=("reports", "sum"),
@@ -354,15 +390,16 @@ def locations_table(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per location for the map (the columns ``geo.maps.build_incident_map`` reads):
     incidents, fatalities, reports and the most frequent event type; with ``unchecked``,
     the incidents no analyst has reviewed, when the frame carries the review columns
-    (``geo.review``)."""
-    columns = ["location_id", "location", "admin1", "country_code", "feature", "lat", "lon",
-               "incidents", "fatalities", "reports", "main_event_type"]
+    (``geo.review``); ``display_name`` is the name the map shows."""
+    columns = ["location_id", "location", "display_name", "admin1", "country_code", "feature",
+               "lat", "lon", "incidents", "fatalities", "reports", "main_event_type"]
     if "review_state" in frame.columns:
         columns.append("unchecked")
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    keys = ["location_id", "location", "admin1", "country_code", "feature", "latitude",
-            "longitude"]
+    frame = _displayed(frame)
+    keys = ["location_id", "location", "display_name", "admin1", "country_code", "feature",
+            "latitude", "longitude"]
     grouped = frame.groupby(keys, dropna=False, sort=False)
     table = grouped.agg(
         incidents=("event_id", "size"), fatalities=("fatalities", "sum"),
@@ -382,6 +419,12 @@ def locations_table(frame: pd.DataFrame) -> pd.DataFrame:
         counts = unchecked.groupby(frame["location_id"]).sum()
         table["unchecked"] = table["location_id"].map(counts).fillna(0).astype("int64")
     return table[columns]
+
+
+def _displayed(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a ``display_name``: a frame built elsewhere (by hand, an older
+    snapshot) gets each place's own (``with_display_names`` without the articles' spellings)."""
+    return frame if "display_name" in frame else with_display_names(frame, {})
 
 
 def _sum_known(values: pd.Series) -> object:

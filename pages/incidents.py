@@ -13,7 +13,9 @@ from geo.pipeline import PipelineResult
 
 COLUMNS = {
     "event_date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
-    "location": "place", "admin1": "region",
+    # The place as the articles spell it; the gazetteer's name (what exports carry as
+    # ``location``) is the last column.
+    "display_name": "place", "admin1": "region",
     "geo_precision": st.column_config.NumberColumn(
         "where ±", help="ACLED's geo precision: 1 the place itself, 2 near it, 3 its region"),
     "time_precision": st.column_config.NumberColumn(
@@ -31,6 +33,8 @@ COLUMNS = {
     "injuries": "injured", "outlets": "outlets",
     "independent_sources": st.column_config.NumberColumn(
         "independent", help="outlets not copying one wire story"),
+    "location": st.column_config.TextColumn(
+        "GeoNames name", help="the gazetteer's name of the place, as the exports write it"),
 }
 
 

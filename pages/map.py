@@ -111,7 +111,7 @@ def location_panel(result: PipelineResult, incidents: pd.DataFrame,
     if here.empty:
         st.info("Click a marker to list its incidents and the sentences behind them.")
         return
-    st.subheader(data.md_escape(here.iloc[0]["location"]))
+    st.subheader(data.md_escape(data.place_name(here.iloc[0])))
     for incident in here.sort_values("event_date").itertuples(index=False):
         row = pd.Series(incident._asdict())
         reports = result.reports[result.reports["event_id"] == row["event_id"]]

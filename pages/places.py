@@ -16,11 +16,11 @@ from geo.errors import GeoError
 from geo.gazetteer.geocoding import GeocoderSettings
 from geo.gazetteer.index import normalize
 from geo.pipeline import PipelineResult
-from geo.tables import far_from_article
+from geo.tables import far_from_article, with_display_names
 
 MAX_CHOICES = 500
-COLUMNS = ["text", "name", "feature", "country_code", "admin1", "score", "far", "candidates",
-           "reason", "article", "start", "distance_flag"]
+COLUMNS = ["text", "name", "display_name", "feature", "country_code", "admin1", "score", "far",
+           "candidates", "reason", "article", "start", "distance_flag"]
 
 
 def mention_table(mentions: pd.DataFrame) -> pd.DataFrame:
@@ -41,6 +41,8 @@ def mention_table(mentions: pd.DataFrame) -> pd.DataFrame:
             "score": st.column_config.ProgressColumn("score", min_value=0.0, max_value=1.0,
                                                      format="%.2f"),
             "text": "mention", "name": "resolved to", "candidates": "runner-ups",
+            "display_name": st.column_config.TextColumn(
+                "shown as", help="the name pages show: the place as the articles spell it"),
             "distance_flag": st.column_config.CheckboxColumn("distance ⚠"),
             "far": st.column_config.CheckboxColumn(
                 "far ⚠", help="more than 1,000 km from every other place of its article"),
@@ -174,7 +176,8 @@ def page(result: PipelineResult, filters: data.Filters) -> None:
     cols[3].metric("Distance disagreements", int(mentions["distance_flag"].sum()))
     if "places_message" in st.session_state:
         st.success(st.session_state.pop("places_message"))
-    selected = mention_table(mentions)
+    selected = mention_table(with_display_names(mentions, result.display_names,
+                                                key="place_key", name="name"))
     if not selected.empty:
         correction_form(selected.iloc[0])
     history()

@@ -46,7 +46,8 @@ def incidents_panel(reports: pd.DataFrame, incidents: pd.DataFrame) -> None:
     for event_id, rows in reports.groupby("event_id", sort=False):
         incident = by_id.loc[event_id]
         with st.container(border=True):
-            st.markdown(data.md_escape(f"{incident['location']} · {incident['event_date']:%d %b %Y}"
+            st.markdown(data.md_escape(f"{data.place_name(incident)} · "
+                                       f"{incident['event_date']:%d %b %Y}"
                                        f" · {incident['sub_event_type']}"))
             for report in rows.itertuples(index=False):
                 st.caption(data.md_escape(report.excerpt))

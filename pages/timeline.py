@@ -78,16 +78,17 @@ def heat_table(daily: pd.DataFrame, measure: str = "incidents") -> alt.Chart:
     cells = daily.assign(day=daily["event_date"].dt.strftime("%Y-%m-%d"),
                          fatalities=daily["fatalities"].fillna(0).astype(int))
     pick = alt.selection_point(name="cell", fields=["location_id", "day"], on="click")
-    order = (cells.groupby("location")[measure].sum().sort_values(ascending=False).index
+    order = (cells.groupby("display_name")[measure].sum().sort_values(ascending=False).index
              .tolist())
     return alt.Chart(cells).mark_rect(stroke="white").encode(
         x=alt.X("day:O", title="Day", axis=alt.Axis(labelAngle=0, orient="top")),
-        y=alt.Y("location:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False)),
+        y=alt.Y("display_name:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False)),
         color=alt.Color(f"{measure}:Q", scale=alt.Scale(scheme="orangered"),
                         title=measure.capitalize(),
                         legend=alt.Legend(format="d", tickMinStep=1)),
         opacity=alt.condition(pick, alt.value(1), alt.value(0.5)),
-        tooltip=["location:N", "admin1:N", "day:O", "incidents:Q", "fatalities:Q",
+        tooltip=[alt.Tooltip("display_name:N", title="place"), "admin1:N", "day:O",
+                 "incidents:Q", "fatalities:Q",
                  "event_types:N"],
     ).add_params(pick).properties(height=max(160, 28 * len(order)))
 
@@ -131,7 +132,7 @@ def page(result: PipelineResult, filters: data.Filters) -> None:
     if picked:
         open_on_map(picked.get("location_id"), picked.get("day"))
     with st.expander("Open a place or a day on the map"):
-        names = dict(zip(daily["location_id"], daily["location"], strict=False))
+        names = dict(zip(daily["location_id"], daily["display_name"], strict=False))
         cols = st.columns(3)
         place = cols[0].selectbox("Place", [None, *names], format_func=lambda k: names.get(
             k, "—"), key="timeline_place")

@@ -238,6 +238,90 @@ def country_names() -> dict[str, str]:
     return {iso2: str(c["name"]) for iso2, c in _read_json(_GEONAMES / "countries.json").items()}
 
 
+# Bump when what ``ascii_alternates`` keeps changes, so a stale file is rebuilt.
+_ASCII_VERSION = 1
+_ascii_cache: dict[str, dict[str, str]] = {}
+
+
+def ascii_alternates(*, cache_dir: Path | None = None) -> dict[str, str]:
+    """Place key -> the plain-ASCII alternate name closest to the place's name, for every
+    place whose name is not plain ASCII and that has one ("gn:281109" -> "An Nusayrat"):
+    what ``geo.names.display_name`` falls back on when no article spells a place.
+
+    The index keeps alternate names only as folded lookup keys, so these are read from the
+    sources (GeoNames' towns and countries, the regions' file, the curated names and the
+    codifier's official spellings of GeoNames' Ukrainian towns) and kept in a small JSON file
+    beside the index: built once per change of those sources (two to three seconds), then
+    read in a tenth of a second without loading the index.
+    """
+    files = [_GEONAMES / "cities500.json", _GEONAMES / "countries.json", _COUNTRY_INFO,
+             ADMIN1_CSV, EXTRA_CSV, SETTLEMENTS_CSV]
+    h = hashlib.sha256(f"ascii-v{_ASCII_VERSION}".encode())
+    for path in files:
+        if path.exists():
+            st = path.stat()
+            h.update(f"{path}:{st.st_size}:{st.st_mtime_ns}".encode())
+    digest = h.hexdigest()
+    if digest in _ascii_cache:
+        return _ascii_cache[digest]
+    path = _cache_dir(cache_dir) / f"ascii-names-v{_ASCII_VERSION}.json"
+    names: dict[str, str] | None = None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if (isinstance(data, dict) and data.get("digest") == digest
+                and isinstance(data.get("names"), dict)):
+            names = {str(k): str(v) for k, v in data["names"].items()}
+    except (OSError, ValueError):
+        names = None
+    if names is None:
+        names = _build_ascii_alternates()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            tmp.write_text(json.dumps({"digest": digest, "names": names},
+                                      ensure_ascii=False, separators=(",", ":")),
+                           encoding="utf-8")
+            tmp.replace(path)  # atomic: a concurrent reader never sees half a file
+        except OSError:
+            pass  # a read-only cache folder: built again next time, nothing lost
+    _ascii_cache.clear()  # the newest sources only
+    _ascii_cache[digest] = names
+    return names
+
+
+def _build_ascii_alternates() -> dict[str, str]:
+    from geo.names import closest_ascii  # pure; imported here, it needs nothing of the index
+
+    named: dict[str, str] = {}  # key -> name, for the places whose name is not plain ASCII
+    alternates: dict[str, set[str]] = defaultdict(set)
+    for city in _read_json(_GEONAMES / "cities500.json").values():
+        if not str(city["name"]).isascii():
+            key = f"gn:{city['geonameid']}"
+            named[key] = city["name"]
+            alternates[key] |= usable_alternates(city.get("alternatenames") or ())
+    info = _read_country_info()
+    for iso2, country in _read_json(_GEONAMES / "countries.json").items():
+        if not str(country["name"]).isascii():
+            named[f"country:{iso2}"] = country["name"]
+            alternates[f"country:{iso2}"] |= set(_country_alternates(info.get(iso2) or {}))
+    if ADMIN1_CSV.exists():
+        for row in _read_csv(ADMIN1_CSV, {"code", "name", "alt_names"}):
+            if not row["name"].isascii():
+                named[f"admin1:{row['code']}"] = row["name"]
+                alternates[f"admin1:{row['code']}"] |= set(filter(None,
+                                                                  row["alt_names"].split("|")))
+    # Names the curated file and the codifier give GeoNames' places ("of" rows): the official
+    # spelling of a Ukrainian town is an ASCII name of it ("Marinka" for "Mar’inka").
+    for source in (EXTRA_CSV, SETTLEMENTS_CSV):
+        if source.exists():
+            for row in _read_csv(source, {"of", "name", "alt_names"}):
+                if row["of"] in named:
+                    alternates[row["of"]] |= {row["name"],
+                                              *filter(None, row["alt_names"].split("|"))}
+    return {key: best for key, name in named.items()
+            if (best := closest_ascii(name, alternates[key]))}
+
+
 def spelling_key(name: str) -> str:
     """A transliteration-blind key: the consonants of a ``normalize``d name, doubled
     digraphs once, and "g" as "h" (the Russian and Ukrainian letters for one sound: Russian

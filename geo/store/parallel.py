@@ -30,7 +30,8 @@ from geo.errors import WorkBudgetError
 from geo.gazetteer.index import Gazetteer
 from geo.incidents import Incident, Report, merge_block, merge_reports, text_shingles
 from geo.io.articles import ArticleError, ReadFailure, read_file
-from geo.pipeline import PipelineResult, inferred_date_warnings
+from geo.names import Spellings
+from geo.pipeline import PipelineResult, inferred_date_warnings, named_places, spelling_rows
 from geo.records import Article
 
 #: Files per partition: large enough that a worker's model load is amortised, small enough
@@ -148,11 +149,14 @@ def extract_result(files: Sequence[Path], *, manifest: dict[str, dict] | None = 
     # of it shipping the reports to the workers and back.
     incidents = merge_by_block([r for x in results for r in x.reports], groups)
     names = (gazetteer or Gazetteer.load()).country_names()
+    mention_rows = [m for x in results for m in x.mentions]
+    spellings = Spellings.from_rows(spelling_rows(mention_rows))
+    table, shown = named_places(incidents_frame(incidents, country_names=names), spellings)
     result = PipelineResult(
         articles=articles, resolutions={},
-        mention_source=mentions_frame_from_rows([m for x in results for m in x.mentions]),
-        incidents=incidents_frame(incidents, country_names=names),
-        reports=reports_frame(incidents), warnings=inferred_date_warnings(articles))
+        mention_source=mentions_frame_from_rows(mention_rows),
+        incidents=table, reports=reports_frame(incidents),
+        warnings=inferred_date_warnings(articles), spellings=spellings, display_names=shown)
     return result, results, failures
 
 
