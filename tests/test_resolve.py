@@ -212,3 +212,25 @@ def test_a_town_holding_a_neighbourhood_stays_that_town(gazetteer):
     found = places("A fire gutted a bakery in the Park Slope neighborhood of Brooklyn.",
                    gazetteer)
     assert found["Brooklyn"][0].startswith("gn:") and found["Brooklyn"][1] == "US"
+
+
+def _located(text: str, gazetteer) -> list[tuple[str, str]]:
+    return [(r.mention.text, r.place.name) for r in geoparse(Article(id="t", text=text),
+                                                             gazetteer)
+            if r.place is not None and r.role != "qualifier" and r.mention.pattern != "demonym"]
+
+
+def test_a_bare_region_spelling_is_its_namesake_city(gazetteer):
+    # "Zaporizhia" is written only for the oblast in the gazetteer; the bare name is the city.
+    found = [r.place for r in geoparse(Article(
+        id="t", text="A missile hit a school in Zaporizhia overnight."), gazetteer)
+        if r.mention.text == "Zaporizhia"]
+    assert found[0].feature == "city" and found[0].population > 500_000
+
+
+@pytest.mark.parametrize("text, spelled", [
+    ("Artillery duels went on near Klischiivka, Donetsk region, all day.", "Klishchiivka"),
+    ("Troops shelled the outskirts of Mali Scherbaky, Zaporizhia, at dawn.", "Mali Shcherbaky"),
+])
+def test_a_village_spelled_sch_for_shch_is_found_inside_its_qualifier(gazetteer, text, spelled):
+    assert (spelled in [name for _, name in _located(text, gazetteer)])

@@ -327,12 +327,15 @@ def spelling_key(name: str) -> str:
     digraphs once, and "g" as "h" (the Russian and Ukrainian letters for one sound: Russian
     spellings write "Logvinovo", "Gorlovka" for Ukraine's "Lohvynove", "Horlivka").
     "Zaporizhia"/"Zaporizhzhia", "Mykolaivka"/"Mykolayivka", "Huliaipole"/"Hulyaypole",
-    "Chkalove"/"Chkalovo" and "Petrovskoye"/"Petrivske" share one. Lossy by design: used only
-    inside one first-level region, where a qualifier has already said where the place is.
+    "Chkalove"/"Chkalovo", "Petrovskoye"/"Petrivske" and "sch"/"shch" share one. Lossy by
+    design: used only inside one first-level region, where a qualifier has already said where
+    the place is.
 
     >>> spelling_key("Zaporizhia") == spelling_key("Zaporizhzhia")
     True
     >>> spelling_key("Logvinovo") == spelling_key("Lohvynove")
+    True
+    >>> spelling_key("Mali Scherbaky") == spelling_key("Mali Shcherbaky")
     True
     """
     return _skeleton(normalize(name))
@@ -343,7 +346,9 @@ _VOWELS = re.compile(r"[aeiouy\s'’-]+")
 
 
 def _skeleton(key: str) -> str:
-    return _VOWELS.sub("", _DOUBLED.sub(r"\1", key.replace("g", "h")))
+    # Ukrainian "щ" is "shch" in the official romanisation and "sch" in many others
+    # ("Klishchiivka"/"Klischiivka"): one key for both.
+    return _VOWELS.sub("", _DOUBLED.sub(r"\1", key.replace("g", "h").replace("shch", "sch")))
 
 
 class _Spellings:

@@ -31,7 +31,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from geo.errors import GeoError
-from geo.gazetteer.index import Gazetteer, is_estimated_key, normalize, sound_alike
+from geo.gazetteer.index import (
+    Gazetteer,
+    is_estimated_key,
+    normalize,
+    sound_alike,
+    spelling_key,
+)
 from geo.learn.weights import read_weights
 from geo.nlp.corpus import Corpus
 from geo.nlp.mentions import english_words
@@ -55,6 +61,8 @@ RANKER_FEATURES_VERSION = 2
 # A town this small, with nothing in the article pointing at its country, is a guess too far.
 _ABSTAIN_POPULATION = 1000
 _MAX_CANDIDATES = 5
+# A region's namesake town, the one a bare region name means, is its capital: a large town.
+_NAMESAKE_TOWN_POPULATION = 50_000
 
 
 def resolve_mentions(text: str, mentions: list[Mention], gazetteer: Gazetteer, *,
@@ -92,6 +100,15 @@ def candidate_places(mention: Mention, gazetteer: Gazetteer) -> list[Place]:
     indexes = (gazetteer.lookup(key) or gazetteer.region_names.get(key, ())
                or gazetteer.district_city(mention.text))
     places = [gazetteer.place(i) for i in indexes]
+    if places and all(p.feature == "region" for p in places):
+        # Only a region is known under this spelling, yet a bare name is its namesake town
+        # written in another transliteration ("Zaporizhia" for the city Zaporizhzhia): a
+        # large town named as the region is (not any small place that sounds alike: Hawaii's
+        # Hāwī).
+        towns = [t for p in places for t in sound_alike(gazetteer, mention.text, p.admin1_code)
+                 [:1] if t.population >= _NAMESAKE_TOWN_POPULATION
+                 and spelling_key(t.name) == spelling_key(p.name)]
+        places = towns or places
     # A region and its namesake town in it: the bare name is the town ("Kherson").
     towns = {(p.admin1_code, p.name) for p in places if p.feature == "city"}
     return [p for p in places if not (p.feature == "region" and any(
@@ -225,7 +242,8 @@ def _context_ranking(text: str, mentions: list[Mention], gazetteer: Gazetteer, *
         if (m.text, m.pattern) not in memo:  # an article repeats its places
             memo[m.text, m.pattern] = candidate_places(m, gazetteer)
         candidates.append(memo[m.text, m.pattern])
-    candidates, qualifiers, region_only = _qualify(text, mentions, candidates, gazetteer)
+    candidates, qualifiers, region_only, spelled = _qualify(text, mentions, candidates,
+                                                            gazetteer)
     # Nationality words are resolved but are weak context: "Russian forces" fight in Ukraine.
     first = [max(c, key=_prior) if c and m.pattern != "demonym" else None
              for m, c in zip(mentions, candidates, strict=True)]
@@ -259,6 +277,14 @@ def _context_ranking(text: str, mentions: list[Mention], gazetteer: Gazetteer, *
         resolutions.append(scored[key])
     out = []
     for i, r in enumerate(resolutions):
+        if i in spelled:
+            named, places = spelled[i]
+            out.append((Resolution(
+                mention=named, place=places[0], score=round(1 / len(places), 3),
+                sentence=r.sentence, candidates=tuple(
+                    Candidate(p, round(1 / len(places), 3)) for p in places[:_MAX_CANDIDATES]),
+                reason=f"not in the gazetteer as written: {places[0].name}, spelled otherwise, "
+                       f"in the region named beside it"), []))
         if i in qualifier_regions:
             r = _as_qualifier(r, qualifier_regions[i])
         elif i in region_only and (region := gazetteer.region(region_only[i])) is not None:
@@ -342,15 +368,18 @@ def _within(place: Place, area: tuple[str, str]) -> bool:
 
 def _qualify(text: str, mentions: list[Mention], candidates: list[list[Place]],
              gazetteer: Gazetteer | None = None) -> tuple[
-        list[list[Place]], dict[int, str], dict[int, str]]:
+        list[list[Place]], dict[int, str], dict[int, str],
+        dict[int, tuple[Mention, list[Place]]]]:
     """The candidates narrowed by qualifiers; the qualifier mentions found (index -> the
-    admin1 code they stand for); and the qualifiers that must locate on their own, as their
+    admin1 code they stand for); the qualifiers that must locate on their own, as their
     region, because the place they qualify is unknown or has no namesake inside them
     ("Virnopillia, Kharkiv": the village is not in the gazetteer, the event is in Kharkiv
-    oblast, not in Kharkiv city)."""
+    oblast, not in Kharkiv city); and the unknown names before a qualifier that its region
+    holds in another spelling (qualifier index -> the new mention and its places)."""
     out = list(candidates)
     qualifiers: dict[int, str] = {}
     region_only: dict[int, str] = {}
+    spelled: dict[int, tuple[Mention, list[Place]]] = {}
     for i in range(len(mentions) - 1):
         written = text[mentions[i].end:mentions[i + 1].start]
         gap = _qualifier_gap(written)
@@ -394,6 +423,8 @@ def _qualify(text: str, mentions: list[Mention], candidates: list[list[Place]],
             # A region outranks any town (regions carry no population of their own).
             larger = biggest < _largest(candidates[i + 1]) or any(
                 q.feature == "region" for q in candidates[i + 1])
+            if not code and not candidates[i] and larger:
+                code = _holding_region(gazetteer, mentions[i].text, candidates[i + 1])[0]
             if code and larger and not _LIST_AFTER.match(
                     text, mentions[i + 1].end):
                 # No place of that name inside the region the text names: one spelled
@@ -424,8 +455,31 @@ def _qualify(text: str, mentions: list[Mention], candidates: list[list[Place]],
                 continue
             code = _region_reading(mention, candidates[j], gazetteer)
             if code:
+                alike = sound_alike(gazetteer, word, code)
+            else:
+                code, alike = _holding_region(gazetteer, word, candidates[j])
+            if alike:
+                # Not in the gazetteer as written, but the region holds it spelled otherwise
+                # ("Klischiivka, Donetsk region": Klishchiivka): the name is read as that
+                # place, the region as its qualifier.
+                spelled[j] = (Mention(article=mention.article, start=before.start(1),
+                                      end=before.end(1), text=word, pattern="spelling"),
+                              alike)
+                qualifiers[j] = code
+            elif code:
                 region_only[j] = code
-    return out, qualifiers, region_only
+    return out, qualifiers, region_only, spelled
+
+
+def _holding_region(gazetteer: Gazetteer, name: str, regions: list[Place]
+                    ) -> tuple[str, list[Place]]:
+    """Of a qualifier's region readings (two regions of one name: Ukraine's Donetsk oblast
+    and Russia's Rostov region under its old name), the one region that holds ``name`` in
+    another spelling, and those places; ("", []) when none or more than one does."""
+    holding = [(code, found) for code in sorted(
+        {p.admin1_code for p in regions if p.feature == "region" and p.admin1_code})
+        if (found := sound_alike(gazetteer, name, code))]
+    return holding[0] if len(holding) == 1 else ("", [])
 
 
 # "Kyiv, Kharkiv and Odesa": a list, not a qualifier.
@@ -451,10 +505,11 @@ def _region_reading(mention: Mention, places: list[Place], gazetteer: Gazetteer,
     if mention.pattern == "region" or regions:
         codes = {p.admin1_code for p in regions}
         return codes.pop() if len(codes) == 1 else ""
-    key = normalize(mention.text)
+    # In any transliteration: "Zaporizhia" names the oblast Zaporizhzhia.
+    key = spelling_key(mention.text)
     for p in sorted(places, key=lambda p: -p.population):
         region = gazetteer.region(p.admin1_code) if p.admin1_code else None
-        if region is not None and normalize(region.name) == key:
+        if region is not None and spelling_key(region.name) == key:
             return p.admin1_code
     return ""
 
