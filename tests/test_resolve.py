@@ -234,3 +234,22 @@ def test_a_bare_region_spelling_is_its_namesake_city(gazetteer):
 ])
 def test_a_village_spelled_sch_for_shch_is_found_inside_its_qualifier(gazetteer, text, spelled):
     assert (spelled in [name for _, name in _located(text, gazetteer)])
+
+
+@pytest.mark.parametrize("text, alias", [
+    ("A drone hit a house in Oleksandriia, known in Russian as Alexandria, on Monday.",
+     "Alexandria"),
+    ("Shells fell on Bakhmut (formerly Artemivsk) through the night.", "Artemivsk"),
+    ("Sirens sounded in Kyiv (also spelt Kiev) and in Lviv.", "Kiev"),
+])
+def test_a_places_other_name_is_that_place_and_never_an_event_place_of_its_own(
+        gazetteer, text, alias):
+    found = {r.mention.text: r for r in geoparse(Article(id="t", text=text), gazetteer)}
+    first = next(r for r in found.values() if r.mention.end < found[alias].mention.start
+                 and r.mention.pattern != "demonym")
+    assert found[alias].place == first.place and found[alias].role == "qualifier"
+
+
+def test_a_place_named_after_a_comma_without_an_alias_word_is_a_place_of_its_own(gazetteer):
+    found = places("Strikes hit Kharkiv, called a fortress by its mayor, and Sumy.", gazetteer)
+    assert found["Sumy"][0] != found["Kharkiv"][0]

@@ -285,13 +285,42 @@ def _context_ranking(text: str, mentions: list[Mention], gazetteer: Gazetteer, *
                     Candidate(p, round(1 / len(places), 3)) for p in places[:_MAX_CANDIDATES]),
                 reason=f"not in the gazetteer as written: {places[0].name}, spelled otherwise, "
                        f"in the region named beside it"), []))
-        if i in qualifier_regions:
+        alias_of = _alias_of(text, mentions, resolutions, i)
+        if alias_of is not None:
+            r = replace(r, place=alias_of.place, score=alias_of.score, role="qualifier",
+                        candidates=alias_of.candidates,
+                        reason=f"another name of {alias_of.mention.text} before it")
+        elif i in qualifier_regions:
             r = _as_qualifier(r, qualifier_regions[i])
         elif i in region_only and (region := gazetteer.region(region_only[i])) is not None:
             r = replace(r, place=region, reason=f"names the region of an unknown place "
                         f"before it: {region.name}")
         out.append((r, features[i] if with_features else []))
     return out
+
+
+# "Oleksandriia, known in Russian as Alexandria", "Kyiv (also spelt Kiev)": the second name
+# is the first place's other name, never a place of its own.
+_ALIAS_BEFORE = re.compile(
+    r"[,(]\s*(?:(?:also|locally|widely|formerly|previously|once|then)\s+)?"
+    r"(?:(?:known|called|named)\s+(?:(?:in|by)\s+(?:the\s+)?[A-Z]?[\w-]+\s+)?as"
+    r"|(?:spelt|spelled|written)(?:\s+(?:in|by)\s+(?:the\s+)?[A-Z]?[\w-]+)?(?:\s+as)?)\s+$"
+    r"|[,(]\s*(?:formerly|previously|once)\s+$")
+
+
+def _alias_of(text: str, mentions: list[Mention], resolutions: list[Resolution],
+              i: int) -> Resolution | None:
+    """The resolution of the place a mention is another name of ("Oleksandriia, known in
+    Russian as Alexandria"), or None. Nationality words between the two do not count
+    ("in Russian")."""
+    j = i - 1
+    while (j >= 0 and mentions[j].pattern == "demonym"
+           and mentions[j].start > mentions[i].start - 60):
+        j -= 1
+    if j < 0 or resolutions[j].place is None or mentions[i].start - mentions[j].end > 60:
+        return None
+    gap = text[mentions[j].end:mentions[i].start]
+    return resolutions[j] if _ALIAS_BEFORE.search(gap) and "." not in gap else None
 
 
 def _as_qualifier(r: Resolution, region: Place | None) -> Resolution:
