@@ -38,7 +38,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -161,14 +161,15 @@ class Spellings:
 
     @classmethod
     def from_rows(cls, rows: Iterable[SpellingRow]) -> Spellings:
-        """Counted from mention rows (see ``SpellingRow``); unresolved mentions are skipped."""
-        by_article: dict[str, Counter[tuple[str, str, str]]] = {}
+        """Counted from mention rows (see ``SpellingRow``, text values, "" for none);
+        unresolved mentions are skipped."""
+        by_article: defaultdict[str, Counter[tuple[str, str, str]]] = defaultdict(Counter)
+        # ``counts_as_spelling`` written out: this loop runs once per stored mention.
         for article, key, name, text, pattern, reason in rows:
-            if not key:
-                continue
-            spelled = text if counts_as_spelling(key, pattern, reason) else ""
-            by_article.setdefault(article, Counter())[(key, name or "", spelled or "")] += 1
-        return cls(by_article)
+            if key:
+                spells = pattern in ("name", "") and not reason.startswith(QUALIFIER_REASON)
+                by_article[article][(key, name, text if spells else "")] += 1
+        return cls(dict(by_article))
 
     def replaced(self, articles: Iterable[str], newer: Spellings) -> Spellings:
         """These spellings with the ``articles`` (rewritten since) counted as in ``newer``."""

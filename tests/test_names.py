@@ -160,3 +160,11 @@ def test_a_place_spelled_two_ways_takes_the_spelling_more_articles_use(store, ga
     warm = result_from_store(store, snapshot=True)
     assert _row(warm.incidents, DEIR_AL_BALAH)["display_name"] == "Deir el-Balah"
     assert _row(warm.incidents, DEIR_AL_BALAH)["location"] == "Dayr al Balaḩ"
+    # Started from the snapshot, the first write still counts every article's spelling.
+    _ingest(store, gazetteer,
+            fourth="Gunfire hit a crowd near Deir al-Balah on Tuesday, killing two people.",
+            fifth="Shelling struck a clinic in Deir al-Balah on Tuesday, wounding three.")
+    assert callable(warm.spelling_source)  # not counted for the start itself
+    after = result_from_store(store, previous=warm)
+    assert after.state != warm.state and not callable(warm.spelling_source)  # a delta
+    assert _row(after.incidents, DEIR_AL_BALAH)["display_name"] == "Deir al-Balah"

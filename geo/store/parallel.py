@@ -156,7 +156,7 @@ def extract_result(files: Sequence[Path], *, manifest: dict[str, dict] | None = 
         articles=articles, resolutions={},
         mention_source=mentions_frame_from_rows(mention_rows),
         incidents=table, reports=reports_frame(incidents),
-        warnings=inferred_date_warnings(articles), spellings=spellings, display_names=shown)
+        warnings=inferred_date_warnings(articles), spelling_source=spellings, name_source=shown)
     return result, results, failures
 
 
