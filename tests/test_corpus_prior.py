@@ -102,3 +102,17 @@ def test_a_prior_that_weighs_nothing_gives_no_corpus():
     corpus = Corpus.of([CorpusPoint(dt.date(2022, 7, 1), 48.0, 37.5)],
                        prior=PriorModel(0.0, 30.0, 30))
     assert not corpus  # the resolver then skips the feature entirely
+
+
+def test_the_articles_of_one_batch_do_not_weigh_each_other(tmp_path, gazetteer):
+    # The store as the batch began is the corpus: a batch's results never depend on the
+    # order of its files, and Dask workers can be given the same points.
+    store = Store(tmp_path / "s.sqlite")
+    day = dt.date(2022, 7, 5)
+    uploads = [(f"front{n}.txt", text.encode()) for n, text in enumerate(FRONT)]
+    done = ingest(store, [*uploads, ("v.txt", VILLAGE.encode())], gazetteer,
+                  defaults=Defaults(outlet="Wire", published=day, timezone="Europe/Kyiv"))
+    village = _village_place(store, done.added[-1])
+    alone = extract_incidents([Article(id="v", text=VILLAGE, outlet="v", published=day,
+                                       timezone="Europe/Kyiv")], gazetteer)
+    assert [i.place.key for i in alone] == [village.key]

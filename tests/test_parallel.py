@@ -92,3 +92,28 @@ def test_cli_extract_with_workers_writes_reports_as_parquet_by_month(corpus, tmp
     assert sorted(zip(reports["article"], reports["sentence_start"], strict=True)) == sorted(
         zip(expected["article"], expected["sentence_start"], strict=True))
     assert set(reports["month"].astype(str)) == set(expected["report_date"].dt.strftime("%Y-%m"))
+
+
+def test_dask_workers_weigh_namesakes_by_the_stores_reports_as_one_process_does(
+        dask_client, gazetteer, tmp_path):
+    import datetime as dt
+
+    from geo.nlp.resolve import haversine_km
+    from tests.test_corpus_prior import FRONT, KURAKHOVE, VILLAGE, _put
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "village.txt").write_text(VILLAGE, encoding="utf-8")
+    (folder / "manifest.csv").write_text(
+        "file,outlet,published,timezone\nvillage.txt,Wire,2022-07-05,Europe/Kyiv\n",
+        encoding="utf-8")
+    places = []
+    for name, client in (("alone", None), ("dask", dask_client)):
+        store = Store(tmp_path / f"{name}.sqlite")
+        for n, text in enumerate(FRONT):
+            _put(store, gazetteer, f"front{n}", text, dt.date(2022, 7, 2 + n))
+        done = ingest_paths(store, [folder], gazetteer, dask_client=client)
+        [report] = [r for r in store.reports() if r.article == done.added[0]]
+        places.append(report.place)
+    assert places[0] == places[1]
+    assert haversine_km(places[0].lat, places[0].lon, *KURAKHOVE) < 30

@@ -105,9 +105,20 @@ class Corpus:
     @classmethod
     def of(cls, points: list[CorpusPoint] | tuple[CorpusPoint, ...], *,
            prior: PriorModel | None = None) -> Corpus:
-        """A corpus of these points, weighed as ``prior`` says (default: the shipped one)."""
+        """A corpus of these points, weighed as ``prior`` says (default: the shipped one).
+        The points are sorted: the density is then the same sum, to the last bit, however
+        they were gathered (one process reading the store, or a Dask worker given them)."""
         prior = prior or shipped_prior()
-        return cls(points=tuple(points), scale_km=prior.scale_km, weight=prior.weight)
+        return cls(points=tuple(sorted(points, key=lambda p: (p.day, p.lat, p.lon))),
+                   scale_km=prior.scale_km, weight=prior.weight)
+
+    @classmethod
+    def around(cls, points: list[CorpusPoint] | tuple[CorpusPoint, ...], day: dt.date, *,
+               prior: PriorModel | None = None) -> Corpus:
+        """The corpus of an article of ``day``: the points of its window."""
+        prior = prior or shipped_prior()
+        first, last = prior.window(day)
+        return cls.of([p for p in points if first <= p.day <= last], prior=prior)
 
     def __bool__(self) -> bool:
         return bool(self.points) and self.weight != 0.0

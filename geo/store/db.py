@@ -600,23 +600,26 @@ class Store:
                     continue  # unreadable, or dated where no table can hold it: skipped
         return out
 
-    def corpus_points(self, first: dt.date, last: dt.date, *,
-                      exclude: str = "") -> list[CorpusPoint]:
+    def corpus_points(self, first: dt.date = dt.date.min, last: dt.date = dt.date.max, *,
+                      exclude: str = "", upto: int | None = None) -> list[CorpusPoint]:
         """The resolver's corpus (``geo.nlp.corpus``): the place of every report dated from
         ``first`` to ``last`` whose place mention the resolver was sure of (its score at least
         ``CONFIDENT_SCORE``, or an analyst's own), except the reports of article ``exclude``
-        (an article never votes for its own reading)."""
+        (an article never votes for its own reading); with ``upto``, only of the articles
+        stored by then (``last_article``): what the store knew when a batch began."""
         score = f"$.c[{_STORED_MENTION_COLUMNS.index('score')}]"
         with self.read() as conn:
             rows = conn.execute(
                 "SELECT json_extract(r.report, '$.date'), json_extract(r.report, '$.place.lat'),"
                 " json_extract(r.report, '$.place.lon') FROM reports r JOIN mentions m"
                 " ON m.article = r.article AND m.start = json_extract(r.report, '$.mention_start')"
-                " WHERE r.day_window BETWEEN ? AND ? AND r.article != ?"
+                " JOIN articles a ON a.id = r.article"
+                " WHERE r.day_window BETWEEN ? AND ? AND r.article != ? AND a.rowid <= ?"
                 " AND json_extract(r.report, '$.date') BETWEEN ? AND ?"
                 f" AND json_extract(m.row, '$.v') = ? AND json_extract(m.row, '{score}') >= ?",
-                (day_window(first), day_window(last), exclude, first.isoformat(),
-                 last.isoformat(), MENTION_VERSION, CONFIDENT_SCORE)).fetchall()
+                (day_window(first), day_window(last), exclude,
+                 upto if upto is not None else 2 ** 62, first.isoformat(), last.isoformat(),
+                 MENTION_VERSION, CONFIDENT_SCORE)).fetchall()
         out = []
         for day, lat, lon in rows:
             try:
@@ -624,6 +627,11 @@ class Store:
             except (TypeError, ValueError):
                 continue  # a damaged row teaches nothing
         return out
+
+    def last_article(self) -> int:
+        """A mark of the articles stored so far (``corpus_points(upto=...)``)."""
+        with self.read() as conn:
+            return int(conn.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0])
 
     # ------------------------------------------------------------------ incidents
 

@@ -286,15 +286,17 @@ def process_article(article: Article, gazetteer: Gazetteer, changes: Sequence[Ch
         doc, resolutions, country_names=gazetteer.country_names())
 
 
-def article_corpus(store: Store, article: Article) -> Corpus | None:
+def article_corpus(store: Store, article: Article, *, upto: int | None = None
+                   ) -> Corpus | None:
     """What the store already knows about where things happened around the article's date
-    (``geo.nlp.corpus``), its own reports left out; None for an undated article (its
-    weeks are unknown until it is read) or when the prior weighs nothing."""
+    (``geo.nlp.corpus``), its own reports left out; with ``upto`` (``Store.last_article``),
+    only what it knew then. None for an undated article (its weeks are unknown until it is
+    read) or when the prior weighs nothing."""
     prior = shipped_prior()
     if article.published is None or not prior.weight:
         return None
-    return Corpus.of(store.corpus_points(*prior.window(article.published), exclude=article.id),
-                     prior=prior)
+    return Corpus.of(store.corpus_points(*prior.window(article.published), exclude=article.id,
+                                         upto=upto), prior=prior)
 
 
 def ingest(store: Store, uploads: Iterable[Upload], gazetteer: Gazetteer, *,
@@ -373,12 +375,20 @@ class _CurrentChanges:
                  budget: float | None = MAX_ARTICLE_SECONDS) -> None:
         self._store, self._gazetteer = store, gazetteer
         self.budget = budget
+        # The corpus prior reads the store as it was when the batch began: a batch's articles
+        # do not weigh each other, so its results do not depend on their order, and Dask
+        # workers given the same points find the same places (``_ingest_on_cluster``).
+        self.corpus_upto = store.last_article()
         self._key: str | None = None
         self.changes: list = []
         self.aliased = gazetteer
         # Results computed elsewhere (Dask workers), used while they are still right: the
         # same article (id included) and the same relevant changes.
         self._done = {x.article.id: x for x in precomputed}
+
+    def use(self, precomputed: Sequence[Extracted]) -> None:
+        """Take results computed elsewhere (Dask workers) for the articles to come."""
+        self._done.update((x.article.id, x) for x in precomputed)
 
     def refresh(self) -> None:
         changes = self._store.changes()
@@ -395,7 +405,8 @@ class _CurrentChanges:
         if done is not None and done.article == article and done.changes_seen == seen:
             return seen, (done.mentions, done.reports)
         return seen, process_article(article, self.aliased, self.changes, budget=self.budget,
-                                     corpus=article_corpus(self._store, article))
+                                     corpus=article_corpus(self._store, article,
+                                                           upto=self.corpus_upto))
 
 
 def _put_results(store: Store, article: Article, current: _CurrentChanges) -> None:
@@ -486,12 +497,16 @@ def _ingest_on_cluster(store: Store, paths: Sequence[Path], gazetteer: Gazetteer
     manifests = [f for f in files if f.name.lower() == "manifest.csv"]
     for found in manifests:
         rows = {**read_manifest(found), **rows}
+    current = _CurrentChanges(store, gazetteer)
+    # The workers weigh namesakes by the same points the store would give (``corpus_upto``).
+    points = store.corpus_points(upto=current.corpus_upto) if shipped_prior().weight else []
     results, failures = extract_files([f for f in files if f not in manifests],
                                       manifest=rows, changes=store.changes(),
-                                      defaults=defaults, dask_client=dask_client)
+                                      defaults=defaults, dask_client=dask_client,
+                                      corpus=points)
     report = IngestReport(failures=failures)
-    _store_all(store, [x.article for x in results],
-               _CurrentChanges(store, gazetteer, precomputed=results), report,
+    current.use(results)
+    _store_all(store, [x.article for x in results], current, report,
                progress=progress, should_stop=None)
     return report
 

@@ -31,6 +31,7 @@ from geo.gazetteer.index import Gazetteer
 from geo.incidents import Incident, Report, merge_block, merge_reports, text_shingles
 from geo.io.articles import ArticleError, ReadFailure, read_file
 from geo.names import Spellings
+from geo.nlp.corpus import Corpus, CorpusPoint
 from geo.pipeline import PipelineResult, inferred_date_warnings, named_places, spelling_rows
 from geo.records import Article
 
@@ -74,7 +75,8 @@ def client(workers: int = 2, scheduler: str | None = None) -> Iterator[object]:
 
 def extract_files(files: Sequence[Path], *, manifest: dict[str, dict] | None = None,
                   changes: Sequence[ChangeLike] = (), defaults: object | None = None,
-                  dask_client: object) -> tuple[list[Extracted], list[ReadFailure]]:
+                  dask_client: object, corpus: Sequence[CorpusPoint] = (),
+                  ) -> tuple[list[Extracted], list[ReadFailure]]:
     """Read and process ``files`` as a bag on the client's cluster.
 
     Args:
@@ -85,6 +87,8 @@ def extract_files(files: Sequence[Path], *, manifest: dict[str, dict] | None = N
             unpacked, defaults applied), as ``geo ingest`` does; None reads it as
             ``geo extract`` does (``geo.io.articles.read_file``).
         dask_client: from ``client``.
+        corpus: the store's confident report places (``Store.corpus_points``): each article
+            is resolved with those of its weeks, as the one-process ingest resolves it.
 
     Returns:
         (results sorted by article id, failures by file).
@@ -96,7 +100,7 @@ def extract_files(files: Sequence[Path], *, manifest: dict[str, dict] | None = N
     paths = [str(Path(f).resolve()) for f in files]
     bag = db.from_sequence(paths, partition_size=FILES_PER_PARTITION)
     parts = bag.map_partitions(_extract_partition, dict(manifest or {}), list(changes),
-                               defaults).to_delayed()
+                               defaults, tuple(corpus)).to_delayed()
     # Each partition's results are fetched as soon as it is done and released on its
     # worker: a bag's compute() keeps every partition in the workers' memory until one
     # worker concatenates them all. On 10,000 articles that held 1.2-1.4 GB per worker (now
@@ -203,6 +207,7 @@ def _worker_gazetteer(changes: Sequence[ChangeLike]) -> Gazetteer:
 
 def _extract_partition(paths: list[str], manifest: dict[str, dict],
                        changes: list[ChangeLike], defaults: object | None,
+                       corpus: tuple[CorpusPoint, ...] = (),
                        ) -> list[Extracted | ReadFailure]:
     from geo.store.db import changes_key
     from geo.store.ingest import MAX_ARTICLE_SECONDS, process_article, read_uploads
@@ -227,7 +232,9 @@ def _extract_partition(paths: list[str], manifest: dict[str, dict],
             out.extend(failures)
         for article in articles:
             try:
-                mentions, reports = process_article(article, gazetteer, changes)
+                known = (Corpus.around(corpus, article.published)
+                         if corpus and article.published is not None else None)
+                mentions, reports = process_article(article, gazetteer, changes, corpus=known)
             except WorkBudgetError as exc:
                 out.append(ReadFailure(str(path), f"{exc} ({MAX_ARTICLE_SECONDS} s, the limit "
                                                   "per article): split it"))
