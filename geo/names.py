@@ -9,7 +9,9 @@ tools join on) and carry the display name beside it.
 The rule, in order:
 
 1. the spelling the articles use for the place: the text of the mentions that resolved to it,
-   the most frequent across the store (a tie: the spelling closest to GeoNames' name). Only a
+   the most frequent across the store (a tie: the spelling closest to GeoNames' name); for a
+   plain-ASCII GeoNames name, only a spelling of that name ("Odessa" for Odesa), never
+   another name ("Leningrad" for Saint Petersburg). Only a
    mention read as a name counts (not "Russian" for Russia, "Donetsk region", a qualifier such
    as "Donetsk" in "Zarichne, Donetsk", nor a non-Latin spelling, a lower-case one or a
    headline's capitals). A mention that differs from GeoNames' name only by case or
@@ -25,6 +27,8 @@ Example:
     'Nuseirat'
     >>> display_name("Kyiv", {"Kiev": 6, "Kyiv": 5, "KYIV": 2})
     'Kyiv'
+    >>> display_name("Saint Petersburg", {"Leningrad": 2, "St Petersburg": 1})
+    'St Petersburg'
     >>> display_name("Khān Yūnis", {"Khan Younis": 1, "Khan Yunis": 3})
     'Khan Yunis'
     >>> display_name("Dayr al Balaḩ", alternates=["Deir al Balah", "Dayr al Balah"])
@@ -106,6 +110,13 @@ def spelled_as(text: str, name: str) -> str:
     return text
 
 
+# How close a spelling must be to a plain GeoNames name to be a spelling of it, not another
+# name ("Leningrad" in "the siege of Leningrad" is Saint Petersburg's old name, "Artemivsk"
+# Bakhmut's): "Odessa"/"Odesa" .91, "Kiev"/"Kyiv" .75, "Leningrad"/"Saint Petersburg" .24.
+# A transliterated name ("An Nuşayrāt") takes any spelling: it is the one to replace.
+_SAME_NAME = 0.6
+
+
 def display_name(name: str, spellings: Mapping[str, int] | None = None,
                  alternates: Iterable[str] = ()) -> str:
     """The name a place is shown by (see the module's docstring for the rule).
@@ -121,7 +132,8 @@ def display_name(name: str, spellings: Mapping[str, int] | None = None,
     """
     own: Counter[str] = Counter()
     for text, n in (spellings or {}).items():
-        if n > 0 and (spelled := spelled_as(text, name)):
+        if n > 0 and (spelled := spelled_as(text, name)) and (
+                not name.isascii() or closeness(spelled, name) >= _SAME_NAME):
             own[spelled] += n
     if own:
         return min(own, key=lambda text: (-own[text], -closeness(text, name), text))

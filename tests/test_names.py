@@ -52,6 +52,15 @@ def test_the_most_frequent_spelling_wins_and_a_tie_goes_to_the_one_closest_to_ge
         "Deir al-Balah")
 
 
+def test_another_name_of_a_place_is_no_spelling_of_its_plain_geonames_name():
+    # "the siege of Leningrad" twice, "St Petersburg" once: the city is not shown by its old
+    # name, nor Bakhmut as Artemivsk; a spelling of the name itself still counts.
+    assert display_name("Saint Petersburg", {"Leningrad": 2, "St Petersburg": 1}) == (
+        "St Petersburg")
+    assert display_name("Bakhmut", {"Artemivsk": 3}) == "Bakhmut"
+    assert display_name("Odesa", {"Odessa": 3, "Odesa": 1}) == "Odessa"
+
+
 def test_an_ascii_geonames_name_is_kept_when_no_article_spells_the_place_otherwise():
     assert display_name("Kharkiv") == "Kharkiv"
     assert display_name("Kharkiv", {"Kharkiv": 3, "KHARKIV": 5}) == "Kharkiv"

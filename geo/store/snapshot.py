@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
-FORMAT = "geo-incident-snapshot-1"
+FORMAT = "geo-incident-snapshot-2"  # 2: display names keep a plain name over another name
 _TABLES = ("incidents", "reports")
 
 
