@@ -5,6 +5,10 @@ under ``static/vendor`` (served by Streamlit at ``/app/static/vendor``), and the
 is a GeoJSON of country outlines drawn over a sea-coloured background instead of web tiles.
 Online tile layers are offered in the layer control but are not shown unless chosen.
 
+The map's own behaviour in the browser is ``static/js/incident_map.js``, loaded beside the
+vendored scripts; the page's inline scripts only call its functions, with names, settings and
+data as JSON arguments. Its styles are ``static/css/``, written into the page's head.
+
 This module is folium only; it never imports streamlit.
 
 ``locations`` (the input of :func:`build_incident_map`) is a DataFrame with one row per place:
@@ -49,6 +53,7 @@ start) reports region clicks as ``last_clicked`` only; its features carry ``prop
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import json
 import math
@@ -74,6 +79,10 @@ COUNTRIES_GEOJSON = STATIC_DIR / "basemap" / "countries.geojson"
 ADMIN1_GEOJSON = STATIC_DIR / "basemap" / "admin1.geojson"
 
 DEFAULT_ASSET_BASE = "/app/static/vendor"
+# The map's own script and styles, under static/ (not vendored).
+_OWN_JS = "js/incident_map.js"
+_MAP_STYLE = "css/incident_map.css"
+_LABELS_STYLE = "css/place_labels.css"
 
 REQUIRED_COLUMNS = (
     "location_id",
@@ -178,13 +187,16 @@ def map_asset_paths() -> list[str]:
     """Local JS/CSS/image files the map loads, relative to the repository root.
 
     Returns:
-        Paths such as ``static/vendor/leaflet/leaflet.js``.
+        Paths such as ``static/vendor/leaflet/leaflet.js``, and the map's own
+        ``static/js/incident_map.js`` and ``static/css/`` files.
     """
     rel = [p for _, p in _MAP_JS + _MAP_CSS + _CLUSTER_JS + _CLUSTER_CSS + _HEAT_JS
            + _VECTOR_JS + _DRAW_JS + _DRAW_CSS]
     rel += _DRAW_IMAGES
     rel += [f"{_LEAFLET_IMAGES}/{name}" for name in _IMAGE_FILES]
-    return [(VENDOR_DIR / p).relative_to(ROOT).as_posix() for p in rel]
+    return [(VENDOR_DIR / p).relative_to(ROOT).as_posix() for p in rel] + [
+        (STATIC_DIR / p).relative_to(ROOT).as_posix()
+        for p in (_OWN_JS, _MAP_STYLE, _LABELS_STYLE)]
 
 
 @functools.lru_cache(maxsize=1)
@@ -283,6 +295,7 @@ def build_incident_map(
     else:
         broad = broad.iloc[:0]
     base = asset_base.rstrip("/")
+    static_base = base.rsplit("/", 1)[0]
     south_west, north_east = _bounds(_focus(locations, points))
     m = folium.Map(
         location=[(south_west[0] + north_east[0]) / 2, (south_west[1] + north_east[1]) / 2],
@@ -294,11 +307,10 @@ def build_incident_map(
         maxZoom=MAX_ZOOM,
         minZoom=2,
     )
-    m.default_js = _urls(base, _MAP_JS)
+    m.default_js = _urls(base, _MAP_JS) + [("incident_map", _own_js_url(static_base))]
     m.default_css = _urls(base, _MAP_CSS)
     _MapSetup(f"{base}/{_LEAFLET_IMAGES}/", [south_west, north_east]).add_to(m)
     _add_panes(m)
-    static_base = base.rsplit("/", 1)[0]
     # The browser fetches the outlines from the URL: nothing of them is written into the
     # map, so they are not parsed here either.
     _add_base_layers(m, basemap, url=None if basemap is not None else (
@@ -407,6 +419,19 @@ def _urls(base: str, assets: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(name, f"{base}/{path}") for name, path in assets]
 
 
+@functools.lru_cache(maxsize=4)
+def _own_file(rel: str) -> str:
+    """The text of one of the map's own files under ``static/``, read once per process."""
+    return (STATIC_DIR / rel).read_text(encoding="utf-8")
+
+
+def _own_js_url(static_base: str) -> str:
+    """Where the browser finds ``static/js/incident_map.js``, with its content's digest as a
+    version: a browser that kept an older copy fetches the new one after an upgrade."""
+    digest = hashlib.sha256(_own_file(_OWN_JS).encode("utf-8")).hexdigest()[:12]
+    return f"{static_base}/{_OWN_JS}?v={digest}"
+
+
 def _esc(value: object) -> str:
     """Escape a data value for insertion into tooltip/legend HTML."""
     return html.escape(str(value), quote=True)
@@ -442,61 +467,8 @@ class _VectorTiles(JSCSSMixin, folium.map.Layer):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = (function (P, schema, layers, options) {
-            if (schema === "protomaps") {
-                return P.leafletLayer(Object.assign(options, {flavor: "light", lang: "en"}));
-            }
-            var paint = [], label = [];
-            function prop(f, k) { return f.props[k]; }
-            function is(kind) { return function (z, f) { return f.geomType === kind; }; }
-            function area(layer, fill, filter, minzoom) {
-                paint.push({dataLayer: layer, minzoom: minzoom || 0, filter: filter,
-                            symbolizer: new P.PolygonSymbolizer({fill: fill})});
-            }
-            function line(layer, color, width, filter, dash) {
-                paint.push({dataLayer: layer, filter: filter, symbolizer:
-                    new P.LineSymbolizer({color: color, width: width, dash: dash})});
-            }
-            function names(layer, font, filter) {
-                label.push({dataLayer: layer, filter: filter, symbolizer:
-                    new P.CenteredTextSymbolizer({
-                        labelProps: ["name:en", "name:latin", "name_en", "name"],
-                        font: font, fill: "#3a3a3a", stroke: "#ffffff", width: 2})});
-            }
-            if (schema === "openmaptiles") {
-                area("landcover", "#e4e8d8");
-                area("landuse", "#ebe7de");
-                area("park", "#dfe8d0");
-                area("water", {{ this.sea|tojson }});
-                line("waterway", {{ this.water_line|tojson }}, 1);
-                area("building", "#d9d4ca", null, 14);
-                line("transportation", function (z, f) {
-                    var c = prop(f, "class");
-                    return c === "motorway" || c === "trunk" ? "#d49a5f" : "#b9ad98";
-                }, function (z, f) {
-                    var c = prop(f, "class");
-                    var w = c === "motorway" || c === "trunk" ? 2.2
-                        : c === "primary" || c === "secondary" ? 1.6 : 0.8;
-                    return z < 10 ? w / 2 : w;
-                }, is(2));
-                line("boundary", "#a59f93", 0.9, function (z, f) {
-                    return Number(prop(f, "admin_level")) <= 4;
-                }, [3, 3]);
-                names("place", function (z, f) {
-                    var c = prop(f, "class");
-                    return c === "city" || c === "country" || c === "state"
-                        ? "600 13px sans-serif" : "12px sans-serif";
-                });
-            } else {
-                layers.forEach(function (layer) {
-                    area(layer, "#e2ddd2", is(3));
-                    line(layer, "#b3ad9f", 0.7, is(2));
-                    names(layer, "12px sans-serif", is(1));
-                });
-            }
-            return P.leafletLayer(Object.assign(options, {paintRules: paint, labelRules: label}));
-        })(protomapsL, {{ this.schema|tojson }}, {{ this.layers|tojson }},
-           {{ this.options|tojson }});
+        var {{ this.get_name() }} = geoMap.vectorTiles(protomapsL, {{ this.schema|tojson }},
+            {{ this.layers|tojson }}, {{ this.options|tojson }}, {{ this.colors|tojson }});
         {% endmacro %}
         """
     )
@@ -508,7 +480,7 @@ class _VectorTiles(JSCSSMixin, folium.map.Layer):
         self._name = "VectorTiles"
         self.schema = tile_set.schema
         self.layers = list(tile_set.vector_layers)
-        self.sea, self.water_line = SEA_COLOR, WATER_LINE_COLOR
+        self.colors = {"sea": SEA_COLOR, "waterLine": WATER_LINE_COLOR}
         # protomaps-leaflet reads data tiles one zoom below the view (512-pixel tiles on a
         # 256-pixel grid): the layer starts one zoom above the file's first.
         self.options = {**options, "url": url, "maxDataZoom": tile_set.max_zoom,
@@ -532,48 +504,8 @@ class _InViewGeoJson(folium.map.Layer):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJSON(null, Object.assign(
-            {{ this.options|tojson }},
-            {renderer: L.canvas({pane: {{ this.options.pane|tojson }}})}));
-        (function (layer, map, url, inline) {
-            var waiting = [];
-            function extend(c, b) {
-                if (typeof c[0] === "number") {
-                    if (c[0] < b[0]) { b[0] = c[0]; } if (c[0] > b[2]) { b[2] = c[0]; }
-                    if (c[1] < b[1]) { b[1] = c[1]; } if (c[1] > b[3]) { b[3] = c[1]; }
-                    return b;
-                }
-                for (var i = 0; i < c.length; i++) { extend(c[i], b); }
-                return b;
-            }
-            function addInView() {
-                var v = map.getBounds().pad(0.5), left = [];
-                for (var i = 0; i < waiting.length; i++) {
-                    var b = waiting[i].box;
-                    if (v.intersects([[b[1], b[0]], [b[3], b[2]]])) {
-                        layer.addData(waiting[i].feature);
-                    } else {
-                        left.push(waiting[i]);
-                    }
-                }
-                waiting = left;
-            }
-            function start(data) {
-                waiting = (data.features || []).filter(function (f) { return f.geometry; })
-                    .map(function (f) {
-                        return {feature: f, box: extend(f.geometry.coordinates,
-                                                        [180, 90, -180, -90])};
-                    });
-                // After the map's first framing (fitBounds runs after the layers are made).
-                map.whenReady(function () { setTimeout(addInView, 0); });
-                map.on("moveend", addInView);
-            }
-            if (inline) { start(inline); } else {
-                fetch(url).then(function (r) { return r.json(); }).then(start)
-                    .catch(function () {});
-            }
-        })({{ this.get_name() }}, {{ this._parent.get_name() }}, {{ this.url|tojson }},
-           {{ this.data|tojson }});
+        var {{ this.get_name() }} = geoMap.inViewGeoJson({{ this._parent.get_name() }},
+            {{ this.options|tojson }}, {{ this.url|tojson }}, {{ this.data|tojson }});
         {% endmacro %}
         """
     )
@@ -673,29 +605,9 @@ def _add_borders(m: folium.Map, tile_set: TileSet, static_base: str) -> None:
                                  "dashArray": "1 3", "fill": False}}).add_to(m)
 
 
-# Binds the (already escaped) tooltip string and keeps a selected point above its neighbours.
-_ON_EACH_FEATURE = JsCode(
-    """
-    function(feature, layer) {
-        var p = feature.properties || {};
-        if (p.selected) {
-            layer.on("add", function() { if (layer.bringToFront) { layer.bringToFront(); } });
-        }
-        if (p.label) {
-            // The name of an important place, always shown; set as text, never as HTML.
-            var span = document.createElement("span");
-            span.textContent = p.label;
-            var offset = (p.style && p.style.radius) || 6;
-            layer.bindTooltip(span, {permanent: true, direction: "right", interactive: false,
-                                     offset: [offset, 0], className: "incident-label"});
-            layer.on("mouseover", function () { layer.setTooltipContent(p.tooltip); });
-            layer.on("mouseout", function () { layer.setTooltipContent(span); });
-        } else if (p.tooltip) {
-            layer.bindTooltip(p.tooltip, {direction: "top"});
-        }
-    }
-    """
-)
+# Binds the (already escaped) tooltip string and keeps a selected point above its neighbours;
+# an important place's name is set as text (static/js/incident_map.js).
+_ON_EACH_FEATURE = JsCode("geoMap.pointFeature")
 
 
 def _add_points_layer(
@@ -837,15 +749,7 @@ def _add_heatmap(m: folium.Map, points: pd.DataFrame, base: str) -> None:
 # Sequential yellow-orange-red (ColorBrewer YlOrRd, 6 classes).
 _CHOROPLETH = ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"]
 
-_REGION_TOOLTIP = JsCode(
-    """
-    function(feature, layer) {
-        if (feature.properties && feature.properties.tooltip) {
-            layer.bindTooltip(feature.properties.tooltip, {sticky: true});
-        }
-    }
-    """
-)
+_REGION_TOOLTIP = JsCode("geoMap.regionFeature")
 
 
 def _add_regions_layer(m: folium.Map, regions: pd.DataFrame) -> None:
@@ -929,107 +833,8 @@ class _SpreadOverlaps(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function (map, layer, ring, maxGroup, maxRing, maxKm) {
-            var legs = L.layerGroup([], {pane: "spreadLegs"});
-            var markers = [], ringHome = ring ? ring.getLatLng() : null;
-            function radius(m) { return (m.options && m.options.radius) || 6; }
-            function spread() {
-                legs.clearLayers();
-                var z = map.getZoom(), n = markers.length, pts = [], parent = [];
-                for (var i = 0; i < n; i++) {
-                    pts.push(map.project(markers[i]._home, z));
-                    parent.push(i);
-                }
-                function root(i) {
-                    while (parent[i] !== i) { parent[i] = parent[parent[i]]; i = parent[i]; }
-                    return i;
-                }
-                // Pairs close enough to hide one another, found through a grid of cells
-                // as wide as the biggest possible gap, so the work stays near-linear.
-                var cell = 2 * {{ this.max_radius }}, grid = {};
-                for (i = 0; i < n; i++) {
-                    var gx = Math.floor(pts[i].x / cell), gy = Math.floor(pts[i].y / cell);
-                    for (var dx = -1; dx <= 1; dx++) {
-                        for (var dy = -1; dy <= 1; dy++) {
-                            var near = grid[(gx + dx) + ":" + (gy + dy)] || [];
-                            for (var k = 0; k < near.length; k++) {
-                                var j = near[k], ri = radius(markers[i]), rj = radius(markers[j]);
-                                if (pts[i].distanceTo(pts[j]) < (ri + rj) * 2 / 3) {
-                                    parent[root(i)] = root(j);
-                                }
-                            }
-                        }
-                    }
-                    var key = gx + ":" + gy;
-                    (grid[key] = grid[key] || []).push(i);
-                }
-                var groups = {};
-                for (i = 0; i < n; i++) { (groups[root(i)] = groups[root(i)] || []).push(i); }
-                for (i = 0; i < n; i++) { markers[i].setLatLng(markers[i]._home); }
-                if (ring) { ring.setLatLng(ringHome); }
-                Object.keys(groups).forEach(function (g) {
-                    var members = groups[g];
-                    if (members.length < 2 || members.length > maxGroup) { return; }
-                    var cx = 0, cy = 0, sum = 0, sizes = [];
-                    members.forEach(function (i) {
-                        cx += pts[i].x; cy += pts[i].y; sum += 2 * radius(markers[i]) + 4;
-                        sizes.push(radius(markers[i]));
-                    });
-                    cx /= members.length; cy /= members.length;
-                    var k = members.length;
-                    // Each keeps its bearing from the group's middle, so a point north of its
-                    // neighbour stays north of it; points on the very same spot are dealt
-                    // round from the top, biggest first.
-                    var angle = {}, same = true;
-                    members.forEach(function (i) {
-                        var dx = pts[i].x - cx, dy = pts[i].y - cy;
-                        if (dx * dx + dy * dy > 0.25) { same = false; }
-                        angle[i] = Math.atan2(dy, dx);
-                    });
-                    if (same) {
-                        members.sort(function (a, b) {
-                            return radius(markers[b]) - radius(markers[a]);
-                        });
-                    } else {
-                        members.sort(function (a, b) { return angle[a] - angle[b]; });
-                    }
-                    var start = same ? -Math.PI / 2 : angle[members[0]];
-                    // Wide enough for the two biggest neighbours to stand apart with a gap.
-                    sizes.sort(function (a, b) { return b - a; });
-                    var pair = sizes[0] + sizes[1] + 4;
-                    var r = Math.max(sum / (2 * Math.PI), pair / (2 * Math.sin(Math.PI / k)));
-                    // A ring this wide would draw a point far from its place (towns of a
-                    // whole oblast seen from a continent): such a knot is left for zooming.
-                    // Far is in pixels on screen and in kilometres on the ground.
-                    var lat = map.unproject(L.point(cx, cy), z).lat * Math.PI / 180;
-                    var metresPerPixel = 40075016.7 * Math.cos(lat) / (256 * Math.pow(2, z));
-                    if (r > Math.min(maxRing, maxKm * 1000 / metresPerPixel)) { return; }
-                    members.forEach(function (i, idx) {
-                        var a = start + 2 * Math.PI * idx / k;
-                        var at = map.unproject(
-                            L.point(cx + r * Math.cos(a), cy + r * Math.sin(a)), z);
-                        var m = markers[i];
-                        m.setLatLng(at);
-                        if (ring && m.feature && m.feature.properties.selected) {
-                            ring.setLatLng(at);
-                        }
-                        legs.addLayer(L.polyline([m._home, at], {color: "#444", weight: 1,
-                            opacity: 0.8, interactive: false, pane: "spreadLegs"}));
-                        legs.addLayer(L.circleMarker(m._home, {radius: 2, stroke: false,
-                            fillColor: "#222", fillOpacity: 0.9, interactive: false,
-                            pane: "spreadLegs"}));
-                    });
-                });
-            }
-            layer.eachLayer(function (m) {
-                if (m.getLatLng) { m._home = m.getLatLng(); markers.push(m); }
-            });
-            legs.addTo(map);
-            map.whenReady(function () { setTimeout(spread, 0); });
-            map.on("zoomend", spread);
-        })({{ this._parent.get_name() }}, {{ this.layer.get_name() }},
-           {{ this.ring.get_name() if this.ring else "null" }}, {{ this.max_group }},
-           {{ this.max_ring }}, {{ this.max_km }});
+        geoMap.spreadOverlaps({{ this._parent.get_name() }}, {{ this.layer.get_name() }},
+            {{ this.ring.get_name() if this.ring else "null" }}, {{ this.limits|tojson }});
         {% endmacro %}
         """
     )
@@ -1039,10 +844,8 @@ class _SpreadOverlaps(MacroElement):
         self._name = "SpreadOverlaps"
         self.layer = layer
         self.ring = ring
-        self.max_group = SPREAD_MAX_GROUP
-        self.max_ring = SPREAD_MAX_RING_PX
-        self.max_km = SPREAD_MAX_KM
-        self.max_radius = MAX_RADIUS
+        self.limits = {"maxGroup": SPREAD_MAX_GROUP, "maxRing": SPREAD_MAX_RING_PX,
+                       "maxKm": SPREAD_MAX_KM, "maxRadius": MAX_RADIUS}
 
 
 # --------------------------------------------------------------------------- page furniture
@@ -1052,101 +855,21 @@ class _MapSetup(MacroElement):
     """Page furniture that folium has no option for.
 
     Sea-coloured background under the land layer, the local marker-icon path, a heatmap canvas
-    that lets clicks through to the points, no focus box around a clicked point, legend styles.
+    that lets clicks through to the points, no focus box around a clicked point, legend styles,
+    and the points framed clear of the panels (``geoMap.setup``). The styles
+    (``static/css/incident_map.css``) are written into the page's head, not linked:
+    streamlit-folium adds linked stylesheets only as the map is made, and the first framing
+    measures the panels they style.
     """
 
     _template = Template(
         """
         {% macro header(this, kwargs) %}
-        <style>
-            #{{ this._parent.get_name() }} { background: {{ this.sea }}; }
-            .leaflet-heatmap-layer { pointer-events: none; }
-            #{{ this._parent.get_name() }} .leaflet-control-attribution { font-size: 10px; }
-            #{{ this._parent.get_name() }} path.leaflet-interactive:focus { outline: none; }
-            /* Neutral clusters: the plugin's green/yellow/orange would read as event types. */
-            #{{ this._parent.get_name() }} .marker-cluster {
-                background-color: rgba(70, 70, 80, 0.3);
-            }
-            #{{ this._parent.get_name() }} .marker-cluster div {
-                background-color: rgba(55, 55, 65, 0.85); color: #fff;
-            }
-            .incident-legend {
-                background: rgba(255, 255, 255, 0.92); padding: 6px 9px; border-radius: 4px;
-                box-shadow: 0 1px 4px rgba(0, 0, 0, 0.3); font: 12px/1.5 sans-serif;
-                color: #222; max-width: 230px;
-            }
-            .incident-legend .swatch {
-                display: inline-block; width: 11px; height: 11px; border-radius: 50%;
-                margin-right: 6px; vertical-align: -1px; border: 1px solid #fff;
-            }
-            .incident-legend .note { color: #555; margin-top: 3px; }
-            .incident-legend summary { cursor: pointer; }
-            .incident-legend details:not([open]) summary { list-style-position: inside; }
-        </style>
+        <style>{{ this.style }}</style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
-            L.Icon.Default.imagePath = {{ this.image_path|tojson }};
-            // The map is often created while its iframe is still 0 px high: Leaflet then
-            // clips vectors and fits bounds to a wrong size. Follow the container's size and
-            // frame the points again until the user pans or zooms, unless the page was
-            // opened from a link that gives the view (a centre and zoom, or a place the map
-            // pans to): the first map of that page keeps the link's view.
-            (function (map, bounds) {
-                var untouched = true;
-                try {
-                    var top = window.parent;
-                    if (top !== window && !top.__geoMapLinkRead) {
-                        top.__geoMapLinkRead = true;
-                        var asked = new URL(top.location.href).searchParams;
-                        untouched = !((asked.has("c") && asked.has("z"))
-                                      || asked.has("location"));
-                    }
-                } catch (e) { /* a page of another origin: frame the points */ }
-                // The widest control on each side, as drawn now (a folded legend is
-                // narrow): the points are framed between them, so at the opening view no
-                // point lies under the legend, the country list or the layer control. The
-                // attribution line and the scale are low and wide: a bottom margin clears them.
-                function side(corners) {
-                    var widest = 0;
-                    map.getContainer().querySelectorAll(corners).forEach(function (corner) {
-                        corner.querySelectorAll(":scope > .leaflet-control").forEach(
-                            function (c) {
-                                if (!c.classList.contains("leaflet-control-attribution")
-                                        && !c.classList.contains("leaflet-control-scale")) {
-                                    widest = Math.max(widest, c.offsetWidth + 10);
-                                }
-                            });
-                    });
-                    return widest;
-                }
-                // Framed without animation: an animated zoom still running when
-                // streamlit-folium sets a link's view would end at the framing's zoom.
-                function frame() {
-                    // Points drawn side by side (``_SpreadOverlaps``) move up to 36 px from
-                    // their place: that much more margin keeps them clear too.
-                    var margin = 40, size = map.getSize();
-                    var left = side(".leaflet-left") + margin;
-                    // Plus room for the names drawn right of the points.
-                    var right = side(".leaflet-right") + margin + 60;
-                    if (size.x - left - right < 120) {  // a narrow map (or not laid out yet)
-                        left = right = Math.min(margin, size.x / 4);
-                    }
-                    var tb = Math.min(margin, size.y / 4);
-                    map.fitBounds(bounds, {maxZoom: 10, paddingTopLeft: [left, tb],
-                                           paddingBottomRight: [right, tb < margin ? tb : tb + 20],
-                                           animate: false});
-                }
-                map._frameIncidents = function () { if (untouched && bounds) { frame(); } };
-                if (bounds) { frame(); }
-                map.on("dragstart", function () { untouched = false; });
-                map.getContainer().addEventListener("wheel", function () { untouched = false; });
-                new ResizeObserver(function () {
-                    map.invalidateSize();
-                    if (untouched && bounds) {
-                        frame();  // the controls are drawn by now: points clear of them
-                    }
-                }).observe(map.getContainer());
-            })({{ this._parent.get_name() }}, {{ this.bounds|tojson }});
+            geoMap.setup({{ this._parent.get_name() }}, {{ this.image_path|tojson }},
+                         {{ this.bounds|tojson }}, {{ this.sea|tojson }});
         {% endmacro %}
         """
     )
@@ -1157,6 +880,7 @@ class _MapSetup(MacroElement):
         self.image_path = image_path
         self.bounds = bounds
         self.sea = SEA_COLOR
+        self.style = _own_file(_MAP_STYLE)
 
 
 def _controlled_layers(m: folium.Map) -> list[folium.map.Layer]:
@@ -1201,44 +925,8 @@ class _ViewInUrl(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            (function (map) {
-                var top;
-                try { top = window.parent; top.location.href; } catch (e) { return; }
-                var page = top.location.pathname;
-                function keep() {
-                    if (top.location.pathname !== page) { return; }
-                    var c = map.getCenter(), url = new URL(top.location.href);
-                    var centre = c.lat.toFixed(4) + "," + c.lng.toFixed(4);
-                    var zoom = String(map.getZoom());
-                    var params = url.searchParams;
-                    var shown = layers();
-                    var wanted = shown === null || shown === defaults ? null : shown;
-                    if (params.get("c") === centre && params.get("z") === zoom
-                            && params.get("layers") === wanted) { return; }
-                    params.set("c", centre);
-                    params.set("z", zoom);
-                    if (wanted === null) { params.delete("layers"); }
-                    else { params.set("layers", wanted); }
-                    top.history.replaceState(top.history.state, "", url.toString());
-                }
-                var defaults = {{ this.defaults|tojson }};
-                function layers() {
-                    // The layer control's registry (folium's "<control>_layers"); it is
-                    // declared after this script, so it is looked up when needed.
-                    var reg = window[{{ this.control|tojson }} + "_layers"];
-                    if (!reg) { return null; }
-                    var on = [];
-                    [reg.base_layers, reg.overlays].forEach(function (group) {
-                        Object.keys(group).forEach(function (name) {
-                            if (map.hasLayer(group[name])) { on.push(name); }
-                        });
-                    });
-                    return on.sort().join(",");
-                }
-                map.on("overlayadd overlayremove baselayerchange", keep);
-                map.on("moveend", keep);
-                setInterval(keep, 1000);
-            })({{ this._parent.get_name() }});
+            geoMap.viewInUrl({{ this._parent.get_name() }}, {{ this.control|tojson }},
+                             {{ this.defaults|tojson }});
         {% endmacro %}
         """
     )
@@ -1251,20 +939,8 @@ class _Panel(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
-            {{ this.get_name() }}.onAdd = function(map) {
-                var div = L.DomUtil.create("div", {{ this.css_class|tojson }});
-                div.innerHTML = {{ this.html|tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                // Folded or unfolded: a map the analyst has not moved is framed again in
-                // the room the panel now leaves.
-                div.addEventListener("toggle", function () {
-                    if (map._frameIncidents) { map._frameIncidents(); }
-                }, true);
-                return div;
-            };
-            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+            var {{ this.get_name() }} = geoMap.panel({{ this._parent.get_name() }},
+                {{ this.position|tojson }}, {{ this.css_class|tojson }}, {{ this.html|tojson }});
         {% endmacro %}
         """
     )
@@ -1314,34 +990,10 @@ class _DrawBox(JSCSSMixin, MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            {{ this._parent.get_name() }}.createPane("drawnBox");
-            {{ this._parent.get_name() }}.getPane("drawnBox").style.zIndex = 380;
-            var drawnItems_{{ this.get_name() }} = new L.FeatureGroup().addTo(
+            var drawnItems_{{ this.get_name() }} = geoMap.drawBoxLayer(
                 {{ this._parent.get_name() }});
-            var {{ this.get_name() }} = new L.Control.Draw({
-                position: "topleft",
-                draw: {
-                    // The area's tooltip is left off: Leaflet.draw 1.0.4 computes it with an
-                    // undeclared variable, an error wherever scripts run strict.
-                    rectangle: {showArea: false, shapeOptions: {
-                        pane: "drawnBox", interactive: false, color: "#3b3bb3",
-                        weight: 2, fillOpacity: 0.08}},
-                    polyline: false, polygon: false, circle: false, marker: false,
-                    circlemarker: false
-                },
-                edit: false
-            }).addTo({{ this._parent.get_name() }});
-            {{ this._parent.get_name() }}.on(L.Draw.Event.CREATED, function (e) {
-                drawnItems_{{ this.get_name() }}.clearLayers();
-                drawnItems_{{ this.get_name() }}.addLayer(e.layer);
-            });
-            // streamlit-folium adds the stylesheet as the map is made: until it has loaded,
-            // the toolbar is its buttons' titles in words, wide, and the points were framed
-            // clear of that. Framed again when the toolbar takes its size.
-            new ResizeObserver(function () {
-                var map = {{ this._parent.get_name() }};
-                if (map._frameIncidents) { map._frameIncidents(); }
-            }).observe({{ this.get_name() }}.getContainer());
+            var {{ this.get_name() }} = geoMap.drawBox({{ this._parent.get_name() }},
+                drawnItems_{{ this.get_name() }});
         {% endmacro %}
         """
     )
@@ -1364,57 +1016,7 @@ class _LabelLayout(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function (map) {
-            function overlaps(a, b) {
-                return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
-            }
-            function layout() {
-                var origin = map.getContainer().getBoundingClientRect();
-                var labelled = [];
-                map.eachLayer(function (l) {
-                    var p = l.feature && l.feature.properties;
-                    if (p && p.label && l.getTooltip && l.getTooltip() && l.getLatLng) {
-                        labelled.push(l);
-                    }
-                });
-                // Towns' names first, then landmarks' (a square inside a town yields
-                // to the town's name), each biggest first.
-                labelled.sort(function (a, b) {
-                    var pa = a.feature.properties, pb = b.feature.properties;
-                    return ((pa.landmark ? 1 : 0) - (pb.landmark ? 1 : 0))
-                        || ((pb.style.radius || 0) - (pa.style.radius || 0));
-                });
-                var shown = [];
-                labelled.forEach(function (l) {
-                    var at = map.latLngToContainerPoint(l.getLatLng());
-                    var r = (l.feature.properties.style.radius || 6) + 2;
-                    shown.push({x0: at.x - r, y0: at.y - r, x1: at.x + r, y1: at.y + r,
-                                point: true});
-                });
-                labelled.forEach(function (l) {
-                    var el = l.getTooltip().getElement();
-                    if (!el) { return; }
-                    el.style.visibility = "";
-                    var b = el.getBoundingClientRect();
-                    var box = {x0: b.left - origin.left, y0: b.top - origin.top,
-                               x1: b.right - origin.left, y1: b.bottom - origin.top};
-                    // Clear of other labels (points may sit under a label's edge).
-                    var clash = shown.some(function (o) { return !o.point && overlaps(box, o); });
-                    if (clash) { el.style.visibility = "hidden"; } else { shown.push(box); }
-                });
-                return shown;
-            }
-            map._incidentLabelBoxes = layout;
-            // Once per burst: a clustered map adds hundreds of layers at a time.
-            var pending = false;
-            function later() {
-                if (pending) { return; }
-                pending = true;
-                setTimeout(function () { pending = false; layout(); }, 50);
-            }
-            map.whenReady(later);
-            map.on("zoomend moveend layeradd", later);
-        })({{ this._parent.get_name() }});
+        geoMap.labelLayout({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
@@ -1436,68 +1038,10 @@ class _PlaceLabels(MacroElement):
     _template = Template(
         """
         {% macro header(this, kwargs) %}
-        <style>
-            .place-label { color: #4a4a4a; font: 11px/1.1 sans-serif; white-space: nowrap;
-                text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; pointer-events: none; }
-            .place-label.country { color: #7a7266; font-size: 12px; letter-spacing: 0.08em;
-                text-transform: uppercase; }
-            .place-label.big { font-weight: 600; color: #333; }
-            .leaflet-tooltip.incident-label { background: rgba(255,255,255,0.85);
-                border: 0; box-shadow: none; padding: 0 3px; font: 600 11px/1.3 sans-serif;
-                color: #111; }
-            .leaflet-tooltip.incident-label::before { display: none; }
-        </style>
+        <style>{{ this.style }}</style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
-        (function (map, placesUrl) {
-            // Population a town needs to be named at each zoom, and how many names at most.
-            var MIN_POP = {2: 5e6, 3: 3e6, 4: 1.5e6, 5: 7e5, 6: 3e5, 7: 1.2e5, 8: 5e4, 9: 2e4,
-                           10: 8e3, 11: 3e3};
-            var QUOTA = 160;
-            var layer = L.layerGroup().addTo(map);
-            var places = [];
-            function draw() {
-                layer.clearLayers();
-                var z = map.getZoom();
-                var minPop = MIN_POP[Math.max(2, Math.min(11, z))];
-                var view = map.getBounds().pad(0.05);
-                // The incident labels and their points go first (``_LabelLayout``).
-                var n = 0, taken = map._incidentLabelBoxes ? map._incidentLabelBoxes() : [];
-                for (var i = 0; i < places.length && n < QUOTA; i++) {
-                    var f = places[i], p = f.properties, c = f.geometry.coordinates;
-                    var isCountry = p.k === "country";
-                    if (isCountry ? (z < 3 || z > 6) : p.p < minPop) { continue; }
-                    if (!view.contains([c[1], c[0]])) { continue; }
-                    // A name that would run into one already placed is left out: names come
-                    // biggest first, so the bigger place keeps its name. The box is estimated
-                    // from the name's length (measuring text would cost a layout per name).
-                    var at = map.latLngToContainerPoint([c[1], c[0]]);
-                    var width = String(p.n).length * (isCountry ? 8.6 : 6.4) + 4;
-                    var box = {x0: at.x + 1, y0: at.y - 8, x1: at.x + 5 + width, y1: at.y + 7};
-                    var clash = false;
-                    for (var t = 0; t < taken.length && !clash; t++) {
-                        var o = taken[t];
-                        clash = box.x0 < o.x1 && o.x0 < box.x1 && box.y0 < o.y1 && o.y0 < box.y1;
-                    }
-                    if (clash) { continue; }
-                    taken.push(box);
-                    var el = document.createElement("span");
-                    el.textContent = p.n;
-                    el.className = "place-label" + (isCountry ? " country" :
-                        (p.p >= minPop * 8 ? " big" : ""));
-                    layer.addLayer(L.marker([c[1], c[0]], {pane: "placeLabels",
-                        interactive: false, keyboard: false,
-                        icon: L.divIcon({className: "", html: el.outerHTML,
-                                         iconSize: null, iconAnchor: [-3, 7]})}));
-                    n++;
-                }
-            }
-            fetch(placesUrl).then(function (r) { return r.json(); }).then(function (data) {
-                places = data.features || [];
-                draw();
-                map.on("zoomend moveend", draw);
-            }).catch(function () {});
-        })({{ this._parent.get_name() }}, {{ this.places_url|tojson }});
+        geoMap.placeLabels({{ this._parent.get_name() }}, {{ this.places_url|tojson }});
         {% endmacro %}
         """
     )
@@ -1506,6 +1050,7 @@ class _PlaceLabels(MacroElement):
         super().__init__()
         self._name = "PlaceLabels"
         self.places_url = places_url
+        self.style = _own_file(_LABELS_STYLE)
 
 
 class _BroadPanel(_Panel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import math
 import re
@@ -29,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 XSS = "<img src=x onerror=alert(1)>"
 ASSET_BASE = "/app/static/vendor"
+STATIC = "/app/static/"  # the vendored libraries, and the map's own script
+MAP_JS = ROOT / "static" / "js" / "incident_map.js"
 
 
 def locations(n: int, *, first_name: str = "Kherson") -> pd.DataFrame:
@@ -88,7 +91,7 @@ def test_rendered_html_loads_no_remote_js_or_css():
     tags = re.findall(r'<script[^>]+src="([^"]+)"', page)
     tags += re.findall(r'<link[^>]+href="([^"]+)"', page)
     assert tags, "expected script and stylesheet tags"
-    assert all(url.startswith(ASSET_BASE + "/") for url in tags), tags
+    assert all(url.startswith(STATIC) for url in tags), tags
     remote_assets = [
         url
         for url in re.findall(r"(?:https?:)?//[^\s\"'<>)]+", page)
@@ -121,7 +124,7 @@ def test_st_folium_gets_only_local_links():
         "leaflet.markercluster.js",
         "leaflet-heat.js",
     }
-    assert all(url.startswith(ASSET_BASE + "/") for url in links), links
+    assert all(url.startswith(STATIC) for url in links), links
 
 
 def test_asset_files_exist_with_licences():
@@ -129,10 +132,10 @@ def test_asset_files_exist_with_licences():
     assert paths
     for rel in paths:
         assert (ROOT / rel).is_file(), rel
-        assert rel.startswith("static/vendor/")
+        assert rel.startswith("static/vendor/") or rel.startswith(("static/js/", "static/css/"))
     page = render(build_incident_map(locations(400), cluster=True))
     for url in re.findall(r'(?:src|href)="([^"]+)"', page):
-        rel = "static/vendor/" + url.removeprefix(ASSET_BASE + "/")
+        rel = "static/" + url.removeprefix(STATIC).split("?")[0]
         assert rel in paths, url
     for library in ("leaflet", "leaflet.markercluster", "jquery", "leaflet.heat"):
         assert (ROOT / "static" / "vendor" / library / "LICENSE").is_file(), library
@@ -142,6 +145,28 @@ def test_asset_base_is_configurable():
     page = render(build_incident_map(locations(3), asset_base="/assets/vendor/"))
     assert '<script src="/assets/vendor/leaflet/leaflet.js"></script>' in page
     assert '"/assets/vendor/leaflet/images/"' in page  # L.Icon.Default.imagePath
+    assert '<script src="/assets/js/incident_map.js?v=' in page
+
+
+def test_the_maps_own_script_is_a_static_file_the_page_only_calls():
+    """The map's behaviour is ``static/js/incident_map.js``, versioned by its content so a
+    browser never runs a stale copy; the page passes names and settings as arguments."""
+    page = render(build_incident_map(locations(5), view_in_url=True, draw_box=True,
+                                     selected="loc1"))
+    [version] = re.findall(r'<script src="/app/static/js/incident_map\.js\?v=([0-9a-f]+)"',
+                           page)
+    assert version == hashlib.sha256(MAP_JS.read_text(encoding="utf-8").encode()).hexdigest()[:12]
+    for call in ("geoMap.setup(", "geoMap.inViewGeoJson(", "geoMap.placeLabels(",
+                 "geoMap.spreadOverlaps(", "geoMap.labelLayout(", "geoMap.drawBox(",
+                 "geoMap.panel(", "geoMap.viewInUrl(", "(geoMap.pointFeature)("):
+        assert call in page, call
+        name = re.search(r"geoMap\.(\w+)", call).group(1)
+        assert f"{name}: {name}" in MAP_JS.read_text(encoding="utf-8"), call
+    # No logic is written into the page: none of the file's code is there.
+    for code in ("ResizeObserver", "fitBounds", "replaceState", "textContent"):
+        assert code in MAP_JS.read_text() and code not in page, code
+    # Its styles are written into the page's head.
+    assert ".incident-legend {" in page and ".place-label {" in page
 
 
 # --------------------------------------------------------------------------- escaping
@@ -237,8 +262,8 @@ def test_a_village_placed_at_its_hromada_centre_is_drawn_and_told_as_approximate
 
 
 def test_only_a_map_that_asks_writes_its_view_into_the_page_url():
-    assert "replaceState" in render(build_incident_map(locations(3), view_in_url=True))
-    assert "replaceState" not in render(build_incident_map(locations(3)))
+    assert "geoMap.viewInUrl(" in render(build_incident_map(locations(3), view_in_url=True))
+    assert "geoMap.viewInUrl(" not in render(build_incident_map(locations(3)))
 
 
 def test_selected_location_is_highlighted():
@@ -266,7 +291,8 @@ def test_default_layers_and_visibility():
     # The world's borders are drawn only where the map looks, on a canvas.
     borders = layers["First-level borders"]
     assert borders.data is None and not borders.control and "basemap/admin1.geojson" in render(m)
-    assert "map.getBounds().pad(0.5)" in render(m)
+    assert "geoMap.inViewGeoJson(" in render(m) and "map.getBounds().pad(0.5)" in (
+        MAP_JS.read_text(encoding="utf-8"))
     assert not layers["OpenStreetMap (online)"].show
     assert not layers["CARTO Positron (online)"].show
     assert layers["Heatmap"].overlay and not layers["Heatmap"].show

@@ -298,12 +298,12 @@ def test_the_cli_adds_lists_and_refuses_by_name(tmp_path, monkeypatch):
 
 @pytest.mark.browser
 def tile_site(tmp_path: Path) -> tuple[Path, Path]:
-    """A site folder whose ``static/`` has the app's vendored scripts and basemap, and room
-    for unpacked tiles: (site, its static folder)."""
+    """A site folder whose ``static/`` has the app's vendored scripts, its own script and
+    basemap, and room for unpacked tiles: (site, its static folder)."""
     site = tmp_path / "site"
     static = site / "static"
     static.mkdir(parents=True)
-    for part in ("vendor", "basemap"):
+    for part in ("vendor", "js", "basemap"):
         (static / part).symlink_to(ROOT / "static" / part, target_is_directory=True)
     return site, static
 
