@@ -29,11 +29,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-import numpy as np
 import pandas as pd
 
 from geo.incidents import Incident
 from geo.names import display_name
+from geo.nlp.far_places import FAR_KM, POINT_FEATURES, far_points
 from geo.records import Article, Resolution
 
 MENTION_COLUMNS = ["article", "start", "end", "text", "sentence", "name", "latitude",
@@ -88,15 +88,11 @@ def mentions_frame_from_rows(rows: list[dict]) -> pd.DataFrame:
     return _typed_mentions(pd.DataFrame(columns, columns=MENTION_COLUMNS))
 
 
-#: A point this far from every other place its article names is in doubt (a district read in
-#: another country, a Gaza neighbourhood placed in Dubai): the Places page lists it first.
-FAR_KM = 1000.0
-_POINTS = frozenset({"city", "landmark", "computed"})
-
-
 def far_from_article(mentions: pd.DataFrame, *, km: float = FAR_KM) -> pd.Series:
-    """Whether each mention is a point more than ``km`` from every other point its article
-    names (other names; at least two of them), as a boolean Series on ``mentions``' index.
+    """Whether each mention is a point outside the cluster (places within ``km`` of one
+    another) where most of its article's names lie, as a boolean Series on ``mentions``'
+    index: a district read in another country, a Gaza quarter placed in Dubai. The rule is
+    ``geo.nlp.far_places.far_points``; the Places page lists these first.
 
     Example:
         >>> rows = pd.DataFrame({"article": ["a"] * 4, "text": ["Kyiv", "Irpin", "Bucha",
@@ -106,21 +102,11 @@ def far_from_article(mentions: pd.DataFrame, *, km: float = FAR_KM) -> pd.Series
         [False, False, False, True]
     """
     far = pd.Series(False, index=mentions.index)
-    points = mentions[mentions["feature"].isin(_POINTS) & mentions["latitude"].notna()]
+    points = mentions[mentions["feature"].isin(POINT_FEATURES) & mentions["latitude"].notna()]
     for _article, group in points.groupby("article", sort=False):
-        if group["text"].nunique() < 3:
-            continue  # too few other places to say where the article is
-        lat = np.radians(group["latitude"].to_numpy(dtype=float))
-        lon = np.radians(group["longitude"].to_numpy(dtype=float))
-        # Great-circle distance between every pair (haversine), in km.
-        dlat = lat[:, None] - lat[None, :]
-        dlon = lon[:, None] - lon[None, :]
-        a = (np.sin(dlat / 2) ** 2
-             + np.cos(lat[:, None]) * np.cos(lat[None, :]) * np.sin(dlon / 2) ** 2)
-        dist = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-        texts = group["text"].to_numpy()
-        dist[texts[:, None] == texts[None, :]] = np.inf  # another mention of the same name
-        far.loc[group.index] = dist.min(axis=1) > km
+        far.loc[group.index] = far_points(group["text"].tolist(),
+                                          group["latitude"].to_numpy(dtype=float),
+                                          group["longitude"].to_numpy(dtype=float), km=km)
     return far
 
 

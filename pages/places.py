@@ -45,7 +45,8 @@ def mention_table(mentions: pd.DataFrame) -> pd.DataFrame:
                 "shown as", help="the name pages show: the place as the articles spell it"),
             "distance_flag": st.column_config.CheckboxColumn("distance ⚠"),
             "far": st.column_config.CheckboxColumn(
-                "far ⚠", help="more than 1,000 km from every other place of its article"),
+                "far ⚠", help="outside the cluster (places within 1,000 km of one another) "
+                "where most of its article's places lie"),
         })
     options = list(shown.index[:MAX_CHOICES])
     picked = st.selectbox(

@@ -3,8 +3,9 @@
 The article becomes one spaCy ``Doc`` (``geo.doc``); the recogniser finds the spans that name
 places (``geo.nlp.recognise``, or the gazetteer's named rules alone with ``recogniser="rules"``);
 the resolver chooses a place for each (``geo.nlp.resolve``); stated distances check them
-(``geo.nlp.distances``). The resolutions are stored on the Doc (``doc._.resolutions``) for the
-stages after it.
+(``geo.nlp.distances``); a small town far from the article's other places keeps half its score
+(``geo.nlp.far_places``). The resolutions are stored on the Doc (``doc._.resolutions``) for
+the stages after it.
 
 Example:
     >>> from geo.gazetteer.index import Gazetteer
@@ -25,6 +26,7 @@ from geo.gazetteer.index import Gazetteer
 from geo.nlp.corpus import Corpus
 from geo.nlp.cyrillic.places import find_places
 from geo.nlp.distances import check_stated_distances
+from geo.nlp.far_places import doubt_far_places
 from geo.nlp.language import CYRILLIC_READ, detect_language
 from geo.nlp.mentions import find_mentions
 from geo.nlp.recognise import RecogniserModel, recognise
@@ -70,8 +72,8 @@ def geoparse_doc(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
     # Ukrainian and Russian text: places found by their inflected forms (geo.nlp.cyrillic).
     lang = detect_language(doc_text(doc))
     if lang in CYRILLIC_READ:
-        doc._.resolutions = find_places(doc_text(doc), lang, gazetteer,
-                                        article_id=doc._.article.id)
+        doc._.resolutions = doubt_far_places(find_places(doc_text(doc), lang, gazetteer,
+                                                         article_id=doc._.article.id))
         return doc._.resolutions
     try:
         find = RECOGNISERS[recogniser]
@@ -82,7 +84,8 @@ def geoparse_doc(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
                 else find(doc, gazetteer))
     resolutions = resolve_mentions(doc_text(doc), mentions, gazetteer, resolver=resolver,
                                    ranker=ranker, corpus=corpus)
-    doc._.resolutions = check_stated_distances(doc_text(doc), resolutions)
+    # After the stated distances: a point computed from one lies near its reference place.
+    doc._.resolutions = doubt_far_places(check_stated_distances(doc_text(doc), resolutions))
     return doc._.resolutions
 
 
