@@ -29,6 +29,11 @@ class WorkBudgetError(ArticleError):
     """An article's processing ran past its time budget and was stopped."""
 
 
+class StoreError(GeoError, RuntimeError):
+    """The store file is unreadable, too new for this version, or not a store at all
+    (``geo.store``)."""
+
+
 class FileWriteError(GeoError, OSError):
     """A file the program writes or copies (an export, a backup, a restore's working copy)
     cannot be: the message names the path and the cause in one line."""

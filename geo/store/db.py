@@ -12,6 +12,10 @@ The schema is versioned (``PRAGMA user_version``) and migrated on open; stored r
 carry their own version (``REPORT_VERSION``) and are upgraded when read. A store that cannot
 be written (a read-only file or folder) opens read-only: it can be viewed and exported.
 
+This module is the ``Store`` and its transactions. The schema and its migrations are
+``geo.store.schema``, the JSON the rows hold ``geo.store.payloads``, the checks a backup passes
+before a restore ``geo.store.backup``; their public names are importable from here as well.
+
 Example:
     >>> import tempfile, pathlib
     >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "news.sqlite")
@@ -27,7 +31,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import re
 import shutil
 import sqlite3
 import tempfile
@@ -37,128 +40,36 @@ from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from geo.errors import GeoError, os_cause
+from geo.errors import StoreError, os_cause
 from geo.incidents import Report, day_window
 from geo.nlp.corpus import CONFIDENT_SCORE, CorpusPoint
-from geo.nlp.figures import Figure
-from geo.records import Article, Place, SourceOffsets
+from geo.records import Article
 from geo.store import materialise
-from geo.tables import MENTION_COLUMNS
+from geo.store.backup import backup_size, file_size, validate_backup, wal_size
+from geo.store.payloads import (
+    MENTION_VERSION,
+    REPORT_VERSION,
+    STORED_MENTION_COLUMNS,
+    mention_from_json,
+    mention_to_json,
+    mergeable_report,
+    offsets_from_json,
+    offsets_to_json,
+    raw_date,
+    report_from_json,
+    report_to_json,
+    stored_date,
+)
+from geo.store.schema import MIGRATIONS, SCHEMA_VERSION, TABLES, apply_migrations
+
+__all__ = ["BUSY_TIMEOUT_MS", "DEFAULT_PATH", "MENTION_VERSION", "MIGRATIONS", "REPORT_VERSION",
+           "SCHEMA_VERSION", "TABLES", "Change", "ChangesMoved", "IdTaken", "Store", "StoreDelta",
+           "StoreError", "changes_key", "default_path", "mention_to_json", "report_from_json",
+           "report_to_json", "text_digest"]
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PATH = ROOT / "data" / "store" / "news.sqlite"
 BUSY_TIMEOUT_MS = 30_000
-
-# Each entry upgrades the schema by one version; never edit a published one, add another.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    INSERT INTO meta VALUES ('data_version', '0'), ('incidents_version', '-1');
-    CREATE TABLE articles (
-        id TEXT PRIMARY KEY, text TEXT NOT NULL, title TEXT NOT NULL DEFAULT '',
-        outlet TEXT NOT NULL DEFAULT '', published TEXT, timezone TEXT NOT NULL DEFAULT '',
-        url TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT '',
-        text_sha256 TEXT NOT NULL UNIQUE, added_at TEXT NOT NULL
-    );
-    CREATE TABLE mentions (
-        article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-        start INTEGER NOT NULL, "end" INTEGER NOT NULL, row TEXT NOT NULL,
-        PRIMARY KEY (article, start, "end")
-    );
-    CREATE TABLE reports (
-        article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-        seq INTEGER NOT NULL, report TEXT NOT NULL, PRIMARY KEY (article, seq)
-    );
-    CREATE TABLE incidents (event_id TEXT PRIMARY KEY, seq INTEGER NOT NULL,
-                            incident TEXT NOT NULL);
-    CREATE TABLE changes (
-        id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, target TEXT NOT NULL,
-        payload TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL,
-        undone_at TEXT
-    );
-    CREATE TABLE geocode_cache (key TEXT PRIMARY KEY, value TEXT NOT NULL,
-                                created_at TEXT NOT NULL);
-    """,
-    # The store's identity: renewed by a restore, so caches keyed on (identity, version)
-    # notice a swapped store even when its version number equals one seen before.
-    """
-    INSERT INTO meta VALUES ('store_id', lower(hex(randomblob(16))));
-    """,
-    # Which analysts' changes an article's stored results reflect (``changes_key`` of its
-    # relevant changes): results behind their changes are re-processed, also after a crash.
-    """
-    ALTER TABLE articles ADD COLUMN results_changes TEXT NOT NULL DEFAULT '';
-    """,
-    # Incidents kept up to date per write (``geo.store.materialise``): each report's merge block,
-    # key, raw cluster and incident; each article's copy group and its sample of shingles.
-    # Ids are looked up by range, not LIKE. The incidents are rebuilt once, at first read.
-    """
-    ALTER TABLE articles ADD COLUMN shingles INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE articles ADD COLUMN copy_group TEXT;
-    CREATE TABLE shingles (hash INTEGER PRIMARY KEY, article TEXT NOT NULL) WITHOUT ROWID;
-    ALTER TABLE reports ADD COLUMN bucket TEXT NOT NULL DEFAULT '';
-    ALTER TABLE reports ADD COLUMN day_window INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE reports ADD COLUMN key TEXT NOT NULL DEFAULT '';
-    ALTER TABLE reports ADD COLUMN cluster INTEGER;
-    ALTER TABLE reports ADD COLUMN incident TEXT;
-    CREATE INDEX reports_by_block ON reports (bucket, day_window);
-    CREATE INDEX reports_by_cluster ON reports (cluster);
-    CREATE INDEX reports_by_key ON reports (key);
-    CREATE INDEX reports_by_incident ON reports (incident);
-    UPDATE meta SET value = '-1' WHERE key = 'incidents_version';
-    ALTER TABLE incidents ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
-    CREATE INDEX incidents_by_version ON incidents (version);
-    CREATE TABLE incidents_gone (event_id TEXT NOT NULL, version INTEGER NOT NULL);
-    CREATE INDEX incidents_gone_by_version ON incidents_gone (version);
-    ALTER TABLE articles ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
-    CREATE INDEX articles_by_version ON articles (version);
-    INSERT INTO meta VALUES ('incidents_since', '0');
-    """,
-    # Where the normalised text's offsets fall in the text as received
-    # (``geo.records.SourceOffsets.steps`` as JSON; empty when nothing moved).
-    """
-    ALTER TABLE articles ADD COLUMN source_offsets TEXT NOT NULL DEFAULT '';
-    """,
-    # Sources that keep coming (``geo.store.sources``): the feeds, pages and watched folders
-    # an analyst lists, their poll state (conditional-request validators, last success, error,
-    # backoff), and every item taken from each, so that none is ingested twice.
-    """
-    CREATE TABLE sources (
-        id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,
-        location TEXT NOT NULL UNIQUE, name TEXT NOT NULL DEFAULT '',
-        every_minutes INTEGER NOT NULL DEFAULT 30, added_at TEXT NOT NULL,
-        etag TEXT NOT NULL DEFAULT '', modified TEXT NOT NULL DEFAULT '',
-        polled_at TEXT, success_at TEXT, error TEXT NOT NULL DEFAULT '',
-        failures INTEGER NOT NULL DEFAULT 0, next_poll TEXT,
-        articles INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE TABLE source_items (
-        source INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
-        key TEXT NOT NULL, article TEXT, note TEXT NOT NULL DEFAULT '',
-        seen_at TEXT NOT NULL, PRIMARY KEY (source, key)
-    ) WITHOUT ROWID;
-    CREATE INDEX articles_by_url ON articles (url);
-    """,
-    # The resolver's corpus prior (``Store.corpus_points``) reads the reports of a few weeks
-    # around each new article's date: by window, without scanning every report.
-    """
-    CREATE INDEX reports_by_window ON reports (day_window);
-    """,
-)
-SCHEMA_VERSION = len(MIGRATIONS)
-TABLES = ("meta", "articles", "mentions", "reports", "incidents", "changes", "geocode_cache",
-          "shingles", "incidents_gone", "sources", "source_items")
-#: Version of the report payload stored as JSON; ``report_from_json`` upgrades older ones.
-REPORT_VERSION = 4
-#: Version of a stored mention row (``geo.tables.MENTION_COLUMNS``). Version 1 rows (no
-#: ``v``) read as they are: readers take the columns they know, missing ones empty. Version
-#: 3 stores the values only (``c``, in ``_STORED_MENTION_COLUMNS`` order) and the sentence
-#: as offsets into the article's text (``s``), not a copy of it.
-MENTION_VERSION = 3
-
-
-class StoreError(GeoError, RuntimeError):
-    """The store file is unreadable, too new for this version, or not a store at all."""
 
 
 class IdTaken(StoreError):
@@ -344,7 +255,7 @@ class Store:
                 conn.execute("ROLLBACK")
                 raise StoreError(f"{self.path} has schema version {version}; this program "
                                  f"knows up to {SCHEMA_VERSION}. Upgrade the program.")
-            _apply_migrations(conn, version)
+            apply_migrations(conn, version)
             conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             if conn.in_transaction:
@@ -454,7 +365,7 @@ class Store:
                 (article.id, article.text, article.title, article.outlet,
                  article.published.isoformat() if article.published else None,
                  article.timezone, article.url, article.source, text_digest(article.text),
-                 _now(), _offsets_json(article.source_offsets)))
+                 _now(), offsets_to_json(article.source_offsets)))
             _replace_results(conn, article.id, mentions, reports, reflected, text=article.text)
         return None
 
@@ -551,7 +462,7 @@ class Store:
             for article_id, published, zone in conn.execute(
                     "SELECT id, published, timezone FROM articles ORDER BY id"):
                 try:
-                    check_metadata(_raw_date(published), zone)
+                    check_metadata(raw_date(published), zone)
                 except ValueError as exc:
                     out.append((article_id, str(exc)))
         return out
@@ -565,7 +476,7 @@ class Store:
             texts = _TextsByArticle(conn)
             for article, text in conn.execute('SELECT article, row FROM mentions ORDER BY '
                                               'article, start, "end"'):
-                row = _mention_from_json(text, texts, article)
+                row = mention_from_json(text, texts, article)
                 if row is not None:
                     out.append(row)
             conn.execute("COMMIT")
@@ -578,7 +489,7 @@ class Store:
         def column(name: str) -> str:
             # Version 3 rows keep values by position, older ones by name.
             return (f"CASE WHEN json_extract(row, '$.v') = 3 THEN json_extract(row, "
-                    f"'$.c[{_STORED_MENTION_COLUMNS.index(name)}]') ELSE json_extract(row, "
+                    f"'$.c[{STORED_MENTION_COLUMNS.index(name)}]') ELSE json_extract(row, "
                     f"'$.{name}') END")
         names = ("place_key", "name", "text", "pattern", "reason")
         query = (f"SELECT article, {', '.join(column(n) for n in names)} FROM mentions "
@@ -595,7 +506,7 @@ class Store:
         with self.read() as conn:
             for (text,) in conn.execute("SELECT report FROM reports ORDER BY article, seq"):
                 try:
-                    out.append(_mergeable_report(text))
+                    out.append(mergeable_report(text))
                 except (ValueError, TypeError, KeyError):
                     continue  # unreadable, or dated where no table can hold it: skipped
         return out
@@ -607,7 +518,7 @@ class Store:
         ``CONFIDENT_SCORE``, or an analyst's own), except the reports of article ``exclude``
         (an article never votes for its own reading); with ``upto``, only of the articles
         stored by then (``last_article``): what the store knew when a batch began."""
-        score = f"$.c[{_STORED_MENTION_COLUMNS.index('score')}]"
+        score = f"$.c[{STORED_MENTION_COLUMNS.index('score')}]"
         with self.read() as conn:
             rows = conn.execute(
                 "SELECT json_extract(r.report, '$.date'), json_extract(r.report, '$.place.lat'),"
@@ -653,7 +564,7 @@ class Store:
             with self.write(incidents="kept") as conn:
                 if not materialise.is_current(conn):
                     materialise.rebuild(conn, _read_changes(conn, include_undone=False),
-                                        parse=_mergeable_report)
+                                        parse=mergeable_report)
                     conn.execute("UPDATE meta SET value = (SELECT value FROM meta WHERE "
                                  "key = 'data_version') WHERE key = 'incidents_version'")
                 return materialise.stored_rows(conn), materialise.report_rows(conn)
@@ -686,7 +597,7 @@ class Store:
                 for article_id in changed:
                     for text in conn.execute('SELECT row FROM mentions WHERE article = ? ORDER '
                                              'BY start, "end"', (article_id,)):
-                        row = _mention_from_json(text[0], texts, article_id)
+                        row = mention_from_json(text[0], texts, article_id)
                         if row is not None:
                             mentions.append(row)
                 articles = _articles(conn, changed)
@@ -766,7 +677,7 @@ class Store:
                 # it has filled the disk.
                 pages, page_size = (conn.execute(f"PRAGMA {name}").fetchone()[0]
                                     for name in ("page_count", "page_size"))
-                replaced = _file_size(destination)
+                replaced = file_size(destination)
                 free = shutil.disk_usage(destination.parent).free + replaced
                 if pages * page_size > free:
                     raise StoreError(
@@ -807,14 +718,14 @@ class Store:
         """
         # Checked from its header before anything is copied: a file padded to gigabytes, or
         # one the store's disk cannot hold, must not fill that disk on its way to a refusal.
-        need = _backup_size(Path(source)) + _wal_size(Path(source))
+        need = backup_size(Path(source)) + wal_size(Path(source))
         try:
             free = shutil.disk_usage(self.path.parent).free
         except OSError as exc:
             raise StoreError(f"cannot restore into {self.path.parent}: "
                              f"{os_cause(exc)}") from exc
         # The working copy, the safety copy of the current content, and the new content.
-        wanted = 2 * need + _file_size(self.path)
+        wanted = 2 * need + file_size(self.path)
         if wanted > free:
             raise StoreError(f"{source} needs {wanted / 2**20:.0f} MB free beside the store "
                              f"({self.path.parent} has {free / 2**20:.0f} MB): nothing was "
@@ -835,7 +746,7 @@ class Store:
                 where = (f"{source}: cannot read the backup" if exc.filename in (
                     str(source), str(wal)) else f"cannot copy {source} into {tmp}")
                 raise StoreError(f"{where} ({os_cause(exc)})") from exc
-            _validate_backup(copy, source)
+            validate_backup(copy, source)
             safety = None
             if self.article_count() or self.changes(include_undone=True):
                 stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
@@ -918,138 +829,6 @@ def _read_changes(conn: sqlite3.Connection, *, include_undone: bool) -> list[Cha
     return out
 
 
-def _apply_migrations(conn: sqlite3.Connection, version: int) -> None:
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        for statement in _statements(script):
-            conn.execute(statement)
-        conn.execute(f"PRAGMA user_version={number}")
-
-
-def _schema(conn: sqlite3.Connection) -> set[tuple]:
-    return set(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
-
-
-_SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-def _backup_size(source: Path) -> int:
-    """The bytes a backup's content takes, from its SQLite header (page size x page count).
-
-    Raises:
-        StoreError: the file cannot be read, is no SQLite database, or is larger than its
-            content (padding: SQLite reads past it, so it would restore and waste the disk).
-    """
-    try:
-        with source.open("rb") as fh:
-            header = fh.read(100)
-            size = os.fstat(fh.fileno()).st_size
-    except OSError as exc:
-        raise StoreError(f"{source}: cannot read the backup ({os_cause(exc)})") from exc
-    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
-        raise StoreError(f"{source} is not a store backup (not an SQLite database)")
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(header[28:32], "big")
-    # The header's page count is only current when its "valid for" stamp matches the change
-    # counter (older writers did not keep it); otherwise the file's own size is the content.
-    if header[92:96] != header[24:28] or not pages or not page_size:
-        return size
-    content = pages * page_size
-    if size > content:
-        raise StoreError(f"{source} is {size / 2**20:,.1f} MB but its content is "
-                         f"{content / 2**20:,.1f} MB (the rest is padding): not a backup as "
-                         "export writes it; nothing was changed")
-    return content
-
-
-def _wal_size(source: Path) -> int:
-    return _file_size(Path(f"{source}-wal"))
-
-
-def _file_size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
-def _validate_backup(copy: Path, source: Path) -> None:
-    """Raise StoreError unless ``copy`` is a whole, readable backup of this program's store."""
-    try:
-        conn = sqlite3.connect(copy)  # a private copy: recovering its WAL may write to it
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{source} is not a store backup: {exc}") from exc
-    try:
-        try:
-            if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                raise StoreError(f"{source} is damaged (SQLite integrity check failed)")
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            schema = _schema(conn)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{source} is not a store backup: {exc}") from exc
-        if not 1 <= version <= SCHEMA_VERSION:
-            raise StoreError(f"{source} has schema version {version}; this program knows "
-                             f"1 to {SCHEMA_VERSION}" if version else
-                             f"{source} is not a store backup (no schema version)")
-        expected = sqlite3.connect(":memory:")
-        _apply_migrations(expected, 0) if version == SCHEMA_VERSION else [
-            expected.executescript(script) for script in MIGRATIONS[:version]]
-        wanted = _schema(expected)
-        expected.close()
-        if schema != wanted:
-            extra = sorted(f"{t} {n}" for t, n, *_ in schema - wanted)
-            missing = sorted(f"{t} {n}" for t, n, *_ in wanted - schema)
-            raise StoreError(f"{source} is not a backup of this program's store: "
-                             + "; ".join(p for p in (
-                                 f"unexpected {', '.join(extra)}" if extra else "",
-                                 f"different or missing {', '.join(missing)}" if missing else "",
-                             ) if p))
-        _validate_payloads(conn, source)
-    finally:
-        conn.close()
-
-
-def _validate_payloads(conn: sqlite3.Connection, source: Path) -> None:
-    from geo.io.articles import check_metadata
-
-    def bad(what: str, why: object) -> StoreError:
-        return StoreError(f"{source} holds {what} that cannot be read ({why}); nothing was "
-                          "restored")
-
-    for key in ("data_version", "incidents_version"):
-        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        if row is None or not re.fullmatch(r"-?\d+", str(row[0])):
-            raise bad(f"meta.{key}", row)
-    for article_id, published, zone in conn.execute(
-            "SELECT id, published, timezone FROM articles"):
-        try:
-            check_metadata(_raw_date(published), zone)
-        except ValueError as exc:
-            raise bad(f"article {article_id!r}", exc) from exc
-    for article, seq, text in conn.execute("SELECT article, seq, report FROM reports"):
-        try:
-            report_from_json(text)
-        except (ValueError, TypeError, KeyError) as exc:
-            raise bad(f"report {seq} of {article!r}", exc) from exc
-    for (row,) in conn.execute("SELECT row FROM mentions"):
-        try:
-            data = json.loads(row)
-            if not isinstance(data, dict):
-                raise ValueError("not an object")
-            if not isinstance(data.get("v", 1), int) or data.get("v", 1) > MENTION_VERSION:
-                raise ValueError(f"mention payload version {data.get('v')!r}")
-        except (ValueError, TypeError) as exc:
-            raise bad("a mention", exc) from exc
-    from geo.corrections import KINDS
-
-    for change_id, kind, payload in conn.execute("SELECT id, kind, payload FROM changes"):
-        try:
-            if kind not in KINDS or not isinstance(json.loads(payload), dict):
-                raise ValueError(f"kind {kind!r}")
-        except (ValueError, TypeError) as exc:
-            raise bad(f"change #{change_id}", exc) from exc
-
-
 def _is_read_only_error(exc: sqlite3.Error) -> bool:
     text = str(exc).lower()
     return "readonly" in text or "read-only" in text or "unable to open" in text
@@ -1065,32 +844,6 @@ def _explain(path: Path, exc: sqlite3.Error, default: str) -> str:
     if "unable to open" in text:
         return f"the store {path} cannot be opened: its folder is missing or not a folder"
     return f"the store {path} {default}: {exc}"
-
-
-def _raw_date(value: object) -> dt.date | None:
-    """A stored date, raising ValueError when it is not one."""
-    if value in (None, ""):
-        return None
-    return dt.date.fromisoformat(str(value))
-
-
-def _stored_date(value: object) -> dt.date | None:
-    """A stored publication date as the pages use it: None when it is not a date or lies
-    outside what ``geo.io.articles.check_metadata`` accepts (``bad_rows`` lists those)."""
-    from geo.io.articles import check_metadata
-
-    try:
-        day = _raw_date(value)
-        check_metadata(day, "")
-    except ValueError:
-        return None
-    return day
-
-
-def _plausible_day(day: dt.date) -> bool:
-    from geo.io.articles import EARLIEST_PUBLISHED
-
-    return EARLIEST_PUBLISHED <= day <= dt.date.today() + dt.timedelta(days=2)
 
 
 def _replace_results(conn: sqlite3.Connection, article_id: str, mentions: list[dict],
@@ -1119,23 +872,7 @@ def _replace_results(conn: sqlite3.Connection, article_id: str, mentions: list[d
                       for n, r in enumerate(reports)])
     if current:
         materialise.settle(conn, touched, _read_changes(conn, include_undone=False),
-                           parse=_mergeable_report)
-
-
-_STORED_MENTION_COLUMNS = [c for c in MENTION_COLUMNS if c != "sentence"]
-
-
-def mention_to_json(row: dict, text: str) -> str:
-    """A mention row as stored (version 3): its values, and its sentence as offsets into
-    the article's ``text`` (the sentence itself when it cannot be found there)."""
-    sentence = row.get("sentence", "")
-    start = text.find(sentence, max(0, row["start"] - len(sentence)), row["end"] + len(sentence))
-    stored: dict = {"v": MENTION_VERSION, "c": [row.get(c) for c in _STORED_MENTION_COLUMNS]}
-    if sentence and start >= 0:
-        stored["s"] = [start, start + len(sentence)]
-    else:
-        stored["sentence"] = sentence
-    return json.dumps(stored, separators=(",", ":"))
+                           parse=mergeable_report)
 
 
 class _TextsByArticle:
@@ -1164,61 +901,9 @@ def _articles(conn: sqlite3.Connection, ids: list[str] | None) -> list[Article]:
                                  chunk).fetchall()
         rows.sort()
     return [Article(id=r[0], text=r[1], title=r[2], outlet=r[3],
-                    published=_stored_date(r[4]), timezone=r[5], url=r[6], source=r[7],
-                    source_offsets=_offsets_from_json(r[8], len(r[1])))
+                    published=stored_date(r[4]), timezone=r[5], url=r[6], source=r[7],
+                    source_offsets=offsets_from_json(r[8], len(r[1])))
             for r in rows]
-
-
-def _offsets_json(offsets: SourceOffsets) -> str:
-    return json.dumps([list(step) for step in offsets.steps]) if offsets.steps else ""
-
-
-def _offsets_from_json(text: str, length: int) -> SourceOffsets:
-    """The stored map, or none when it is missing or not a well-formed one (a map is only
-    ever informative: a bad one must not stop the article from being read)."""
-    if not text:
-        return SourceOffsets()
-    try:
-        steps = tuple(tuple(int(v) for v in step) for step in json.loads(text))
-    except (TypeError, ValueError):
-        return SourceOffsets()
-    if any(len(step) != 3 or not 0 <= step[0] <= length for step in steps) or (
-            list(steps) != sorted(steps)):
-        return SourceOffsets()
-    return SourceOffsets(steps)  # type: ignore[arg-type]
-
-
-def _mention_from_json(text: str, texts: _TextsByArticle, article: str) -> dict | None:
-    try:
-        row = json.loads(text)
-    except (TypeError, ValueError):
-        return None
-    if not isinstance(row, dict):
-        return None
-    version = row.pop("v", 1)
-    if not isinstance(version, int) or version > MENTION_VERSION:
-        return None
-    if version < 3:
-        return row
-    values = row.get("c")
-    if not isinstance(values, list) or len(values) != len(_STORED_MENTION_COLUMNS):
-        return None
-    out = dict(zip(_STORED_MENTION_COLUMNS, values, strict=True))
-    span = row.get("s")
-    if isinstance(span, list) and len(span) == 2:
-        out["sentence"] = texts(article)[span[0]:span[1]]
-    else:
-        out["sentence"] = str(row.get("sentence", ""))
-    return out
-
-
-def _mergeable_report(text: str) -> Report:
-    """A stored report the merge can use; one dated where no table can hold it (the year
-    2300, from a hand-edited store) is refused like an unreadable one."""
-    report = report_from_json(text)
-    if not _plausible_day(report.date):
-        raise ValueError(f"report dated {report.date}")
-    return report
 
 
 def _settle_change(conn: sqlite3.Connection, change: Change) -> None:
@@ -1229,7 +914,7 @@ def _settle_change(conn: sqlite3.Connection, change: Change) -> None:
                 f"SELECT cluster FROM reports WHERE key IN ({','.join('?' * len(chunk))}) "
                 "AND cluster IS NOT NULL", chunk))
         materialise.settle(conn, touched, _read_changes(conn, include_undone=False),
-                           parse=_mergeable_report)
+                           parse=mergeable_report)
 
 
 def _meta(conn: sqlite3.Connection, key: str) -> str:
@@ -1238,65 +923,3 @@ def _meta(conn: sqlite3.Connection, key: str) -> str:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
-def _statements(script: str) -> list[str]:
-    return [s.strip() for s in re.split(r";\s*\n", script) if s.strip()]
-
-
-def report_to_json(report: Report) -> str:
-    """A report as JSON (dates as ISO strings), tagged with ``REPORT_VERSION``."""
-    data = dataclasses.asdict(report)
-    data["date"] = report.date.isoformat()
-    data["published"] = report.published.isoformat() if report.published else None
-    data["v"] = REPORT_VERSION
-    return json.dumps(data)
-
-
-def report_from_json(text: str) -> Report:
-    """A stored report, upgraded from older payload versions.
-
-    Version 1 (no ``v``) lacked the actor fields; they read as unknown. Version 2 lacked the
-    publication date (then a vague report never joins a dated one). Up to version 3 a
-    figure's offsets counted from its own sentence; they are found again in the excerpt and
-    made the article's. Fields this version does not know are dropped, so a payload written
-    by a newer minor change still reads.
-
-    Raises:
-        ValueError: not a report payload, or from a newer payload version.
-    """
-    data = json.loads(text)
-    if not isinstance(data, dict):
-        raise ValueError("a report payload is a JSON object")
-    version = data.pop("v", 1)
-    if not isinstance(version, int) or version > REPORT_VERSION:
-        raise ValueError(f"report payload version {version!r}; this program reads up to "
-                         f"{REPORT_VERSION}")
-    data["place"] = _known(Place, data["place"])
-    data["date"] = dt.date.fromisoformat(data["date"])
-    if data.get("published"):
-        data["published"] = dt.date.fromisoformat(data["published"])
-    data["killed"] = tuple(_known(Figure, f) for f in data.get("killed", ()))
-    data["injured"] = tuple(_known(Figure, f) for f in data.get("injured", ()))
-    if version < 4:
-        for kind in ("killed", "injured"):
-            data[kind] = tuple(_figure_in_article(f, data) for f in data[kind])
-    return _known(Report, data)
-
-
-def _figure_in_article(figure: Figure, data: dict) -> Figure:
-    excerpt, start = str(data.get("excerpt", "")), int(data.get("sentence_start", 0))
-    at = excerpt.find(figure.text, figure.start)  # its sentence is the excerpt's first ...
-    if at < 0:
-        at = excerpt.find(figure.text)  # ... or the next one, which the excerpt grew over
-    if at < 0:
-        return figure
-    return dataclasses.replace(figure, start=start + at, end=start + at + len(figure.text))
-
-
-def _known(cls: type, data: dict) -> object:
-    """``cls(**data)`` with only the fields ``cls`` has (missing ones take their defaults)."""
-    if not isinstance(data, dict):
-        raise ValueError(f"{cls.__name__} payload is not an object")
-    names = {f.name for f in dataclasses.fields(cls)}
-    return cls(**{k: v for k, v in data.items() if k in names})
