@@ -253,3 +253,15 @@ def test_a_places_other_name_is_that_place_and_never_an_event_place_of_its_own(
 def test_a_place_named_after_a_comma_without_an_alias_word_is_a_place_of_its_own(gazetteer):
     found = places("Strikes hit Kharkiv, called a fortress by its mayor, and Sumy.", gazetteer)
     assert found["Sumy"][0] != found["Kharkiv"][0]
+
+
+def test_a_town_the_article_is_sure_of_anchors_the_namesakes_near_it(gazetteer):
+    # Pokrovsk has namesakes in Russia, so it anchored nothing on a first look; once the
+    # resolver is sure of it, the village beside it is the namesake near it.
+    from geo.nlp.resolve import haversine_km
+
+    text = "Heavy fighting was reported near the village of Lazurnyi, south of Pokrovsk."
+    found = {r.mention.text: r for r in geoparse(Article(id="t", text=text), gazetteer)}
+    pokrovsk, village = found["Pokrovsk"].place, found["Lazurnyi"].place
+    assert pokrovsk.country_code == "UA" and found["Pokrovsk"].score >= 0.9
+    assert haversine_km(village.lat, village.lon, pokrovsk.lat, pokrovsk.lon) < 20

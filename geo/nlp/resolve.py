@@ -61,6 +61,8 @@ RANKER_FEATURES_VERSION = 2
 # A town this small, with nothing in the article pointing at its country, is a guess too far.
 _ABSTAIN_POPULATION = 1000
 _MAX_CANDIDATES = 5
+# A resolution this sure anchors the nearness of the article's other places (second look).
+_SURE = 0.9
 # A region's namesake town, the one a bare region name means, is its capital: a large town.
 _NAMESAKE_TOWN_POPULATION = 50_000
 
@@ -250,31 +252,59 @@ def _context_ranking(text: str, mentions: list[Mention], gazetteer: Gazetteer, *
     shares = _country_shares(first, candidates)
     anchors = {p.key: p for p, c in zip(first, candidates, strict=True)
                if p is not None and len(c) == 1 and p.feature not in ("country", "continent")}
-    nearness = _Nearness(anchors)
     at = [sentence_at(sentences, m.start) for m in mentions]
     by_sentence: dict[tuple[int, int], list[int]] = {}
     for i, sentence in enumerate(at):
         by_sentence.setdefault(sentence, []).append(i)
-    resolutions = []
-    features: list[list[tuple[Place, dict[str, float]]]] = []
-    scored: dict[tuple, Resolution] = {}
+
+    def rank(nearness_of: Callable[[Mention], _Nearness]) -> tuple[
+            list[Resolution], list[list[tuple[Place, dict[str, float]]]]]:
+        resolutions = []
+        features: list[list[tuple[Place, dict[str, float]]]] = []
+        scored: dict[tuple, Resolution] = {}
+        for i, mention in enumerate(mentions):
+            sentence = at[i]
+            nearness = nearness_of(mention)
+            same_sentence = {first[j].country_code for j in by_sentence[sentence]
+                             if j != i and first[j] is not None}
+            if with_features:
+                features.append(list(zip(candidates[i], candidate_features(
+                    mention, candidates[i], shares, same_sentence, nearness, corpus),
+                    strict=True)))
+            countries = frozenset(p.country_code for p in candidates[i]) & same_sentence
+            key = (mention.text, mention.pattern, id(candidates[i]), countries)
+            if key in scored:  # the same name in the same kind of sentence scores the same
+                resolutions.append(replace(scored[key], mention=mention, sentence=sentence))
+                continue
+            scored[key] = _score(mention, candidates[i], sentence, shares, same_sentence,
+                                 nearness, ranker, corpus)
+            resolutions.append(scored[key])
+        return resolutions, features
+
+    first_look = _Nearness(anchors)
+    resolutions, features = rank(lambda mention: first_look)
+    # A second look with the places the first one was sure of as anchors too: "near the
+    # villages of Petrivka and Pustynka, south of Pokrovsk" -- Pokrovsk has namesakes in
+    # Russia, so it anchored nothing, yet the article's other places settle it. A name is
+    # never anchored by its own reading (its namesakes would be pulled towards it).
+    sure: dict[str, dict[str, Place]] = {}
+    for r, c in zip(resolutions, candidates, strict=True):
+        if (r.place is not None and len(c) > 1 and r.score >= _SURE
+                and r.place.feature not in ("country", "continent")):
+            sure.setdefault(normalize(r.mention.text), {})[r.place.key] = r.place
+    if sure and any(r.place is not None and r.score < _SURE for r in resolutions):
+        looks: dict[str, _Nearness] = {}
+
+        def second_look(mention: Mention) -> _Nearness:
+            name = normalize(mention.text)
+            if name not in looks:
+                looks[name] = _Nearness({**anchors, **{
+                    key: place for other, places in sure.items() if other != name
+                    for key, place in places.items()}})
+            return looks[name]
+
+        resolutions, features = rank(second_look)
     qualifier_regions = {i: gazetteer.region(code) for i, code in qualifiers.items() if code}
-    for i, mention in enumerate(mentions):
-        sentence = at[i]
-        same_sentence = {first[j].country_code for j in by_sentence[sentence]
-                         if j != i and first[j] is not None}
-        if with_features:
-            features.append(list(zip(candidates[i], candidate_features(
-                mention, candidates[i], shares, same_sentence, nearness, corpus),
-                strict=True)))
-        countries = frozenset(p.country_code for p in candidates[i]) & same_sentence
-        key = (mention.text, mention.pattern, id(candidates[i]), countries)
-        if key in scored:  # the same name in the same kind of sentence scores the same
-            resolutions.append(replace(scored[key], mention=mention, sentence=sentence))
-            continue
-        scored[key] = _score(mention, candidates[i], sentence, shares, same_sentence, nearness,
-                             ranker, corpus)
-        resolutions.append(scored[key])
     out = []
     for i, r in enumerate(resolutions):
         if i in spelled:
