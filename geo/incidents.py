@@ -1,10 +1,10 @@
 """Incidents: what happened, where, on which day, how many — merged across articles.
 
-Each sentence with an event trigger (``geo.nlp.events``) becomes a ``Report``: one article's
-account of one happening, with the place it happened at, the day, the figures and the
-excerpt. Reports of the same incident — same place, same day within their precision,
-compatible type — are merged into one ``Incident`` that lists every article, outlet and
-excerpt.
+Each sentence with an event trigger (``geo.nlp.events``) becomes a ``Report``
+(``geo.nlp.report``): one article's account of one happening, with the place it happened at,
+the day, the figures and the excerpt. Reports of the same incident — same place, same day
+within their precision, compatible type — are merged into one ``Incident`` that lists every
+article, outlet and excerpt.
 
 Where: the place must be where it happened, so mentions that only name an actor or a speaker
 ("Moscow says", "the Kyiv government", "Kyiv said") and the reference of a stated distance
@@ -75,6 +75,7 @@ from geo.nlp.actors import (
     unidentified_armed_group,
 )
 from geo.nlp.article import Dateline, find_dateline
+from geo.nlp.cyrillic.reports import extract_reports as cyrillic_reports
 from geo.nlp.dates import DateRef, find_dates
 from geo.nlp.events import (
     BATTLES,
@@ -91,48 +92,13 @@ from geo.nlp.figures import Figure, find_casualties, parse_number
 from geo.nlp.geoparse import geoparse_doc
 from geo.nlp.groups import canonical_group, find_group
 from geo.nlp.language import CYRILLIC_READ, detect_language
-from geo.nlp.news import is_news, news_features, tells_a_span
+from geo.nlp.news import is_news, tells_a_span
+from geo.nlp.report import Report, news_day, report_news_features
 from geo.nlp.resolve import haversine_km
 from geo.records import Article, Place, Resolution
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
-
-
-@dataclass(frozen=True)
-class Report:
-    """One article's account of one happening."""
-
-    article: str
-    outlet: str
-    sentence_start: int  # offsets of the excerpt in the article's text
-    sentence_end: int
-    excerpt: str
-    trigger: str
-    event_type: str
-    sub_event_type: str
-    place: Place
-    mention_start: int  # offsets of the place's mention in the article's text
-    mention_end: int
-    mention_text: str
-    geo_precision: int
-    date: dt.date
-    time_precision: int
-    date_text: str  # the words that gave the date ("" when inferred)
-    date_inferred: bool
-    # The report's own figures; their offsets are the article's, like every offset here.
-    killed: tuple[Figure, ...] = ()
-    injured: tuple[Figure, ...] = ()
-    actor1: str = ""  # as ACLED names actors (geo.nlp.actors); "" when the sentence names none
-    inter1: int = 0
-    actor2: str = ""
-    interaction: int = 0  # ACLED's code: the two inter codes, lower first
-    published: dt.date | None = None  # the article's publication date (or its inference)
-
-    @property
-    def key(self) -> str:
-        """Stable name of the report (``article:sentence:type:place``), for corrections."""
-        return f"{self.article}:{self.sentence_start}:{self.event_type}:{self.place.key}"
 
 
 @dataclass(frozen=True)
@@ -375,8 +341,6 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
     # rules below (the same Report records, so merging and storage are unchanged).
     lang = detect_language(article.text)
     if lang in CYRILLIC_READ:
-        from geo.nlp.cyrillic.reports import extract_reports as cyrillic_reports  # noqa: PLC0415
-
         return cyrillic_reports(article, resolutions or None, lang=lang, today=today,
                                 country_names=country_names, news_only=news_only)
     # --- English.
@@ -578,25 +542,6 @@ def _inter2(report: Report) -> int:
 def _force(name: str) -> str:
     """A force whatever its branch: a state's air force is its military."""
     return name.removesuffix(" Air Force")
-
-
-def news_day(reports: list[Report], published: dt.date) -> dt.date:
-    """The latest day the article's reports give, up to its publication day."""
-    return max((r.date for r in reports if r.date <= published), default=published)
-
-
-def report_news_features(report: Report, text_length: int, day: dt.date | None = None, *,
-                         lang: str = "en") -> dict[str, float]:
-    """The news filter's signals for one report (``geo.nlp.news.news_features``); ``day``
-    is the article's ``news_day``."""
-    sentence = report.excerpt
-    at = sentence.find(report.trigger)
-    killed = max((f.low or 0 for f in report.killed), default=0)
-    return news_features(sentence, max(at, 0), date=report.date,
-                         published=report.published or report.date,
-                         date_text=report.date_text, killed=killed,
-                         position=report.sentence_start / max(text_length, 1),
-                         news_day=day, lang=lang)
 
 
 _CLAIMED_BEFORE = re.compile(r"\b(?:claim(?:ed|s|ing)?|boast(?:ed|s)?|alleged(?:ly)?)\b"

@@ -8,6 +8,7 @@ import time
 import pytest
 
 import geo.store.ingest
+import geo.store.process
 from geo.errors import ArticleError
 from geo.io.articles import MAX_TEXT_CHARS, parse_article_bytes
 from geo.store.db import Store
@@ -42,7 +43,7 @@ def test_file_sizes_are_stated_in_the_units_of_their_limit():
 
 def test_a_batch_over_its_size_names_the_limit_and_keeps_what_fits(store, gazetteer,
                                                                    monkeypatch):
-    monkeypatch.setattr(geo.store.ingest, "MAX_BATCH_BYTES", 150)
+    monkeypatch.setattr(geo.store.process, "MAX_BATCH_BYTES", 150)  # read_uploads reads it
     files = [(f"a{n}.txt", f"{LVIV} Report {n}.".encode()) for n in range(3)]
     report = ingest(store, files, gazetteer)
     assert report.added == ["a0"]

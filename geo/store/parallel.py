@@ -34,6 +34,7 @@ from geo.names import Spellings
 from geo.nlp.corpus import Corpus, CorpusPoint
 from geo.pipeline import PipelineResult, inferred_date_warnings, named_places, spelling_rows
 from geo.records import Article
+from geo.store.process import MAX_ARTICLE_SECONDS, process_article, process_gazetteer, read_uploads
 
 #: Files per partition: large enough that a worker's model load is amortised, small enough
 #: that two workers share the work evenly.
@@ -83,7 +84,7 @@ def extract_files(files: Sequence[Path], *, manifest: dict[str, dict] | None = N
         files: article files (JSON, CSV, HTML, text; with ``defaults``, zips too).
         manifest: file name -> metadata row (``geo.io.articles.read_manifest``).
         changes: the analysts' changes the results must reflect.
-        defaults: ``geo.store.ingest.Defaults``: read each file as an upload is read (zips
+        defaults: ``geo.store.process.Defaults``: read each file as an upload is read (zips
             unpacked, defaults applied), as ``geo ingest`` does; None reads it as
             ``geo extract`` does (``geo.io.articles.read_file``).
         dask_client: from ``client``.
@@ -196,7 +197,6 @@ _WORKER_STATE: dict[str, object] = {}
 def _worker_gazetteer(changes: Sequence[ChangeLike]) -> Gazetteer:
     """The gazetteer (loaded once per worker process), with the changes' aliases."""
     from geo.store.db import changes_key
-    from geo.store.ingest import process_gazetteer
 
     key = changes_key(list(changes))
     if _WORKER_STATE.get("key") != key:
@@ -210,7 +210,6 @@ def _extract_partition(paths: list[str], manifest: dict[str, dict],
                        corpus: tuple[CorpusPoint, ...] = (),
                        ) -> list[Extracted | ReadFailure]:
     from geo.store.db import changes_key
-    from geo.store.ingest import MAX_ARTICLE_SECONDS, process_article, read_uploads
 
     gazetteer = _worker_gazetteer(changes)
     out: list[Extracted | ReadFailure] = []

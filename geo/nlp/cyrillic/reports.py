@@ -1,4 +1,4 @@
-"""Reports of a Ukrainian or Russian article: the same ``geo.incidents.Report`` records as
+"""Reports of a Ukrainian or Russian article: the same ``geo.nlp.report.Report`` records as
 the English pipeline gives, so merging, storage, tables and exports treat both alike.
 
 Each sentence after the dateline is read for:
@@ -61,11 +61,11 @@ from geo.nlp.cyrillic.places import country_code_of, find_places, sentence_spans
 from geo.nlp.events import BATTLES, EXPLOSIONS, PROTESTS, RIOTS, STRATEGIC
 from geo.nlp.events import VIOLENCE_AGAINST_CIVILIANS as VAC
 from geo.nlp.figures import Figure
+from geo.nlp.report import Report, news_day, report_news_features
 from geo.records import Article, Place, Resolution
 
 if TYPE_CHECKING:
     from geo.gazetteer.index import Gazetteer
-    from geo.incidents import Report
 
 __all__ = ["extract_reports", "find_casualties"]
 
@@ -698,8 +698,6 @@ def _report(article: Article, s: int, e: int, sentence: str, trigger: str, etype
             precision: int, day: dt.date, tp: int, date_text: str, inferred: bool,
             killed: tuple[Figure, ...], injured: tuple[Figure, ...], actor1: Actor | None,
             actor2: Actor | None, published: dt.date) -> Report:
-    from geo.incidents import Report  # noqa: PLC0415 - geo.incidents routes here
-
     # A state's air strike is its air force's, as ACLED names it (the English reader's rule).
     actor1 = as_coded_for(actor1, subtype)
     return Report(
@@ -745,7 +743,6 @@ def _one_protest_per_place(reports: list[Report]) -> list[Report]:
 
 
 def _news(reports: list[Report], text: str, published: dt.date, lang: str) -> list[Report]:
-    from geo.incidents import news_day, report_news_features  # noqa: PLC0415
     from geo.nlp.news import is_news  # noqa: PLC0415
 
     day = news_day(reports, published)
