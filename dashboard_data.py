@@ -727,17 +727,8 @@ def incident_card(incident: pd.Series, reports: pd.DataFrame, *, key: str) -> No
             excerpt = highlight_excerpt(report.excerpt,
                                         report.mention_start - report.sentence_start,
                                         report.mention_end - report.sentence_start)
-            # Each report's own words for when and how many, beside its sentence: the
-            # incident's figures are a reading of these, which the analyst can check.
-            own = [f"{report.report_date:%d %b %Y}"
-                   + (f" (“{report.date_text}”)" if report.date_text else " (publication)")]
-            if report.killed:
-                own.append(f"killed: {report.killed}")
-            if report.injured:
-                own.append(f"injured: {report.injured}")
             st.html(f"<blockquote style='margin:0.3em 0'>{excerpt}"
-                    f"<br><small>{html.escape(report.outlet or report.article)} · "
-                    f"{html.escape(' · '.join(own))}</small></blockquote>")
+                    f"{report_caption_html(report)}</blockquote>")
             # The help text also keeps two links to one sentence distinct elements.
             st.page_link("pages/sources.py", label="Open in reader",
                          query_params={"article": report.article,
@@ -745,6 +736,47 @@ def incident_card(incident: pd.Series, reports: pd.DataFrame, *, key: str) -> No
                          icon=":material/article:",
                          # Tooltips render Markdown: an article id is a file name, untrusted.
                          help=md_escape(f"{report.article}, sentence {n + 1} of incident {key}"))
+
+
+def report_caption_html(report: object) -> str:
+    """What a card says under a report's excerpt, as HTML (every value escaped): its outlet,
+    its day and why (``date_basis``), its own figures, and why it is placed where it is.
+    Each report's own words for when and how many stand beside its sentence: the incident's
+    figures are a reading of these, which the analyst can check."""
+    own = [f"{report.report_date:%d %b %Y}" + date_basis(report)]
+    if report.killed:
+        own.append(f"killed: {report.killed}")
+    if report.injured:
+        own.append(f"injured: {report.injured}")
+    placed = (f"<br><small>placed at “{html.escape(report.mention_text)}”: "
+              f"{html.escape(report.place_reason)}</small>"
+              if getattr(report, "place_reason", "") else "")
+    return (f"<br><small>{html.escape(report.outlet or report.article)} · "
+            f"{html.escape(' · '.join(own))}</small>{placed}")
+
+
+def date_basis(report: object) -> str:
+    """Why a report has its day, in words: the date words of its sentence, or none and the
+    article's day, or none and the day the report before it gave.
+
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace as R
+    >>> date_basis(R(date_text="on Thursday", report_date=pd.Timestamp("2024-07-04"),
+    ...              published="2024-07-05"))
+    ' (“on Thursday”)'
+    >>> date_basis(R(date_text="", report_date=pd.Timestamp("2024-07-05"),
+    ...              published="2024-07-05"))
+    " (no date words: the article's day)"
+    >>> date_basis(R(date_text="", report_date=pd.Timestamp("2024-07-03"),
+    ...              published="2024-07-05"))
+    ' (no date words: the day the report before it gives)'
+    """
+    if getattr(report, "date_text", ""):
+        return f" (“{report.date_text}”)"
+    published = getattr(report, "published", "") or ""
+    if not published or pd.Timestamp(published) == pd.Timestamp(report.report_date):
+        return " (no date words: the article's day)"
+    return " (no date words: the day the report before it gives)"
 
 
 REVIEW_LABELS = {"unreviewed": "unreviewed (machine)", "reviewed": "reviewed",

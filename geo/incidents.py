@@ -392,6 +392,7 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
     aliases = acronyms(text)  # "the Rapid Support Forces (RSF)"
     reports: list[Report] = []
     borrowed_dates: set[int] = set()  # reports dated by another clause's day words
+    reasons = {r.mention.start: r.reason for r in resolutions if r.place is not None}
     triggers = find_events_by_sentence(
         text, sentences, lambda start, end: sentence_parse(doc, start, end))
     for s_start, s_end in sentences:
@@ -490,7 +491,8 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
                     killed=killed, injured=injured,
                     actor1=actor1.name if actor1 else "", inter1=actor1.inter if actor1 else 0,
                     actor2=actor2.name if actor2 else "",
-                    interaction=interaction(actor1, actor2), published=published))
+                    interaction=interaction(actor1, actor2), published=published,
+                    place_reason=(_CONTINUED_PLACE if continued else reasons.get(m_start, ""))))
         _drop_peaceful_beside_intervention(reports, first_here)
     reports = _dated_by_the_article(reports, borrowed_dates)
     if news_only:
@@ -498,6 +500,10 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
         reports = [r for r in reports if is_news(report_news_features(r, len(text), day))]
     reports = _with_article_attacker(reports)
     return [_victims_as_second_actor(r, country_names or {}) for r in reports]
+
+
+#: The place reason of a report whose sentence names no place of its own.
+_CONTINUED_PLACE = "no place in its sentence: the place the report before it gives"
 
 
 # The attacks whose unnamed attacker the article's own attacker stands for.

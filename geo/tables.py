@@ -134,7 +134,8 @@ EXTRA_INCIDENT_COLUMNS = ["location_id", "display_name", "feature", "country_cod
 REPORT_COLUMNS = ["event_id", "report_key", "article", "outlet", "excerpt", "sentence_start",
                   "sentence_end",
                   "mention_start", "mention_end", "mention_text", "trigger", "event_type",
-                  "sub_event_type", "report_date", "date_text", "killed", "injured"]
+                  "sub_event_type", "report_date", "date_text", "killed", "injured",
+                  "published", "place_reason"]
 
 
 def incidents_frame(incidents: list[Incident], *,
@@ -236,7 +237,9 @@ def _best_excerpt(incident: Incident) -> str:
 def reports_frame(incidents: list[Incident]) -> pd.DataFrame:
     """One row per report: the excerpts behind each incident, with their offsets in the
     article (``sentence_*`` for the excerpt, ``mention_*`` for the place) so a reader can
-    highlight them."""
+    highlight them; why it is dated (``date_text``, the words that gave ``report_date``, or
+    none: then ``published``, the article's day, or the report before it gave the day) and
+    why it is placed (``place_reason``, the resolver's reason for the place's mention)."""
     return reports_frame_from_rows([row for i in incidents for row in report_rows(i)])
 
 
@@ -253,6 +256,8 @@ def report_rows(i: Incident) -> list[dict]:
         "date_text": r.date_text,
         "killed": "; ".join(f.text for f in r.killed),
         "injured": "; ".join(f.text for f in r.injured),
+        "published": r.published.isoformat() if r.published else "",
+        "place_reason": r.place_reason,
     } for r in i.reports]
 
 

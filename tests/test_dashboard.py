@@ -305,3 +305,24 @@ def test_a_week_period_covers_monday_to_sunday():
     frame = pd.DataFrame({"event_date": pd.to_datetime(["2022-02-27", "2022-02-28",
                                                         "2022-03-06", "2022-03-07"])})
     assert list(d.in_period(frame, "2022-W09")["event_date"].dt.day) == [28, 6]
+
+
+
+def test_a_card_says_why_each_report_is_placed_and_dated():
+    import datetime as dt
+
+    import dashboard_data
+    from geo.pipeline import run_pipeline
+    from geo.records import Article
+
+    text = ("Russian forces shelled Kupiansk on Wednesday, killing two people, the governor "
+            "said.\n\nAnother shell hit a house there, he said.")
+    result = run_pipeline([Article(id="card", text=text, outlet="Test <Wire>",
+                                   published=dt.date(2024, 7, 5))])
+    captions = [dashboard_data.report_caption_html(r)
+                for r in result.reports.itertuples(index=False)]
+    first = captions[0]
+    # The place: the resolver's reason for "Kupiansk"; the day: the sentence's own words.
+    assert "placed at “Kupiansk”: the only place of that name" in first
+    assert "03 Jul 2024 (“Wednesday”)" in first and "Test &lt;Wire&gt;" in first
+    assert all("(publication)" not in c for c in captions)

@@ -44,6 +44,10 @@ class Report:
     actor2: str = ""
     interaction: int = 0  # ACLED's code: the two inter codes, lower first
     published: dt.date | None = None  # the article's publication date (or its inference)
+    # Why the report is placed where it is: the resolver's reason for its place's mention
+    # ("the only place of that name", "nearest the store's other reports of those weeks"),
+    # or that the sentence before gave the place.
+    place_reason: str = ""
 
     @property
     def key(self) -> str:

@@ -308,7 +308,9 @@ def report_rows(conn: sqlite3.Connection, *, incidents: Sequence[str] | None = N
                 "sub_event_type": data["sub_event_type"], "report_date": data["date"],
                 "date_text": data.get("date_text", ""),
                 "killed": "; ".join(f["text"] for f in data.get("killed", [])),
-                "injured": "; ".join(f["text"] for f in data.get("injured", []))})
+                "injured": "; ".join(f["text"] for f in data.get("injured", [])),
+                "published": data.get("published") or "",
+                "place_reason": data.get("place_reason", "")})
         except (ValueError, TypeError, KeyError):
             continue
     return out

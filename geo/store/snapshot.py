@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
-FORMAT = "geo-incident-snapshot-2"  # 2: display names keep a plain name over another name
+FORMAT = "geo-incident-snapshot-3"  # 3: reports carry published and place_reason
 _TABLES = ("incidents", "reports")
 
 

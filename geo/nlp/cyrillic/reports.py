@@ -164,7 +164,10 @@ def extract_reports(article: Article, resolutions: list[Resolution] | None = Non
     reports = _one_protest_per_place(reports)
     if news_only:
         reports = _news(reports, text, published, lang)
-    return reports
+    # Why each is placed where it is: its place's resolution, as the English reader says it.
+    reasons = {r.mention.start: r.reason for r in places}
+    return [dataclasses.replace(r, place_reason=reasons.get(r.mention_start, ""))
+            for r in reports]
 
 
 def _publication(article: Article, lang: str, today: dt.date | None,
