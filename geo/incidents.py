@@ -419,7 +419,8 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
         # ACLED: an attack by air and by artillery on one place is coded as the air strike.
         for event in sorted(events, key=lambda e: e.sub_event_type != "Air/drone strike"):
             trigger_at = s_start + event.start
-            locations = _locations(text, in_sentence, trigger_at, event, subject)
+            locations = _locations(text, in_sentence, trigger_at, event, subject,
+                                   owners=_owners_of(parsed, event, in_sentence, s_start))
             date_ref = _date_for(dates, s_start, s_end, trigger_at,
                                  clause=(event, events, parsed))
             # A day another clause gives ("pulled more bodies on Sunday, a day after bombs
@@ -933,12 +934,31 @@ def _clause_event(span: Figure | DateRef | tuple[int, int], events: list[EventMe
     return None
 
 
+def _owners_of(parsed: Doc, event: EventMention, mentions: list[Resolution],
+               s_start: int) -> frozenset[int]:
+    """The mentions (article offsets of their starts) that own the trigger in the parse
+    ("Moscow's new offensive", "Israel's strikes") while the sentence names another place:
+    the owner says who did it, a metonym for its state, and the other place is where."""
+    if len(mentions) < 2:
+        return frozenset()
+    owners = set()
+    for r in mentions:
+        start, end = r.mention.start - s_start, r.mention.end - s_start
+        if any(start <= t.idx < end and t.dep_ == "poss"
+               and event.start <= t.head.idx < event.end for t in parsed):
+            owners.add(r.mention.start)
+    return frozenset(owners) if len(owners) < len(mentions) else frozenset()
+
+
 def _locations(text: str, mentions: list[Resolution], trigger_at: int, event: EventMention,
-               distance_subject: Resolution | None) -> list[tuple[Place, int, int, int, str]]:
+               distance_subject: Resolution | None, *, owners: frozenset[int] = frozenset()
+               ) -> list[tuple[Place, int, int, int, str]]:
     candidates = []
     for r in mentions:
         if _part_of_the_town_before(text, r):
             continue  # "the city's X district": the town the sentence before named
+        if r.mention.start in owners:
+            continue  # "as Moscow's new offensive ...": who did it, not where
         town = _inside_town(text, r, mentions)
         near_town = town is not None
         if near_town:

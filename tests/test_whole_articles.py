@@ -423,3 +423,13 @@ def test_a_peaceful_march_with_no_one_named_is_by_its_protesters(gazetteer):
     found = incidents_of(gazetteer, text, published=D(2024, 12, 2))
     assert [(i.sub_event_type, i.actor1) for i in found] == [
         ("Peaceful protest", "Protesters (Georgia)")]
+
+
+@pytest.mark.parametrize("text", [
+    "Troops fought in the streets of Vovchansk on Monday as Moscow's new offensive went on.",
+    "Ukrainian troops fought near Pokrovsk on Friday as Moscow's offensive entered a third month.",
+])
+def test_the_place_that_owns_the_event_is_who_did_it_not_where(gazetteer, text):
+    places = {i.place.name for i in incidents_of(gazetteer, text, published=D(2024, 5, 14))}
+    assert "Moscow" not in places
+    assert places  # the other place of the sentence is where
