@@ -459,9 +459,13 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
                             and _nearest_event(f, events, parsed) is event)
             # The sentence's victims, whichever of its triggers they are counted by: "gunmen
             # killed 12 villagers in an attack on X" is one attack on civilians.
+            marchers = actor1
             etype, subtype, actor1, actor2 = _as_acled_defines(
                 sentence, event, actor1, actor2,
                 tuple(f for f in figures if f.kind in ("killed", "injured")), country, name)
+            if subtype == "Peaceful protest" and any(
+                    a is not None and a.inter in _ARMED_INTERS for a in (marchers, actor1)):
+                continue  # "M23 fighters marched through the centre": armed men, no protest
             for place, precision, m_start, m_end, m_text in locations:
                 if (etype, place.key) in seen:
                     # "air strikes and artillery shelling" of one place, "a missile strike on
@@ -501,6 +505,12 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
         reports = [r for r in reports if is_news(report_news_features(r, len(text), day))]
     reports = _with_article_attacker(reports)
     return [_victims_as_second_actor(r, country_names or {}) for r in reports]
+
+
+# ACLED's inter codes of armed actors (state forces, rebels, political and identity
+# militias, external forces): a demonstration is by protesters, never by them (ACLED's
+# definition of Protests), so their "march" or "rally" is no protest.
+_ARMED_INTERS = frozenset({1, 2, 3, 4, 8})
 
 
 #: The place reason of a report whose sentence names no place of its own.

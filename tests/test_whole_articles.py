@@ -433,3 +433,15 @@ def test_the_place_that_owns_the_event_is_who_did_it_not_where(gazetteer, text):
     places = {i.place.name for i in incidents_of(gazetteer, text, published=D(2024, 5, 14))}
     assert "Moscow" not in places
     assert places  # the other place of the sentence is where
+
+
+def test_a_named_armed_group_marching_is_no_protest(gazetteer):
+    text = "M23 fighters marched through the centre of Goma on Monday, witnesses said."
+    found = incidents_of(gazetteer, text, published=D(2025, 1, 28))
+    assert not [i for i in found if i.event_type == "Protests"]
+
+
+def test_people_marching_for_a_cause_still_protest(gazetteer):
+    text = "Families of soldiers marched through the centre of Goma on Monday, witnesses said."
+    found = incidents_of(gazetteer, text, published=D(2025, 1, 28))
+    assert [i.sub_event_type for i in found] == ["Peaceful protest"]
