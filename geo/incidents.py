@@ -77,6 +77,7 @@ from geo.nlp.actors import (
 from geo.nlp.article import Dateline, find_dateline
 from geo.nlp.cyrillic.reports import extract_reports as cyrillic_reports
 from geo.nlp.dates import DateRef, find_dates
+from geo.nlp.distances import UNITS
 from geo.nlp.events import (
     BATTLES,
     EXPLOSIONS,
@@ -214,6 +215,12 @@ _TALKS = re.compile(r"\b(?:talks|negotiations|delegation|negotiators)\b", re.IGN
 _HISTORY_BEFORE, _HISTORY_AFTER = 60, 25  # characters around a trigger
 _HISTORICAL = re.compile(r"\b(?:tactics (?:it|they) used|World War|years ago|in the past|"
                          r"Soviet era|in (?:19|20)\d\d)\b", re.IGNORECASE)
+# "the plant in Kurchatov, about 60 km from the fighting": the trigger is what the distance
+# is measured to, never something that happened at the sentence's place.
+_DISTANCE_TO = re.compile(
+    rf"\b\d[\d.,]*\s*(?:{'|'.join(sorted(map(re.escape, UNITS), key=len, reverse=True))})"
+    r"\.?\s+(?:\([^)]{0,30}\)\s+)?(?:away\s+)?from\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE)
 _LIST_GAP = re.compile(r"^(?:,\s*|\s+and\s+|,\s+and\s+)(?:the\s+)?(?:[\w-]+\s+){0,3}(?:of\s+)?$")
 _DEFAULT_EVENT_TZ = "UTC"
 
@@ -407,7 +414,8 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
             continue
         sentence = text[s_start:s_end]
         events = [e for e in triggers[s_start] if not _HISTORICAL.search(
-            sentence, max(0, e.start - _HISTORY_BEFORE), e.end + _HISTORY_AFTER)]
+            sentence, max(0, e.start - _HISTORY_BEFORE), e.end + _HISTORY_AFTER)
+            and not _DISTANCE_TO.search(sentence[max(0, e.start - _HISTORY_BEFORE):e.start])]
         if not events:
             continue
         in_sentence = by_sentence.get(s_start, [])

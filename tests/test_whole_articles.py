@@ -445,3 +445,17 @@ def test_people_marching_for_a_cause_still_protest(gazetteer):
     text = "Families of soldiers marched through the centre of Goma on Monday, witnesses said."
     found = incidents_of(gazetteer, text, published=D(2025, 1, 28))
     assert [i.sub_event_type for i in found] == ["Peaceful protest"]
+
+
+@pytest.mark.parametrize("text", [
+    "Engineers reinforced the dam at Kakhovka, about 60 km from the fighting, on Monday.",
+    "Residents of Sumy, 30 km (19 miles) away from the front-line shelling, left on Monday.",
+])
+def test_what_a_distance_is_measured_to_did_not_happen_at_the_place(gazetteer, text):
+    assert incidents_of(gazetteer, text, published=D(2024, 5, 14)) == []
+
+
+def test_a_strike_a_distance_from_a_town_is_still_an_event(gazetteer):
+    text = "Shelling hit a village 10 km from Sumy on Monday, killing two people."
+    assert [i.sub_event_type for i in incidents_of(gazetteer, text, published=D(2024, 5, 14))
+            ] == ["Shelling/artillery/missile attack"]

@@ -27,10 +27,11 @@ _BEARINGS = {
     "south": 180.0, "south-southwest": 202.5, "southwest": 225.0, "west-southwest": 247.5,
     "west": 270.0, "west-northwest": 292.5, "northwest": 315.0, "north-northwest": 337.5,
 }
-_UNITS = {"km": 1.0, "kms": 1.0, "kilometers": 1.0, "kilometres": 1.0, "kilometer": 1.0,
+#: Length units and their size in km.
+UNITS = {"km": 1.0, "kms": 1.0, "kilometers": 1.0, "kilometres": 1.0, "kilometer": 1.0,
           "kilometre": 1.0, "miles": 1.609344, "mile": 1.609344, "mi": 1.609344}
 _DIRECTION = r"(?:north|south|east|west)(?:[- ]?(?:north|south|east|west)){0,2}"
-_UNIT = "|".join(sorted(_UNITS, key=len, reverse=True))
+_UNIT = "|".join(sorted(UNITS, key=len, reverse=True))
 _PHRASE = re.compile(
     rf"(?P<num>\d+(?:[.,]\d+)?)[\s\u00a0-]*(?P<unit>{_UNIT})\b"
     rf"(?:\s*\([^)]{{0,30}}\))?\s+(?:to\s+the\s+)?(?P<dir>{_DIRECTION})\s+of\b",
@@ -74,7 +75,7 @@ def find_stated_distances(text: str) -> list[DistancePhrase]:
         direction = direction.replace("south-east", "southeast").replace("south-west", "southwest")
         if direction not in _BEARINGS:
             continue
-        km = float(m.group("num").replace(",", ".")) * _UNITS[m.group("unit").lower()]
+        km = float(m.group("num").replace(",", ".")) * UNITS[m.group("unit").lower()]
         found.append(DistancePhrase(m.start(), m.end(), round(km, 3), _BEARINGS[direction]))
     return found
 
