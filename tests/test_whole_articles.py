@@ -459,3 +459,11 @@ def test_a_strike_a_distance_from_a_town_is_still_an_event(gazetteer):
     text = "Shelling hit a village 10 km from Sumy on Monday, killing two people."
     assert [i.sub_event_type for i in incidents_of(gazetteer, text, published=D(2024, 5, 14))
             ] == ["Shelling/artillery/missile attack"]
+
+
+@pytest.mark.parametrize("part", ["micro-district", "quarter", "neighbourhood"])
+def test_a_named_part_of_a_town_is_read_inside_that_town_not_abroad(gazetteer, part):
+    # "Kanal" alone is a town in Slovenia; "the Kanal micro-district of Chasiv Yar" is not.
+    text = f"Shells hit the Kanal {part} of Chasiv Yar on Monday, killing two people."
+    found = incidents_of(gazetteer, text, published=D(2024, 7, 2))
+    assert {(i.place.name, i.place.country_code) for i in found} == {("Chasiv Yar", "UA")}

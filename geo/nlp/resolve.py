@@ -38,6 +38,7 @@ from geo.gazetteer.index import (
     sound_alike,
     spelling_key,
 )
+from geo.lang import words
 from geo.learn.weights import read_weights
 from geo.nlp.corpus import Corpus
 from geo.nlp.mentions import english_words
@@ -394,9 +395,18 @@ class _Nearness:
 _QUALIFIER_GAPS = frozenset({", ", " ", " (", ", in ", " in ", " in the ", ", in the "})
 # The kind of place may stand between: "Kuchi village in Plateau State", "Kuchi village,
 # Bokkos", "Bokkos local government area of Plateau State".
-_KIND_GAP = re.compile(r" (?:village|town|city|settlement|district|community|county|"
-                       r"(?:local government )?area|camp|neighbou?rhood|suburb)"
-                       r"(?:, | in | in the | of | of the | \()", re.IGNORECASE)
+_SETTLEMENT_KINDS = ("village", "town", "city", "settlement", "community", "county",
+                     "local government area")
+
+
+@lru_cache(maxsize=1)
+def _kind_gap() -> re.Pattern[str]:
+    # The kinds of settlement, and the parts of a town the language data lists
+    # ("micro-district", "quarter", "camp": geo/lang/en/places.json).
+    kinds = sorted({*_SETTLEMENT_KINDS, *words("en", "places")["town_parts"]}, key=len,
+                   reverse=True)
+    return re.compile(rf" (?:{'|'.join(map(re.escape, kinds))})"
+                      r"(?:, | in | in the | of | of the | \()", re.IGNORECASE)
 
 
 def _qualifier_gap(gap: str) -> str:
@@ -404,7 +414,7 @@ def _qualifier_gap(gap: str) -> str:
     "" when nothing qualifies across it."""
     if gap in _QUALIFIER_GAPS:
         return gap
-    if _KIND_GAP.fullmatch(gap):
+    if _kind_gap().fullmatch(gap):
         # Read as an apposition: "Kuchi village in Plateau State" as "Kuchi, Plateau State".
         return " (" if "(" in gap else ", "
     return ""
