@@ -11,7 +11,8 @@ from ``geo.nlp.sentences`` (a news-aware splitter: "Feb. 24", "U.S.", headline l
 the ``news_sentences`` component, so ``doc.sents`` and every stage agree on them. Offsets
 are the article's own: ``doc.text == article.text``.
 
-Annotations live on the Doc (``doc._.article``, ``doc._.resolutions``), declared once here;
+Annotations live on the Doc (``doc._.article``, ``doc._.resolutions``, the span groups of
+``geo.nlp.components``: the stages are spaCy components, loaded here, run on the whole Doc);
 ``sentence_spans(doc)`` gives the sentences as article-absolute character offsets, the one
 sentence split every stage reads.
 
@@ -79,11 +80,10 @@ def load_nlp() -> Language:
     # (the dashboard drawing its first map) never pays the second its import costs.
     import spacy  # noqa: PLC0415
     from spacy.language import Language  # noqa: PLC0415
-    from spacy.tokens import Doc  # noqa: PLC0415
 
-    if not Doc.has_extension("article"):
-        Doc.set_extension("article", default=None)
-        Doc.set_extension("resolutions", default=None)
+    from geo.nlp.components import COMPONENTS, register  # noqa: PLC0415 - they import this
+
+    register()  # the stages' factories and the Doc and Span extensions they write
     if "news_sentences" not in Language.factories:
         Language.component("news_sentences", func=news_sentences)
     try:
@@ -93,7 +93,11 @@ def load_nlp() -> Language:
             f"spaCy model {MODEL!r} is not installed: pip install -r requirements.txt"
         ) from exc
     nlp.add_pipe("news_sentences", first=True)
-    nlp.select_pipes(disable=list(_ON_DEMAND))  # still reachable through nlp.get_pipe
+    for name in COMPONENTS:
+        nlp.add_pipe(name)
+    # The stages' components are disabled too: ``make_doc`` reads a long article in pieces,
+    # and they must see the whole article Doc (``geo.nlp.components.run_places``, ...).
+    nlp.select_pipes(disable=[*_ON_DEMAND, *COMPONENTS])  # still reachable: nlp.get_pipe
     nlp.max_length = max(nlp.max_length, PIECE_CHARS * 2)
     return nlp
 

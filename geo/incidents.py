@@ -75,6 +75,7 @@ from geo.nlp.actors import (
     unidentified_armed_group,
 )
 from geo.nlp.article import Dateline, find_dateline
+from geo.nlp.components import run_dates, run_events
 from geo.nlp.cyrillic.reports import extract_reports as cyrillic_reports
 from geo.nlp.dates import DateRef, find_dates
 from geo.nlp.distances import UNITS
@@ -87,7 +88,6 @@ from geo.nlp.events import (
     VIOLENCE_AGAINST_CIVILIANS,
     WEAK_RANK,
     EventMention,
-    find_events_by_sentence,
 )
 from geo.nlp.figures import Figure, find_casualties, parse_number
 from geo.nlp.geoparse import geoparse_doc
@@ -358,9 +358,11 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
     event_tz = _event_timezone(resolutions) or article.timezone or _DEFAULT_EVENT_TZ
     # The dateline's day is the filing day, not the event's: "KYIV, June 28 — … on Thursday"
     # is Thursday's news, so its date words are no event date (and its place no event place).
-    dates = [d for d in find_dates(text, published=published,
-                                   article_tz=article.timezone or event_tz,
-                                   event_tz=event_tz, sentences=sentences)
+    # The dates and the triggers are the ``geo_dates`` and ``geo_events`` components' span
+    # groups on the article Doc (``geo.nlp.components``), run with this article's settings.
+    dates = [d for d in run_dates(doc, published=published,
+                                  article_tz=article.timezone or event_tz,
+                                  event_tz=event_tz, sentences=sentences)
              if dateline is None or d.start >= dateline.end]
     if dateline is not None:
         resolutions = [r for r in resolutions if r.mention.start >= dateline.end]
@@ -400,8 +402,7 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
     reports: list[Report] = []
     borrowed_dates: set[int] = set()  # reports dated by another clause's day words
     reasons = {r.mention.start: r.reason for r in resolutions if r.place is not None}
-    triggers = find_events_by_sentence(
-        text, sentences, lambda start, end: sentence_parse(doc, start, end))
+    triggers = run_events(doc, sentences=sentences)
     for s_start, s_end in sentences:
         if s_start not in triggers:
             toll = _toll_elsewhere(text, s_start, s_end, reports, by_sentence.get(s_start, []),

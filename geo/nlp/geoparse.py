@@ -4,8 +4,9 @@ The article becomes one spaCy ``Doc`` (``geo.doc``); the recogniser finds the sp
 places (``geo.nlp.recognise``, or the gazetteer's named rules alone with ``recogniser="rules"``);
 the resolver chooses a place for each (``geo.nlp.resolve``); stated distances check them
 (``geo.nlp.distances``); a small town far from the article's other places keeps half its score
-(``geo.nlp.far_places``). The resolutions are stored on the Doc (``doc._.resolutions``) for
-the stages after it.
+(``geo.nlp.far_places``). The resolutions are stored on the Doc (``doc._.resolutions``, and
+``doc.spans["places"]``) for the stages after it, by the ``geo_places`` component
+(``geo.nlp.components``) that ``geoparse_doc`` runs.
 
 Example:
     >>> from geo.gazetteer.index import Gazetteer
@@ -24,7 +25,7 @@ from geo.doc import doc_text, make_doc
 from geo.errors import GeoError
 from geo.gazetteer.index import Gazetteer
 from geo.nlp.corpus import Corpus
-from geo.nlp.cyrillic.places import find_places
+from geo.nlp.cyrillic.places import find_places as find_cyrillic_places
 from geo.nlp.distances import check_stated_distances
 from geo.nlp.far_places import doubt_far_places
 from geo.nlp.language import CYRILLIC_READ, detect_language
@@ -53,7 +54,9 @@ def geoparse_doc(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
                  model: RecogniserModel | None = None,
                  ranker: RankerModel | None = None,
                  corpus: Corpus | None = None) -> list[Resolution]:
-    """Find, resolve and check every place an annotated Doc names; store them on the Doc.
+    """Find, resolve and check every place an annotated Doc names; store them on the Doc
+    (``doc._.resolutions`` and the span group ``doc.spans["places"]``) by running the
+    ``geo_places`` component (``geo.nlp.components``) on it.
 
     Args:
         doc: the article's Doc (``geo.doc.make_doc``).
@@ -69,12 +72,38 @@ def geoparse_doc(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
         Resolutions in text order, unresolved ones included (``place=None``); also set as
         ``doc._.resolutions``.
     """
+    from geo.nlp.components import run_places  # noqa: PLC0415 - it imports this module
+
+    return run_places(doc, gazetteer, resolver=resolver, recogniser=recogniser, model=model,
+                      ranker=ranker, corpus=corpus)
+
+
+def find_places(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
+                recogniser: str = "model",
+                model: RecogniserModel | None = None,
+                ranker: RankerModel | None = None,
+                corpus: Corpus | None = None) -> list[Resolution]:
+    """Find, resolve and check every place an annotated Doc names (the work of the
+    ``geo_places`` component, which stores the result on the Doc).
+
+    Args:
+        doc: the article's Doc (``geo.doc.make_doc``).
+        gazetteer: the place index.
+        resolver: a name in ``geo.nlp.resolve.RESOLVERS``.
+        recogniser: a name in ``RECOGNISERS``.
+        model: the recogniser's weights (default: the shipped model).
+        ranker: the context resolver's weights (default: the shipped ones).
+        corpus: the store's confident report places of the article's days (an empty or
+            absent corpus changes nothing).
+
+    Returns:
+        Resolutions in text order, unresolved ones included (``place=None``).
+    """
     # Ukrainian and Russian text: places found by their inflected forms (geo.nlp.cyrillic).
     lang = detect_language(doc_text(doc))
     if lang in CYRILLIC_READ:
-        doc._.resolutions = doubt_far_places(find_places(doc_text(doc), lang, gazetteer,
-                                                         article_id=doc._.article.id))
-        return doc._.resolutions
+        return doubt_far_places(find_cyrillic_places(doc_text(doc), lang, gazetteer,
+                                                     article_id=doc._.article.id))
     try:
         find = RECOGNISERS[recogniser]
     except KeyError:
@@ -85,8 +114,7 @@ def geoparse_doc(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
     resolutions = resolve_mentions(doc_text(doc), mentions, gazetteer, resolver=resolver,
                                    ranker=ranker, corpus=corpus)
     # After the stated distances: a point computed from one lies near its reference place.
-    doc._.resolutions = doubt_far_places(check_stated_distances(doc_text(doc), resolutions))
-    return doc._.resolutions
+    return doubt_far_places(check_stated_distances(doc_text(doc), resolutions))
 
 
 def geoparse(article: Article, gazetteer: Gazetteer, *, resolver: str = "context",

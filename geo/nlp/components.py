@@ -1,0 +1,311 @@
+"""The NLP stages as spaCy pipeline components that read the article Doc and write to it.
+
+Three factories are registered on ``spacy.language.Language`` (``register``):
+
+``geo_places``
+    the geoparser (``geo.nlp.geoparse``): sets ``doc._.resolutions`` and the span group
+    ``doc.spans["places"]``, one Span per resolution (unresolved ones included), its
+    ``Resolution`` on ``span._.resolution``.
+``geo_dates``
+    the time expressions (``geo.nlp.dates.find_dates``): ``doc.spans["dates"]``, each Span's
+    ``DateRef`` on ``span._.date_ref``.
+``geo_events``
+    the event triggers (``geo.nlp.events.find_events_by_sentence``): ``doc.spans["events"]``,
+    each Span's ``EventMention`` on ``span._.event`` and its sentence's (start, end) on
+    ``span._.sentence``.
+
+Every span is in the article's character offsets (``doc.text == article.text``), widened to
+whole tokens (``doc.char_span(..., alignment_mode="expand")``); the record on the span keeps
+the exact offsets the stage found. The components wrap the stage functions unchanged.
+
+``geo.doc.load_nlp`` adds the three to the shared pipeline, disabled: ``make_doc`` reads an
+article in pieces, and these stages must see the whole article, so they are run on the
+article Doc afterwards (``run_places``, ``run_dates``, ``run_events``). What a stage needs
+besides the Doc (the gazetteer, the publication date, ...) comes with that one call, as a
+context kept on the Doc only while the component runs: the pipeline object is shared by
+every article of the process, so settings left on it would leak from one article to the next.
+A pipeline built by hand can instead set them on the component after ``nlp.add_pipe``
+(``nlp.get_pipe("geo_places").gazetteer = gazetteer``).
+
+Example:
+    >>> import datetime as dt
+    >>> from geo.doc import make_doc
+    >>> from geo.gazetteer.index import Gazetteer
+    >>> from geo.records import Article
+    >>> doc = make_doc(Article(id="a", text="Shelling hit Kharkiv on Monday."))
+    >>> _ = run_places(doc, Gazetteer.load())
+    >>> _ = run_dates(doc, published=dt.date(2024, 3, 6))
+    >>> _ = run_events(doc)
+    >>> [(s.text, s._.resolution.place.name) for s in doc.spans["places"]]
+    [('Kharkiv', 'Kharkiv')]
+    >>> [(s.text, str(s._.date_ref.date)) for s in doc.spans["dates"]]
+    [('Monday', '2024-03-04')]
+    >>> [s._.event.event_type for s in doc.spans["events"]]
+    ['Explosions/Remote violence']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from geo.doc import doc_text, load_nlp, sentence_parse, sentence_spans
+from geo.errors import GeoError
+from geo.nlp.dates import DateRef, find_dates
+from geo.nlp.events import EventMention, find_events_by_sentence
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+    from geo.gazetteer.index import Gazetteer
+    from geo.nlp.corpus import Corpus
+    from geo.nlp.recognise import RecogniserModel
+    from geo.nlp.resolve import RankerModel
+    from geo.records import Resolution
+
+#: The components, in the order they run on an article Doc.
+COMPONENTS = ("geo_places", "geo_dates", "geo_events")
+
+# Where a call's context waits on the Doc while its component runs.
+_CONTEXT = "geo_component_context"
+# Where each group's records are kept, by span id (see ``_set_group``).
+_RECORDS = "geo_span_records"
+
+
+@dataclass(frozen=True)
+class PlacesContext:
+    """What the geoparser reads besides the Doc (see ``geo.nlp.geoparse.geoparse_doc``)."""
+
+    gazetteer: Gazetteer
+    resolver: str = "context"
+    recogniser: str = "model"
+    model: RecogniserModel | None = None
+    ranker: RankerModel | None = None
+    corpus: Corpus | None = None
+
+
+@dataclass(frozen=True)
+class DatesContext:
+    """What the date reader reads besides the Doc (see ``geo.nlp.dates.find_dates``)."""
+
+    published: dt.date
+    article_tz: str = "UTC"
+    event_tz: str | None = None
+    # The sentences an anaphoric date looks through (default: the Doc's, ``sentence_spans``).
+    sentences: list[tuple[int, int]] | None = None
+
+
+@dataclass(frozen=True)
+class EventsContext:
+    """The sentences the trigger finder reads (default: the Doc's, ``sentence_spans``)."""
+
+    sentences: list[tuple[int, int]] | None = None
+
+
+def _record_getter(group: str) -> Any:
+    # A Span's own extension values are stored by its character offsets, so two records whose
+    # spans widen to the same tokens ("27-28 June") would share one value. The records are
+    # kept per group instead and found by the span's id (1-based: 0 is a span made elsewhere).
+    def get(span: Span) -> Any:
+        records = span.doc.user_data.get((_RECORDS, group))
+        if records is None or not 0 < span.id <= len(records):
+            return None
+        return records[span.id - 1]
+    return get
+
+
+def _sentence_getter(span: Span) -> tuple[int, int] | None:
+    return span.doc.user_data.get((_RECORDS, "event_sentences"), {}).get(span.id)
+
+
+def register() -> None:
+    """Register the factories and declare the Doc and Span extensions they write (once per
+    process; ``geo.doc.load_nlp`` calls it)."""
+    # spaCy is imported here, not with this module: see ``geo.doc.load_nlp``.
+    from spacy.language import Language  # noqa: PLC0415
+    from spacy.tokens import Doc, Span  # noqa: PLC0415
+
+    for name, factory in (("geo_places", make_places), ("geo_dates", make_dates),
+                          ("geo_events", make_events)):
+        if name not in Language.factories:
+            Language.factory(name, func=factory)
+    if not Doc.has_extension("article"):
+        Doc.set_extension("article", default=None)
+    if not Doc.has_extension("resolutions"):
+        Doc.set_extension("resolutions", default=None)
+    for name, group in (("resolution", "places"), ("date_ref", "dates"), ("event", "events")):
+        if not Span.has_extension(name):
+            Span.set_extension(name, getter=_record_getter(group))
+    if not Span.has_extension("sentence"):
+        Span.set_extension("sentence", getter=_sentence_getter)
+
+
+def _token_span(doc: Doc, starts: list[int], start: int, end: int, span_id: int) -> Span:
+    """The tokens covering article characters [start, end), as a Span with ``span_id``."""
+    from spacy.tokens import Span  # noqa: PLC0415 - loaded with the model (load_nlp)
+
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is not None:
+        return Span(doc, span.start, span.end, span_id=span_id)
+    # Only an empty or all-space range has no token to widen to: the record still gets a
+    # (possibly empty) span at its place, so the group holds every record the stage found.
+    first = max(0, bisect_right(starts, start) - 1) if start < len(doc_text(doc)) else len(doc)
+    last = max(first, bisect_left(starts, end))
+    return Span(doc, first, last, span_id=span_id)
+
+
+def _set_group(doc: Doc, group: str, records: Iterable[Any],
+               offsets: Iterable[tuple[int, int]]) -> list[Span]:
+    """Write ``doc.spans[group]``: one span per record, in the stage's order."""
+    records = list(records)
+    doc.user_data[(_RECORDS, group)] = records
+    starts: list[int] = []
+    spans = []
+    for n, (start, end) in enumerate(offsets, start=1):
+        if start >= end and not starts:
+            starts = [token.idx for token in doc]  # only for the rare span no token covers
+        spans.append(_token_span(doc, starts, start, end, n))
+    doc.spans[group] = spans
+    return spans
+
+
+def _take_context(doc: Doc, name: str) -> Any:
+    return doc.user_data.pop((_CONTEXT, name), None)
+
+
+def _run(doc: Doc, name: str, context: Any) -> Doc:
+    doc.user_data[(_CONTEXT, name)] = context
+    try:
+        return load_nlp().get_pipe(name)(doc)
+    finally:
+        # Never left behind: the next call brings its own, and the Doc stays serialisable.
+        doc.user_data.pop((_CONTEXT, name), None)
+
+
+class PlacesComponent:
+    """The geoparser as a component (factory ``geo_places``)."""
+
+    def __init__(self, name: str = "geo_places") -> None:
+        self.name = name
+        # For a pipeline built by hand; a call's context (``run_places``) comes first.
+        self.gazetteer: Gazetteer | None = None
+        self.corpus: Corpus | None = None
+
+    def __call__(self, doc: Doc) -> Doc:
+        from geo.nlp.geoparse import find_places  # noqa: PLC0415 - geoparse runs this
+
+        context = _take_context(doc, self.name)
+        if context is None:
+            if self.gazetteer is None:
+                raise GeoError(f"{self.name}: no gazetteer (set the component's gazetteer "
+                               "or run it through geo.nlp.components.run_places)")
+            context = PlacesContext(self.gazetteer, corpus=self.corpus)
+        resolutions = find_places(doc, context.gazetteer, resolver=context.resolver,
+                                  recogniser=context.recogniser, model=context.model,
+                                  ranker=context.ranker, corpus=context.corpus)
+        doc._.resolutions = resolutions
+        _set_group(doc, "places", resolutions,
+                   ((r.mention.start, r.mention.end) for r in resolutions))
+        return doc
+
+
+class DatesComponent:
+    """The time expressions as a component (factory ``geo_dates``)."""
+
+    def __init__(self, name: str = "geo_dates") -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        context = _take_context(doc, self.name)
+        if context is None:
+            article = doc._.article
+            if article is None or article.published is None:
+                raise GeoError(f"{self.name}: no publication date (run it through "
+                               "geo.nlp.components.run_dates)")
+            context = DatesContext(article.published, article.timezone or "UTC")
+        sentences = context.sentences if context.sentences is not None else sentence_spans(doc)
+        refs = find_dates(doc_text(doc), published=context.published,
+                          article_tz=context.article_tz, event_tz=context.event_tz,
+                          sentences=sentences)
+        _set_group(doc, "dates", refs, ((r.start, r.end) for r in refs))
+        return doc
+
+
+class EventsComponent:
+    """The event triggers as a component (factory ``geo_events``)."""
+
+    def __init__(self, name: str = "geo_events") -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        context = _take_context(doc, self.name)
+        sentences = (context.sentences if context is not None and context.sentences is not None
+                     else sentence_spans(doc))
+        by_sentence = find_events_by_sentence(
+            doc_text(doc), sentences, lambda start, end: sentence_parse(doc, start, end))
+        ends = dict(sentences)
+        events = [(s_start, e) for s_start, found in by_sentence.items() for e in found]
+        doc.user_data[(_RECORDS, "event_sentences")] = {
+            n: (s_start, ends[s_start]) for n, (s_start, _e) in enumerate(events, start=1)}
+        _set_group(doc, "events", (e for _s, e in events),
+                   ((s_start + e.start, s_start + e.end) for s_start, e in events))
+        return doc
+
+
+# spaCy validates a factory's arguments by their annotations, evaluated in this module, where
+# ``Language`` is a name for the type checker only: the pipeline is typed as a plain object.
+def make_places(nlp: object, name: str) -> PlacesComponent:
+    """The ``geo_places`` component (the geoparser)."""
+    return PlacesComponent(name)
+
+
+def make_dates(nlp: object, name: str) -> DatesComponent:
+    """The ``geo_dates`` component (time expressions)."""
+    return DatesComponent(name)
+
+
+def make_events(nlp: object, name: str) -> EventsComponent:
+    """The ``geo_events`` component (event triggers)."""
+    return EventsComponent(name)
+
+
+def run_places(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
+               recogniser: str = "model", model: RecogniserModel | None = None,
+               ranker: RankerModel | None = None,
+               corpus: Corpus | None = None) -> list[Resolution]:
+    """Run ``geo_places`` on an article Doc; its resolutions (``doc._.resolutions``)."""
+    _run(doc, "geo_places", PlacesContext(gazetteer, resolver, recogniser, model, ranker,
+                                          corpus))
+    return doc._.resolutions
+
+
+def run_dates(doc: Doc, *, published: dt.date, article_tz: str = "UTC",
+              event_tz: str | None = None,
+              sentences: list[tuple[int, int]] | None = None) -> list[DateRef]:
+    """Run ``geo_dates`` on an article Doc; its dates, in text order (``doc.spans["dates"]``)."""
+    _run(doc, "geo_dates", DatesContext(published, article_tz, event_tz, sentences))
+    return dates_of(doc)
+
+
+def run_events(doc: Doc, *, sentences: list[tuple[int, int]] | None = None,
+               ) -> dict[int, list[EventMention]]:
+    """Run ``geo_events`` on an article Doc; its triggers by sentence (``events_of``)."""
+    _run(doc, "geo_events", EventsContext(sentences))
+    return events_of(doc)
+
+
+def dates_of(doc: Doc) -> list[DateRef]:
+    """The dates ``geo_dates`` wrote on the Doc, in text order."""
+    return [span._.date_ref for span in doc.spans.get("dates", [])]
+
+
+def events_of(doc: Doc) -> dict[int, list[EventMention]]:
+    """The triggers ``geo_events`` wrote on the Doc, as ``find_events_by_sentence`` gives
+    them: sentence start -> triggers (offsets relative to the sentence)."""
+    by_sentence: dict[int, list[EventMention]] = {}
+    for span in doc.spans.get("events", []):
+        by_sentence.setdefault(span._.sentence[0], []).append(span._.event)
+    return by_sentence

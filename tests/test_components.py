@@ -1,0 +1,160 @@
+"""The NLP stages as spaCy components: they write span groups on the article Doc, in the
+article's offsets, and take what they need per call. Every sentence is written for the test."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geo.doc import load_nlp, make_doc
+from geo.errors import GeoError
+from geo.incidents import extract_reports
+from geo.nlp.components import (
+    COMPONENTS,
+    PlacesComponent,
+    dates_of,
+    events_of,
+    run_dates,
+    run_events,
+    run_places,
+)
+from geo.nlp.dates import find_dates
+from geo.nlp.events import find_events_by_sentence
+from geo.nlp.geoparse import geoparse_doc
+from geo.records import Article
+
+# A title line first, so that nothing starts at offset 0 by chance.
+TEXT = ("Night of drones over the east\n\n"
+        "Drones struck a depot in Kharkiv on Tuesday, the regional governor said. "
+        "Later, hundreds of residents protested in Odesa against power cuts.")
+PUBLISHED = dt.date(2024, 5, 9)
+
+
+def article(text: str = TEXT) -> Article:
+    return Article(id="c", text=text, outlet="Test Wire", published=PUBLISHED)
+
+
+def test_the_stages_are_registered_factories_in_the_shared_pipeline() -> None:
+    from spacy.language import Language
+
+    nlp = load_nlp()
+    for name in COMPONENTS:
+        assert name in Language.factories
+        assert name in nlp.component_names
+        # Disabled: make_doc reads long articles in pieces, the stages need the whole Doc.
+        assert name in nlp.disabled
+
+
+def test_making_the_doc_runs_no_stage() -> None:
+    doc = make_doc(article())
+    assert not doc.spans
+    assert doc._.resolutions is None
+
+
+def test_the_article_doc_carries_places_dates_and_events_in_article_offsets(gazetteer) -> None:
+    doc = make_doc(article())
+    run_places(doc, gazetteer)
+    run_dates(doc, published=PUBLISHED)
+    run_events(doc)
+
+    places = {s.text: s._.resolution for s in doc.spans["places"]}
+    assert places["Kharkiv"].place.name == "Kharkiv"
+    assert places["Odesa"].place.name == "Odesa"
+    for span in doc.spans["places"]:
+        r = span._.resolution
+        assert TEXT[r.mention.start:r.mention.end] == r.mention.text
+        assert span.start_char <= r.mention.start < r.mention.end <= span.end_char
+
+    (tuesday,) = doc.spans["dates"]
+    assert tuesday.text == "Tuesday"
+    assert TEXT[tuesday.start_char:tuesday.end_char] == "Tuesday"
+    assert tuesday._.date_ref.date == dt.date(2024, 5, 7)
+
+    by_type = {s._.event.event_type: s for s in doc.spans["events"]}
+    strike = by_type["Explosions/Remote violence"]
+    assert TEXT[strike.start_char:strike.end_char] == strike.text
+    s_start, s_end = strike._.sentence
+    # The event keeps its sentence-relative offsets; the span is the article's.
+    assert s_start + strike._.event.start == strike.start_char
+    assert TEXT[s_start:s_end].startswith("Drones struck a depot in Kharkiv")
+    assert "Protests" in by_type
+
+
+def test_the_components_give_what_the_stage_functions_give(gazetteer) -> None:
+    from geo.doc import sentence_parse, sentence_spans
+
+    doc = make_doc(article())
+    sentences = sentence_spans(doc)
+    assert dates_of(doc) == []
+    assert run_dates(doc, published=PUBLISHED) == find_dates(
+        TEXT, published=PUBLISHED, sentences=sentences)
+    assert run_events(doc) == find_events_by_sentence(
+        TEXT, sentences, lambda start, end: sentence_parse(doc, start, end))
+    assert events_of(doc) == run_events(doc)
+
+
+def test_geoparse_doc_keeps_the_resolutions_on_the_doc_and_in_the_places_group(
+        gazetteer) -> None:
+    doc = make_doc(article())
+    resolutions = geoparse_doc(doc, gazetteer)
+    assert resolutions is doc._.resolutions
+    assert [s._.resolution for s in doc.spans["places"]] == resolutions
+
+
+def test_a_span_made_elsewhere_carries_no_record(gazetteer) -> None:
+    doc = make_doc(article())
+    geoparse_doc(doc, gazetteer)
+    kharkiv = next(s for s in doc.spans["places"] if s.text == "Kharkiv")
+    # Same tokens, but not the group's span: no record is guessed for it.
+    assert doc[kharkiv.start:kharkiv.end]._.resolution is None
+
+
+def test_two_records_in_one_token_keep_their_own_values() -> None:
+    from geo.nlp.components import _set_group
+
+    # Two records inside one token widen to the same span; spaCy would key a span's own
+    # extension value by its offsets, so each record is looked up by the span's id instead.
+    doc = make_doc(article("Trains left the Kyivlviv depot."))
+    first, second = _set_group(doc, "dates", ["Kyiv", "lviv"], [(16, 20), (20, 24)])
+    assert first.text == second.text == "Kyivlviv"
+    assert (first._.date_ref, second._.date_ref) == ("Kyiv", "lviv")
+    assert [s._.date_ref for s in doc.spans["dates"]] == ["Kyiv", "lviv"]
+
+
+def test_an_empty_record_still_gets_its_span_in_the_group() -> None:
+    from geo.nlp.components import _set_group
+
+    doc = make_doc(article("Trains left the depot."))
+    (span,) = _set_group(doc, "events", ["nothing"], [(6, 6)])
+    assert span._.event == "nothing"
+    assert len(doc.spans["events"]) == 1
+
+
+def test_nothing_a_call_brings_stays_on_the_pipeline_or_the_doc(gazetteer) -> None:
+    doc = make_doc(article())
+    run_places(doc, gazetteer)
+    run_dates(doc, published=PUBLISHED)
+    assert load_nlp().get_pipe("geo_places").gazetteer is None
+    assert not [k for k in doc.user_data if isinstance(k, tuple)
+                and k[0] == "geo_component_context"]
+    # The next article, run without a gazetteer, fails instead of borrowing the last one.
+    with pytest.raises(GeoError, match="gazetteer"):
+        load_nlp().get_pipe("geo_places")(make_doc(article()))
+
+
+def test_a_component_built_by_hand_reads_its_gazetteer_from_the_instance(gazetteer) -> None:
+    component = PlacesComponent()
+    component.gazetteer = gazetteer
+    doc = component(make_doc(article()))
+    assert [s.text for s in doc.spans["places"] if s._.resolution.place] == ["Kharkiv", "Odesa"]
+
+
+def test_the_reports_are_read_from_the_components_span_groups(gazetteer) -> None:
+    doc = make_doc(article())
+    geoparse_doc(doc, gazetteer)
+    reports = extract_reports(doc)
+    strike = next(r for r in reports if r.place is not None and r.place.name == "Kharkiv")
+    assert strike.trigger in {s.text for s in doc.spans["events"]}
+    assert strike.date_text in {s.text for s in doc.spans["dates"]}
+    assert strike.date == dt.date(2024, 5, 7)
