@@ -512,7 +512,7 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
     if news_only:
         day = news_day(reports, published)
         reports = [r for r in reports if is_news(report_news_features(r, len(text), day))]
-    reports = _with_article_attacker(reports)
+    reports = _with_the_named_group(_with_article_attacker(reports))
     return [_victims_as_second_actor(r, country_names or {}) for r in reports]
 
 
@@ -553,6 +553,41 @@ def _with_article_attacker(reports: list[Report]) -> list[Report]:
             other = Actor(r.actor2, _inter2(r)) if r.actor2 else None
             r = replace(r, actor1=actor.name, inter1=actor.inter,
                         interaction=interaction(actor, other))
+        out.append(r)
+    return out
+
+
+# ACLED's inter codes of non-state armed groups: rebels, political and identity militias.
+_GROUP_INTERS = frozenset({2, 3, 4})
+
+
+@lru_cache(maxsize=4)
+def _definite_group(lang: str = "en") -> re.Pattern[str]:
+    nouns = sorted(words(lang, "references")["group_fighters"], key=len, reverse=True)
+    return re.compile(rf"\bthe (?:[\w-]+ )?(?:{'|'.join(map(re.escape, nouns))})\b",
+                      re.IGNORECASE)
+
+
+def _with_the_named_group(reports: list[Report]) -> list[Report]:
+    """"The rebels captured the lakeside town" in an article whose only named non-state
+    armed group is M23: "the rebels" are M23's, as a coder reads it. A report whose sentence
+    refers back to "the rebels", "the militants", "the group" and names no group of its own
+    (no actor, or ACLED's unidentified armed group) takes the one group the article's other
+    reports name; with none or two named, it keeps what its sentence gives."""
+    groups = {a for r in reports for a, inter in ((r.actor1, r.inter1), (r.actor2, _inter2(r)))
+              if a and inter in _GROUP_INTERS and not a.startswith("Unidentified")}
+    if len(groups) != 1:
+        return reports
+    (group,) = groups
+    model = next(r for r in reports if group in (r.actor1, r.actor2))
+    inter = model.inter1 if model.actor1 == group else _inter2(model)
+    out = []
+    for r in reports:
+        if (not r.actor1 or r.actor1.startswith("Unidentified Armed Group")) and (
+                _definite_group().search(r.excerpt)):
+            actor = Actor(group, inter)
+            other = Actor(r.actor2, _inter2(r)) if r.actor2 else None
+            r = replace(r, actor1=group, inter1=inter, interaction=interaction(actor, other))
         out.append(r)
     return out
 

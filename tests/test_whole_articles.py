@@ -467,3 +467,19 @@ def test_a_named_part_of_a_town_is_read_inside_that_town_not_abroad(gazetteer, p
     text = f"Shells hit the Kanal {part} of Chasiv Yar on Monday, killing two people."
     found = incidents_of(gazetteer, text, published=D(2024, 7, 2))
     assert {(i.place.name, i.place.country_code) for i in found} == {("Chasiv Yar", "UA")}
+
+
+def test_the_rebels_of_an_article_are_the_one_group_it_names(gazetteer):
+    text = ("M23 rebels shelled the town of Rutshuru on Monday, killing three people, officials "
+            "said.\n\nOn Tuesday the rebels captured the city of Bukavu after heavy fighting.")
+    actors = {i.location: i.actor1 for i in incidents_of(gazetteer, text,
+                                                         published=D(2025, 1, 22))}
+    assert actors.get("Bukavu") == "M23: March 23 Movement"
+
+
+def test_the_rebels_keep_no_name_when_the_article_names_two_groups(gazetteer):
+    text = ("M23 rebels and CODECO militiamen fought near Bunia on Monday, officials said."
+            "\n\nOn Tuesday the rebels captured the city of Bukavu.")
+    actors = {i.location: i.actor1 for i in incidents_of(gazetteer, text,
+                                                         published=D(2025, 1, 22))}
+    assert actors.get("Bukavu") != "M23: March 23 Movement"
