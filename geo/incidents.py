@@ -536,9 +536,15 @@ def _with_article_attacker(reports: list[Report]) -> list[Report]:
     strike whose sentence names no attacker is by the attacker the article names for its
     other strikes, when one state's or group's forces carry at least two thirds of them (as
     an ACLED coder reads the article, not the sentence). With no such majority, or none
-    named, the report keeps what its sentence gives."""
+    named, the report keeps what its sentence gives. Battles likewise, by the side the
+    article's other battles name first ("heavy clashes erupted in Khartoum North")."""
+    out = _with_family_actor(reports, _REMOTE)
+    return _with_family_actor(out, frozenset({BATTLES}))
+
+
+def _with_family_actor(reports: list[Report], family: frozenset[str]) -> list[Report]:
     named = Counter(_force(r.actor1) for r in reports
-                    if r.event_type in _REMOTE and r.actor1 and r.inter1 != 7
+                    if r.event_type in family and r.actor1 and r.inter1 != 7
                     and r.actor1 != UNIDENTIFIED_MILITARY.name)
     if not named:
         return reports
@@ -548,7 +554,7 @@ def _with_article_attacker(reports: list[Report]) -> list[Report]:
     model = next(r for r in reports if r.actor1 and _force(r.actor1) == force)
     out = []
     for r in reports:
-        if r.event_type in _REMOTE and (not r.actor1 or r.actor1 == UNIDENTIFIED_MILITARY.name):
+        if r.event_type in family and (not r.actor1 or r.actor1 == UNIDENTIFIED_MILITARY.name):
             actor = as_coded_for(Actor(force, model.inter1), r.sub_event_type)
             other = Actor(r.actor2, _inter2(r)) if r.actor2 else None
             r = replace(r, actor1=actor.name, inter1=actor.inter,

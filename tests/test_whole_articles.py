@@ -483,3 +483,12 @@ def test_the_rebels_keep_no_name_when_the_article_names_two_groups(gazetteer):
     actors = {i.location: i.actor1 for i in incidents_of(gazetteer, text,
                                                          published=D(2025, 1, 22))}
     assert actors.get("Bukavu") != "M23: March 23 Movement"
+
+
+def test_a_battle_whose_sentence_names_no_side_is_the_articles_usual_first_side(gazetteer):
+    text = ("Sudan's army clashed with the Rapid Support Forces in Omdurman on Wednesday, "
+            "residents said.\n\nOn Thursday heavy clashes erupted in Khartoum North.")
+    actors = {i.location: i.actor1 for i in incidents_of(gazetteer, text,
+                                                         published=D(2024, 9, 27))}
+    assert actors.get("Khartoum North") == actors.get("Omdurman")
+    assert actors.get("Omdurman", "").startswith("Military Forces of Sudan")
