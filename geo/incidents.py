@@ -1454,8 +1454,11 @@ def incident_from_reports(reports: list[Report], groups: dict[str, int]) -> Inci
         sub_event_type = "Air/drone strike"
     killed = [f for r in reports for f in r.killed]
     # A count a side claims for its own strike ("claimed to have killed 40 enemy
-    # servicemen") is used only when nobody else gives one; a vague one likewise.
-    numeric = ([f for f in killed if f.qualifier not in ("vague", "claimed")]
+    # servicemen") is used only when nobody else gives one; a vague one likewise; and an
+    # upper bound ("up to 200", "as many as 85") is no lower bound, so another report's
+    # count comes first.
+    numeric = ([f for f in killed if f.qualifier not in ("vague", "claimed", "up to")]
+               or [f for f in killed if f.qualifier not in ("vague", "claimed")]
                or [f for f in killed if f.qualifier != "vague"] or killed)
     injured = [f for r in reports for f in r.injured]
     flags = []

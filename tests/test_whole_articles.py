@@ -492,3 +492,11 @@ def test_a_battle_whose_sentence_names_no_side_is_the_articles_usual_first_side(
                                                          published=D(2024, 9, 27))}
     assert actors.get("Khartoum North") == actors.get("Omdurman")
     assert actors.get("Omdurman", "").startswith("Military Forces of Sudan")
+
+
+def test_an_upper_bound_gives_way_to_another_reports_count(gazetteer):
+    text = ("A Russian missile strike on Kryvyi Rih on Friday killed 18 people, the mayor said."
+            "\n\nRussia's defence ministry said the strike on Kryvyi Rih on Friday killed up to "
+            "85 soldiers.")
+    [incident] = incidents_of(gazetteer, text, published=D(2025, 4, 5))
+    assert incident.fatalities == 18
