@@ -12,7 +12,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 P = TypeVar("P", bound=Sequence)
@@ -72,8 +72,15 @@ PAIR_KM = 25.0
 
 
 def pair_points(produced: Sequence[tuple[float, float]], gold: Sequence[tuple[float, float]],
-                *, km: float = PAIR_KM) -> list[tuple[int, int, float]]:
+                *, km: float = PAIR_KM,
+                agreement: Callable[[int, int], int] | None = None,
+                ) -> list[tuple[int, int, float]]:
     """Produced and gold points paired within ``km``, the closest pair first, each used once.
+
+    Args:
+        agreement: how much produced ``i`` and gold ``j`` agree besides their place (the
+            same day, the same type): among pairs equally far apart (to 0.1 km: two incidents
+            of one town), the more agreeing pair comes first, where the order was arbitrary.
 
     Returns:
         (produced index, gold index, distance) triples.
@@ -81,15 +88,21 @@ def pair_points(produced: Sequence[tuple[float, float]], gold: Sequence[tuple[fl
     Example:
         >>> pair_points([(50.0, 36.2), (48.5, 35.0)], [(48.46, 35.04)])
         [(1, 0, 5.3)]
+        >>> same = [(13.6, 25.3), (13.6, 25.3)]  # two incidents of one town, twice
+        >>> pair_points(same, same, agreement=lambda i, j: int(i != j))
+        [(0, 1, 0.0), (1, 0, 0.0)]
     """
     from geo.nlp.resolve import haversine_km  # noqa: PLC0415 - the scorer stays light to import
 
-    options = sorted((haversine_km(p[0], p[1], g[0], g[1]), i, j)
+    def agrees(i: int, j: int) -> int:
+        return agreement(i, j) if agreement is not None else 0
+
+    options = sorted((round(haversine_km(p[0], p[1], g[0], g[1]), 1), -agrees(i, j), i, j)
                      for i, p in enumerate(produced) for j, g in enumerate(gold))
     used_p: set[int] = set()
     used_g: set[int] = set()
     pairs = []
-    for dist, i, j in options:
+    for dist, _agree, i, j in options:
         if dist > km:
             break
         if i in used_p or j in used_g:
