@@ -537,14 +537,26 @@ def _with_article_attacker(reports: list[Report]) -> list[Report]:
     other strikes, when one state's or group's forces carry at least two thirds of them (as
     an ACLED coder reads the article, not the sentence). With no such majority, or none
     named, the report keeps what its sentence gives. Battles likewise, by the side the
-    article's other battles name first ("heavy clashes erupted in Khartoum North")."""
-    out = _with_family_actor(reports, _REMOTE)
+    article's other battles name first ("heavy clashes erupted in Khartoum North"). The
+    strikes of the same kind speak first: an unattributed air strike in an article of
+    Israeli air strikes and Hezbollah rockets is Israel's, though neither side has two
+    thirds of all its strikes."""
+    out = reports
+    for subtype in sorted({r.sub_event_type for r in reports if r.event_type in _REMOTE}):
+        out = _with_family_actor(out, _REMOTE, subtype=subtype)
+    out = _with_family_actor(out, _REMOTE)
     return _with_family_actor(out, frozenset({BATTLES}))
 
 
-def _with_family_actor(reports: list[Report], family: frozenset[str]) -> list[Report]:
+def _with_family_actor(reports: list[Report], family: frozenset[str], *,
+                       subtype: str = "") -> list[Report]:
+    """Unattributed reports of ``family`` (and of ``subtype``, when given) take the force
+    that carries two thirds of the attributed ones."""
+    def member(r: Report) -> bool:
+        return r.event_type in family and (not subtype or r.sub_event_type == subtype)
+
     named = Counter(_force(r.actor1) for r in reports
-                    if r.event_type in family and r.actor1 and r.inter1 != 7
+                    if member(r) and r.actor1 and r.inter1 != 7
                     and r.actor1 != UNIDENTIFIED_MILITARY.name)
     if not named:
         return reports
@@ -554,7 +566,7 @@ def _with_family_actor(reports: list[Report], family: frozenset[str]) -> list[Re
     model = next(r for r in reports if r.actor1 and _force(r.actor1) == force)
     out = []
     for r in reports:
-        if r.event_type in family and (not r.actor1 or r.actor1 == UNIDENTIFIED_MILITARY.name):
+        if member(r) and (not r.actor1 or r.actor1 == UNIDENTIFIED_MILITARY.name):
             actor = as_coded_for(Actor(force, model.inter1), r.sub_event_type)
             other = Actor(r.actor2, _inter2(r)) if r.actor2 else None
             r = replace(r, actor1=actor.name, inter1=actor.inter,

@@ -500,3 +500,17 @@ def test_an_upper_bound_gives_way_to_another_reports_count(gazetteer):
             "85 soldiers.")
     [incident] = incidents_of(gazetteer, text, published=D(2025, 4, 5))
     assert incident.fatalities == 18
+
+
+def test_an_unattributed_air_strike_is_by_the_side_whose_air_strikes_the_article_tells(
+        gazetteer):
+    # Israel's air strikes and Hezbollah's rockets, two each: neither side carries two
+    # thirds of the strikes, but only one side's are air strikes.
+    text = ("Israeli air strikes hit Nabatieh on Wednesday, killing five people.\n\n"
+            "Israeli warplanes also struck Baalbek on Wednesday.\n\n"
+            "Hezbollah fired rockets at Haifa on Wednesday.\n\n"
+            "Hezbollah fired rockets at Safed on Wednesday.\n\n"
+            "On Thursday, an air strike flattened a building in Tyre, killing three people.")
+    actors = {i.location: i.actor1 for i in incidents_of(gazetteer, text,
+                                                         published=D(2024, 10, 18))}
+    assert actors.get("Tyre", "").startswith("Military Forces of Israel")
