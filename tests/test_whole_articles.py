@@ -514,3 +514,18 @@ def test_an_unattributed_air_strike_is_by_the_side_whose_air_strikes_the_article
     actors = {i.location: i.actor1 for i in incidents_of(gazetteer, text,
                                                          published=D(2024, 10, 18))}
     assert actors.get("Tyre", "").startswith("Military Forces of Israel")
+
+
+@pytest.mark.parametrize("text", [
+    "A military air strike hit a village near Kyauktaw on Tuesday, killing 12 villagers.",
+    "The army shelled a village near Kyauktaw on Tuesday, killing 12 villagers.",
+])
+def test_an_unnamed_army_right_before_its_strike_is_the_event_countrys(gazetteer, text):
+    [incident] = incidents_of(gazetteer, text, published=D(2024, 8, 7))
+    assert incident.actor1.startswith("Military Forces of Myanmar")
+
+
+def test_a_named_army_keeps_its_name(gazetteer):
+    text = "Residents said the Arakan Army shelled a village near Kyauktaw on Tuesday."
+    [incident] = incidents_of(gazetteer, text, published=D(2024, 8, 7))
+    assert incident.actor1 == "AA: Arakan Army"

@@ -97,6 +97,9 @@ _WEAPON = re.compile(
 _BARE_MILITARY = re.compile(
     r"(?<![\w'’-])(?:(?i:the)\s+)?(?i:army|military|junta)(?:'s|’s)?\s+(?i:aircraft|warplanes?|"
     r"jets?|helicopters?|drones?|artillery|units?|troops|soldiers|forces)\b")
+# "The army shelled", "a military air strike": the state's forces as the trigger's own
+# subject or modifier, right before it.
+_ARMY_AT_TRIGGER = re.compile(r"(?<![\w'’-])(?i:army|military|junta)(?:'s|’s)?\s+$")
 # "Russian and Ukrainian forces": a nationality word paired with the next side's.
 _AND_SIDE = re.compile(r"\s+and\s+(?:the\s+)?[A-Z][\w'’.-]*\s+(?:\w+\s+)?"
                        rf"{_FORCE_NOUNS}\b")
@@ -179,8 +182,8 @@ def find_actor(sentence: str, trigger_at: int, nationals: list[tuple[int, int, P
         if weapon is not None and weapon.end() <= trigger_at and not sentence[
                 weapon.end():trigger_at].strip(" ,'’\"-").count(" ") > 3:
             return _military(place, "", event_country)
-    if (_GOVERNMENT.search(before, since) or _BARE_MILITARY.search(before, since)) and (
-            event_country and country_name):
+    if (_GOVERNMENT.search(before, since) or _BARE_MILITARY.search(before, since)
+            or _ARMY_AT_TRIGGER.search(before, since)) and event_country and country_name:
         return _military_of(event_country, country_name, event_country)
     if _PROTESTERS.search(sentence, since):
         return Actor(f"Protesters ({country_name})" if country_name else "Protesters", 6)
