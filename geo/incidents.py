@@ -348,8 +348,10 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
     # rules below (the same Report records, so merging and storage are unchanged).
     lang = detect_language(article.text)
     if lang in CYRILLIC_READ:
-        return cyrillic_reports(article, resolutions or None, lang=lang, today=today,
-                                country_names=country_names, news_only=news_only)
+        return _at_region_seats(
+            cyrillic_reports(article, resolutions or None, lang=lang, today=today,
+                             country_names=country_names, news_only=news_only),
+            resolutions)
     # --- English.
     text = doc_text(doc)
     dateline = find_dateline(text)
@@ -508,7 +510,7 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
                     interaction=interaction(actor1, actor2), published=published,
                     place_reason=(_CONTINUED_PLACE if continued else reasons.get(m_start, ""))))
         _drop_peaceful_beside_intervention(reports, first_here)
-    reports = _dated_by_the_article(reports, borrowed_dates)
+    reports = _at_region_seats(_dated_by_the_article(reports, borrowed_dates), resolutions)
     if news_only:
         day = news_day(reports, published)
         reports = [r for r in reports if is_news(report_news_features(r, len(text), day))]
@@ -674,6 +676,18 @@ def _dated_by_the_article(reports: list[Report], borrowed: set[int]) -> list[Rep
             out[k] = replace(r, date=first.date, time_precision=first.time_precision,
                              date_text=first.date_text)
     return out
+
+
+def _at_region_seats(reports: list[Report], resolutions: list[Resolution]) -> list[Report]:
+    """A report only a region locates is put at the region's seat, at the region's
+    precision, as ACLED codes it ("two people were killed in the Zhytomyr region" ->
+    Zhytomyr, precision 3; ``geo.nlp.geoparse.with_seats``)."""
+    seats = {r.place.key: r.seat for r in resolutions
+             if r.place is not None and r.seat is not None}
+    if not seats:
+        return reports
+    return [replace(r, place=seats[r.place.key], geo_precision=max(r.geo_precision, 3))
+            if r.place.key in seats else r for r in reports]
 
 
 def _add_figures(reports: list[Report], first_here: int, etype: str, place_key: str,

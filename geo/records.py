@@ -194,3 +194,6 @@ class Resolution:
     # "qualifier" when the mention only says where the mention before it is ("Zarichne,
     # Donetsk"): it resolved that mention and never locates an event itself.
     role: str = ""
+    # A region's seat (its namesake town, else its largest): where ACLED puts an event the
+    # region alone locates, at the region's precision (``Gazetteer.seat``).
+    seat: Place | None = None

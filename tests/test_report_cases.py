@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from geo.incidents import extract_incidents
 from geo.nlp.geoparse import geoparse
 from geo.nlp.resolve import haversine_km
@@ -670,7 +672,9 @@ def test_unnamed_armed_men_killing_people_is_an_attack_on_civilians(gazetteer):
                         ("Gunmen stormed a church in Owo, Ondo State, killing 40 "
                          "worshippers.", "Owo")):
         (incident,) = extract_incidents([wire(text)], gazetteer)
-        assert incident.place.name.startswith(place) and incident.place.country_code == "NG"
+        # "in Zamfara State" alone is coded at the state's seat (Gusau), as ACLED codes it.
+        assert place in f"{incident.place.name} {incident.place.admin1}"
+        assert incident.place.country_code == "NG"
         assert incident.sub_event_type == "Attack" and incident.fatalities > 0
         assert incident.actor1 == "Unidentified Armed Group (Nigeria)"
 
@@ -705,3 +709,13 @@ def test_shelling_nobody_attributes_is_by_unidentified_military_forces(gazetteer
         "were killed.")], gazetteer)
     assert incident.actor1 == "Unidentified Military Forces"
     assert incident.actor2 == "Civilians (Ukraine)" and incident.interaction == 78
+
+
+@pytest.mark.parametrize(("text", "seat"), [
+    ("Two people were killed in shelling of the Zhytomyr region on Monday.", "Zhytomyr"),
+    ("Bandits killed 20 people in Zamfara State on Monday.", "Gusau"),
+])
+def test_a_region_alone_is_coded_at_its_seat_at_the_regions_precision(gazetteer, text, seat):
+    (incident,) = extract_incidents([wire(text)], gazetteer)
+    assert incident.place.name == seat and incident.place.feature == "city"
+    assert incident.geo_precision == 3

@@ -219,6 +219,21 @@ class Gazetteer:
         """The first-level region with that GeoNames admin1 code (``UA.08``)."""
         return self.get(f"admin1:{admin1_code}")
 
+    def seat(self, admin1_code: str) -> Place | None:
+        """Where ACLED codes an event only a first-level region locates: the region's
+        namesake town of at least 50,000 people in its country ("Zhytomyr region" ->
+        Zhytomyr; "Kiev" oblast -> Kyiv, a unit of its own), else the region's most populous
+        town; None for an unknown code or a region without towns."""
+        region = self.region(admin1_code)
+        if region is None:
+            return None
+        named = [p for p in map(self.place, self.lookup(normalize(region.name)))
+                 if p.feature == "city" and p.country_code == region.country_code
+                 and p.population >= _SEAT_POPULATION]
+        if named:
+            return max(named, key=lambda p: (p.population, p.key))
+        return _largest_towns(self).get(admin1_code)
+
     def country(self, country_code: str) -> Place | None:
         """The country with that ISO 3166 alpha-2 code."""
         return self.get(f"country:{country_code}")
@@ -378,6 +393,28 @@ class _Spellings:
 
 
 _SPELLINGS: dict[str, _Spellings] = {}
+
+
+# A region's namesake town is its seat only when it is a real town: the oblast capitals
+# are all far larger; a hamlet named like its region is not where the region is run.
+_SEAT_POPULATION = 50_000
+_LARGEST: dict[str, dict[str, Place]] = {}
+
+
+def _largest_towns(gazetteer: Gazetteer) -> dict[str, Place]:
+    """Each first-level region's most populous town, found in one pass and kept per index."""
+    found = _LARGEST.get(gazetteer.sources_digest)
+    if found is None:
+        _LARGEST.clear()
+        found = {}
+        for index in range(len(gazetteer.places)):
+            place = gazetteer.place(index)
+            if place.feature == "city" and place.admin1_code and (
+                    place.admin1_code not in found
+                    or place.population > found[place.admin1_code].population):
+                found[place.admin1_code] = place
+        _LARGEST[gazetteer.sources_digest] = found
+    return found
 
 
 def sound_alike(gazetteer: Gazetteer, name: str, admin1_code: str) -> list[Place]:

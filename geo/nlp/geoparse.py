@@ -19,6 +19,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from geo.doc import doc_text, make_doc
@@ -31,7 +32,7 @@ from geo.nlp.far_places import doubt_far_places
 from geo.nlp.language import CYRILLIC_READ, detect_language
 from geo.nlp.mentions import find_mentions
 from geo.nlp.recognise import RecogniserModel, recognise
-from geo.nlp.resolve import RankerModel, resolve_mentions
+from geo.nlp.resolve import UNKNOWN_BEFORE_REASON, RankerModel, resolve_mentions
 from geo.records import Article, Mention, Resolution
 
 if TYPE_CHECKING:
@@ -102,8 +103,8 @@ def find_places(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
     # Ukrainian and Russian text: places found by their inflected forms (geo.nlp.cyrillic).
     lang = detect_language(doc_text(doc))
     if lang in CYRILLIC_READ:
-        return doubt_far_places(find_cyrillic_places(doc_text(doc), lang, gazetteer,
-                                                     article_id=doc._.article.id))
+        return with_seats(doubt_far_places(find_cyrillic_places(
+            doc_text(doc), lang, gazetteer, article_id=doc._.article.id)), gazetteer)
     try:
         find = RECOGNISERS[recogniser]
     except KeyError:
@@ -114,7 +115,32 @@ def find_places(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
     resolutions = resolve_mentions(doc_text(doc), mentions, gazetteer, resolver=resolver,
                                    ranker=ranker, corpus=corpus)
     # After the stated distances: a point computed from one lies near its reference place.
-    return doubt_far_places(check_stated_distances(doc_text(doc), resolutions))
+    return with_seats(doubt_far_places(check_stated_distances(doc_text(doc), resolutions)),
+                      gazetteer)
+
+
+def with_seats(resolutions: list[Resolution], gazetteer: Gazetteer) -> list[Resolution]:
+    """Each region's resolution with the region's seat (``Gazetteer.seat``): an event only
+    the region locates is put there, as ACLED codes it ("in Zamfara State" -> Gusau). Not a
+    region that says where an unknown place is ("Virnopillia, Kharkiv", "Kuchi village in
+    Plateau State"): the place is anywhere in it, and the region's own point is the better
+    guess than its capital."""
+    out = []
+    for n, r in enumerate(resolutions):
+        before = resolutions[n - 1] if n else None
+        unknown_before = r.reason.startswith(UNKNOWN_BEFORE_REASON) or (
+            before is not None and before.place is None
+            and r.mention.start - before.mention.end <= _UNKNOWN_REACH)
+        if (r.place is not None and r.place.feature == "region" and r.place.admin1_code
+                and not unknown_before):
+            r = replace(r, seat=gazetteer.seat(r.place.admin1_code))
+        out.append(r)
+    return out
+
+
+# How far before a region an unlocated name is still the place it qualifies: "Kuchi village
+# in Plateau State".
+_UNKNOWN_REACH = 30
 
 
 def geoparse(article: Article, gazetteer: Gazetteer, *, resolver: str = "context",

@@ -62,6 +62,9 @@ RANKER_FEATURES_VERSION = 2
 # A town this small, with nothing in the article pointing at its country, is a guess too far.
 _ABSTAIN_POPULATION = 1000
 _MAX_CANDIDATES = 5
+#: The reason of a region read for an unknown place before it ("Virnopillia, Kharkiv"): the
+#: place is somewhere in it, so the region's own point, not its seat, stands for it.
+UNKNOWN_BEFORE_REASON = "names the region of an unknown place before it"
 # A resolution this sure anchors the nearness of the article's other places (second look).
 _SURE = 0.9
 # A region's namesake town, the one a bare region name means, is its capital: a large town.
@@ -324,8 +327,7 @@ def _context_ranking(text: str, mentions: list[Mention], gazetteer: Gazetteer, *
         elif i in qualifier_regions:
             r = _as_qualifier(r, qualifier_regions[i])
         elif i in region_only and (region := gazetteer.region(region_only[i])) is not None:
-            r = replace(r, place=region, reason=f"names the region of an unknown place "
-                        f"before it: {region.name}")
+            r = replace(r, place=region, reason=f"{UNKNOWN_BEFORE_REASON}: {region.name}")
         out.append((r, features[i] if with_features else []))
     return out
 
