@@ -1040,6 +1040,10 @@ def _locations(text: str, mentions: list[Resolution], trigger_at: int, event: Ev
                distance_subject: Resolution | None, *, owners: frozenset[int] = frozenset()
                ) -> list[tuple[Place, int, int, int, str]]:
     candidates = []
+    # "rockets at a base south of Haifa": a reference point locates a strike only when
+    # nothing else in its sentence does (then near it, precision 2) -- still closer than the
+    # place of the sentence before.
+    fallback = []
     for r in mentions:
         if _part_of_the_town_before(text, r):
             continue  # "the city's X district": the town the sentence before named
@@ -1066,6 +1070,10 @@ def _locations(text: str, mentions: list[Resolution], trigger_at: int, event: Ev
             place = r.place
         elif reference and (event.event_type not in _REFERENCE_TYPES
                             or abs(r.mention.start - trigger_at) > _REFERENCE_REACH):
+            if abs(r.mention.start - trigger_at) <= _REFERENCE_REACH:
+                fallback.append(((_SPECIFICITY.get(place.feature, 5) + 2,
+                                  abs(r.mention.start - trigger_at)), r,
+                                 _geo_precision(place, True)))
             continue
         # "Shostka district" read as its centre town: near it, as ACLED codes a raion.
         near = (near_town or _NEAR_BEFORE.search(before) is not None
@@ -1077,6 +1085,7 @@ def _locations(text: str, mentions: list[Resolution], trigger_at: int, event: Ev
         rank = (_SPECIFICITY.get(place.feature, 5) + (2 if reference else 0), distance)
         precision = _geo_precision(place, near or reference)
         candidates.append((rank, r, precision))
+    candidates = candidates or fallback
     if not candidates:
         return []
     candidates.sort(key=lambda c: c[0])

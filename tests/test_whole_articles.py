@@ -529,3 +529,13 @@ def test_a_named_army_keeps_its_name(gazetteer):
     text = "Residents said the Arakan Army shelled a village near Kyauktaw on Tuesday."
     [incident] = incidents_of(gazetteer, text, published=D(2024, 8, 7))
     assert incident.actor1 == "AA: Arakan Army"
+
+
+def test_a_strike_near_a_reference_town_is_placed_near_it_not_at_the_sentence_before(
+        gazetteer):
+    text = ("An Israeli air strike hit a building in Tyre on Wednesday, killing three people."
+            "\n\nHezbollah said it fired a salvo of rockets at a military base south of Haifa "
+            "on Wednesday.")
+    found = {i.location: i for i in incidents_of(gazetteer, text, published=D(2024, 10, 17))}
+    assert "Haifa" in found and found["Haifa"].geo_precision == 2
+    assert found["Haifa"].actor1 == "Hezbollah"
