@@ -221,6 +221,14 @@ _DISTANCE_TO = re.compile(
     rf"\b\d[\d.,]*\s*(?:{'|'.join(sorted(map(re.escape, UNITS), key=len, reverse=True))})"
     r"\.?\s+(?:\([^)]{0,30}\)\s+)?(?:away\s+)?from\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE)
+# "The Poltava strike was one of the deadliest single attacks of the war": a trigger that
+# names a class an event is ranked in, not an event of its own.
+# Only after a copula: "after one of the heaviest air attacks of the war killed 33" is
+# the event itself.
+_RANKED_AMONG = re.compile(r"\b(?:was|is|were|are|been|being|became|becomes|remains?|"
+                           r"remained)\s+one of (?:the|its|their|his|her)\s+(?:most\s+[\w-]+|"
+                           r"[\w-]+est|worst|biggest|largest)\s+(?:[\w-]+\s+){0,2}$",
+                           re.IGNORECASE)
 _LIST_GAP = re.compile(r"^(?:,\s*|\s+and\s+|,\s+and\s+)(?:the\s+)?(?:[\w-]+\s+){0,3}(?:of\s+)?$")
 _DEFAULT_EVENT_TZ = "UTC"
 
@@ -418,7 +426,8 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
         sentence = text[s_start:s_end]
         events = [e for e in triggers[s_start] if not _HISTORICAL.search(
             sentence, max(0, e.start - _HISTORY_BEFORE), e.end + _HISTORY_AFTER)
-            and not _DISTANCE_TO.search(sentence[max(0, e.start - _HISTORY_BEFORE):e.start])]
+            and not _DISTANCE_TO.search(sentence[max(0, e.start - _HISTORY_BEFORE):e.start])
+            and not _RANKED_AMONG.search(sentence[max(0, e.start - _HISTORY_BEFORE):e.start])]
         if not events:
             continue
         in_sentence = by_sentence.get(s_start, [])

@@ -539,3 +539,19 @@ def test_a_strike_near_a_reference_town_is_placed_near_it_not_at_the_sentence_be
     found = {i.location: i for i in incidents_of(gazetteer, text, published=D(2024, 10, 17))}
     assert "Haifa" in found and found["Haifa"].geo_precision == 2
     assert found["Haifa"].actor1 == "Hezbollah"
+
+
+def test_an_event_ranked_among_others_is_no_event_of_its_own(gazetteer):
+    text = ("A missile strike on a military academy in Poltava on Tuesday killed 41 people, "
+            "officials said.\n\nThe Poltava strike was one of the deadliest single attacks on "
+            "the army since the war began.")
+    found = incidents_of(gazetteer, text, published=D(2024, 9, 4))
+    assert [(i.sub_event_type, i.fatalities) for i in found] == [
+        ("Shelling/artillery/missile attack", 41)]
+
+
+def test_the_heaviest_attack_that_killed_people_is_still_the_event(gazetteer):
+    text = ("Kyiv mourned on Tuesday after one of the heaviest air attacks of the war killed "
+            "at least 33 people in the capital on Monday.")
+    found = incidents_of(gazetteer, text, published=D(2024, 7, 9))
+    assert [i.fatalities for i in found] == [33]
