@@ -555,3 +555,15 @@ def test_the_heaviest_attack_that_killed_people_is_still_the_event(gazetteer):
             "at least 33 people in the capital on Monday.")
     found = incidents_of(gazetteer, text, published=D(2024, 7, 9))
     assert [i.fatalities for i in found] == [33]
+
+
+def test_a_purpose_has_not_happened(gazetteer):
+    text = ("Officials say the army aims to build a buffer zone to protect the Sumy region "
+            "from shelling, the governor said on Monday.")
+    assert incidents_of(gazetteer, text, published=D(2024, 5, 14)) == []
+
+
+def test_an_attack_made_for_a_purpose_still_happened(gazetteer):
+    text = "Russian forces shelled Vovchansk on Monday to push Ukrainian troops back."
+    found = incidents_of(gazetteer, text, published=D(2024, 5, 14))
+    assert [i.sub_event_type for i in found] == ["Shelling/artillery/missile attack"]

@@ -383,6 +383,9 @@ def happened(parsed: Doc, start: int, end: int) -> bool:
             # The event as the subject ("the strike did not hit the plant"): it happened,
             # unless the whole statement is hypothetical ("a strike would be a disaster").
             return not any(_is_modal(c) or _is_conditional(c) for c in head.children)
+        if node.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to"
+                                        for c in node.children):
+            return False  # a purpose: "to protect the region from shelling" has not happened
         if head.i == node.i or node.dep_ in ("ccomp", "advcl", "conj", "relcl", "parataxis",
                                              "ROOT"):
             # A clause of its own: what governs it says nothing of whether it happened,
