@@ -567,3 +567,15 @@ def test_an_attack_made_for_a_purpose_still_happened(gazetteer):
     text = "Russian forces shelled Vovchansk on Monday to push Ukrainian troops back."
     found = incidents_of(gazetteer, text, published=D(2024, 5, 14))
     assert [i.sub_event_type for i in found] == ["Shelling/artillery/missile attack"]
+
+
+def test_what_a_group_does_is_no_event(gazetteer):
+    text = ("Witnesses blamed the Arakan Army, an ethnic armed group fighting the junta for "
+            "control of Rakhine state, the report said on Monday.")
+    assert incidents_of(gazetteer, text, published=D(2024, 8, 8)) == []
+
+
+def test_troops_fighting_in_a_town_today_is_still_reported_by_its_verb(gazetteer):
+    text = "Ukrainian troops were fighting Russian forces in Vovchansk on Monday."
+    found = incidents_of(gazetteer, text, published=D(2024, 5, 14))
+    assert [i.sub_event_type for i in found] == ["Armed clash"]

@@ -374,6 +374,10 @@ def happened(parsed: Doc, start: int, end: int) -> bool:
         # One with words of its own is a verb the small parser misread ("the RSF attacked
         # army positions": "RSF" hangs on "attacked").
         return False
+    if token.dep_ == "acl" and token.lower_.endswith("ing") and token.head.i not in inside:
+        # A present participle describing a noun tells what it does, not an event: "an
+        # ethnic armed group fighting the junta for control of the state".
+        return False
     node = token
     for _ in range(len(parsed)):  # the walk to the root, bounded
         if any(_negates(c) or _is_modal(c) or _is_conditional(c) for c in node.children):
