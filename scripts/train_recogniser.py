@@ -144,13 +144,17 @@ def choose(table) -> tuple[float, float]:
     """The (C, threshold) of a cross-validation table to use.
 
     The F1 surface is flat near its top (differences of 0.01 are fold noise): among the
-    settings within F1_SLACK of the best, the one with the highest recall. A missed place is
-    lost to the analyst; a false one is dismissed in one click on the Places page.
+    settings within F1_SLACK of the best, the strongest regularisation (the smallest C: the
+    simplest model the folds cannot tell from the best, as the one-standard-error rule
+    chooses), and at that C the threshold with the highest recall. Small weights keep one
+    feature from deciding a short text alone; a missed place is lost to the analyst, a false
+    one is dismissed in one click on the Places page.
     """
     best_f1 = max(f1_score(*counts)[2] for counts in table.values())
-    (c, threshold), _ = max(
-        ((k, v) for k, v in table.items() if f1_score(*v)[2] >= best_f1 - F1_SLACK),
-        key=lambda kv: (f1_score(*kv[1])[1], f1_score(*kv[1])[2]))
+    near = [(k, v) for k, v in table.items() if f1_score(*v)[2] >= best_f1 - F1_SLACK]
+    c = min(k[0] for k, _v in near)
+    (c, threshold), _ = max(((k, v) for k, v in near if k[0] == c),
+                            key=lambda kv: (f1_score(*kv[1])[1], f1_score(*kv[1])[2]))
     return c, threshold
 
 

@@ -7,9 +7,16 @@ the text: its NER label, and the labels the same name gets elsewhere in the arti
 once inside "Megyn Kelly" is a person everywhere); the matcher's rule; what the gazetteer knows
 (kinds, population, how many places share the name, a nationality word); the words around it
 (a preposition before it, "said" after it, a capitalised neighbour, "X County", "X, Y");
-and its shape (capitals, sentence start, an ordinary English word). A logistic regression
-trained by ``scripts/train_recogniser.py`` on the GeoWebNews dev set weighs them; its weights
-are a small JSON file (``data/models/recogniser.json``), read without pickle.
+whether it is part of the name of a thing named after the place (that name's head noun, by
+class: "Colorado State University", "the Dubai World Cup", "Lassa fever", "the Bank of
+England"); its function in the sentence's dependency parse (an adjective, a compound and the
+noun it modifies, the object of a preposition or of "shelled"), read apart for a nationality
+word; and its shape (capitals, sentence start, an ordinary English word). A logistic
+regression trained by ``scripts/train_recogniser.py`` on the GeoWebNews dev set weighs them;
+its weights are a small JSON file (``data/models/recogniser.json``), read without pickle.
+The parse (``geo.doc.sentence_parse``) is read only for the sentences where it could change
+a decision. One sense per discourse holds per name: "Colorado" in "Colorado State
+University" does not share the state's sense.
 
 Example:
     >>> from geo.gazetteer.index import Gazetteer
@@ -27,14 +34,15 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geo.doc import doc_text
+from geo.doc import doc_text, sentence_parse, sentence_spans
 from geo.errors import GeoError
 from geo.gazetteer.index import CURATED_PREFIXES, Gazetteer, normalize, spelling_key
+from geo.lang import words as lang_words
 from geo.learn.weights import read_weights
 from geo.nlp.mentions import english_words, find_name_spans, select_longest
 from geo.records import Mention
@@ -44,7 +52,7 @@ if TYPE_CHECKING:
 
 MODEL_JSON = Path(__file__).resolve().parents[2] / "data" / "models" / "recogniser.json"
 #: Version of the feature set; a model file trained on another version is refused.
-FEATURES_VERSION = 7
+FEATURES_VERSION = 8
 # NER labels whose spans are candidates of their own.
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP"})
 _LEADING_DETERMINER = re.compile(r"^(?:the|The|THE)\s+")
@@ -86,6 +94,24 @@ _REGION_WORDS = frozenset({"region", "oblast", "province", "county", "district",
                            "governorate", "raion", "valley", "river", "city", "town",
                            "village", "island", "islands", "mountains", "sea", "bay", "lake",
                            "camp", "neighbourhood", "neighborhood", "suburb", "hromada"})
+# The next word after a span, when a single space separates them.
+_NEXT_WORD = re.compile(r" ([A-Za-z][\w’'.&-]*)")
+_POSSESSIVE_END = re.compile(r"['’]s$")
+# Dependency labels read as they are; the rest are grouped (``syntax_features``).
+_DEPENDENCIES = frozenset({"compound", "amod", "poss", "pobj", "dobj", "appos", "conj", "ROOT"})
+# Every value of the "dep=" feature, and those of a modifier, which also has a head.
+_DEP_VALUES = _DEPENDENCIES | {"nsubj", "nmod", "other", "none"}
+_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss"})
+# Functions of a noun phrase, which a later conjunct shares with the first.
+_NOMINAL_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "appos", "compound", "amod",
+                           "poss", "nmod", "npadvmod", "attr", "dative"})
+# Classes of head nouns (geo/lang/en/name_heads.json) of things named after a place, as
+# against the place's own bodies (its police, council, government: "state_body",
+# "association") and their staff.
+_NAMED_AFTER = frozenset({"education", "health", "worship", "venue", "event", "company",
+                          "weapon", "vessel", "disease"})
+# "the Bank of X", "University of X": a capitalised noun and "of" just before the span.
+_NAME_OF = re.compile(r"\b([A-Z][a-z]+)\s+of\s+(?:the\s+)?$")
 
 
 @dataclass(frozen=True)
@@ -99,6 +125,9 @@ class Candidate:
     from_matcher: bool
     from_ner: bool
     rule: str  # the matcher's reject reason, "" when it accepts or did not see the span
+    # The longer name the span is part of, when it names something else ("Colorado State
+    # University" for "Colorado" there), else "": one sense per discourse is per name.
+    name: str = ""
 
 
 def candidate_spans(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
@@ -119,6 +148,8 @@ def candidate_spans(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
         end = ent.end_char
         while end > start and doc_text(doc)[end - 1] in ".,'’ ":
             end -= 1
+        if _POSSESSIVE_END.search(doc_text(doc), start, end):  # "Gaza City's" is Gaza City
+            end -= 2
         if end - start < 2:
             continue
         text = doc_text(doc)[start:end]
@@ -132,7 +163,23 @@ def candidate_spans(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
             key = normalize(text)
             pattern = "demonym" if key in gazetteer.demonyms else "name"
             found[start, end] = Candidate(start, end, text, pattern, False, True, "")
-    return sorted(found.values(), key=lambda c: (c.start, -c.end))
+    out = []
+    for c in sorted(found.values(), key=lambda c: (c.start, -c.end)):
+        name = _longer_name(c, doc_text(doc))
+        out.append(replace(c, name=name) if name else c)
+    return out
+
+
+def _longer_name(c: Candidate, text: str) -> str:
+    """The name of a thing named after the place that holds the span: the span and the
+    capitalised words after it when the last of them is the head noun of an institution,
+    a building, an event, a firm, a weapon, a vessel or a disease ("Dubai World Cup",
+    "Colorado State University"), else "". An organisation of the place itself ("Kharkiv
+    Regional Police") is not such a name: GeoWebNews counts its place as a mention."""
+    run = _name_run_after(text, c.end)
+    if run and _head_class(run[-1]) in _NAMED_AFTER:
+        return " ".join([c.text, *run])
+    return ""
 
 
 def _determiner_length(text: str) -> int:
@@ -148,6 +195,7 @@ class _Evidence:
         self.ents = sorted((e.start_char, e.end_char, e.label_) for e in doc.ents)
         self.starts = [s for s, _e, _label in self.ents]
         self.exact = {(s, e): label for s, e, label in self.ents}
+        self.exact_start = {s: label for s, _e, label in self.ents}
         self.labels_of: dict[str, Counter] = defaultdict(Counter)
         self.surnames: set[str] = set()
         for s, e, label in self.ents:
@@ -190,9 +238,10 @@ class _Evidence:
         return "none"
 
 
-def candidate_features(doc: Doc, candidates: list[Candidate],
-                       gazetteer: Gazetteer) -> list[dict[str, float]]:
-    """The features of each candidate, as name -> value (missing names are 0)."""
+def candidate_features(doc: Doc, candidates: list[Candidate], gazetteer: Gazetteer, *,
+                       syntax: bool = True) -> list[dict[str, float]]:
+    """The features of each candidate, as name -> value (missing names are 0); without the
+    dependency parse's (``syntax_features``) when ``syntax`` is false."""
     evidence = _Evidence(doc)
     evidence.known_runs = {normalize(doc_text(doc)[s:e]) for s, e in evidence.runs
                            if normalize(doc_text(doc)[s:e]) in gazetteer.names}
@@ -210,6 +259,9 @@ def candidate_features(doc: Doc, candidates: list[Candidate],
                     features[i]["listed_with_known_place"] = max(
                         features[i].get("listed_with_known_place", 0.0),
                         float(features[j].get("kind=unknown", 0.0) == 0.0))
+    if syntax:
+        for c, f in zip(candidates, features, strict=True):
+            f.update(syntax_features(doc, c))
     return features
 
 
@@ -296,6 +348,8 @@ def _features(c: Candidate, doc: Doc, ev: _Evidence,
             and normalize(word) not in gazetteer.region_names
             and word.lower() not in _REGION_WORDS)
 
+    _name_features(c, text, ev, gazetteer, f)
+
     # Shape.
     words = c.text.split()
     f["n_words"] = min(len(words), 4) / 4
@@ -305,6 +359,160 @@ def _features(c: Candidate, doc: Doc, ev: _Evidence,
     start_token = doc.char_span(c.start, c.end, alignment_mode="expand")
     f["sentence_start"] = float(start_token is not None and start_token[0].is_sent_start)
     return f
+
+
+def syntax_features(doc: Doc, c: Candidate) -> dict[str, float]:
+    """What the dependency parse of the span's sentence says of it: its function
+    ("dep=pobj": the object of a preposition, "dep=amod": an adjective, "dep=compound": a
+    noun modifying another); for a modifier, the noun it modifies, followed through a chain
+    of capitalised compounds to the name's head ("Colorado" -> "University" in "Colorado
+    State University"; "Iskander" -> "missile"), that noun's class and whether it is
+    capitalised (a longer name) or a common noun; and whether it is the object of a verb
+    whose object is a place ("shelled X"). A nationality word's features are its own
+    (``demonym_*``): an adjective is what a nationality word usually is, and what a name
+    seldom is.
+    """
+    prefix = "demonym_" if c.pattern == "demonym" else ""
+    spans = doc.user_data.get("geo_sentence_starts")
+    if spans is None:
+        spans = doc.user_data["geo_sentence_starts"] = (
+            sentence_spans(doc), [s for s, _e in sentence_spans(doc)])
+    sentences, starts = spans
+    i = bisect_right(starts, c.start) - 1
+    if i < 0 or sentences[i][1] < c.end:
+        return {f"{prefix}dep=none": 1.0}
+    start, end = sentences[i]
+    parsed = sentence_parse(doc, start, end)
+    tokens = [t for t in parsed if c.start <= start + t.idx < c.end]
+    if not tokens:
+        return {f"{prefix}dep=none": 1.0}
+    inside = {t.i for t in tokens}
+    root = next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[-1])
+    # A later conjunct has the function of the first ("the cities of Aleppo and Grozny":
+    # Grozny is an object of "of" as Aleppo is), when the first is a noun phrase's.
+    first = root
+    while first.dep_ == "conj" and first.head.i < first.i:
+        first = first.head
+    if first.dep_ not in _NOMINAL_DEPS:
+        first = root
+    dep = first.dep_
+    group = (dep if dep in _DEPENDENCIES else "nsubj" if dep.startswith("nsubj")
+             else "nmod" if dep in ("nmod", "npadvmod") else "other")
+    f = {f"{prefix}dep={group}": 1.0}
+    head = first.head
+    if group in _MODIFIER_DEPS:
+        while (head.dep_ == "compound" and head.head.i > head.i
+               and head.head.text[:1].isupper()):
+            head = head.head
+        # A common noun's class ("X hospital", "X missile"); a capitalised head makes the
+        # span part of a longer name, whose head ``_name_features`` reads.
+        capitalised = head.text[:1].isupper()
+        if not capitalised:
+            _add_head_class(f, "dep_head", head.text, c)
+        f[f"{prefix}dep_head_capitalised={capitalised}"] = 1.0
+    # The object of a verb whose object is a place: "shelled X", "captured X", "visited X".
+    if group == "dobj" and head.text in _place_verbs():
+        f[f"{prefix}object_of_place_verb"] = 1.0
+    return f
+
+
+def _add_head_class(f: dict[str, float], name: str, word: str, c: Candidate) -> None:
+    """``name=<class>`` of a head noun, and ``name_named_after`` too when the class names a
+    thing named after a place: the shared feature carries what the dev set teaches about
+    universities and stadiums to missiles and viruses, which it seldom names. A nationality
+    word's are features of their own (``demonym_<name>=<class>``): "Russian missiles" are
+    Russia's, "Grad missiles" are named after a town, and the dev sets count the first as
+    a place mention and not the second."""
+    group = _head_class(word)
+    if group == "other":
+        return  # the reference: a class the dev set never saw weighs as much as no class
+    if c.pattern == "demonym":
+        f[f"demonym_{name}={group}"] = 1.0
+        return
+    f[f"{name}={group}"] = 1.0
+    if group in _NAMED_AFTER:
+        f[f"{name}_named_after"] = 1.0
+
+
+@lru_cache(maxsize=1)
+def _place_verbs() -> frozenset[str]:
+    """Verbs whose object is a place (``geo/lang/en/verbs.json``)."""
+    return frozenset(lang_words("en", "verbs")["place_object"])
+
+
+@lru_cache(maxsize=1)
+def _name_heads() -> dict[str, str]:
+    """Head nouns of names by class (``geo/lang/en/name_heads.json``): "university" ->
+    "education", "missile" -> "weapon"."""
+    return {word: group for group, words in lang_words("en", "name_heads").items()
+            if group != "source" for word in words}
+
+
+def _head_class(word: str) -> str:
+    word = word.lower()
+    if word in _REGION_WORDS:
+        return "place"
+    return _name_heads().get(word, "other")
+
+
+def _name_run_after(text: str, end: int) -> list[str]:
+    """The capitalised words that follow a span ("Colorado| State University"), each
+    stripped of a possessive, up to four; a possessive or a full stop ends the run."""
+    run: list[str] = []
+    pos = end
+    while len(run) < 4:
+        m = _NEXT_WORD.match(text, pos)
+        if m is None or not m.group(1)[:1].isupper():
+            break
+        word = m.group(1)
+        pos = m.end()
+        stem = _POSSESSIVE_END.sub("", word).rstrip(".")
+        run.append(stem)
+        if stem != word:
+            break
+    return run
+
+
+def _name_features(c: Candidate, text: str, ev: _Evidence, gazetteer: Gazetteer,
+                   f: dict[str, float]) -> None:
+    """Whether the span is part of a longer name that names something else: an
+    institution, a building, an event, a firm, a weapon, a disease ("Colorado State
+    University", "the Bank of England", "Zika virus", "the Dubai World Cup"), as the
+    name's head noun tells (its class, ``geo/lang/en/name_heads.json``), read from the
+    capitalised words after the span, the common noun after it, its own last word, a noun
+    and "of" before it; and a possessive before a person's name ("Notre Dame's coach
+    Muffet McGraw")."""
+    # The name's head: the last of the capitalised words after the span, unless the
+    # gazetteer knows the longer name ("Kharkiv Oblast" is a place's name).
+    run = _name_run_after(text, c.end)
+    if run and not any(normalize(" ".join([c.text, *run[:k]])) in gazetteer.names
+                       for k in range(1, len(run) + 1)):
+        _add_head_class(f, "name_head", run[-1], c)
+        f["name_run_length"] = len(run) / 4
+        # "X Y" where the gazetteer knows X alone and Y is no place word: a longer name
+        # ("Mali Scherbaky", "Notre Dame Fighting Irish"), not the place X.
+        nxt = normalize(run[0])
+        if (nxt not in gazetteer.names and nxt not in gazetteer.region_names
+                and run[0].lower() not in _REGION_WORDS):
+            f["name_runs_on_unknown_word"] = 1.0
+    # A common noun the span modifies ("the Saudi hospital", "an Iskander missile").
+    m = _NEXT_WORD.match(text, c.end)
+    if m is not None and m.group(1).islower() and m.group(1).rstrip(".") in _name_heads():
+        _add_head_class(f, "modifies", m.group(1).rstrip("."), c)
+    # The span's own last word is a head noun ("White House").
+    words = c.text.split()
+    if len(words) > 1 and words[-1].lower() in _name_heads():
+        f[f"own_head={_name_heads()[words[-1].lower()]}"] = 1.0
+    # "the Bank of X", "the University of X", "the Republic of X".
+    m = _NAME_OF.search(text, max(0, c.start - 40), c.start)
+    if m is not None:
+        _add_head_class(f, "of_head", m.group(1), c)
+    # "Notre Dame's Arike Ogunbowale": a possessive before a person's name (a team's
+    # player, a firm's chief).
+    if text[c.end:c.end + 2] in ("'s", "’s"):
+        after = _NEXT_WORD.match(text, c.end + 2)
+        if after is not None and ev.exact_start.get(after.start(1)) == "PERSON":
+            f["possessive_then_person"] = 1.0
 
 
 def _same_consonants(name: str, text: str) -> bool:
@@ -341,9 +549,37 @@ class RecogniserModel:
                            "it with python scripts/train_recogniser.py") from exc
         return cls(weights=data["weights"], threshold=threshold, meta=data["meta"])
 
-    def probability(self, features: dict[str, float]) -> float:
+    def probability(self, features: dict[str, float], shift: float = 0.0) -> float:
+        """The model's probability of a place; ``shift`` is added to its log-odds."""
         z = sum(self.weights.get(name, 0.0) * value for name, value in features.items())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z + shift))))
+
+    @cached_property
+    def syntax_range(self) -> dict[bool, tuple[float, float]]:
+        """The least and the most the parse's features (``syntax_features``) can add to a
+        candidate's log-odds, for a nationality word (True) and for a name (False): for
+        each function the parse may give it, its weight plus the extremes of each feature
+        that may come with that function."""
+
+        def extremes(prefix: str) -> tuple[float, float]:
+            weights = [w for name, w in self.weights.items() if name.startswith(prefix)]
+            return min([0.0, *weights]), max([0.0, *weights])  # an absent feature weighs 0
+
+        ranges = {}
+        for demonym in (False, True):
+            p = "demonym_" if demonym else ""
+            low, high = [], []
+            for dep in _DEP_VALUES:
+                parts = [extremes(f"{p}dep={dep}")]
+                if dep == "dobj":
+                    parts.append(extremes(f"{p}object_of_place_verb"))
+                if dep in _MODIFIER_DEPS:
+                    parts += [extremes(f"{p}dep_head="), extremes(f"{p}dep_head_capitalised="),
+                              extremes(f"{p}dep_head_named_after")]
+                low.append(sum(a for a, _b in parts))
+                high.append(sum(b for _a, b in parts))
+            ranges[demonym] = (min(low), max(high))
+        return ranges
 
 
 @lru_cache(maxsize=1)
@@ -367,13 +603,39 @@ def recognise(doc: Doc, gazetteer: Gazetteer, *,
     model = model or default_model()
     article = doc._.article.id if doc._.article is not None else ""
     candidates = candidate_spans(doc, gazetteer)
-    features = candidate_features(doc, candidates, gazetteer)
-    probabilities = one_sense_per_discourse(
-        candidates, [model.probability(f) for f in features])
+    features = candidate_features(doc, candidates, gazetteer, syntax=False)
     kept = [Mention(article=article, start=c.start, end=c.end, text=c.text, pattern=c.pattern)
-            for c, f, p in zip(candidates, features, probabilities, strict=True)
-            if p >= model.threshold or _curated(c, f)]
+            for c, f, place in zip(candidates, features,
+                                   _decide(doc, candidates, features, model), strict=True)
+            if place or _curated(c, f)]
     return select_longest(kept)
+
+
+def _decide(doc: Doc, candidates: list[Candidate], features: list[dict[str, float]],
+            model: RecogniserModel) -> list[bool]:
+    """Whether each candidate is a place, as the model with every feature decides, parsing
+    only the sentences whose parse could change a decision.
+
+    The parse's features move a candidate's log-odds by at most ``model.syntax_range``, so
+    each candidate's probability lies between two bounds before its sentence is parsed;
+    where the discourse average (``one_sense_per_discourse``) of the bounds falls on one
+    side of the threshold, the parse cannot change the decision. The parse is read for the
+    names where it can, and for every mention of them (their average needs each one).
+    Decisions are those of the full model; only the parse's cost is saved.
+    """
+    ranges = [model.syntax_range[c.pattern == "demonym"] for c in candidates]
+    low = [model.probability(f, r[0]) for f, r in zip(features, ranges, strict=True)]
+    high = [model.probability(f, r[1]) for f, r in zip(features, ranges, strict=True)]
+    keys = _discourse_keys(candidates)
+    open_keys = {key for key, a, b in zip(
+        keys, one_sense_per_discourse(candidates, low),
+        one_sense_per_discourse(candidates, high), strict=True)
+        if a < model.threshold <= b}
+    for i, key in enumerate(keys):
+        if key in open_keys:
+            features[i].update(syntax_features(doc, candidates[i]))
+            low[i] = high[i] = model.probability(features[i])
+    return [p >= model.threshold for p in one_sense_per_discourse(candidates, low)]
 
 
 def one_sense_per_discourse(candidates: list[Candidate],
@@ -384,12 +646,20 @@ def one_sense_per_discourse(candidates: list[Candidate],
     model calls "Borodyanka" a person in one sentence and a place in the next, and the
     article's verdict is steadier than any one sentence's.
     """
-    keys = [(normalize(c.text), c.pattern) for c in candidates]
+    keys = _discourse_keys(candidates)
     # The best per name once: a max per candidate costs the square of a name's repetitions.
     best: dict[tuple[str, str], float] = {}
     for key, p in zip(keys, probabilities, strict=True):
         best[key] = max(best.get(key, p), p)
     return [(p + best[key]) / 2 for key, p in zip(keys, probabilities, strict=True)]
+
+
+def _discourse_keys(candidates: list[Candidate]) -> list[tuple[str, str]]:
+    """A name's key for one sense per discourse: a span inside the name of a thing named
+    after its place ("Colorado" in "Colorado State University") shares its sense with that
+    longer name's other mentions, not with the place's own (one sense per collocation,
+    Yarowsky 1993)."""
+    return [(normalize(c.name or c.text), c.pattern) for c in candidates]
 
 
 def _curated(c: Candidate, features: dict[str, float]) -> bool:
