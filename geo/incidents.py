@@ -221,9 +221,9 @@ _DISTANCE_TO = re.compile(
     rf"\b\d[\d.,]*\s*(?:{'|'.join(sorted(map(re.escape, UNITS), key=len, reverse=True))})"
     r"\.?\s+(?:\([^)]{0,30}\)\s+)?(?:away\s+)?from\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE)
-# "The Poltava strike was one of the deadliest single attacks of the war": a trigger that
+# "The Sumy barrage was one of the bloodiest raids of the year": a trigger that
 # names a class an event is ranked in, not an event of its own.
-# Only after a copula: "after one of the heaviest air attacks of the war killed 33" is
+# Only after a copula: "after one of the largest drone raids of the year killed 12" is
 # the event itself.
 _RANKED_AMONG = re.compile(r"\b(?:was|is|were|are|been|being|became|becomes|remains?|"
                            r"remained)\s+one of (?:the|its|their|his|her)\s+(?:most\s+[\w-]+|"
@@ -1480,6 +1480,11 @@ def _same_place(a: Place, b: Place) -> bool:
     return False
 
 
+# ACLED's Battles sub-types in which a side wins a place.
+_TERRITORY_WON = frozenset({"Non-state actor overtakes territory",
+                            "Government regains territory"})
+
+
 def incident_from_reports(reports: list[Report], groups: dict[str, int]) -> Incident:
     """One incident from reports of one happening: place and day from the most precise
     reports, figures by the documented rule, the type most reports give."""
@@ -1496,6 +1501,11 @@ def incident_from_reports(reports: list[Report], groups: dict[str, int]) -> Inci
         # ACLED: an attack by air and by artillery on one place is coded as the air strike,
         # the rule each sentence follows, kept when reports of one attack are merged.
         sub_event_type = "Air/drone strike"
+    won = Counter(t for t in types.elements() if t[1] in _TERRITORY_WON)
+    if event_type == BATTLES and won:
+        # ACLED: fighting that ends with a side taking the place is coded as the taking
+        # ("took control of Goma after days of fighting": the territory changed hands).
+        sub_event_type = max(won, key=lambda t: (won[t], t))[1]
     killed = [f for r in reports for f in r.killed]
     # A count a side claims for its own strike ("claimed to have killed 40 enemy
     # servicemen") is used only when nobody else gives one; a vague one likewise; and an

@@ -542,19 +542,19 @@ def test_a_strike_near_a_reference_town_is_placed_near_it_not_at_the_sentence_be
 
 
 def test_an_event_ranked_among_others_is_no_event_of_its_own(gazetteer):
-    text = ("A missile strike on a military academy in Poltava on Tuesday killed 41 people, "
-            "officials said.\n\nThe Poltava strike was one of the deadliest single attacks on "
-            "the army since the war began.")
+    text = ("Rockets slammed into a depot in Sumy on Tuesday, killing nine workers, the mayor "
+            "said.\n\nThe Sumy barrage was one of the bloodiest raids on a supply site this "
+            "year, he added.")
     found = incidents_of(gazetteer, text, published=D(2024, 9, 4))
     assert [(i.sub_event_type, i.fatalities) for i in found] == [
-        ("Shelling/artillery/missile attack", 41)]
+        ("Shelling/artillery/missile attack", 9)]
 
 
-def test_the_heaviest_attack_that_killed_people_is_still_the_event(gazetteer):
-    text = ("Kyiv mourned on Tuesday after one of the heaviest air attacks of the war killed "
-            "at least 33 people in the capital on Monday.")
+def test_the_largest_raid_that_killed_people_is_still_the_event(gazetteer):
+    text = ("Lviv grieved on Friday after one of the largest drone attacks of the year killed "
+            "12 people in the city on Thursday.")
     found = incidents_of(gazetteer, text, published=D(2024, 7, 9))
-    assert [i.fatalities for i in found] == [33]
+    assert [i.fatalities for i in found] == [12]
 
 
 def test_a_purpose_has_not_happened(gazetteer):
@@ -570,8 +570,8 @@ def test_an_attack_made_for_a_purpose_still_happened(gazetteer):
 
 
 def test_what_a_group_does_is_no_event(gazetteer):
-    text = ("Witnesses blamed the Arakan Army, an ethnic armed group fighting the junta for "
-            "control of Rakhine state, the report said on Monday.")
+    text = ("Villagers accused the Kachin Independence Army, a rebel movement fighting the "
+            "military in Kachin State for decades, a local paper said on Monday.")
     assert incidents_of(gazetteer, text, published=D(2024, 8, 8)) == []
 
 
@@ -579,3 +579,12 @@ def test_troops_fighting_in_a_town_today_is_still_reported_by_its_verb(gazetteer
     text = "Ukrainian troops were fighting Russian forces in Vovchansk on Monday."
     found = incidents_of(gazetteer, text, published=D(2024, 5, 14))
     assert [i.sub_event_type for i in found] == ["Armed clash"]
+
+
+def test_fighting_that_ends_with_a_town_taken_is_coded_as_the_taking(gazetteer):
+    text = ("M23 rebels took control of Goma on Monday after days of fighting, officials said."
+            "\n\nAt least 17 people were killed in the fighting in Goma on Monday, doctors said.")
+    found = incidents_of(gazetteer, text, published=D(2025, 1, 28))
+    goma = [i for i in found if i.location == "Goma"]
+    assert [(i.sub_event_type, i.actor1, i.fatalities) for i in goma] == [
+        ("Non-state actor overtakes territory", "M23: March 23 Movement", 17)]

@@ -376,7 +376,7 @@ def happened(parsed: Doc, start: int, end: int) -> bool:
         return False
     if token.dep_ == "acl" and token.lower_.endswith("ing") and token.head.i not in inside:
         # A present participle describing a noun tells what it does, not an event: "an
-        # ethnic armed group fighting the junta for control of the state".
+        # insurgent movement fighting the army for decades".
         return False
     node = token
     for _ in range(len(parsed)):  # the walk to the root, bounded
