@@ -195,6 +195,12 @@ _METONYM_AFTER = re.compile(
     r"increasing|isolation|veto|aggression|all-out|president|foreign))\b",
     re.IGNORECASE,
 )
+# "..., the Kirovohrad regional governor said": the seat of an official who speaks locates
+# an event only when its sentence names no other place ("the Moscow mayor said drones were
+# shot down as they approached the capital").
+_SPEAKERS_SEAT_AFTER = re.compile(
+    r"^\s+(?:(?:regional|provincial|state|city|district|military)\s+)?"
+    r"(?:governor|mayor|administration|authorities|officials)\b", re.IGNORECASE)
 _METONYM_BEFORE = re.compile(r"\b(?:the|a)\s+$", re.IGNORECASE)
 # "north of Kyiv", "towards Kyiv": a reference point, not where it happened. "near X" and
 # "outside X" are where it happened, at lower precision (ACLED codes them to X, precision 2).
@@ -1069,6 +1075,10 @@ def _locations(text: str, mentions: list[Resolution], trigger_at: int, event: Ev
             continue
         after = text[r.mention.end:r.mention.end + 40]
         if place.feature in ("city", "country") and _METONYM_AFTER.match(after):
+            continue
+        if place.feature in ("city", "region") and _SPEAKERS_SEAT_AFTER.match(after):
+            fallback.append(((_SPECIFICITY.get(place.feature, 5) + 2,
+                              abs(r.mention.start - trigger_at)), r, _geo_precision(place, False)))
             continue
         origin_window = text[max(0, r.mention.start - _ORIGIN_REACH):r.mention.start]
         if _DESTINATION_BEFORE.search(before) or _origin_pattern().search(origin_window):

@@ -588,3 +588,17 @@ def test_fighting_that_ends_with_a_town_taken_is_coded_as_the_taking(gazetteer):
     goma = [i for i in found if i.location == "Goma"]
     assert [(i.sub_event_type, i.actor1, i.fatalities) for i in goma] == [
         ("Non-state actor overtakes territory", "M23: March 23 Movement", 17)]
+
+
+def test_the_seat_of_an_official_who_speaks_is_not_where_it_happened(gazetteer):
+    text = ("A drone struck a shop in the town of Oleksandriia on Sunday, wounding two men, "
+            "the Kirovohrad regional governor told reporters.")
+    found = incidents_of(gazetteer, text, published=D(2024, 8, 26))
+    assert [i.location for i in found] == ["Oleksandriya"]
+
+
+def test_the_seat_of_an_official_locates_what_no_other_place_does(gazetteer):
+    text = ("On Tuesday the Moscow mayor said air defences had shot down 30 drones as they flew "
+            "towards the capital.")
+    found = incidents_of(gazetteer, text, published=D(2025, 3, 12))
+    assert [i.location for i in found] == ["Moscow"]
