@@ -80,10 +80,12 @@ def load_nlp() -> Language:
     # (the dashboard drawing its first map) never pays the second its import costs.
     import spacy  # noqa: PLC0415
     from spacy.language import Language  # noqa: PLC0415
+    from spacy.tokens import Doc  # noqa: PLC0415
 
-    from geo.nlp.components import COMPONENTS, register  # noqa: PLC0415 - they import this
-
-    register()  # the stages' factories and the Doc and Span extensions they write
+    if not Doc.has_extension("article"):
+        Doc.set_extension("article", default=None)
+    if not Doc.has_extension("resolutions"):
+        Doc.set_extension("resolutions", default=None)
     if "news_sentences" not in Language.factories:
         Language.component("news_sentences", func=news_sentences)
     try:
@@ -93,11 +95,9 @@ def load_nlp() -> Language:
             f"spaCy model {MODEL!r} is not installed: pip install -r requirements.txt"
         ) from exc
     nlp.add_pipe("news_sentences", first=True)
-    for name in COMPONENTS:
-        nlp.add_pipe(name)
-    # The stages' components are disabled too: ``make_doc`` reads a long article in pieces,
-    # and they must see the whole article Doc (``geo.nlp.components.run_places``, ...).
-    nlp.select_pipes(disable=[*_ON_DEMAND, *COMPONENTS])  # still reachable: nlp.get_pipe
+    # The stages' components (``geo.nlp.components``) join this pipeline when first run,
+    # disabled: ``make_doc`` reads a long article in pieces, and they must see the whole Doc.
+    nlp.select_pipes(disable=list(_ON_DEMAND))  # still reachable: nlp.get_pipe
     nlp.max_length = max(nlp.max_length, PIECE_CHARS * 2)
     return nlp
 

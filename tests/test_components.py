@@ -17,7 +17,6 @@ from geo.nlp.components import (
     events_of,
     run_dates,
     run_events,
-    run_places,
 )
 from geo.nlp.dates import find_dates
 from geo.nlp.events import find_events_by_sentence
@@ -38,6 +37,7 @@ def article(text: str = TEXT) -> Article:
 def test_the_stages_are_registered_factories_in_the_shared_pipeline() -> None:
     from spacy.language import Language
 
+    run_dates(make_doc(article()), published=PUBLISHED)  # they join it when first run
     nlp = load_nlp()
     for name in COMPONENTS:
         assert name in Language.factories
@@ -54,7 +54,7 @@ def test_making_the_doc_runs_no_stage() -> None:
 
 def test_the_article_doc_carries_places_dates_and_events_in_article_offsets(gazetteer) -> None:
     doc = make_doc(article())
-    run_places(doc, gazetteer)
+    geoparse_doc(doc, gazetteer)
     run_dates(doc, published=PUBLISHED)
     run_events(doc)
 
@@ -133,7 +133,7 @@ def test_an_empty_record_still_gets_its_span_in_the_group() -> None:
 
 def test_nothing_a_call_brings_stays_on_the_pipeline_or_the_doc(gazetteer) -> None:
     doc = make_doc(article())
-    run_places(doc, gazetteer)
+    geoparse_doc(doc, gazetteer)
     run_dates(doc, published=PUBLISHED)
     assert load_nlp().get_pipe("geo_places").gazetteer is None
     assert not [k for k in doc.user_data if isinstance(k, tuple)
@@ -144,8 +144,10 @@ def test_nothing_a_call_brings_stays_on_the_pipeline_or_the_doc(gazetteer) -> No
 
 
 def test_a_component_built_by_hand_reads_its_gazetteer_from_the_instance(gazetteer) -> None:
+    from geo.nlp.geoparse import find_places
+
     component = PlacesComponent()
-    component.gazetteer = gazetteer
+    component.gazetteer, component.find = gazetteer, find_places
     doc = component(make_doc(article()))
     assert [s.text for s in doc.spans["places"] if s._.resolution.place] == ["Kharkiv", "Odesa"]
 

@@ -25,15 +25,16 @@ besides the Doc (the gazetteer, the publication date, ...) comes with that one c
 context kept on the Doc only while the component runs: the pipeline object is shared by
 every article of the process, so settings left on it would leak from one article to the next.
 A pipeline built by hand can instead set them on the component after ``nlp.add_pipe``
-(``nlp.get_pipe("geo_places").gazetteer = gazetteer``).
+(``nlp.get_pipe("geo_places").gazetteer = gazetteer`` and ``.find = find_places``).
 
 Example:
     >>> import datetime as dt
     >>> from geo.doc import make_doc
     >>> from geo.gazetteer.index import Gazetteer
+    >>> from geo.nlp.geoparse import geoparse_doc
     >>> from geo.records import Article
     >>> doc = make_doc(Article(id="a", text="Shelling hit Kharkiv on Monday."))
-    >>> _ = run_places(doc, Gazetteer.load())
+    >>> _ = geoparse_doc(doc, Gazetteer.load())  # runs geo_places with the geoparser
     >>> _ = run_dates(doc, published=dt.date(2024, 3, 6))
     >>> _ = run_events(doc)
     >>> [(s.text, s._.resolution.place.name) for s in doc.spans["places"]]
@@ -47,8 +48,9 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +60,7 @@ from geo.nlp.dates import DateRef, find_dates
 from geo.nlp.events import EventMention, find_events_by_sentence
 
 if TYPE_CHECKING:
+    from spacy.language import Language
     from spacy.tokens import Doc, Span
 
     from geo.gazetteer.index import Gazetteer
@@ -85,6 +88,9 @@ class PlacesContext:
     model: RecogniserModel | None = None
     ranker: RankerModel | None = None
     corpus: Corpus | None = None
+    # The stage itself (``geo.nlp.geoparse.find_places``), given by its caller: the
+    # component wraps it without importing it, so the geoparser may run the component.
+    find: Callable[..., list[Resolution]] | None = None
 
 
 @dataclass(frozen=True)
@@ -123,7 +129,7 @@ def _sentence_getter(span: Span) -> tuple[int, int] | None:
 
 def register() -> None:
     """Register the factories and declare the Doc and Span extensions they write (once per
-    process; ``geo.doc.load_nlp`` calls it)."""
+    process; the first run of a component calls it)."""
     # spaCy is imported here, not with this module: see ``geo.doc.load_nlp``.
     from spacy.language import Language  # noqa: PLC0415
     from spacy.tokens import Doc, Span  # noqa: PLC0415
@@ -176,10 +182,28 @@ def _take_context(doc: Doc, name: str) -> Any:
     return doc.user_data.pop((_CONTEXT, name), None)
 
 
+_JOINING = threading.Lock()
+
+
+def _pipeline() -> Language:
+    """The shared pipeline, with the stages' components on it (added once, disabled: run one
+    by one on the whole Doc). Added here, not by ``geo.doc``, which the stages import."""
+    nlp = load_nlp()
+    if COMPONENTS[-1] not in nlp.component_names:
+        with _JOINING:  # the dashboard's threads share one pipeline
+            if COMPONENTS[-1] not in nlp.component_names:
+                register()
+                for name in COMPONENTS:
+                    if name not in nlp.component_names:
+                        nlp.add_pipe(name)
+                        nlp.disable_pipe(name)
+    return nlp
+
+
 def _run(doc: Doc, name: str, context: Any) -> Doc:
     doc.user_data[(_CONTEXT, name)] = context
     try:
-        return load_nlp().get_pipe(name)(doc)
+        return _pipeline().get_pipe(name)(doc)
     finally:
         # Never left behind: the next call brings its own, and the Doc stays serialisable.
         doc.user_data.pop((_CONTEXT, name), None)
@@ -193,19 +217,22 @@ class PlacesComponent:
         # For a pipeline built by hand; a call's context (``run_places``) comes first.
         self.gazetteer: Gazetteer | None = None
         self.corpus: Corpus | None = None
+        self.find: Callable[..., list[Resolution]] | None = None
 
     def __call__(self, doc: Doc) -> Doc:
-        from geo.nlp.geoparse import find_places  # noqa: PLC0415 - geoparse runs this
-
         context = _take_context(doc, self.name)
         if context is None:
             if self.gazetteer is None:
                 raise GeoError(f"{self.name}: no gazetteer (set the component's gazetteer "
-                               "or run it through geo.nlp.components.run_places)")
+                               "or run it through geo.nlp.geoparse.geoparse_doc)")
             context = PlacesContext(self.gazetteer, corpus=self.corpus)
-        resolutions = find_places(doc, context.gazetteer, resolver=context.resolver,
-                                  recogniser=context.recogniser, model=context.model,
-                                  ranker=context.ranker, corpus=context.corpus)
+        find = context.find or self.find
+        if find is None:
+            raise GeoError(f"{self.name}: no geoparser (set the component's find to "
+                           "geo.nlp.geoparse.find_places, or run geoparse_doc)")
+        resolutions = find(doc, context.gazetteer, resolver=context.resolver,
+                           recogniser=context.recogniser, model=context.model,
+                           ranker=context.ranker, corpus=context.corpus)
         doc._.resolutions = resolutions
         _set_group(doc, "places", resolutions,
                    ((r.mention.start, r.mention.end) for r in resolutions))
@@ -275,10 +302,12 @@ def make_events(nlp: object, name: str) -> EventsComponent:
 def run_places(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
                recogniser: str = "model", model: RecogniserModel | None = None,
                ranker: RankerModel | None = None,
-               corpus: Corpus | None = None) -> list[Resolution]:
-    """Run ``geo_places`` on an article Doc; its resolutions (``doc._.resolutions``)."""
+               corpus: Corpus | None = None,
+               find: Callable[..., list[Resolution]] | None = None) -> list[Resolution]:
+    """Run ``geo_places`` on an article Doc; its resolutions (``doc._.resolutions``).
+    ``find`` is the geoparser's stage (``geo.nlp.geoparse.geoparse_doc`` passes it)."""
     _run(doc, "geo_places", PlacesContext(gazetteer, resolver, recogniser, model, ranker,
-                                          corpus))
+                                          corpus, find))
     return doc._.resolutions
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from geo.doc import doc_text, make_doc
 from geo.errors import GeoError
 from geo.gazetteer.index import Gazetteer
+from geo.nlp.components import run_places
 from geo.nlp.corpus import Corpus
 from geo.nlp.cyrillic.places import find_places as find_cyrillic_places
 from geo.nlp.distances import check_stated_distances
@@ -73,10 +74,8 @@ def geoparse_doc(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
         Resolutions in text order, unresolved ones included (``place=None``); also set as
         ``doc._.resolutions``.
     """
-    from geo.nlp.components import run_places  # noqa: PLC0415 - it imports this module
-
     return run_places(doc, gazetteer, resolver=resolver, recogniser=recogniser, model=model,
-                      ranker=ranker, corpus=corpus)
+                      ranker=ranker, corpus=corpus, find=find_places)
 
 
 def find_places(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
