@@ -116,6 +116,11 @@ class Actor:
     #             8 external forces (a state's forces outside its country)
 
 
+#: Key prefixes of the points an analyst gave (their coordinates, or an online answer they
+#: picked): what they said, never second-guessed.
+ANALYST_PREFIXES = ("analyst:", "online:")
+
+
 @dataclass(frozen=True)
 class Place:
     """A gazetteer entry. ``key`` is stable across index rebuilds (``gn:<geonameid>``,
@@ -137,7 +142,7 @@ class Place:
     def from_analyst(self) -> bool:
         """A point an analyst gave (coordinates, or an online answer they picked): it is what
         they said, never second-guessed by population or country priors."""
-        return self.key.startswith(("analyst:", "online:"))
+        return self.key.startswith(ANALYST_PREFIXES)
 
     def __post_init__(self) -> None:
         if self.feature not in _KINDS:

@@ -45,7 +45,7 @@ from geo.gazetteer.index import CURATED_PREFIXES, Gazetteer, normalize, spelling
 from geo.lang import words as lang_words
 from geo.learn.weights import read_weights
 from geo.nlp.mentions import english_words, find_name_spans, select_longest
-from geo.records import Mention
+from geo.records import ANALYST_PREFIXES, Mention
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -607,7 +607,7 @@ def recognise(doc: Doc, gazetteer: Gazetteer, *,
     kept = [Mention(article=article, start=c.start, end=c.end, text=c.text, pattern=c.pattern)
             for c, f, place in zip(candidates, features,
                                    _decide(doc, candidates, features, model), strict=True)
-            if place or _curated(c, f)]
+            if place or _curated(c, f) or _analysts_own(c, gazetteer)]
     return select_longest(kept)
 
 
@@ -660,6 +660,14 @@ def _discourse_keys(candidates: list[Candidate]) -> list[tuple[str, str]]:
     longer name's other mentions, not with the place's own (one sense per collocation,
     Yarowsky 1993)."""
     return [(normalize(c.name or c.text), c.pattern) for c in candidates]
+
+
+def _analysts_own(c: Candidate, gazetteer: Gazetteer) -> bool:
+    """A name an analyst gave a point of their own ("Lviv is at 49.8, 24.0"): always a place
+    mention, whatever the model makes of a nameless point of no population."""
+    return c.pattern == "name" and any(
+        gazetteer.places[i][0].startswith(ANALYST_PREFIXES)
+        for i in gazetteer.lookup(normalize(c.text)))
 
 
 def _curated(c: Candidate, features: dict[str, float]) -> bool:
