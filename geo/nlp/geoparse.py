@@ -83,22 +83,9 @@ def find_places(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
                 model: RecogniserModel | None = None,
                 ranker: RankerModel | None = None,
                 corpus: Corpus | None = None) -> list[Resolution]:
-    """Find, resolve and check every place an annotated Doc names (the work of the
-    ``geo_places`` component, which stores the result on the Doc).
-
-    Args:
-        doc: the article's Doc (``geo.doc.make_doc``).
-        gazetteer: the place index.
-        resolver: a name in ``geo.nlp.resolve.RESOLVERS``.
-        recogniser: a name in ``RECOGNISERS``.
-        model: the recogniser's weights (default: the shipped model).
-        ranker: the context resolver's weights (default: the shipped ones).
-        corpus: the store's confident report places of the article's days (an empty or
-            absent corpus changes nothing).
-
-    Returns:
-        Resolutions in text order, unresolved ones included (``place=None``).
-    """
+    """The work of the ``geo_places`` component, which stores the result on the Doc: the
+    resolutions ``geoparse_doc`` returns (its arguments, the same), computed without
+    touching the Doc."""
     # Ukrainian and Russian text: places found by their inflected forms (geo.nlp.cyrillic).
     lang = detect_language(doc_text(doc))
     if lang in CYRILLIC_READ:
