@@ -406,13 +406,17 @@ def _largest_towns(gazetteer: Gazetteer) -> dict[str, Place]:
     found = _LARGEST.get(gazetteer.sources_digest)
     if found is None:
         _LARGEST.clear()
-        found = {}
-        for index in range(len(gazetteer.places)):
-            place = gazetteer.place(index)
-            if place.feature == "city" and place.admin1_code and (
-                    place.admin1_code not in found
-                    or place.population > found[place.admin1_code].population):
-                found[place.admin1_code] = place
+        # On the raw rows (``_PLACE_FIELDS``): a Place is built only for each region's winner.
+        feature, admin1, population = (_PLACE_FIELDS.index(f) for f in (
+            "feature", "admin1_code", "population"))
+        best: dict[str, int] = {}
+        rows = gazetteer.places
+        for index, row in enumerate(rows):
+            code = row[admin1]
+            if row[feature] == "city" and code and (
+                    code not in best or row[population] > rows[best[code]][population]):
+                best[code] = index
+        found = {code: gazetteer.place(index) for code, index in best.items()}
         _LARGEST[gazetteer.sources_digest] = found
     return found
 
