@@ -14,12 +14,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import dashboard_data as data
-from geo import watch
-from geo.exports import INCIDENT_FILES, backup_job, incident_files_job
+from geo.exports import INCIDENT_FILES
 from geo.maps import build_incident_map
 from geo.nlp.events import EVENT_TYPES
 from geo.pipeline import PipelineResult
+from geo.store import watch
 from geo.store.db import Store
+from geo.store.downloads import backup_job, incident_files_job
 from geo.tiles import list_tile_sets
 
 INCIDENT_LABELS = {"incidents.csv": "Incidents (ACLED-style CSV)",

@@ -27,13 +27,12 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from geo import watch
 from geo.gazetteer.geocoding import GeocoderSettings, OnlineGeocoder
 from geo.gazetteer.index import Gazetteer, is_estimated_key, normalize
 from geo.io.reader import highlight_excerpt
 from geo.maps import build_incident_map
 from geo.nlp.events import EVENT_TYPES
-from geo.pipeline import PipelineResult, result_from_store, save_snapshot
+from geo.pipeline import PipelineResult
 from geo.review import (
     AUTO_CORROBORATION_SOURCES,
     REVIEW_KIND,
@@ -42,9 +41,11 @@ from geo.review import (
     review_payload,
     with_reviews,
 )
+from geo.store import watch
 from geo.store.db import Store, default_path
 from geo.store.ingest import ingest_paths, reprocess_job, warm_up_job
 from geo.store.jobs import JobQueue, JobStatus
+from geo.store.results import result_from_store, save_snapshot
 from geo.store.sources import (
     CHECK_SECONDS,
     Source,
@@ -552,14 +553,14 @@ def reviewed_incidents() -> pd.DataFrame:
 
 
 def watch_matches() -> pd.DataFrame:
-    """The watch rules' matches (``geo.watch``), newest first, as the server's worker last
+    """The watch rules' matches (``geo.store.watch``), newest first, as the server's worker last
     wrote them (it evaluates the rules every ``WATCH_SECONDS`` when the store changed)."""
     return watch.read_matches(store())
 
 
 def new_incidents(since: dt.datetime) -> pd.DataFrame:
     """The incidents (after the filters are not applied: all) with an article stored after
-    ``since`` (``geo.watch.new_since``), latest first."""
+    ``since`` (``geo.store.watch.new_since``), latest first."""
     current = store()
     return watch.new_since(reviewed_incidents(), _article_times(str(current.path),
                                                                 served_state(current)), since)

@@ -42,10 +42,10 @@ from bench.common import peak_rss_mb  # noqa: E402
 from bench.generate import generate  # noqa: E402
 from geo.gazetteer.index import Gazetteer  # noqa: E402
 from geo.incidents import Report, _same_happening, merge_reports  # noqa: E402
-from geo.pipeline import result_from_store  # noqa: E402
 from geo.records import Article  # noqa: E402
 from geo.store.db import Store  # noqa: E402
 from geo.store.ingest import process_article  # noqa: E402
+from geo.store.results import result_from_store  # noqa: E402
 
 SCAN_LIMIT = 40_000  # reports; the plain scan is quadratic, beyond this it takes minutes
 

@@ -28,10 +28,11 @@ from geo.gazetteer.imports import import_places
 from geo.gazetteer.index import Gazetteer, user_pack_dir
 from geo.io.articles import article_files, read_articles_lenient
 from geo.nlp.language import unread_language_note
-from geo.pipeline import result_from_store, run_pipeline, save_snapshot
+from geo.pipeline import run_pipeline
 from geo.review import with_reviews
 from geo.store.db import Store
 from geo.store.ingest import Defaults, ingest_paths
+from geo.store.results import result_from_store, save_snapshot
 from geo.tiles import MAX_TILE_ZOOM, add_tile_archive, list_tile_sets, remove_tile_set
 
 STORE_OPTION = click.option("--store", "store_path", type=click.Path(dir_okay=False,

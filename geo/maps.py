@@ -110,7 +110,7 @@ _EVENT_TYPE_COLORS = {
 OTHER_COLOR = "#7f7f7f"
 # The rim of a place whose every incident an analyst has reviewed (``geo.review``).
 REVIEWED_RIM = "#1f1f1f"
-# The rim of a place with something new since the time the analyst asks (``geo.watch``).
+# The rim of a place with something new since the time the analyst asks (``geo.store.watch``).
 NEW_RIM = "#e0001b"
 
 # Locations that are a whole country or continent: listed, not drawn as a point in the
@@ -279,7 +279,7 @@ def build_incident_map(
         draw_box: Add a rectangle tool (Leaflet.draw, vendored) under the zoom buttons: the
             analyst drags a box, one at a time (a new one replaces the last), and
             ``st_folium`` returns it in ``all_drawings`` as a GeoJSON Polygon
-            (``geo.watch.box_from_geojson`` reads its corners).
+            (``geo.store.watch.box_from_geojson`` reads its corners).
 
     Returns:
         The folium map, ready for ``st_folium`` or ``get_root().render()``.

@@ -162,7 +162,7 @@ SpellingRow = tuple[str, str, str, str, str, str]
 @dataclass(frozen=True, eq=False)
 class Spellings:
     """How the store's articles spell each place, kept per article so that a store read
-    brought up to date by a delta (``geo.pipeline``) replaces only the articles written since.
+    brought up to date by a delta (``geo.store.results``) replaces only the articles written since.
 
     ``by_article`` maps an article id to a count of ``(place key, GeoNames name, text)``;
     ``text`` is "" for a mention that cannot spell its place (it still says the place's name).

@@ -9,7 +9,7 @@ Layers, lowest first (a module may import from its own layer and those below it)
     1  geo.gazetteer, geo.io, geo.learn
     2  geo.doc, geo.nlp
     3  geo.incidents
-    4  geo.tables, geo.acled, geo.corrections, geo.review, geo.watch
+    4  geo.tables, geo.acled, geo.corrections, geo.review
     5  geo.exports, geo.maps, geo.tiles, geo.pipeline
     6  geo.store
     7  geo.cli, geo.cli_sources, geo.__main__
@@ -31,7 +31,7 @@ LAYERS = [
     ("geo.gazetteer", "geo.io", "geo.learn"),
     ("geo.doc", "geo.nlp"),
     ("geo.incidents",),
-    ("geo.tables", "geo.acled", "geo.corrections", "geo.review", "geo.watch"),
+    ("geo.tables", "geo.acled", "geo.corrections", "geo.review"),
     ("geo.exports", "geo.maps", "geo.tiles", "geo.pipeline"),
     ("geo.store",),
     ("geo.cli", "geo.cli_sources", "geo.__main__"),

@@ -576,7 +576,7 @@ def test_big_downloads_are_prepared_in_the_background_then_downloaded(tmp_path, 
 def test_a_watch_rules_match_is_listed_on_the_overview_within_seconds_of_its_ingest(
         tmp_path, browser_page, gazetteer):
     from geo.store.ingest import ingest
-    from geo.watch import add_rule, matches_paths
+    from geo.store.watch import add_rule, matches_paths
 
     env = {"GEO_STORE": str(tmp_path / "store" / "news.sqlite")}
     proc, url = start_server(env)

@@ -8,9 +8,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.acled import SUB_EVENT_TYPES, is_acled_pair
-from geo.pipeline import result_from_store
 from geo.store.db import Store
 from geo.store.ingest import ingest, ingest_paths, reprocess
+from geo.store.results import result_from_store
 from tests.conftest import ARTICLES, ROOT
 
 CHASIV_YAR = "gn:710915"

@@ -20,10 +20,11 @@ from geo.nlp.cyrillic.dates import find_dates
 from geo.nlp.cyrillic.places import find_places, transliterate
 from geo.nlp.cyrillic.reports import find_casualties
 from geo.nlp.geoparse import geoparse
-from geo.pipeline import result_from_store, run_pipeline
+from geo.pipeline import run_pipeline
 from geo.records import Article
 from geo.store.db import Store
 from geo.store.ingest import Defaults, ingest
+from geo.store.results import result_from_store
 
 DAY = dt.date(2024, 11, 19)  # a Tuesday
 

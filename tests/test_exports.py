@@ -49,9 +49,9 @@ def test_the_acled_columns_follow_acleds_definitions():
 
 def test_exported_mentions_point_into_the_file_as_received(tmp_path, gazetteer):
     from geo.exports import write_exports
-    from geo.pipeline import result_from_store
     from geo.store.db import Store
     from geo.store.ingest import ingest
+    from geo.store.results import result_from_store
 
     # Windows line breaks, a soft hyphen and a decomposed accent before the places: every
     # offset after them moves when the text is normalised.
@@ -76,9 +76,10 @@ def test_big_downloads_made_by_the_background_worker_equal_the_direct_ones(tmp_p
                                                                           seed_articles):
     from pathlib import Path
 
-    from geo.exports import INCIDENT_FILES, backup_job, incident_files_job
+    from geo.exports import INCIDENT_FILES
     from geo.pipeline import run_pipeline
     from geo.store.db import Store
+    from geo.store.downloads import backup_job, incident_files_job
     from geo.store.ingest import ingest
     from geo.store.jobs import JobQueue
 

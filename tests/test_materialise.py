@@ -132,7 +132,7 @@ def _same(a: pd.DataFrame, b: pd.DataFrame, keys: list[str]) -> None:
 
 def test_a_reader_brought_up_to_date_by_deltas_sees_what_a_full_read_sees(
         tmp_path, processed, gazetteer):
-    from geo.pipeline import result_from_store
+    from geo.store.results import result_from_store
 
     store = _fresh(tmp_path / "s.sqlite")
     for article, mentions, reports in processed[:20]:
@@ -189,7 +189,7 @@ def test_an_unmergeable_report_is_set_aside_not_read_again_by_every_write(
 
 def test_a_stored_result_reads_its_mentions_only_when_a_page_asks(tmp_path, processed,
                                                                    monkeypatch):
-    from geo.pipeline import result_from_store
+    from geo.store.results import result_from_store
 
     store = _fresh(tmp_path / "s.sqlite")
     for article, mentions, reports in processed[:10]:
@@ -211,7 +211,7 @@ def test_a_stored_result_reads_its_mentions_only_when_a_page_asks(tmp_path, proc
 
 
 def test_a_reader_started_from_a_snapshot_sees_what_a_full_read_sees(tmp_path, processed):
-    from geo.pipeline import result_from_store, save_snapshot
+    from geo.store.results import result_from_store, save_snapshot
     from geo.store.snapshot import read_snapshot, snapshot_dir
 
     store = _fresh(tmp_path / "s.sqlite")

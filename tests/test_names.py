@@ -14,10 +14,11 @@ from geo.exports import geojson_text, incidents_csv
 from geo.gazetteer.index import ascii_alternates
 from geo.maps import build_incident_map
 from geo.names import QUALIFIER_REASON, Spellings, display_name, spelled_as
-from geo.pipeline import result_from_store, run_pipeline, save_snapshot
+from geo.pipeline import run_pipeline
 from geo.records import Article
 from geo.store.db import Store
 from geo.store.ingest import Defaults, ingest
+from geo.store.results import result_from_store, save_snapshot
 from geo.tables import daily_table, filter_incidents, locations_table
 
 NUSEIRAT = "gn:281109"  # GeoNames: "An Nuşayrāt"

@@ -15,10 +15,10 @@ from geo.acled import acled_table
 from geo.cli import cli
 from geo.exports import incidents_csv, incidents_geojson
 from geo.maps import REVIEWED_RIM, build_incident_map
-from geo.pipeline import result_from_store
 from geo.review import REVIEW_KIND, review_payload, with_reviews
 from geo.store.db import Store
 from geo.store.ingest import ingest_paths, reprocess
+from geo.store.results import result_from_store
 from geo.tables import locations_table
 from tests.conftest import ARTICLES
 from tests.test_maps import point_layers

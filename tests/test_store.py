@@ -17,9 +17,9 @@ import zipfile
 import pytest
 
 from geo.corrections import mention_target
-from geo.pipeline import result_from_store
 from geo.store.db import SCHEMA_VERSION, Store, StoreError
 from geo.store.ingest import Defaults, ingest, ingest_paths, reprocess
+from geo.store.results import result_from_store
 from tests.conftest import ARTICLES, ROOT
 
 GOOD = ("good.txt", b"Russian forces shelled Kharkiv on March 5, 2022. At least 3 people were "

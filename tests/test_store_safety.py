@@ -14,9 +14,9 @@ import pytest
 
 import geo.store.ingest
 from geo.errors import ArticleError
-from geo.pipeline import result_from_store
 from geo.store.db import Store, StoreError
 from geo.store.ingest import Defaults, ingest, reprocess
+from geo.store.results import result_from_store
 from tests.conftest import ROOT
 
 KHARKIV = "Russian forces shelled Kharkiv on March 5, 2022. At least 3 people were killed."

@@ -11,10 +11,10 @@ import time
 import pandas as pd
 import pytest
 
-from geo.pipeline import result_from_store
 from geo.store.db import Store
 from geo.store.ingest import ingest, ingest_paths
-from geo.watch import (
+from geo.store.results import result_from_store
+from geo.store.watch import (
     add_rule,
     article_times,
     load_rules,

@@ -11,7 +11,7 @@ from folium.elements import JSCSSMixin
 
 from geo.maps import DEFAULT_ASSET_BASE, ROOT, build_incident_map, map_asset_paths
 from geo.store.db import Store
-from geo.watch import WatchRule, add_rule, box_from_geojson, box_text, load_rules
+from geo.store.watch import WatchRule, add_rule, box_from_geojson, box_text, load_rules
 from tests.test_maps import locations, render, walk
 
 

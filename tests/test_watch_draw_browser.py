@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from geo.store.db import Store
-from geo.watch import load_rules
+from geo.store.watch import load_rules
 from tests.test_browser import (  # noqa: F401 (browser_page: the fixture, imported)
     browser_page,
     map_frame,

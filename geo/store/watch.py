@@ -41,9 +41,10 @@ import pandas as pd
 
 from geo.exports import safe_csv
 from geo.nlp.resolve import haversine_km
-from geo.pipeline import PipelineResult, result_from_store
+from geo.pipeline import PipelineResult
 from geo.store.db import Store
 from geo.store.jobs import JobLike
+from geo.store.results import result_from_store
 
 MATCH_COLUMNS = ["found_at", "rule_id", "rule", "event_id", "event_date", "event_type",
                  "sub_event_type", "location", "admin1", "country", "latitude", "longitude",
