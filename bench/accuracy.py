@@ -29,9 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from geo.doc import make_doc  # noqa: E402
 from geo.gazetteer.index import Gazetteer  # noqa: E402
+from geo.geodesy import haversine_km  # noqa: E402
 from geo.learn.scoring import match_spans, toponym_span  # noqa: E402
 from geo.nlp.geoparse import geoparse, geoparse_doc  # noqa: E402
-from geo.nlp.resolve import haversine_km  # noqa: E402
 from geo.records import Article, Resolution  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

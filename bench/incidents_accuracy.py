@@ -37,8 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import tempfile  # noqa: E402
 
 from geo.gazetteer.index import Gazetteer, normalize  # noqa: E402
+from geo.geodesy import haversine_km  # noqa: E402
 from geo.incidents import Incident, extract_incidents, merge_reports  # noqa: E402
-from geo.nlp.resolve import haversine_km  # noqa: E402
 from geo.records import Article  # noqa: E402
 from geo.store.db import Store  # noqa: E402
 from geo.store.ingest import Defaults, ingest  # noqa: E402

@@ -39,8 +39,8 @@ from typing import Protocol
 
 from geo.acled import consistent_sub_event_type
 from geo.gazetteer.index import Gazetteer, normalize
+from geo.geodesy import haversine_km
 from geo.incidents import Incident, Report, incident_from_reports, with_event_ids
-from geo.nlp.resolve import haversine_km
 from geo.records import Place, Resolution
 
 KINDS = ("resolve_mention", "dismiss_mention", "add_alias", "edit_incident",

@@ -5,7 +5,7 @@ long files and long functions. Prints each finding and a summary; exits 1 when t
 
 Layers, lowest first (a module may import from its own layer and those below it):
 
-    0  geo.errors, geo.records, geo.lang
+    0  geo.errors, geo.records, geo.lang, geo.geodesy, geo.timezones
     1  geo.gazetteer, geo.io, geo.learn
     2  geo.doc, geo.nlp
     3  geo.incidents
@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 LAYERS = [
-    ("geo.errors", "geo.records", "geo.lang"),
+    ("geo.errors", "geo.records", "geo.lang", "geo.geodesy", "geo.timezones"),
     ("geo.gazetteer", "geo.io", "geo.learn"),
     ("geo.doc", "geo.nlp"),
     ("geo.incidents",),

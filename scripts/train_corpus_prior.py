@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from geo.doc import doc_text, make_doc  # noqa: E402
 from geo.gazetteer.index import Gazetteer  # noqa: E402
+from geo.geodesy import haversine_km  # noqa: E402
 from geo.incidents import extract_reports  # noqa: E402
 from geo.nlp.corpus import (  # noqa: E402
     CONFIDENT_SCORE,
@@ -46,7 +47,7 @@ from geo.nlp.corpus import (  # noqa: E402
     CorpusPoint,
 )
 from geo.nlp.recognise import recognise  # noqa: E402
-from geo.nlp.resolve import haversine_km, ranking_table, resolve_mentions, shipped_ranker  # noqa: E402
+from geo.nlp.resolve import ranking_table, resolve_mentions, shipped_ranker  # noqa: E402
 from geo.records import Article  # noqa: E402
 
 ACLED = ROOT.parent / "shared" / "dev" / "acled_ukraine_dev.jsonl"

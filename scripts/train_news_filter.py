@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from geo.doc import make_doc  # noqa: E402
 from geo.gazetteer.index import Gazetteer  # noqa: E402
+from geo.geodesy import haversine_km  # noqa: E402
 from geo.incidents import (  # noqa: E402
     Report,
     extract_reports,
@@ -42,7 +43,6 @@ from geo.incidents import (  # noqa: E402
 from geo.learn.scoring import pair_points  # noqa: E402
 from geo.nlp.geoparse import geoparse_doc  # noqa: E402
 from geo.nlp.news import FEATURES_VERSION, MODEL_JSON  # noqa: E402
-from geo.nlp.resolve import haversine_km  # noqa: E402
 from geo.records import Article  # noqa: E402
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "dev"

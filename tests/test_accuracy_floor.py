@@ -15,9 +15,9 @@ from bench.accuracy import score_corpus
 from bench.incidents_accuracy import DEV as ACLED
 from bench.incidents_accuracy import as_article
 from bench.incidents_accuracy import read_dev as read_acled
+from geo.geodesy import haversine_km
 from geo.incidents import extract_incidents
 from geo.nlp.geoparse import geoparse
-from geo.nlp.resolve import haversine_km
 
 GWN_SLICE = 40  # the first 40 articles, ~470 gold toponyms
 ACLED_SLICE = 100  # the first 100 notes

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from geo.geodesy import haversine_km
 from geo.incidents import extract_incidents
 from geo.nlp.corpus import CONFIDENT_SCORE, Corpus, CorpusPoint, PriorModel, shipped_prior
-from geo.nlp.resolve import haversine_km
 from geo.records import Article, Place
 from geo.store.db import Store
 from geo.store.ingest import Defaults, article_corpus, ingest

@@ -98,7 +98,7 @@ def test_dask_workers_weigh_namesakes_by_the_stores_reports_as_one_process_does(
         dask_client, gazetteer, tmp_path):
     import datetime as dt
 
-    from geo.nlp.resolve import haversine_km
+    from geo.geodesy import haversine_km
     from tests.test_corpus_prior import FRONT, KURAKHOVE, VILLAGE, _put
 
     folder = tmp_path / "batch"

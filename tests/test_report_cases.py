@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from geo.geodesy import haversine_km
 from geo.incidents import extract_incidents
 from geo.nlp.geoparse import geoparse
-from geo.nlp.resolve import haversine_km
 from geo.records import Article
 
 

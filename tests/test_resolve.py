@@ -258,7 +258,7 @@ def test_a_place_named_after_a_comma_without_an_alias_word_is_a_place_of_its_own
 def test_a_town_the_article_is_sure_of_anchors_the_namesakes_near_it(gazetteer):
     # Pokrovsk has namesakes in Russia, so it anchored nothing on a first look; once the
     # resolver is sure of it, the village beside it is the namesake near it.
-    from geo.nlp.resolve import haversine_km
+    from geo.geodesy import haversine_km
 
     text = "Heavy fighting was reported near the village of Lazurnyi, south of Pokrovsk."
     found = {r.mention.text: r for r in geoparse(Article(id="t", text=text), gazetteer)}

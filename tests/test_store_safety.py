@@ -380,7 +380,7 @@ def test_an_analysts_point_is_a_place_kind_every_stage_knows(store, gazetteer):
     assert (incident.location, incident.geo_precision) == ("Saltivka", 1)
     # The analyst's point named after a gazetteer place beside it is that place (issue 27:
     # so it merges with that place's incidents), within a kilometre or two of the point given.
-    from geo.nlp.resolve import haversine_km
+    from geo.geodesy import haversine_km
     assert haversine_km(incident.latitude, incident.longitude, 50.03, 36.36) < 2
     mentions = result.mentions[result.mentions["article"] == "k"]
     assert set(mentions.loc[mentions["text"] == "Kharkiv", "feature"]) == {"city"}

@@ -31,8 +31,8 @@ from charset_normalizer import from_bytes
 from geo.errors import ArticleError, ManifestError
 from geo.io.html import HtmlPage, html_page, html_to_text  # noqa: F401 (re-exported)
 from geo.io.telegram import is_telegram_export, telegram_records
-from geo.nlp.dates import zone
 from geo.records import Article, SourceOffsets
+from geo.timezones import zone
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".json", ".csv")
 MB = 1024 * 1024  # every size in a message is in these units, so limits read the same

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from geo.geodesy import haversine_km
+
 P = TypeVar("P", bound=Sequence)
 G = TypeVar("G", bound=Sequence)
 
@@ -92,8 +94,6 @@ def pair_points(produced: Sequence[tuple[float, float]], gold: Sequence[tuple[fl
         >>> pair_points(same, same, agreement=lambda i, j: int(i != j))
         [(0, 1, 0.0), (1, 0, 0.0)]
     """
-    from geo.nlp.resolve import haversine_km  # noqa: PLC0415 - the scorer stays light to import
-
     def agrees(i: int, j: int) -> int:
         return agreement(i, j) if agreement is not None else 0
 

@@ -31,9 +31,10 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from geo.nlp.sentences import split_sentences
+from geo.timezones import zone  # its home now (the reader uses it too); importable here still
 
 __all__ = ["DateRef", "find_dates"]
 
@@ -84,8 +85,6 @@ _ZONE_NAMES = {
     "ukraine": "Europe/Kyiv", "ukrainian": "Europe/Kyiv", "eastern european": "Europe/Kyiv",
     "gmt": "UTC", "utc": "UTC",
 }
-# tzdata releases before 2022b only know Kyiv by its Soviet-era spelling.
-_ZONE_FALLBACKS = {"Europe/Kyiv": "Europe/Kiev"}
 
 
 def _alternation(words: Iterable[str], suffix: str = "") -> str:
@@ -354,24 +353,6 @@ def _day_ranges(text: str, refs: list[DateRef]) -> list[DateRef]:
 
 # ---------------------------------------------------------------------------------------------
 # Time zones
-
-
-def zone(name: str) -> ZoneInfo:
-    """The IANA time zone ``name`` (``Europe/Kyiv`` also on systems that only know Kiev).
-
-    Raises:
-        zoneinfo.ZoneInfoNotFoundError: not a known zone (also for path-like names).
-    """
-    if not name or name != name.strip() or name.startswith(("/", ".")) or ".." in name:
-        raise ZoneInfoNotFoundError(f"not a time zone name: {name!r}")
-    try:
-        return ZoneInfo(name)
-    except ZoneInfoNotFoundError:
-        if name in _ZONE_FALLBACKS:
-            return ZoneInfo(_ZONE_FALLBACKS[name])
-        raise
-    except (ValueError, OSError) as exc:  # "../x", a directory, a file that is not a zone
-        raise ZoneInfoNotFoundError(f"not a time zone name: {name!r}") from exc
 
 
 def _anchor_date(day: datetime.date, from_zone: ZoneInfo, to_zone: ZoneInfo) -> datetime.date:

@@ -38,6 +38,7 @@ from geo.gazetteer.index import (
     sound_alike,
     spelling_key,
 )
+from geo.geodesy import haversine_km  # noqa: F401 - its home now; importable here as before
 from geo.lang import words
 from geo.learn.weights import read_weights
 from geo.nlp.corpus import Corpus
@@ -163,14 +164,6 @@ _KM_PER_DEGREE = 111.195
 
 def _wrap(degrees: float) -> float:
     return (degrees + 180.0) % 360.0 - 180.0
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance; geopy's classes cost ~30 µs a call, and scoring makes many."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _prior(place: Place) -> float:

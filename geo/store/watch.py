@@ -40,7 +40,7 @@ from typing import Any
 import pandas as pd
 
 from geo.exports import safe_csv
-from geo.nlp.resolve import haversine_km
+from geo.geodesy import haversine_km
 from geo.pipeline import PipelineResult
 from geo.store.db import Store
 from geo.store.jobs import JobLike
