@@ -17,129 +17,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import time
-from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from geo.doc import make_doc  # noqa: E402
 from geo.gazetteer.index import Gazetteer  # noqa: E402
-from geo.geodesy import haversine_km  # noqa: E402
-from geo.learn.scoring import match_spans, toponym_span  # noqa: E402
+from geo.learn.devsets import GWN_DEV as DEV  # noqa: E402
+from geo.learn.devsets import Score, score_corpus  # noqa: E402
+from geo.learn.devsets import read_gwn as read_dev  # noqa: E402
 from geo.nlp.geoparse import geoparse, geoparse_doc  # noqa: E402
-from geo.records import Article, Resolution  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV = ROOT.parent / "shared" / "dev" / "gwn.jsonl"
-_FAR_KM = 20_037.5  # half the equator: an unresolved match is as wrong as it gets
-
-
-@dataclass(frozen=True)
-class Gold:
-    start: int
-    end: int
-    text: str
-    lat: float | None
-    lon: float | None
-
-
-@dataclass
-class Score:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-    errors_km: list[float] | None = None
-    parsed: list | None = None
-
-    def __post_init__(self) -> None:
-        self.errors_km = [] if self.errors_km is None else self.errors_km
-        self.parsed = [] if self.parsed is None else self.parsed
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    @property
-    def acc161(self) -> float:
-        if not self.errors_km:
-            return 0.0
-        return sum(e <= 161 for e in self.errors_km) / len(self.errors_km)
-
-    @property
-    def median_km(self) -> float:
-        return statistics.median(self.errors_km) if self.errors_km else float("nan")
-
-
-def read_dev(path: Path, *, limit: int | None = None) -> list[tuple[Article, list[Gold]]]:
-    """The dev set's articles and their gold toponyms."""
-    out = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            gold = [Gold(t["start"], t["end"], t["text"], t.get("lat"), t.get("lon"))
-                    for t in row["toponyms"]]
-            out.append((Article(id=row["id"], text=row["text"]), gold))
-            if limit and len(out) >= limit:
-                break
-    return out
-
-
-def match(predicted: list[Resolution], gold: list[Gold]) -> tuple[
-        list[tuple[Resolution, Gold]], list[Resolution], list[Gold]]:
-    """Pair predictions with gold toponyms by the field's rule (``geo.learn.scoring``)."""
-    spans = [(*toponym_span(r.mention.start, r.mention.end, r.mention.text, r.mention.pattern),
-              r) for r in predicted]
-    pairs, unmatched, missed = match_spans(spans, [(g.start, g.end, g.text, g) for g in gold])
-    return ([(p[3], g[3]) for p, g in pairs], [p[3] for p in unmatched], [g[3] for g in missed])
-
-
-def error_km(r: Resolution, g: Gold) -> float | None:
-    if g.lat is None or g.lon is None:
-        return None
-    if r.place is None:
-        return _FAR_KM
-    return haversine_km(r.place.lat, r.place.lon, g.lat, g.lon)
-
-
-def score_corpus(corpus: Iterable[tuple[Article, list[Gold]]], parse) -> tuple[
-        Score, Counter, Counter, Counter]:
-    """Score ``parse(article) -> list[Resolution]`` over the corpus."""
-    total = Score()
-    false_pos: Counter = Counter()
-    misses: Counter = Counter()
-    far: Counter = Counter()
-    for article, gold in corpus:
-        pairs, unmatched, missed = match(parse(article), gold)
-        total.tp += len(pairs)
-        total.fp += len(unmatched)
-        total.fn += len(missed)
-        false_pos.update(r.mention.text for r in unmatched)
-        total.parsed.append((article, pairs, unmatched, missed))
-        misses.update(g.text for g in missed)
-        for r, g in pairs:
-            km = error_km(r, g)
-            if km is None:
-                continue
-            total.errors_km.append(km)
-            if km > 161:
-                where = "unresolved" if r.place is None else (
-                    f"{r.place.name} ({r.place.country_code}, {r.place.feature})")
-                far[f"{r.mention.text} -> {where}, {km:.0f} km"] += 1
-    return total, false_pos, misses, far
 
 
 def print_table(name: str, s: Score, seconds: float) -> None:
@@ -195,8 +86,9 @@ def main() -> None:
 def score_cross_validated(corpus, gazetteer: Gazetteer, *, folds: int, resolver: str):
     """Each fold's articles parsed by a recogniser and a resolver ranker trained on the
     other folds only."""
-    from scripts.train_recogniser import ACLED, load_acled_examples, load_examples, train_model
-    from scripts.train_resolver import acled_groups, fold_models, gwn_groups
+    from geo.learn.devsets import ACLED_DEV as ACLED
+    from geo.training.recogniser import load_acled_examples, load_examples, train_model
+    from geo.training.resolver import acled_groups, fold_models, gwn_groups
 
     shipped = json.loads((ROOT / "data" / "models" / "recogniser.json").read_text())
     c, threshold = shipped["meta"]["C"], shipped["threshold"]

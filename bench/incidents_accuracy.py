@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 import time
 from collections import Counter
@@ -39,28 +38,13 @@ import tempfile  # noqa: E402
 from geo.gazetteer.index import Gazetteer, normalize  # noqa: E402
 from geo.geodesy import haversine_km  # noqa: E402
 from geo.incidents import Incident, extract_incidents, merge_reports  # noqa: E402
-from geo.records import Article  # noqa: E402
+from geo.learn.devsets import ACLED_DEV as DEV  # noqa: E402
+from geo.learn.devsets import as_article  # noqa: E402
+from geo.learn.devsets import read_acled as read_dev  # noqa: E402
 from geo.store.db import Store  # noqa: E402
 from geo.store.ingest import Defaults, ingest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV = ROOT.parent / "shared" / "dev" / "acled_ukraine_dev.jsonl"
-
-
-def read_dev(path: Path, *, limit: int | None = None) -> list[dict]:
-    rows = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            rows.append(json.loads(line))
-            if limit and len(rows) >= limit:
-                break
-    return rows
-
-
-def as_article(row: dict) -> Article:
-    day = dt.datetime.strptime(row["event_date"], "%d %B %Y").date()
-    return Article(id=str(row["data_id"]), text=row["notes"], outlet="ACLED",
-                   published=day + dt.timedelta(days=1), timezone="Europe/Kyiv")
 
 
 def incidents_alone(rows: list[dict], gazetteer: Gazetteer) -> list[list[Incident]]:

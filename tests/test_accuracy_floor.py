@@ -1,6 +1,6 @@
 """Accuracy floors on fixed slices of the real dev sets (``../shared/dev/``), scored as the
-benchmarks score them. A change that makes the geoparser or the incidents worse on real news
-fails here; the full figures come from ``bench/accuracy.py`` and
+benchmarks score them (``geo.learn.devsets``). A change that makes the geoparser or the
+incidents worse on real news fails here; the full figures come from ``bench/accuracy.py`` and
 ``bench/incidents_accuracy.py``. Skipped when the dev sets are not beside the checkout."""
 
 from __future__ import annotations
@@ -9,14 +9,11 @@ import datetime as dt
 
 import pytest
 
-from bench.accuracy import DEV as GWN
-from bench.accuracy import read_dev as read_gwn
-from bench.accuracy import score_corpus
-from bench.incidents_accuracy import DEV as ACLED
-from bench.incidents_accuracy import as_article
-from bench.incidents_accuracy import read_dev as read_acled
 from geo.geodesy import haversine_km
 from geo.incidents import extract_incidents
+from geo.learn.devsets import ACLED_DEV as ACLED
+from geo.learn.devsets import GWN_DEV as GWN
+from geo.learn.devsets import as_article, read_acled, read_gwn, score_corpus
 from geo.nlp.geoparse import geoparse
 
 GWN_SLICE = 40  # the first 40 articles, ~470 gold toponyms
