@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 def dense_text(chars: int) -> str:
     """Sentences that each report a shelling of a distinct town on a day, ``chars`` long."""
-    from bench.synthetic import unambiguous_towns
     from geo.gazetteer.index import Gazetteer
+    from geo.synthetic import unambiguous_towns
 
     towns = unambiguous_towns(Gazetteer.load())
     parts, size, n = [], 0, 0

@@ -26,10 +26,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.dashboard import ARGS, start  # noqa: E402
-from bench.load import map_view, timeline_view  # noqa: E402
-
-CHROMIUM = "/usr/bin/chromium"
+from geo.dashboard_driver import ARGS, CHROMIUM, map_view, start, timeline_view  # noqa: E402
 
 
 def probe_views(url: str, until: threading.Event, times: list[float]) -> None:

@@ -4,7 +4,7 @@
 
 Measures, as medians of several runs, each timed in the browser (the moment the change is
 painted, on the browser's clock):
-* first paint of the Map page with N incidents (a synthetic corpus, bench/synthetic.py): from
+* first paint of the Map page with N incidents (``geo.synthetic.write_corpus``): from
   navigation to the markers drawn, server cache warm. Baseline in the same run: the bundled
   five-article corpus (19 incidents);
 * a marker click to its card: clicking a point in view until the location's cards replace
@@ -27,14 +27,10 @@ server process's resident memory.
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -42,39 +38,9 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.synthetic import write_corpus  # noqa: E402
+from geo.dashboard_driver import ARGS, MAP_FRAME, MARKERS, start  # noqa: E402
 from geo.gazetteer.index import Gazetteer  # noqa: E402
-
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-MARKERS = "path.leaflet-interactive, .marker-cluster"
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(env: dict[str, str]) -> tuple[subprocess.Popen, str, float]:
-    port = free_port()
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read() == b"ok":
-                    return proc, url, started
-        except OSError:
-            time.sleep(0.05)
-
+from geo.synthetic import write_corpus  # noqa: E402
 
 # Every time is taken in the browser, on the epoch clock shared by the page and the map's
 # frame (performance.timeOrigin + now), from a check run at every animation frame: Playwright's

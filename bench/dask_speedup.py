@@ -21,11 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.generate import generate, write  # noqa: E402
 from geo.gazetteer.index import Gazetteer  # noqa: E402
 from geo.io.articles import article_files, read_articles  # noqa: E402
 from geo.pipeline import run_pipeline  # noqa: E402
 from geo.store import parallel  # noqa: E402
+from geo.synthetic import generate, write  # noqa: E402
 
 
 def main() -> None:

@@ -3,7 +3,7 @@ baseline (the ``geotext`` package) run in the same process on the same corpus.
 
     python bench/geoparse.py [--mb 0.5] [--runs 5] [--seeds]
 
-Distinct generated articles by default (``bench/generate.py``); the three contenders run in
+Distinct generated articles by default (``geo.synthetic.generate``); the three contenders run in
 turn, each round, so a busy moment of the machine hits all of them.
 
 Targets (issue 8): the geoparser's time <= 1.3x one pass of the NER model over the same
@@ -19,17 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import (  # noqa: E402
-    corpus_bytes,
-    distinct_corpus,
-    interleaved,
-    median_seconds,
-    peak_rss_mb,
-    seed_corpus,
-)
 from geo.doc import make_doc  # noqa: E402
 from geo.gazetteer.index import Gazetteer  # noqa: E402
 from geo.nlp.geoparse import geoparse  # noqa: E402
+from geo.synthetic import distinct_corpus, seed_corpus  # noqa: E402
+from geo.timing import corpus_bytes, interleaved, median_seconds, peak_rss_mb  # noqa: E402
 
 
 def main() -> None:

@@ -30,33 +30,10 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.dashboard import ARGS, MARKERS, start  # noqa: E402
+from geo.dashboard_driver import ARGS, CHROMIUM, map_view, start, timeline_view  # noqa: E402
 from geo.store.db import Store  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
 LOCAL = ("http://127.0.0.1", "data:", "blob:", "about:")
-
-
-def map_view(page, url: str, *, click: bool = False) -> float:
-    """Seconds from asking for the Map page to its markers drawn: by the sidebar's link, as an
-    analyst moves between pages of an open dashboard (``click``, from another page), or by
-    loading the page's address, which also reloads the whole app in the browser."""
-    started = time.perf_counter()
-    if click:
-        page.locator('[data-testid="stSidebar"] a[href$="map"]').click()
-    else:
-        page.goto(f"{url}/map")
-    page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first.locator(
-        MARKERS).first.wait_for(timeout=90_000)
-    return time.perf_counter() - started
-
-
-def timeline_view(page, url: str, *, click: bool = False) -> None:
-    if click:
-        page.locator('[data-testid="stSidebar"] a[href$="timeline"]').click()
-    else:
-        page.goto(f"{url}/timeline")
-    page.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=90_000)
 
 
 def _browser(p):
@@ -209,8 +186,8 @@ def corrector(store_path: str, seconds: float, out: mp.Queue) -> None:
 
 
 def write_telegram(folder: Path, count: int) -> None:
-    """A Telegram Desktop export of ``count`` short Ukrainian posts (bench/telegram_ingest)."""
-    from bench.telegram_ingest import make_posts  # noqa: PLC0415
+    """A Telegram Desktop export of ``count`` short Ukrainian posts (``geo.synthetic``)."""
+    from geo.synthetic import make_posts  # noqa: PLC0415
 
     export, _english = make_posts(count)
     (folder / "result.json").write_text(json.dumps(export, ensure_ascii=False),

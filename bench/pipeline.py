@@ -3,7 +3,7 @@ repeated to a size, with the geoparser alone as the in-process baseline.
 
     python bench/pipeline.py [--mb 5] [--runs 3] [--seeds]
 
-Distinct generated articles by default (``bench/generate.py``); the pipeline and the
+Distinct generated articles by default (``geo.synthetic.generate``); the pipeline and the
 baseline run in turn.
 
 Target (issue 3): >= 1 MB/s on one core for the whole pipeline.
@@ -18,17 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import (  # noqa: E402
-    corpus_bytes,
-    distinct_corpus,
-    interleaved,
-    peak_rss_mb,
-    seed_corpus,
-)
 from geo.gazetteer.index import Gazetteer  # noqa: E402
 from geo.nlp.geoparse import geoparse  # noqa: E402
 from geo.pipeline import run_pipeline  # noqa: E402
+from geo.synthetic import distinct_corpus, seed_corpus  # noqa: E402
 from geo.tables import daily_table, region_daily_table  # noqa: E402
+from geo.timing import corpus_bytes, interleaved, peak_rss_mb  # noqa: E402
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """What months of news cost after extraction: store, merge, materialise, +1 article.
 
-Distinct generated articles (``bench/generate.py``, seeded) are extracted once, one
+Distinct generated articles (``geo.synthetic.generate``, seeded) are extracted once, one
 process, ``--extract`` of them (CPU seconds per article measured). Stores of each size in
 ``--sizes`` are then filled from those results: article k is extracted article k mod E
 with its days moved back by a whole number of corpus spans (so each copy is its own
@@ -38,33 +38,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import peak_rss_mb  # noqa: E402
-from bench.generate import generate  # noqa: E402
+from geo.baselines import scan_merge  # noqa: E402
 from geo.gazetteer.index import Gazetteer  # noqa: E402
-from geo.incidents import Report, _same_happening, merge_reports  # noqa: E402
+from geo.incidents import Report, merge_reports  # noqa: E402
 from geo.records import Article  # noqa: E402
 from geo.store.db import Store  # noqa: E402
 from geo.store.ingest import process_article  # noqa: E402
 from geo.store.results import result_from_store  # noqa: E402
+from geo.synthetic import generate  # noqa: E402
+from geo.timing import cpu, peak_rss_mb  # noqa: E402
 
 SCAN_LIMIT = 40_000  # reports; the plain scan is quadratic, beyond this it takes minutes
-
-
-def scan_merge(reports: list[Report]) -> list[list[Report]]:
-    """The merge before its index, as the baseline (and the reference the tests compare the
-    index with): each report against every cluster of its type and region, first match."""
-    clusters: dict[tuple, list[list[Report]]] = {}
-    for report in sorted(reports, key=lambda r: (r.geo_precision, r.time_precision, r.date,
-                                                 r.article, r.sentence_start)):
-        candidates = clusters.setdefault(
-            (report.event_type, report.place.admin1_code or report.place.key), [])
-        for cluster in candidates:
-            if _same_happening(report, cluster[0]):
-                cluster.append(report)
-                break
-        else:
-            candidates.append([report])
-    return [c for cs in clusters.values() for c in cs]
 
 
 def shifted(article: Article, mentions: list[dict], reports: list[Report], copy: int,
@@ -81,12 +65,6 @@ def shifted(article: Article, mentions: list[dict], reports: list[Report], copy:
         dataclasses.replace(r, article=new_id, date=r.date + shift,
                             published=r.published + shift if r.published else None)
         for r in reports]
-
-
-def cpu(fn):  # noqa: ANN001, ANN201 - a tiny timing helper
-    started, wall = time.process_time(), time.perf_counter()
-    out = fn()
-    return out, time.process_time() - started, time.perf_counter() - wall
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
     python bench/telegram_ingest.py [--messages 2000]
 
-Makes a Telegram Desktop export of N short Ukrainian posts (written from templates here:
+Makes a Telegram Desktop export of N short Ukrainian posts (``geo.synthetic.make_posts``:
 towns, weapons, tolls and days vary) and an English JSON file of N posts of the same lengths
 (the same templates in English), ingests each into a fresh store (`geo.store.ingest.ingest`,
 as the Add page and `python -m geo ingest` do), and prints the time per message of each and
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
 import tempfile
 import time
@@ -26,32 +25,7 @@ from geo.gazetteer.index import Gazetteer  # noqa: E402
 from geo.io.articles import MAX_RECORDS  # noqa: E402
 from geo.store.db import Store  # noqa: E402
 from geo.store.ingest import ingest  # noqa: E402
-
-TOWNS_UK = [("Харків", "Kharkiv"), ("Суми", "Sumy"), ("Херсон", "Kherson"),
-            ("Запоріжжя", "Zaporizhzhia"), ("Нікополь", "Nikopol"), ("Одеса", "Odesa")]
-TEMPLATES = [
-    ("Уночі ворожі дрони атакували {uk}, поранено {n} людей.",
-     "Overnight enemy drones attacked {en}, wounding {n} people."),
-    ("Окупанти обстріляли {uk} з артилерії, загинула {n} людина.",
-     "The occupiers shelled {en} with artillery, killing {n} person."),
-    ("У {uk} пролунали вибухи, інформація про постраждалих уточнюється.",
-     "Explosions were heard in {en}; casualties are being established."),
-]
-
-
-def make_posts(n: int, seed: int = 7) -> tuple[dict, list[dict]]:
-    rng = random.Random(seed)
-    messages, english = [], []
-    for i in range(n):
-        (uk, en), (t_uk, t_en) = rng.choice(TOWNS_UK), rng.choice(TEMPLATES)
-        day = f"2024-11-{1 + i % 28:02d}"
-        count = rng.randint(1, 9)
-        # A serial number keeps every post distinct: the same text twice is stored once.
-        messages.append({"id": i + 1, "type": "message", "date": f"{day}T08:00:00",
-                         "text": t_uk.format(uk=uk, n=count) + f" Повідомлення {i + 1}."})
-        english.append({"id": f"en-{i + 1}", "text": t_en.format(en=en, n=count)
-                        + f" Message {i + 1}.", "published": day, "outlet": "Bench Wire"})
-    return {"name": "Бенч", "type": "public_channel", "id": 1, "messages": messages}, english
+from geo.synthetic import make_posts  # noqa: E402
 
 
 def time_ingest(uploads: list[tuple[str, bytes]], gazetteer: Gazetteer) -> tuple[float, int]:

@@ -5,14 +5,14 @@ long files and long functions. Prints each finding and a summary; exits 1 when t
 
 Layers, lowest first (a module may import from its own layer and those below it):
 
-    0  geo.errors, geo.records, geo.lang, geo.geodesy, geo.timezones
-    1  geo.gazetteer, geo.io, geo.learn
+    0  geo.errors, geo.records, geo.lang, geo.geodesy, geo.timezones, geo.timing
+    1  geo.gazetteer, geo.io, geo.learn, geo.synthetic
     2  geo.doc, geo.nlp
-    3  geo.incidents
-    4  geo.tables, geo.acled, geo.corrections, geo.review
+    3  geo.incidents, geo.training
+    4  geo.tables, geo.acled, geo.corrections, geo.review, geo.baselines
     5  geo.exports, geo.maps, geo.tiles, geo.pipeline
     6  geo.store
-    7  geo.cli, geo.cli_sources, geo.__main__
+    7  geo.cli, geo.cli_sources, geo.__main__, geo.dashboard_driver
 
 Imports inside functions count too (they are where circles hide). Tests, benches and scripts
 are outside the layers; a bench or test importing from ``bench`` or ``scripts`` is reported.
@@ -27,14 +27,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 LAYERS = [
-    ("geo.errors", "geo.records", "geo.lang", "geo.geodesy", "geo.timezones"),
-    ("geo.gazetteer", "geo.io", "geo.learn"),
+    ("geo.errors", "geo.records", "geo.lang", "geo.geodesy", "geo.timezones", "geo.timing"),
+    ("geo.gazetteer", "geo.io", "geo.learn", "geo.synthetic"),
     ("geo.doc", "geo.nlp"),
-    ("geo.incidents",),
-    ("geo.tables", "geo.acled", "geo.corrections", "geo.review"),
+    ("geo.incidents", "geo.training"),
+    ("geo.tables", "geo.acled", "geo.corrections", "geo.review", "geo.baselines"),
     ("geo.exports", "geo.maps", "geo.tiles", "geo.pipeline"),
     ("geo.store",),
-    ("geo.cli", "geo.cli_sources", "geo.__main__"),
+    ("geo.cli", "geo.cli_sources", "geo.__main__", "geo.dashboard_driver"),
 ]
 
 

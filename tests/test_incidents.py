@@ -213,9 +213,9 @@ def test_merge_rules(gazetteer):
 
 
 def _merge_by_scanning(reports: list[Report]) -> list[tuple]:
-    """The merge as it was before its index (``bench/scale.py``'s baseline), as sorted report
-    keys per cluster: the index must find exactly these clusters."""
-    from bench.scale import scan_merge
+    """The merge as it was before its index (``geo.baselines``, ``bench/scale.py``'s baseline),
+    as sorted report keys per cluster: the index must find exactly these clusters."""
+    from geo.baselines import scan_merge
 
     return sorted(tuple(sorted(r.key for r in c)) for c in scan_merge(reports))
 

@@ -8,12 +8,12 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from bench.generate import generate
 from geo.corrections import report_key
 from geo.incidents import independent_groups, merge_reports
 from geo.store import materialise
 from geo.store.db import Store
 from geo.store.ingest import process_article
+from geo.synthetic import generate
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ def dask_client():
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory, gazetteer):
     """The seed articles and 30 generated ones (the partitions spread over both workers)."""
-    from bench.generate import generate, write
+    from geo.synthetic import generate, write
 
     folder = tmp_path_factory.mktemp("corpus")
     write(generate(30, gazetteer, seed=5, days=10), folder)
