@@ -265,3 +265,29 @@ def test_a_town_the_article_is_sure_of_anchors_the_namesakes_near_it(gazetteer):
     pokrovsk, village = found["Pokrovsk"].place, found["Lazurnyi"].place
     assert pokrovsk.country_code == "UA" and found["Pokrovsk"].score >= 0.9
     assert haversine_km(village.lat, village.lon, pokrovsk.lat, pokrovsk.lon) < 20
+
+
+def test_an_oblast_qualifier_does_not_pull_its_namesakes_towards_the_oblast_capital(gazetteer):
+    # "Kharkiv" after a village names the oblast, not the city: two Alisivkas of that oblast,
+    # alike in everything but their distance from the city, stay a coin toss, not a sure
+    # pick of the one nearer the city.
+    text = "Artillery hit the outskirts of Alisivka, Kharkiv, overnight."
+    found = {r.mention.text: r for r in geoparse(Article(id="t", text=text), gazetteer)}
+    village = found["Alisivka"]
+    assert found["Kharkiv"].role == "qualifier"
+    assert {c.place.admin1_code for c in village.candidates} == {"UA.07"}
+    assert len(village.candidates) == 2 and village.score == 0.5
+
+
+def test_a_town_named_on_its_own_still_anchors_the_namesakes_near_it(gazetteer):
+    # Only a qualifier stops anchoring: a town the sentence names for itself still says
+    # which namesake is meant.
+    from geo.geodesy import haversine_km
+
+    text = "Shelling hit Alisivka. Later the same day drones struck Kupiansk."
+    found = {r.mention.text: r for r in geoparse(Article(id="t", text=text), gazetteer)}
+    village, town = found["Alisivka"], found["Kupiansk"].place
+    assert village.score > 0.5
+    assert haversine_km(village.place.lat, village.place.lon, town.lat, town.lon) < min(
+        haversine_km(c.place.lat, c.place.lon, town.lat, town.lon)
+        for c in village.candidates[1:])

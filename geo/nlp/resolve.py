@@ -247,8 +247,11 @@ def _context_ranking(text: str, mentions: list[Mention], gazetteer: Gazetteer, *
     first = [max(c, key=_prior) if c and m.pattern != "demonym" else None
              for m, c in zip(mentions, candidates, strict=True)]
     shares = _country_shares(first, candidates)
-    anchors = {p.key: p for p, c in zip(first, candidates, strict=True)
-               if p is not None and len(c) == 1 and p.feature not in ("country", "continent")}
+    # A qualifier names a region, not its namesake town: "Alisivka, Kharkiv" says the oblast,
+    # and the city's own point would pull every Alisivka towards the city.
+    anchors = {p.key: p for i, (p, c) in enumerate(zip(first, candidates, strict=True))
+               if p is not None and len(c) == 1 and p.feature not in ("country", "continent")
+               and i not in qualifiers}
     at = [sentence_at(sentences, m.start) for m in mentions]
     by_sentence: dict[tuple[int, int], list[int]] = {}
     for i, sentence in enumerate(at):
@@ -280,27 +283,51 @@ def _context_ranking(text: str, mentions: list[Mention], gazetteer: Gazetteer, *
 
     first_look = _Nearness(anchors)
     resolutions, features = rank(lambda mention: first_look)
-    # A second look with the places the first one was sure of as anchors too: "near the
-    # villages of Petrivka and Pustynka, south of Pokrovsk" -- Pokrovsk has namesakes in
-    # Russia, so it anchored nothing, yet the article's other places settle it. A name is
-    # never anchored by its own reading (its namesakes would be pulled towards it).
+    second_look = _second_look(resolutions, candidates, anchors)
+    if second_look is not None:
+        resolutions, features = rank(second_look)
+    return [(r, features[i] if with_features and i is not None else [])
+            for r, i in _finish(text, mentions, resolutions, gazetteer, qualifiers,
+                                region_only, spelled)]
+
+
+def _second_look(resolutions: list[Resolution], candidates: list[list[Place]],
+                 anchors: dict[str, Place]) -> Callable[[Mention], _Nearness] | None:
+    """The nearness of a second look, with the places the first one was sure of as anchors
+    too; None when nothing was sure or nothing is left unsure.
+
+    "near the villages of Petrivka and Pustynka, south of Pokrovsk" -- Pokrovsk has namesakes
+    in Russia, so it anchored nothing, yet the article's other places settle it. A name is
+    never anchored by its own reading (its namesakes would be pulled towards it).
+    """
     sure: dict[str, dict[str, Place]] = {}
     for r, c in zip(resolutions, candidates, strict=True):
         if (r.place is not None and len(c) > 1 and r.score >= _SURE
                 and r.place.feature not in ("country", "continent")):
             sure.setdefault(normalize(r.mention.text), {})[r.place.key] = r.place
-    if sure and any(r.place is not None and r.score < _SURE for r in resolutions):
-        looks: dict[str, _Nearness] = {}
+    if not sure or not any(r.place is not None and r.score < _SURE for r in resolutions):
+        return None
+    looks: dict[str, _Nearness] = {}
 
-        def second_look(mention: Mention) -> _Nearness:
-            name = normalize(mention.text)
-            if name not in looks:
-                looks[name] = _Nearness({**anchors, **{
-                    key: place for other, places in sure.items() if other != name
-                    for key, place in places.items()}})
-            return looks[name]
+    def second_look(mention: Mention) -> _Nearness:
+        name = normalize(mention.text)
+        if name not in looks:
+            looks[name] = _Nearness({**anchors, **{
+                key: place for other, places in sure.items() if other != name
+                for key, place in places.items()}})
+        return looks[name]
 
-        resolutions, features = rank(second_look)
+    return second_look
+
+
+def _finish(text: str, mentions: list[Mention], resolutions: list[Resolution],
+            gazetteer: Gazetteer, qualifiers: dict[int, str], region_only: dict[int, str],
+            spelled: dict[int, tuple[Mention, list[Place]]]
+            ) -> list[tuple[Resolution, int | None]]:
+    """The ranked resolutions with what the qualifiers said: another name of the place
+    before, a qualifier read as its region, an unknown place's region, and the unknown
+    name found in that region spelled otherwise (a resolution of its own, before it, with
+    no mention index). Each comes with its mention's index."""
     qualifier_regions = {i: gazetteer.region(code) for i, code in qualifiers.items() if code}
     out = []
     for i, r in enumerate(resolutions):
@@ -311,7 +338,7 @@ def _context_ranking(text: str, mentions: list[Mention], gazetteer: Gazetteer, *
                 sentence=r.sentence, candidates=tuple(
                     Candidate(p, round(1 / len(places), 3)) for p in places[:_MAX_CANDIDATES]),
                 reason=f"not in the gazetteer as written: {places[0].name}, spelled otherwise, "
-                       f"in the region named beside it"), []))
+                       f"in the region named beside it"), None))
         alias_of = _alias_of(text, mentions, resolutions, i)
         if alias_of is not None:
             r = replace(r, place=alias_of.place, score=alias_of.score, role="qualifier",
@@ -321,7 +348,7 @@ def _context_ranking(text: str, mentions: list[Mention], gazetteer: Gazetteer, *
             r = _as_qualifier(r, qualifier_regions[i])
         elif i in region_only and (region := gazetteer.region(region_only[i])) is not None:
             r = replace(r, place=region, reason=f"{UNKNOWN_BEFORE_REASON}: {region.name}")
-        out.append((r, features[i] if with_features else []))
+        out.append((r, i))
     return out
 
 
