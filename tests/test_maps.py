@@ -334,8 +334,11 @@ def test_bad_input_is_rejected():
 
 
 def test_module_does_not_import_streamlit():
-    source = (ROOT / "geo" / "maps.py").read_text(encoding="utf-8")
-    assert not re.search(r"^\s*(import|from)\s+streamlit", source, re.MULTILINE)
+    paths = sorted((ROOT / "geo" / "maps").glob("*.py"))
+    assert paths
+    for path in paths:
+        source = path.read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(import|from)\s+streamlit", source, re.MULTILINE), path
 
 
 # --------------------------------------------------------------------------- bundled data

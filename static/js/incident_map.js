@@ -1,5 +1,5 @@
 /*
- * The incident map's own behaviour in the browser (geo/maps.py builds the map).
+ * The incident map's own behaviour in the browser (geo/maps/ builds the map).
  *
  * Loaded by the map like its vendored libraries (a script from static/, before the map's
  * own script runs). Nothing here is written by Python: the map's short inline scripts call
