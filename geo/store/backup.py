@@ -1,16 +1,25 @@
-"""A backup checked before a restore replaces anything (``Store.restore`` in ``geo.store.db``):
-its size read from its SQLite header, so a padded file, or one the disk cannot hold, is
-refused before it is copied; then the copy's integrity, its schema (exactly this program's
-tables and columns for its version, nothing else) and its payloads (dates, reports, mention
-rows, changes), each failure a ``StoreError`` naming the file and the cause.
+"""Backups of the store: made as one consistent file (``Store.backup``), and checked before a
+restore replaces anything (``Store.restore``): the backup's size read from its SQLite header,
+so a padded file, or one the disk cannot hold, is refused before it is copied; then the copy's
+integrity, its schema (exactly this program's tables and columns for its version, nothing
+else) and its payloads (dates, reports, mention rows, changes), each failure a ``StoreError``
+naming the file and the cause.
+
+``BackupMixin`` is part of ``geo.store.db.Store``, whose connections, migration and writes it
+uses.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import json
 import os
 import re
+import shutil
 import sqlite3
+import tempfile
+import uuid
 from pathlib import Path
 
 from geo.errors import StoreError, os_cause
@@ -18,6 +27,111 @@ from geo.store.payloads import MENTION_VERSION, raw_date, report_from_json
 from geo.store.schema import MIGRATIONS, SCHEMA_VERSION, apply_migrations, schema_of
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class BackupMixin:
+    """The backup and restore of ``Store``."""
+
+    def backup(self, destination: Path) -> Path:
+        """A consistent copy of the whole store (SQLite's online backup), as one file.
+
+        Raises:
+            StoreError: the copy cannot be written (a full disk, a read-only folder); the
+                message names the file and the cause, and no part-written file is left.
+        """
+        try:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            with self.read() as conn:
+                # Checked before writing: a backup that cannot fit fails at once, not when
+                # it has filled the disk.
+                pages, page_size = (conn.execute(f"PRAGMA {name}").fetchone()[0]
+                                    for name in ("page_count", "page_size"))
+                replaced = file_size(destination)
+                free = shutil.disk_usage(destination.parent).free + replaced
+                if pages * page_size > free:
+                    raise StoreError(
+                        f"cannot write the backup {destination}: it needs "
+                        f"{pages * page_size / 2**20:,.0f} MB and {destination.parent} has "
+                        f"{free / 2**20:,.0f} MB free")
+                if destination.exists():
+                    destination.unlink()
+                target = sqlite3.connect(destination)
+                try:
+                    conn.backup(target)
+                    target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+                finally:
+                    target.close()
+        except (OSError, sqlite3.Error) as exc:
+            with contextlib.suppress(OSError):  # no part-written backup left behind
+                destination.unlink(missing_ok=True)
+            cause = os_cause(exc, destination) if isinstance(exc, OSError) else (
+                "the disk is full" if "full" in str(exc) else str(exc))
+            raise StoreError(f"cannot write the backup {destination}: {cause}") from exc
+        return destination
+
+    def restore(self, source: Path) -> Path | None:
+        """Replace the store's content with a backup made by ``backup``, as a checked
+        operation: the backup is copied (its path taken literally) and the copy validated —
+        integrity, exactly this program's tables and columns for its schema version (no
+        triggers, views or other tables), readable payloads and dates — before anything is
+        replaced. The replaced content is kept first as a timestamped safety copy beside the
+        store. Running dashboards notice: the store gets a new identity (``state``).
+
+        Returns:
+            The safety copy of what was replaced (None when the store was empty).
+
+        Raises:
+            StoreError: the file is not a valid backup, is larger than its content (padded),
+                would not fit on the store's disk, or the store's folder cannot be written;
+                the store is unchanged.
+        """
+        # Checked from its header before anything is copied: a file padded to gigabytes, or
+        # one the store's disk cannot hold, must not fill that disk on its way to a refusal.
+        need = backup_size(Path(source)) + wal_size(Path(source))
+        try:
+            free = shutil.disk_usage(self.path.parent).free
+        except OSError as exc:
+            raise StoreError(f"cannot restore into {self.path.parent}: "
+                             f"{os_cause(exc)}") from exc
+        # The working copy, the safety copy of the current content, and the new content.
+        wanted = 2 * need + file_size(self.path)
+        if wanted > free:
+            raise StoreError(f"{source} needs {wanted / 2**20:.0f} MB free beside the store "
+                             f"({self.path.parent} has {free / 2**20:.0f} MB): nothing was "
+                             "changed")
+        try:
+            working = tempfile.TemporaryDirectory(dir=self.path.parent)
+        except OSError as exc:
+            raise StoreError(f"cannot restore into {self.path.parent}: "
+                             f"{os_cause(exc)}") from exc
+        with working as tmp:
+            copy = Path(tmp) / "restore.sqlite"
+            try:
+                shutil.copyfile(Path(source), copy)
+                wal = Path(f"{source}-wal")  # a backup opened and edited in WAL mode
+                if wal.is_file():
+                    shutil.copyfile(wal, Path(f"{copy}-wal"))
+            except OSError as exc:
+                where = (f"{source}: cannot read the backup" if exc.filename in (
+                    str(source), str(wal)) else f"cannot copy {source} into {tmp}")
+                raise StoreError(f"{where} ({os_cause(exc)})") from exc
+            validate_backup(copy, source)
+            safety = None
+            if self.article_count() or self.changes(include_undone=True):
+                stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+                safety = self.backup(self.path.with_name(
+                    f"{self.path.stem}.before-restore-{stamp}{self.path.suffix}"))
+            src = sqlite3.connect(copy)
+            conn = self._connect()
+            try:
+                src.backup(conn)  # SQLite locks the target for the copy: readers see old or new
+            finally:
+                src.close()
+                conn.close()
+        self._migrate()
+        with self.write() as conn:  # a new identity, and a new version for every cache
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'store_id'", (uuid.uuid4().hex,))
+        return safety
 
 
 def backup_size(source: Path) -> int:

@@ -1,8 +1,9 @@
 """What the store keeps as JSON, written and read back: reports (``REPORT_VERSION``; older
 payloads are upgraded when read), mention rows (``MENTION_VERSION``: values by position, the
 sentence as offsets into the article's text) and the map of where a normalised text's offsets
-fall in the text as received; stored dates as the pages read them. No SQL here: ``geo.store.db``
-writes and reads the rows.
+fall in the text as received; stored dates as the pages read them, and the time stamps the
+store writes (``stored_now``). No SQL here: ``geo.store.db`` and its parts write and read the
+rows.
 
 Example:
     >>> import datetime as dt
@@ -177,6 +178,12 @@ def stored_date(value: object) -> dt.date | None:
     except ValueError:
         return None
     return day
+
+
+def stored_now() -> str:
+    """This moment as the store writes it (an article added, a change saved or undone, a
+    geocoder answer kept): ISO 8601 UTC, whole seconds."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def mergeable_report(text: str) -> Report:
