@@ -16,7 +16,8 @@ shingles goes to a table that remembers the first article to have each one, and 
 sharing enough of its sample with an earlier one joins that one's ``copy_group``, so no write
 reads every text.
 
-Functions here take an open connection inside a write transaction; ``geo.store.db`` calls them.
+Functions here take an open connection inside a write transaction; the store
+(``geo.store.db`` and its parts) calls them.
 """
 
 from __future__ import annotations
@@ -161,6 +162,20 @@ def settle(conn: sqlite3.Connection, touched: Touched, changes: Sequence[ChangeL
     Returns:
         How many incident rows were written.
     """
+    located: dict[int, tuple[str, int]] = {}  # id(report) -> (article, seq)
+    clusters, again = _disturbed(conn, touched, located, parse)
+    raw: list[list[Report]] = [list(i.reports) for i in merge_reports(again)]
+    relevant, pulled = _named_by_changes(conn, changes, touched.keys, again, clusters,
+                                         located, parse)
+    raw += list(pulled.values())
+    version = _drop_incidents(conn, touched.incidents, clusters | set(pulled))
+    return _write_incidents(conn, raw, relevant, located, version)
+
+
+def _disturbed(conn: sqlite3.Connection, touched: Touched, located: dict[int, tuple[str, int]],
+               parse: ReportParser) -> tuple[set[int], list[Report]]:
+    """The clusters with a report in the blocks touched (and the adjacent windows) or named,
+    and their reports with those not yet merged (``located`` learns where each is)."""
     blocks = set(touched.blocks)
     blocks.update(conn.execute("SELECT DISTINCT bucket, day_window FROM reports "
                                "WHERE cluster IS NULL").fetchall())
@@ -169,16 +184,22 @@ def settle(conn: sqlite3.Connection, touched: Touched, changes: Sequence[ChangeL
         clusters.update(c for (c,) in conn.execute(
             "SELECT DISTINCT cluster FROM reports WHERE bucket = ? AND day_window BETWEEN ? "
             "AND ? AND cluster > ?", (bucket, window - 1, window + 1, UNMERGEABLE)))
-    located: dict[int, tuple[str, int]] = {}  # id(report) -> (article, seq)
     again = _load(conn, "cluster IS NULL", (), located, parse, mark_unreadable=True)
     for chunk in chunks(sorted(clusters)):
         again += _load(conn, f"cluster IN ({_marks(chunk)})", chunk, located, parse)
-    raw: list[list[Report]] = [list(i.reports) for i in merge_reports(again)]
+    return clusters, again
 
-    # Changes naming a report here bring in every cluster they name (and so on).
+
+def _named_by_changes(conn: sqlite3.Connection, changes: Sequence[ChangeLike],
+                      touched_keys: set[str], again: list[Report], clusters: set[int],
+                      located: dict[int, tuple[str, int]], parse: ReportParser,
+                      ) -> tuple[list[ChangeLike], dict[int, list[Report]]]:
+    """The incident changes naming a report merged again, oldest first, and the other
+    clusters they name, loaded: changes naming a report here bring in every cluster they
+    name (and so on)."""
     incident_changes = [c for c in changes if c.kind in INCIDENT_CHANGE_KINDS]
     named = {id(c): change_keys(c) for c in incident_changes}
-    keys = {report_key(r) for r in again} | touched.keys
+    keys = {report_key(r) for r in again} | touched_keys
     relevant: list[ChangeLike] = []
     pulled: dict[int, list[Report]] = {}
     while True:
@@ -196,10 +217,14 @@ def settle(conn: sqlite3.Connection, touched: Touched, changes: Sequence[ChangeL
                 pulled[cluster] = _load(conn, "cluster = ?", (cluster,), located, parse)
                 keys |= {report_key(r) for r in pulled[cluster]}
     relevant.sort(key=lambda c: incident_changes.index(c))
-    raw += list(pulled.values())
+    return relevant, pulled
 
-    gone = set(touched.incidents)
-    for chunk in chunks(sorted(clusters | set(pulled))):
+
+def _drop_incidents(conn: sqlite3.Connection, incidents: set[str], clusters: set[int]) -> int:
+    """Delete the incident rows of ``clusters`` and ``incidents``, noting them gone at the
+    write's new version (returned)."""
+    gone = set(incidents)
+    for chunk in chunks(sorted(clusters)):
         gone.update(i for (i,) in conn.execute(
             f"SELECT DISTINCT incident FROM reports WHERE cluster IN ({_marks(chunk)})",
             chunk) if i)
@@ -209,7 +234,14 @@ def settle(conn: sqlite3.Connection, touched: Touched, changes: Sequence[ChangeL
     # Readers holding an older state drop these (``Store.delta``).
     conn.executemany("INSERT INTO incidents_gone VALUES (?, ?)",
                      [(event_id, version) for event_id in sorted(gone)])
+    return version
 
+
+def _write_incidents(conn: sqlite3.Connection, raw: list[list[Report]],
+                     relevant: list[ChangeLike], located: dict[int, tuple[str, int]],
+                     version: int) -> int:
+    """The incidents of the clusters ``raw`` after the ``relevant`` changes, written at
+    ``version``, and their reports pointed at their cluster and incident."""
     groups = _groups(conn, {r.article for c in raw for r in c})
     first = (conn.execute("SELECT max(cluster) FROM reports").fetchone()[0] or 0) + 1
     cluster_of = {id(r): first + n for n, c in enumerate(raw) for r in c}
