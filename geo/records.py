@@ -58,7 +58,7 @@ _SYNONYMS = {
 
 @dataclass(frozen=True)
 class SourceOffsets:
-    r"""Where offsets of an article's normalised text (``geo.io.articles.normalize_text``) fall
+    r"""Where offsets of an article's normalised text (``geo.io.text.normalize_text``) fall
     in the text as it was received: soft hyphens, zero-width characters and the CR of CRLF
     removed, decomposed accents composed (NFC) move every offset after them.
 
@@ -67,7 +67,7 @@ class SourceOffsets:
     right before removed characters stays before them). Empty when nothing moved.
 
     Example:
-        >>> from geo.io.articles import normalize_text_mapped
+        >>> from geo.io.text import normalize_text_mapped
         >>> received = "Khar\u00adkiv\r\nshelled"
         >>> text, offsets = normalize_text_mapped(received)
         >>> start, end = text.index("shelled"), len(text)

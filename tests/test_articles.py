@@ -10,13 +10,13 @@ import pytest
 
 from geo.errors import ArticleError, ManifestError
 from geo.io.articles import (
-    decode_bytes,
     html_to_text,
     parse_article_bytes,
     read_articles,
     read_articles_lenient,
     read_manifest,
 )
+from geo.io.text import decode_bytes
 from tests.conftest import ARTICLES
 
 
@@ -192,7 +192,7 @@ def test_offsets_map_back_to_the_text_as_received():
     import random
     import unicodedata
 
-    from geo.io.articles import normalize_text, normalize_text_mapped
+    from geo.io.text import normalize_text, normalize_text_mapped
 
     received = "Khar\u00adkiv\r\nand Kha\u0301rkiv:\u200b\u200bshelled \ufeffIzium\r\n"
     text, offsets = normalize_text_mapped(received)

@@ -337,7 +337,7 @@ RUSSIAN = "Обстрел Харькова продолжался всю ноч�
 
 @pytest.mark.parametrize("encoding", ["koi8-r", "cp1251"])
 def test_koi8_r_and_cp1251_cyrillic_are_each_read_in_their_own_code_page(encoding):
-    from geo.io.articles import decode_bytes
+    from geo.io.text import decode_bytes
 
     decoded = decode_bytes(RUSSIAN.encode(encoding))
     assert decoded.text == RUSSIAN
@@ -358,7 +358,7 @@ def test_binary_with_nul_bytes_is_still_refused_as_binary():
     import random
 
     from geo.errors import ArticleError
-    from geo.io.articles import decode_bytes
+    from geo.io.text import decode_bytes
 
     noise = bytes(random.Random(28).randrange(256) for _ in range(4000)) + b"\x00" * 64
     with pytest.raises(ArticleError, match="binary"):

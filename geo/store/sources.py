@@ -38,9 +38,10 @@ from pathlib import Path
 
 from geo.errors import ArticleError, GeoError, ManifestError, SourceError
 from geo.gazetteer.index import Gazetteer
-from geo.io.articles import MAX_BYTES, SUFFIXES, decode_text, read_manifest, too_big
+from geo.io.articles import MAX_BYTES, SUFFIXES, read_manifest, too_big
 from geo.io.feeds import FeedItem, Fetched, feed_items, fetch
 from geo.io.html import html_page
+from geo.io.text import decode_text
 from geo.store.db import Store
 from geo.store.ingest import Upload, ingest, process_gazetteer
 from geo.store.jobs import JobLike
