@@ -13,9 +13,12 @@ The packages follow the pipeline: ``io`` (reading files, uploads, web pages and 
 stages that read it: the article's dateline, mentions, recognition, resolution, stated
 distances, events, dates, figures, actors, named groups, the news filter; Cyrillic text in
 ``nlp.cyrillic``), ``lang`` (each language's word lists, apart from the code), ``learn``
-(weights of the trained parts), ``incidents`` (reports and their merging), ``tables``
-(DataFrames), ``exports`` and ``maps``, ``store`` (the SQLite store and its jobs), ``cli``
-(``python -m geo``).
+(weights of the trained parts, the dev sets and the field's scorer), ``incidents`` (reports
+and their merging), ``tables`` (DataFrames), ``exports`` and ``maps``, ``store`` (the SQLite
+store, its jobs and the result read back from it), ``cli`` (``python -m geo``). ``geodesy`` and
+``timezones`` are what every layer shares of the planet. ``training``, ``synthetic``,
+``timing``, ``baselines`` and ``dashboard_driver`` serve the training scripts, benches and tests;
+the pipeline never imports them.
 """
 
 from __future__ import annotations
