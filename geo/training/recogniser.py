@@ -11,6 +11,7 @@ gold locations are extra positives.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ from geo.gazetteer.index import Gazetteer, normalize
 from geo.learn.scoring import f1_score, match_spans, toponym_span
 from geo.nlp.mentions import select_longest
 from geo.nlp.recognise import (
+    Candidate,
     RecogniserModel,
     candidate_features,
     candidate_spans,
@@ -34,8 +36,15 @@ THRESHOLDS = np.round(np.arange(0.2, 0.71, 0.025), 3)
 C_VALUES = (0.1, 0.3, 1.0, 3.0)
 F1_SLACK = 0.005
 
+# Per article: its id, candidate spans, their features, their labels (1: a gold toponym) and
+# the gold spans (None for an ACLED note, which is only fitted on, never scored).
+Example = tuple[str, list[Candidate], list[dict[str, float]], list[int],
+                list[tuple[int, int, str]] | None]
+# (C, threshold) -> summed (tp, fp, fn) of the held-out folds.
+Table = dict[tuple[float, float], tuple[int, int, int]]
 
-def load_examples(path: Path, *, limit: int | None = None):
+
+def load_examples(path: Path, *, limit: int | None = None) -> list[Example]:
     """Per article: candidates, their features, labels, and the gold spans."""
     gazetteer = Gazetteer.load()
     out = []
@@ -56,7 +65,7 @@ def load_examples(path: Path, *, limit: int | None = None):
     return out
 
 
-def load_acled_examples(path: Path, *, limit: int | None = None):
+def load_acled_examples(path: Path, *, limit: int | None = None) -> list[Example]:
     """ACLED coders' notes: short conflict reports whose towns the NER rarely knows.
 
     Their gold names the event's location and its admin1-3 units, so a candidate with one of
@@ -86,7 +95,9 @@ def load_acled_examples(path: Path, *, limit: int | None = None):
     return out
 
 
-def score_articles(examples, probabilities, threshold: float) -> tuple[int, int, int]:
+def score_articles(examples: Sequence[Example], probabilities: Sequence[Sequence[float]],
+                   threshold: float) -> tuple[int, int, int]:
+    """Summed (tp, fp, fn) of the articles' candidates kept at ``threshold``."""
     tp = fp = fn = 0
     for (aid, cands, _f, _l, gold), probs in zip(examples, probabilities, strict=True):
         probs = one_sense_per_discourse(cands, list(probs))
@@ -98,14 +109,17 @@ def score_articles(examples, probabilities, threshold: float) -> tuple[int, int,
     return tp, fp, fn
 
 
-def fit(vectorizer: DictVectorizer, examples, c: float) -> LogisticRegression:
+def fit(vectorizer: DictVectorizer, examples: Sequence[Example], c: float,
+        ) -> LogisticRegression:
+    """The logistic regression of the examples' labels on their features."""
     x = vectorizer.transform([f for e in examples for f in e[2]])
     y = [label for e in examples for label in e[3]]
     model = LogisticRegression(C=c, max_iter=2000, fit_intercept=False)
     return model.fit(x, y)
 
 
-def cross_validate(examples, folds: int, *, extra=()):
+def cross_validate(examples: Sequence[Example], folds: int, *,
+                   extra: Sequence[Example] = ()) -> Table:
     """Held-out P/R/F1 on ``examples`` for every (C, threshold); ``extra`` examples join
     every fold's training part and are never scored."""
     vectorizer = DictVectorizer().fit([f for e in [*examples, *extra] for f in e[2]])
@@ -126,7 +140,7 @@ def cross_validate(examples, folds: int, *, extra=()):
     return table
 
 
-def choose(table) -> tuple[float, float]:
+def choose(table: Table) -> tuple[float, float]:
     """The (C, threshold) of a cross-validation table to use.
 
     The F1 surface is flat near its top (differences of 0.01 are fold noise): among the
@@ -144,7 +158,9 @@ def choose(table) -> tuple[float, float]:
     return c, threshold
 
 
-def nested_cross_validate(examples, folds: int, *, extra=()):
+def nested_cross_validate(examples: Sequence[Example], folds: int, *,
+                          extra: Sequence[Example] = (),
+                          ) -> tuple[tuple[int, int, int], list[tuple[float, float]]]:
     """Held-out (tp, fp, fn) on ``examples`` with every setting chosen inside its fold.
 
     Outer folds report; in each, ``cross_validate`` over the training part alone (folds - 1
@@ -168,7 +184,8 @@ def nested_cross_validate(examples, folds: int, *, extra=()):
     return (tp, fp, fn), chosen
 
 
-def train_model(examples, *, c: float, threshold: float) -> RecogniserModel:
+def train_model(examples: Sequence[Example], *, c: float, threshold: float,
+                ) -> RecogniserModel:
     """A model fitted on ``examples`` (as ``load_examples`` returns them)."""
     vectorizer = DictVectorizer().fit([f for e in examples for f in e[2]])
     model = fit(vectorizer, examples, c)

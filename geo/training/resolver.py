@@ -26,7 +26,7 @@ from geo.learn.devsets import ACLED_DEV, GWN_DEV
 from geo.learn.scoring import match_spans, toponym_span
 from geo.nlp.recognise import recognise
 from geo.nlp.resolve import RankerModel, ranking_table
-from geo.records import Article
+from geo.records import Article, Place
 
 C_VALUES = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 RIGHT_KM = 161.0
@@ -42,7 +42,8 @@ class Group:
     km: list[float]  # each candidate's distance to the gold point
 
 
-def _group(article: int, candidates, lat: float, lon: float) -> Group | None:
+def _group(article: int, candidates: list[tuple[Place, dict[str, float]]], lat: float,
+           lon: float) -> Group | None:
     if len(candidates) < 2:
         return None
     km = [haversine_km(p.lat, p.lon, lat, lon) for p, _ in candidates]
@@ -54,6 +55,8 @@ def _group(article: int, candidates, lat: float, lon: float) -> Group | None:
 
 def gwn_groups(path: Path = GWN_DEV, gazetteer: Gazetteer | None = None,
                limit: int | None = None) -> list[Group]:
+    """The GeoWebNews toponyms the field's scorer pairs with a recognised mention, as
+    ranking groups (the first ``limit`` articles)."""
     gazetteer = gazetteer or Gazetteer.load()
     groups = []
     with path.open(encoding="utf-8") as fh:
