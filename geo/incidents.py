@@ -450,6 +450,11 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
             continue
         in_sentence = by_sentence.get(s_start, [])
         parsed = sentence_parse(doc, s_start, s_end)
+        # "killed seven in the camp on Sunday, ... as fighting for the city intensified": a
+        # clause of circumstance beside the sentence's own event is its setting, no event.
+        setting = [e for e in events if _in_as_clause(parsed, e)]
+        if setting and len(setting) < len(events):
+            events = [e for e in events if e not in setting]
         figures = _as_claimed(sentence, find_casualties(sentence, parsed))
         subject = distance_subjects.get(s_start)
         seen: set[tuple[str, str]] = set()
@@ -524,7 +529,11 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
             if subtype == "Peaceful protest" and any(
                     a is not None and a.inter in _ARMED_INTERS for a in (marchers, actor1)):
                 continue  # "M23 fighters marched through the centre": armed men, no protest
+            retold = (date_ref is None and not killed and not injured
+                      and _names_a_told_event(parsed, event))
             for place, precision, m_start, m_end, m_text in locations:
+                told = next((r for r in reversed(reports[:first_here])
+                             if r.place.key == place.key), None) if retold else None
                 if (etype, place.key) in seen:
                     # "air strikes and artillery shelling" of one place, "a missile strike on
                     # X killed 10": one report, with the figures either trigger counted.
@@ -556,6 +565,15 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
                     actor2=actor2.name if actor2 else "",
                     interaction=interaction(actor1, actor2), published=published,
                     place_reason=(_CONTINUED_PLACE if continued else reasons.get(m_start, ""))))
+                if told is not None:
+                    # "the envoy said the attack on Sumy crossed a line": the event the
+                    # article told, named again with no day or toll of its own, is that
+                    # event (its kind, day and sides), so it merges into it.
+                    reports[-1] = replace(
+                        reports[-1], event_type=told.event_type,
+                        sub_event_type=told.sub_event_type, date=told.date,
+                        time_precision=told.time_precision, actor1=told.actor1,
+                        inter1=told.inter1, actor2=told.actor2, interaction=told.interaction)
         _drop_peaceful_beside_intervention(reports, first_here)
     reports = _at_region_seats(_dated_by_the_article(reports, borrowed_dates), resolutions)
     if news_only:
@@ -875,6 +893,36 @@ def _as_acled_defines(sentence: str, event: EventMention, actor1: Actor | None,
             or civilians_hurt(list(targets), country_name=name) is not None):
         return VIOLENCE_AGAINST_CIVILIANS, "Attack", actor1, actor2
     return etype, subtype, actor1, actor2
+
+
+def _names_a_told_event(parsed: Doc, event: EventMention) -> bool:
+    """Whether the trigger is a noun made definite ("the attack on Sumy", "the Majdal Shams
+    strike", "Sunday's strike"): a reference to an event, as a reader takes it, not news of
+    a new one."""
+    node = next((t for t in parsed if event.start <= t.idx < event.end), None)
+    if node is None:
+        return False  # (the small pipeline tags no parts of speech: a determiner says noun)
+    # The head noun of a compound trigger ("drone strike") carries the determiner.
+    while node.dep_ == "compound" and node.head.i != node.i:
+        node = node.head
+    return any((c.dep_ == "det" and c.lower_ in ("the", "this", "that"))
+               or c.dep_ == "poss" for c in node.children)
+
+
+def _in_as_clause(parsed: Doc, event: EventMention) -> bool:
+    """Whether the trigger stands in an adverbial clause opened by "as" ("as fighting for
+    the city intensified", "as Russian troops kept up attacks"), by the parse."""
+    node = next((t for t in parsed if event.start <= t.idx < event.end), None)
+    for _ in range(8):
+        if node is None:
+            return False
+        if node.dep_ == "advcl" and any(c.dep_ in ("mark", "prep") and c.lower_ == "as"
+                                        for c in node.children):
+            return True
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return False
 
 
 def _trigger_objects(parsed: Doc, event: EventMention) -> tuple[str, ...]:

@@ -125,3 +125,20 @@ def test_a_withdrawal_beside_the_capture_of_that_town_is_one_event(gazetteer):
     singa = sorted(i.sub_event_type for i in found if i.location == "Singa")
     assert "Non-violent transfer of territory" not in singa
     assert "Non-state actor overtakes territory" in singa
+
+
+def test_a_clause_of_circumstance_beside_the_event_is_its_setting(gazetteer):
+    text = ("A drone strike killed four people at a market in El Fasher on Sunday, medics said, as "
+            "fighting for the city intensified.")
+    found = incidents_of(gazetteer, text, published=D(2024, 6, 10))
+    assert [i.sub_event_type for i in found] == ["Air/drone strike"]
+
+
+def test_the_attack_named_again_is_the_attack_the_article_told(gazetteer):
+    text = ("KYIV, April 14 (Test Wire) — Two ballistic missiles hit the centre of Sumy on "
+            "Sunday, killing 30 people, officials said.\n\n"
+            "A visiting envoy said the attack on Sumy was an outrage.")
+    found = incidents_of(gazetteer, text, published=D(2025, 4, 14))
+    assert [(i.location, i.sub_event_type, i.fatalities) for i in found] == [
+        ("Sumy", "Shelling/artillery/missile attack", 30)]
+    assert len(found[0].reports) == 2  # the envoy's sentence is a source of the same event
