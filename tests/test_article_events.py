@@ -80,9 +80,8 @@ def test_whose_drones_were_downed_is_never_who_downed_them(gazetteer):
 
 
 def test_debris_of_a_downed_missile_is_the_interception_not_a_strike(gazetteer):
-    text = ("In the city of Belgorod, debris from a Ukrainian missile shot down by air "
-            "defences fell on a school late on Sunday, injuring four people, the governor "
-            "said.")
+    text = ("Fragments of a Ukrainian drone that was shot down over Belgorod landed on a "
+            "school late on Sunday, injuring four people, the regional governor said.")
     found = incidents_of(gazetteer, text, published=D(2024, 8, 13))
     assert [(i.location, i.sub_event_type) for i in found] == [
         ("Belgorod", "Disrupted weapons use")]
