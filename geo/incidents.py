@@ -973,9 +973,15 @@ def _actors(sentence: str, event: EventMention, parsed: Doc,
     targets = find_targets(sentence, event.start, named, event_country=country,
                            country_name=name, after=following)
     roles = passive_roles(parsed, event.start, event.end)
+    if (roles is not None and roles.patient is None
+            and event.sub_event_type == "Disrupted weapons use"):
+        roles = None  # "shot down a rocket launched by Russian aircraft": who fired it fell
     if roles is not None and roles.agent is not None:
         agent = find_actor(sentence, roles.agent[1], named, event_country=country,
                            country_name=name, since=roles.agent[0])
+        if agent is None:  # "fired by M23 rebels": a group ACLED knows by name
+            found = find_group(sentence, roles.agent[0], roles.agent[1])
+            agent = found.actor if found is not None else None
         if agent is not None:
             patients: list[Actor] = []
             if roles.patient is not None:
@@ -1025,6 +1031,12 @@ def _as_named_group(actor: Actor | None, sentence: str, event: EventMention,
     if own is not None and re.fullmatch(r"(?:\s+[a-z][\w-]*){0,2}\s+",
                                         sentence[own.end:event.start] or " "):
         return own.actor
+    if subject is not None and subject[1] <= event.start:
+        # "M23 fighters and the Congolese army clashed": the side the subject names first.
+        first = find_group(sentence, subject[0], subject[1])
+        if first is not None and not sentence[subject[0]:first.start].strip(" ,'\"").replace(
+                "the", "").strip():
+            return first.actor
     if actor is not None:
         known = canonical_group(actor.name)
         if known is not None:

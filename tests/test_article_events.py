@@ -141,3 +141,23 @@ def test_the_attack_named_again_is_the_attack_the_article_told(gazetteer):
     assert [(i.location, i.sub_event_type, i.fatalities) for i in found] == [
         ("Sumy", "Shelling/artillery/missile attack", 30)]
     assert len(found[0].reports) == 2  # the envoy's sentence is a source of the same event
+
+
+def test_the_town_a_distance_is_stated_for_is_placed_by_it(gazetteer):
+    # "Kivu Heights" is made up; the text says where it lies from Goma.
+    text = ("Mortar bombs fired by M23 rebels hit the town of Kivu Heights, about 20 km north "
+            "of Goma, on Wednesday, killing two civilians, local officials said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 2, 15))
+    (town,) = found
+    assert (town.location, town.sub_event_type) == (
+        "Kivu Heights", "Shelling/artillery/missile attack")
+    assert town.actor1 == "M23: March 23 Movement"  # who fired the bombs, by the "by" phrase
+    assert -1.55 < town.place.lat < -1.45  # 20 km north of Goma (1.68 S)
+
+
+def test_the_group_a_subject_names_first_is_the_actor(gazetteer):
+    text = ("M23 fighters and the Congolese army clashed for hours on hills near Rutshuru on "
+            "Wednesday, military sources said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 2, 15))
+    assert [(i.sub_event_type, i.actor1) for i in found] == [
+        ("Armed clash", "M23: March 23 Movement")]

@@ -222,6 +222,13 @@ def passive_roles(parsed: Doc, start: int, end: int) -> PassiveRoles | None:
                 subject = next((c for c in token.head.children
                                 if c.dep_ in ("nsubj", "nsubjpass")), None)
             return _roles(by, subject)
+        # "Bombs fired by M23 rebels struck the town": a participle on the trigger's noun
+        # names who fired them.
+        participle = next((c for c in token.children if c.dep_ == "acl"
+                           and any(g.dep_ == "agent" for g in c.children)), None)
+        if participle is not None:
+            agent = next(g for g in participle.children if g.dep_ == "agent")
+            return _roles(next((c for c in agent.children if c.dep_ == "pobj"), None), None)
         under = next((c for c in token.children
                       if c.dep_ == "prep" and c.lower_ == "under"), None)
         if token.lower_ in _COME and under is not None:

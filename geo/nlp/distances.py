@@ -146,21 +146,30 @@ _ANAPHOR = re.compile(r"\bthe\s+(?:small\s+|tiny\s+|nearby\s+|same\s+)?"
 # "the town of Barsalogho", "the village of X": a name the text says is a settlement.
 _SETTLEMENT_OF = re.compile(r"\b(?:town|village|city|settlement|hamlet)\s+of\s+"
                             r"(?P<name>[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2})")
+# "the town of Sake, about 25 km west of": the settlement the distance is stated for.
+_NAMED_BEFORE = re.compile(r"\b(?:town|village|city|settlement|hamlet)\s+of\s+"
+                           r"(?P<name>[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2}),?\s+"
+                           r"(?:about\s+|some\s+|around\s+|roughly\s+|nearly\s+)?$")
 _ANTECEDENT_REACH = 600  # characters back: the sentence before or the one before that
 
 
 def _antecedent(text: str, phrase: DistancePhrase,
                 resolutions: list[Resolution]) -> str | None:
-    """The name the gazetteer lacks that "the town" before a stated distance stands for: the
-    last "town of X" within the two sentences before, when no place was found for X (None
-    when the phrase has no such anaphor)."""
-    if _ANAPHOR.search(text, max(0, phrase.start - 40), phrase.start) is None:
+    """The name the gazetteer lacks that a stated distance is given for: "the town of X"
+    right before it, or the last "town of X" within the two sentences before when "the
+    town" before it stands for that one; None when no place was found for neither form,
+    or the name was placed."""
+    named = _NAMED_BEFORE.search(text, max(0, phrase.start - 80), phrase.start)
+    if named is not None:
+        m = named  # "struck the town of Sake, about 25 km west of Goma"
+    elif _ANAPHOR.search(text, max(0, phrase.start - 40), phrase.start) is None:
         return None
-    found = list(_SETTLEMENT_OF.finditer(text, max(0, phrase.start - _ANTECEDENT_REACH),
-                                         phrase.start))
-    if not found:
-        return None
-    m = found[-1]
+    else:
+        found = list(_SETTLEMENT_OF.finditer(text, max(0, phrase.start - _ANTECEDENT_REACH),
+                                             phrase.start))
+        if not found:
+            return None
+        m = found[-1]
     placed = any(r.place is not None and r.mention.start < m.end("name")
                  and m.start("name") < r.mention.end for r in resolutions)
     return None if placed else m.group("name")

@@ -129,7 +129,10 @@ RULES: tuple[Rule, ...] = (
     _rule("shelling", r"\b(?:shell(?:ed|ing|s)?|artillery|missiles?|rockets?|bombard(?:ed|ment|"
           r"ing)?|bombings?|bombed|pounded|(?:were|was|been) blasted|blown up|strikes? (?:on|hit|"
           r"struck)|russian strikes?|mortars?|howitzers?|heavy weapons|grad|mlrs|multiple "
-          r"rocket launchers?|tank fire)\b", EXPLOSIONS,
+          r"rocket launchers?|tank fire|"
+          # "Bombs fired by the rebels", "a bomb landed in the camp": bombs lobbed from a
+          # distance (mortar bombs), not planted (IED) nor dropped from the air.
+          r"bombs?\s+(?:(?:were|was)\s+)?(?:fired|launched|lobbed|landed))\b", EXPLOSIONS,
           "Shelling/artillery/missile attack", 8),
     _rule("explosions", r"\b(?:explosions?|blasts?)\b", EXPLOSIONS,
           "Shelling/artillery/missile attack", 6),
