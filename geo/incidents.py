@@ -66,9 +66,11 @@ from geo.nlp.actors import (
     find_actor,
     find_targets,
     interaction,
+    military_of,
     ordered_pair,
     passive_roles,
     state_as_subject,
+    state_force_country,
     state_forces_in_protest,
     subject_group,
     subject_span,
@@ -235,6 +237,9 @@ _RANKED_AMONG = re.compile(r"\b(?:was|is|were|are|been|being|became|becomes|rema
                            r"remained)\s+one of (?:the|its|their|his|her)\s+(?:most\s+[\w-]+|"
                            r"[\w-]+est|worst|biggest|largest)\s+(?:[\w-]+\s+){0,2}$",
                            re.IGNORECASE)
+_RANKED_IN = re.compile(r"\b(?:in|during)\s+(?:the|its|their|what\s+\w+\s+(?:called|"
+                        r"described\s+as))\s+(?:most\s+[\w-]+|[\w-]+est|worst|biggest|"
+                        r"largest)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _LIST_GAP = re.compile(r"^(?:,\s*|\s+and\s+|,\s+and\s+)(?:the\s+)?(?:[\w-]+\s+){0,3}(?:of\s+)?$")
 _DEFAULT_EVENT_TZ = "UTC"
 
@@ -418,6 +423,7 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
     reports: list[Report] = []
     borrowed_dates: set[int] = set()  # reports dated by another clause's day words
     reasons = {r.mention.start: r.reason for r in resolutions if r.place is not None}
+    unplaced: list[Sighting] = []  # who acted in sentences that locate nothing
     triggers = run_events(doc, sentences=sentences)
     for s_start, s_end in sentences:
         if s_start not in triggers:
@@ -434,10 +440,21 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
             sentence, max(0, e.start - _HISTORY_BEFORE), e.end + _HISTORY_AFTER)
             and not _DISTANCE_TO.search(sentence[max(0, e.start - _HISTORY_BEFORE):e.start])
             and not _RANKED_AMONG.search(sentence[max(0, e.start - _HISTORY_BEFORE):e.start])]
+        # "shot down 74 drones ..., in the largest drone attack on the city since the war
+        # began": a superlative adjunct ranks the clause's own event, not a second one.
+        ranked = [e for e in events if _RANKED_IN.search(
+            sentence, max(0, e.start - _HISTORY_BEFORE), e.start)]
+        if ranked and len(ranked) < len(events):
+            events = [e for e in events if e not in ranked]
         if not events:
             continue
         in_sentence = by_sentence.get(s_start, [])
         parsed = sentence_parse(doc, s_start, s_end)
+        # "killed seven in the camp on Sunday, ... as fighting for the city intensified": a
+        # clause of circumstance beside the sentence's own event is its setting, no event.
+        setting = [e for e in events if _in_as_clause(parsed, e)]
+        if setting and len(setting) < len(events):
+            events = [e for e in events if e not in setting]
         figures = _as_claimed(sentence, find_casualties(sentence, parsed))
         subject = distance_subjects.get(s_start)
         seen: set[tuple[str, str]] = set()
@@ -454,8 +471,11 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
             # A calendar date ("On 10 May 2023, the RSF attacked") is the event's however the
             # small parser hangs it; only day words counted from publication are borrowed.
             borrowed = (date_ref is not None and date_ref.kind != "explicit"
-                        and _clause_event((date_ref.start - s_start, date_ref.end - s_start),
-                                          events, parsed) is None)
+                        and (_SAID_ON.search(text, max(0, date_ref.start - 30),
+                                             date_ref.start) is not None
+                             or _clause_event((date_ref.start - s_start,
+                                               date_ref.end - s_start),
+                                              events, parsed) is None))
             previous = _continued(reports, event, s_start, position)
             if not locations and event.sub_event_type == "Agreement":
                 if talks_venue is None:
@@ -479,6 +499,22 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
                 # "Several houses were destroyed.": the same attack, by the same actor.
                 actor = Actor(previous.actor1, previous.inter1)
             actor1, actor2 = ordered_pair(actor, others)
+            if event.sub_event_type == "Disrupted weapons use" and actor is not None and any(
+                    p.country_code == state_force_country(actor.name, country_names or {})
+                    and _DOWNED_WEAPON.match(sentence, e) for _s, e, p in named):
+                # "debris from a Ukrainian missile shot down by air defences": the missile's
+                # state is the side whose weapon fell, never the one that brought it down.
+                actor, others = None, [actor, *others]
+            if event.sub_event_type == "Disrupted weapons use" and actor is None:
+                # "shot down 74 Ukrainian drones": whose weapons fell is the other side; who
+                # brought them down is found from the article (``_with_interceptors``).
+                actor1, actor2 = None, next((o for o in others if state_force_country(
+                    o.name, country_names or {})), None)
+            if not locations and actor is not None:
+                # "Russia fired 100 missiles at Ukraine": no place of its own, but it tells
+                # whose strikes the article's unattributed ones are.
+                unplaced.append(Sighting(event.event_type, event.sub_event_type, actor.name,
+                                         actor.inter))
             killed = tuple(_in_article(f, s_start) for f in figures if f.kind == "killed"
                            and _nearest_event(f, events, parsed) is event)
             injured = tuple(_in_article(f, s_start) for f in figures if f.kind == "injured"
@@ -488,11 +524,16 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
             marchers = actor1
             etype, subtype, actor1, actor2 = _as_acled_defines(
                 sentence, event, actor1, actor2,
-                tuple(f for f in figures if f.kind in ("killed", "injured")), country, name)
+                tuple(f for f in figures if f.kind in ("killed", "injured")), country, name,
+                targets=_trigger_objects(parsed, event))
             if subtype == "Peaceful protest" and any(
                     a is not None and a.inter in _ARMED_INTERS for a in (marchers, actor1)):
                 continue  # "M23 fighters marched through the centre": armed men, no protest
+            retold = (date_ref is None and not killed and not injured
+                      and _names_a_told_event(parsed, event))
             for place, precision, m_start, m_end, m_text in locations:
+                told = next((r for r in reversed(reports[:first_here])
+                             if r.place.key == place.key), None) if retold else None
                 if (etype, place.key) in seen:
                     # "air strikes and artillery shelling" of one place, "a missile strike on
                     # X killed 10": one report, with the figures either trigger counted.
@@ -524,12 +565,25 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
                     actor2=actor2.name if actor2 else "",
                     interaction=interaction(actor1, actor2), published=published,
                     place_reason=(_CONTINUED_PLACE if continued else reasons.get(m_start, ""))))
+                if told is not None:
+                    # "the envoy said the attack on Sumy crossed a line": the event the
+                    # article told, named again with no day or toll of its own, is that
+                    # event (its kind, day and sides), so it merges into it.
+                    reports[-1] = replace(
+                        reports[-1], event_type=told.event_type,
+                        sub_event_type=told.sub_event_type, date=told.date,
+                        time_precision=told.time_precision, actor1=told.actor1,
+                        inter1=told.inter1, actor2=told.actor2, interaction=told.interaction)
         _drop_peaceful_beside_intervention(reports, first_here)
     reports = _at_region_seats(_dated_by_the_article(reports, borrowed_dates), resolutions)
     if news_only:
         day = news_day(reports, published)
         reports = [r for r in reports if is_news(report_news_features(r, len(text), day))]
-    reports = _with_the_named_group(_with_article_attacker(reports))
+    reports = _without_transfers_of_captures(reports)
+    reports = _with_the_named_group(_with_article_attacker(reports, unplaced))
+    reports = _with_interceptors(reports, Counter(
+        r.place.country_code for found in nationals.values() for r in found),
+        country_names or {})
     return [_victims_as_second_actor(r, country_names or {}) for r in reports]
 
 
@@ -548,7 +602,70 @@ _REMOTE = frozenset({EXPLOSIONS})
 _ATTACKER_SHARE = 2 / 3
 
 
-def _with_article_attacker(reports: list[Report]) -> list[Report]:
+def _without_transfers_of_captures(reports: list[Report]) -> list[Report]:
+    """"The army withdrew from the base in Singa" beside "the RSF seized Singa": one change
+    of hands told from both sides. ACLED's non-violent transfer is territory given up
+    without a fight; where the article tells the place taken by force within a day, the
+    withdrawal is that capture's, not an event of its own."""
+    won = [r for r in reports if r.sub_event_type in _TERRITORY_WON]
+    return [r for r in reports if r.sub_event_type != _TRANSFER or not any(
+        w.place.key == r.place.key and abs((w.date - r.date).days) <= 1 for w in won)]
+
+
+def _with_interceptors(reports: list[Report], countries: Counter,
+                       country_names: dict[str, str]) -> list[Report]:
+    """An interception nobody claims is the defending side's (ACLED codes it as disrupted
+    weapons use by whoever brought the weapons down): the side whose weapons fell is the
+    one whose forces are the report's other actor, else the attacker of the article's
+    strikes on the same place, else of its strikes at all. The defender is the state the
+    place is in when that is not the attacker ("shot down six drones over Kyiv" in an
+    article of Russian strikes), else the state the article names most besides the
+    attacker (over an occupied city the gazetteer files under the attacker's country)."""
+    attackers = Counter(state_force_country(r.actor1, country_names) for r in reports
+                        if r.event_type in _REMOTE and r.actor1)
+    attackers.pop("", None)
+    out = []
+    for r in reports:
+        if r.sub_event_type != "Disrupted weapons use" or r.actor1:
+            out.append(r)
+            continue
+        same_place = Counter(state_force_country(o.actor1, country_names) for o in reports
+                             if o.event_type in _REMOTE and o.place.key == r.place.key)
+        same_place.pop("", None)
+        owner = (state_force_country(r.actor2, country_names)
+                 or next(iter(same_place.most_common(1)), ("", 0))[0]
+                 or next(iter(attackers.most_common(1)), ("", 0))[0])
+        defender = r.place.country_code
+        if owner and owner == defender:
+            others = [(n, code) for code, n in countries.items() if code and code != owner]
+            defender = max(others)[1] if others else ""
+        if not defender or defender not in country_names:
+            out.append(r)
+            continue
+        actor = military_of(defender, country_names[defender], r.place.country_code)
+        other = (Actor(r.actor2, _inter2(r)) if r.actor2 else
+                 military_of(owner, country_names[owner], r.place.country_code)
+                 if owner in country_names else None)
+        out.append(replace(r, actor1=actor.name, inter1=actor.inter,
+                           actor2=other.name if other else "",
+                           interaction=interaction(actor, other)))
+    return out
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """Who did an event of one kind, where the sentence located nothing ("Russia fired more
+    than 100 missiles at Ukraine"): evidence of whose the article's unattributed strikes
+    are, never an incident itself."""
+
+    event_type: str
+    sub_event_type: str
+    actor1: str
+    inter1: int
+
+
+def _with_article_attacker(reports: list[Report],
+                           unplaced: list[Sighting] = ()) -> list[Report]:
     """"A drone hit a house in Mykolaiv" in an article whose other strikes are Russia's: a
     strike whose sentence names no attacker is by the attacker the article names for its
     other strikes, when one state's or group's forces carry at least two thirds of them (as
@@ -560,19 +677,20 @@ def _with_article_attacker(reports: list[Report]) -> list[Report]:
     thirds of all its strikes."""
     out = reports
     for subtype in sorted({r.sub_event_type for r in reports if r.event_type in _REMOTE}):
-        out = _with_family_actor(out, _REMOTE, subtype=subtype)
-    out = _with_family_actor(out, _REMOTE)
+        out = _with_family_actor(out, _REMOTE, subtype=subtype, unplaced=unplaced)
+    out = _with_family_actor(out, _REMOTE, unplaced=unplaced)
     return _with_family_actor(out, frozenset({BATTLES}))
 
 
 def _with_family_actor(reports: list[Report], family: frozenset[str], *,
-                       subtype: str = "") -> list[Report]:
+                       subtype: str = "", unplaced: list[Sighting] = ()) -> list[Report]:
     """Unattributed reports of ``family`` (and of ``subtype``, when given) take the force
-    that carries two thirds of the attributed ones."""
-    def member(r: Report) -> bool:
+    that carries two thirds of the attributed ones (and of the ``unplaced`` sightings)."""
+    def member(r: Report | Sighting) -> bool:
         return r.event_type in family and (not subtype or r.sub_event_type == subtype)
 
-    named = Counter(_force(r.actor1) for r in reports
+    seen = [*reports, *unplaced]
+    named = Counter(_force(r.actor1) for r in seen
                     if member(r) and r.actor1 and r.inter1 != 7
                     and r.actor1 != UNIDENTIFIED_MILITARY.name)
     if not named:
@@ -580,7 +698,7 @@ def _with_family_actor(reports: list[Report], family: frozenset[str], *,
     force, count = named.most_common(1)[0]
     if count / sum(named.values()) < _ATTACKER_SHARE:
         return reports
-    model = next(r for r in reports if r.actor1 and _force(r.actor1) == force)
+    model = next(r for r in seen if r.actor1 and _force(r.actor1) == force)
     out = []
     for r in reports:
         if member(r) and (not r.actor1 or r.actor1 == UNIDENTIFIED_MILITARY.name):
@@ -599,8 +717,9 @@ _GROUP_INTERS = frozenset({2, 3, 4})
 @lru_cache(maxsize=4)
 def _definite_group(lang: str = "en") -> re.Pattern[str]:
     nouns = sorted(words(lang, "references")["group_fighters"], key=len, reverse=True)
-    return re.compile(rf"\bthe (?:[\w-]+ )?(?:{'|'.join(map(re.escape, nouns))})\b",
-                      re.IGNORECASE)
+    # "the rebels", "the armed group"; and a creed's kind of group ("Islamist militants").
+    return re.compile(rf"\b(?:the (?:[\w-]+ )?|[A-Za-z]+ists? )"
+                      rf"(?:{'|'.join(map(re.escape, nouns))})\b", re.IGNORECASE)
 
 
 def _with_the_named_group(reports: list[Report]) -> list[Report]:
@@ -721,7 +840,8 @@ _INTERVENED = {"Excessive force against protesters", "Protest with intervention"
 
 def _as_acled_defines(sentence: str, event: EventMention, actor1: Actor | None,
                       actor2: Actor | None, figures: tuple[Figure, ...], country: str,
-                      name: str) -> tuple[str, str, Actor | None, Actor | None]:
+                      name: str, targets: tuple[str, ...] = ()
+                      ) -> tuple[str, str, Actor | None, Actor | None]:
     """The event type and actors as ACLED's definitions make them, once the sides are known.
 
     - A protest the state's forces act on (dispersed, fired on) has them as the actor and
@@ -731,9 +851,10 @@ def _as_acled_defines(sentence: str, event: EventMention, actor1: Actor | None,
     - Civilians are never actor1 of a battle, explosion or attack: the victims are actor2
       and the attacker, unnamed, unidentified military forces (shelling, air strikes) or
       an unidentified armed group.
-    - An attack with no weapon named whose victims, by the sentence's figures, are
-      civilians and whose other side is not armed is an attack on civilians ("gunmen
-      attacked the town, killing 30 people")."""
+    - An attack with no weapon named whose victims, by the sentence's figures or by what
+      it was aimed at (``targets``, the trigger's objects), are civilians and whose other
+      side is not armed is an attack on civilians ("gunmen attacked the town, killing 30
+      people", "fighters opened fire on villagers")."""
     etype, subtype = event.event_type, event.sub_event_type
     if actor1 is not None and actor1.inter == 7 and etype in _VIOLENT_TYPES:
         # Civilians are the side harmed, never the attacker: an attacker no one names is a
@@ -766,10 +887,56 @@ def _as_acled_defines(sentence: str, event: EventMention, actor1: Actor | None,
         forces = actor2 or state_forces_in_protest(sentence, len(sentence),
                                                    event_country=country, country_name=name)
         return RIOTS, "Violent demonstration", rioters, forces
-    if (etype == BATTLES and event.rank <= WEAK_RANK and (actor2 is None or actor2.inter == 7)
-            and civilians_hurt([f.who for f in figures], country_name=name) is not None):
+    if etype == BATTLES and (actor2 is None or actor2.inter == 7) and (
+            (event.rank <= WEAK_RANK
+             and civilians_hurt([f.who for f in figures], country_name=name) is not None)
+            or civilians_hurt(list(targets), country_name=name) is not None):
         return VIOLENCE_AGAINST_CIVILIANS, "Attack", actor1, actor2
     return etype, subtype, actor1, actor2
+
+
+def _names_a_told_event(parsed: Doc, event: EventMention) -> bool:
+    """Whether the trigger is a noun made definite ("the attack on Sumy", "the Majdal Shams
+    strike", "Sunday's strike"): a reference to an event, as a reader takes it, not news of
+    a new one."""
+    node = next((t for t in parsed if event.start <= t.idx < event.end), None)
+    if node is None:
+        return False  # (the small pipeline tags no parts of speech: a determiner says noun)
+    # The head noun of a compound trigger ("drone strike") carries the determiner.
+    while node.dep_ == "compound" and node.head.i != node.i:
+        node = node.head
+    return any((c.dep_ == "det" and c.lower_ in ("the", "this", "that"))
+               or c.dep_ == "poss" for c in node.children)
+
+
+def _in_as_clause(parsed: Doc, event: EventMention) -> bool:
+    """Whether the trigger stands in an adverbial clause opened by "as" ("as fighting for
+    the city intensified", "as Russian troops kept up attacks"), by the parse."""
+    node = next((t for t in parsed if event.start <= t.idx < event.end), None)
+    for _ in range(8):
+        if node is None:
+            return False
+        if node.dep_ == "advcl" and any(c.dep_ in ("mark", "prep") and c.lower_ == "as"
+                                        for c in node.children):
+            return True
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return False
+
+
+def _trigger_objects(parsed: Doc, event: EventMention) -> tuple[str, ...]:
+    """The plain nouns a trigger acts on, by the parse: "opened fire on villagers",
+    "attacked residents" -> ("villagers",), ("residents",)."""
+    heads = [t for t in parsed if event.start <= t.idx < event.end]
+    out = []
+    for head in heads:
+        for child in head.children:
+            if child.dep_ == "dobj":
+                out.append(child.lemma_ if child.tag_ == "NNS" else child.text)
+            elif child.dep_ == "prep" and child.lower_ in ("on", "at"):
+                out.extend(g.text for g in child.children if g.dep_ == "pobj")
+    return tuple(w.lower() for w in out)
 
 
 def _drop_peaceful_beside_intervention(reports: list[Report], first_here: int) -> None:
@@ -806,9 +973,15 @@ def _actors(sentence: str, event: EventMention, parsed: Doc,
     targets = find_targets(sentence, event.start, named, event_country=country,
                            country_name=name, after=following)
     roles = passive_roles(parsed, event.start, event.end)
+    if (roles is not None and roles.patient is None
+            and event.sub_event_type == "Disrupted weapons use"):
+        roles = None  # "shot down a rocket launched by Russian aircraft": who fired it fell
     if roles is not None and roles.agent is not None:
         agent = find_actor(sentence, roles.agent[1], named, event_country=country,
                            country_name=name, since=roles.agent[0])
+        if agent is None:  # "fired by M23 rebels": a group ACLED knows by name
+            found = find_group(sentence, roles.agent[0], roles.agent[1])
+            agent = found.actor if found is not None else None
         if agent is not None:
             patients: list[Actor] = []
             if roles.patient is not None:
@@ -858,6 +1031,12 @@ def _as_named_group(actor: Actor | None, sentence: str, event: EventMention,
     if own is not None and re.fullmatch(r"(?:\s+[a-z][\w-]*){0,2}\s+",
                                         sentence[own.end:event.start] or " "):
         return own.actor
+    if subject is not None and subject[1] <= event.start:
+        # "M23 fighters and the Congolese army clashed": the side the subject names first.
+        first = find_group(sentence, subject[0], subject[1])
+        if first is not None and not sentence[subject[0]:first.start].strip(" ,'\"").replace(
+                "the", "").strip():
+            return first.actor
     if actor is not None:
         known = canonical_group(actor.name)
         if known is not None:
@@ -1003,6 +1182,7 @@ def _nearest_event(figure: Figure, events: list[EventMention],
 
 
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_FRONTED = frozenset({"advcl", "npadvmod"})
 
 
 def _clause_event(span: Figure | DateRef | tuple[int, int], events: list[EventMention],
@@ -1022,7 +1202,10 @@ def _clause_event(span: Figure | DateRef | tuple[int, int], events: list[EventMe
             return own[0]
         # The subject nearest before the verb: the small parser may hang two clauses'
         # subjects on one verb ("a strike ... killed 16, and a strike ... killed four").
-        subjects = sorted((c for c in node.children if c.dep_ in _SUBJECTS),
+        # A sentence-initial noun the small parser hung as a clause ("Shelling by the RSF
+        # killed seven": "Shelling" advcl, "Forces" nsubj) is the subject all the same.
+        subjects = sorted((c for c in node.children if c.dep_ in _SUBJECTS or (
+                               c.dep_ in _FRONTED and c.i == c.sent.start < node.i)),
                           key=lambda c: (c.i > node.i, -c.i if c.i < node.i else c.i))
         for child in subjects:
             first, last = child.left_edge, child.right_edge
@@ -1237,6 +1420,12 @@ def _date_for(dates: list[DateRef], s_start: int, s_end: int, trigger_at: int, *
     return min(inside, key=lambda d: (d.precision, abs(d.start - trigger_at)))
 
 
+_DOWNED_WEAPON = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:drones?|missiles?|rockets?|shaheds?|"
+                            r"uavs?)\b", re.IGNORECASE)
+# "An armed group said on Sunday it had captured ...": the day words right after a verb of
+# saying date the statement; the event is that day or before, whatever the parse attached.
+_SAID_ON = re.compile(rf"\b(?:{SPEECH_VERBS})\s+(?:(?:late|early)\s+)?(?:on\s+)?$",
+                      re.IGNORECASE)
 def _sentence_of(starts: list[int], offset: int) -> int:
     """The start of the sentence holding ``offset`` (or the nearest before it)."""
     i = bisect_right(starts, offset) - 1
@@ -1444,6 +1633,11 @@ def _event_family(event: EventMention) -> str:
 def _same_happening(a: Report, b: Report) -> bool:
     if _family(a) != _family(b):
         return False
+    if a.article == b.article and a.date != b.date and _own_day(a) and _own_day(b):
+        # One writer's two days are two events ("shelling killed seven in the camp on
+        # Sunday ... on Saturday, a shell hit the hospital"): the day tolerance below is
+        # for outlets that date one event differently, never for one article's own days.
+        return False
     demonstration = a.sub_event_type in DEMONSTRATION_SEVERITY
     if demonstration:
         # Reports of one demonstration: the same place and the same day, any sub-type.
@@ -1476,6 +1670,15 @@ def _same_happening(a: Report, b: Report) -> bool:
     return abs((a.date - b.date).days) <= tolerance
 
 
+def _own_day(report: Report) -> bool:
+    """Whether the report's sentence gives its event a day of its own: day words of the
+    sentence, not those of a statement about it ("said on Sunday it had captured")."""
+    if not report.date_text or report.time_precision != 1:
+        return False
+    at = report.excerpt.find(report.date_text)
+    return at < 0 or _SAID_ON.search(report.excerpt, max(0, at - 30), at) is None
+
+
 def _same_place(a: Place, b: Place) -> bool:
     if a.key == b.key:
         return True
@@ -1490,6 +1693,7 @@ def _same_place(a: Place, b: Place) -> bool:
     return False
 
 
+_TRANSFER = "Non-violent transfer of territory"
 # ACLED's Battles sub-types in which a side wins a place.
 _TERRITORY_WON = frozenset({"Non-state actor overtakes territory",
                             "Government regains territory"})

@@ -222,6 +222,13 @@ def passive_roles(parsed: Doc, start: int, end: int) -> PassiveRoles | None:
                 subject = next((c for c in token.head.children
                                 if c.dep_ in ("nsubj", "nsubjpass")), None)
             return _roles(by, subject)
+        # "Bombs fired by M23 rebels struck the town": a participle on the trigger's noun
+        # names who fired them.
+        participle = next((c for c in token.children if c.dep_ == "acl"
+                           and any(g.dep_ == "agent" for g in c.children)), None)
+        if participle is not None:
+            agent = next(g for g in participle.children if g.dep_ == "agent")
+            return _roles(next((c for c in agent.children if c.dep_ == "pobj"), None), None)
         under = next((c for c in token.children
                       if c.dep_ == "prep" and c.lower_ == "under"), None)
         if token.lower_ in _COME and under is not None:
@@ -467,9 +474,15 @@ def _named_group(m: re.Match, nationals: list[tuple[int, int, Place]]) -> Actor 
     # before a generic noun; the group is called by that name ("Rapid Support forces" and
     # "Rebel forces" are not names).
     if any(w in english_words() or w.endswith(("-backed", "-led", "-aligned", "-allied"))
+           or _IDEOLOGY.fullmatch(w)
            or w.startswith("pro-") or any(c.isdigit() for c in w) for w in own):
         return None  # ... nor a model's designation ("Su-35 Russian fighter jets")
     return Actor(re.sub(r"^(?i:the)\s+", "", " ".join(m.group("who").split())), 2)
+
+
+# "Islamist militants", "jihadist fighters": a word for a creed (English "-ist") says what
+# kind of group, never which one (the old dictionary behind ``english_words`` lacks them).
+_IDEOLOGY = re.compile(r"[a-z]+ists?")
 
 
 # A state's aircraft act as its air force, as ACLED names the actor of an air strike.
@@ -548,6 +561,23 @@ def _acled_country_names() -> dict[str, str]:
 def _state_periods() -> dict[str, str]:
     """ACLED's actor names carry the period of the government in office (data file)."""
     return {r["iso2"]: r["period"] for r in acled_rows("state_periods")}
+
+
+def state_force_country(name: str, country_names: dict[str, str]) -> str:
+    """The ISO code of the state whose forces ``name`` is ("Military Forces of Russia
+    (2000-) Air Force" -> "RU"); "" for any other actor. ``country_names``: code -> name."""
+    m = re.match(r"(?:Military|Police) Forces of (.+?)(?: \(\d{4}-\d{0,4}\))?(?: Air Force)?$",
+                 name)
+    if m is None:
+        return ""
+    wanted = m.group(1)
+    return next((code for code, country in country_names.items()
+                 if acled_country_name(code, country) == wanted), "")
+
+
+def military_of(country_code: str, country_name: str, event_country: str) -> Actor:
+    """A state's military forces as ACLED names them (inter 8 outside its own country)."""
+    return _military_of(country_code, country_name, event_country)
 
 
 def _military_of(country_code: str, country_name: str, event_country: str) -> Actor:

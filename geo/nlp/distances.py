@@ -106,6 +106,13 @@ def check_stated_distances(text: str, resolutions: list[Resolution]) -> list[Res
         assert reference is not None
         point = geodesic(kilometers=phrase.km).destination((reference.lat, reference.lon),
                                                            phrase.bearing)
+        named = _antecedent(text, phrase, out)
+        if named is not None:
+            # "attacked the town of Barsalogho ... a trench around the town, about 40 km
+            # north of Kaya": the town the gazetteer lacks is where the text puts it.
+            out = _placed_by_distance(text, out, named, phrase, reference, point,
+                                      out[ref_i])
+            continue
         subject_i = _subject(out, phrase, ref_i)
         if subject_i is None:
             computed = _computed_subject(text, phrase, reference, point, out[ref_i])
@@ -130,6 +137,69 @@ def check_stated_distances(text: str, resolutions: list[Resolution]) -> list[Res
         )
         out[subject_i] = replace(subject, distance=stated, reason=reason)
     return out
+
+
+# "around the town, about 40 km north of": a settlement noun standing for one named before.
+_ANAPHOR = re.compile(r"\bthe\s+(?:small\s+|tiny\s+|nearby\s+|same\s+)?"
+                      r"(?:town|village|city|settlement|camp|hamlet)\s*,?\s*"
+                      r"(?:about\s+|some\s+|around\s+|roughly\s+|nearly\s+)?$", re.IGNORECASE)
+# "the town of Barsalogho", "the village of X": a name the text says is a settlement.
+_SETTLEMENT_OF = re.compile(r"\b(?:town|village|city|settlement|hamlet)\s+of\s+"
+                            r"(?P<name>[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2})")
+# "the town of Sake, about 25 km west of": the settlement the distance is stated for.
+_NAMED_BEFORE = re.compile(r"\b(?:town|village|city|settlement|hamlet)\s+of\s+"
+                           r"(?P<name>[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2}),?\s+"
+                           r"(?:about\s+|some\s+|around\s+|roughly\s+|nearly\s+)?$")
+_ANTECEDENT_REACH = 600  # characters back: the sentence before or the one before that
+
+
+def _antecedent(text: str, phrase: DistancePhrase,
+                resolutions: list[Resolution]) -> str | None:
+    """The name the gazetteer lacks that a stated distance is given for: "the town of X"
+    right before it, or the last "town of X" within the two sentences before when "the
+    town" before it stands for that one; None when no place was found for neither form,
+    or the name was placed."""
+    named = _NAMED_BEFORE.search(text, max(0, phrase.start - 80), phrase.start)
+    if named is not None:
+        m = named  # "struck the town of Sake, about 25 km west of Goma"
+    elif _ANAPHOR.search(text, max(0, phrase.start - 40), phrase.start) is None:
+        return None
+    else:
+        found = list(_SETTLEMENT_OF.finditer(text, max(0, phrase.start - _ANTECEDENT_REACH),
+                                             phrase.start))
+        if not found:
+            return None
+        m = found[-1]
+    placed = any(r.place is not None and r.mention.start < m.end("name")
+                 and m.start("name") < r.mention.end for r in resolutions)
+    return None if placed else m.group("name")
+
+
+def _placed_by_distance(text: str, resolutions: list[Resolution], name: str,
+                        phrase: DistancePhrase, reference: Place, point,
+                        ref: Resolution) -> list[Resolution]:
+    """Every mention of ``name`` (the gazetteer lacks it) at the point the stated distance
+    gives, as computed mentions."""
+    place = Place(key=f"computed:{name}@{reference.key}", name=name,
+                  lat=round(point.latitude, 5), lon=round(point.longitude, 5),
+                  feature="computed", country_code=reference.country_code,
+                  admin1=reference.admin1, admin1_code=reference.admin1_code)
+    stated = StatedDistance(km=phrase.km, bearing=phrase.bearing, reference=reference.key,
+                            computed_lat=place.lat, computed_lon=place.lon,
+                            disagreement_km=None, flagged=False, phrase_start=phrase.start)
+    reason = (f"not in the gazetteer; placed {phrase.km:g} km from {reference.name} as the "
+              "text states of it (low precision)")
+    out = [r for r in resolutions if r.place is not None or r.mention.text != name]
+    for m in re.finditer(rf"\b{re.escape(name)}\b", text):
+        if any(r.mention.start < m.end() and m.start() < r.mention.end for r in out):
+            continue
+        home = next((r.sentence for r in out if r.sentence[0] <= m.start() < r.sentence[1]),
+                    ref.sentence)
+        mention = Mention(article=ref.mention.article, start=m.start(), end=m.end(),
+                          text=name, pattern="computed")
+        out.append(Resolution(mention=mention, place=place, score=0.3, sentence=home,
+                              distance=stated, reason=reason))
+    return sorted(out, key=lambda r: r.mention.start)
 
 
 def _reference(resolutions: list[Resolution], phrase: DistancePhrase) -> int | None:

@@ -119,12 +119,20 @@ RULES: tuple[Rule, ...] = (
           r"destroyed)(?:\s+[\w'-]+){0,4}?\s+(?:drones?|missiles?|rockets?|shaheds?|"
           r"shahed-136s?|kalibrs?|cruise missiles?|uavs?|kamikaze-drones?|air drones?)\b",
           STRATEGIC, "Disrupted weapons use", 11),
+    # The passive: "debris from a missile shot down by air defences fell on a building" is
+    # the interception (ACLED codes the debris's harm with it), not a missile strike.
+    _rule("interception_passive", r"\b(?:drones?|missiles?|rockets?|shaheds?|uavs?)\s+"
+          r"(?:(?:that|which)\s+(?:was|were|had\s+been)\s+)?(?:shot down|intercepted|downed)"
+          r"\b", STRATEGIC, "Disrupted weapons use", 11),
     # ACLED codes fire from artillery, mortars, rocket launchers and tanks at a distance as
     # shelling; the weapons named here are those classes.
     _rule("shelling", r"\b(?:shell(?:ed|ing|s)?|artillery|missiles?|rockets?|bombard(?:ed|ment|"
           r"ing)?|bombings?|bombed|pounded|(?:were|was|been) blasted|blown up|strikes? (?:on|hit|"
           r"struck)|russian strikes?|mortars?|howitzers?|heavy weapons|grad|mlrs|multiple "
-          r"rocket launchers?|tank fire)\b", EXPLOSIONS,
+          r"rocket launchers?|tank fire|"
+          # "Bombs fired by the rebels", "a bomb landed in the camp": bombs lobbed from a
+          # distance (mortar bombs), not planted (IED) nor dropped from the air.
+          r"bombs?\s+(?:(?:were|was)\s+)?(?:fired|launched|lobbed|landed))\b", EXPLOSIONS,
           "Shelling/artillery/missile attack", 8),
     _rule("explosions", r"\b(?:explosions?|blasts?)\b", EXPLOSIONS,
           "Shelling/artillery/missile attack", 6),

@@ -1,0 +1,163 @@
+"""Whole articles, continued: which day each event of an article is, who brought down what
+was intercepted, what a town the gazetteer lacks is placed by, and when two sentences tell
+one event. Every article here is written for the test; none is taken from a dev set."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from geo.incidents import extract_incidents
+from geo.records import Article
+
+D = dt.date
+
+
+def incidents_of(gazetteer, text: str, *, published: dt.date):
+    return extract_incidents([Article(id="t", text=text, outlet="Test Wire",
+                                      published=published)], gazetteer)
+
+
+def test_one_writers_two_days_at_one_town_are_two_events(gazetteer):
+    text = ("PORT SUDAN, March 4 (Test Wire) — Shelling by the Rapid Support Forces killed six "
+            "people in a market of El Fasher on Sunday, a local aid group said.\n\n"
+            "On Saturday, an RSF shell hit a clinic in El Fasher, killing three patients, "
+            "doctors said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 3, 4))
+    tolls = sorted((i.event_date, i.fatalities) for i in found
+                   if i.sub_event_type == "Shelling/artillery/missile attack")
+    assert tolls == [(D(2024, 3, 2), 3), (D(2024, 3, 3), 6)]
+
+
+def test_a_day_of_saying_does_not_split_one_capture(gazetteer):
+    text = ("BANGKOK, March 4 (Test Wire) — An armed group in Myanmar said on Sunday it had "
+            "captured the city of Lashio.\n\n"
+            "The group said its fighters took full control of Lashio on Saturday after weeks "
+            "of fighting.")
+    found = incidents_of(gazetteer, text, published=D(2024, 3, 4))
+    captures = [i for i in found if i.sub_event_type == "Non-state actor overtakes territory"]
+    assert [(i.location, i.event_date) for i in captures] == [("Lashio", D(2024, 3, 2))]
+
+
+def test_a_sentence_opening_with_its_trigger_takes_its_own_day(gazetteer):
+    # The small parser hangs "Shelling" as a clause of "killed"; "on Sunday" is still its day.
+    text = ("Shelling by the paramilitary Rapid Support Forces killed seven people in El "
+            "Fasher on Sunday, a local aid group said. On Saturday, a shell hit a clinic in El "
+            "Fasher, killing two patients.")
+    found = incidents_of(gazetteer, text, published=D(2024, 6, 10))
+    assert sorted((i.event_date, i.fatalities) for i in found
+                  if i.event_type == "Explosions/Remote violence") == [
+        (D(2024, 6, 8), 2), (D(2024, 6, 9), 7)]
+
+
+def test_an_attack_told_without_a_place_names_who_made_the_unattributed_ones(gazetteer):
+    text = ("LVIV, Aug 27 (Test Wire) — Russia launched about 90 missiles and 60 drones at "
+            "Ukraine on Monday, the air force said. In the city of Lutsk, a missile hit a "
+            "school and killed two people, officials said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 8, 27))
+    (lutsk,) = [i for i in found if i.location == "Lutsk"]
+    assert lutsk.actor1.startswith("Military Forces of Russia")
+
+
+def test_an_unclaimed_interception_is_the_defenders(gazetteer):
+    text = ("KYIV, Aug 27 (Test Wire) — A Russian missile killed one person in Lutsk on "
+            "Monday, officials said. Air defences shot down eight drones over Kyiv on Monday, "
+            "the city administration said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 8, 27))
+    (kyiv,) = [i for i in found if i.location == "Kyiv"]
+    assert kyiv.sub_event_type == "Disrupted weapons use"
+    assert kyiv.actor1.startswith("Military Forces of Ukraine")
+
+
+def test_whose_drones_were_downed_is_never_who_downed_them(gazetteer):
+    text = ("MOSCOW, May 21 (Test Wire) — The mayor said on Tuesday that air defences had shot "
+            "down 40 Ukrainian drones over Moscow, in the largest drone attack on the city "
+            "this year.")
+    found = incidents_of(gazetteer, text, published=D(2025, 5, 21))
+    assert [(i.location, i.sub_event_type) for i in found] == [
+        ("Moscow", "Disrupted weapons use")]  # the ranked "drone attack" is no second event
+    assert found[0].actor1.startswith("Military Forces of Russia")
+    assert found[0].actor2.startswith("Military Forces of Ukraine")
+
+
+def test_debris_of_a_downed_missile_is_the_interception_not_a_strike(gazetteer):
+    text = ("Fragments of a Ukrainian drone that was shot down over Belgorod landed on a "
+            "school late on Sunday, injuring four people, the regional governor said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 8, 13))
+    assert [(i.location, i.sub_event_type) for i in found] == [
+        ("Belgorod", "Disrupted weapons use")]
+    assert found[0].actor1.startswith("Military Forces of Russia")
+
+
+def test_a_town_the_gazetteer_lacks_is_placed_where_the_text_says_it_is(gazetteer):
+    # "Zorgho Nord" is made up; the text gives its distance and bearing from Kaya.
+    text = ("OUAGADOUGOU, May 3 (Test Wire) — Gunmen killed at least 30 people when they "
+            "attacked the town of Zorgho Nord on Thursday, security sources said.\n\n"
+            "The attackers opened fire on residents in the market of the town, about 30 km "
+            "north of Kaya, the sources said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 5, 3))
+    (town,) = [i for i in found if i.location == "Zorgho Nord"]
+    assert town.fatalities == 30
+    assert 13.3 < town.place.lat < 13.4  # 30 km north of Kaya (13.09 N)
+    assert town.place.feature == "computed"
+
+
+def test_opening_fire_on_villagers_is_an_attack_on_civilians(gazetteer):
+    text = ("Militants opened fire on villagers in Djibo on Friday, residents said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 5, 4))
+    assert [(i.location, i.sub_event_type) for i in found] == [("Djibo", "Attack")]
+
+
+def test_a_creed_word_is_no_group_name(gazetteer):
+    text = ("BAMAKO, May 3 (Test Wire) — Islamist militants killed 12 villagers near Bandiagara "
+            "on Thursday, local officials said.\n\nOn Friday, JNIM fighters ambushed an army "
+            "convoy near Djibo, killing four soldiers, a security source said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 5, 3))
+    (attack,) = [i for i in found if i.location == "Bandiagara"]
+    assert attack.actor1 == "JNIM: Group for Support of Islam and Muslims"
+
+
+def test_a_withdrawal_beside_the_capture_of_that_town_is_one_event(gazetteer):
+    text = ("PORT SUDAN, July 1 (Test Wire) — The Rapid Support Forces seized the army base in "
+            "Singa on Saturday. Residents said the army had withdrawn from Singa on Saturday "
+            "after hours of fighting.")
+    found = incidents_of(gazetteer, text, published=D(2024, 7, 1))
+    singa = sorted(i.sub_event_type for i in found if i.location == "Singa")
+    assert "Non-violent transfer of territory" not in singa
+    assert "Non-state actor overtakes territory" in singa
+
+
+def test_a_clause_of_circumstance_beside_the_event_is_its_setting(gazetteer):
+    text = ("A drone strike killed four people at a market in El Fasher on Sunday, medics said, as "
+            "fighting for the city intensified.")
+    found = incidents_of(gazetteer, text, published=D(2024, 6, 10))
+    assert [i.sub_event_type for i in found] == ["Air/drone strike"]
+
+
+def test_the_attack_named_again_is_the_attack_the_article_told(gazetteer):
+    text = ("KYIV, April 14 (Test Wire) — Two ballistic missiles hit the centre of Sumy on "
+            "Sunday, killing 30 people, officials said.\n\n"
+            "A visiting envoy said the attack on Sumy was an outrage.")
+    found = incidents_of(gazetteer, text, published=D(2025, 4, 14))
+    assert [(i.location, i.sub_event_type, i.fatalities) for i in found] == [
+        ("Sumy", "Shelling/artillery/missile attack", 30)]
+    assert len(found[0].reports) == 2  # the envoy's sentence is a source of the same event
+
+
+def test_the_town_a_distance_is_stated_for_is_placed_by_it(gazetteer):
+    # "Kivu Heights" is made up; the text says where it lies from Goma.
+    text = ("Mortar bombs fired by M23 rebels hit the town of Kivu Heights, about 20 km north "
+            "of Goma, on Wednesday, killing two civilians, local officials said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 2, 15))
+    (town,) = found
+    assert (town.location, town.sub_event_type) == (
+        "Kivu Heights", "Shelling/artillery/missile attack")
+    assert town.actor1 == "M23: March 23 Movement"  # who fired the bombs, by the "by" phrase
+    assert -1.55 < town.place.lat < -1.45  # 20 km north of Goma (1.68 S)
+
+
+def test_the_group_a_subject_names_first_is_the_actor(gazetteer):
+    text = ("M23 fighters and the Congolese army clashed for hours on hills near Rutshuru on "
+            "Wednesday, military sources said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 2, 15))
+    assert [(i.sub_event_type, i.actor1) for i in found] == [
+        ("Armed clash", "M23: March 23 Movement")]
