@@ -305,3 +305,13 @@ def test_a_region_named_after_its_large_town_is_still_the_town(gazetteer):
     # The town a region is named after keeps the bare name ("Kherson" is the city).
     found = places("Explosions were heard in Kherson on Tuesday.", gazetteer)
     assert found["Kherson"][0].startswith("gn:") and found["Kherson"][1] == "UA"
+
+
+def test_a_name_with_state_after_it_found_as_a_name_is_that_state(gazetteer):
+    # The NER may hand the whole "Oaxaca State" over as a name; it is the Mexican state, as
+    # "the Oaxaca state" is, not a place the gazetteer lacks.
+    from geo.nlp.resolve import candidate_places
+    from geo.records import Mention
+
+    found = candidate_places(Mention("t", 0, 12, "Oaxaca State"), gazetteer)
+    assert [(p.feature, p.admin1_code) for p in found] == [("region", "MX.20")]

@@ -106,6 +106,9 @@ def candidate_places(mention: Mention, gazetteer: Gazetteer) -> list[Place]:
         return [country] if country is not None else []
     indexes = (gazetteer.lookup(key) or gazetteer.region_names.get(key, ())
                or gazetteer.district_city(mention.text))
+    if not indexes and key.rsplit(" ", 1)[-1] in _FIRST_LEVEL_WORDS:
+        # "Oaxaca State" found by the NER as a name: the region, as "the Oaxaca state" is.
+        return _region_candidates(replace(mention, pattern="region"), gazetteer)
     places = [gazetteer.place(i) for i in indexes]
     if places and all(p.feature == "region" for p in places):
         # Only a region is known under this spelling, yet a bare name is its namesake town
@@ -126,6 +129,9 @@ def candidate_places(mention: Mention, gazetteer: Gazetteer) -> list[Place]:
 
 # Second-level units are named after their centre town: "Shostka district" (raion) is coded,
 # as ACLED codes it, to Shostka, near (precision 2), never to the oblast around it.
+# Words after a name that make it a first-level unit: "Oaxaca State", "Kherson Oblast".
+_FIRST_LEVEL_WORDS = frozenset({"state", "province", "region", "oblast", "governorate",
+                                "prefecture"})
 _SECOND_LEVEL_WORDS = frozenset({"district", "raion", "rayon", "municipality", "hromada",
                                  "community"})
 
