@@ -315,3 +315,14 @@ def test_a_name_with_state_after_it_found_as_a_name_is_that_state(gazetteer):
 
     found = candidate_places(Mention("t", 0, 12, "Oaxaca State"), gazetteer)
     assert [(p.feature, p.admin1_code) for p in found] == [("region", "MX.20")]
+
+
+def test_a_raion_qualifier_picks_the_namesake_in_that_raion(gazetteer):
+    # Donetsk oblast holds several Yakovlivkas; the Bakhmut raion one of them.
+    from geo.nlp.ua_units import in_unit
+
+    text = "Artillery struck near Yakovlivka, Bakhmutskyi district, Donetsk region, on Friday."
+    found = {r.mention.text: r for r in geoparse(Article(id="t", text=text), gazetteer)}
+    village = found["Yakovlivka"]
+    assert in_unit(village.place.key, "UA1402") and village.score == 1.0
+    assert found["Bakhmutskyi district"].role == "qualifier"

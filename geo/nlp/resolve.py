@@ -44,6 +44,7 @@ from geo.learn.weights import read_weights
 from geo.nlp.corpus import Corpus
 from geo.nlp.mentions import english_words
 from geo.nlp.sentences import sentence_at, split_sentences
+from geo.nlp.ua_units import in_unit, unit_prefix
 from geo.records import Candidate, Mention, Place, Resolution
 
 # A region gets no bonus: its population is already the sum of its towns', so it outweighs
@@ -457,11 +458,17 @@ def _qualifier_area(place: Place) -> tuple[str, str] | None:
         return ("country", place.country_code)
     if place.admin1_code and place.feature in ("region", "city"):
         return ("admin1", place.admin1_code)
+    # A raion or hromada ("Yakovlivka, Bakhmutskyi district"): the oblast holds several
+    # Yakovlivkas, the raion one.
+    if prefix := unit_prefix(place.key, place.feature):
+        return ("unit", prefix)
     return None
 
 
 def _within(place: Place, area: tuple[str, str]) -> bool:
     kind, code = area
+    if kind == "unit":
+        return in_unit(place.key, code)
     return place.country_code == code if kind == "country" else place.admin1_code == code
 
 
