@@ -161,3 +161,27 @@ def test_the_group_a_subject_names_first_is_the_actor(gazetteer):
     found = incidents_of(gazetteer, text, published=D(2024, 2, 15))
     assert [(i.sub_event_type, i.actor1) for i in found] == [
         ("Armed clash", "M23: March 23 Movement")]
+
+
+def test_the_capital_unnamed_is_the_datelines_capital(gazetteer):
+    text = ("MOGADISHU, March 18 (Test Wire) — Gunmen stormed a hotel in the Somali capital on "
+            "Saturday evening, killing at least nine people, police said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 3, 18))
+    assert [(i.location, i.fatalities) for i in found] == [("Mogadishu", 9)]
+    assert "capital" in found[0].reports[0].place_reason
+
+
+def test_a_regional_capital_unnamed_is_not_the_countrys(gazetteer):
+    text = ("MOGADISHU, March 18 (Test Wire) — Gunmen stormed a hotel in the regional capital "
+            "on Saturday evening, killing at least nine people, police said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 3, 18))
+    assert "Mogadishu" not in {i.location for i in found}
+
+
+def test_an_unidentified_attacker_is_no_evidence_for_the_others(gazetteer):
+    text = ("MOGADISHU, March 18 (Test Wire) — The attackers detonated a car bomb at the gate "
+            "and then opened fire on guests. On Sunday, a roadside bomb hit an army truck near "
+            "Afgoye, killing two soldiers, an official said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 3, 18))
+    (afgoye,) = [i for i in found if i.place.country_code == "SO"]
+    assert afgoye.actor1 in ("", "Unidentified Armed Group (Somalia)")
