@@ -91,7 +91,7 @@ from geo.nlp.events import (
     WEAK_RANK,
     EventMention,
 )
-from geo.nlp.figures import Figure, find_casualties, parse_number
+from geo.nlp.figures import Figure, find_casualties, is_toll_update, parse_number
 from geo.nlp.geoparse import geoparse_doc
 from geo.nlp.groups import canonical_group, find_group
 from geo.nlp.language import CYRILLIC_READ, detect_language
@@ -1142,8 +1142,9 @@ def _add_following_figures(text: str, s_start: int, s_end: int, reports: list[Re
     (killed, injured) it has none of.
     Only the last report of that sentence gets them: a list of places hit gives no figure
     to split."""
-    if not reports or (reports[-1].killed and reports[-1].injured):
-        return
+    if not reports or (reports[-1].killed and reports[-1].injured
+                       and not _TOLL_WORD.search(text, s_start, s_end)):
+        return  # nothing to add (a toll updated replaces, so a toll word reads on)
     here = position.get(s_start, -1)
     there = position.get(reports[-1].sentence_start, -10)
     # The next sentence of the same paragraph, or the one after a sentence that tells no
@@ -1162,14 +1163,22 @@ def _add_following_figures(text: str, s_start: int, s_end: int, reports: list[Re
     last = reports[-1]
     if tells_a_span(text[s_start:s_end], last.published or last.date):
         return  # "The conflict has cost 20,000 lives since 2015": a toll of the war
-    figures = [_in_article(f, s_start) for f in find_casualties(text[s_start:s_end])]
-    # Only what the report lacks: "killing a child. Another child was wounded."
-    killed = last.killed or tuple(f for f in figures if f.kind == "killed")
+    found = find_casualties(text[s_start:s_end])
+    figures = [_in_article(f, s_start) for f in found]
+    # Only what the report lacks: "killing a child. Another child was wounded." A toll
+    # updated ("the death toll later rose to six") is the latest count of the same dead,
+    # and ACLED codes the latest: it replaces the report's.
+    update = tuple(_in_article(f, s_start) for f in found
+                   if is_toll_update(text[s_start:s_end], f))
+    killed = update or last.killed or tuple(f for f in figures if f.kind == "killed")
     injured = last.injured or tuple(f for f in figures if f.kind == "injured")
     if (killed, injured) != (last.killed, last.injured):
         # The excerpt grows to cover the figures' sentence.
         reports[-1] = replace(last, killed=killed, injured=injured, sentence_end=s_end,
                               excerpt=text[last.sentence_start:s_end])
+
+
+_TOLL_WORD = re.compile(r"\b(?:tolls?|number of (?:the )?(?:dead|deaths))\b", re.IGNORECASE)
 
 
 def _in_article(figure: Figure, s_start: int) -> Figure:

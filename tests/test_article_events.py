@@ -185,3 +185,18 @@ def test_an_unidentified_attacker_is_no_evidence_for_the_others(gazetteer):
     found = incidents_of(gazetteer, text, published=D(2024, 3, 18))
     (afgoye,) = [i for i in found if i.place.country_code == "SO"]
     assert afgoye.actor1 in ("", "Unidentified Armed Group (Somalia)")
+
+
+def test_a_toll_updated_in_the_next_sentence_is_the_one_coded(gazetteer):
+    text = ("KHARKIV, Nov 5 (Test Wire) — Russian glide bombs hit a residential area of Kharkiv "
+            "on Monday, killing four people and wounding 25, the governor said. The death toll "
+            "later rose to six after two people died in hospital, he said on Tuesday.")
+    found = incidents_of(gazetteer, text, published=D(2024, 11, 5))
+    assert [(i.location, i.fatalities) for i in found] == [("Kharkiv", 6)]
+
+
+def test_a_mother_and_her_son_are_two_killed(gazetteer):
+    text = ("A Russian missile hit a house in Dnipro on Friday, killing a 40-year-old woman and "
+            "her son, officials said.")
+    found = incidents_of(gazetteer, text, published=D(2023, 4, 29))
+    assert [(i.location, i.fatalities) for i in found] == [("Dnipro", 2)]
