@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from geo.doc import doc_text, make_doc, sentence_parse, sentence_spans
-from geo.gazetteer.index import Gazetteer, is_estimated
+from geo.gazetteer.index import Gazetteer, is_estimated, normalize
 from geo.lang import words
 from geo.nlp.actors import (
     SPEECH_VERBS,
@@ -76,7 +76,7 @@ from geo.nlp.actors import (
     subject_span,
     unidentified_armed_group,
 )
-from geo.nlp.article import Dateline, find_dateline
+from geo.nlp.article import Dateline, capital_name, find_dateline, the_capital
 from geo.nlp.components import run_dates, run_events
 from geo.nlp.cyrillic.reports import extract_reports as cyrillic_reports
 from geo.nlp.dates import DateRef, find_dates
@@ -91,7 +91,7 @@ from geo.nlp.events import (
     WEAK_RANK,
     EventMention,
 )
-from geo.nlp.figures import Figure, find_casualties, parse_number
+from geo.nlp.figures import Figure, find_casualties, is_toll_update, parse_number
 from geo.nlp.geoparse import geoparse_doc
 from geo.nlp.groups import canonical_group, find_group
 from geo.nlp.language import CYRILLIC_READ, detect_language
@@ -385,6 +385,7 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
                                   article_tz=article.timezone or event_tz,
                                   event_tz=event_tz, sentences=sentences)
              if dateline is None or d.start >= dateline.end]
+    capital = _dateline_capital(resolutions, dateline)
     if dateline is not None:
         resolutions = [r for r in resolutions if r.mention.start >= dateline.end]
     anchor = find_dates("today", published=published, article_tz=article.timezone or event_tz,
@@ -481,6 +482,13 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
                 if talks_venue is None:
                     talks_venue = _talks_venue(text, by_sentence, sentences)
                 locations = talks_venue
+            if not locations and capital is not None and (
+                    at := the_capital(sentence)) is not None:
+                # "KYIV — drones hit the capital overnight": the dateline's city, when it is
+                # its country's capital, is the capital the sentence names without a name.
+                locations = [(capital.place, 1, s_start + at[0], s_start + at[1],
+                              sentence[at[0]:at[1]])]
+                reasons[s_start + at[0]] = "the capital the dateline names"
             continued = not locations and previous is not None
             if continued:
                 locations = [(previous.place, previous.geo_precision, previous.mention_start,
@@ -602,6 +610,20 @@ _REMOTE = frozenset({EXPLOSIONS})
 _ATTACKER_SHARE = 2 / 3
 
 
+def _dateline_capital(resolutions: list[Resolution],
+                      dateline: Dateline | None) -> Resolution | None:
+    """The dateline's place when it is its country's capital (by GeoNames' country table)."""
+    if dateline is None:
+        return None
+    for r in resolutions:
+        if r.mention.start >= dateline.end:
+            return None
+        if (r.place is not None and r.place.feature == "city" and r.place.name
+                and normalize(r.place.name) == normalize(capital_name(r.place.country_code))):
+            return r
+    return None
+
+
 def _without_transfers_of_captures(reports: list[Report]) -> list[Report]:
     """"The army withdrew from the base in Singa" beside "the RSF seized Singa": one change
     of hands told from both sides. ACLED's non-violent transfer is territory given up
@@ -690,9 +712,10 @@ def _with_family_actor(reports: list[Report], family: frozenset[str], *,
         return r.event_type in family and (not subtype or r.sub_event_type == subtype)
 
     seen = [*reports, *unplaced]
+    # An unidentified attacker names nobody: it is no evidence of whose the others are.
     named = Counter(_force(r.actor1) for r in seen
                     if member(r) and r.actor1 and r.inter1 != 7
-                    and r.actor1 != UNIDENTIFIED_MILITARY.name)
+                    and not r.actor1.startswith("Unidentified"))
     if not named:
         return reports
     force, count = named.most_common(1)[0]
@@ -1119,8 +1142,9 @@ def _add_following_figures(text: str, s_start: int, s_end: int, reports: list[Re
     (killed, injured) it has none of.
     Only the last report of that sentence gets them: a list of places hit gives no figure
     to split."""
-    if not reports or (reports[-1].killed and reports[-1].injured):
-        return
+    if not reports or (reports[-1].killed and reports[-1].injured
+                       and not _TOLL_WORD.search(text, s_start, s_end)):
+        return  # nothing to add (a toll updated replaces, so a toll word reads on)
     here = position.get(s_start, -1)
     there = position.get(reports[-1].sentence_start, -10)
     # The next sentence of the same paragraph, or the one after a sentence that tells no
@@ -1139,14 +1163,22 @@ def _add_following_figures(text: str, s_start: int, s_end: int, reports: list[Re
     last = reports[-1]
     if tells_a_span(text[s_start:s_end], last.published or last.date):
         return  # "The conflict has cost 20,000 lives since 2015": a toll of the war
-    figures = [_in_article(f, s_start) for f in find_casualties(text[s_start:s_end])]
-    # Only what the report lacks: "killing a child. Another child was wounded."
-    killed = last.killed or tuple(f for f in figures if f.kind == "killed")
+    found = find_casualties(text[s_start:s_end])
+    figures = [_in_article(f, s_start) for f in found]
+    # Only what the report lacks: "killing a child. Another child was wounded." A toll
+    # updated ("the death toll later rose to six") is the latest count of the same dead,
+    # and ACLED codes the latest: it replaces the report's.
+    update = tuple(_in_article(f, s_start) for f in found
+                   if is_toll_update(text[s_start:s_end], f))
+    killed = update or last.killed or tuple(f for f in figures if f.kind == "killed")
     injured = last.injured or tuple(f for f in figures if f.kind == "injured")
     if (killed, injured) != (last.killed, last.injured):
         # The excerpt grows to cover the figures' sentence.
         reports[-1] = replace(last, killed=killed, injured=injured, sentence_end=s_end,
                               excerpt=text[last.sentence_start:s_end])
+
+
+_TOLL_WORD = re.compile(r"\b(?:tolls?|number of (?:the )?(?:dead|deaths))\b", re.IGNORECASE)
 
 
 def _in_article(figure: Figure, s_start: int) -> Figure:

