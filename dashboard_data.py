@@ -28,7 +28,8 @@ import pandas as pd
 import streamlit as st
 
 from geo.gazetteer.geocoding import GeocoderSettings, OnlineGeocoder
-from geo.gazetteer.index import Gazetteer, is_estimated_key, normalize
+from geo.gazetteer.index import Gazetteer
+from geo.gazetteer.keys import is_estimated_key, normalize
 from geo.io.reader import highlight_excerpt
 from geo.maps import build_incident_map
 from geo.nlp.events import EVENT_TYPES

@@ -19,7 +19,7 @@ import datetime as dt
 
 import pandas as pd
 
-from geo.gazetteer.index import country_codes
+from geo.gazetteer.sources import country_codes
 from geo.nlp.language import detect_language
 from geo.tables import EXTRA_INCIDENT_COLUMNS, INCIDENT_COLUMNS
 

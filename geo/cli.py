@@ -25,7 +25,8 @@ from geo.cli_sources import sources
 from geo.errors import GeoError, os_cause
 from geo.exports import write_exports
 from geo.gazetteer.imports import import_places
-from geo.gazetteer.index import Gazetteer, user_pack_dir
+from geo.gazetteer.index import Gazetteer
+from geo.gazetteer.sources import user_pack_dir
 from geo.io.articles import article_files, read_articles_lenient
 from geo.nlp.language import unread_language_note
 from geo.pipeline import run_pipeline

@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from topojson_arcs import arcs_of, ring  # noqa: E402  (this folder, on the path as a script)
 
+from geo.gazetteer.build import centroid  # noqa: E402
 from geo.gazetteer.imports import PACK_COLUMNS  # noqa: E402
-from geo.gazetteer.index import centroid  # noqa: E402
 
 OUT = ROOT / "data" / "us_counties.csv"
 

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.errors import GazetteerFormatError
-from geo.gazetteer.index import usable_alternates
+from geo.gazetteer.build import usable_alternates
 from geo.records import FeatureKind
 
 #: Columns of a pack file, in order.

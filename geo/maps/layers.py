@@ -18,7 +18,7 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 from folium.utilities import JsCode
 
-from geo.gazetteer.index import is_estimated_key
+from geo.gazetteer.keys import is_estimated_key
 from geo.maps.assets import (
     _CLUSTER_CSS,
     _CLUSTER_JS,

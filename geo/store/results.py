@@ -20,7 +20,8 @@ from collections.abc import Callable
 import pandas as pd
 
 from geo.corrections import apply_incident_changes
-from geo.gazetteer.index import Gazetteer, country_names
+from geo.gazetteer.index import Gazetteer
+from geo.gazetteer.sources import country_names
 from geo.incidents import independent_groups, merge_reports
 from geo.names import Spellings
 from geo.pipeline import (
