@@ -326,3 +326,19 @@ def test_a_raion_qualifier_picks_the_namesake_in_that_raion(gazetteer):
     village = found["Yakovlivka"]
     assert in_unit(village.place.key, "UA1402") and village.score == 1.0
     assert found["Bakhmutskyi district"].role == "qualifier"
+
+
+def test_the_codifiers_official_spelling_counts_as_a_places_own_name(gazetteer):
+    # GeoNames spells one Mykolaiv-oblast village "Lyubomyrivka"; the codifier (and ACLED)
+    # "Liubomyrivka". Written the official way, it is the place's own name, not merely an
+    # alternate one, so it is weighed alike with its namesake GeoNames spells that way.
+    from geo.gazetteer.index import normalize
+    from geo.nlp.resolve import _Nearness, candidate_features, candidate_places
+    from geo.records import Mention
+
+    mention = Mention("t", 0, 12, "Liubomyrivka")
+    places = candidate_places(mention, gazetteer)
+    features = candidate_features(mention, places, {}, set(), _Nearness({}))
+    spelled_otherwise = [f for p, f in zip(places, features, strict=True)
+                         if p.key.startswith("gn:") and normalize(p.name) != "liubomyrivka"]
+    assert spelled_otherwise and all(f.get("name_is_its_own") for f in spelled_otherwise)

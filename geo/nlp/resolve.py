@@ -44,7 +44,7 @@ from geo.learn.weights import read_weights
 from geo.nlp.corpus import Corpus
 from geo.nlp.mentions import english_words
 from geo.nlp.sentences import sentence_at, split_sentences
-from geo.nlp.ua_units import in_unit, unit_prefix
+from geo.nlp.ua_units import in_unit, official_name, unit_prefix
 from geo.records import Candidate, Mention, Place, Resolution
 
 # A region gets no bonus: its population is already the sum of its towns', so it outweighs
@@ -666,8 +666,10 @@ def candidate_features(mention: Mention, places: list[Place], shares: dict[str, 
         }
         if ambiguous and place.admin1_code and shares.get(place.admin1_code):
             features["region_share"] = shares[place.admin1_code]
-        if normalize(place.name) == key:
-            features["name_is_its_own"] = 1.0  # not only an alternate name
+        # Not only an alternate name; the codifier's official spelling (ACLED's) is a
+        # Ukrainian place's own name too, however GeoNames spells it.
+        if normalize(place.name) == key or normalize(official_name(place.key)) == key:
+            features["name_is_its_own"] = 1.0
         if ambiguous and place.population == biggest:
             features["biggest_of_its_name"] = 1.0
         if is_estimated_key(place.key):

@@ -44,6 +44,24 @@ def in_unit(key: str, prefix: str) -> bool:
     return any(code.startswith(prefix) for code in _codes().get(key, ()))
 
 
+def official_name(key: str) -> str:
+    """The codifier's own name of the place of this gazetteer key (its official spelling,
+    ACLED's), normalised by the caller's rules; "" when the codifier does not name it."""
+    return _names().get(key, "")
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    found: dict[str, str] = {}
+    if not SETTLEMENTS.exists():
+        return {}
+    with SETTLEMENTS.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["of"]:
+                found[row["of"]] = row["name"]
+    return found
+
+
 @lru_cache(maxsize=1)
 def _codes() -> dict[str, tuple[str, ...]]:
     """Each gazetteer key's codifier codes (a GeoNames place may stand for more than one)."""
