@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from zoneinfo import ZoneInfo
 
+from geo.lang import words
 from geo.nlp.sentences import split_sentences
 from geo.timezones import zone  # its home now (the reader uses it too); importable here still
 
@@ -48,43 +49,17 @@ _ANCHOR_TIME = datetime.time(6, 0)
 # publication: previews of scheduled events are rarely further ahead.
 _YEAR_SLACK = datetime.timedelta(days=7)
 
-_MONTH_NAMES = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-}
-_MONTH_ABBREVIATIONS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "oct": 10, "nov": 11, "dec": 12,
-}
+# The language's words (``geo/lang/en/dates.json``, with their source).
+_WORDS = words("en", "dates")
+_MONTH_NAMES: dict[str, int] = _WORDS["month_names"]
+_MONTH_ABBREVIATIONS: dict[str, int] = _WORDS["month_abbreviations"]
 _MONTHS = _MONTH_NAMES | _MONTH_ABBREVIATIONS
-_WEEKDAYS = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
-    "sunday": 6,
-}
+_WEEKDAYS: dict[str, int] = _WORDS["weekdays"]
 
 # Zone tags a reporter puts after a weekday. Abbreviations are matched in capitals only (so
 # "est" in a word is not Eastern time); "<name> time" phrases in any case.
-_ZONE_ABBREVIATIONS = {
-    "NZT": "Pacific/Auckland", "NZDT": "Pacific/Auckland", "NZST": "Pacific/Auckland",
-    "AEDT": "Australia/Sydney", "AEST": "Australia/Sydney", "IST": "Asia/Kolkata",
-    "GMT": "UTC", "UTC": "UTC", "BST": "Europe/London", "CET": "Europe/Paris",
-    "CEST": "Europe/Paris", "EST": "America/New_York", "EDT": "America/New_York",
-    "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles", "MSK": "Europe/Moscow",
-    "EET": "Europe/Kyiv", "EEST": "Europe/Kyiv",
-}
-_ZONE_NAMES = {
-    "nz": "Pacific/Auckland", "new zealand": "Pacific/Auckland", "auckland": "Pacific/Auckland",
-    "wellington": "Pacific/Auckland", "sydney": "Australia/Sydney",
-    "australian eastern": "Australia/Sydney", "india": "Asia/Kolkata", "indian": "Asia/Kolkata",
-    "uk": "Europe/London", "london": "Europe/London", "british": "Europe/London",
-    "paris": "Europe/Paris", "central european": "Europe/Paris",
-    "us eastern": "America/New_York", "eastern": "America/New_York",
-    "new york": "America/New_York", "washington": "America/New_York",
-    "us pacific": "America/Los_Angeles", "pacific": "America/Los_Angeles",
-    "moscow": "Europe/Moscow", "kyiv": "Europe/Kyiv", "kiev": "Europe/Kyiv",
-    "ukraine": "Europe/Kyiv", "ukrainian": "Europe/Kyiv", "eastern european": "Europe/Kyiv",
-    "gmt": "UTC", "utc": "UTC",
-}
+_ZONE_ABBREVIATIONS: dict[str, str] = _WORDS["zone_abbreviations"]
+_ZONE_NAMES: dict[str, str] = _WORDS["zone_names"]
 
 
 def _alternation(words: Iterable[str], suffix: str = "") -> str:
@@ -138,17 +113,7 @@ _REL_MONTH = re.compile(rf"(?:{_any_case(['last month', 'this month', 'next mont
 # A weekday, its possessive and an optional zone tag ("Friday (NZT)", "Friday NZ time").
 _WEEKDAY = re.compile(rf"(?P<wd>{_WEEKDAY_RE})\b(?:['’]s\b)?(?:{_ZONE_TAG_RE})?")
 # Deictic and anaphoric phrases, by what they resolve to.
-_RELATIVE_WORDS = {
-    "the day before yesterday": "before_yesterday",
-    "the previous day": "anaphor_back", "the preceding day": "anaphor_back",
-    "the day before": "anaphor_back", "a day earlier": "anaphor_back",
-    "the next day": "anaphor_forward", "the following day": "anaphor_forward",
-    "a day later": "anaphor_forward",
-    "today": "today", "tonight": "today", "this morning": "today",
-    "this afternoon": "today", "this evening": "today",
-    "yesterday": "yesterday", "last night": "last_night", "overnight": "overnight",
-    "last week": "week", "this week": "week", "next week": "week",
-}
+_RELATIVE_WORDS: dict[str, str] = _WORDS["relative_days"]
 _RELATIVE = re.compile(rf"(?:{_any_case(_RELATIVE_WORDS)})\b")
 
 # Left contexts, matched against a few characters before an expression.

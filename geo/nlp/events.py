@@ -1,7 +1,8 @@
 """What happened: event triggers in a sentence, typed with ACLED's taxonomy.
 
 Each ``Rule`` is a named pattern that marks a trigger word or phrase and gives its
-``event_type``/``sub_event_type``: the lexicon. Whether a trigger reports something that
+``event_type``/``sub_event_type``: the lexicon, which is language data
+(``geo/lang/en/events.json``, each rule with why it reads as it does). Whether a trigger reports something that
 happened is read from the sentence's dependency parse (``geo.doc.sentence_parse``), not from
 the words beside it: a trigger whose clause is negated ("forces did not shell", "no shelling
 was reported", "without firing"), modal or future ("would strike", "will attack"),
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING
 
 import ahocorasick
 
+from geo.lang import words
 from geo.nlp.actors import UNNAMED_ARMED
 
 if TYPE_CHECKING:
@@ -69,177 +71,31 @@ class EventMention:
     rank: int
 
 
-# Who harms without a weapon being named, and how ("Russian soldiers shot a man"): the
-# nouns of ACLED's armed actors, state forces, rebels, militias and armed men nobody names.
-_AGENTS = (r"(?:forces|soldiers?|troops|military|servicem[ae]n|militants|occupiers|invaders|"
-           r"fighters|snipers?|army|police(?:m[ae]n)?|battalion|units?|rebels|extremists|"
-           rf"terrorists|militias?|militiam[ae]n|herdsmen|herders|{UNNAMED_ARMED})")
-_HARM = (r"(?:killed|kill|killing|shot(?! down)|shoot|shooting|murdered|executed|stabbed|"
-         r"beat|beaten|ran over|run over|tortured)")
-_HARM_PASSIVE = (r"(?:killed|shot(?! down)|shot dead|murdered|executed|stabbed|beaten|run over|"
-                 r"tortured|wounded|injured|abducted|detained)")
-# Up to three words between the agent and the verb, none an auxiliary: "soldiers shot",
-# "forces deliberately killed", never the passive "servicemen were killed".
-_ACTIVE = r"(?:\s+(?!(?:was|were|been|being|is|are|has|have|had|be)\b)[\w-]+){0,3}?"
-
-
 def _rule(name: str, pattern: str, event_type: str, sub: str, rank: int) -> Rule:
     # Lower-case literals and no leading \b let ``re`` skip to candidate first letters (ten
     # times faster); the text is lower-cased and the word start checked in code instead.
     return Rule(name, re.compile(pattern.removeprefix("\\b")), event_type, sub, rank)
 
 
-RULES: tuple[Rule, ...] = (
-    # Bombs dropped from aircraft ("guided aerial bombs", "glide bombs") are air strikes.
-    _rule("air_strike", r"\b(?:air ?strikes?|air ?raids?|airstrikes?|air attacks?|air bombs?|"
-          r"barrel bombs?|bombed from the air|(?:guided|glide|gliding|aerial|air-dropped)\s+"
-          r"(?:aerial\s+)?bombs?)\b",
-          EXPLOSIONS, "Air/drone strike", 9),
-    # Aircraft that strike: the verb is the trigger, the aircraft (and their country) who.
-    _rule("aircraft_strike", r"\b(?:warplanes?|war planes?|(?:fighter )?jets?|aircraft|planes?|"
-          r"helicopters?|gunships?|bombers?|aviation)\s+(?:(?!(?:and|or|but|then|after|before)\b)"
-          r"[\w-]+\s+){0,2}?(?P<t>struck|hit|"
-          r"bombed|attacked|pounded|targeted|fired|shelled|strafed|launched|dropped)\b",
-          EXPLOSIONS, "Air/drone strike", 9),
-    # The verb is the trigger: "a Ukrainian drone" before it is who acted.
-    # "drones struck", and "drones launched from the X region hit" (a reduced relative).
-    _rule("drone_strike", r"\bdrones? (?:(?:launched|fired|sent|flying)\s+(?:[\w'-]+\s+)"
-          r"{0,5}?)?(?P<t>strikes?|attacks?|fired|struck|hit|dropped|attacked)\b", EXPLOSIONS,
-          "Air/drone strike", 9),
-    _rule("drones_launched", r"\b(?:launched|fired|sent|flew)\s+(?:[\w-]+\s+){0,2}?"
-          r"(?P<t>drones?|uavs?)\s+(?:at|on|against|toward|towards|into)\b", EXPLOSIONS,
-          "Air/drone strike", 9),
-    # ACLED: an attack by a state's air force is an air strike whatever the verb.
-    _rule("air_force_attack", r"\b(?:air forces?|aviation)(?:\s+[\w-]+){0,3}?\s+(?P<t>attacked|"
-          r"struck|hit|bombed|carried out|conducted|launched)\b", EXPLOSIONS,
-          "Air/drone strike", 9),
-    # ACLED: drones and missiles stopped before they hit are "disrupted weapons use"; an
-    # aircraft shot down is a clash (below).
-    _rule("interception", r"\b(?:shot down|shoots down|intercepted|downed|neutrali[sz]ed|"
-          r"destroyed)(?:\s+[\w'-]+){0,4}?\s+(?:drones?|missiles?|rockets?|shaheds?|"
-          r"shahed-136s?|kalibrs?|cruise missiles?|uavs?|kamikaze-drones?|air drones?)\b",
-          STRATEGIC, "Disrupted weapons use", 11),
-    # The passive: "debris from a missile shot down by air defences fell on a building" is
-    # the interception (ACLED codes the debris's harm with it), not a missile strike.
-    _rule("interception_passive", r"\b(?:drones?|missiles?|rockets?|shaheds?|uavs?)\s+"
-          r"(?:(?:that|which)\s+(?:was|were|had\s+been)\s+)?(?:shot down|intercepted|downed)"
-          r"\b", STRATEGIC, "Disrupted weapons use", 11),
-    # ACLED codes fire from artillery, mortars, rocket launchers and tanks at a distance as
-    # shelling; the weapons named here are those classes.
-    _rule("shelling", r"\b(?:shell(?:ed|ing|s)?|artillery|missiles?|rockets?|bombard(?:ed|ment|"
-          r"ing)?|bombings?|bombed|pounded|(?:were|was|been) blasted|blown up|strikes? (?:on|hit|"
-          r"struck)|russian strikes?|mortars?|howitzers?|heavy weapons|grad|mlrs|multiple "
-          r"rocket launchers?|tank fire|"
-          # "Bombs fired by the rebels", "a bomb landed in the camp": bombs lobbed from a
-          # distance (mortar bombs), not planted (IED) nor dropped from the air.
-          r"bombs?\s+(?:(?:were|was)\s+)?(?:fired|launched|lobbed|landed))\b", EXPLOSIONS,
-          "Shelling/artillery/missile attack", 8),
-    _rule("explosions", r"\b(?:explosions?|blasts?)\b", EXPLOSIONS,
-          "Shelling/artillery/missile attack", 6),
-    # A headline drops the auxiliary: "Residential block hit in Sumy", "School struck near
-    # Izium" are passives of an attack whose weapon is not told.
-    _rule("headline_hit", r"\b(?:block|building|house|school|hospital|station|bus|port|"
-          r"market|plant|facility|infrastructure|village|town|city|centre|center|depot|"
-          r"substation|church|mall|shop|store)s?\s+(?P<t>hit|struck|shelled|targeted)\s+"
-          r"(?:in|near|at|outside)\b", EXPLOSIONS, "Shelling/artillery/missile attack", 5),
-    # A mine is a weapon only where something hits it or it goes off: "the mine collapsed,
-    # killing 20 miners" is an industrial accident, not a landmine.
-    _rule("ship_blast", r"\b(?:exploded and sank|blast on a[\w\s-]{0,20}ship|sea mines?\b|"
-          r"(?:hit|struck|stepped on|drove over|ran over|detonated|triggered|planted|laid|on|by|"
-          r"onto)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?P<t>mines?)\b|mines?\s+(?:exploded|explosions?|blasts?|"
-          r"detonated|went off)\b|landmines?|ieds?|car bombs?|roadside bombs?|"
-          r"explosive devices?|improvised explosive)", EXPLOSIONS,
-          "Remote explosive/landmine/IED", 10),
-    # ACLED: an attack by a bomber who dies in it is its own sub-event type.
-    _rule("suicide_bomb", r"\b(?:suicide (?:bomb(?:er|ers|ing|ings|s)?|attack(?:er|ers|s)?|"
-          r"blasts?|car bombs?|vests?)|blew (?:himself|herself|themselves) up)\b", EXPLOSIONS,
-          "Suicide bomb", 11),
-    _rule("captured", r"\b(?:captured|seized|took control|taken control|gained control|"
-          r"(?:complete|full) control|fell to|fall to|to fall|occupied|overran|"
-          r"entered(?!\s+(?:its|their|the|a)\s+(?:\w+\s+)?(?:week|day|month|"
-          r"year|phase|stage|round))|"
-          r"reached the cent(?:er|re)|(?:in|into) the streets of|in all parts of)\b", BATTLES,
-          "Non-state actor overtakes territory", 7),
-    _rule("regained", r"\b(?:recaptured|retook|regained control|liberated|took back)\b",
-          BATTLES, "Government regains territory", 7),
-    _rule("clash", r"\b(?:fighting|fought|battl(?:e|es|ing)|clash(?:es|ed)?|firefights?|"
-          r"repelled|repulsed|counter-?attacks?|assault(?:s|ed)?|shooting (?:from|into|at)|"
-          r"started shooting|opened fire|exchanged fire|ambush(?:ed|es)?|offensive|"
-          r"c(?:ame|omes?|oming) under (?:heavy |intense |enemy |small[- ]arms )?"
-          r"(?:fire|attack|assault)|"
-          r"small arms|machine guns?|shot down|shoots down)\b",
-          BATTLES, "Armed clash", 5),
-    # Harm stated without a weapon is still an event: armed men killing, shooting or beating
-    # someone. Soldiers killed by soldiers is a clash; anyone else, violence against
-    # civilians. Weakest ranks: any weapon named in the sentence types the event instead.
-    _rule("forces_kill_forces", rf"\b{_AGENTS}{_ACTIVE}\s+(?P<t>{_HARM})(?=(?:\s+[\w-]+)"
-          r"{0,4}?\s+(?:soldiers?|servicem[ae]n|troops|forces|fighters|militants|personnel|"
-          r"positions)\b)", BATTLES, "Armed clash", 3),
-    _rule("forces_kill", rf"\b{_AGENTS}{_ACTIVE}\s+(?P<t>{_HARM})\b",
-          VIOLENCE_AGAINST_CIVILIANS, "Attack", 3),
-    # The passive with its agent written: "civilians were shot by Russian soldiers";
-    # soldiers harmed by soldiers is a clash.
-    _rule("forces_killed_by_forces", r"\b(?:soldiers?|servicem[ae]n|troops|forces|fighters|"
-          rf"militants|personnel)\s+(?:[\w-]+\s+){{0,3}}?(?:was|were|been|being|got)\s+"
-          rf"(?P<t>{_HARM_PASSIVE})\s+by\s+(?:[\w'-]+\s+){{0,3}}?{_AGENTS}\b",
-          BATTLES, "Armed clash", 3),
-    _rule("killed_by_forces", rf"\b(?:was|were|been|being|got)\s+(?P<t>{_HARM_PASSIVE})\s+by"
-          rf"\s+(?:[\w'-]+\s+){{0,3}}?{_AGENTS}\b",
-          VIOLENCE_AGAINST_CIVILIANS, "Attack", 3),
-    _rule("abduction", r"\b(?:abduct(?:ed|s|ing|ions?)|kidnap(?:ped|ping|s)?|forcibly "
-          r"disappeared|taken hostage|held hostage)\b", VIOLENCE_AGAINST_CIVILIANS,
-          "Abduction/forced disappearance", 9),
-    _rule("sexual_violence", r"\b(?:raped|rapes?|sexual(?:ly)? (?:assault(?:ed)?|violence|"
-          r"abuse[ds]?))\b", VIOLENCE_AGAINST_CIVILIANS, "Sexual violence", 9),
-    # "Struck" / "destroyed" with no weapon named: remote fire, as ACLED codes it.
-    _rule("struck", r"\b(?:struck|destroyed)\b", EXPLOSIONS,
-          "Shelling/artillery/missile attack", 2),
-    # The verb, or an attack on/against someone; not the noun alone ("the main attack force").
-    _rule("attacked", r"\b(?:attacked|attacking|stormed|storming|attacks? (?:on|against)|"
-          r"(?:launched|carried out|"
-          r"conducted|made|repelled) (?:an? |\w+ )?(?:[\w-]+ )?attacks?)\b", BATTLES,
-          "Armed clash", 2),
-    _rule("encircled", r"\b(?:encircle(?:d|ment)|surrounded|besieged|laid siege|siege of|"
-          r"under siege|blockade)\b", STRATEGIC, "Other", 4),
-    _rule("convoy", r"\b(?:convoy|column)\b[^.]{0,40}\b(?:approach|advanc|stall|stuck|halted)",
-          STRATEGIC, "Other", 3),
-    _rule("civilians_killed", r"\b(?:execut(?:ed|ions?)|massacred?|shot dead|killed civilians|"
-          r"shoot(?:ing)? (?:at )?civilians|tortured)\b",
-          VIOLENCE_AGAINST_CIVILIANS, "Attack", 8),
-    # ACLED: lethal force against demonstrators is "excessive force against protesters".
-    _rule("excessive_force", r"\b(?:open(?:ed|s)? fire|fir(?:ed|ing)|shot|shooting|kill(?:ed|ing)|"
-          r"live (?:ammunition|rounds|fire))\s+(?:on|at|into|upon)?\s*(?:[\w'-]+\s+){0,3}?"
-          r"(?:protesters|protestors|demonstrators|marchers|crowds? of (?:protesters|"
-          r"demonstrators))\b", PROTESTS, "Excessive force against protesters", 10),
-    # ACLED: force short of lethal against a protest is an intervention.
-    _rule("protest_intervention", r"\b(?:intervened in (?:the |a )?(?:protests?|rall(?:y|ies)|"
-          r"demonstrations?)|(?:tear gas|stun grenades?|rubber bullets|water cannons?|pepper "
-          r"spray)\b(?=[^.]*\b(?:protest|demonstrat|rall(?:y|ies)|marche)))", PROTESTS,
-          "Protest with intervention", 9),
-    _rule("protest_arrests", r"(?:snatched|detained|arrested|beat(?:en)?|dispersed) (?:\S+ ){0,4}"
-          r"protesters\b|protesters (?:\S+ ){0,4}(?:detained|arrested|snatched)\b|protests? "
-          r"[^.]{0,60}mass arrests\b", PROTESTS, "Protest with intervention", 9),
-    _rule("protest", r"\b(?:protest(?:s|ers|ed|ing)?|demonstrat(?:ions?|ors|ed)|rall(?:y|ies)|"
-          r"marched)\b", PROTESTS, "Peaceful protest", 6),
-    _rule("riot", r"\b(?:riots?|rioters|rioting|mob)\b(?! police)", RIOTS, "Violent demonstration",
-          6),
-    # ACLED: demonstrators who themselves use violence or destroy property make a violent
-    # demonstration ("protesters threw stones at police", "stormed parliament and set part of
-    # it on fire"); a passive ("protesters were attacked") is not theirs.
-    _rule("violent_protest", r"\b(?:protesters|protestors|demonstrators|crowds?|youths)"
-          rf"{_ACTIVE}\s+(?P<t>threw|hurled|pelted|set fire|torched|stormed|smashed|burned|"
-          r"burnt|clashed|attacked|broke into|overwhelmed|vandali[sz]ed|ransacked|looted)\b",
-          RIOTS, "Violent demonstration", 10),
-    _rule("arrests", r"\b(?:arrest(?:ed|s)?|detain(?:ed|s)?|jailed|taken into custody)\b",
-          STRATEGIC, "Arrests", 5),
-    _rule("looting", r"\b(?:loot(?:ed|ing)|pillag(?:ed|ing)|set (?:\w+ )?on fire|torched)\b",
-          STRATEGIC, "Looting/property destruction", 4),
-    _rule("agreement", r"\b(?:agreed|agreement|deal (?:was|has been) reached|reached (?:a |an )?"
-          r"(?:tentative )?(?:deal|agreement|accord)|ceasefire (?:was )?agreed|"
-          r"corridors? (?:were|was) agreed)\b", STRATEGIC, "Agreement", 6),
-    _rule("handover", r"\b(?:without a fight|handed over|peacefully (?:transferred|handed)|"
-          r"withdrew from|withdrawn from)\b", STRATEGIC, "Non-violent transfer of territory", 7),
-)
+def _lexicon(lang: str = "en") -> tuple[Rule, ...]:
+    """The trigger rules of a language's lexicon (``geo/lang/<lang>/events.json``): each a
+    named pattern over lower-cased text with its ACLED type, sub-type and rank, and why it
+    reads as it does. ``@NAME@`` in a pattern stands for one of the file's fragments (the
+    agents, harm verbs, ...) or ``@UNNAMED_ARMED@``, the unnamed armed men of
+    ``geo.nlp.actors``."""
+    data = words(lang, "events")
+    parts = {"UNNAMED_ARMED": UNNAMED_ARMED}
+    for name, pieces in data["fragments"].items():
+        parts[name] = _expand("".join(pieces), parts)
+    return tuple(_rule(r["name"], _expand("".join(r["pattern"]), parts), r["event_type"],
+                       r["sub_event_type"], int(r["rank"])) for r in data["rules"])
+
+
+def _expand(pattern: str, parts: dict[str, str]) -> str:
+    return re.sub(r"@([A-Z_]+)@", lambda m: parts[m.group(1)], pattern)
+
+
+RULES: tuple[Rule, ...] = _lexicon()
 
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 # What the parse reads (dependency labels and word forms; the pipeline runs no tagger, so no

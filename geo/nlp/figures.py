@@ -30,38 +30,23 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from geo.lang import words
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 __all__ = ["NON_COMBATANTS", "Figure", "coordinated_victims", "find_casualties",
            "parse_number"]
 
-_SMALL = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19,
-}
-_TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
-}
-_SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+# The language's words (``geo/lang/en/figures.json``, with their source).
+_WORDS = words("en", "figures")
+_SMALL: dict[str, int] = _WORDS["small_numbers"]
+_TENS: dict[str, int] = _WORDS["tens"]
+_SCALES: dict[str, int] = _WORDS["scales"]
 _SCALE_ABBREVIATIONS = {"mn": 1_000_000, "bn": 1_000_000_000, "hundred": 100} | _SCALES
 # ACLED's stand-ins for quantities stated in words only.
-_VAGUE = {
-    "several": 10, "many": 10, "numerous": 10, "dozens": 12, "hundreds": 100,
-    "thousands": 1_000, "tens of thousands": 10_000, "hundreds of thousands": 100_000,
-}
-_QUALIFIERS = {
-    "at least": "at least", "no fewer than": "at least", "no less than": "at least",
-    "more than": "more than", "over": "more than", "upwards of": "more than",
-    "in excess of": "more than",
-    "nearly": "nearly", "almost": "nearly", "close to": "nearly",
-    "up to": "up to", "as many as": "up to", "fewer than": "up to", "less than": "up to",
-    "about": "about", "around": "about", "some": "about", "roughly": "about",
-    "approximately": "about", "an estimated": "about", "estimated": "about",
-}
+_VAGUE: dict[str, int] = _WORDS["vague_quantities"]
+_QUALIFIERS: dict[str, str] = _WORDS["qualifiers"]
 _OPEN_ENDED = frozenset({"at least", "more than"})
 
 
@@ -110,34 +95,13 @@ _RANGE = re.compile(
 
 # Who civilians are in reports of attacks on villages, markets, churches and schools: nouns
 # a count counts, and non-combatants.
-_CIVILIAN_GROUPS = ("farmers", "herders", "fishermen", "traders", "shoppers", "worshippers",
-                    "pilgrims", "mourners", "pupils", "schoolchildren", "teachers", "patients",
-                    "miners", "commuters")
+_CIVILIAN_GROUPS: tuple[str, ...] = tuple(_WORDS["civilian_groups"])
 # Nouns a casualty count can count.
-_WHO_WORDS = [
-    "people", "persons", "person", "civilians", "civilian", "soldiers", "soldier", "troops",
-    "servicemen", "serviceman", "service members", "servicemembers", "fighters", "militants",
-    "combatants", "rebels", "insurgents", "separatists", "police officers", "policemen",
-    "police", "officers", "guards", "children", "child", "kids", "women", "men", "residents",
-    "villagers", "locals", "citizens", "workers", "aid workers", "journalists", "reporters",
-    "medics", "doctors", "volunteers", "passengers", "crew members", "crew member", "crew",
-    "sailors", "pilots", "protesters", "demonstrators", "students", "prisoners", "others",
-    "members", "marines", "paratroopers", "conscripts", "recruits", "gunmen", "attackers",
-    "Ukrainians", "Russians", "bodies", "body", *_CIVILIAN_GROUPS,
-]
+_WHO_WORDS: list[str] = [*_WORDS["who_words"], *_CIVILIAN_GROUPS]
 _WHO = _alternation(_WHO_WORDS)
 # Words that cannot sit between a number and the noun it counts: prepositions, conjunctions,
 # verbs and units. Stopping on them keeps "5 km from where soldiers were killed" unlinked.
-_STOP = _alternation([
-    "in", "on", "at", "from", "to", "of", "by", "with", "for", "near", "into", "across",
-    "after", "before", "since", "during", "over", "under", "per", "than", "as", "like",
-    "about", "and", "or", "but", "while", "who", "which", "that", "whom", "where", "when",
-    "are", "is", "was", "were", "have", "has", "had", "been", "be", "being", "will", "would",
-    "could", "may", "might", "killed", "dead", "died", "wounded", "injured", "hurt",
-    "km", "kilometers", "kilometres", "miles", "mile", "metres", "meters", "m", "years", "year",
-    "days", "day", "hours", "hour", "weeks", "week", "months", "month", "minutes", "percent",
-    "times", "tonnes", "tons", "kg", "dollars", "euros",
-])
+_STOP = _alternation(_WORDS["stop_words"])
 _MOD = rf"(?!(?i:{_STOP})\b)[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*"
 # What the number counts: "of them"; or "[of its] [Russian] soldiers [and Ukrainian civilians]".
 _NOUN_PHRASE = (
@@ -227,13 +191,11 @@ _OBJECT_AFTER = re.compile(
     r"|(?i:the)\s+(?!(?i:previous|same|day|night|following|next|morning|evening|afternoon|week"
     r"|weekend|month)\b))"
 )
-_PASSIVE_AUX = frozenset({"been", "were", "was", "are", "is", "being", "be", "got", "reported",
-                          "confirmed", "feared"})
+_PASSIVE_AUX = frozenset(_WORDS["passive_auxiliaries"])
 _PERFECT_AUX = frozenset({"have", "has", "had"})
-_ACTIVE_PARTICIPLES = frozenset({"killed", "slain", "murdered", "wounded", "injured", "hurt"})
+_ACTIVE_PARTICIPLES = frozenset(_WORDS["active_participles"])
 _NOMINAL_ONLY = frozenset({"deaths", "fatalities"})
-_INJURED = frozenset({"wounded", "injured", "hurt", "wounding", "wounds", "wound", "injuring",
-                      "injures", "injure", "hurting"})
+_INJURED = frozenset(_WORDS["injured_words"])
 # Before a number, a month name means it is a day of the month.
 _MONTH_BEFORE = re.compile(rf"\b{_MONTH_NAME}\s+\Z")
 # "and" right before a figure: it may borrow the noun of the figure before it.
@@ -488,10 +450,7 @@ def _family(sentence: str, figure: Figure) -> Figure:
                   figure.qualifier, "family members")
 
 
-_CASUALTY_VERBS = {"killed": "killed", "killing": "killed", "kills": "killed",
-                   "kill": "killed", "murdered": "killed", "executed": "killed",
-                   "wounded": "injured", "wounding": "injured", "injured": "injured",
-                   "injuring": "injured"}
+_CASUALTY_VERBS: dict[str, str] = _WORDS["casualty_verbs"]
 _WHO_LOWER = frozenset(w.lower() for w in _WHO_WORDS)
 _ONE_WORDS = frozenset({"a", "an", "one", "another"})
 
@@ -570,31 +529,14 @@ def _ranges(sentence: str) -> list[Figure]:
 
 # One person named as the victim, with no number: "killing a child", "a 13-year-old girl was
 # raped and killed", "the victim died", "killed the employee of the depot".
-_ONE_PERSON_WORDS = [
-    "person", "civilian", "soldier", "serviceman", "servicewoman", "child", "boy", "girl",
-    "man", "woman", "teenager", "resident", "local resident", "local", "employee", "worker",
-    "driver", "officer", "policeman", "volunteer", "journalist", "medic", "doctor", "nurse",
-    "farmer", "pensioner", "teacher", "priest", "victim", "railroader", "fighter", "guard",
-    "crew member", "pilot", "passenger", "mayor", "head", "student", "resident of the village",
-    *(_FAMILY := ["mother", "father", "son", "daughter", "wife", "husband", "brother", "sister",
-                  "grandmother", "grandfather", "grandson", "granddaughter", "baby", "infant",
-                  "relative", "family member"]),
-]
+_FAMILY: list[str] = _WORDS["family_words"]
+_ONE_PERSON_WORDS: list[str] = [*_WORDS["one_person_words"], *_FAMILY]
 _ONE_PERSON = _alternation(_ONE_PERSON_WORDS)
 # Of the nouns a figure counts (``_WHO_WORDS``, ``_ONE_PERSON``), those that count no armed
 # side: ``geo.nlp.actors`` makes them the other side of the attack that hurt them,
 # "killing one civilian", "an 11-year-old boy was wounded", "killed two people".
-NON_COMBATANTS = frozenset({
-    "civilian", "civilians", "people", "person", "persons", "resident", "residents",
-    "local resident", "locals", "villagers", "citizens", "child", "children", "kids", "boy",
-    "girl", "man", "men", "woman", "women", "teenager", "pensioner", "employee", "worker",
-    "workers", "aid workers", "driver", "volunteer", "volunteers", "journalist", "journalists",
-    "reporters", "medic", "medics", "doctor", "doctors", "nurse", "farmer", "teacher",
-    "priest", "passenger", "passengers", "students", "railroader", "victim",
-    *_FAMILY, "parents", "sons", "daughters", "brothers", "sisters", "grandchildren",
-    "babies", "infants", "relatives", "family members",
-    *_CIVILIAN_GROUPS,
-})
+NON_COMBATANTS = frozenset({*_WORDS["non_combatants"], *_FAMILY,
+                            *_WORDS["non_combatant_plurals"], *_CIVILIAN_GROUPS})
 # "five members of the Abu Taha family": members of a family are its people.
 _OF_A_FAMILY = re.compile(r"\s+of\s+(?:the|a|his|her|their|one|an?)?\s*(?:[\w'’-]+\s+){0,3}?"
                           r"famil(?:y|ies)\b", re.IGNORECASE)
