@@ -17,8 +17,8 @@ Each sentence after the dateline is read for:
   continues, else the publication day at week precision;
 - **how many** (``geo.nlp.cyrillic.figures``): killed and injured, in digits or words
   ("двоє загиблих", "п'ятеро поранених", "погибли четыре человека", "кількість загиблих
-  зросла до дев'яти"); ages, distances and units never count; a following sentence with a toll and no event of its own
-  adds its figures to the report before it;
+  зросла до дев'яти"); ages, distances and units never count; a following sentence with
+  a toll and no event of its own adds its figures to the report before it;
 - **who**: the side its words name, nearest the trigger ("окупанти", "рашисти", "ворожий
   дрон" are Russia's forces in Ukrainian copy; "ВСУ", "киевский режим" Ukraine's in
   Russian copy; named groups by ACLED's names), else for an attack the side across the front
