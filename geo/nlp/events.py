@@ -2,10 +2,11 @@
 
 Each ``Rule`` is a named pattern that marks a trigger word or phrase and gives its
 ``event_type``/``sub_event_type``: the lexicon, which is language data
-(``geo/lang/en/events.json``, each rule with why it reads as it does). Whether a trigger reports something that
-happened is read from the sentence's dependency parse (``geo.doc.sentence_parse``), not from
-the words beside it: a trigger whose clause is negated ("forces did not shell", "no shelling
-was reported", "without firing"), modal or future ("would strike", "will attack"),
+(``geo/lang/en/events.json``, each rule with why it reads as it does). Whether a trigger
+reports something that happened is read from the sentence's dependency parse
+(``geo.doc.sentence_parse``), not from the words beside it: a trigger whose clause is
+negated ("forces did not shell", "no shelling was reported", "without firing"), modal or
+future ("would strike", "will attack"),
 conditional ("if they shell"), or the complement of a verb that does not assert it ("planned
 to strangle Kyiv", "Russia denies targeting civilians", "threatened to strike") is dropped.
 A negation or modal reaches through the infinitive it governs ("did not try to capture") and

@@ -283,126 +283,150 @@ def find_places(text: str, lang: str, gazetteer: Gazetteer, *,
         for (p, span), place in zip(found, chosen, strict=True)]
 
 
+@dataclass(frozen=True)
+class _Scan:
+    """One sentence being read for places: its words and the language's word classes."""
+
+    text: str
+    start: int
+    tokens: list[tuple[int, int]]
+    lang: str
+    gazetteer: Gazetteer
+    data: dict
+    at_words: frozenset[str]
+    from_words: frozenset[str]
+    nouns: frozenset[str]
+    region_words: frozenset[str]
+    conjunctions: frozenset[str]
+
+    def word(self, k: int) -> str:
+        return self.text[self.tokens[k][0]:self.tokens[k][1]] if k < len(self.tokens) else ""
+
+    def region(self, s: int, e: int, regions: list[int], before: str) -> CyrillicPlace:
+        places = tuple(self.gazetteer.place(r) for r in regions)
+        return CyrillicPlace(s, e, self.text[s:e], places[0], "region", before, places)
+
+
+# A step of the scan: the places read at a word, and the index of the next word to read.
+_Step = tuple[list[CyrillicPlace], int]
+
+
 def _places_in(text: str, start: int, end: int, lang: str,
                gazetteer: Gazetteer) -> list[CyrillicPlace]:
     data = _data(lang)
-    at_words, from_words = set(data["at"]), set(data["from"])
-    nouns, region_words = set(data["place_nouns"]), set(data["region_words"])
-    not_places = set(data["not_places"])
-    conjunctions = set(data["conjunctions"])
-    tokens = word_spans(text, start, end)
+    scan = _Scan(text, start, word_spans(text, start, end), lang, gazetteer, data,
+                 frozenset(data["at"]), frozenset(data["from"]),
+                 frozenset(data["place_nouns"]), frozenset(data["region_words"]),
+                 frozenset(data["conjunctions"]))
     out: list[CyrillicPlace] = []
     i = 0
-    while i < len(tokens):
-        s, e = tokens[i]
-        word = text[s:e]
-        before = text[tokens[i - 1][0]:tokens[i - 1][1]].lower() if i else ""
-        if not _is_capitalised(word) or text[max(start, s - 1):s] in ("«", '"', "“", "„"):
+    while i < len(scan.tokens):
+        s, _e = scan.tokens[i]
+        before = scan.word(i - 1).lower() if i else ""
+        if not _is_capitalised(scan.word(i)) or text[max(start, s - 1):s] in (
+                "«", '"', "“", "„"):
             i += 1  # a name in quotes is a thing's: «Іскандер», «Епіцентр»
             continue
-        nxt = text[tokens[i + 1][0]:tokens[i + 1][1]].lower() if i + 1 < len(tokens) else ""
-        # "Курской области", "Харківська область": the region of the adjective's town.
-        listed = _adjective_list(text, tokens, i, region_words, conjunctions)
-        if listed and nxt not in region_words:
-            # "над Дніпропетровською, Полтавською та Вінницькою областями": each its region.
-            for k in listed:
-                a, b = tokens[k]
-                regions = _adjective_region(text[a:b].lower(), lang, gazetteer)
-                if regions:
-                    out.append(CyrillicPlace(a, b, text[a:b], gazetteer.place(regions[0]),
-                                             "region", before,
-                                             tuple(gazetteer.place(r) for r in regions)))
-            i = listed[-1] + 1
-            continue
-        if nxt in region_words:
-            regions = _adjective_region(word.lower(), lang, gazetteer)
-            if regions:
-                out.append(CyrillicPlace(s, tokens[i + 1][1], text[s:tokens[i + 1][1]],
-                                         gazetteer.place(regions[0]), "region", before,
-                                         tuple(gazetteer.place(r) for r in regions)))
-                i += 2
-                continue
-        regions = _region_names(word.lower(), lang, gazetteer)
-        if regions:
-            out.append(CyrillicPlace(s, e, word, gazetteer.place(regions[0]), "region", before,
-                                     tuple(gazetteer.place(r) for r in regions)))
-            i += 1
-            continue
-        if word.lower() in not_places:
-            i += 1  # "Мир", "Свобода", "Дума": words first, places only by coincidence
-            continue
-        placed = before in at_words or before in from_words or before in nouns
-        # A foreign town found by its sound only after a preposition or a noun of place:
-        # "Бои" opening a sentence is "battles", not Bo in Sierra Leone.
-        match = _longest_name(text, tokens, i, lang, gazetteer, foreign=placed)
-        if match is None:
-            # Two capitalised words that are no place are a person's name ("Сергій Лисак"):
-            # neither is read as a place on its own.
-            if (i + 1 < len(tokens) and word.lower() not in at_words | from_words | nouns
-                    and _is_capitalised(text[tokens[i + 1][0]:tokens[i + 1][1]])
-                    and tokens[i + 1][0] - e <= 1):
-                i += 2
-            else:
-                i += 1
-            continue
-        n, indexes = match
-        m_end = tokens[i + n - 1][1]
-        after = text[tokens[i + n][0]:tokens[i + n][1]] if i + n < len(tokens) else ""
-        tails = tuple(data["adjective_tails"])
-        if (after and _is_capitalised(after) and tokens[i + n][0] - m_end <= 1
-                and max(gazetteer.places[x][7] or 0 for x in indexes) < _CITY_POPULATION
-                and before not in at_words | from_words | nouns
-                and not after.lower().endswith(tails)
-                and _longest_name(text, tokens, i + n, lang, gazetteer) is None):
-            i += n + 1  # "Сергій Петренко": a first name and a surname, not a place
-            continue
-        joined = i + n < len(tokens) and not text[m_end:tokens[i + n][0]].strip()
-        if _speaks(before, lang) or (joined and _speaks(after.lower(), lang)):
-            i += n  # "повідомив Петренко", "Смирнов доложил": a speaker
-            continue
-        if (n == 1 and after[:1].islower() and len(after) > 3 and word.lower().endswith(tails)
-                and after.lower() not in conjunctions):
-            # "Червоного моря", "Киевский режим": an adjective before its noun, no place by
-            # itself ("до Покровська." and "Покровська та" are the town).
-            i += 1
-            continue
-        places = [gazetteer.place(x) for x in indexes]
-        unit = _unit_region(text, tokens, i + n, lang, gazetteer)
-        if unit is not None:
-            # "село Журавлевка Белгородского района": the village of that region; one the
-            # gazetteer lacks there is placed at the unit's town, approximately.
-            region, town = unit
-            inside = [p for p in places if p.admin1_code == region.admin1_code]
-            places = inside or [town]
-            out.append(CyrillicPlace(s, m_end, text[s:m_end], places[0],
-                                     "name" if inside else "unit", before, tuple(places)))
-            i += n
-            continue
-        sentence_start = i == 0
-        big = any(p.population >= _VILLAGE_POPULATION or p.feature not in _FINE
-                  for p in places)
-        if sentence_start and not text[m_end:m_end + 2].lstrip().startswith((",", "—", "–")):
-            # A capital opening a sentence is any word's: only a big town is taken there
-            # ("Харків зазнав ..."), or one a comma sets apart ("Суми, обласний центр, ...").
-            big = any(p.population >= _OPENING_POPULATION or p.feature not in _FINE
-                      for p in places)
-        if (before in data["region_preposition"] and n == 1
-                and not _lookup(word.lower(), lang, gazetteer)):
-            # "на Запоріжжі": a town's name inflected after "на" is its region ("у
-            # Запоріжжі" is the town); "на Київ" (uninflected, a direction) stays the town.
-            regions = _region_of([x for x in indexes if gazetteer.places[x][4] == "city"][:1],
-                                 gazetteer)
-            if regions:
-                out.append(CyrillicPlace(s, m_end, text[s:m_end], gazetteer.place(regions[0]),
-                                         "region", before,
-                                         tuple(gazetteer.place(r) for r in regions)))
-                i += n
-                continue
-        if big or placed:
-            out.append(CyrillicPlace(s, m_end, text[s:m_end], places[0], "name",
-                                     "" if sentence_start else before, tuple(places)))
-        i += n
+        found, i = _regions_at(scan, i, before) or _name_at(scan, i, before)
+        out.extend(found)
     return out
+
+
+def _regions_at(scan: _Scan, i: int, before: str) -> _Step | None:
+    """Regions named at word ``i``: a list of region adjectives, an adjective and its region
+    word, or a region's own name; None when none is."""
+    text, tokens, lang, gazetteer = scan.text, scan.tokens, scan.lang, scan.gazetteer
+    s, e = tokens[i]
+    word = text[s:e]
+    nxt = scan.word(i + 1).lower()
+    # "Курской области", "Харківська область": the region of the adjective's town.
+    listed = _adjective_list(text, tokens, i, scan.region_words, scan.conjunctions)
+    if listed and nxt not in scan.region_words:
+        # "над Дніпропетровською, Полтавською та Вінницькою областями": each its region.
+        out = []
+        for k in listed:
+            a, b = tokens[k]
+            regions = _adjective_region(text[a:b].lower(), lang, gazetteer)
+            if regions:
+                out.append(scan.region(a, b, regions, before))
+        return out, listed[-1] + 1
+    if nxt in scan.region_words:
+        regions = _adjective_region(word.lower(), lang, gazetteer)
+        if regions:
+            return [scan.region(s, tokens[i + 1][1], regions, before)], i + 2
+    regions = _region_names(word.lower(), lang, gazetteer)
+    if regions:
+        return [scan.region(s, e, regions, before)], i + 1
+    return None
+
+
+def _name_at(scan: _Scan, i: int, before: str) -> _Step:
+    """A town or village named at word ``i`` (or none: a word, a person, a speaker)."""
+    text, tokens, lang, gazetteer, data = (scan.text, scan.tokens, scan.lang, scan.gazetteer,
+                                           scan.data)
+    s, e = tokens[i]
+    word = text[s:e]
+    placers = scan.at_words | scan.from_words | scan.nouns
+    if word.lower() in data["not_places"]:
+        return [], i + 1  # "Мир", "Свобода", "Дума": words first, places only by coincidence
+    placed = before in placers
+    # A foreign town found by its sound only after a preposition or a noun of place:
+    # "Бои" opening a sentence is "battles", not Bo in Sierra Leone.
+    match = _longest_name(text, tokens, i, lang, gazetteer, foreign=placed)
+    if match is None:
+        # Two capitalised words that are no place are a person's name ("Сергій Лисак"):
+        # neither is read as a place on its own.
+        if (i + 1 < len(tokens) and word.lower() not in placers
+                and _is_capitalised(scan.word(i + 1)) and tokens[i + 1][0] - e <= 1):
+            return [], i + 2
+        return [], i + 1
+    n, indexes = match
+    m_end = tokens[i + n - 1][1]
+    after = scan.word(i + n)
+    tails = tuple(data["adjective_tails"])
+    if (after and _is_capitalised(after) and tokens[i + n][0] - m_end <= 1
+            and max(gazetteer.places[x][7] or 0 for x in indexes) < _CITY_POPULATION
+            and before not in placers
+            and not after.lower().endswith(tails)
+            and _longest_name(text, tokens, i + n, lang, gazetteer) is None):
+        return [], i + n + 1  # "Сергій Петренко": a first name and a surname, not a place
+    joined = i + n < len(tokens) and not text[m_end:tokens[i + n][0]].strip()
+    if _speaks(before, lang) or (joined and _speaks(after.lower(), lang)):
+        return [], i + n  # "повідомив Петренко", "Смирнов доложил": a speaker
+    if (n == 1 and after[:1].islower() and len(after) > 3 and word.lower().endswith(tails)
+            and after.lower() not in scan.conjunctions):
+        # "Червоного моря", "Киевский режим": an adjective before its noun, no place by
+        # itself ("до Покровська." and "Покровська та" are the town).
+        return [], i + 1
+    places = [gazetteer.place(x) for x in indexes]
+    unit = _unit_region(text, tokens, i + n, lang, gazetteer)
+    if unit is not None:
+        # "село Журавлевка Белгородского района": the village of that region; one the
+        # gazetteer lacks there is placed at the unit's town, approximately.
+        region, town = unit
+        inside = [p for p in places if p.admin1_code == region.admin1_code]
+        places = inside or [town]
+        return [CyrillicPlace(s, m_end, text[s:m_end], places[0],
+                              "name" if inside else "unit", before, tuple(places))], i + n
+    sentence_start = i == 0
+    big = any(p.population >= _VILLAGE_POPULATION or p.feature not in _FINE for p in places)
+    if sentence_start and not text[m_end:m_end + 2].lstrip().startswith((",", "—", "–")):
+        # A capital opening a sentence is any word's: only a big town is taken there
+        # ("Харків зазнав ..."), or one a comma sets apart ("Суми, обласний центр, ...").
+        big = any(p.population >= _OPENING_POPULATION or p.feature not in _FINE
+                  for p in places)
+    if (before in data["region_preposition"] and n == 1
+            and not _lookup(word.lower(), lang, gazetteer)):
+        # "на Запоріжжі": a town's name inflected after "на" is its region ("у
+        # Запоріжжі" is the town); "на Київ" (uninflected, a direction) stays the town.
+        regions = _region_of([x for x in indexes if gazetteer.places[x][4] == "city"][:1],
+                             gazetteer)
+        if regions:
+            return [scan.region(s, m_end, regions, before)], i + n
+    if big or placed:
+        return [CyrillicPlace(s, m_end, text[s:m_end], places[0], "name",
+                              "" if sentence_start else before, tuple(places))], i + n
+    return [], i + n
 
 
 def _unit_region(text: str, tokens: list[tuple[int, int]], k: int, lang: str,
