@@ -342,3 +342,12 @@ def test_the_codifiers_official_spelling_counts_as_a_places_own_name(gazetteer):
     spelled_otherwise = [f for p, f in zip(places, features, strict=True)
                          if p.key.startswith("gn:") and normalize(p.name) != "liubomyrivka"]
     assert spelled_otherwise and all(f.get("name_is_its_own") for f in spelled_otherwise)
+
+
+def test_a_facility_named_after_a_village_takes_the_region_after_it_as_its_qualifier(
+        gazetteer):
+    # "the X railway station in the Y region": the station is X's, and the region says which
+    # X (a Chernihiv-oblast village, not its Kyiv-oblast namesake with a larger population).
+    text = "A drone hit the Senkivka railway station in the Chernihiv region overnight."
+    found = {r.mention.text: r for r in geoparse(Article(id="t", text=text), gazetteer)}
+    assert found["Senkivka"].place.admin1_code == "UA.02"

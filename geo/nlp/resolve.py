@@ -434,7 +434,8 @@ _SETTLEMENT_KINDS = ("village", "town", "city", "settlement", "community", "coun
 def _kind_gap() -> re.Pattern[str]:
     # The kinds of settlement, and the parts of a town the language data lists
     # ("micro-district", "quarter", "camp": geo/lang/en/places.json).
-    kinds = sorted({*_SETTLEMENT_KINDS, *words("en", "places")["town_parts"]}, key=len,
+    kinds = sorted({*_SETTLEMENT_KINDS, *words("en", "places")["town_parts"],
+                    *words("en", "places")["facilities"]}, key=len,
                    reverse=True)
     return re.compile(rf" (?:{'|'.join(map(re.escape, kinds))})"
                       r"(?:, | in | in the | of | of the | \()", re.IGNORECASE)
