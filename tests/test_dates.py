@@ -12,18 +12,15 @@ from pathlib import Path
 import pytest
 
 import geo.nlp.dates
-from geo.nlp.dates import (
-    DateRef,
-    _anchor_date,
-    _infer_month_year,
-    _infer_year,
-    _month_part_start,
-    _relative_month,
-    _resolve_weekday,
-    _weekday_on_or_after,
-    _weekday_on_or_before,
-    find_dates,
-    zone,
+from geo.nlp.dates import DateRef, _anchor_date, find_dates, zone
+from geo.nlp.day_arithmetic import (
+    infer_month_year,
+    infer_year,
+    month_part_start,
+    relative_month,
+    resolve_weekday,
+    weekday_on_or_after,
+    weekday_on_or_before,
 )
 
 ARTICLES = Path(__file__).resolve().parents[1] / "data" / "articles"
@@ -394,7 +391,7 @@ def test_explicit_date_forms(text, expected_text, expected_date):
     ],
 )
 def test_year_is_latest_not_after_publication_plus_seven_days(month, day, published, expected):
-    assert _infer_year(month, day, published) == expected
+    assert infer_year(month, day, published) == expected
 
 
 def test_impossible_date_is_dropped():
@@ -432,8 +429,8 @@ def test_not_a_date(text):
     ],
 )
 def test_weekday_on_or_before_and_after(weekday, anchor, before, after):
-    assert _weekday_on_or_before(weekday, anchor) == before
-    assert _weekday_on_or_after(weekday, anchor) == after
+    assert weekday_on_or_before(weekday, anchor) == before
+    assert weekday_on_or_after(weekday, anchor) == after
 
 
 @pytest.mark.parametrize(
@@ -449,7 +446,7 @@ def test_weekday_on_or_before_and_after(weekday, anchor, before, after):
 )
 def test_weekday_direction_on_the_same_weekday(direction, future, expected):
     # Anchor Friday 4 March: a plain "Friday" is the anchor itself.
-    assert _resolve_weekday(4, D(2022, 3, 4), direction, future) == expected
+    assert resolve_weekday(4, D(2022, 3, 4), direction, future) == expected
 
 
 @pytest.mark.parametrize(
@@ -528,12 +525,12 @@ def test_relative_words_count_from_the_anchor(text, expected):
     ],
 )
 def test_relative_month_rule(which, modifier, anchor, expected):
-    assert _relative_month(which, modifier, anchor) == expected
+    assert relative_month(which, modifier, anchor) == expected
 
 
 def test_month_part_start_halves_the_month():
     first = D(2022, 2, 1)
-    assert [_month_part_start(first, m) for m in (None, "early", "Mid", "late")] == [
+    assert [month_part_start(first, m) for m in (None, "early", "Mid", "late")] == [
         D(2022, 2, 1), D(2022, 2, 1), D(2022, 2, 15), D(2022, 2, 15)]
 
 
@@ -555,9 +552,9 @@ def test_month_expressions(text, expected):
 
 
 def test_month_year_inference():
-    assert _infer_month_year(3, D(2022, 3, 3)) == D(2022, 3, 1)
-    assert _infer_month_year(12, D(2022, 3, 3)) == D(2021, 12, 1)
-    assert _infer_month_year(1, D(2021, 12, 28)) == D(2022, 1, 1)
+    assert infer_month_year(3, D(2022, 3, 3)) == D(2022, 3, 1)
+    assert infer_month_year(12, D(2022, 3, 3)) == D(2021, 12, 1)
+    assert infer_month_year(1, D(2021, 12, 28)) == D(2022, 1, 1)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -34,6 +34,15 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from geo.lang import words
+from geo.nlp.day_arithmetic import (
+    infer_month_year,
+    infer_year,
+    month_part_start,
+    relative_day,
+    relative_month,
+    relative_week,
+    resolve_weekday,
+)
 from geo.nlp.sentences import split_sentences
 from geo.timezones import zone  # its home now (the reader uses it too); importable here still
 
@@ -45,9 +54,6 @@ DAY, WEEK, MONTH = 1, 2, 3
 # 06:00 rather than midnight keeps a paper dated Friday in Auckland on Thursday in Kyiv (its
 # evening) without pushing a Kyiv-dated article into the previous day.
 _ANCHOR_TIME = datetime.time(6, 0)
-# A year-less date is put in the latest year that does not land it more than this far past
-# publication: previews of scheduled events are rarely further ahead.
-_YEAR_SLACK = datetime.timedelta(days=7)
 
 # The language's words (``geo/lang/en/dates.json``, with their source).
 _WORDS = words("en", "dates")
@@ -336,91 +342,6 @@ def _tag_zone(match: re.Match[str]) -> ZoneInfo | None:
     return None
 
 
-# ---------------------------------------------------------------------------------------------
-# Day arithmetic, one rule each
-
-
-def _infer_year(month: int, day: int, published: datetime.date) -> datetime.date | None:
-    """The latest ``month``/``day`` not after publication + 7 days; None if the day never
-    exists ("February 30")."""
-    limit = published + _YEAR_SLACK
-    # Eight years back always reaches a 29 February.
-    for year in range(limit.year, limit.year - 9, -1):
-        try:
-            candidate = datetime.date(year, month, day)
-        except ValueError:
-            continue
-        if candidate <= limit:
-            return candidate
-    return None
-
-
-def _infer_month_year(month: int, published: datetime.date) -> datetime.date:
-    """The 1st of the latest ``month`` that starts no later than publication + 7 days."""
-    limit = published + _YEAR_SLACK
-    return datetime.date(limit.year if month <= limit.month else limit.year - 1, month, 1)
-
-
-def _weekday_on_or_before(weekday: int, anchor: datetime.date) -> datetime.date:
-    """The most recent ``weekday`` on or before ``anchor`` (``anchor`` itself if it is one)."""
-    return anchor - datetime.timedelta(days=(anchor.weekday() - weekday) % 7)
-
-
-def _weekday_on_or_after(weekday: int, anchor: datetime.date) -> datetime.date:
-    """The next ``weekday`` on or after ``anchor`` (``anchor`` itself if it is one)."""
-    return anchor + datetime.timedelta(days=(weekday - anchor.weekday()) % 7)
-
-
-def _resolve_weekday(
-    weekday: int, anchor: datetime.date, direction: str, future: bool
-) -> datetime.date:
-    """Resolve a weekday name.
-
-    "last"/"this past" mean a day strictly before the anchor; "next"/"this coming" or a future
-    clause the next occurrence on or after it; otherwise the most recent one on or before it.
-    """
-    if direction in ("last", "this past"):
-        return _weekday_on_or_before(weekday, anchor - datetime.timedelta(days=1))
-    if direction in ("next", "this coming") or future:
-        return _weekday_on_or_after(weekday, anchor)
-    return _weekday_on_or_before(weekday, anchor)
-
-
-def _month_part_start(first: datetime.date, modifier: str | None) -> datetime.date:
-    """The day that stands for a month-precision phrase.
-
-    Rule: a month is cut in halves and a phrase gets the first day it can denote: the whole
-    month and "early" give the 1st; "mid", "late" and "later" the 15th. At precision 3 the day
-    only orders events within the month.
-    """
-    if modifier and modifier.lower() in ("mid", "late", "later"):
-        return first.replace(day=15)
-    return first
-
-
-def _add_months(first: datetime.date, months: int) -> datetime.date:
-    index = first.year * 12 + first.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def _relative_month(which: str, modifier: str | None, anchor: datetime.date) -> datetime.date:
-    """"last/this/next month" (with "early"/"mid"/"late") from the anchor's month."""
-    offset = {"last": -1, "this": 0, "next": 1}[which.lower()]
-    return _month_part_start(_add_months(anchor.replace(day=1), offset), modifier)
-
-
-def _relative_week(which: str, anchor: datetime.date) -> datetime.date:
-    """"last/this/next week": the anchor moved by a week, at week precision."""
-    return anchor + datetime.timedelta(days={"last": -7, "this": 0, "next": 7}[which.lower()])
-
-
-def _relative_day(word: str, anchor: datetime.date) -> datetime.date:
-    """Deictic day words. "overnight" is the night that ended on the anchor morning, so it is
-    the anchor itself; "last night" is the evening before."""
-    back = {"today": 0, "overnight": 0, "yesterday": 1, "last_night": 1, "before_yesterday": 2}
-    return anchor - datetime.timedelta(days=back[word])
-
-
 def _is_future_clause(ctx: _Context, start: int, end: int) -> bool:
     """Whether the clause holding ``text[start:end]`` speaks of the future.
 
@@ -458,7 +379,7 @@ def _resolve_explicit(
     year: int | None, month: int, day: int, ctx: _Context, start: int, end: int
 ) -> _Resolved:
     if year is None:
-        when = _infer_year(month, day, ctx.published)
+        when = infer_year(month, day, ctx.published)
     else:
         try:
             when = datetime.date(year, month, day)
@@ -470,14 +391,14 @@ def _resolve_explicit(
 def _resolve_calendar_month(
     year: int | None, month: int, modifier: str | None, ctx: _Context, start: int, end: int
 ) -> _Resolved:
-    first = datetime.date(year, month, 1) if year else _infer_month_year(month, ctx.published)
-    return _month_part_start(first, modifier), MONTH, "month"
+    first = datetime.date(year, month, 1) if year else infer_month_year(month, ctx.published)
+    return month_part_start(first, modifier), MONTH, "month"
 
 
 def _resolve_relative_month(
     which: str, modifier: str | None, ctx: _Context, start: int, end: int
 ) -> _Resolved:
-    return _relative_month(which, modifier, ctx.anchor), MONTH, "month"
+    return relative_month(which, modifier, ctx.anchor), MONTH, "month"
 
 
 def _resolve_weekday_name(
@@ -485,19 +406,19 @@ def _resolve_weekday_name(
 ) -> _Resolved:
     future = _is_future_clause(ctx, start, end)
     if tag_zone is None:
-        return _resolve_weekday(weekday, ctx.anchor, direction, future), DAY, "weekday"
+        return resolve_weekday(weekday, ctx.anchor, direction, future), DAY, "weekday"
     # A tagged weekday is a day on the tagged zone's calendar, where the publication date is
     # the printed one; that day then moves to the event's zone the way the anchor does.
-    local = _resolve_weekday(weekday, ctx.published, direction, future)
+    local = resolve_weekday(weekday, ctx.published, direction, future)
     return _anchor_date(local, tag_zone, ctx.event_zone), DAY, "weekday"
 
 
 def _resolve_deictic(word: str, ctx: _Context, start: int, end: int) -> _Resolved:
-    return _relative_day(word, ctx.anchor), DAY, "relative"
+    return relative_day(word, ctx.anchor), DAY, "relative"
 
 
 def _resolve_week(which: str, ctx: _Context, start: int, end: int) -> _Resolved:
-    return _relative_week(which, ctx.anchor), WEEK, "relative"
+    return relative_week(which, ctx.anchor), WEEK, "relative"
 
 
 def _resolve_anaphor(step: int, ctx: _Context, start: int, end: int) -> _Resolved:

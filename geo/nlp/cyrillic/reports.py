@@ -52,17 +52,21 @@ from geo.lang import words
 from geo.nlp.actors import (  # ACLED's names, written once
     Actor,
     _military_of,
-    as_coded_for,
-    interaction,
 )
 from geo.nlp.article import find_dateline
+from geo.nlp.cyrillic.assemble import (
+    make_report,
+    one_protest_per_place,
+    one_weapon_per_attack,
+    only_news,
+)
 from geo.nlp.cyrillic.dates import CyrillicDate, find_dates
 from geo.nlp.cyrillic.figures import find_casualties, stem_lists, stem_pattern
 from geo.nlp.cyrillic.places import country_code_of, find_places, sentence_spans, word_spans
 from geo.nlp.events import BATTLES, EXPLOSIONS, PROTESTS, RIOTS, STRATEGIC
 from geo.nlp.events import VIOLENCE_AGAINST_CIVILIANS as VAC
 from geo.nlp.figures import Figure
-from geo.nlp.report import Report, news_day, report_news_features
+from geo.nlp.report import Report
 from geo.records import Article, Place, Resolution
 
 if TYPE_CHECKING:
@@ -153,10 +157,10 @@ def extract_reports(article: Article, resolutions: list[Resolution] | None = Non
     reader = _Reader(text, lang, published, inferred, article, names, dates)
     for s, e in sentences:
         reader.sentence(s, e, [r for r in places if s <= r.mention.start < e])
-    reports = _one_weapon_per_attack(reader.reports, reader.defaulted)
-    reports = _one_protest_per_place(reports)
+    reports = one_weapon_per_attack(reader.reports, reader.defaulted)
+    reports = one_protest_per_place(reports)
     if news_only:
-        reports = _news(reports, text, published, lang)
+        reports = only_news(reports, text, published, lang)
     # Why each is placed where it is: its place's resolution, as the English reader says it.
     reasons = {r.mention.start: r.reason for r in places}
     return [dataclasses.replace(r, place_reason=reasons.get(r.mention_start, ""))
@@ -252,7 +256,7 @@ class _Reader:
              actor1: Actor | None, actor2: Actor | None) -> None:
         if actor1 is not None and etype in (EXPLOSIONS, VAC):
             self.attacker[place.country_code] = actor1
-        self.reports.append(_report(
+        self.reports.append(make_report(
             self.article, s, e, self.text[s:e], trigger, etype, subtype, place, m_start,
             m_end, m_text, precision, day, tp, date_text, self.inferred, killed, injured,
             actor1, actor2, self.published))
@@ -555,64 +559,3 @@ def _nearest_date(dates: list[CyrillicDate], s: int, e: int,
     if not inside:
         return None
     return min(inside, key=lambda d: abs(d.start - trigger_at))
-
-
-# ---------------------------------------------------------------------------------------------
-# Records and filters
-
-
-def _report(article: Article, s: int, e: int, sentence: str, trigger: str, etype: str,
-            subtype: str, place: Place, m_start: int, m_end: int, m_text: str,
-            precision: int, day: dt.date, tp: int, date_text: str, inferred: bool,
-            killed: tuple[Figure, ...], injured: tuple[Figure, ...], actor1: Actor | None,
-            actor2: Actor | None, published: dt.date) -> Report:
-    # A state's air strike is its air force's, as ACLED names it (the English reader's rule).
-    actor1 = as_coded_for(actor1, subtype)
-    return Report(
-        article=article.id, outlet=article.outlet, sentence_start=s, sentence_end=e,
-        excerpt=sentence, trigger=trigger, event_type=etype, sub_event_type=subtype,
-        place=place, mention_start=m_start, mention_end=m_end, mention_text=m_text,
-        geo_precision=precision, date=day, time_precision=tp, date_text=date_text,
-        date_inferred=inferred, killed=killed, injured=injured,
-        actor1=actor1.name if actor1 else "", inter1=actor1.inter if actor1 else 0,
-        actor2=actor2.name if actor2 else "", interaction=interaction(actor1, actor2),
-        published=published)
-
-
-def _one_weapon_per_attack(reports: list[Report], defaulted: set[int]) -> list[Report]:
-    """An attack whose sentence named no weapon ("двоє загинули внаслідок удару по
-    складу") takes the weapon another sentence names for the same place and day."""
-    named = {(r.place.key, r.date): r.sub_event_type for r in reports
-             if r.event_type == EXPLOSIONS and id(r) not in defaulted}
-    return [dataclasses.replace(r, sub_event_type=named[(r.place.key, r.date)])
-            if id(r) in defaulted and (r.place.key, r.date) in named else r for r in reports]
-
-
-def _one_protest_per_place(reports: list[Report]) -> list[Report]:
-    """Protesters who threw stones and police who dispersed them at one place and day are
-    one happening, coded as its most violent form (ACLED: a violent demonstration)."""
-    rank = {"Violent demonstration": 0, "Excessive force against protesters": 1,
-            "Protest with intervention": 2, "Peaceful protest": 3}
-    worst: dict[tuple[str, dt.date], Report] = {}
-    for r in reports:
-        if r.sub_event_type in rank:
-            key = (r.place.key, r.date)
-            if key not in worst or rank[r.sub_event_type] < rank[worst[key].sub_event_type]:
-                worst[key] = r
-    out = []
-    for r in reports:
-        w = worst.get((r.place.key, r.date)) if r.sub_event_type in rank else None
-        if w is not None and w is not r:
-            r = dataclasses.replace(r, event_type=w.event_type, sub_event_type=w.sub_event_type,
-                                    actor1=w.actor1, inter1=w.inter1, actor2=w.actor2,
-                                    interaction=w.interaction)
-        out.append(r)
-    return out
-
-
-def _news(reports: list[Report], text: str, published: dt.date, lang: str) -> list[Report]:
-    from geo.nlp.news import is_news  # noqa: PLC0415
-
-    day = news_day(reports, published)
-    return [r for r in reports
-            if is_news(report_news_features(r, len(text), day, lang=lang))]
