@@ -24,6 +24,7 @@ from typing import NamedTuple
 from english_words import get_english_words_set
 
 from geo.gazetteer.index import CURATED_PREFIXES, SETTLEMENT_PREFIX, Gazetteer, normalize
+from geo.lang import words
 from geo.nlp.groups import group_words
 from geo.nlp.sentences import split_sentences
 from geo.records import Mention
@@ -40,55 +41,28 @@ _CAPITALISED = re.compile(r"(?<![\w'’])[A-Z\u00C0-\u00DE\u0100-\u024F\u0400-\u
 _GAP = re.compile(r"[ \-\u00a0]|\. ?")
 _JOINERS = frozenset(" -\u00a0")
 _LOWER_WORD = re.compile(r"(?<![\w'’])[a-z]+(?![\w'’])")
-_ABBREVIATED = frozenset({"st", "mt", "ft", "ste"})
+# The language's words (``geo/lang/en/mentions.json``, with their source).
+_WORDS = words("en", "mentions")
+_ABBREVIATED = frozenset(_WORDS["abbreviated"])
 # "X region", "X oblast": the span names the region around X, not the town.
-_REGION_WORDS = frozenset({"region", "oblast", "province", "governorate", "voblast", "krai",
-                           "prefecture", "county", "district", "state"})
+_REGION_WORDS = frozenset(_WORDS["region_words"])
 # Capitalised, these open an institution's name ("State Department", "District Court").
-_AMBIGUOUS_REGION_WORDS = frozenset({"state", "county", "district"})
+_AMBIGUOUS_REGION_WORDS = frozenset(_WORDS["ambiguous_region_words"])
 # Capitalised words after a place name that keep it a place ("Kyiv Mayor", "Kherson Oblast").
-_PLACE_FOLLOWERS = frozenset({
-    "mayor", "governor", "city", "regional", "region", "oblast", "province", "officials",
-    "council", "government", "airport", "port", "station", "river", "residents", "police",
-    "administration", "authorities", "military", "army", "district", "state", "county",
-})
+_PLACE_FOLLOWERS = frozenset(_WORDS["place_followers"])
 # Capitalised words after a place name that make the whole an organisation or an outlet.
-_ORG_FOLLOWERS = frozenset({
-    "post", "times", "herald", "news", "center", "centre", "university", "institute", "court",
-    "radio", "television", "tv", "journal", "review", "committee", "agency", "foundation",
-    "company", "group", "bank", "club", "fc", "united", "airlines", "star", "tribune",
-    "gazette", "guardian", "telegraph", "independent", "daily", "express", "observer",
-    "chronicle", "mail", "globe", "today", "pravda", "echo", "ekho", "press", "media",
-    "nations", "accords", "agreement", "protocol", "format", "declaration", "convention",
-    "conference", "summit", "forum", "dynamo", "metalist", "shakhtar", "stock",
-})
+_ORG_FOLLOWERS = frozenset(_WORDS["org_followers"])
 # Words before a name that make it a person ("President Putin", "Mr Kyiv" never happens).
-_TITLES = frozenset({
-    "mr", "mrs", "ms", "dr", "president", "minister", "governor", "mayor", "gen", "general",
-    "chancellor", "king", "queen", "prince", "princess", "pope", "senator", "sen", "rep",
-    "judge", "secretary", "lord", "sir", "colonel", "col", "captain", "capt", "lt", "sgt",
-    "spokesman", "spokeswoman", "prosecutor", "ambassador", "envoy", "commander", "patriarch",
-    "father", "rabbi", "imam", "sheikh", "emir", "premier",
-})
+_TITLES = frozenset(_WORDS["titles"])
 # Capitalised words that open a sentence and say nothing about the next word.
-_FUNCTION_WORDS = frozenset({
-    "in", "on", "at", "from", "to", "for", "with", "by", "near", "outside", "inside", "across",
-    "around", "amid", "despite", "when", "while", "after", "before", "since", "as", "the", "a",
-    "an", "and", "but", "or", "of", "if", "then", "meanwhile", "both", "only", "even", "like",
-    "unlike", "between", "towards", "toward", "into", "over", "under", "via", "through",
-    "also", "where", "there", "this", "that", "these", "those", "its", "his", "her", "their",
-    "our", "all", "some", "many", "most", "several", "each", "every", "no", "not", "although",
-    "though", "because", "watch", "photo", "video", "source", "key", "words", "more", "about",
-})
+_FUNCTION_WORDS = frozenset(_WORDS["function_words"])
 # A capitalised word that the same text also uses in lower case ("give", "she", "train") is
 # read as a place only when some place of that name is at least this big.
 _COMMON_WORD_POPULATION = 100_000
 # ... or, opening a sentence where any word is capitalised, at least this big.
 _SENTENCE_START_POPULATION = 1_000_000
-_MODIFIERS = frozenset({"greater", "upper", "lower", "old", "new", "central", "northern",
-                        "southern", "eastern", "western", "north", "south", "east", "west",
-                        "occupied", "annexed", "liberated", "besieged", "embattled"})
-_DEMONYM_ENDINGS = ("ian", "ean", "can", "ese", "ish", "ic", "ern", "i")
+_MODIFIERS = frozenset(_WORDS["modifiers"])
+_DEMONYM_ENDINGS = tuple(_WORDS["demonym_endings"])
 
 
 class _Word(NamedTuple):

@@ -59,14 +59,12 @@ _LEADING_DETERMINER = re.compile(r"^(?:the|The|THE)\s+")
 # Two or more capitalised words in a row ("Paris Hilton", "Megyn Kelly"): a full name, unless
 # the gazetteer knows the whole ("New York").
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z’'\-]+(?:\s+[A-Z][a-z’'\-]+)+")
+# The language's words (``geo/lang/en/recognise.json``, with their source).
+_WORDS = lang_words("en", "recognise")
 # Words before a span that introduce a place ("in Kharkiv", "near Odesa").
-_PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "from", "to", "into", "across", "outside",
-                                 "inside", "around", "toward", "towards", "through", "of",
-                                 "throughout", "via", "off", "south", "north", "east",
-                                 "west", "within", "over"})
+_PLACE_PREPOSITIONS = frozenset(_WORDS["place_prepositions"])
 # Verbs of speech after a name make it a speaker, a person or an organisation.
-_SPEECH = frozenset({"said", "says", "told", "added", "wrote", "tweeted", "announced",
-                     "stated", "explained", "noted", "argued", "claimed", "asked", "replied"})
+_SPEECH = frozenset(_WORDS["speech_verbs"])
 # Rules of the matcher that veto a span whatever the model says: the product never maps an
 # outlet or an institution by the town in its name ("The Washington Post"), a person named
 # after a title ("President Jackson"), or a word of the curated never-a-place list.
@@ -79,21 +77,14 @@ _PLACE_APPOSITION = re.compile(
     r",\s+(?:a|an|the)\s+(?:[\w.-]+\s+){0,4}?(?:city|town|village|port|capital|region|"
     r"province|country|district|suburb|settlement|state|island|hamlet|county|oblast|area)\b")
 # "central Kharkiv", "eastern Ukraine", "downtown Kyiv".
-_PLACE_MODIFIERS = frozenset({"central", "northern", "southern", "eastern", "western",
-                              "northeastern", "northwestern", "southeastern", "southwestern",
-                              "north-eastern", "north-western", "south-eastern",
-                              "south-western", "downtown", "suburban", "rural", "occupied",
-                              "neighbouring", "neighboring", "coastal", "besieged"})
+_PLACE_MODIFIERS = frozenset(_WORDS["place_modifiers"])
 # "the village of X", "the port city of X": a noun of place kind and "of" just before the span.
 _PLACE_NOUN_OF = re.compile(
     r"\b(?:village|town|city|settlement|hamlet|region|province|district|port|island|"
     r"capital|suburb|county|state|oblast|municipality|neighbourhood|neighborhood)s?\s+of\s+$",
     re.IGNORECASE)
-_LIST_GAPS = frozenset({", ", " and ", ", and ", " or ", " & ", " to ", "-"})
-_REGION_WORDS = frozenset({"region", "oblast", "province", "county", "district", "state",
-                           "governorate", "raion", "valley", "river", "city", "town",
-                           "village", "island", "islands", "mountains", "sea", "bay", "lake",
-                           "camp", "neighbourhood", "neighborhood", "suburb", "hromada"})
+_LIST_GAPS = frozenset(_WORDS["list_gaps"])
+_REGION_WORDS = frozenset(_WORDS["region_words"])
 # The next word after a span, when a single space separates them.
 _NEXT_WORD = re.compile(r" ([A-Za-z][\w’'.&-]*)")
 _POSSESSIVE_END = re.compile(r"['’]s$")
