@@ -550,32 +550,43 @@ def _qualify(text: str, mentions: list[Mention], candidates: list[list[Place]],
             # homonyms, not the place meant.
             out[i] = []
     if gazetteer is not None:
-        for j, mention in enumerate(mentions):
-            if j in qualifiers or j in region_only:
-                continue
-            # "shelled near Virnopillia, Kharkiv": an unknown name before the region.
-            before = _UNKNOWN_BEFORE.search(text, max(0, mention.start - 40), mention.start)
-            if before is None or (j and mentions[j - 1].end > before.start()):
-                continue
-            word = before.group(1)
-            if normalize(word) in english_words() or _LIST_AFTER.match(text, mention.end):
-                continue
-            code = _region_reading(mention, candidates[j], gazetteer)
-            if code:
-                alike = sound_alike(gazetteer, word, code)
-            else:
-                code, alike = _holding_region(gazetteer, word, candidates[j])
-            if alike:
-                # Not in the gazetteer as written, but the region holds it spelled otherwise
-                # ("Klischiivka, Donetsk region": Klishchiivka): the name is read as that
-                # place, the region as its qualifier.
-                spelled[j] = (Mention(article=mention.article, start=before.start(1),
-                                      end=before.end(1), text=word, pattern="spelling"),
-                              alike)
-                qualifiers[j] = code
-            elif code:
-                region_only[j] = code
+        _unknown_before(text, mentions, candidates, gazetteer, qualifiers, region_only,
+                        spelled)
     return out, qualifiers, region_only, spelled
+
+
+def _unknown_before(text: str, mentions: list[Mention], candidates: list[list[Place]],
+                    gazetteer: Gazetteer, qualifiers: dict[int, str],
+                    region_only: dict[int, str],
+                    spelled: dict[int, tuple[Mention, list[Place]]]) -> None:
+    """An unknown name before a region ("shelled near Virnopillia, Kharkiv"): found in that
+    region spelled otherwise (``spelled``, the region a qualifier), else the region stands
+    for it (``region_only``). Fills the three dicts ``_qualify`` returns."""
+    for j, mention in enumerate(mentions):
+        if j in qualifiers or j in region_only:
+            continue
+        # "shelled near Virnopillia, Kharkiv": an unknown name before the region.
+        before = _UNKNOWN_BEFORE.search(text, max(0, mention.start - 40), mention.start)
+        if before is None or (j and mentions[j - 1].end > before.start()):
+            continue
+        word = before.group(1)
+        if normalize(word) in english_words() or _LIST_AFTER.match(text, mention.end):
+            continue
+        code = _region_reading(mention, candidates[j], gazetteer)
+        if code:
+            alike = sound_alike(gazetteer, word, code)
+        else:
+            code, alike = _holding_region(gazetteer, word, candidates[j])
+        if alike:
+            # Not in the gazetteer as written, but the region holds it spelled otherwise
+            # ("Klischiivka, Donetsk region": Klishchiivka): the name is read as that
+            # place, the region as its qualifier.
+            spelled[j] = (Mention(article=mention.article, start=before.start(1),
+                                  end=before.end(1), text=word, pattern="spelling"),
+                          alike)
+            qualifiers[j] = code
+        elif code:
+            region_only[j] = code
 
 
 def _holding_region(gazetteer: Gazetteer, name: str, regions: list[Place]
