@@ -22,7 +22,7 @@ Example:
     >>> far = Place(key="b", name="Novoselivka", lat=47.20, lon=35.20, feature="city",
     ...             country_code="UA", admin1_code="UA.26", population=0)
     >>> round(front.closeness(near), 2), round(front.closeness(far), 2)
-    (0.93, 0.0)
+    (1.01, 0.07)
 """
 
 from __future__ import annotations
