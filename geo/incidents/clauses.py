@@ -56,6 +56,23 @@ _RANKED_IN = re.compile(r"\b(?:in|during)\s+(?:the|its|their|what\s+\w+\s+(?:cal
                         r"largest)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
+
+def _events_of_their_own(sentence: str, triggers: list[EventMention]) -> list[EventMention]:
+    """The sentence's triggers that tell an event of their own: none that names history,
+    what a distance is measured to, or a class an event is ranked in."""
+    events = [e for e in triggers if not _HISTORICAL.search(
+        sentence, max(0, e.start - _HISTORY_BEFORE), e.end + _HISTORY_AFTER)
+        and not _DISTANCE_TO.search(sentence[max(0, e.start - _HISTORY_BEFORE):e.start])
+        and not _RANKED_AMONG.search(sentence[max(0, e.start - _HISTORY_BEFORE):e.start])]
+    # "shot down 74 drones ..., in the largest drone attack on the city since the war
+    # began": a superlative adjunct ranks the clause's own event, not a second one.
+    ranked = [e for e in events if _RANKED_IN.search(
+        sentence, max(0, e.start - _HISTORY_BEFORE), e.start)]
+    if ranked and len(ranked) < len(events):
+        events = [e for e in events if e not in ranked]
+    return events
+
+
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 
 

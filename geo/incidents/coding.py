@@ -82,6 +82,27 @@ _DOWNED_WEAPON = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:drones?|missiles?|rockets
                             r"uavs?)\b", re.IGNORECASE)
 
 
+
+def _interception_sides(sentence: str, actor: Actor | None, others: list[Actor],
+                        pair: tuple[Actor | None, Actor | None],
+                        named: list[tuple[int, int, Place]], country_names: dict[str, str],
+                        ) -> tuple[Actor | None, tuple[Actor | None, Actor | None]]:
+    """Who acted in an interception (disrupted weapons use), and its two sides (``pair``
+    as found, else none and the side whose weapons fell)."""
+    if actor is not None and any(
+            p.country_code == state_force_country(actor.name, country_names)
+            and _DOWNED_WEAPON.match(sentence, e) for _s, e, p in named):
+        # "debris from a Ukrainian missile shot down by air defences": the missile's
+        # state is the side whose weapon fell, never the one that brought it down.
+        actor, others = None, [actor, *others]
+    if actor is None:
+        # "shot down 74 Ukrainian drones": whose weapons fell is the other side; who
+        # brought them down is found from the article (``_with_interceptors``).
+        return None, (None, next((o for o in others if state_force_country(
+            o.name, country_names)), None))
+    return actor, pair
+
+
 def _actors(sentence: str, event: EventMention, parsed: Doc,
             named: list[tuple[int, int, Place]], country: str, name: str,
             following: str, aliases: dict[str, str], mentions: list[tuple[int, int]],

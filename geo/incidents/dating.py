@@ -43,6 +43,22 @@ _SAID_ON = re.compile(rf"\b(?:{SPEECH_VERBS})\s+(?:(?:late|early)\s+)?(?:on\s+)?
                       re.IGNORECASE)
 
 
+
+def _borrowed_day(text: str, date_ref: DateRef | None, s_start: int,
+                  events: list[EventMention], parsed: Doc) -> bool:
+    """Whether the date found for a trigger is another clause's day words.
+
+    A day another clause gives ("pulled more bodies on Sunday, a day after bombs hit the
+    shop") is the trigger's only until the article dates the event itself. A calendar date
+    ("On 10 May 2023, the RSF attacked") is the event's however the small parser hangs it;
+    only day words counted from publication are borrowed."""
+    return (date_ref is not None and date_ref.kind != "explicit"
+            and (_SAID_ON.search(text, max(0, date_ref.start - 30),
+                                 date_ref.start) is not None
+                 or _clause_event((date_ref.start - s_start, date_ref.end - s_start),
+                                  events, parsed) is None))
+
+
 def publication_date(article: Article, *, today: dt.date | None = None,
                      dateline: Dateline | None = None) -> tuple[dt.date, bool]:
     """The article's publication date, or the best inference and True when inferred.

@@ -16,29 +16,23 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from geo.doc import doc_text, make_doc, sentence_parse, sentence_spans
 from geo.incidents.clauses import (
-    _DISTANCE_TO,
-    _HISTORICAL,
-    _HISTORY_AFTER,
-    _HISTORY_BEFORE,
-    _RANKED_AMONG,
-    _RANKED_IN,
-    _clause_event,
+    _events_of_their_own,
     _in_as_clause,
     _names_a_told_event,
     _trigger_objects,
 )
 from geo.incidents.coding import (
     _ARMED_INTERS,
-    _DOWNED_WEAPON,
     Sighting,
     _actors,
     _as_acled_defines,
     _drop_peaceful_beside_intervention,
+    _interception_sides,
     _victims_as_second_actor,
     _with_article_attacker,
     _with_interceptors,
@@ -47,7 +41,7 @@ from geo.incidents.coding import (
 )
 from geo.incidents.dating import (
     _DEFAULT_EVENT_TZ,
-    _SAID_ON,
+    _borrowed_day,
     _date_for,
     _dated_by_the_article,
     _days_apart,
@@ -77,18 +71,17 @@ from geo.nlp.actors import (
     acronyms,
     interaction,
     ordered_pair,
-    state_force_country,
 )
 from geo.nlp.article import Dateline, find_dateline, the_capital
 from geo.nlp.components import run_dates, run_events
 from geo.nlp.cyrillic.reports import extract_reports as cyrillic_reports
-from geo.nlp.dates import find_dates
+from geo.nlp.dates import DateRef, find_dates
 from geo.nlp.events import EventMention
-from geo.nlp.figures import find_casualties
+from geo.nlp.figures import Figure, find_casualties
 from geo.nlp.language import CYRILLIC_READ, detect_language
 from geo.nlp.news import is_news
 from geo.nlp.report import Report, news_day, report_news_features
-from geo.records import Article, Resolution
+from geo.records import Article, Place, Resolution
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -131,6 +124,95 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
                              country_names=country_names, news_only=news_only),
             resolutions)
     # --- English.
+    context = _read_article(doc, article, resolutions, today, country_names)
+    found = _Found()
+    for s_start, s_end in context.sentences:
+        if s_start in context.triggers:
+            _read_sentence(context, found, s_start, s_end)
+        else:
+            _read_figures_only(context, found, s_start, s_end)
+    return _article_passes(context, found, news_only)
+
+
+@dataclass(frozen=True)
+class _Article:
+    """What every sentence of one English article is read with, found once per article
+    (``_read_article``): each sentence looks things up here, never scanning all sentences or
+    all places again, so the cost stays linear in the article's length. Offsets are the
+    article's; the per-sentence tables are keyed by the sentence's start."""
+
+    doc: Doc
+    article: Article
+    text: str
+    sentences: list[tuple[int, int]]  # after the dateline
+    position: dict[int, int]  # sentence start -> its index in ``sentences``
+    published: dt.date
+    inferred: bool  # the publication date was inferred
+    anchor: dt.date  # "today" on the publication day, in the event's time zone
+    dates: list[DateRef]  # the ``geo_dates`` spans after the dateline, in text order
+    triggers: dict[int, list[EventMention]]  # the ``geo_events`` spans per sentence
+    capital: Resolution | None  # the dateline's city, when it is its country's capital
+    resolutions: list[Resolution]  # after the dateline
+    places: dict[int, list[Resolution]]  # the places that may locate an event
+    mention_spans: dict[int, list[tuple[int, int]]]  # every name placed (sentence offsets)
+    nationals: dict[int, list[Resolution]]  # nationality words and countries
+    distance_subjects: dict[int, Resolution]  # "the town 50 km northwest of Kyiv"
+    aliases: dict[str, str]  # "the Rapid Support Forces (RSF)"
+    reasons: dict[int, str]  # a mention's start -> why it was placed there (filled as read)
+    country_names: dict[str, str]  # ISO code -> ACLED's name of the country
+
+
+@dataclass
+class _Found:
+    """What reading one article has found so far: its reports in text order, which of them
+    another clause's day words date, who acted where no place was named, and the talks'
+    venue once an agreement needed it."""
+
+    reports: list[Report] = field(default_factory=list)
+    borrowed: set[int] = field(default_factory=set)  # indices into ``reports``
+    unplaced: list[Sighting] = field(default_factory=list)
+    talks_venue: list[tuple[Place, int, int, int, str]] | None = None
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    """One sentence with triggers: its offsets and words, the triggers that are events of
+    their own, its parse (sentence offsets), its figures, and where its reports begin in
+    ``_Found.reports``; ``seen`` holds the (event type, place) pairs reported so far."""
+
+    start: int
+    end: int
+    text: str
+    events: list[EventMention]
+    parsed: Doc
+    figures: list[Figure]
+    first_here: int
+    seen: set[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class _Event:
+    """One trigger read: its type and sides as ACLED codes them, its own figures, the date
+    found for it, and the report it continues (``continued`` when that report's place is
+    its place, its sentence naming none)."""
+
+    trigger: EventMention
+    event_type: str
+    sub_event_type: str
+    actor1: Actor | None
+    actor2: Actor | None
+    killed: tuple[Figure, ...]
+    injured: tuple[Figure, ...]
+    date_ref: DateRef | None
+    borrowed: bool  # dated by another clause's day words (``_borrowed_day``)
+    previous: Report | None
+    continued: bool
+    retold: bool  # names an event the article told before, with no day or toll of its own
+
+
+def _read_article(doc: Doc, article: Article, resolutions: list[Resolution],
+                  today: dt.date | None, country_names: dict[str, str]) -> _Article:
+    """The article-wide values every sentence is read with."""
     text = doc_text(doc)
     dateline = find_dateline(text)
     sentences = _after_dateline(sentence_spans(doc), dateline)
@@ -149,15 +231,28 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
         resolutions = [r for r in resolutions if r.mention.start >= dateline.end]
     anchor = find_dates("today", published=published, article_tz=article.timezone or event_tz,
                         event_tz=event_tz)[0].date
+    places, mention_spans, nationals, distance_subjects = _per_sentence(
+        resolutions, [start for start, _end in sentences])
+    return _Article(
+        doc=doc, article=article, text=text, sentences=sentences,
+        position={start: i for i, (start, _end) in enumerate(sentences)},
+        published=published, inferred=inferred, anchor=anchor, dates=dates,
+        capital=capital, resolutions=resolutions, places=places, mention_spans=mention_spans,
+        nationals=nationals, distance_subjects=distance_subjects, aliases=acronyms(text),
+        reasons={r.mention.start: r.reason for r in resolutions if r.place is not None},
+        country_names=country_names, triggers=run_events(doc, sentences=sentences))
+
+
+def _per_sentence(resolutions: list[Resolution], starts: list[int]) -> tuple[
+        dict[int, list[Resolution]], dict[int, list[tuple[int, int]]],
+        dict[int, list[Resolution]], dict[int, Resolution]]:
+    """The geoparse results per sentence (keyed by the sentence's start): the places that
+    may locate an event, every name placed (sentence offsets), the countries named, and the
+    place a stated distance is the subject of."""
     # A nationality word ("Russian forces") points to a country but locates nothing; a
     # qualifier ("Zarichne, Donetsk") only said where the place before it is.
     places = [r for r in resolutions if r.place is not None and r.mention.pattern != "demonym"
               and r.role != "qualifier"]
-    # "The small town 50 km northwest of Kyiv came under air strikes": the distance's subject.
-    # Everything below is looked up per sentence, never by scanning all sentences or all
-    # places again: the cost stays linear in the article's length.
-    position = {start: i for i, (start, _end) in enumerate(sentences)}
-    starts = [start for start, _end in sentences]
     by_sentence: dict[int, list[Resolution]] = {}
     for r in places:
         by_sentence.setdefault(_sentence_of(starts, r.mention.start), []).append(r)
@@ -174,184 +269,223 @@ def extract_reports(doc: Doc | Article, resolutions: list[Resolution] | None = N
     for r in resolutions:
         if r.place is not None and r.place.feature == "country":
             nationals.setdefault(_sentence_of(starts, r.mention.start), []).append(r)
+    # "The small town 50 km northwest of Kyiv came under air strikes": the distance's subject.
     distance_subjects = {}
     for r in places:
         if r.distance is not None and r.distance.phrase_start >= 0:
             distance_subjects[_sentence_of(starts, r.distance.phrase_start)] = r
-    talks_venue: list | None = None  # found once, when an agreement needs it
-    aliases = acronyms(text)  # "the Rapid Support Forces (RSF)"
-    reports: list[Report] = []
-    borrowed_dates: set[int] = set()  # reports dated by another clause's day words
-    reasons = {r.mention.start: r.reason for r in resolutions if r.place is not None}
-    unplaced: list[Sighting] = []  # who acted in sentences that locate nothing
-    triggers = run_events(doc, sentences=sentences)
-    for s_start, s_end in sentences:
-        if s_start not in triggers:
-            toll = _toll_elsewhere(text, s_start, s_end, reports, by_sentence.get(s_start, []),
-                                   dates, position)
-            if toll is not None:
-                reports.append(toll)
-                continue
-            _add_following_figures(text, s_start, s_end, reports, position, sentences,
-                                   triggers)
-            continue
-        sentence = text[s_start:s_end]
-        events = [e for e in triggers[s_start] if not _HISTORICAL.search(
-            sentence, max(0, e.start - _HISTORY_BEFORE), e.end + _HISTORY_AFTER)
-            and not _DISTANCE_TO.search(sentence[max(0, e.start - _HISTORY_BEFORE):e.start])
-            and not _RANKED_AMONG.search(sentence[max(0, e.start - _HISTORY_BEFORE):e.start])]
-        # "shot down 74 drones ..., in the largest drone attack on the city since the war
-        # began": a superlative adjunct ranks the clause's own event, not a second one.
-        ranked = [e for e in events if _RANKED_IN.search(
-            sentence, max(0, e.start - _HISTORY_BEFORE), e.start)]
-        if ranked and len(ranked) < len(events):
-            events = [e for e in events if e not in ranked]
-        if not events:
-            continue
-        in_sentence = by_sentence.get(s_start, [])
-        parsed = sentence_parse(doc, s_start, s_end)
-        # "killed seven in the camp on Sunday, ... as fighting for the city intensified": a
-        # clause of circumstance beside the sentence's own event is its setting, no event.
-        setting = [e for e in events if _in_as_clause(parsed, e)]
-        if setting and len(setting) < len(events):
-            events = [e for e in events if e not in setting]
-        figures = _as_claimed(sentence, find_casualties(sentence, parsed))
-        subject = distance_subjects.get(s_start)
-        seen: set[tuple[str, str]] = set()
-        first_here = len(reports)  # this sentence's reports are appended from here
-        # ACLED: an attack by air and by artillery on one place is coded as the air strike.
-        for event in sorted(events, key=lambda e: e.sub_event_type != "Air/drone strike"):
-            trigger_at = s_start + event.start
-            locations = _locations(text, in_sentence, trigger_at, event, subject,
-                                   owners=_owners_of(parsed, event, in_sentence, s_start))
-            date_ref = _date_for(dates, s_start, s_end, trigger_at,
-                                 clause=(event, events, parsed))
-            # A day another clause gives ("pulled more bodies on Sunday, a day after bombs
-            # hit the shop") is the trigger's only until the article dates the event itself.
-            # A calendar date ("On 10 May 2023, the RSF attacked") is the event's however the
-            # small parser hangs it; only day words counted from publication are borrowed.
-            borrowed = (date_ref is not None and date_ref.kind != "explicit"
-                        and (_SAID_ON.search(text, max(0, date_ref.start - 30),
-                                             date_ref.start) is not None
-                             or _clause_event((date_ref.start - s_start,
-                                               date_ref.end - s_start),
-                                              events, parsed) is None))
-            previous = _continued(reports, event, s_start, position)
-            if not locations and event.sub_event_type == "Agreement":
-                if talks_venue is None:
-                    talks_venue = _talks_venue(text, by_sentence, sentences)
-                locations = talks_venue
-            if not locations and capital is not None and (
-                    at := the_capital(sentence)) is not None:
-                # "KYIV — drones hit the capital overnight": the dateline's city, when it is
-                # its country's capital, is the capital the sentence names without a name.
-                locations = [(capital.place, 1, s_start + at[0], s_start + at[1],
-                              sentence[at[0]:at[1]])]
-                reasons[s_start + at[0]] = "the capital the dateline names"
-            continued = not locations and previous is not None
-            if continued:
-                locations = [(previous.place, previous.geo_precision, previous.mention_start,
-                              previous.mention_end, previous.mention_text)]
-            named = [(r.mention.start - s_start, r.mention.end - s_start, r.place)
-                     for r in nationals.get(s_start, [])]
-            country = locations[0][0].country_code if locations else ""
-            nxt = position.get(s_start, -1) + 1
-            following = text[sentences[nxt][0]:sentences[nxt][1]] if (
-                0 < nxt < len(sentences)) else ""
-            name = (country_names or {}).get(country, "")
-            actor, others = _actors(sentence, event, sentence_parse(doc, s_start, s_end),
-                                    named, country, name, following, aliases,
-                                    mention_spans.get(s_start, []))
-            if actor is None and continued and previous.actor1:
-                # "Several houses were destroyed.": the same attack, by the same actor.
-                actor = Actor(previous.actor1, previous.inter1)
-            actor1, actor2 = ordered_pair(actor, others)
-            if event.sub_event_type == "Disrupted weapons use" and actor is not None and any(
-                    p.country_code == state_force_country(actor.name, country_names or {})
-                    and _DOWNED_WEAPON.match(sentence, e) for _s, e, p in named):
-                # "debris from a Ukrainian missile shot down by air defences": the missile's
-                # state is the side whose weapon fell, never the one that brought it down.
-                actor, others = None, [actor, *others]
-            if event.sub_event_type == "Disrupted weapons use" and actor is None:
-                # "shot down 74 Ukrainian drones": whose weapons fell is the other side; who
-                # brought them down is found from the article (``_with_interceptors``).
-                actor1, actor2 = None, next((o for o in others if state_force_country(
-                    o.name, country_names or {})), None)
-            if not locations and actor is not None:
-                # "Russia fired 100 missiles at Ukraine": no place of its own, but it tells
-                # whose strikes the article's unattributed ones are.
-                unplaced.append(Sighting(event.event_type, event.sub_event_type, actor.name,
-                                         actor.inter))
-            killed = tuple(_in_article(f, s_start) for f in figures if f.kind == "killed"
-                           and _nearest_event(f, events, parsed) is event)
-            injured = tuple(_in_article(f, s_start) for f in figures if f.kind == "injured"
-                            and _nearest_event(f, events, parsed) is event)
-            # The sentence's victims, whichever of its triggers they are counted by: "gunmen
-            # killed 12 villagers in an attack on X" is one attack on civilians.
-            marchers = actor1
-            etype, subtype, actor1, actor2 = _as_acled_defines(
-                sentence, event, actor1, actor2,
-                tuple(f for f in figures if f.kind in ("killed", "injured")), country, name,
-                targets=_trigger_objects(parsed, event))
-            if subtype == "Peaceful protest" and any(
-                    a is not None and a.inter in _ARMED_INTERS for a in (marchers, actor1)):
-                continue  # "M23 fighters marched through the centre": armed men, no protest
-            retold = (date_ref is None and not killed and not injured
-                      and _names_a_told_event(parsed, event))
-            for place, precision, m_start, m_end, m_text in locations:
-                told = next((r for r in reversed(reports[:first_here])
-                             if r.place.key == place.key), None) if retold else None
-                if (etype, place.key) in seen:
-                    # "air strikes and artillery shelling" of one place, "a missile strike on
-                    # X killed 10": one report, with the figures either trigger counted.
-                    _add_figures(reports, first_here, etype, place.key, killed, injured)
-                    continue
-                seen.add((etype, place.key))
-                if date_ref is not None:
-                    day, tp, date_text = date_ref.date, date_ref.precision, date_ref.text
-                    shift = _days_apart(sentence, event.start)
-                    if shift and tp == 1:
-                        # "struck the port on Saturday, a day after a drone attack on X":
-                        # the attack was the day before the clause's Saturday.
-                        day = day + dt.timedelta(days=shift)
-                    elif borrowed:
-                        borrowed_dates.add(len(reports))
-                elif previous is not None:
-                    day, tp, date_text = previous.date, previous.time_precision, ""
-                else:
-                    day, tp, date_text = anchor, 2, ""
-                reports.append(Report(
-                    article=article.id, outlet=article.outlet, sentence_start=s_start,
-                    sentence_end=s_end, excerpt=sentence, trigger=event.text,
-                    event_type=etype, sub_event_type=subtype,
-                    place=place, mention_start=m_start, mention_end=m_end, mention_text=m_text,
-                    geo_precision=precision, date=day, time_precision=tp, date_text=date_text,
-                    date_inferred=inferred,
-                    killed=killed, injured=injured,
-                    actor1=actor1.name if actor1 else "", inter1=actor1.inter if actor1 else 0,
-                    actor2=actor2.name if actor2 else "",
-                    interaction=interaction(actor1, actor2), published=published,
-                    place_reason=(_CONTINUED_PLACE if continued else reasons.get(m_start, ""))))
-                if told is not None:
-                    # "the envoy said the attack on Sumy crossed a line": the event the
-                    # article told, named again with no day or toll of its own, is that
-                    # event (its kind, day and sides), so it merges into it.
-                    reports[-1] = replace(
-                        reports[-1], event_type=told.event_type,
-                        sub_event_type=told.sub_event_type, date=told.date,
-                        time_precision=told.time_precision, actor1=told.actor1,
-                        inter1=told.inter1, actor2=told.actor2, interaction=told.interaction)
-        _drop_peaceful_beside_intervention(reports, first_here)
-    reports = _at_region_seats(_dated_by_the_article(reports, borrowed_dates), resolutions)
+    return by_sentence, mention_spans, nationals, distance_subjects
+
+
+def _read_figures_only(context: _Article, found: _Found, s_start: int, s_end: int) -> None:
+    """A sentence with no trigger: a toll at a town of its own after an attack wave is one
+    more report of it, else its figures may belong to the report just before."""
+    toll = _toll_elsewhere(context.text, s_start, s_end, found.reports,
+                           context.places.get(s_start, []), context.dates, context.position)
+    if toll is not None:
+        found.reports.append(toll)
+        return
+    _add_following_figures(context.text, s_start, s_end, found.reports, context.position,
+                           context.sentences, context.triggers)
+
+
+def _read_sentence(context: _Article, found: _Found, s_start: int, s_end: int) -> None:
+    """A sentence with triggers: a report for each of its events and each place it
+    happened at."""
+    sentence = context.text[s_start:s_end]
+    events = _events_of_their_own(sentence, context.triggers[s_start])
+    if not events:
+        return
+    parsed = sentence_parse(context.doc, s_start, s_end)
+    # "killed seven in the camp on Sunday, ... as fighting for the city intensified": a
+    # clause of circumstance beside the sentence's own event is its setting, no event.
+    setting = [e for e in events if _in_as_clause(parsed, e)]
+    if setting and len(setting) < len(events):
+        events = [e for e in events if e not in setting]
+    here = _Sentence(start=s_start, end=s_end, text=sentence, events=events, parsed=parsed,
+                     figures=_as_claimed(sentence, find_casualties(sentence, parsed)),
+                     first_here=len(found.reports), seen=set())
+    # ACLED: an attack by air and by artillery on one place is coded as the air strike.
+    for event in sorted(events, key=lambda e: e.sub_event_type != "Air/drone strike"):
+        _read_event(context, found, here, event)
+    _drop_peaceful_beside_intervention(found.reports, here.first_here)
+
+
+def _read_event(context: _Article, found: _Found, here: _Sentence,
+                trigger: EventMention) -> None:
+    """One trigger of a sentence: where, which day, who, how many; a report per place."""
+    previous = _continued(found.reports, trigger, here.start, context.position)
+    locations, continued = _event_places(context, found, here, trigger, previous)
+    date_ref = _date_for(context.dates, here.start, here.end, here.start + trigger.start,
+                         clause=(trigger, here.events, here.parsed))
+    sides = _event_sides(context, found, here, trigger, locations,
+                         previous if continued else None)
+    if sides is None:
+        return  # "M23 fighters marched through the centre": armed men, no protest
+    killed = tuple(_in_article(f, here.start) for f in here.figures if f.kind == "killed"
+                   and _nearest_event(f, here.events, here.parsed) is trigger)
+    injured = tuple(_in_article(f, here.start) for f in here.figures if f.kind == "injured"
+                    and _nearest_event(f, here.events, here.parsed) is trigger)
+    event = _Event(trigger, *sides, killed=killed, injured=injured, date_ref=date_ref,
+                   borrowed=_borrowed_day(context.text, date_ref, here.start, here.events,
+                                          here.parsed),
+                   previous=previous, continued=continued,
+                   retold=(date_ref is None and not killed and not injured
+                           and _names_a_told_event(here.parsed, trigger)))
+    for location in locations:
+        _add_report(context, found, here, event, location)
+
+
+def _event_places(context: _Article, found: _Found, here: _Sentence, trigger: EventMention,
+                  previous: Report | None,
+                  ) -> tuple[list[tuple[Place, int, int, int, str]], bool]:
+    """Where the trigger happened (place, precision, mention start, end and text), and
+    whether that is the place of the report it continues, its sentence naming none."""
+    in_sentence = context.places.get(here.start, [])
+    locations = _locations(context.text, in_sentence, here.start + trigger.start, trigger,
+                           context.distance_subjects.get(here.start),
+                           owners=_owners_of(here.parsed, trigger, in_sentence, here.start))
+    if not locations and trigger.sub_event_type == "Agreement":
+        if found.talks_venue is None:
+            found.talks_venue = _talks_venue(context.text, context.places, context.sentences)
+        locations = found.talks_venue
+    if not locations and context.capital is not None and (
+            at := the_capital(here.text)) is not None:
+        # "KYIV — drones hit the capital overnight": the dateline's city, when it is
+        # its country's capital, is the capital the sentence names without a name.
+        locations = [(context.capital.place, 1, here.start + at[0], here.start + at[1],
+                      here.text[at[0]:at[1]])]
+        context.reasons[here.start + at[0]] = "the capital the dateline names"
+    continued = not locations and previous is not None
+    if continued:
+        locations = [(previous.place, previous.geo_precision, previous.mention_start,
+                      previous.mention_end, previous.mention_text)]
+    return locations, continued
+
+
+def _event_sides(context: _Article, found: _Found, here: _Sentence, trigger: EventMention,
+                 locations: list[tuple[Place, int, int, int, str]],
+                 continued: Report | None,
+                 ) -> tuple[str, str, Actor | None, Actor | None] | None:
+    """The event type, sub-type and two sides as ACLED codes them; None for a "protest" by
+    armed men. ``continued`` is the report whose place the trigger took, if any."""
+    named = [(r.mention.start - here.start, r.mention.end - here.start, r.place)
+             for r in context.nationals.get(here.start, [])]
+    country = locations[0][0].country_code if locations else ""
+    name = context.country_names.get(country, "")
+    actor, others = _actors(here.text, trigger, here.parsed, named, country, name,
+                            _following(context, here.start), context.aliases,
+                            context.mention_spans.get(here.start, []))
+    if actor is None and continued is not None and continued.actor1:
+        # "Several houses were destroyed.": the same attack, by the same actor.
+        actor = Actor(continued.actor1, continued.inter1)
+    actor1, actor2 = ordered_pair(actor, others)
+    if trigger.sub_event_type == "Disrupted weapons use":
+        actor, (actor1, actor2) = _interception_sides(here.text, actor, others,
+                                                      (actor1, actor2), named,
+                                                      context.country_names)
+    if not locations and actor is not None:
+        # "Russia fired 100 missiles at Ukraine": no place of its own, but it tells
+        # whose strikes the article's unattributed ones are.
+        found.unplaced.append(Sighting(trigger.event_type, trigger.sub_event_type, actor.name,
+                                       actor.inter))
+    # The sentence's victims, whichever of its triggers they are counted by: "gunmen
+    # killed 12 villagers in an attack on X" is one attack on civilians.
+    marchers = actor1
+    etype, subtype, actor1, actor2 = _as_acled_defines(
+        here.text, trigger, actor1, actor2,
+        tuple(f for f in here.figures if f.kind in ("killed", "injured")), country, name,
+        targets=_trigger_objects(here.parsed, trigger))
+    if subtype == "Peaceful protest" and any(
+            a is not None and a.inter in _ARMED_INTERS for a in (marchers, actor1)):
+        return None
+    return etype, subtype, actor1, actor2
+
+
+def _following(context: _Article, s_start: int) -> str:
+    """The text of the sentence after the one at ``s_start`` ("" for the last)."""
+    nxt = context.position.get(s_start, -1) + 1
+    return context.text[context.sentences[nxt][0]:context.sentences[nxt][1]] if (
+        0 < nxt < len(context.sentences)) else ""
+
+
+def _add_report(context: _Article, found: _Found, here: _Sentence, event: _Event,
+                location: tuple[Place, int, int, int, str]) -> None:
+    """The event's report at one of its places, or its figures given to the sentence's
+    report of the same type at that place."""
+    place, precision, m_start, m_end, m_text = location
+    reports = found.reports
+    told = next((r for r in reversed(reports[:here.first_here])
+                 if r.place.key == place.key), None) if event.retold else None
+    if (event.event_type, place.key) in here.seen:
+        # "air strikes and artillery shelling" of one place, "a missile strike on
+        # X killed 10": one report, with the figures either trigger counted.
+        _add_figures(reports, here.first_here, event.event_type, place.key, event.killed,
+                     event.injured)
+        return
+    here.seen.add((event.event_type, place.key))
+    day, tp, date_text, borrowed = _day_of(context, here, event)
+    if borrowed:
+        found.borrowed.add(len(reports))
+    actor1, actor2 = event.actor1, event.actor2
+    reports.append(Report(
+        article=context.article.id, outlet=context.article.outlet, sentence_start=here.start,
+        sentence_end=here.end, excerpt=here.text, trigger=event.trigger.text,
+        event_type=event.event_type, sub_event_type=event.sub_event_type,
+        place=place, mention_start=m_start, mention_end=m_end, mention_text=m_text,
+        geo_precision=precision, date=day, time_precision=tp, date_text=date_text,
+        date_inferred=context.inferred,
+        killed=event.killed, injured=event.injured,
+        actor1=actor1.name if actor1 else "", inter1=actor1.inter if actor1 else 0,
+        actor2=actor2.name if actor2 else "",
+        interaction=interaction(actor1, actor2), published=context.published,
+        place_reason=(_CONTINUED_PLACE if event.continued
+                      else context.reasons.get(m_start, ""))))
+    if told is not None:
+        # "the envoy said the attack on Sumy crossed a line": the event the
+        # article told, named again with no day or toll of its own, is that
+        # event (its kind, day and sides), so it merges into it.
+        reports[-1] = replace(
+            reports[-1], event_type=told.event_type,
+            sub_event_type=told.sub_event_type, date=told.date,
+            time_precision=told.time_precision, actor1=told.actor1,
+            inter1=told.inter1, actor2=told.actor2, interaction=told.interaction)
+
+
+def _day_of(context: _Article, here: _Sentence, event: _Event,
+            ) -> tuple[dt.date, int, str, bool]:
+    """The event's day, time precision and date words, and whether the day is borrowed
+    from another clause: its own date, else the report it continues, else the publication
+    day at week precision."""
+    ref = event.date_ref
+    if ref is not None:
+        shift = _days_apart(here.text, event.trigger.start)
+        if shift and ref.precision == 1:
+            # "struck the port on Saturday, a day after a drone attack on X":
+            # the attack was the day before the clause's Saturday.
+            return ref.date + dt.timedelta(days=shift), ref.precision, ref.text, False
+        return ref.date, ref.precision, ref.text, event.borrowed
+    if event.previous is not None:
+        return event.previous.date, event.previous.time_precision, "", False
+    return context.anchor, 2, "", False
+
+
+def _article_passes(context: _Article, found: _Found, news_only: bool) -> list[Report]:
+    """The article's reports read as a whole, as a coder reads it: retold events take the
+    article's own day, regions their seats; background dropped (``news_only``); then the
+    article-level actor passes of ``geo.incidents.coding``."""
+    reports = _at_region_seats(_dated_by_the_article(found.reports, found.borrowed),
+                               context.resolutions)
     if news_only:
-        day = news_day(reports, published)
-        reports = [r for r in reports if is_news(report_news_features(r, len(text), day))]
+        day = news_day(reports, context.published)
+        reports = [r for r in reports
+                   if is_news(report_news_features(r, len(context.text), day))]
     reports = _without_transfers_of_captures(reports)
-    reports = _with_the_named_group(_with_article_attacker(reports, unplaced))
+    reports = _with_the_named_group(_with_article_attacker(reports, found.unplaced))
     reports = _with_interceptors(reports, Counter(
-        r.place.country_code for found in nationals.values() for r in found),
-        country_names or {})
-    return [_victims_as_second_actor(r, country_names or {}) for r in reports]
+        r.place.country_code for named in context.nationals.values() for r in named),
+        context.country_names)
+    return [_victims_as_second_actor(r, context.country_names) for r in reports]
 
 
 def _after_dateline(sentences: list[tuple[int, int]],

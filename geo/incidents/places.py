@@ -128,6 +128,50 @@ def _owners_of(parsed: Doc, event: EventMention, mentions: list[Resolution],
 def _locations(text: str, mentions: list[Resolution], trigger_at: int, event: EventMention,
                distance_subject: Resolution | None, *, owners: frozenset[int] = frozenset()
                ) -> list[tuple[Place, int, int, int, str]]:
+    """Where the trigger at ``trigger_at`` (article offset) happened, of the sentence's
+    places (``mentions``): (place, geo precision, mention start, end, text) for the best
+    place, and for each place listed with it after the trigger; [] when none may locate it.
+
+    ``distance_subject`` is the sentence's place a stated distance is measured for ("the
+    town 50 km northwest of Kyiv"); ``owners`` the mentions that own the trigger in the
+    parse ("Moscow's new offensive": who did it, not where)."""
+    candidates = _candidates(text, mentions, trigger_at, event, distance_subject, owners)
+    if not candidates:
+        return []
+    candidates.sort(key=lambda c: c[0])
+    best_rank, best, best_precision = candidates[0]
+    # "bombed Kharkiv ..., with a shell striking the Freedom Square": the landmark in the town.
+    for rank, r, precision in candidates:
+        if r.place.feature == "landmark" and best.place.feature == "city" and haversine_km(
+                r.place.lat, r.place.lon, best.place.lat, best.place.lon) <= _SAME_TOWN_KM:
+            best_rank, best, best_precision = rank, r, precision
+            break
+    chosen = [(best, best_precision)]
+    # A list after the trigger: "of Kyiv and the strategic cities of Kharkiv, Chernihiv, and
+    # Mariupol" names every place hit.
+    ordered = sorted((c for c in candidates if c[1].mention.start > trigger_at),
+                     key=lambda c: c[1].mention.start)
+    if ordered and ordered[0][1] is best:
+        for (_, prev, _), (rank, nxt, precision) in zip(ordered, ordered[1:], strict=False):
+            gap = text[prev.mention.end:nxt.mention.start]
+            if rank[0] != best_rank[0] or not _LIST_GAP.match(gap):
+                break
+            chosen.append((nxt, precision))
+    seen = set()
+    out = []
+    for r, precision in chosen:
+        if r.place.key not in seen:
+            seen.add(r.place.key)
+            out.append((r.place, precision, r.mention.start, r.mention.end, r.mention.text))
+    return out
+
+
+def _candidates(text: str, mentions: list[Resolution], trigger_at: int, event: EventMention,
+                distance_subject: Resolution | None, owners: frozenset[int],
+                ) -> list[tuple[tuple[float, float], Resolution, int]]:
+    """The sentence's places that may locate the trigger, each with its rank (specificity,
+    then distance from the trigger: lower is better) and its geo precision; only reference
+    points and speakers' seats when nothing else may."""
     candidates = []
     # "rockets at a base south of Haifa": a reference point locates a strike only when
     # nothing else in its sentence does (then near it, precision 2) -- still closer than the
@@ -178,35 +222,7 @@ def _locations(text: str, mentions: list[Resolution], trigger_at: int, event: Ev
         rank = (_SPECIFICITY.get(place.feature, 5) + (2 if reference else 0), distance)
         precision = _geo_precision(place, near or reference)
         candidates.append((rank, r, precision))
-    candidates = candidates or fallback
-    if not candidates:
-        return []
-    candidates.sort(key=lambda c: c[0])
-    best_rank, best, best_precision = candidates[0]
-    # "bombed Kharkiv ..., with a shell striking the Freedom Square": the landmark in the town.
-    for rank, r, precision in candidates:
-        if r.place.feature == "landmark" and best.place.feature == "city" and haversine_km(
-                r.place.lat, r.place.lon, best.place.lat, best.place.lon) <= _SAME_TOWN_KM:
-            best_rank, best, best_precision = rank, r, precision
-            break
-    chosen = [(best, best_precision)]
-    # A list after the trigger: "of Kyiv and the strategic cities of Kharkiv, Chernihiv, and
-    # Mariupol" names every place hit.
-    ordered = sorted((c for c in candidates if c[1].mention.start > trigger_at),
-                     key=lambda c: c[1].mention.start)
-    if ordered and ordered[0][1] is best:
-        for (_, prev, _), (rank, nxt, precision) in zip(ordered, ordered[1:], strict=False):
-            gap = text[prev.mention.end:nxt.mention.start]
-            if rank[0] != best_rank[0] or not _LIST_GAP.match(gap):
-                break
-            chosen.append((nxt, precision))
-    seen = set()
-    out = []
-    for r, precision in chosen:
-        if r.place.key not in seen:
-            seen.add(r.place.key)
-            out.append((r.place, precision, r.mention.start, r.mention.end, r.mention.text))
-    return out
+    return candidates or fallback
 
 
 @lru_cache(maxsize=4)
