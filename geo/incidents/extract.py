@@ -2,11 +2,12 @@
 
 Each sentence with an event trigger (the ``geo_events`` component) becomes one report per
 event and place: the place (``geo.incidents.places``), the day (``geo.incidents.dating``),
-the figures (``geo.incidents.tolls``) and the sides as ACLED codes them
-(``geo.incidents.coding``). A sentence with a trigger but no place continues the previous
-report of the same type ("Earlier, the governor said at least nine people had been killed in
-an air strike"); a sentence with no trigger may add figures to the report before it. Then the
-article-level passes run: the news filter (``geo.nlp.news``), the attacker the article names,
+the figures (the ``geo_figures`` component, given to their triggers by
+``geo.incidents.tolls``) and the sides as ACLED codes them (``geo.incidents.coding``). A
+sentence with a trigger but no place continues the previous report of the same type
+("Earlier, the governor said at least nine people had been killed in an air strike"); a
+sentence with no trigger may add figures to the report before it. Then the article-level
+passes run: the news filter (``geo.nlp.news``), the attacker the article names,
 interceptions, victims. Ukrainian and Russian articles are read by ``geo.nlp.cyrillic`` into
 the same records.
 """
@@ -73,11 +74,11 @@ from geo.nlp.actors import (
     ordered_pair,
 )
 from geo.nlp.article import Dateline, find_dateline, the_capital
-from geo.nlp.components import run_dates, run_events
+from geo.nlp.components import run_dates, run_events, run_figures
 from geo.nlp.cyrillic.reports import extract_reports as cyrillic_reports
 from geo.nlp.dates import DateRef, find_dates
 from geo.nlp.events import EventMention
-from geo.nlp.figures import Figure, find_casualties
+from geo.nlp.figures import Figure
 from geo.nlp.language import CYRILLIC_READ, detect_language
 from geo.nlp.news import is_news
 from geo.nlp.report import Report, news_day, report_news_features
@@ -151,6 +152,7 @@ class _Article:
     anchor: dt.date  # "today" on the publication day, in the event's time zone
     dates: list[DateRef]  # the ``geo_dates`` spans after the dateline, in text order
     triggers: dict[int, list[EventMention]]  # the ``geo_events`` spans per sentence
+    figures: dict[int, list[Figure]]  # the ``geo_figures`` spans per sentence with a trigger
     capital: Resolution | None  # the dateline's city, when it is its country's capital
     resolutions: list[Resolution]  # after the dateline
     places: dict[int, list[Resolution]]  # the places that may locate an event
@@ -220,8 +222,9 @@ def _read_article(doc: Doc, article: Article, resolutions: list[Resolution],
     event_tz = _event_timezone(resolutions) or article.timezone or _DEFAULT_EVENT_TZ
     # The dateline's day is the filing day, not the event's: "KYIV, June 28 — … on Thursday"
     # is Thursday's news, so its date words are no event date (and its place no event place).
-    # The dates and the triggers are the ``geo_dates`` and ``geo_events`` components' span
-    # groups on the article Doc (``geo.nlp.components``), run with this article's settings.
+    # The dates, the triggers and their sentences' figures are the ``geo_dates``,
+    # ``geo_events`` and ``geo_figures`` components' span groups on the article Doc
+    # (``geo.nlp.components``), run with this article's settings.
     dates = [d for d in run_dates(doc, published=published,
                                   article_tz=article.timezone or event_tz,
                                   event_tz=event_tz, sentences=sentences)
@@ -240,7 +243,8 @@ def _read_article(doc: Doc, article: Article, resolutions: list[Resolution],
         capital=capital, resolutions=resolutions, places=places, mention_spans=mention_spans,
         nationals=nationals, distance_subjects=distance_subjects, aliases=acronyms(text),
         reasons={r.mention.start: r.reason for r in resolutions if r.place is not None},
-        country_names=country_names, triggers=run_events(doc, sentences=sentences))
+        country_names=country_names, triggers=run_events(doc, sentences=sentences),
+        figures=run_figures(doc))
 
 
 def _per_sentence(resolutions: list[Resolution], starts: list[int]) -> tuple[
@@ -303,7 +307,7 @@ def _read_sentence(context: _Article, found: _Found, s_start: int, s_end: int) -
     if setting and len(setting) < len(events):
         events = [e for e in events if e not in setting]
     here = _Sentence(start=s_start, end=s_end, text=sentence, events=events, parsed=parsed,
-                     figures=_as_claimed(sentence, find_casualties(sentence, parsed)),
+                     figures=_as_claimed(sentence, context.figures.get(s_start, [])),
                      first_here=len(found.reports), seen=set())
     # ACLED: an attack by air and by artillery on one place is coded as the air strike.
     for event in sorted(events, key=lambda e: e.sub_event_type != "Air/drone strike"):
