@@ -42,9 +42,7 @@ from geo.incidents.dating import publication_date
 from geo.incidents.extract import extract_reports
 from geo.incidents.families import DEMONSTRATION_SEVERITY
 from geo.incidents.merge import (
-    _same_happening as _same_happening,
-)
-from geo.incidents.merge import (
+    _same_happening,  # noqa: F401 - geo.baselines compares by the merge's own rule
     day_window,
     incident_from_reports,
     merge_block,

@@ -4,7 +4,9 @@ Merging (``geo.incidents.merge``), the continuation of a report by a later sente
 (``geo.incidents.extract``) and the redating of a retold event (``geo.incidents.dating``) all
 ask whether two reports are of one kind. A demonstration is one kind however each report codes
 it (a peaceful march, an intervention, a riot), since ACLED codes one demonstration once, by
-the most severe thing that happened in it; every other event type is its own family.
+the most severe thing that happened in it; every other event type is its own family. The
+sub-types of a change of territory are here too: merging codes a battle that ends in a capture
+as the capture, and the coding policy reads a withdrawal beside a capture as that capture.
 """
 
 from __future__ import annotations
@@ -34,12 +36,12 @@ def _family(report: Report) -> str:
 
 
 def _event_family(event: EventMention) -> str:
+    """The family of a trigger not yet made a report (``_family``'s rule)."""
     return PROTESTS if event.sub_event_type in DEMONSTRATION_SEVERITY else event.event_type
 
 
+# ACLED's sub-type of territory given up without a fight.
 _TRANSFER = "Non-violent transfer of territory"
-
-
 # ACLED's Battles sub-types in which a side wins a place.
 _TERRITORY_WON = frozenset({"Non-state actor overtakes territory",
                             "Government regains territory"})

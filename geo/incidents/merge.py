@@ -5,7 +5,8 @@ their places are the same or one contains the other (a city inside a region-leve
 region, a landmark within 15 km of a town), and their days differ by no more than their
 precision allows. One article's two days are two events. An index of clusters
 (``_ClusterIndex``) keeps the merge near-linear; ``merge_block`` is the blocking key the
-store re-merges by.
+store re-merges by. An incident's id hashes its place, day and type (``with_event_ids``
+makes two alike unique).
 
 Fatalities: per incident, ``fatalities_min``/``fatalities_max`` are the smallest and largest
 killed figures its reports give; the best estimate ``fatalities`` is the largest lower bound
