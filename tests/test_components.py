@@ -15,11 +15,14 @@ from geo.nlp.components import (
     PlacesComponent,
     dates_of,
     events_of,
+    figures_of,
     run_dates,
     run_events,
+    run_figures,
 )
 from geo.nlp.dates import find_dates
 from geo.nlp.events import find_events_by_sentence
+from geo.nlp.figures import find_casualties
 from geo.nlp.geoparse import geoparse_doc
 from geo.records import Article
 
@@ -92,6 +95,34 @@ def test_the_components_give_what_the_stage_functions_give(gazetteer) -> None:
     assert run_events(doc) == find_events_by_sentence(
         TEXT, sentences, lambda start, end: sentence_parse(doc, start, end))
     assert events_of(doc) == run_events(doc)
+    assert run_figures(doc) == {
+        s: found for s, e in sorted({span._.sentence for span in doc.spans["events"]})
+        if (found := find_casualties(TEXT[s:e], sentence_parse(doc, s, e)))}
+    assert figures_of(doc) == run_figures(doc)
+
+
+TOLL = ("Morning news from the east\n\n"
+        "A missile strike killed at least four people in Kharkiv on Tuesday, officials said. "
+        "Eleven people were wounded, they added.")
+
+
+def test_the_figures_of_the_trigger_sentences_are_a_span_group_in_article_offsets() -> None:
+    doc = make_doc(article(TOLL))
+    run_events(doc)
+    run_figures(doc)
+    (killed,) = doc.spans["figures"]  # the second sentence has no trigger: not read here
+    figure = killed._.figure
+    assert (figure.kind, figure.low, figure.qualifier) == ("killed", 4, "at least")
+    s_start, s_end = killed._.sentence
+    assert TOLL[s_start:s_end].startswith("A missile strike killed")
+    # The figure keeps its sentence-relative offsets, as find_casualties gives them; the
+    # span is the article's.
+    assert TOLL[s_start + figure.start:s_start + figure.end] == figure.text
+    assert killed.start_char <= s_start + figure.start < s_start + figure.end <= killed.end_char
+    # The trigger's sentence is the figure's; a span of another group has no sentence.
+    assert {span._.sentence for span in doc.spans["events"]} == {killed._.sentence}
+    run_dates(doc, published=PUBLISHED)
+    assert all(span._.sentence is None for span in doc.spans["dates"])
 
 
 def test_geoparse_doc_keeps_the_resolutions_on_the_doc_and_in_the_places_group(

@@ -461,7 +461,7 @@ def test_a_long_article_past_its_budget_is_stopped_between_its_pieces(store, gaz
 
 
 def test_an_articles_dates_come_in_text_order_as_the_report_stage_bisects_them(seed_articles):
-    # geo.incidents._date_for finds a sentence's dates by bisection over their offsets.
+    # geo.incidents.dating._date_for finds a sentence's dates by bisection over their offsets.
     from geo.nlp.dates import find_dates
 
     texts = [a.text for a in seed_articles.values()] + [

@@ -1,6 +1,6 @@
 """The NLP stages as spaCy pipeline components that read the article Doc and write to it.
 
-Three factories are registered on ``spacy.language.Language`` (``register``):
+Four factories are registered on ``spacy.language.Language`` (``register``):
 
 ``geo_places``
     the geoparser (``geo.nlp.geoparse``): sets ``doc._.resolutions`` and the span group
@@ -13,14 +13,20 @@ Three factories are registered on ``spacy.language.Language`` (``register``):
     the event triggers (``geo.nlp.events.find_events_by_sentence``): ``doc.spans["events"]``,
     each Span's ``EventMention`` on ``span._.event`` and its sentence's (start, end) on
     ``span._.sentence``.
+``geo_figures``
+    the killed and injured figures (``geo.nlp.figures.find_casualties``, with the sentence's
+    parse) of every sentence ``geo_events`` found a trigger in: ``doc.spans["figures"]``,
+    each Span's ``Figure`` on ``span._.figure`` and its sentence on ``span._.sentence``.
 
 Every span is in the article's character offsets (``doc.text == article.text``), widened to
 whole tokens (``doc.char_span(..., alignment_mode="expand")``); the record on the span keeps
-the exact offsets the stage found. The components wrap the stage functions unchanged.
+the exact offsets the stage found (a trigger's and a figure's count from its sentence, as
+the stage gives them). The components wrap the stage functions unchanged.
 
-``geo.doc.load_nlp`` adds the three to the shared pipeline, disabled: ``make_doc`` reads an
-article in pieces, and these stages must see the whole article, so they are run on the
-article Doc afterwards (``run_places``, ``run_dates``, ``run_events``). What a stage needs
+The components join the shared pipeline (``geo.doc.load_nlp``) when first run, disabled:
+``make_doc`` reads an article in pieces, and these stages must see the whole article, so they
+are run on the article Doc afterwards (``run_places``, ``run_dates``, ``run_events``,
+``run_figures``). What a stage needs
 besides the Doc (the gazetteer, the publication date, ...) comes with that one call, as a
 context kept on the Doc only while the component runs: the pipeline object is shared by
 every article of the process, so settings left on it would leak from one article to the next.
@@ -37,12 +43,15 @@ Example:
     >>> _ = geoparse_doc(doc, Gazetteer.load())  # runs geo_places with the geoparser
     >>> _ = run_dates(doc, published=dt.date(2024, 3, 6))
     >>> _ = run_events(doc)
+    >>> _ = run_figures(doc)
     >>> [(s.text, s._.resolution.place.name) for s in doc.spans["places"]]
     [('Kharkiv', 'Kharkiv')]
     >>> [(s.text, str(s._.date_ref.date)) for s in doc.spans["dates"]]
     [('Monday', '2024-03-04')]
     >>> [s._.event.event_type for s in doc.spans["events"]]
     ['Explosions/Remote violence']
+    >>> list(doc.spans["figures"])  # the sentence counts nobody
+    []
 """
 
 from __future__ import annotations
@@ -58,6 +67,7 @@ from geo.doc import doc_text, load_nlp, sentence_parse, sentence_spans
 from geo.errors import GeoError
 from geo.nlp.dates import DateRef, find_dates
 from geo.nlp.events import EventMention, find_events_by_sentence
+from geo.nlp.figures import Figure, find_casualties
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -70,7 +80,7 @@ if TYPE_CHECKING:
     from geo.records import Resolution
 
 #: The components, in the order they run on an article Doc.
-COMPONENTS = ("geo_places", "geo_dates", "geo_events")
+COMPONENTS = ("geo_places", "geo_dates", "geo_events", "geo_figures")
 
 # Where a call's context waits on the Doc while its component runs.
 _CONTEXT = "geo_component_context"
@@ -111,6 +121,14 @@ class EventsContext:
     sentences: list[tuple[int, int]] | None = None
 
 
+@dataclass(frozen=True)
+class FiguresContext:
+    """The sentences the casualty reader reads (default: those the ``geo_events`` group has
+    a trigger in)."""
+
+    sentences: list[tuple[int, int]] | None = None
+
+
 def _record_getter(group: str) -> Any:
     # A Span's own extension values are stored by its character offsets, so two records whose
     # spans widen to the same tokens ("27-28 June") would share one value. The records are
@@ -124,7 +142,9 @@ def _record_getter(group: str) -> Any:
 
 
 def _sentence_getter(span: Span) -> tuple[int, int] | None:
-    return span.doc.user_data.get((_RECORDS, "event_sentences"), {}).get(span.id)
+    # A group's span is labelled with its group's name (``_token_span``): a trigger's
+    # sentence and a figure's are kept apart, and a span of another group has none.
+    return span.doc.user_data.get((_RECORDS, "sentences", span.label_), {}).get(span.id)
 
 
 def register() -> None:
@@ -135,37 +155,42 @@ def register() -> None:
     from spacy.tokens import Doc, Span  # noqa: PLC0415
 
     for name, factory in (("geo_places", make_places), ("geo_dates", make_dates),
-                          ("geo_events", make_events)):
+                          ("geo_events", make_events), ("geo_figures", make_figures)):
         if name not in Language.factories:
             Language.factory(name, func=factory)
     if not Doc.has_extension("article"):
         Doc.set_extension("article", default=None)
     if not Doc.has_extension("resolutions"):
         Doc.set_extension("resolutions", default=None)
-    for name, group in (("resolution", "places"), ("date_ref", "dates"), ("event", "events")):
+    for name, group in (("resolution", "places"), ("date_ref", "dates"), ("event", "events"),
+                        ("figure", "figures")):
         if not Span.has_extension(name):
             Span.set_extension(name, getter=_record_getter(group))
     if not Span.has_extension("sentence"):
         Span.set_extension("sentence", getter=_sentence_getter)
 
 
-def _token_span(doc: Doc, starts: list[int], start: int, end: int, span_id: int) -> Span:
-    """The tokens covering article characters [start, end), as a Span with ``span_id``."""
+def _token_span(doc: Doc, starts: list[int], start: int, end: int, span_id: int,
+                label: str = "") -> Span:
+    """The tokens covering article characters [start, end), as a Span with ``span_id`` and
+    ``label``."""
     from spacy.tokens import Span  # noqa: PLC0415 - loaded with the model (load_nlp)
 
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is not None:
-        return Span(doc, span.start, span.end, span_id=span_id)
+        return Span(doc, span.start, span.end, label=label, span_id=span_id)
     # Only an empty or all-space range has no token to widen to: the record still gets a
     # (possibly empty) span at its place, so the group holds every record the stage found.
     first = max(0, bisect_right(starts, start) - 1) if start < len(doc_text(doc)) else len(doc)
     last = max(first, bisect_left(starts, end))
-    return Span(doc, first, last, span_id=span_id)
+    return Span(doc, first, last, label=label, span_id=span_id)
 
 
 def _set_group(doc: Doc, group: str, records: Iterable[Any],
-               offsets: Iterable[tuple[int, int]]) -> list[Span]:
-    """Write ``doc.spans[group]``: one span per record, in the stage's order."""
+               offsets: Iterable[tuple[int, int]],
+               sentences: Iterable[tuple[int, int]] | None = None) -> list[Span]:
+    """Write ``doc.spans[group]``: one span per record, in the stage's order, labelled with
+    the group's name; ``sentences``, one per record, are what ``span._.sentence`` gives."""
     records = list(records)
     doc.user_data[(_RECORDS, group)] = records
     starts: list[int] = []
@@ -173,8 +198,10 @@ def _set_group(doc: Doc, group: str, records: Iterable[Any],
     for n, (start, end) in enumerate(offsets, start=1):
         if start >= end and not starts:
             starts = [token.idx for token in doc]  # only for the rare span no token covers
-        spans.append(_token_span(doc, starts, start, end, n))
+        spans.append(_token_span(doc, starts, start, end, n, group))
     doc.spans[group] = spans
+    if sentences is not None:
+        doc.user_data[(_RECORDS, "sentences", group)] = dict(enumerate(sentences, start=1))
     return spans
 
 
@@ -275,11 +302,37 @@ class EventsComponent:
             doc_text(doc), sentences, lambda start, end: sentence_parse(doc, start, end))
         ends = dict(sentences)
         events = [(s_start, e) for s_start, found in by_sentence.items() for e in found]
-        doc.user_data[(_RECORDS, "event_sentences")] = {
-            n: (s_start, ends[s_start]) for n, (s_start, _e) in enumerate(events, start=1)}
         _set_group(doc, "events", (e for _s, e in events),
-                   ((s_start + e.start, s_start + e.end) for s_start, e in events))
+                   ((s_start + e.start, s_start + e.end) for s_start, e in events),
+                   ((s_start, ends[s_start]) for s_start, _e in events))
         return doc
+
+
+class FiguresComponent:
+    """The killed and injured figures as a component (factory ``geo_figures``)."""
+
+    def __init__(self, name: str = "geo_figures") -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        context = _take_context(doc, self.name)
+        sentences = (context.sentences if context is not None and context.sentences is not None
+                     else _event_sentences(doc))
+        text = doc_text(doc)
+        # Each sentence with its parse, as the report stage read them: a sentence with a
+        # trigger was parsed for it (``geo_events``), so no sentence is parsed again here.
+        figures = [((s_start, s_end), f) for s_start, s_end in sentences
+                   for f in find_casualties(text[s_start:s_end],
+                                            sentence_parse(doc, s_start, s_end))]
+        _set_group(doc, "figures", (f for _s, f in figures),
+                   ((s[0] + f.start, s[0] + f.end) for s, f in figures),
+                   (s for s, _f in figures))
+        return doc
+
+
+def _event_sentences(doc: Doc) -> list[tuple[int, int]]:
+    """The sentences the ``geo_events`` group has a trigger in, in text order."""
+    return sorted({span._.sentence for span in doc.spans.get("events", [])})
 
 
 # spaCy validates a factory's arguments by their annotations, evaluated in this module, where
@@ -297,6 +350,11 @@ def make_dates(nlp: object, name: str) -> DatesComponent:
 def make_events(nlp: object, name: str) -> EventsComponent:
     """The ``geo_events`` component (event triggers)."""
     return EventsComponent(name)
+
+
+def make_figures(nlp: object, name: str) -> FiguresComponent:
+    """The ``geo_figures`` component (killed and injured figures)."""
+    return FiguresComponent(name)
 
 
 def run_places(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
@@ -326,6 +384,14 @@ def run_events(doc: Doc, *, sentences: list[tuple[int, int]] | None = None,
     return events_of(doc)
 
 
+def run_figures(doc: Doc, *, sentences: list[tuple[int, int]] | None = None,
+                ) -> dict[int, list[Figure]]:
+    """Run ``geo_figures`` on an article Doc (after ``geo_events``, whose sentences it reads
+    unless ``sentences`` are given); its figures by sentence (``figures_of``)."""
+    _run(doc, "geo_figures", FiguresContext(sentences))
+    return figures_of(doc)
+
+
 def dates_of(doc: Doc) -> list[DateRef]:
     """The dates ``geo_dates`` wrote on the Doc, in text order."""
     return [span._.date_ref for span in doc.spans.get("dates", [])]
@@ -337,4 +403,14 @@ def events_of(doc: Doc) -> dict[int, list[EventMention]]:
     by_sentence: dict[int, list[EventMention]] = {}
     for span in doc.spans.get("events", []):
         by_sentence.setdefault(span._.sentence[0], []).append(span._.event)
+    return by_sentence
+
+
+def figures_of(doc: Doc) -> dict[int, list[Figure]]:
+    """The figures ``geo_figures`` wrote on the Doc, as ``find_casualties`` gives them per
+    sentence: sentence start -> figures (offsets relative to the sentence), only for
+    sentences that have any."""
+    by_sentence: dict[int, list[Figure]] = {}
+    for span in doc.spans.get("figures", []):
+        by_sentence.setdefault(span._.sentence[0], []).append(span._.figure)
     return by_sentence
