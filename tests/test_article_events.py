@@ -200,3 +200,19 @@ def test_a_mother_and_her_son_are_two_killed(gazetteer):
             "her son, officials said.")
     found = incidents_of(gazetteer, text, published=D(2023, 4, 29))
     assert [(i.location, i.fatalities) for i in found] == [("Dnipro", 2)]
+
+
+def test_a_namesake_far_from_the_articles_places_gives_way_to_the_town_it_is_near(gazetteer):
+    text = ("RAMALLAH, Aug 29 (Test Wire) — Israeli troops raided Jenin and Tulkarm on "
+            "Wednesday, Palestinian officials said. Three men were killed in an air strike in "
+            "the Far'a camp near Tubas on Wednesday, the health ministry said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 8, 29))
+    strikes = [i for i in found if i.sub_event_type == "Air/drone strike"]
+    assert [(i.place.country_code, i.fatalities) for i in strikes] == [("PS", 3)]
+
+
+def test_a_place_in_doubt_gives_way_to_the_place_the_report_before_gives(gazetteer):
+    text = ("KHARTOUM, Sept 27 (Test Wire) — Fighting raged in Omdurman and in Bahri on Thursday, "
+            "residents said. The army said it had taken control of the Halfaya bridge area.")
+    found = incidents_of(gazetteer, text, published=D(2024, 9, 27))
+    assert {i.place.country_code for i in found} == {"SD"}

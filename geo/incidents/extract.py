@@ -78,6 +78,7 @@ from geo.nlp.components import run_dates, run_events, run_figures
 from geo.nlp.cyrillic.reports import extract_reports as cyrillic_reports
 from geo.nlp.dates import DateRef, find_dates
 from geo.nlp.events import EventMention
+from geo.nlp.far_places import in_doubt
 from geo.nlp.figures import Figure
 from geo.nlp.language import CYRILLIC_READ, detect_language
 from geo.nlp.news import is_news
@@ -360,7 +361,12 @@ def _event_places(context: _Article, found: _Found, here: _Sentence, trigger: Ev
         locations = [(context.capital.place, 1, here.start + at[0], here.start + at[1],
                       here.text[at[0]:at[1]])]
         context.reasons[here.start + at[0]] = "the capital the dateline names"
-    continued = not locations and previous is not None
+    # A place in doubt (a small namesake far from the article's others, its sentence naming
+    # nothing better) gives way to the place the report before it gives: "the army took the
+    # Halfaya bridge area" after fighting in Bahri is Bahri's, not a Syrian Halfaya's.
+    doubtful = bool(locations) and all(in_doubt(context.reasons.get(start, ""))
+                                       for _p, _prec, start, _e, _t in locations)
+    continued = (not locations or doubtful) and previous is not None
     if continued:
         locations = [(previous.place, previous.geo_precision, previous.mention_start,
                       previous.mention_end, previous.mention_text)]

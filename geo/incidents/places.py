@@ -27,6 +27,7 @@ from geo.lang import words
 from geo.nlp.actors import SPEECH_VERBS
 from geo.nlp.article import Dateline, capital_name
 from geo.nlp.events import BATTLES, PROTESTS, STRATEGIC, EventMention
+from geo.nlp.far_places import in_doubt
 from geo.nlp.report import Report
 from geo.nlp.resolve import haversine_km
 from geo.records import Place, Resolution
@@ -221,6 +222,11 @@ def _candidates(text: str, mentions: list[Resolution], trigger_at: int, event: E
             distance *= 2.5  # objects follow their verb more often than subjects precede it
         rank = (_SPECIFICITY.get(place.feature, 5) + (2 if reference else 0), distance)
         precision = _geo_precision(place, near or reference)
+        if in_doubt(r.reason):
+            # "the Far'a camp near Tubas" read as a namesake 4,000 km away: a place the
+            # article's others put in doubt locates the event only when nothing else does.
+            fallback.append(((rank[0] + 4, rank[1]), r, precision))
+            continue
         candidates.append((rank, r, precision))
     return candidates or fallback
 

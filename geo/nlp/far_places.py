@@ -17,7 +17,9 @@ its place (the analyst sees it, with its runner-ups) but half its score, and its
 why, so it never shows as a sure 1.00 and never feeds the corpus prior
 (``geo.nlp.corpus.CONFIDENT_SCORE``). A larger city far from the rest is mostly named on
 purpose (a capital, "talks in Geneva"), a landmark too ("the Kremlin"), an analyst's own place
-always: those keep their score.
+always: those keep their score. The report stage (``geo.incidents.places``) lets a place in
+doubt locate an event only when its sentence names nothing better, and then prefers the place
+the report before it gives.
 
 On GeoWebNews (shipped models, 7 December) the cluster rule flags 98 resolved mentions: 48
 right (Moscow, London, Beijing in stories about elsewhere), 16 wrong, 34 no gold toponym at
@@ -45,6 +47,8 @@ FAR_KM = 1000.0
 POINT_FEATURES = frozenset({"city", "landmark", "computed"})
 #: A far town smaller than this is more likely a namesake than a place named from afar.
 SMALL_TOWN_POPULATION = 100_000
+#: What a far town's reason says (``doubt_far_places``); ``in_doubt`` reads it.
+IN_DOUBT = "in doubt:"
 # Fewer names than this, and there is no "rest of the article" to be far from.
 _MIN_NAMES = 3
 _EARTH_KM = 6371.0
@@ -122,6 +126,11 @@ def doubt_far_places(resolutions: list[Resolution], *, km: float = FAR_KM) -> li
         if far and place.feature == "city" and place.population < SMALL_TOWN_POPULATION and (
                 not place.from_analyst):
             out[i] = replace(out[i], score=round(out[i].score / 2, 3),
-                             reason=f"{out[i].reason}; in doubt: more than {km:,.0f} km from "
+                             reason=f"{out[i].reason}; {IN_DOUBT} more than {km:,.0f} km from "
                                     f"where the article's other places lie")
     return out
+
+
+def in_doubt(reason: str) -> bool:
+    """Whether a resolution's reason says ``doubt_far_places`` put its place in doubt."""
+    return IN_DOUBT in reason
