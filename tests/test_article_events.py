@@ -216,3 +216,12 @@ def test_a_place_in_doubt_gives_way_to_the_place_the_report_before_gives(gazette
             "residents said. The army said it had taken control of the Halfaya bridge area.")
     found = incidents_of(gazetteer, text, published=D(2024, 9, 27))
     assert {i.place.country_code for i in found} == {"SD"}
+
+
+def test_the_datelines_day_is_no_place(gazetteer):
+    from geo.nlp.geoparse import geoparse
+
+    article = Article(id="t", text="KHARKIV, Ukraine, Nov 5 (Test Wire) — Glide bombs hit "
+                      "Kharkiv on Monday, killing six people, the governor said.",
+                      published=D(2024, 11, 5))
+    assert "Nov" not in {r.mention.text for r in geoparse(article, gazetteer)}

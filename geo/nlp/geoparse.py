@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from geo.doc import doc_text, make_doc
 from geo.errors import GeoError
 from geo.gazetteer.index import Gazetteer
+from geo.nlp.article import find_dateline
 from geo.nlp.components import run_places
 from geo.nlp.corpus import Corpus
 from geo.nlp.cyrillic.places import find_places as find_cyrillic_places
@@ -98,6 +99,12 @@ def find_places(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
                        f"{', '.join(sorted(RECOGNISERS))}") from None
     mentions = (recognise(doc, gazetteer, model=model) if model is not None
                 else find(doc, gazetteer))
+    # "KHARKIV, Ukraine, Nov 5 (Agency) —": the dateline's day is a date ("Nov" is no town
+    # in Tajikistan), whatever the recogniser made of its capitalised word.
+    dateline = find_dateline(doc_text(doc))
+    if dateline is not None and dateline.date_start >= 0:
+        mentions = [m for m in mentions
+                    if not dateline.date_start <= m.start < dateline.date_end]
     resolutions = resolve_mentions(doc_text(doc), mentions, gazetteer, resolver=resolver,
                                    ranker=ranker, corpus=corpus)
     # After the stated distances: a point computed from one lies near its reference place.
