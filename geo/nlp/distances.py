@@ -180,13 +180,7 @@ def _placed_by_distance(text: str, resolutions: list[Resolution], name: str,
                         ref: Resolution) -> list[Resolution]:
     """Every mention of ``name`` (the gazetteer lacks it) at the point the stated distance
     gives, as computed mentions."""
-    place = Place(key=f"computed:{name}@{reference.key}", name=name,
-                  lat=round(point.latitude, 5), lon=round(point.longitude, 5),
-                  feature="computed", country_code=reference.country_code,
-                  admin1=reference.admin1, admin1_code=reference.admin1_code)
-    stated = StatedDistance(km=phrase.km, bearing=phrase.bearing, reference=reference.key,
-                            computed_lat=place.lat, computed_lon=place.lon,
-                            disagreement_km=None, flagged=False, phrase_start=phrase.start)
+    place, stated = _computed_place(name, phrase, reference, point)
     reason = (f"not in the gazetteer; placed {phrase.km:g} km from {reference.name} as the "
               "text states of it (low precision)")
     out = [r for r in resolutions if r.place is not None or r.mention.text != name]
@@ -200,6 +194,19 @@ def _placed_by_distance(text: str, resolutions: list[Resolution], name: str,
         out.append(Resolution(mention=mention, place=place, score=0.3, sentence=home,
                               distance=stated, reason=reason))
     return sorted(out, key=lambda r: r.mention.start)
+
+
+def _computed_place(name: str, phrase: DistancePhrase, reference: Place,
+                    point) -> tuple[Place, StatedDistance]:
+    """A place the gazetteer lacks, at the point a stated distance gives, and that distance."""
+    place = Place(key=f"computed:{name}@{reference.key}", name=name,
+                  lat=round(point.latitude, 5), lon=round(point.longitude, 5),
+                  feature="computed", country_code=reference.country_code,
+                  admin1=reference.admin1, admin1_code=reference.admin1_code)
+    stated = StatedDistance(km=phrase.km, bearing=phrase.bearing, reference=reference.key,
+                            computed_lat=place.lat, computed_lon=place.lon,
+                            disagreement_km=None, flagged=False, phrase_start=phrase.start)
+    return place, stated
 
 
 def _reference(resolutions: list[Resolution], phrase: DistancePhrase) -> int | None:
@@ -237,13 +244,7 @@ def _computed_subject(text: str, phrase: DistancePhrase, reference: Place, point
     start = m.start("name") + (len(m.group("name")) - len(name))
     mention = Mention(article=ref.mention.article, start=start, end=start + len(name),
                       text=name, pattern="computed")
-    place = Place(key=f"computed:{name}@{reference.key}", name=name,
-                  lat=round(point.latitude, 5), lon=round(point.longitude, 5),
-                  feature="computed", country_code=reference.country_code,
-                  admin1=reference.admin1, admin1_code=reference.admin1_code)
-    stated = StatedDistance(km=phrase.km, bearing=phrase.bearing, reference=reference.key,
-                            computed_lat=place.lat, computed_lon=place.lon,
-                            disagreement_km=None, flagged=False, phrase_start=phrase.start)
+    place, stated = _computed_place(name, phrase, reference, point)
     return Resolution(mention=mention, place=place, score=0.3, sentence=ref.sentence,
                       distance=stated, reason=f"not in the gazetteer; placed {phrase.km:g} km "
                       f"from {reference.name} as the text states (low precision)")
