@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -245,20 +246,32 @@ def reports_frame(incidents: list[Incident]) -> pd.DataFrame:
 
 def report_rows(i: Incident) -> list[dict]:
     """An incident's reports as plain JSON-able dicts (``REPORT_COLUMNS``, ISO days)."""
-    return [{
-        "event_id": i.event_id, "report_key": r.key, "article": r.article,
-        "outlet": r.outlet,
-        "excerpt": r.excerpt, "sentence_start": r.sentence_start,
-        "sentence_end": r.sentence_end, "mention_start": r.mention_start,
-        "mention_end": r.mention_end, "mention_text": r.mention_text,
-        "trigger": r.trigger, "event_type": r.event_type,
-        "sub_event_type": r.sub_event_type, "report_date": r.date.isoformat(),
-        "date_text": r.date_text,
-        "killed": "; ".join(f.text for f in r.killed),
-        "injured": "; ".join(f.text for f in r.injured),
-        "published": r.published.isoformat() if r.published else "",
-        "place_reason": r.place_reason,
-    } for r in i.reports]
+    return [report_row(i.event_id, r.key, vars(r)) for r in i.reports]
+
+
+def report_row(event_id: str, key: str, report: Mapping[str, Any]) -> dict:
+    """One row of the reports table (``REPORT_COLUMNS``) from a report's fields: a
+    ``Report``'s own (``vars``) or its stored JSON payload's (``geo.store.payloads``), whose
+    days are ISO strings and whose figures are dicts; the one home of the row's shape."""
+    def iso(day: Any) -> str:
+        return day.isoformat() if hasattr(day, "isoformat") else (day or "")
+
+    def texts(figures: Any) -> str:
+        return "; ".join(f["text"] if isinstance(f, Mapping) else f.text
+                         for f in figures or ())
+
+    return {
+        "event_id": event_id, "report_key": key, "article": report["article"],
+        "outlet": report.get("outlet", ""), "excerpt": report.get("excerpt", ""),
+        "sentence_start": report["sentence_start"], "sentence_end": report["sentence_end"],
+        "mention_start": report["mention_start"], "mention_end": report["mention_end"],
+        "mention_text": report.get("mention_text", ""), "trigger": report.get("trigger", ""),
+        "event_type": report["event_type"], "sub_event_type": report["sub_event_type"],
+        "report_date": iso(report["date"]), "date_text": report.get("date_text", ""),
+        "killed": texts(report.get("killed")), "injured": texts(report.get("injured")),
+        "published": iso(report.get("published")),
+        "place_reason": report.get("place_reason", ""),
+    }
 
 
 def reports_frame_from_rows(rows: list[dict]) -> pd.DataFrame:

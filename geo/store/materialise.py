@@ -40,7 +40,7 @@ from geo.incidents import (
     text_shingles,
 )
 from geo.records import Article
-from geo.tables import incident_row
+from geo.tables import incident_row, report_row
 
 #: Kinds of analysts' changes that act on incidents (the others act on mentions).
 INCIDENT_CHANGE_KINDS = frozenset({"merge_incidents", "split_incident", "edit_incident"})
@@ -329,20 +329,7 @@ def report_rows(conn: sqlite3.Connection, *, incidents: Sequence[str] | None = N
     out = []
     for event_id, key, text in rows:
         try:
-            data = json.loads(text)
-            out.append({
-                "event_id": event_id, "report_key": key, "article": data["article"],
-                "outlet": data.get("outlet", ""), "excerpt": data.get("excerpt", ""),
-                "sentence_start": data["sentence_start"],
-                "sentence_end": data["sentence_end"], "mention_start": data["mention_start"],
-                "mention_end": data["mention_end"], "mention_text": data.get("mention_text", ""),
-                "trigger": data.get("trigger", ""), "event_type": data["event_type"],
-                "sub_event_type": data["sub_event_type"], "report_date": data["date"],
-                "date_text": data.get("date_text", ""),
-                "killed": "; ".join(f["text"] for f in data.get("killed", [])),
-                "injured": "; ".join(f["text"] for f in data.get("injured", [])),
-                "published": data.get("published") or "",
-                "place_reason": data.get("place_reason", "")})
+            out.append(report_row(event_id, key, json.loads(text)))
         except (ValueError, TypeError, KeyError):
             continue
     return out
