@@ -30,7 +30,6 @@ from geo.incidents.clauses import (
 from geo.incidents.coding import (
     _ARMED_INTERS,
     Sighting,
-    _actors,
     _as_acled_defines,
     _drop_peaceful_beside_intervention,
     _interception_sides,
@@ -83,6 +82,7 @@ from geo.nlp.figures import Figure
 from geo.nlp.language import CYRILLIC_READ, detect_language
 from geo.nlp.news import is_news
 from geo.nlp.report import Report, news_day, report_news_features
+from geo.nlp.sides import find_sides
 from geo.records import Article, Place, Resolution
 
 if TYPE_CHECKING:
@@ -383,9 +383,9 @@ def _event_sides(context: _Article, found: _Found, here: _Sentence, trigger: Eve
              for r in context.nationals.get(here.start, [])]
     country = locations[0][0].country_code if locations else ""
     name = context.country_names.get(country, "")
-    actor, others = _actors(here.text, trigger, here.parsed, named, country, name,
-                            _following(context, here.start), context.aliases,
-                            context.mention_spans.get(here.start, []))
+    actor, others = find_sides(here.text, trigger, here.parsed, named, country, name,
+                               _following(context, here.start), context.aliases,
+                               context.mention_spans.get(here.start, []))
     if actor is None and continued is not None and continued.actor1:
         # "Several houses were destroyed.": the same attack, by the same actor.
         actor = Actor(continued.actor1, continued.inter1)
