@@ -1,10 +1,10 @@
 """ACLED's coding policy: who the sides of a report are, and which type its definitions make it.
 
-Per sentence, once ``geo.nlp.sides.find_sides`` has found who acted and the other sides,
-``_as_acled_defines`` applies ACLED's definitions: civilians are never the attacker, a clash
-of demonstrators is a violent demonstration by rioters, a protest the state's forces act on
-has them as its actor, an attack on civilians with no weapon named is violence against
-civilians.
+Per sentence, once the ``geo_actors`` component (``geo.nlp.sides.find_sides``) has found
+who acted and the other sides, ``_as_acled_defines`` applies ACLED's definitions: civilians
+are never the attacker, a clash of demonstrators is a violent demonstration by rioters, a
+protest the state's forces act on has them as its actor, an attack on civilians with no
+weapon named is violence against civilians.
 
 Per article, as a coder reads the whole article and not one sentence: an unattributed strike
 is by the force that carries two thirds of the article's other strikes

@@ -5,8 +5,9 @@ in the active order the actor is named before the trigger and the sides after it
 (``geo.nlp.actors.find_actor``, ``find_targets``); a passive clause with its agent written
 reverses that ("Ukrainian positions were shelled by Russian forces"); the trigger's own
 subject, a state named as the subject, a group ACLED knows by name (``geo.nlp.groups``) or
-an organisation the parse names are tried in turn. ACLED's coding of the sides once found
-(``geo.incidents.coding``) is the report stage's.
+an organisation the parse names are tried in turn. The ``geo_actors`` component
+(``geo.nlp.components``) writes what it finds on the article Doc; ACLED's coding of the
+sides once found (``geo.incidents.coding``) is the report stage's.
 
 The nationality words and the places named are the geoparser's, in sentence offsets.
 """
@@ -14,6 +15,7 @@ The nationality words and the places named are the geoparser's, in sentence offs
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from geo.nlp.actors import (
@@ -34,6 +36,16 @@ if TYPE_CHECKING:
 
     from geo.nlp.events import EventMention
     from geo.records import Place
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a trigger's event: the actor as ACLED names it, and its role ("actor":
+    who acted; "other": another side named)."""
+
+    actor: Actor
+    role: str
+    trigger: EventMention
 
 
 def find_sides(sentence: str, event: EventMention, parsed: Doc,
