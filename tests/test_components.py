@@ -13,9 +13,11 @@ from geo.incidents import extract_reports
 from geo.nlp.components import (
     COMPONENTS,
     PlacesComponent,
+    actors_of,
     dates_of,
     events_of,
     figures_of,
+    run_actors,
     run_dates,
     run_events,
     run_figures,
@@ -24,6 +26,7 @@ from geo.nlp.dates import find_dates
 from geo.nlp.events import find_events_by_sentence
 from geo.nlp.figures import find_casualties
 from geo.nlp.geoparse import geoparse_doc
+from geo.nlp.sides import find_sides
 from geo.records import Article
 
 # A title line first, so that nothing starts at offset 0 by chance.
@@ -191,3 +194,83 @@ def test_the_reports_are_read_from_the_components_span_groups(gazetteer) -> None
     assert strike.trigger in {s.text for s in doc.spans["events"]}
     assert strike.date_text in {s.text for s in doc.spans["dates"]}
     assert strike.date == dt.date(2024, 5, 7)
+
+
+SIDES = ("Morning brief\n\n"
+         "Russian forces shelled Ukrainian positions near Kupiansk on Monday, the army said. "
+         "Later, protesters rallied in Lviv against the war.")
+PASSIVE = ("Evening brief\n\n"
+           "Ukrainian positions near Vuhledar were shelled by Russian forces overnight, "
+           "officials said.")
+RUSSIA = "Military Forces of Russia (2000-)"
+UKRAINE = "Military Forces of Ukraine (2019-)"
+
+
+def _sides_doc(text: str, gazetteer):
+    doc = make_doc(article(text))
+    geoparse_doc(doc, gazetteer)
+    run_events(doc)
+    return doc
+
+
+def test_the_sides_of_each_trigger_are_a_span_group_on_the_trigger(gazetteer) -> None:
+    doc = _sides_doc(SIDES, gazetteer)
+    run_actors(doc)
+    spans = list(doc.spans["actors"])
+    assert [(s._.side.actor.name, s._.side.role) for s in spans] == [
+        (RUSSIA, "actor"), (UKRAINE, "other"), ("Protesters", "actor")]
+    shelled = next(s for s in doc.spans["events"] if s.text == "shelled")
+    for span in spans[:2]:
+        # The finder names a side as ACLED does, not by its words: the span is the trigger's,
+        # in article offsets, with the trigger's sentence.
+        assert (span.start_char, span.end_char) == (shelled.start_char, shelled.end_char)
+        assert span._.side.trigger == shelled._.event
+        assert span._.sentence == shelled._.sentence
+    assert SIDES[spans[2].start_char:spans[2].end_char] == "protesters"
+
+
+def test_a_passive_clause_has_its_agent_as_who_acted(gazetteer) -> None:
+    doc = _sides_doc(PASSIVE, gazetteer)
+    ((actor, others),) = run_actors(doc).values()
+    assert actor.name == RUSSIA
+    assert [o.name for o in others] == [UKRAINE]
+
+
+def test_the_events_country_comes_with_the_call_and_a_trigger_read_again_is_replaced(
+        gazetteer) -> None:
+    doc = _sides_doc(SIDES, gazetteer)
+    first = run_actors(doc)
+    assert actors_of(doc) == first
+    shelled = next(s for s in doc.spans["events"] if s.text == "shelled")
+    key = (shelled._.sentence[0], shelled._.event)
+    # In Ukraine, Russia's forces are external forces (inter 8); only this trigger is read.
+    again = run_actors(doc, triggers=[(shelled._.sentence, shelled._.event)],
+                       country="UA", country_name="Ukraine")
+    assert list(again) == [key]
+    assert again[key][0].inter == 8
+    assert len(doc.spans["actors"]) == 3  # its sides replaced, the protest's kept
+    assert actors_of(doc) == {**first, **again}
+
+
+def test_the_component_gives_what_find_sides_gives(gazetteer) -> None:
+    from geo.doc import sentence_parse
+
+    doc = _sides_doc(PASSIVE, gazetteer)
+    (span,) = doc.spans["events"]
+    s_start, s_end = span._.sentence
+    found = run_actors(doc, nationals=[], following="", aliases={}, mentions=[])
+    assert found[(s_start, span._.event)] == find_sides(
+        PASSIVE[s_start:s_end], span._.event, sentence_parse(doc, s_start, s_end), [], "", "",
+        "", {}, [])
+
+
+def test_the_reports_sides_are_read_from_the_actors_group(gazetteer) -> None:
+    doc = make_doc(article(SIDES))
+    geoparse_doc(doc, gazetteer)
+    reports = extract_reports(doc)
+    strike = next(r for r in reports if r.trigger == "shelled")
+    # The report stage ran geo_actors with the event's country (Kupiansk's: Ukraine).
+    (actor,) = [s._.side.actor for s in doc.spans["actors"]
+                if s._.side.role == "actor" and s.text == "shelled"]
+    assert (strike.actor1, strike.inter1) == (actor.name, actor.inter) == (RUSSIA, 8)
+

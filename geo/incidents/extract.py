@@ -3,12 +3,12 @@
 Each sentence with an event trigger (the ``geo_events`` component) becomes one report per
 event and place: the place (``geo.incidents.places``), the day (``geo.incidents.dating``),
 the figures (the ``geo_figures`` component, given to their triggers by
-``geo.incidents.tolls``) and the sides as ACLED codes them (``geo.incidents.coding``). A
-sentence with a trigger but no place continues the previous report of the same type
-("Earlier, the governor said at least nine people had been killed in an air strike"); a
-sentence with no trigger may add figures to the report before it. Then the article-level
-passes run: the news filter (``geo.nlp.news``), the attacker the article names,
-interceptions, victims. Ukrainian and Russian articles are read by ``geo.nlp.cyrillic`` into
+``geo.incidents.tolls``) and the sides (the ``geo_actors`` component) as ACLED codes them
+(``geo.incidents.coding``). A sentence with a trigger but no place continues the previous
+report of the same type ("Earlier, the governor said at least nine people had been killed in
+an air strike"); a sentence with no trigger may add figures to the report before it. Then
+the article-level passes run: the news filter (``geo.nlp.news``), the attacker the article
+names, interceptions, victims. Ukrainian and Russian articles are read by ``geo.nlp.cyrillic`` into
 the same records.
 """
 
@@ -30,7 +30,6 @@ from geo.incidents.clauses import (
 from geo.incidents.coding import (
     _ARMED_INTERS,
     Sighting,
-    _actors,
     _as_acled_defines,
     _drop_peaceful_beside_intervention,
     _interception_sides,
@@ -74,7 +73,7 @@ from geo.nlp.actors import (
     ordered_pair,
 )
 from geo.nlp.article import Dateline, find_dateline, the_capital
-from geo.nlp.components import run_dates, run_events, run_figures
+from geo.nlp.components import run_actors, run_dates, run_events, run_figures
 from geo.nlp.cyrillic.reports import extract_reports as cyrillic_reports
 from geo.nlp.dates import DateRef, find_dates
 from geo.nlp.events import EventMention
@@ -383,9 +382,14 @@ def _event_sides(context: _Article, found: _Found, here: _Sentence, trigger: Eve
              for r in context.nationals.get(here.start, [])]
     country = locations[0][0].country_code if locations else ""
     name = context.country_names.get(country, "")
-    actor, others = _actors(here.text, trigger, here.parsed, named, country, name,
-                            _following(context, here.start), context.aliases,
-                            context.mention_spans.get(here.start, []))
+    # Who acted and the other sides named: the ``geo_actors`` component's spans of this
+    # trigger. It is run here, one trigger at a time, because the event's country it reads
+    # is known only once the trigger's place is chosen, and that choice depends on the
+    # reports read before it (the place of the report a trigger continues).
+    ((actor, others),) = run_actors(
+        context.doc, triggers=[((here.start, here.end), trigger)], country=country,
+        country_name=name, nationals=named, following=_following(context, here.start),
+        aliases=context.aliases, mentions=context.mention_spans.get(here.start, [])).values()
     if actor is None and continued is not None and continued.actor1:
         # "Several houses were destroyed.": the same attack, by the same actor.
         actor = Actor(continued.actor1, continued.inter1)

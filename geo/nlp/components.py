@@ -1,6 +1,6 @@
 """The NLP stages as spaCy pipeline components that read the article Doc and write to it.
 
-Four factories are registered on ``spacy.language.Language`` (``register``):
+Five factories are registered on ``spacy.language.Language`` (``register``):
 
 ``geo_places``
     the geoparser (``geo.nlp.geoparse``): sets ``doc._.resolutions`` and the span group
@@ -17,6 +17,12 @@ Four factories are registered on ``spacy.language.Language`` (``register``):
     the killed and injured figures (``geo.nlp.figures.find_casualties``, with the sentence's
     parse) of every sentence ``geo_events`` found a trigger in: ``doc.spans["figures"]``,
     each Span's ``Figure`` on ``span._.figure`` and its sentence on ``span._.sentence``.
+``geo_actors``
+    who acted and the other sides named (``geo.nlp.sides.find_sides``, with the sentence's
+    parse) of each trigger of ``doc.spans["events"]``: ``doc.spans["actors"]``, one span per
+    side, each Span's ``Side`` (the ``Actor``, its role "actor" or "other", and the trigger)
+    on ``span._.side`` and the trigger's sentence on ``span._.sentence``. The finder names a
+    side as ACLED names it, not by the words it read, so a side's span is its trigger's.
 
 Every span is in the article's character offsets (``doc.text == article.text``), widened to
 whole tokens (``doc.char_span(..., alignment_mode="expand")``); the record on the span keeps
@@ -26,7 +32,7 @@ the stage gives them). The components wrap the stage functions unchanged.
 The components join the shared pipeline (``geo.doc.load_nlp``) when first run, disabled:
 ``make_doc`` reads an article in pieces, and these stages must see the whole article, so they
 are run on the article Doc afterwards (``run_places``, ``run_dates``, ``run_events``,
-``run_figures``). What a stage needs
+``run_figures``, ``run_actors``). What a stage needs
 besides the Doc (the gazetteer, the publication date, ...) comes with that one call, as a
 context kept on the Doc only while the component runs: the pipeline object is shared by
 every article of the process, so settings left on it would leak from one article to the next.
@@ -52,6 +58,9 @@ Example:
     ['Explosions/Remote violence']
     >>> list(doc.spans["figures"])  # the sentence counts nobody
     []
+    >>> _ = run_actors(doc)
+    >>> list(doc.spans["actors"])  # nor names who sent the drones
+    []
 """
 
 from __future__ import annotations
@@ -65,9 +74,11 @@ from typing import TYPE_CHECKING, Any
 
 from geo.doc import doc_text, load_nlp, sentence_parse, sentence_spans
 from geo.errors import GeoError
+from geo.nlp.actors import acronyms
 from geo.nlp.dates import DateRef, find_dates
 from geo.nlp.events import EventMention, find_events_by_sentence
 from geo.nlp.figures import Figure, find_casualties
+from geo.nlp.sides import Side, find_sides
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -77,10 +88,10 @@ if TYPE_CHECKING:
     from geo.nlp.corpus import Corpus
     from geo.nlp.recognise import RecogniserModel
     from geo.nlp.resolve import RankerModel
-    from geo.records import Resolution
+    from geo.records import Actor, Place, Resolution
 
 #: The components, in the order they run on an article Doc.
-COMPONENTS = ("geo_places", "geo_dates", "geo_events", "geo_figures")
+COMPONENTS = ("geo_places", "geo_dates", "geo_events", "geo_figures", "geo_actors")
 
 # Where a call's context waits on the Doc while its component runs.
 _CONTEXT = "geo_component_context"
@@ -129,6 +140,28 @@ class FiguresContext:
     sentences: list[tuple[int, int]] | None = None
 
 
+@dataclass(frozen=True)
+class ActorsContext:
+    """What the actor finder reads besides the Doc (see ``geo.nlp.sides.find_sides``).
+
+    ``triggers`` are the (sentence, trigger) pairs to read (default: every span of
+    ``doc.spans["events"]``); the rest is each trigger's sentence's, sentence offsets, and
+    defaults to what the Doc holds: the countries and the names placed of
+    ``doc.spans["places"]`` in the sentence, the next sentence of the Doc, the acronyms the
+    article spells out. ``country`` is the event's country (ISO code, and ACLED's name of it),
+    which only the place chosen for the trigger tells: the report stage chooses it, the
+    reports before it deciding whether the trigger continues one of their places, so it
+    reads its triggers one by one with their own country (``geo.incidents.extract``)."""
+
+    triggers: list[tuple[tuple[int, int], EventMention]] | None = None
+    country: str = ""
+    country_name: str = ""
+    nationals: list[tuple[int, int, Place]] | None = None
+    following: str | None = None
+    aliases: dict[str, str] | None = None
+    mentions: list[tuple[int, int]] | None = None
+
+
 def _record_getter(group: str) -> Any:
     # A Span's own extension values are stored by its character offsets, so two records whose
     # spans widen to the same tokens ("27-28 June") would share one value. The records are
@@ -155,7 +188,8 @@ def register() -> None:
     from spacy.tokens import Doc, Span  # noqa: PLC0415
 
     for name, factory in (("geo_places", make_places), ("geo_dates", make_dates),
-                          ("geo_events", make_events), ("geo_figures", make_figures)):
+                          ("geo_events", make_events), ("geo_figures", make_figures),
+                          ("geo_actors", make_actors)):
         if name not in Language.factories:
             Language.factory(name, func=factory)
     if not Doc.has_extension("article"):
@@ -163,7 +197,7 @@ def register() -> None:
     if not Doc.has_extension("resolutions"):
         Doc.set_extension("resolutions", default=None)
     for name, group in (("resolution", "places"), ("date_ref", "dates"), ("event", "events"),
-                        ("figure", "figures")):
+                        ("figure", "figures"), ("side", "actors")):
         if not Span.has_extension(name):
             Span.set_extension(name, getter=_record_getter(group))
     if not Span.has_extension("sentence"):
@@ -330,6 +364,57 @@ class FiguresComponent:
         return doc
 
 
+class ActorsComponent:
+    """Who acted and the other sides of each trigger as a component (factory
+    ``geo_actors``)."""
+
+    def __init__(self, name: str = "geo_actors") -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        context = _take_context(doc, self.name) or ActorsContext()
+        triggers = (context.triggers if context.triggers is not None
+                    else [(span._.sentence, span._.event) for span in doc.spans.get("events", [])])
+        text = doc_text(doc)
+        read = {(sentence[0], trigger) for sentence, trigger in triggers}
+        # A trigger read again replaces what was found for it; the others' sides stay.
+        sides = [(span._.sentence, span._.side) for span in doc.spans.get("actors", [])
+                 if (span._.sentence[0], span._.side.trigger) not in read]
+        for (s_start, s_end), trigger in triggers:
+            # The sentence's parse: a sentence with a trigger was parsed for it (geo_events).
+            actor, others = find_sides(
+                text[s_start:s_end], trigger, sentence_parse(doc, s_start, s_end),
+                *_sentence_settings(doc, context, s_start, s_end))
+            sides += [((s_start, s_end), Side(a, role, trigger)) for a, role in
+                      ([(actor, "actor")] if actor is not None else [])
+                      + [(o, "other") for o in others]]
+        _set_group(doc, "actors", (side for _s, side in sides),
+                   ((s[0] + side.trigger.start, s[0] + side.trigger.end) for s, side in sides),
+                   (s for s, _side in sides))
+        return doc
+
+
+def _sentence_settings(doc: Doc, context: ActorsContext, s_start: int, s_end: int,
+                       ) -> tuple[list[tuple[int, int, Place]], str, str, str, dict[str, str],
+                                  list[tuple[int, int]]]:
+    """``find_sides``'s arguments after the trigger and the parse, for one sentence: what
+    the context gives, else what the Doc holds."""
+    placed = [span._.resolution for span in doc.spans.get("places", [])]
+    placed = [r for r in placed if r is not None and r.place is not None
+              and s_start <= r.mention.start < s_end]
+    nationals = context.nationals if context.nationals is not None else [
+        (r.mention.start - s_start, r.mention.end - s_start, r.place) for r in placed
+        if r.place.feature == "country"]
+    following = context.following
+    if following is None:
+        after = [(start, end) for start, end in sentence_spans(doc) if start >= s_end]
+        following = doc_text(doc)[after[0][0]:after[0][1]] if after else ""
+    aliases = context.aliases if context.aliases is not None else acronyms(doc_text(doc))
+    mentions = context.mentions if context.mentions is not None else [
+        (r.mention.start - s_start, r.mention.end - s_start) for r in placed]
+    return (nationals, context.country, context.country_name, following, aliases, mentions)
+
+
 def _event_sentences(doc: Doc) -> list[tuple[int, int]]:
     """The sentences the ``geo_events`` group has a trigger in, in text order."""
     return sorted({span._.sentence for span in doc.spans.get("events", [])})
@@ -355,6 +440,11 @@ def make_events(nlp: object, name: str) -> EventsComponent:
 def make_figures(nlp: object, name: str) -> FiguresComponent:
     """The ``geo_figures`` component (killed and injured figures)."""
     return FiguresComponent(name)
+
+
+def make_actors(nlp: object, name: str) -> ActorsComponent:
+    """The ``geo_actors`` component (who acted and the other sides)."""
+    return ActorsComponent(name)
 
 
 def run_places(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
@@ -414,3 +504,37 @@ def figures_of(doc: Doc) -> dict[int, list[Figure]]:
     for span in doc.spans.get("figures", []):
         by_sentence.setdefault(span._.sentence[0], []).append(span._.figure)
     return by_sentence
+
+
+def run_actors(doc: Doc, *,
+               triggers: list[tuple[tuple[int, int], EventMention]] | None = None,
+               country: str = "", country_name: str = "",
+               nationals: list[tuple[int, int, Place]] | None = None,
+               following: str | None = None, aliases: dict[str, str] | None = None,
+               mentions: list[tuple[int, int]] | None = None,
+               ) -> dict[tuple[int, EventMention], tuple[Actor | None, list[Actor]]]:
+    """Run ``geo_actors`` on an article Doc (after ``geo_events``, whose triggers it reads
+    unless ``triggers`` are given, and with what ``ActorsContext`` says); the sides of the
+    triggers it read, as ``find_sides`` gives them: (sentence start, trigger) -> (who
+    acted or None, the other sides, nearest first)."""
+    _run(doc, "geo_actors", ActorsContext(triggers, country, country_name, nationals,
+                                          following, aliases, mentions))
+    found = actors_of(doc)
+    read = ([(sentence[0], trigger) for sentence, trigger in triggers] if triggers is not None
+            else [(span._.sentence[0], span._.event) for span in doc.spans.get("events", [])])
+    return {key: found.get(key, (None, [])) for key in read}
+
+
+def actors_of(doc: Doc) -> dict[tuple[int, EventMention], tuple[Actor | None, list[Actor]]]:
+    """The sides ``geo_actors`` wrote on the Doc, per (sentence start, trigger) with any:
+    who acted (None when only other sides are named) and the other sides, nearest first."""
+    by_trigger: dict[tuple[int, EventMention], tuple[Actor | None, list[Actor]]] = {}
+    for span in doc.spans.get("actors", []):
+        side = span._.side
+        actor, others = by_trigger.get((span._.sentence[0], side.trigger), (None, []))
+        if side.role == "actor":
+            actor = side.actor
+        else:
+            others = [*others, side.actor]
+        by_trigger[(span._.sentence[0], side.trigger)] = (actor, others)
+    return by_trigger
