@@ -1,4 +1,6 @@
-"""The records every stage passes on: articles, places, mentions and their resolutions.
+"""The records every stage passes on: articles, places, mentions and their resolutions, the
+casualty figures a sentence gives, the report of one happening an article gives, and the
+incident reports are merged into.
 
 Offsets are half-open character offsets into ``Article.text``: ``text[m.start:m.end] == m.text``
 holds for every mention, as for a spaCy span. Coordinates are always (lat, lon); GeoJSON's
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -202,3 +205,123 @@ class Resolution:
     # A region's seat (its namesake town, else its largest): where ACLED puts an event the
     # region alone locates, at the region's precision (``Gazetteer.seat``).
     seat: Place | None = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One casualty figure in a sentence.
+
+    ``start``/``end`` are half-open offsets of the quantity, qualifier included ("at least
+    nine", "nearly 9,000", "Hundreds"), in the sentence given to
+    ``geo.nlp.figures.find_casualties``.
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    low: int
+    high: int | None
+    qualifier: str
+    who: str | None
+
+
+@dataclass(frozen=True)
+class Report:
+    """One article's account of one happening."""
+
+    article: str
+    outlet: str
+    sentence_start: int  # offsets of the excerpt in the article's text
+    sentence_end: int
+    excerpt: str
+    trigger: str
+    event_type: str
+    sub_event_type: str
+    place: Place
+    mention_start: int  # offsets of the place's mention in the article's text
+    mention_end: int
+    mention_text: str
+    geo_precision: int
+    date: dt.date
+    time_precision: int
+    date_text: str  # the words that gave the date ("" when inferred)
+    date_inferred: bool
+    # The report's own figures; their offsets are the article's, like every offset here.
+    killed: tuple[Figure, ...] = ()
+    injured: tuple[Figure, ...] = ()
+    actor1: str = ""  # as ACLED names actors (geo.nlp.actors); "" when the sentence names none
+    inter1: int = 0
+    actor2: str = ""
+    interaction: int = 0  # ACLED's code: the two inter codes, lower first
+    published: dt.date | None = None  # the article's publication date (or its inference)
+    # Why the report is placed where it is: the resolver's reason for its place's mention
+    # ("the only place of that name", "nearest the store's other reports of those weeks"),
+    # or that the sentence before gave the place.
+    place_reason: str = ""
+
+    @property
+    def key(self) -> str:
+        """Stable name of the report (``article:sentence:type:place``), for corrections."""
+        return f"{self.article}:{self.sentence_start}:{self.event_type}:{self.place.key}"
+
+
+@dataclass(frozen=True)
+class Incident:
+    """Reports of one happening, merged."""
+
+    event_id: str
+    event_date: dt.date
+    time_precision: int
+    event_type: str
+    sub_event_type: str
+    place: Place
+    geo_precision: int
+    reports: tuple[Report, ...]
+    fatalities: int | None
+    fatalities_min: int | None
+    fatalities_max: int | None
+    injuries: int | None
+    independent_sources: int
+    flags: tuple[str, ...] = field(default=())
+
+    @property
+    def location(self) -> str:
+        return self.place.name
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(r.article for r in self.reports))
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(r.outlet or r.article for r in self.reports))
+
+    @property
+    def actor1(self) -> str:
+        """The actor most of its reports of its own sub-type name, else most of its reports
+        ("" when none does): a demonstration coded as a riot is by its rioters, not by the
+        police of a report that told only the intervention."""
+        named = (Counter(r.actor1 for r in self.reports
+                         if r.actor1 and r.sub_event_type == self.sub_event_type)
+                 or Counter(r.actor1 for r in self.reports if r.actor1))
+        return named.most_common(1)[0][0] if named else ""
+
+    @property
+    def inter1(self) -> int:
+        return next((r.inter1 for r in self.reports if r.actor1 == self.actor1 and r.actor1), 0)
+
+    @property
+    def actor2(self) -> str:
+        """The other side the first report of ``actor1`` that names one gives."""
+        return self._dyad().actor2
+
+    @property
+    def interaction(self) -> int:
+        return self._dyad().interaction
+
+    def _dyad(self) -> Report:
+        # Of the reports by actor1, the first naming a second actor ("Russian forces shelled
+        # Hirske. ... One civilian was wounded." tells the victims in its second report).
+        own = [r for r in self.reports if r.actor1 == self.actor1]
+        return next((r for r in own if r.actor2), own[0] if own else self.reports[0])

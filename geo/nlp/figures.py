@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from geo.lang import words
+from geo.records import Figure  # its home; importable from here as before
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -222,24 +222,6 @@ _ANY_CASUALTY_WORD = re.compile(
     r"kill|slain|murder|wound|injur|hurt|died|perish|dead|death|fatalit|lives|bod(?:y|ies)"
     r"|losses|casualties",
     re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One casualty figure in a sentence.
-
-    ``start``/``end`` are half-open offsets of the quantity, qualifier included ("at least
-    nine", "nearly 9,000", "Hundreds"), in the sentence given to :func:`find_casualties`.
-    """
-
-    start: int
-    end: int
-    text: str
-    kind: str
-    low: int
-    high: int | None
-    qualifier: str
-    who: str | None
 
 
 def parse_number(text: str) -> int | None:

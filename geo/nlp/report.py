@@ -1,58 +1,16 @@
-"""The report: one article's account of one happening (what, where, on which day, how many,
-who), as both readers give it, the English one (``geo.incidents``) and the Ukrainian and
-Russian one (``geo.nlp.cyrillic``); and the news filter's signals for one report
-(``geo.nlp.news``). ``geo.incidents`` merges reports into incidents; ``Report`` is importable
-from there too.
+"""The news filter's signals for one report (``geo.nlp.news``) and the article's news day.
+The ``Report`` record itself (one article's account of one happening, as both readers give
+it, the English one in ``geo.incidents`` and the Ukrainian and Russian one in
+``geo.nlp.cyrillic``) lives with the other records in ``geo.records``; it is importable from
+here and from ``geo.incidents`` too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
-from geo.nlp.figures import Figure
 from geo.nlp.news import news_features
-from geo.records import Place
-
-
-@dataclass(frozen=True)
-class Report:
-    """One article's account of one happening."""
-
-    article: str
-    outlet: str
-    sentence_start: int  # offsets of the excerpt in the article's text
-    sentence_end: int
-    excerpt: str
-    trigger: str
-    event_type: str
-    sub_event_type: str
-    place: Place
-    mention_start: int  # offsets of the place's mention in the article's text
-    mention_end: int
-    mention_text: str
-    geo_precision: int
-    date: dt.date
-    time_precision: int
-    date_text: str  # the words that gave the date ("" when inferred)
-    date_inferred: bool
-    # The report's own figures; their offsets are the article's, like every offset here.
-    killed: tuple[Figure, ...] = ()
-    injured: tuple[Figure, ...] = ()
-    actor1: str = ""  # as ACLED names actors (geo.nlp.actors); "" when the sentence names none
-    inter1: int = 0
-    actor2: str = ""
-    interaction: int = 0  # ACLED's code: the two inter codes, lower first
-    published: dt.date | None = None  # the article's publication date (or its inference)
-    # Why the report is placed where it is: the resolver's reason for its place's mention
-    # ("the only place of that name", "nearest the store's other reports of those weeks"),
-    # or that the sentence before gave the place.
-    place_reason: str = ""
-
-    @property
-    def key(self) -> str:
-        """Stable name of the report (``article:sentence:type:place``), for corrections."""
-        return f"{self.article}:{self.sentence_start}:{self.event_type}:{self.place.key}"
+from geo.records import Report  # its home; importable from here as before
 
 
 def news_day(reports: list[Report], published: dt.date) -> dt.date:
