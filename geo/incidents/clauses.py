@@ -128,7 +128,7 @@ def _names_a_told_event(parsed: Doc, event: EventMention) -> bool:
 
 def _in_as_clause(parsed: Doc, event: EventMention) -> bool:
     """Whether the trigger stands in an adverbial clause opened by "as" ("as fighting for
-    the city intensified", "as Russian troops kept up attacks"), by the parse."""
+    the city intensified", "as troops pressed on toward the town"), by the parse."""
     node = next((t for t in parsed if event.start <= t.idx < event.end), None)
     for _ in range(8):
         if node is None:

@@ -80,11 +80,11 @@ def _interception_sides(sentence: str, actor: Actor | None, others: list[Actor],
     if actor is not None and any(
             p.country_code == state_force_country(actor.name, country_names)
             and _DOWNED_WEAPON.match(sentence, e) for _s, e, p in named):
-        # "debris from a Ukrainian missile shot down by air defences": the missile's
+        # "fragments of an enemy drone brought down over the port": the missile's
         # state is the side whose weapon fell, never the one that brought it down.
         actor, others = None, [actor, *others]
     if actor is None:
-        # "shot down 74 Ukrainian drones": whose weapons fell is the other side; who
+        # "downed 30 Ukrainian drones": whose weapons fell is the other side; who
         # brought them down is found from the article (``_with_interceptors``).
         return None, (None, next((o for o in others if state_force_country(
             o.name, country_names)), None))
@@ -193,7 +193,7 @@ def _with_interceptors(reports: list[Report], countries: Counter,
     weapons use by whoever brought the weapons down): the side whose weapons fell is the
     one whose forces are the report's other actor, else the attacker of the article's
     strikes on the same place, else of its strikes at all. The defender is the state the
-    place is in when that is not the attacker ("shot down six drones over Kyiv" in an
+    place is in when that is not the attacker ("downed nine drones over Odesa" in an
     article of Russian strikes), else the state the article names most besides the
     attacker (over an occupied city the gazetteer files under the attacker's country)."""
     attackers = Counter(state_force_country(r.actor1, country_names) for r in reports
@@ -299,7 +299,7 @@ def _definite_group(lang: str = "en") -> re.Pattern[str]:
 
 
 def _with_the_named_group(reports: list[Report]) -> list[Report]:
-    """"The rebels captured the lakeside town" in an article whose only named non-state
+    """"The rebels took the hill town" in an article whose only named non-state
     armed group is M23: "the rebels" are M23's, as a coder reads it. A report whose sentence
     refers back to "the rebels", "the militants", "the group" and names no group of its own
     (no actor, or ACLED's unidentified armed group) takes the one group the article's other

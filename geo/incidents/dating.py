@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 _DEFAULT_EVENT_TZ = "UTC"
 
 
-# "An armed group said on Sunday it had captured ...": the day words right after a verb of
+# "The militia announced on Tuesday it had taken the town": the day words right after a verb of
 # saying date the statement; the event is that day or before, whatever the parse attached.
 _SAID_ON = re.compile(rf"\b(?:{SPEECH_VERBS})\s+(?:(?:late|early)\s+)?(?:on\s+)?$",
                       re.IGNORECASE)

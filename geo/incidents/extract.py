@@ -325,7 +325,7 @@ def _read_event(context: _Article, found: _Found, here: _Sentence,
     sides = _event_sides(context, found, here, trigger, locations,
                          previous if continued else None)
     if sides is None:
-        return  # "M23 fighters marched through the centre": armed men, no protest
+        return  # "armed fighters paraded through the square": armed men, no protest
     killed = tuple(_in_article(f, here.start) for f in here.figures if f.kind == "killed"
                    and _nearest_event(f, here.events, here.parsed) is trigger)
     injured = tuple(_in_article(f, here.start) for f in here.figures if f.kind == "injured"

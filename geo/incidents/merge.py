@@ -217,7 +217,7 @@ def _same_happening(a: Report, b: Report) -> bool:
 
 def _own_day(report: Report) -> bool:
     """Whether the report's sentence gives its event a day of its own: day words of the
-    sentence, not those of a statement about it ("said on Sunday it had captured")."""
+    sentence, not those of a statement about it ("announced on Tuesday it had taken the town")."""
     if not report.date_text or report.time_precision != 1:
         return False
     at = report.excerpt.find(report.date_text)

@@ -71,7 +71,7 @@ _METONYM_AFTER = re.compile(
 )
 
 
-# "..., the Kirovohrad regional governor said": the seat of an official who speaks locates
+# "..., the Poltava regional governor said": the seat of an official who speaks locates
 # an event only when its sentence names no other place ("the Moscow mayor said drones were
 # shot down as they approached the capital").
 _SPEAKERS_SEAT_AFTER = re.compile(
@@ -182,7 +182,7 @@ def _candidates(text: str, mentions: list[Resolution], trigger_at: int, event: E
         if _part_of_the_town_before(text, r):
             continue  # "the city's X district": the town the sentence before named
         if r.mention.start in owners:
-            continue  # "as Moscow's new offensive ...": who did it, not where
+            continue  # "as Moscow's summer offensive ...": who did it, not where
         town = _inside_town(text, r, mentions)
         near_town = town is not None
         if near_town:
@@ -223,7 +223,7 @@ def _candidates(text: str, mentions: list[Resolution], trigger_at: int, event: E
         rank = (_SPECIFICITY.get(place.feature, 5) + (2 if reference else 0), distance)
         precision = _geo_precision(place, near or reference)
         if in_doubt(r.reason):
-            # "the Far'a camp near Tubas" read as a namesake 4,000 km away: a place the
+            # "a camp near Nablus" read as a namesake 4,000 km away: a place the
             # article's others put in doubt locates the event only when nothing else does.
             fallback.append(((rank[0] + 4, rank[1]), r, precision))
             continue
@@ -347,7 +347,7 @@ def _dateline_capital(resolutions: list[Resolution],
 
 def _at_region_seats(reports: list[Report], resolutions: list[Resolution]) -> list[Report]:
     """A report only a region locates is put at the region's seat, at the region's
-    precision, as ACLED codes it ("two people were killed in the Zhytomyr region" ->
+    precision, as ACLED codes it ("three people died in the Rivne region" ->
     Zhytomyr, precision 3; ``geo.nlp.geoparse.with_seats``)."""
     seats = {r.place.key: r.seat for r in resolutions
              if r.place is not None and r.seat is not None}

@@ -102,7 +102,7 @@ def _toll_elsewhere(text: str, s_start: int, s_end: int, reports: list[Report],
         return None
     towns = [r for r in here if r.place is not None and r.place.feature in ("city", "region")
              and r.role != "qualifier" and r.mention.pattern != "demonym"
-             # "the Gaza Civil Defence said": a place inside an organisation's name
+             # "the Kharkiv Emergency Service said": a place inside an organisation's name
              and not re.match(r"\s+[A-Z]", text[r.mention.end:r.mention.end + 2])]
     if len(towns) != 1 or towns[0].place.key == last.place.key:
         return None

@@ -87,7 +87,7 @@ _HELD = re.compile(
     r"ammunition\s+depots?)|(?P<air>(?i:(?:air\s+|kamikaze-?)?drones?|(?:fighter\s+)?jets?|"
     r"aircraft|helicopters?|planes?|rockets?|missiles?)))\b")
 # A state's weapon right after its nationality word, up to three words between ("Russian
-# Shahed-136 attack drones", "Russian guided aerial bombs").
+# Shahed-136 attack drones", "Russian glide munitions").
 _WEAPON = re.compile(
     r"(?:\s+[\w'’.-]+){0,3}?\s+(?i:(?:air\s+|kamikaze-?|attack\s+)?drones?|(?:fighter\s+)?jets?|"
     r"aircraft|helicopters?|(?:war)?planes?|bombers?|rockets?|missiles?|bombs?|shells?|"
@@ -222,7 +222,7 @@ def passive_roles(parsed: Doc, start: int, end: int) -> PassiveRoles | None:
                 subject = next((c for c in token.head.children
                                 if c.dep_ in ("nsubj", "nsubjpass")), None)
             return _roles(by, subject)
-        # "Bombs fired by M23 rebels struck the town": a participle on the trigger's noun
+        # "Mortar rounds fired by the rebels hit the village": a participle on the trigger's noun
         # names who fired them.
         participle = next((c for c in token.children if c.dep_ == "acl"
                            and any(g.dep_ == "agent" for g in c.children)), None)

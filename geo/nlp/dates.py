@@ -253,7 +253,7 @@ def find_dates(
     return _day_ranges(text, _ranges_as_asides(text, ctx.refs))
 
 
-# "Around 13 July 2022 (between 27 June - 27 July)": a range in brackets right after a date
+# "Around 4 May 2023 (between 20 April - 10 May)": a range in brackets right after a date
 # says how sure that date is, not when else something happened.
 _ASIDE_RANGE = re.compile(r"\s*\((?:between|from|sometime between)?\s*(?P<body>[^()]{3,60})\)")
 

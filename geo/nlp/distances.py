@@ -139,14 +139,14 @@ def check_stated_distances(text: str, resolutions: list[Resolution]) -> list[Res
     return out
 
 
-# "around the town, about 40 km north of": a settlement noun standing for one named before.
+# "near the village, some 30 km south of": a settlement noun standing for one named before.
 _ANAPHOR = re.compile(r"\bthe\s+(?:small\s+|tiny\s+|nearby\s+|same\s+)?"
                       r"(?:town|village|city|settlement|camp|hamlet)\s*,?\s*"
                       r"(?:about\s+|some\s+|around\s+|roughly\s+|nearly\s+)?$", re.IGNORECASE)
 # "the town of Barsalogho", "the village of X": a name the text says is a settlement.
 _SETTLEMENT_OF = re.compile(r"\b(?:town|village|city|settlement|hamlet)\s+of\s+"
                             r"(?P<name>[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2})")
-# "the town of Sake, about 25 km west of": the settlement the distance is stated for.
+# "the village of X, some 20 km east of": the settlement the distance is stated for.
 _NAMED_BEFORE = re.compile(r"\b(?:town|village|city|settlement|hamlet)\s+of\s+"
                            r"(?P<name>[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2}),?\s+"
                            r"(?:about\s+|some\s+|around\s+|roughly\s+|nearly\s+)?$")
@@ -161,7 +161,7 @@ def _antecedent(text: str, phrase: DistancePhrase,
     or the name was placed."""
     named = _NAMED_BEFORE.search(text, max(0, phrase.start - 80), phrase.start)
     if named is not None:
-        m = named  # "struck the town of Sake, about 25 km west of Goma"
+        m = named  # "shelled the village of X, some 20 km east of Y"
     elif _ANAPHOR.search(text, max(0, phrase.start - 40), phrase.start) is None:
         return None
     else:

@@ -371,7 +371,7 @@ def _name_features(c: Candidate, text: str, ev: _Evidence, gazetteer: Gazetteer,
     m = _NAME_OF.search(text, max(0, c.start - 40), c.start)
     if m is not None:
         _add_head_class(f, "of_head", m.group(1), c)
-    # "Notre Dame's Arike Ogunbowale": a possessive before a person's name (a team's
+    # "Chelsea's Cole Palmer": a possessive before a person's name (a team's
     # player, a firm's chief).
     if text[c.end:c.end + 2] in ("'s", "’s"):
         after = _NEXT_WORD.match(text, c.end + 2)

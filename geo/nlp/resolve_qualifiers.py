@@ -20,7 +20,7 @@ from geo.nlp.mentions import english_words
 from geo.nlp.ua_units import in_unit, unit_prefix
 from geo.records import Mention, Place, Resolution
 
-# "Oleksandriia, known in Russian as Alexandria", "Kyiv (also spelt Kiev)": the second name
+# "Bakhmut, known in Russian as Artyomovsk", "Kyiv (also spelt Kiev)": the second name
 # is the first place's other name, never a place of its own.
 _ALIAS_BEFORE = re.compile(
     r"[,(]\s*(?:(?:also|locally|widely|formerly|previously|once|then)\s+)?"
@@ -94,7 +94,7 @@ def _qualifier_area(place: Place) -> tuple[str, str] | None:
         return ("country", place.country_code)
     if place.admin1_code and place.feature in ("region", "city"):
         return ("admin1", place.admin1_code)
-    # A raion or hromada ("Yakovlivka, Bakhmutskyi district"): the oblast holds several
+    # A raion or hromada ("Ivanivka, Bakhmutskyi district"): the oblast holds several
     # Yakovlivkas, the raion one.
     if prefix := unit_prefix(place.key, place.feature):
         return ("unit", prefix)
@@ -145,7 +145,7 @@ def _qualify(text: str, mentions: list[Mention], candidates: list[list[Place]],
             p for p in candidates[i] if p.feature not in ("country", "continent")
             and any(_within(p, a) for a in areas)])), [])
         if within and all(p.feature == "region" for p in within) and gazetteer is not None:
-            # "in Zaporizhia, Zaporizhia": a name read only as the region it is followed by
+            # "in Kherson, Kherson": a name read only as the region it is followed by
             # is the region's town of that name, however it is transliterated.
             within = [t for code in {p.admin1_code for p in within}
                       for t in sound_alike(gazetteer, mentions[i].text, code)] or within
@@ -156,7 +156,7 @@ def _qualify(text: str, mentions: list[Mention], candidates: list[list[Place]],
             if written == gap or gazetteer is None or _region_reading(
                     mentions[i + 1], candidates[i + 1], gazetteer):
                 qualifiers[i + 1] = codes.pop() if len(codes) == 1 else ""
-            # else "the Crown Heights neighborhood of Brooklyn": a town that holds the place
+            # else "the Mission District neighborhood of San Francisco": a town that holds the place
             # (its kind word says so) stays that town, not the region around it.
         elif not within and written in (", ", " (") and gazetteer is not None:
             code = _region_reading(mentions[i + 1], candidates[i + 1], gazetteer,
@@ -194,13 +194,13 @@ def _unknown_before(text: str, mentions: list[Mention], candidates: list[list[Pl
                     gazetteer: Gazetteer, qualifiers: dict[int, str],
                     region_only: dict[int, str],
                     spelled: dict[int, tuple[Mention, list[Place]]]) -> None:
-    """An unknown name before a region ("shelled near Virnopillia, Kharkiv"): found in that
+    """An unknown name before a region ("fighting near Novyi Vyselok, Kharkiv"): found in that
     region spelled otherwise (``spelled``, the region a qualifier), else the region stands
     for it (``region_only``). Fills the three dicts ``_qualify`` returns."""
     for j, mention in enumerate(mentions):
         if j in qualifiers or j in region_only:
             continue
-        # "shelled near Virnopillia, Kharkiv": an unknown name before the region.
+        # "fighting near Novyi Vyselok, Kharkiv": an unknown name before the region.
         before = _UNKNOWN_BEFORE.search(text, max(0, mention.start - 40), mention.start)
         if before is None or (j and mentions[j - 1].end > before.start()):
             continue

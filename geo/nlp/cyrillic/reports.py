@@ -240,7 +240,7 @@ class _Reader:
                                               bool(killed or injured))
                 day, tp, date_text = self._day(date, place, previous, s)
                 if what == "attack":
-                    # "Під удар потрапила школа": the attack the article told at this place.
+                    # "Під обстріл потрапила лікарня": the attack the article told at this place.
                     subtype = next((r.sub_event_type for r in reversed(self.reports)
                                     if r.place.key == place.key and r.event_type == EXPLOSIONS
                                     and id(r) not in self.defaulted), _TYPES[what][1])
