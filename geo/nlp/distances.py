@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from geopy.distance import geodesic
 
+from geo.lang import words
 from geo.records import Mention, Place, Resolution, StatedDistance
 
 _BEARINGS = {
@@ -37,10 +38,14 @@ _PHRASE = re.compile(
     rf"(?:\s*\([^)]{{0,30}}\))?\s+(?:to\s+the\s+)?(?P<dir>{_DIRECTION})\s+of\b",
     re.IGNORECASE,
 )
+# Nouns of a settlement (``geo/lang/en/places.json``), a capitalised name of up to three words,
+# and the words that make a distance approximate.
+_SETTLEMENTS = "|".join(words("en", "places")["settlements"])
+_NAME = r"(?P<name>[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2})"
+_ABOUT = r"(?:about\s+|some\s+|around\s+|roughly\s+|nearly\s+)?"
 # "In Borodyanka, a small town 60 km ...": a subject the gazetteer may not know.
 _SUBJECT = re.compile(
-    r"(?P<name>[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2}),\s+an?\s+(?:small\s+|large\s+|tiny\s+)?"
-    r"(?:town|village|city|settlement|hamlet|suburb)\s+$"
+    rf"{_NAME},\s+an?\s+(?:small\s+|large\s+|tiny\s+)?(?:{_SETTLEMENTS}|suburb)\s+$"
 )
 # Beyond this (and beyond half the stated distance), text and gazetteer disagree.
 _FLAG_KM = 25.0
@@ -140,16 +145,12 @@ def check_stated_distances(text: str, resolutions: list[Resolution]) -> list[Res
 
 
 # "near the village, some 30 km south of": a settlement noun standing for one named before.
-_ANAPHOR = re.compile(r"\bthe\s+(?:small\s+|tiny\s+|nearby\s+|same\s+)?"
-                      r"(?:town|village|city|settlement|camp|hamlet)\s*,?\s*"
-                      r"(?:about\s+|some\s+|around\s+|roughly\s+|nearly\s+)?$", re.IGNORECASE)
-# "the town of Barsalogho", "the village of X": a name the text says is a settlement.
-_SETTLEMENT_OF = re.compile(r"\b(?:town|village|city|settlement|hamlet)\s+of\s+"
-                            r"(?P<name>[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2})")
+_ANAPHOR = re.compile(rf"\bthe\s+(?:small\s+|tiny\s+|nearby\s+|same\s+)?"
+                      rf"(?:{_SETTLEMENTS}|camp)\s*,?\s*{_ABOUT}$", re.IGNORECASE)
+# "the town of X", "the village of X": a name the text says is a settlement.
+_SETTLEMENT_OF = re.compile(rf"\b(?:{_SETTLEMENTS})\s+of\s+{_NAME}")
 # "the village of X, some 20 km east of": the settlement the distance is stated for.
-_NAMED_BEFORE = re.compile(r"\b(?:town|village|city|settlement|hamlet)\s+of\s+"
-                           r"(?P<name>[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2}),?\s+"
-                           r"(?:about\s+|some\s+|around\s+|roughly\s+|nearly\s+)?$")
+_NAMED_BEFORE = re.compile(rf"{_SETTLEMENT_OF.pattern},?\s+{_ABOUT}$")
 _ANTECEDENT_REACH = 600  # characters back: the sentence before or the one before that
 
 
