@@ -225,3 +225,19 @@ def test_the_datelines_day_is_no_place(gazetteer):
                       "Kharkiv on Monday, killing six people, the governor said.",
                       published=D(2024, 11, 5))
     assert "Nov" not in {r.mention.text for r in geoparse(article, gazetteer)}
+
+
+def test_a_river_crossed_is_not_where_it_happened(gazetteer):
+    text = ("Khartoum (Test Wire) — Sudan's army began an offensive on Thursday against the "
+            "Rapid Support Forces in the capital, pushing across a bridge over the Nile while "
+            "shells fell, residents said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 9, 27))
+    assert {i.location for i in found} == {"Khartoum"}
+
+
+def test_a_states_own_forces_taking_a_place_at_home_regain_it(gazetteer):
+    text = ("The Sudanese army took control of the town of Singa on Saturday after fighting, "
+            "residents said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 11, 25))
+    assert [i.sub_event_type for i in found if i.location == "Singa"] == [
+        "Government regains territory"]

@@ -145,6 +145,12 @@ def _as_acled_defines(sentence: str, event: EventMention, actor1: Actor | None,
              and civilians_hurt([f.who for f in figures], country_name=name) is not None)
             or civilians_hurt(list(targets), country_name=name) is not None):
         return VIOLENCE_AGAINST_CIVILIANS, "Attack", actor1, actor2
+    if subtype == "Non-state actor overtakes territory" and actor1 is not None and (
+            actor1.inter == 1):
+        # ACLED's definitions: a state's own forces taking a place in their own country
+        # regain it ("the army took control of the bridge area"); abroad (inter 8) a
+        # capture stays the overtaking it is coded as.
+        return etype, "Government regains territory", actor1, actor2
     return etype, subtype, actor1, actor2
 
 

@@ -199,6 +199,8 @@ def _candidates(text: str, mentions: list[Resolution], trigger_at: int, event: E
             fallback.append(((_SPECIFICITY.get(place.feature, 5) + 2,
                               abs(r.mention.start - trigger_at)), r, _geo_precision(place, False)))
             continue
+        if place.feature == "water" and _crossing_pattern().search(before):
+            continue  # "across a bridge over the Nile": the way across, not where it happened
         origin_window = text[max(0, r.mention.start - _ORIGIN_REACH):r.mention.start]
         if _DESTINATION_BEFORE.search(before) or _origin_pattern().search(origin_window):
             continue  # where people went, or where a weapon came from: not where it hit
@@ -241,6 +243,14 @@ def _origin_pattern(lang: str = "en") -> re.Pattern[str]:
     flying = "|".join(re.escape(w) for w in data["flying"])
     return re.compile(rf"(?:\b(?:{launch})\b[^.;:]{{0,100}}\bfrom|\b(?:{flying}))\s+"
                       r"(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4)
+def _crossing_pattern(lang: str = "en") -> re.Pattern[str]:
+    """"over the Nile", "across the river": a water body a way goes over (``crossing`` of
+    ``geo/lang/<code>/places.json``), right before its name."""
+    words_ = "|".join(re.escape(w) for w in words(lang, "places")["crossing"])
+    return re.compile(rf"\b(?:{words_})\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4)
