@@ -10,6 +10,7 @@ the resolver chooses a place for each (``geo.nlp.resolve``); stated distances ch
 
 Example:
     >>> from geo.gazetteer.index import Gazetteer
+from geo.nlp.abbreviations import with_region_abbreviations
     >>> from geo.records import Article
     >>> rs = geoparse(Article(id="a", text="Shelling hit Kharkov."), Gazetteer.load())
     >>> [(r.mention.text, r.place.name) for r in rs]
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING
 from geo.doc import doc_text, make_doc
 from geo.errors import GeoError
 from geo.gazetteer.index import Gazetteer
+from geo.nlp.abbreviations import with_region_abbreviations
 from geo.nlp.article import find_dateline
 from geo.nlp.components import run_places
 from geo.nlp.corpus import Corpus
@@ -105,6 +107,9 @@ def find_places(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
     if dateline is not None and dateline.date_start >= 0:
         mentions = [m for m in mentions
                     if not dateline.date_start <= m.start < dateline.date_end]
+    # "Fresno, Calif.": the abbreviated state is a place, and the town's qualifier.
+    mentions = with_region_abbreviations(doc_text(doc), mentions, gazetteer,
+                                         article=doc._.article.id)
     resolutions = resolve_mentions(doc_text(doc), mentions, gazetteer, resolver=resolver,
                                    ranker=ranker, corpus=corpus)
     # After the stated distances: a point computed from one lies near its reference place.

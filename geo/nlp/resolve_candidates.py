@@ -4,7 +4,8 @@ A name is looked up in the gazetteer (its own names, its regions' names, a city'
 a region phrase ("the Brest region", "Shostka district") is read as the first-level region
 that bears the name, or, for a second-level unit, its centre town; a bare name that is both a
 region and its large namesake town is the town ("Kherson"). ``geo.nlp.resolve`` ranks what
-this module proposes.
+this module proposes. An abbreviated region after a town ("Fresno, Calif.") is the region it
+stands for (``geo.nlp.abbreviations``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from geo.gazetteer.index import Gazetteer, normalize, sound_alike, spelling_key
+from geo.nlp.abbreviations import PATTERN as ABBREVIATION
+from geo.nlp.abbreviations import regions_of
 from geo.records import Mention, Place
 
 # A region's namesake town, the one a bare region name means, is its capital: a large town.
@@ -22,11 +25,15 @@ def candidate_places(mention: Mention, gazetteer: Gazetteer) -> list[Place]:
     """Every place a mention may denote, before context is weighed."""
     if mention.pattern == "region":
         return _region_candidates(mention, gazetteer)
+    if mention.pattern == ABBREVIATION:
+        return regions_of(mention.text, gazetteer)
     key = normalize(mention.text)
     if mention.pattern == "demonym":
         country = gazetteer.demonym(key)
         return [country] if country is not None else []
     indexes = (gazetteer.lookup(key) or gazetteer.region_names.get(key, ())
+               # "Washington, D.C.": a name written with its comma (geo.nlp.abbreviations)
+               or gazetteer.lookup(key.replace(",", ""))
                or gazetteer.district_city(mention.text))
     if not indexes and key.rsplit(" ", 1)[-1] in _FIRST_LEVEL_WORDS:
         # "Oaxaca State" found by the NER as a name: the region, as "the Oaxaca state" is.
