@@ -116,3 +116,31 @@ def test_the_articles_of_one_batch_do_not_weigh_each_other(tmp_path, gazetteer):
     alone = extract_incidents([Article(id="v", text=VILLAGE, outlet="v", published=day,
                                        timezone="Europe/Kyiv")], gazetteer)
     assert [i.place.key for i in alone] == [village.key]
+
+
+
+UK_VILLAGE = "Російські війська обстріляли Новоселівку на Донеччині."
+
+
+def test_a_ukrainian_report_takes_the_namesake_near_the_weeks_other_reports(gazetteer):
+    # Donetsk oblast holds several Novoselivkas with a few hundred to 1,400 people; the
+    # Cyrillic reader weighs the corpus as the English resolver does.
+    from geo.nlp.cyrillic.places import find_places
+
+    day = dt.date(2022, 7, 1)
+    [alone] = find_places(UK_VILLAGE, "uk", gazetteer)[:1]
+    others = [p for p in map(gazetteer.place, gazetteer.lookup("novoselivka"))
+              if p.admin1_code == "UA.05" and p.population > 0 and p.key != alone.place.key]
+    assert others  # the question exists
+    for other in others:
+        corpus = Corpus.of([CorpusPoint(day, other.lat + 0.03, other.lon)] * 4)
+        [chosen] = find_places(UK_VILLAGE, "uk", gazetteer, corpus=corpus)[:1]
+        assert chosen.place.key == other.key
+
+
+def test_an_empty_corpus_leaves_the_cyrillic_reading_as_it_was(gazetteer):
+    from geo.nlp.cyrillic.places import find_places
+
+    empty = Corpus.of([])
+    assert [r.place.key for r in find_places(UK_VILLAGE, "uk", gazetteer, corpus=empty)] == [
+        r.place.key for r in find_places(UK_VILLAGE, "uk", gazetteer)]

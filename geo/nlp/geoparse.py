@@ -93,7 +93,7 @@ def find_places(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
     lang = detect_language(doc_text(doc))
     if lang in CYRILLIC_READ:
         return with_seats(doubt_far_places(find_cyrillic_places(
-            doc_text(doc), lang, gazetteer, article_id=doc._.article.id)), gazetteer)
+            doc_text(doc), lang, gazetteer, article_id=doc._.article.id, corpus=corpus)), gazetteer)
     try:
         find = RECOGNISERS[recogniser]
     except KeyError:

@@ -31,6 +31,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from itertools import product
 
 from geo.gazetteer.index import Gazetteer, normalize
 from geo.lang import words
+from geo.nlp.corpus import Corpus
 from geo.records import Candidate, Mention, Place, Resolution
 
 __all__ = ["CyrillicPlace", "country_code_of", "find_places", "lemma_candidates", "sentence_spans",
@@ -258,7 +260,7 @@ def _is_capitalised(word: str) -> bool:
 
 def find_places(text: str, lang: str, gazetteer: Gazetteer, *,
                 spans: list[tuple[int, int]] | None = None,
-                article_id: str = "") -> list[Resolution]:
+                article_id: str = "", corpus: Corpus | None = None) -> list[Resolution]:
     """Every place the text names, resolved (``Resolution`` records, as the geoparser's).
 
     Args:
@@ -267,6 +269,9 @@ def find_places(text: str, lang: str, gazetteer: Gazetteer, *,
         gazetteer: the place index.
         spans: the sentences to read (default: every sentence of ``text``).
         article_id: the article's id, for the mentions.
+        corpus: the store's confident report places of the article's days: among namesakes
+            otherwise alike, the one near them, as the English resolver weighs it
+            (``geo.nlp.corpus``); an empty or absent corpus changes nothing.
 
     Returns:
         Resolutions in text order; the mention's text is the article's own spelling.
@@ -274,7 +279,7 @@ def find_places(text: str, lang: str, gazetteer: Gazetteer, *,
     found = [(p, (s, e)) for s, e in (spans or sentence_spans(text))
              for p in _places_in(text, s, e, lang, gazetteer)]
     chosen = _choose([p for p, _span in found], gazetteer,
-                     sentences=[span for _p, span in found])
+                     sentences=[span for _p, span in found], corpus=corpus)
     return [Resolution(
         mention=Mention(article=article_id, start=p.start, end=p.end, text=p.text,
                         pattern="region" if p.kind == "region" else "name"),
@@ -499,11 +504,14 @@ def _longest_name(text: str, tokens: list[tuple[int, int]], i: int, lang: str,
 
 
 def _choose(found: list[CyrillicPlace], gazetteer: Gazetteer, *,
-            sentences: list[tuple[int, int]] | None = None) -> list[Place]:
+            sentences: list[tuple[int, int]] | None = None,
+            corpus: Corpus | None = None) -> list[Place]:
     """One place per mention: one near the sentence's other places first ("бої біля
     Часового Яру та Покровська" is Ukraine's Pokrovsk, not Engels, once Pokrovsk), then the
-    article's main country (from its unambiguous mentions), a town before a region, the most
-    populous; a village beside the article's big places before a namesake far away."""
+    article's main country (from its unambiguous mentions), a town before a region; then,
+    with a corpus, the namesake the corpus prior and the size together favour, weighed as
+    the English resolver weighs them; the most populous; a village beside the article's big
+    places before a namesake far away."""
     sentences = sentences or [(0, 0)] * len(found)
     votes: Counter[str] = Counter()
     anchors: list[Place] = []
@@ -525,10 +533,24 @@ def _choose(found: list[CyrillicPlace], gazetteer: Gazetteer, *,
             beside = any(_km(c, a) <= _BESIDE_KM for a in local)
             near = min((_km(c, a) for a in anchors if a.key != c.key), default=9999.0)
             return (beside, c.country_code == main, c.feature in _FINE or p.kind == "region",
+                    _pull(c, corpus) if len(p.candidates) > 1 else 0.0,
                     c.population >= _VILLAGE_POPULATION, -near if c.population == 0 else 0,
                     c.population)
         chosen.append(max(p.candidates, key=rank))
     return chosen
+
+
+def _pull(place: Place, corpus: Corpus | None) -> float:
+    """The corpus prior's logit for a namesake plus its size's, with the English resolver's
+    learned weights (``data/models/corpus_prior.json``, ``resolver.json``): a village near
+    the week's reports outranks a larger namesake only as far as the English resolver would
+    let it. 0 for every candidate with no corpus, so the order is then exactly as before."""
+    if not corpus:
+        return 0.0
+    from geo.nlp.resolve_features import shipped_ranker  # noqa: PLC0415 - avoids a cycle
+
+    size = shipped_ranker().weights.get("log_population", 0.0)
+    return corpus.weight * corpus.closeness(place) + size * math.log10(place.population + 1) / 7
 
 
 def _km(a: Place, b: Place) -> float:
