@@ -2,7 +2,8 @@
 GeoNames' towns with their usable alternate names (Arabic names in every form of their
 article), first-level regions at their area centroid (read from their bare name unless a
 town of theirs bears it), countries and continents with their other names and their peoples'
-words, the curated places, Ukraine's codifier, the US counties and the analyst's packs.
+words, the curated places, Ukraine's codifier, the US counties, the second-level units
+(English counties, French departments) and the analyst's packs.
 ``geo.gazetteer.index.build_gazetteer`` makes a ``Gazetteer`` of them.
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 
 from geo.errors import GazetteerFormatError
 from geo.gazetteer import sources
-from geo.gazetteer.keys import SETTLEMENT_PREFIX, normalize
+from geo.gazetteer.keys import SETTLEMENT_PREFIX, SUBDIVISION_PREFIX, normalize
 from geo.gazetteer.sources import _read_country_info, _read_csv, _read_json, _user_packs
 
 # GeoNames' own points for the countries where pycountryinfo's point lies far from it. Public
@@ -94,6 +95,9 @@ def compile_sources(*, progress: Progress | None = None) -> dict[str, Any]:
     _add_settlements(b)
     if sources.US_COUNTIES_CSV.exists():
         _add_pack(b, sources.US_COUNTIES_CSV, prefix="uscounty:")
+    if sources.SUBDIVISIONS_CSV.exists():
+        _add_pack(b, sources.SUBDIVISIONS_CSV, prefix=SUBDIVISION_PREFIX,
+                  namesakes=True)
     step(0.7, "your own places")
     for pack in _user_packs():
         _add_pack(b, pack)
@@ -327,10 +331,13 @@ def _country_alternates(row: dict) -> list[str]:
     return [n for n in names if len(n) > 3 and not n.isupper() and "," not in n]
 
 
-def _add_pack(b: _Builder, path: Path, *, prefix: str | None = None) -> None:
+def _add_pack(b: _Builder, path: Path, *, prefix: str | None = None,
+              namesakes: bool = False) -> None:
     """One pack (``geo.gazetteer.imports.PACK_COLUMNS``): new places keyed ``prefix + key``
     (default ``user:<pack>:``, an imported pack), and names for places the index has (``of``;
-    a trailing ``?`` makes a new place when the index lacks it)."""
+    a trailing ``?`` makes a new place when the index lacks it). With ``namesakes``, a new
+    place is not read from a name its namesake town bears, as for regions: "Napoli" and
+    "Cork" are the towns, not the province and county named after them."""
     prefix = f"user:{path.stem}:" if prefix is None else prefix
     required = {"key", "of", "name", "alt_names", "feature", "lat", "lon", "country_code",
                 "admin1_code", "population"}
@@ -353,7 +360,12 @@ def _add_pack(b: _Builder, path: Path, *, prefix: str | None = None) -> None:
         place = (f"{prefix}{row['key']}", row["name"], lat, lon,
                  row["feature"] or "landmark", row["country_code"], row["admin1_code"],
                  population, "", None)
-        b.add_place(place, [row["name"], *alt_names])
+        names = [row["name"], *alt_names]
+        if namesakes:
+            names = [n for n in names if not any(
+                _is_namesake_town(b.places[i], row["admin1_code"], normalize(n))
+                for i in b.names.get(normalize(n), ()))]
+        b.add_place(place, names)
 
 
 def _add_demonyms(b: _Builder, info: dict[str, dict]) -> None:

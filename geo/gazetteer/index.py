@@ -16,7 +16,11 @@ all offline:
   units, made by ``scripts/build_settlements.py`` (a village GeoNames lacks is placed at the
   centre of its hromada, so its point is an estimate: ``is_estimated``);
 * ``data/us_counties.csv``: the counties of the United States (GeoNames names and FIPS codes,
-  each at the centre of its Census Bureau outline), made by ``scripts/build_us_counties.py``.
+  each at the centre of its Census Bureau outline), made by ``scripts/build_us_counties.py``;
+* ``data/subdivisions.csv``: second-level units GeoNames' city list lacks (English counties,
+  French departments, Italian provinces), Natural Earth's admin-1 polygons (public domain)
+  that fall below a GeoNames admin1 region, each at its centroid with the population of the
+  towns inside it, made by ``scripts/build_subdivisions.py``.
 
 The sources are compiled once into a compact index, kept as plain JSON data under ``.cache/``
 (or ``$GEO_CACHE_DIR``; never a pickle: whoever can write that folder must not be able to run
@@ -50,6 +54,7 @@ from geo.gazetteer.build import (
 from geo.gazetteer.keys import (  # noqa: F401 - the prefixes and is_estimated*: importable here
     CURATED_PREFIXES,
     SETTLEMENT_PREFIX,
+    SUBDIVISION_PREFIX,
     is_estimated,
     is_estimated_key,
     normalize,
@@ -68,7 +73,7 @@ from geo.gazetteer.sources import (
 from geo.records import Place
 
 # Bump when the index layout or the name filters change, so stale caches are rebuilt.
-INDEX_VERSION = 11
+INDEX_VERSION = 12
 
 
 @dataclass

@@ -19,6 +19,9 @@ from geo.records import Place
 CURATED_PREFIXES = ("extra:", "user:")
 # Key prefix of the codifier's places (their points are estimates, see ``is_estimated``).
 SETTLEMENT_PREFIX = "ua:"
+# Key prefix of the second-level units (``data/subdivisions.csv``): their population is the
+# sum of the towns inside them, a size for the resolver, not a town's own.
+SUBDIVISION_PREFIX = "subdiv:"
 _STRIP = re.compile(r"['’.()]")
 _SPACES = re.compile(r"[\s\-]+")
 # Abbreviations spelled out, so "St Petersburg", "St. Petersburg" and "Saint Petersburg" meet.

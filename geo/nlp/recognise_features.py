@@ -20,7 +20,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from geo.doc import doc_text, sentence_parse, sentence_spans
-from geo.gazetteer.index import CURATED_PREFIXES, Gazetteer, normalize, spelling_key
+from geo.gazetteer.index import (
+    CURATED_PREFIXES,
+    SUBDIVISION_PREFIX,
+    Gazetteer,
+    normalize,
+    spelling_key,
+)
 from geo.lang import words as lang_words
 from geo.nlp.mentions import english_words
 from geo.nlp.recognise_heads import (
@@ -174,8 +180,12 @@ def _gazetteer_features(c: Candidate, key: str, ner: str, source: str, gazetteer
     # What the resolver will read the span as, a city district as its city included.
     indexes = (gazetteer.lookup(key) or gazetteer.region_names.get(key, ())
                or gazetteer.district_city(c.text))
-    kinds = {gazetteer.places[i][4] for i in indexes}
-    population = max((gazetteer.places[i][7] for i in indexes), default=0)
+    # A second-level unit (a county, a department) is read as the other places of its name
+    # are, and its population, the sum of its towns, is no town's size: the recogniser learnt
+    # "Surrey" and "Kent" as towns, and a county's sum would carry any word that names one.
+    known = [i for i in indexes if not gazetteer.places[i][0].startswith(SUBDIVISION_PREFIX)]
+    kinds = {gazetteer.places[i][4] for i in known or indexes}
+    population = max((gazetteer.places[i][7] for i in known), default=0)
     kind = ("demonym" if c.pattern == "demonym" else "region_phrase" if c.pattern == "region"
             else next((k for k in ("country", "continent", "region", "water", "area",
                                    "landmark", "city") if k in kinds), "unknown"))
