@@ -93,7 +93,22 @@ def find_places(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
     lang = detect_language(doc_text(doc))
     if lang in CYRILLIC_READ:
         return with_seats(doubt_far_places(find_cyrillic_places(
-            doc_text(doc), lang, gazetteer, article_id=doc._.article.id, corpus=corpus)), gazetteer)
+            doc_text(doc), lang, gazetteer, article_id=doc._.article.id, corpus=corpus)),
+            gazetteer)
+    mentions = place_mentions(doc, gazetteer, recogniser=recogniser, model=model)
+    resolutions = resolve_mentions(doc_text(doc), mentions, gazetteer, resolver=resolver,
+                                   ranker=ranker, corpus=corpus)
+    # After the stated distances: a point computed from one lies near its reference place.
+    return with_seats(doubt_far_places(check_stated_distances(doc_text(doc), resolutions)),
+                      gazetteer)
+
+
+def place_mentions(doc: Doc, gazetteer: Gazetteer, *, recogniser: str = "model",
+                   model: RecogniserModel | None = None) -> list[Mention]:
+    """The spans of a Latin-script article the resolver is given: the recogniser's (a name in
+    ``RECOGNISERS``; ``model`` overrides the shipped weights), without the dateline's day,
+    with the regions abbreviated after a town. The resolver's training reads the same
+    (``geo.training.resolver``), so the ranker learns from the mentions it will rank."""
     try:
         find = RECOGNISERS[recogniser]
     except KeyError:
@@ -108,13 +123,8 @@ def find_places(doc: Doc, gazetteer: Gazetteer, *, resolver: str = "context",
         mentions = [m for m in mentions
                     if not dateline.date_start <= m.start < dateline.date_end]
     # "Fresno, Calif.": the abbreviated state is a place, and the town's qualifier.
-    mentions = with_region_abbreviations(doc_text(doc), mentions, gazetteer,
-                                         article=doc._.article.id)
-    resolutions = resolve_mentions(doc_text(doc), mentions, gazetteer, resolver=resolver,
-                                   ranker=ranker, corpus=corpus)
-    # After the stated distances: a point computed from one lies near its reference place.
-    return with_seats(doubt_far_places(check_stated_distances(doc_text(doc), resolutions)),
-                      gazetteer)
+    return with_region_abbreviations(doc_text(doc), mentions, gazetteer,
+                                     article=doc._.article.id)
 
 
 def with_seats(resolutions: list[Resolution], gazetteer: Gazetteer) -> list[Resolution]:

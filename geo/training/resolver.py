@@ -24,7 +24,7 @@ from geo.gazetteer.index import Gazetteer, normalize
 from geo.geodesy import haversine_km
 from geo.learn.devsets import ACLED_DEV, GWN_DEV
 from geo.learn.scoring import match_spans, toponym_span
-from geo.nlp.recognise import recognise
+from geo.nlp.geoparse import place_mentions
 from geo.nlp.resolve import RankerModel, ranking_table
 from geo.records import Article, Place
 
@@ -65,7 +65,7 @@ def gwn_groups(path: Path = GWN_DEV, gazetteer: Gazetteer | None = None,
                 break
             row = json.loads(line)
             doc = make_doc(Article(id=row["id"], text=row["text"]))
-            table = ranking_table(doc_text(doc), recognise(doc, gazetteer), gazetteer)
+            table = ranking_table(doc_text(doc), place_mentions(doc, gazetteer), gazetteer)
             spans = [(*toponym_span(r.mention.start, r.mention.end, r.mention.text,
                                     r.mention.pattern), n) for n, (r, _) in enumerate(table)]
             gold = [(t["start"], t["end"], t["text"], t) for t in row["toponyms"]
@@ -88,7 +88,7 @@ def acled_groups(path: Path = ACLED_DEV, gazetteer: Gazetteer | None = None) -> 
             if row.get("latitude") in (None, "") or not row.get("location"):
                 continue
             doc = make_doc(Article(id=f"acled-{row['data_id']}", text=row["notes"]))
-            table = ranking_table(doc_text(doc), recognise(doc, gazetteer), gazetteer)
+            table = ranking_table(doc_text(doc), place_mentions(doc, gazetteer), gazetteer)
             name = normalize(row["location"])
             for r, candidates in table:
                 if normalize(r.mention.text) == name:
