@@ -107,6 +107,24 @@ def test_opening_fire_on_villagers_is_an_attack_on_civilians(gazetteer):
     assert [(i.location, i.sub_event_type) for i in found] == [("Djibo", "Attack")]
 
 
+def test_a_gunman_firing_into_a_crowd_is_an_attack_not_a_battle(gazetteer):
+    # One side fired; the people it killed ("three people and ... five others") are
+    # civilians, and the police shooting the gunman is the same event, not a second one.
+    text = ("TULSA, Okla. (Test Wire) — A gunman opened fire inside a crowded roller rink in "
+            "Tulsa late Saturday, killing three people and wounding four others before officers "
+            "shot him dead, police said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 5, 6))
+    assert [(i.location, i.sub_event_type, i.fatalities) for i in found] == [
+        ("Tulsa", "Attack", 3)]
+
+
+def test_troops_opening_fire_on_fighters_stay_a_battle(gazetteer):
+    text = ("Soldiers opened fire on rebel fighters near Djibo on Friday, killing five "
+            "fighters, the army said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 5, 4))
+    assert [i.sub_event_type for i in found] == ["Armed clash"]
+
+
 def test_a_creed_word_is_no_group_name(gazetteer):
     text = ("BAMAKO, May 3 (Test Wire) — Islamist militants killed 12 villagers near Bandiagara "
             "on Thursday, local officials said.\n\nOn Friday, JNIM fighters ambushed an army "

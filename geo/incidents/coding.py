@@ -52,6 +52,9 @@ _VIOLENT_TYPES = frozenset({BATTLES, EXPLOSIONS, VIOLENCE_AGAINST_CIVILIANS})
 
 
 # Triggers that name a military's weapons (``geo.nlp.events.RULES``).
+# Triggers of one side firing ("opened fire"): whom the fire hit says whether it was a
+# battle or an attack on civilians, as for the weak triggers ("attacked").
+_ONE_SIDED_RULES = frozenset({"opened_fire"})
 _MILITARY_WEAPON_RULES = frozenset({"shelling", "air_strike", "aircraft_strike", "drone_strike",
                                     "drones_launched", "air_force_attack"})
 
@@ -141,7 +144,7 @@ def _as_acled_defines(sentence: str, event: EventMention, actor1: Actor | None,
                                                    event_country=country, country_name=name)
         return RIOTS, "Violent demonstration", rioters, forces
     if etype == BATTLES and (actor2 is None or actor2.inter == 7) and (
-            (event.rank <= WEAK_RANK
+            ((event.rank <= WEAK_RANK or event.rule in _ONE_SIDED_RULES)
              and civilians_hurt([f.who for f in figures], country_name=name) is not None)
             or civilians_hurt(list(targets), country_name=name) is not None):
         return VIOLENCE_AGAINST_CIVILIANS, "Attack", actor1, actor2

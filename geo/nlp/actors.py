@@ -401,11 +401,20 @@ def state_forces_in_protest(sentence: str, trigger_at: int, *, event_country: st
     return actor
 
 
+# Words that count the same people as the noun before them ("three people and five others").
+_THE_SAME_KIND = frozenset({"others", "more", "another"})
+
+
+def _all_non_combatants(victims: str) -> bool:
+    parts = [p.strip() for p in victims.lower().split(" and ")]
+    named = [p for p in parts if p not in _THE_SAME_KIND]
+    return bool(named) and all(p in NON_COMBATANTS for p in named)
+
+
 def civilians_hurt(victims: list[str | None], *, country_name: str = "") -> Actor | None:
     """Civilians as the other side when the report's own casualty figures count them (the
     nouns its killed and injured figures count), as ACLED codes an attack that hurt them."""
-    if any(v and all(part.strip() in NON_COMBATANTS for part in v.lower().split(" and "))
-           for v in victims):
+    if any(v and _all_non_combatants(v) for v in victims):
         return Actor(f"Civilians ({country_name})" if country_name else "Civilians", 7)
     return None
 
