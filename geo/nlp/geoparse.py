@@ -10,7 +10,6 @@ the resolver chooses a place for each (``geo.nlp.resolve``); stated distances ch
 
 Example:
     >>> from geo.gazetteer.index import Gazetteer
-from geo.nlp.abbreviations import with_region_abbreviations
     >>> from geo.records import Article
     >>> rs = geoparse(Article(id="a", text="Shelling hit Kharkov."), Gazetteer.load())
     >>> [(r.mention.text, r.place.name) for r in rs]
