@@ -201,7 +201,9 @@ def _unknown_before(text: str, mentions: list[Mention], candidates: list[list[Pl
         if j in qualifiers or j in region_only:
             continue
         # "fighting near Novyi Vyselok, Kharkiv": an unknown name before the region.
-        before = _UNKNOWN_BEFORE.search(text, max(0, mention.start - 40), mention.start)
+        before = (_UNKNOWN_BEFORE.search(text, max(0, mention.start - 40), mention.start)
+                  or _kind_of_unknown_in().search(text, max(0, mention.start - 60),
+                                                  mention.start))
         if before is None or (j and mentions[j - 1].end > before.start()):
             continue
         word = before.group(1)
@@ -222,6 +224,14 @@ def _unknown_before(text: str, mentions: list[Mention], candidates: list[list[Pl
             qualifiers[j] = code
         elif code:
             region_only[j] = code
+
+
+@lru_cache(maxsize=1)
+def _kind_of_unknown_in() -> re.Pattern[str]:
+    # "the mining town of Nyabibwe in South Kivu province": a settlement the gazetteer lacks,
+    # named by its kind, then the region it is in.
+    kinds = "|".join(map(re.escape, sorted(_SETTLEMENT_KINDS, key=len, reverse=True)))
+    return re.compile(rf"\b(?:{kinds}) of ([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?) in (?:the )?$")
 
 
 def _holding_region(gazetteer: Gazetteer, name: str, regions: list[Place]
