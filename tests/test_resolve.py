@@ -382,3 +382,14 @@ def test_unknown_town_of_a_named_province_is_the_province_not_its_capital(gazett
     [capture] = [i for i in extract_incidents([Article(id="t", text=text)], gazetteer)
                  if "overtakes" in i.sub_event_type]
     assert (capture.place.name, capture.place.feature) == ("South Kivu", "region")
+
+
+def test_unknown_town_of_a_countrys_named_region_is_that_region(gazetteer):
+    from geo.incidents import extract_incidents  # noqa: PLC0415
+
+    # Invented town; "in Haiti's Artibonite region": the possessive country sits between.
+    # The town the police came from is not where the attack was.
+    text = ("Gunmen killed nine people in an attack on the town of Bois-Lavande in Haiti's "
+            "Artibonite region on Thursday. Police reinforcements arrived from Saint-Marc.")
+    [attack] = extract_incidents([Article(id="t", text=text)], gazetteer)
+    assert (attack.place.name, attack.place.feature) == ("Artibonite", "region")

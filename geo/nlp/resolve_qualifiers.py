@@ -204,7 +204,10 @@ def _unknown_before(text: str, mentions: list[Mention], candidates: list[list[Pl
         before = (_UNKNOWN_BEFORE.search(text, max(0, mention.start - 40), mention.start)
                   or _kind_of_unknown_in().search(text, max(0, mention.start - 60),
                                                   mention.start))
-        if before is None or (j and mentions[j - 1].end > before.start()):
+        # The name must be unknown: no mention on it (one after it is the possessive
+        # country of "in Haiti's Artibonite region").
+        if before is None or any(m.start < before.end(1) and before.start(1) < m.end
+                                 for m in mentions[max(0, j - 2):j]):
             continue
         word = before.group(1)
         if normalize(word) in english_words() or _LIST_AFTER.match(text, mention.end):
@@ -228,10 +231,12 @@ def _unknown_before(text: str, mentions: list[Mention], candidates: list[list[Pl
 
 @lru_cache(maxsize=1)
 def _kind_of_unknown_in() -> re.Pattern[str]:
-    # "the mining town of Nyabibwe in South Kivu province": a settlement the gazetteer lacks,
-    # named by its kind, then the region it is in.
+    # "the mining town of Nyabibwe in South Kivu province", "the town of X in Haiti's
+    # Artibonite region": a settlement the gazetteer lacks, named by its kind, then the
+    # region it is in.
     kinds = "|".join(map(re.escape, sorted(_SETTLEMENT_KINDS, key=len, reverse=True)))
-    return re.compile(rf"\b(?:{kinds}) of ([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?) in (?:the )?$")
+    return re.compile(rf"\b(?:{kinds}) of ([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?) in "
+                      r"(?:the |[A-Z][\w'’-]+['’]s )?$")
 
 
 def _holding_region(gazetteer: Gazetteer, name: str, regions: list[Place]
