@@ -118,6 +118,16 @@ def test_a_gunman_firing_into_a_crowd_is_an_attack_not_a_battle(gazetteer):
         ("Tulsa", "Attack", 3)]
 
 
+def test_a_killing_beside_fighting_told_as_its_setting_is_the_event(gazetteer):
+    # "as fighting ... entered its third month" is the setting; the killing is the news.
+    text = ("Gunmen killed five people, among them a taxi driver, in a string of shootings in "
+            "Uruapan on Saturday as fighting between two cartels entered its third month, "
+            "prosecutors said.")
+    found = incidents_of(gazetteer, text, published=D(2025, 3, 3))
+    assert [(i.location, i.sub_event_type, i.fatalities) for i in found] == [
+        ("Uruapan", "Attack", 5)]
+
+
 def test_troops_opening_fire_on_fighters_stay_a_battle(gazetteer):
     text = ("Soldiers opened fire on rebel fighters near Djibo on Friday, killing five "
             "fighters, the army said.")

@@ -351,3 +351,45 @@ def test_a_facility_named_after_a_village_takes_the_region_after_it_as_its_quali
     text = "A drone hit the Senkivka railway station in the Chernihiv region overnight."
     found = {r.mention.text: r for r in geoparse(Article(id="t", text=text), gazetteer)}
     assert found["Senkivka"].place.admin1_code == "UA.02"
+
+
+def test_country_written_without_its_article_is_that_country(gazetteer):
+    # Reuters and the BBC drop "the" from "Democratic Republic of the Congo".
+    found = places("Fighting spread in eastern Democratic Republic of Congo, while the "
+                   "Republic of Congo closed its border.", gazetteer)
+    assert found["Democratic Republic of Congo"][1] == "CD"
+    assert found["Republic of Congo"][1] == "CG"
+
+
+
+def test_bare_congo_is_the_democratic_republic_as_agencies_write_it(gazetteer):
+    # AP style: "Congo" alone is the Democratic Republic; the Republic of Congo is named so.
+    found = places("Rebels advanced on Goma and Bukavu. Congo's army said it held the "
+                   "airport.", gazetteer)
+    assert found["Congo"][1] == "CD"
+
+
+def test_holy_see_is_a_name_of_the_vatican(gazetteer):
+    assert [gazetteer.place(i).country_code for i in gazetteer.lookup("holy see")] == ["VA"]
+
+
+def test_unknown_town_of_a_named_province_is_the_province_not_its_capital(gazetteer):
+    from geo.incidents import extract_incidents  # noqa: PLC0415
+
+    # Kabandoro is invented: the gazetteer lacks it; South Kivu's capital is Bukavu.
+    text = ("Rebels seized the mining town of Kabandoro in South Kivu province on Monday "
+            "after clashes with the army, residents said.")
+    [capture] = [i for i in extract_incidents([Article(id="t", text=text)], gazetteer)
+                 if "overtakes" in i.sub_event_type]
+    assert (capture.place.name, capture.place.feature) == ("South Kivu", "region")
+
+
+def test_unknown_town_of_a_countrys_named_region_is_that_region(gazetteer):
+    from geo.incidents import extract_incidents  # noqa: PLC0415
+
+    # Invented town; "in Haiti's Artibonite region": the possessive country sits between.
+    # The town the police came from is not where the attack was.
+    text = ("Gunmen killed nine people in an attack on the town of Bois-Lavande in Haiti's "
+            "Artibonite region on Thursday. Police reinforcements arrived from Saint-Marc.")
+    [attack] = extract_incidents([Article(id="t", text=text)], gazetteer)
+    assert (attack.place.name, attack.place.feature) == ("Artibonite", "region")

@@ -325,10 +325,21 @@ def _add_continents(b: _Builder) -> None:
 
 def _country_alternates(row: dict) -> list[str]:
     """Other names of a country ("Republic of Armenia", "Burma"), without the two- and
-    three-letter codes among them ("AM", "ARM" would match ordinary words and acronyms)."""
+    three-letter codes among them ("AM", "ARM" would match ordinary words and acronyms), in
+    the forms news writes them: a name with its parenthesis split ("Holy See (Vatican City
+    State)" is also "Holy See") and "of the" also as "of" ("Democratic Republic of the
+    Congo" is written "Democratic Republic of Congo" by Reuters and the BBC)."""
     names = [row.get("common_name") or "", row.get("official_name") or "",
              *(row.get("alt_spellings") or [])]
-    return [n for n in names if len(n) > 3 and not n.isupper() and "," not in n]
+    forms: list[str] = []
+    for name in names:
+        head, _, rest = name.partition(" (")
+        for part in (head, rest.removesuffix(")")) if rest else (name,):
+            forms.append(part)
+            if " of the " in part:
+                forms.append(part.replace(" of the ", " of "))
+    return [n for n in dict.fromkeys(forms)
+            if len(n) > 3 and not n.isupper() and "," not in n and "(" not in n]
 
 
 def _add_pack(b: _Builder, path: Path, *, prefix: str | None = None,

@@ -73,7 +73,7 @@ from geo.gazetteer.sources import (
 from geo.records import Place
 
 # Bump when the index layout or the name filters change, so stale caches are rebuilt.
-INDEX_VERSION = 12
+INDEX_VERSION = 13
 
 
 @dataclass

@@ -126,22 +126,6 @@ def _names_a_told_event(parsed: Doc, event: EventMention) -> bool:
                or c.dep_ == "poss" for c in node.children)
 
 
-def _in_as_clause(parsed: Doc, event: EventMention) -> bool:
-    """Whether the trigger stands in an adverbial clause opened by "as" ("as fighting for
-    the city intensified", "as troops pressed on toward the town"), by the parse."""
-    node = next((t for t in parsed if event.start <= t.idx < event.end), None)
-    for _ in range(8):
-        if node is None:
-            return False
-        if node.dep_ == "advcl" and any(c.dep_ in ("mark", "prep") and c.lower_ == "as"
-                                        for c in node.children):
-            return True
-        if node.head.i == node.i:
-            return False
-        node = node.head
-    return False
-
-
 def _trigger_objects(parsed: Doc, event: EventMention) -> tuple[str, ...]:
     """The plain nouns a trigger acts on, by the parse: "opened fire on villagers",
     "attacked residents" -> ("villagers",), ("residents",)."""

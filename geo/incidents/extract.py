@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 from geo.doc import doc_text, make_doc, sentence_parse, sentence_spans
 from geo.incidents.clauses import (
     _events_of_their_own,
-    _in_as_clause,
     _names_a_told_event,
     _trigger_objects,
 )
@@ -76,7 +75,7 @@ from geo.nlp.article import Dateline, find_dateline, the_capital
 from geo.nlp.components import run_actors, run_dates, run_events, run_figures
 from geo.nlp.cyrillic.reports import extract_reports as cyrillic_reports
 from geo.nlp.dates import DateRef, find_dates
-from geo.nlp.events import EventMention
+from geo.nlp.events import EventMention, in_as_clause
 from geo.nlp.far_places import in_doubt
 from geo.nlp.figures import Figure
 from geo.nlp.language import CYRILLIC_READ, detect_language
@@ -303,7 +302,7 @@ def _read_sentence(context: _Article, found: _Found, s_start: int, s_end: int) -
     parsed = sentence_parse(context.doc, s_start, s_end)
     # "killed seven in the camp on Sunday, ... as fighting for the city intensified": a
     # clause of circumstance beside the sentence's own event is its setting, no event.
-    setting = [e for e in events if _in_as_clause(parsed, e)]
+    setting = [e for e in events if in_as_clause(parsed, e)]
     if setting and len(setting) < len(events):
         events = [e for e in events if e not in setting]
     here = _Sentence(start=s_start, end=s_end, text=sentence, events=events, parsed=parsed,

@@ -213,7 +213,9 @@ def find_events_by_sentence(text: str, sentences: list[tuple[int, int]], parse: 
         found.setdefault(s_start, []).append(EventMention(
             start, end, text[t_start:t_end], rule.name, rule.event_type,
             rule.sub_event_type, rule.rank))
-    return {s: _without_weak(_without_overlaps(events)) for s, events in found.items()}
+    return {s: _without_weak(_without_overlaps(events),
+                             lambda s=s: parse(s, sentences[bisect_right(starts, s) - 1][1]))
+            for s, events in found.items()}
 
 
 def happened(parsed: Doc, start: int, end: int) -> bool:
@@ -292,10 +294,34 @@ def _is_conditional(token: Token) -> bool:
 WEAK_RANK = 3
 
 
-def _without_weak(events: list[EventMention]) -> list[EventMention]:
+def _without_weak(events: list[EventMention], parsed: Callable[[], Doc]
+                  ) -> list[EventMention]:
+    """The sentence's triggers, the weak ones dropped beside a stronger one, unless every
+    stronger one stands in a clause of circumstance ("Gunmen killed six people ... as
+    fighting between the factions entered its fourth month": the killing is the news,
+    the fighting its setting; ``geo.incidents.extract`` drops the setting)."""
     if all(e.rank <= WEAK_RANK for e in events):
         return events
-    return [e for e in events if e.rank > WEAK_RANK]
+    strong = [e for e in events if e.rank > WEAK_RANK]
+    if len(strong) < len(events) and all(in_as_clause(parsed(), e) for e in strong):
+        return events
+    return strong
+
+
+def in_as_clause(parsed: Doc, event: EventMention) -> bool:
+    """Whether the trigger stands in an adverbial clause opened by "as" ("as fighting for
+    the city intensified", "as troops pressed on toward the town"), by the parse."""
+    node = next((t for t in parsed if event.start <= t.idx < event.end), None)
+    for _ in range(8):
+        if node is None:
+            return False
+        if node.dep_ == "advcl" and any(c.dep_ in ("mark", "prep") and c.lower_ == "as"
+                                        for c in node.children):
+            return True
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return False
 
 
 def _matches(lower: str) -> Iterator[tuple[Rule, re.Match[str]]]:

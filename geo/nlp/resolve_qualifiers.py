@@ -201,8 +201,13 @@ def _unknown_before(text: str, mentions: list[Mention], candidates: list[list[Pl
         if j in qualifiers or j in region_only:
             continue
         # "fighting near Novyi Vyselok, Kharkiv": an unknown name before the region.
-        before = _UNKNOWN_BEFORE.search(text, max(0, mention.start - 40), mention.start)
-        if before is None or (j and mentions[j - 1].end > before.start()):
+        before = (_UNKNOWN_BEFORE.search(text, max(0, mention.start - 40), mention.start)
+                  or _kind_of_unknown_in().search(text, max(0, mention.start - 60),
+                                                  mention.start))
+        # The name must be unknown: no mention on it (one after it is the possessive
+        # country of "in Haiti's Artibonite region").
+        if before is None or any(m.start < before.end(1) and before.start(1) < m.end
+                                 for m in mentions[max(0, j - 2):j]):
             continue
         word = before.group(1)
         if normalize(word) in english_words() or _LIST_AFTER.match(text, mention.end):
@@ -222,6 +227,16 @@ def _unknown_before(text: str, mentions: list[Mention], candidates: list[list[Pl
             qualifiers[j] = code
         elif code:
             region_only[j] = code
+
+
+@lru_cache(maxsize=1)
+def _kind_of_unknown_in() -> re.Pattern[str]:
+    # "the mining town of Nyabibwe in South Kivu province", "the town of X in Haiti's
+    # Artibonite region": a settlement the gazetteer lacks, named by its kind, then the
+    # region it is in.
+    kinds = "|".join(map(re.escape, sorted(_SETTLEMENT_KINDS, key=len, reverse=True)))
+    return re.compile(rf"\b(?:{kinds}) of ([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?) in "
+                      r"(?:the |[A-Z][\w'’-]+['’]s )?$")
 
 
 def _holding_region(gazetteer: Gazetteer, name: str, regions: list[Place]
