@@ -128,6 +128,21 @@ def test_a_killing_beside_fighting_told_as_its_setting_is_the_event(gazetteer):
         ("Uruapan", "Attack", 5)]
 
 
+def test_a_strike_with_no_weapon_named_is_the_kind_told_before_it(gazetteer):
+    # The lede's air strikes say what "a strike" two sentences on is; the mortar fire of
+    # the other side, told later, neither retypes it nor lends it its attacker.
+    text = ("Israeli air strikes killed nine people in Jabalia on Monday, health officials "
+            "said.\n\nIn Deir al-Balah, a strike on a school used as a shelter killed three "
+            "people, medics said.\n\nHamas said its fighters fired mortar bombs at troops "
+            "near Beit Hanoun.")
+    found = incidents_of(gazetteer, text, published=D(2024, 6, 4))
+    (school,) = [i for i in found if i.reports[0].mention_text == "Deir al-Balah"]
+    assert school.sub_event_type == "Air/drone strike"
+    assert school.actor1.startswith("Military Forces of Israel")
+    (mortars,) = [i for i in found if i.reports[0].mention_text == "Beit Hanoun"]
+    assert mortars.sub_event_type == "Shelling/artillery/missile attack"
+
+
 def test_troops_opening_fire_on_fighters_stay_a_battle(gazetteer):
     text = ("Soldiers opened fire on rebel fighters near Djibo on Friday, killing five "
             "fighters, the army said.")

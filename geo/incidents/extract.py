@@ -37,6 +37,7 @@ from geo.incidents.coding import (
     _with_interceptors,
     _with_the_named_group,
     _without_transfers_of_captures,
+    strikes_of_the_articles_kind,
 )
 from geo.incidents.dating import (
     _DEFAULT_EVENT_TZ,
@@ -242,7 +243,8 @@ def _read_article(doc: Doc, article: Article, resolutions: list[Resolution],
         capital=capital, resolutions=resolutions, places=places, mention_spans=mention_spans,
         nationals=nationals, distance_subjects=distance_subjects, aliases=acronyms(text),
         reasons={r.mention.start: r.reason for r in resolutions if r.place is not None},
-        country_names=country_names, triggers=run_events(doc, sentences=sentences),
+        country_names=country_names,
+        triggers=strikes_of_the_articles_kind(run_events(doc, sentences=sentences)),
         figures=run_figures(doc))
 
 
