@@ -150,6 +150,15 @@ def test_troops_opening_fire_on_fighters_stay_a_battle(gazetteer):
     assert [i.sub_event_type for i in found] == ["Armed clash"]
 
 
+def test_an_adjective_opening_a_sentence_is_no_group_name(gazetteer):
+    # "Paramilitary" is an English word the geoparser's dictionary lacks; capitalised only
+    # because it opens the sentence, it names a kind of force, not a group.
+    text = ("Paramilitary fighters stormed a village in Sudan's Gezira state on Friday, "
+            "killing at least 30 civilians, a doctors' group said.")
+    found = incidents_of(gazetteer, text, published=D(2024, 10, 26))
+    assert [i.actor1 for i in found] and not any(i.actor1 == "Paramilitary" for i in found)
+
+
 def test_a_creed_word_is_no_group_name(gazetteer):
     text = ("BAMAKO, May 3 (Test Wire) — Islamist militants killed 12 villagers near Bandiagara "
             "on Thursday, local officials said.\n\nOn Friday, JNIM fighters ambushed an army "

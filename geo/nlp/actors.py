@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from english_words import get_english_words_set
+
 from geo.nlp.acled_data import acled_rows
 from geo.nlp.figures import NON_COMBATANTS
 from geo.nlp.mentions import english_words
@@ -482,11 +484,21 @@ def _named_group(m: re.Match, nationals: list[tuple[int, int, Place]]) -> Actor 
     # "Houthi forces", "Boko Haram fighters", "SDF fighters": a name that is no English word
     # before a generic noun; the group is called by that name ("Rapid Support forces" and
     # "Rebel forces" are not names).
-    if any(w in english_words() or w.endswith(("-backed", "-led", "-aligned", "-allied"))
+    if any(w in _ordinary_words() or w.endswith(("-backed", "-led", "-aligned", "-allied"))
            or _IDEOLOGY.fullmatch(w)
            or w.startswith("pro-") or any(c.isdigit() for c in w) for w in own):
         return None  # ... nor a model's designation ("Su-35 Russian fighter jets")
     return Actor(re.sub(r"^(?i:the)\s+", "", " ".join(m.group("who").split())), 2)
+
+
+@lru_cache(maxsize=1)
+def _ordinary_words() -> frozenset[str]:
+    """English words, lower case: the GCIDE list the geoparser uses, and Webster's Second
+    (the ``english-words`` package's ``web2``), which has the adjectives GCIDE lacks
+    ("paramilitary", "unidentified"): "Paramilitary fighters" opening a sentence are a
+    kind of force, not a group of that name. Group names are in neither ("Houthi",
+    "Hamas", "Wagner")."""
+    return english_words() | frozenset(get_english_words_set(["web2"], lower=True))
 
 
 # "Islamist militants", "jihadist fighters": a word for a creed (English "-ist") says what
