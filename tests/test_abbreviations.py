@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from geo.lang import words
-from geo.nlp.abbreviations import regions_of
+from geo.nlp.abbreviations import regions_of, with_region_abbreviations
 from geo.nlp.geoparse import geoparse
 from geo.records import Article
 
@@ -78,3 +78,21 @@ def test_every_listed_abbreviation_names_a_region_of_its_country(form, gazetteer
     regions = regions_of(form, gazetteer)
     assert regions and {r.country_code for r in regions} == countries
     assert all(r.feature == "region" for r in regions)
+
+
+def test_a_long_run_of_hyphenated_capitalised_words_does_not_hang(gazetteer):
+    # The town before a form is read backwards in a bounded window with one reading of each
+    # text: a pasted list of hyphenated names once made the search exponential.
+    import signal
+
+    def stop(*_args):
+        raise TimeoutError("the abbreviation finder hung")
+
+    text = "-".join(["Ab"] * 60) + " x, Calif. and " + " ".join(["Cd"] * 60) + ", Ill."
+    signal.signal(signal.SIGALRM, stop)
+    signal.alarm(20)
+    try:
+        found = with_region_abbreviations(text, [], gazetteer)
+    finally:
+        signal.alarm(0)
+    assert found == []

@@ -41,12 +41,19 @@ def _forms() -> dict[str, tuple[tuple[str, str], ...]]:
 @lru_cache(maxsize=1)
 def _finder() -> re.Pattern[str]:
     forms = sorted(_forms(), key=len, reverse=True)
-    # The town: capitalised words (an all-capitals dateline town too); the gap: a comma or an
-    # opening parenthesis; the form, not followed by a letter ("Calif." but not "Cal" of
-    # "Caltech"; "N.M." but not "N.Main").
+    # The gap: a comma or an opening parenthesis; the form, not followed by a letter
+    # ("Calif." but not "Cal" of "Caltech"; "N.M." but not "N.Main"). The town before the
+    # gap is read backwards from there (``_TOWN``), so the search stays linear in the text.
     return re.compile(
-        r"(?P<town>[A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*)*)(?P<gap>, | \()"
-        rf"(?P<form>{'|'.join(map(re.escape, forms))})(?![A-Za-z])")
+        rf"(?P<gap>, | \()(?P<form>{'|'.join(map(re.escape, forms))})(?![A-Za-z])")
+
+
+# The town: capitalised words joined by a space or a hyphen ("Wilkes-Barre", "St. Louis"), an
+# all-capitals dateline town too, ending at the gap. No word holds a space or a hyphen, so
+# each text has one reading (no backtracking blow-up on long hyphenated runs), and it is
+# looked for in a bounded window before the gap.
+_TOWN = re.compile(r"[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*)*$")
+_TOWN_WINDOW = 60
 
 
 def regions_of(form: str, gazetteer: Gazetteer) -> list[Place]:
@@ -89,7 +96,11 @@ def with_region_abbreviations(text: str, mentions: list[Mention], gazetteer: Gaz
         if same is None and any(s < end and start < e for s, e in taken):
             continue
         form = match.group("form")
-        town = before.get(match.end("town"))
+        gap_start = match.start("gap")
+        named = _TOWN.search(text, max(0, gap_start - _TOWN_WINDOW), gap_start)
+        if named is None:
+            continue
+        town = before.get(gap_start)
         if town is not None and match.group("gap") == ", " and gazetteer.lookup(
                 normalize(f"{town.text} {form}")):
             # "Washington, D.C." is one name, the town's own, not a town and its region.
@@ -105,8 +116,7 @@ def with_region_abbreviations(text: str, mentions: list[Mention], gazetteer: Gaz
             confirmed = town is not None and any(
                 gazetteer.place(i).admin1_code in codes
                 for i in gazetteer.lookup(normalize(town.text)))
-            if not confirmed and not _dateline_town(text, match.start("town"),
-                                                    match.group("town")):
+            if not confirmed and not _dateline_town(text, named.start(), named.group()):
                 continue
         added.append(Mention(article=article, start=start, end=end, text=form,
                              pattern=PATTERN))
