@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING
 
 from geo.doc import doc_text, make_doc
 from geo.errors import GeoError
-from geo.gazetteer.index import Gazetteer
+from geo.gazetteer.index import Gazetteer, normalize
 from geo.nlp.abbreviations import with_region_abbreviations
-from geo.nlp.article import find_dateline
+from geo.nlp.article import Dateline, find_dateline
 from geo.nlp.components import run_places
 from geo.nlp.corpus import Corpus
 from geo.nlp.cyrillic.places import find_places as find_cyrillic_places
@@ -121,9 +121,24 @@ def place_mentions(doc: Doc, gazetteer: Gazetteer, *, recogniser: str = "model",
     if dateline is not None and dateline.date_start >= 0:
         mentions = [m for m in mentions
                     if not dateline.date_start <= m.start < dateline.date_end]
+    if dateline is not None:
+        mentions = _with_dateline_place(mentions, dateline, gazetteer, doc._.article.id)
     # "Fresno, Calif.": the abbreviated state is a place, and the town's qualifier.
     return with_region_abbreviations(doc_text(doc), mentions, gazetteer,
                                      article=doc._.article.id)
+
+
+def _with_dateline_place(mentions: list[Mention], dateline: Dateline, gazetteer: Gazetteer,
+                         article: str) -> list[Mention]:
+    """The mentions, with the dateline's place when the recogniser passed it over: "BEIRUT
+    (Reuters) -" opens the article with where it was filed, a place however short its
+    capitals look ("KYIV", "GAZA"), when the gazetteer knows the name."""
+    start, end = dateline.place_start, dateline.place_end
+    if any(m.start < end and start < m.end for m in mentions) or not gazetteer.lookup(
+            normalize(dateline.place_text)):
+        return mentions
+    named = Mention(article=article, start=start, end=end, text=dateline.place_text)
+    return sorted([*mentions, named], key=lambda m: m.start)
 
 
 def with_seats(resolutions: list[Resolution], gazetteer: Gazetteer) -> list[Resolution]:
