@@ -393,3 +393,16 @@ def test_unknown_town_of_a_countrys_named_region_is_that_region(gazetteer):
             "Artibonite region on Thursday. Police reinforcements arrived from Saint-Marc.")
     [attack] = extract_incidents([Article(id="t", text=text)], gazetteer)
     assert (attack.place.name, attack.place.feature) == ("Artibonite", "region")
+
+
+
+def test_a_short_dateline_city_in_capitals_is_a_place_not_an_event_site(gazetteer):
+    from geo.incidents import extract_incidents  # noqa: PLC0415
+
+    text = ("BEIRUT (Test Wire) - An air strike killed two people in Nabatieh on Tuesday, "
+            "the health ministry said.")
+    [dateline] = [r for r in geoparse(Article(id="t", text=text), gazetteer)
+                  if r.mention.text == "BEIRUT"]
+    assert (dateline.place.name, dateline.place.country_code) == ("Beirut", "LB")
+    [strike] = extract_incidents([Article(id="t", text=text)], gazetteer)
+    assert strike.place.name != "Beirut"  # where the article was filed, not the event
