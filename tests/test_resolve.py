@@ -406,3 +406,21 @@ def test_a_short_dateline_city_in_capitals_is_a_place_not_an_event_site(gazettee
     assert (dateline.place.name, dateline.place.country_code) == ("Beirut", "LB")
     [strike] = extract_incidents([Article(id="t", text=text)], gazetteer)
     assert strike.place.name != "Beirut"  # where the article was filed, not the event
+
+
+def test_unknown_town_a_nationality_word_places_is_kept_in_that_country(gazetteer):
+    from geo.incidents import extract_incidents  # noqa: PLC0415
+
+    # "Ain Marjoun" is invented: the gazetteer lacks it. The strike is not lost, and its
+    # place is named as the article names it, at the country's point.
+    text = ("A drone strike on a car in the southern Lebanese town of Ain Marjoun killed two "
+            "people on Tuesday, the health ministry said.")
+    [strike] = extract_incidents([Article(id="t", text=text)], gazetteer)
+    assert (strike.place.name, strike.place.country_code) == ("Ain Marjoun", "LB")
+    assert strike.geo_precision == 3
+
+
+def test_known_town_after_a_nationality_word_stays_that_town(gazetteer):
+    found = places("Shelling hit the eastern Ukrainian town of Kostiantynivka.", gazetteer)
+    assert found["Kostiantynivka"][1] == "UA"
+    assert found["Kostiantynivka"][0].startswith(("gn:", "ua:"))

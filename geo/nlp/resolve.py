@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from geo.errors import GeoError
-from geo.gazetteer.index import Gazetteer
+from geo.gazetteer.index import Gazetteer, normalize
 from geo.geodesy import haversine_km  # noqa: F401 - its home now; importable here as before
 from geo.nlp.corpus import Corpus
 from geo.nlp.resolve_candidates import candidate_places
@@ -46,7 +46,12 @@ from geo.nlp.resolve_features import (
     shipped_ranker,
 )
 from geo.nlp.resolve_nearness import _Nearness, _second_look
-from geo.nlp.resolve_qualifiers import _alias_of, _as_qualifier, _qualify
+from geo.nlp.resolve_qualifiers import (
+    _alias_of,
+    _as_qualifier,
+    _qualify,
+    unknown_towns_of_a_country,
+)
 from geo.nlp.sentences import sentence_at, split_sentences
 from geo.records import Candidate, Mention, Place, Resolution
 
@@ -118,6 +123,7 @@ def _context_ranking(text: str, mentions: list[Mention], gazetteer: Gazetteer, *
         candidates.append(memo[m.text, m.pattern])
     candidates, qualifiers, region_only, spelled = _qualify(text, mentions, candidates,
                                                             gazetteer)
+    of_country = unknown_towns_of_a_country(text, mentions, candidates)
     # Nationality words are resolved but are weak context: "Russian forces" fight in Ukraine.
     first = [max(c, key=_prior) if c and m.pattern != "demonym" else None
              for m, c in zip(mentions, candidates, strict=True)]
@@ -163,12 +169,14 @@ def _context_ranking(text: str, mentions: list[Mention], gazetteer: Gazetteer, *
         resolutions, features = rank(second_look)
     return [(r, features[i] if with_features and i is not None else [])
             for r, i in _finish(text, mentions, resolutions, gazetteer, qualifiers,
-                                region_only, spelled)]
+                                region_only, spelled, of_country, candidates)]
 
 
 def _finish(text: str, mentions: list[Mention], resolutions: list[Resolution],
             gazetteer: Gazetteer, qualifiers: dict[int, str], region_only: dict[int, str],
-            spelled: dict[int, tuple[Mention, list[Place]]]
+            spelled: dict[int, tuple[Mention, list[Place]]],
+            of_country: dict[int, Mention] | None = None,
+            candidates: list[list[Place]] | None = None
             ) -> list[tuple[Resolution, int | None]]:
     """The ranked resolutions with what the qualifiers said: another name of the place
     before, a qualifier read as its region, an unknown place's region, and the unknown
@@ -195,6 +203,19 @@ def _finish(text: str, mentions: list[Mention], resolutions: list[Resolution],
         elif i in region_only and (region := gazetteer.region(region_only[i])) is not None:
             r = replace(r, place=region, reason=f"{UNKNOWN_BEFORE_REASON}: {region.name}")
         out.append((r, i))
+        if of_country and i in of_country and candidates:
+            # "the southern Lebanese town of X", X unknown: somewhere in the country, named
+            # as the article names it (an area at the country's point, precision 3), so the
+            # analyst sees the town and can place it.
+            country, named = candidates[i][0], of_country[i]
+            key = f"unknown:{country.country_code}:{normalize(named.text)}"
+            town = replace(country, key=key, name=named.text, feature="area", population=0,
+                           geonameid=None)
+            out.append((Resolution(
+                mention=named, place=town, score=0.5, sentence=r.sentence,
+                candidates=(Candidate(town, 0.5),),
+                reason=f"not in the gazetteer: a town of {country.name}, as the words before "
+                       f"it say; placed at the country's point"), None))
     return out
 
 

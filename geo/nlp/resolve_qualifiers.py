@@ -230,6 +230,35 @@ def _unknown_before(text: str, mentions: list[Mention], candidates: list[list[Pl
 
 
 @lru_cache(maxsize=1)
+def _kind_of_unknown_after() -> re.Pattern[str]:
+    # "the southern Lebanese town of Bint Jbeil": up to two plain words, a settlement kind,
+    # "of" and a name, right after a nationality word.
+    kinds = "|".join(map(re.escape, sorted(_SETTLEMENT_KINDS, key=len, reverse=True)))
+    return re.compile(rf"(?: [a-z][a-z-]*){{0,2}} (?:{kinds}) of "
+                      r"([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)\b")
+
+
+def unknown_towns_of_a_country(text: str, mentions: list[Mention],
+                               candidates: list[list[Place]]) -> dict[int, Mention]:
+    """Towns the gazetteer lacks that a nationality word places in its country ("the
+    southern Lebanese town of Bint Jbeil"): nationality mention index -> a mention of the
+    town. Without it, a strike there had no place at all and was lost; the country is the
+    place an analyst can correct."""
+    starts = {m.start for m in mentions}
+    out: dict[int, Mention] = {}
+    for j, mention in enumerate(mentions):
+        if mention.pattern != "demonym" or len(candidates[j]) != 1:
+            continue
+        found = _kind_of_unknown_after().match(text, mention.end)
+        if found is None or found.start(1) in starts or normalize(
+                found.group(1)) in english_words():
+            continue
+        out[j] = Mention(article=mention.article, start=found.start(1), end=found.end(1),
+                         text=found.group(1), pattern="unknown")
+    return out
+
+
+@lru_cache(maxsize=1)
 def _kind_of_unknown_in() -> re.Pattern[str]:
     # "the mining town of Nyabibwe in South Kivu province", "the town of X in Haiti's
     # Artibonite region": a settlement the gazetteer lacks, named by its kind, then the
