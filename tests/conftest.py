@@ -11,7 +11,7 @@ import pytest
 from geo.gazetteer.index import Gazetteer
 from geo.io.articles import read_articles
 from geo.nlp.geoparse import geoparse
-from geo.records import Article, Resolution
+from geo.records import Article, Place, Resolution
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "data" / "articles"
@@ -36,6 +36,12 @@ def seed_articles() -> dict[str, Article]:
 @pytest.fixture(scope="session")
 def seed_resolutions(seed_articles, gazetteer) -> dict[str, list[Resolution]]:
     return {aid: geoparse(a, gazetteer) for aid, a in seed_articles.items()}
+
+
+def places_by_mention(text: str, gazetteer: Gazetteer) -> dict[str, Place | None]:
+    """A text's geoparse as mention text -> the place chosen (None when unresolved); a
+    name written twice keeps its last reading."""
+    return {r.mention.text: r.place for r in geoparse(Article(id="t", text=text), gazetteer)}
 
 
 def resolved(resolutions: list[Resolution], text: str) -> list[Resolution]:

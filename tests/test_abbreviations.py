@@ -7,17 +7,13 @@ import pytest
 
 from geo.lang import words
 from geo.nlp.abbreviations import regions_of, with_region_abbreviations
-from geo.nlp.geoparse import geoparse
-from geo.records import Article
+from tests.conftest import places_by_mention
 
 
 def read(text: str, gazetteer) -> dict[str, tuple[str, str, str]]:
     """Mention text -> (place name, admin1 code, feature) of its resolution."""
-    out = {}
-    for r in geoparse(Article(id="t", text=text), gazetteer):
-        p = r.place
-        out[r.mention.text] = (p.name, p.admin1_code, p.feature) if p else ("", "", "")
-    return out
+    return {name: (p.name, p.admin1_code, p.feature) if p else ("", "", "")
+            for name, p in places_by_mention(text, gazetteer).items()}
 
 
 def test_dateline_state_abbreviation_keeps_the_town_in_that_state(gazetteer):

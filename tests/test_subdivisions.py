@@ -8,16 +8,12 @@ import csv
 
 from geo.gazetteer.keys import normalize
 from geo.gazetteer.sources import SUBDIVISIONS_CSV
-from geo.nlp.geoparse import geoparse
-from geo.records import Article
+from tests.conftest import places_by_mention
 
 
 def places(text: str, gazetteer) -> dict[str, tuple[str, str, str]]:
-    out = {}
-    for r in geoparse(Article(id="t", text=text), gazetteer):
-        p = r.place
-        out[r.mention.text] = (p.key, p.country_code, p.admin1_code) if p else ("", "", "")
-    return out
+    return {name: (p.key, p.country_code, p.admin1_code) if p else ("", "", "")
+            for name, p in places_by_mention(text, gazetteer).items()}
 
 
 def test_kent_next_to_london_and_maidstone_is_the_english_county(gazetteer):
