@@ -1,13 +1,13 @@
-"""A state or province abbreviated after a town: "Fresno, Calif.", "SPRINGFIELD, Ill. (AP)",
-"Walker County (Ga.)", "Kent, WA".
+"""A state or province abbreviated after a town: "Modesto, Calif.", "JACKSON, Tenn. (AP)",
+"Floyd County (Ga.)", "Kent, WA".
 
 News agencies write the state a US town lies in as the AP Stylebook abbreviates it, in datelines
 and after towns; Canadian and Australian copy does the same with provinces and states. Read as
-nothing, the abbreviation is a lost place and, worse, a lost qualifier: "Springfield, Ill."
-became the largest Springfield, in Missouri. Read as the region it stands for, it is a
+nothing, the abbreviation is a lost place and, worse, a lost qualifier: "Jackson, Tenn."
+became the largest Jackson, in Mississippi. Read as the region it stands for, it is a
 mention whose candidates are that region, and the resolver's qualifier rules
-(``geo.nlp.resolve_qualifiers``) keep the town inside it, as they do for "Springfield,
-Illinois".
+(``geo.nlp.resolve_qualifiers``) keep the town inside it, as they do for "Jackson,
+Tennessee".
 
 The forms are language data (``geo/lang/en/region_abbreviations.json``, with their sources).
 Only the place after a town's name and a comma (or an opening parenthesis) is read, never a

@@ -123,7 +123,7 @@ def place_mentions(doc: Doc, gazetteer: Gazetteer, *, recogniser: str = "model",
                     if not dateline.date_start <= m.start < dateline.date_end]
     if dateline is not None:
         mentions = _with_dateline_place(mentions, dateline, gazetteer, doc._.article.id)
-    # "Fresno, Calif.": the abbreviated state is a place, and the town's qualifier.
+    # "Modesto, Calif.": the abbreviated state is a place, and the town's qualifier.
     return with_region_abbreviations(doc_text(doc), mentions, gazetteer,
                                      article=doc._.article.id)
 

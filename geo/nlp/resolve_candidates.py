@@ -4,7 +4,7 @@ A name is looked up in the gazetteer (its own names, its regions' names, a city'
 a region phrase ("the Brest region", "Shostka district") is read as the first-level region
 that bears the name, or, for a second-level unit, its centre town; a bare name that is both a
 region and its large namesake town is the town ("Kherson"). ``geo.nlp.resolve`` ranks what
-this module proposes. An abbreviated region after a town ("Fresno, Calif.") is the region it
+this module proposes. An abbreviated region after a town ("Modesto, Calif.") is the region it
 stands for (``geo.nlp.abbreviations``).
 """
 
