@@ -19,7 +19,7 @@ def incidents_of(gazetteer, text: str, *, published: dt.date):
 
 def test_one_writers_two_days_at_one_town_are_two_events(gazetteer):
     text = ("PORT SUDAN, March 4 (Test Wire) — Shelling by the Rapid Support Forces killed six "
-            "people in a market of El Fasher on Sunday, a local aid group said.\n\n"
+            "people in a market of El Fasher on Sunday, according to volunteers.\n\n"
             "On Saturday, an RSF shell hit a clinic in El Fasher, killing three patients, "
             "doctors said.")
     found = incidents_of(gazetteer, text, published=D(2024, 3, 4))
@@ -29,10 +29,10 @@ def test_one_writers_two_days_at_one_town_are_two_events(gazetteer):
 
 
 def test_a_day_of_saying_does_not_split_one_capture(gazetteer):
-    text = ("BANGKOK, March 4 (Test Wire) — An armed group in Myanmar said on Sunday it had "
-            "captured the city of Lashio.\n\n"
-            "The group said its fighters took full control of Lashio on Saturday after weeks "
-            "of fighting.")
+    text = ("BANGKOK, March 4 (Test Wire) — A rebel alliance announced on Sunday that Lashio "
+            "was now in its hands.\n\n"
+            "Its commanders said the fighters captured Lashio on Saturday, after a siege of "
+            "several weeks.")
     found = incidents_of(gazetteer, text, published=D(2024, 3, 4))
     captures = [i for i in found if i.sub_event_type == "Non-state actor overtakes territory"]
     assert [(i.location, i.event_date) for i in captures] == [("Lashio", D(2024, 3, 2))]
@@ -41,7 +41,7 @@ def test_a_day_of_saying_does_not_split_one_capture(gazetteer):
 def test_a_sentence_opening_with_its_trigger_takes_its_own_day(gazetteer):
     # The small parser hangs "Shelling" as a clause of "killed"; "on Sunday" is still its day.
     text = ("Shelling by the paramilitary Rapid Support Forces killed seven people in El "
-            "Fasher on Sunday, a local aid group said. On Saturday, a shell hit a clinic in El "
+            "Fasher on Sunday, according to volunteers. On Saturday, a shell hit a clinic in El "
             "Fasher, killing two women.")
     found = incidents_of(gazetteer, text, published=D(2024, 6, 10))
     assert sorted((i.event_date, i.fatalities) for i in found
@@ -50,9 +50,9 @@ def test_a_sentence_opening_with_its_trigger_takes_its_own_day(gazetteer):
 
 
 def test_an_attack_told_without_a_place_names_who_made_the_unattributed_ones(gazetteer):
-    text = ("LVIV, Aug 27 (Test Wire) — Russia launched about 90 missiles and 60 drones at "
-            "Ukraine on Monday, the air force said. In the city of Lutsk, a missile hit a "
-            "school and killed two people, officials said.")
+    text = ("LVIV, Aug 27 (Test Wire) — Russia fired some 70 missiles and 50 drones across "
+            "Ukraine overnight into Monday, according to the military. A missile struck a "
+            "school in Lutsk and killed two people, officials said.")
     found = incidents_of(gazetteer, text, published=D(2024, 8, 27))
     (lutsk,) = [i for i in found if i.location == "Lutsk"]
     assert lutsk.actor1.startswith("Military Forces of Russia")
@@ -70,7 +70,7 @@ def test_an_unclaimed_interception_is_the_defenders(gazetteer):
 
 def test_whose_drones_were_downed_is_never_who_downed_them(gazetteer):
     text = ("MOSCOW, May 21 (Test Wire) — The mayor said on Tuesday that air defences had shot "
-            "down 40 Ukrainian drones over Moscow, in the largest drone attack on the city "
+            "down 40 Ukrainian drones over Moscow, in the heaviest drone raid on the capital "
             "this year.")
     found = incidents_of(gazetteer, text, published=D(2025, 5, 21))
     assert [(i.location, i.sub_event_type) for i in found] == [
@@ -188,7 +188,7 @@ def test_a_clause_of_circumstance_beside_the_event_is_its_setting(gazetteer):
 def test_the_attack_named_again_is_the_attack_the_article_told(gazetteer):
     text = ("KYIV, April 14 (Test Wire) — Two ballistic missiles hit the centre of Sumy on "
             "Sunday, killing 30 people, officials said.\n\n"
-            "A visiting envoy said the attack on Sumy was an outrage.")
+            "A visiting minister described the attack on Sumy as a war crime.")
     found = incidents_of(gazetteer, text, published=D(2025, 4, 14))
     assert [(i.location, i.sub_event_type, i.fatalities) for i in found] == [
         ("Sumy", "Shelling/artillery/missile attack", 30)]
@@ -197,7 +197,7 @@ def test_the_attack_named_again_is_the_attack_the_article_told(gazetteer):
 
 def test_the_town_a_distance_is_stated_for_is_placed_by_it(gazetteer):
     # "Kivu Heights" is made up; the text says where it lies from Goma.
-    text = ("Mortar bombs fired by M23 rebels hit the town of Kivu Heights, about 20 km north "
+    text = ("Shells launched by M23 rebels hit the town of Kivu Heights, about 20 km north "
             "of Goma, on Wednesday, killing two civilians, local officials said.")
     found = incidents_of(gazetteer, text, published=D(2024, 2, 15))
     (town,) = found
@@ -208,7 +208,7 @@ def test_the_town_a_distance_is_stated_for_is_placed_by_it(gazetteer):
 
 
 def test_the_group_a_subject_names_first_is_the_actor(gazetteer):
-    text = ("M23 fighters and the Congolese army clashed for hours on hills near Rutshuru on "
+    text = ("M23 units and government soldiers clashed for hours on hills near Rutshuru on "
             "Wednesday, military sources said.")
     found = incidents_of(gazetteer, text, published=D(2024, 2, 15))
     assert [(i.sub_event_type, i.actor1) for i in found] == [

@@ -161,7 +161,7 @@ def test_a_district_of_a_town_is_read_inside_that_town(gazetteer):
 
 def test_each_toll_of_a_sentence_belongs_to_its_own_strike(gazetteer):
     text = ("Israeli air strikes on a market in Khan Younis on Tuesday killed 12 people, medics "
-            "said, and a strike on a house in Rafah on Wednesday killed at least three.")
+            "said, and a strike on a home in Rafah on Wednesday killed at least three.")
     found = incidents_of(gazetteer, text, published=D(2024, 5, 9))
     tolls = {(i.place.lat, i.event_date): i.fatalities for i in found}
     assert sorted(tolls.values()) == [3, 12]
@@ -442,13 +442,13 @@ def test_a_named_armed_group_marching_is_no_protest(gazetteer):
 
 
 def test_people_marching_for_a_cause_still_protest(gazetteer):
-    text = "Families of soldiers marched through the centre of Goma on Monday, witnesses said."
+    text = "Families of soldiers marched across central Goma on Monday, witnesses said."
     found = incidents_of(gazetteer, text, published=D(2025, 1, 28))
     assert [i.sub_event_type for i in found] == ["Peaceful protest"]
 
 
 @pytest.mark.parametrize("text", [
-    "Engineers reinforced the dam at Kakhovka, about 60 km from the fighting, on Monday.",
+    "Engineers reinforced the dam at Kakhovka, some 45 km from the fighting, on Monday.",
     "Residents of Sumy, 30 km (19 miles) away from the front-line shelling, left on Monday.",
 ])
 def test_what_a_distance_is_measured_to_did_not_happen_at_the_place(gazetteer, text):
@@ -510,7 +510,7 @@ def test_an_unattributed_air_strike_is_by_the_side_whose_air_strikes_the_article
             "Israeli warplanes also struck Baalbek on Wednesday.\n\n"
             "Hezbollah fired rockets at Haifa on Wednesday.\n\n"
             "Hezbollah fired rockets at Safed on Wednesday.\n\n"
-            "On Thursday, an air strike flattened a building in Tyre, killing three people.")
+            "An air strike levelled a block of flats in Tyre on Thursday, killing three people.")
     actors = {i.location: i.actor1 for i in incidents_of(gazetteer, text,
                                                          published=D(2024, 10, 18))}
     assert actors.get("Tyre", "").startswith("Military Forces of Israel")

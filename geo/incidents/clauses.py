@@ -2,13 +2,13 @@
 their own, and which trigger a figure or a date belongs to.
 
 A trigger is no event when it names history ("tactics they used in World War II"), what a
-distance is measured to ("60 km from the fighting") or a class an event is ranked in ("one of
-the bloodiest raids of the year"); the patterns here say so from the words around it. The
-parse says the rest: the trigger of a figure's or a date's clause (``_clause_event``), a
-trigger in a clause of circumstance ("as fighting intensified"), a trigger that names an
-event told before ("the attack on Sumy"), and what a trigger acts on ("opened fire on
-villagers"). Offsets are the sentence's, as the per-sentence parse (``geo.doc.sentence_parse``)
-counts them.
+distance is measured to ("a dam 45 km from the front line") or a class an event is ranked
+in ("one of the bloodiest raids of the year"); the patterns here say so from the words
+around it. The parse says the rest: the trigger of a figure's or a date's clause
+(``_clause_event``), a trigger in a clause of circumstance ("as fighting intensified"), a
+trigger that names an event told before ("the raid on the depot"), and what a trigger acts
+on ("shot at farmers"). Offsets are the sentence's, as the per-sentence parse
+(``geo.doc.sentence_parse``) counts them.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ _HISTORICAL = re.compile(r"\b(?:tactics (?:it|they) used|World War|years ago|in 
                          r"Soviet era|in (?:19|20)\d\d)\b", re.IGNORECASE)
 
 
-# "the plant in Kurchatov, about 60 km from the fighting": the trigger is what the distance
+# "the dam, some 45 km from the front line": the trigger is what the distance
 # is measured to, never something that happened at the sentence's place.
 _DISTANCE_TO = re.compile(
     rf"\b\d[\d.,]*\s*(?:{'|'.join(sorted(map(re.escape, UNITS), key=len, reverse=True))})"
@@ -64,8 +64,8 @@ def _events_of_their_own(sentence: str, triggers: list[EventMention]) -> list[Ev
         sentence, max(0, e.start - _HISTORY_BEFORE), e.end + _HISTORY_AFTER)
         and not _DISTANCE_TO.search(sentence[max(0, e.start - _HISTORY_BEFORE):e.start])
         and not _RANKED_AMONG.search(sentence[max(0, e.start - _HISTORY_BEFORE):e.start])]
-    # "shot down 74 drones ..., in the largest drone attack on the city since the war
-    # began": a superlative adjunct ranks the clause's own event, not a second one.
+    # "downed 30 drones ..., in the heaviest drone raid on the region this spring": a
+    # superlative adjunct ranks the clause's own event, not a second one.
     ranked = [e for e in events if _RANKED_IN.search(
         sentence, max(0, e.start - _HISTORY_BEFORE), e.start)]
     if ranked and len(ranked) < len(events):
@@ -113,7 +113,7 @@ def _clause_event(span: Figure | DateRef | tuple[int, int], events: list[EventMe
 
 
 def _names_a_told_event(parsed: Doc, event: EventMention) -> bool:
-    """Whether the trigger is a noun made definite ("the attack on Sumy", "the Majdal Shams
+    """Whether the trigger is a noun made definite ("the raid on the depot", "the market
     strike", "Sunday's strike"): a reference to an event, as a reader takes it, not news of
     a new one."""
     node = next((t for t in parsed if event.start <= t.idx < event.end), None)

@@ -457,7 +457,7 @@ def _add_report(context: _Article, found: _Found, here: _Sentence, event: _Event
         place_reason=(_CONTINUED_PLACE if event.continued
                       else context.reasons.get(m_start, ""))))
     if told is not None:
-        # "the envoy said the attack on Sumy crossed a line": the event the
+        # "a minister described the raid on the depot as a crime": the event the
         # article told, named again with no day or toll of its own, is that
         # event (its kind, day and sides), so it merges into it.
         reports[-1] = replace(

@@ -140,7 +140,7 @@ def _add_following_figures(text: str, s_start: int, s_end: int, reports: list[Re
     here = position.get(s_start, -1)
     there = position.get(reports[-1].sentence_start, -10)
     # The next sentence of the same paragraph, or the one after a sentence that tells no
-    # event and no toll ("Civilian infrastructure was damaged. 1 civilian was killed."):
+    # event and no toll ("Homes were hit. Two residents died."):
     # further on, a figure is as likely a toll of the whole war ("Hundreds have been killed
     # since February 24").
     between = text[reports[-1].sentence_end:s_start]
@@ -157,7 +157,7 @@ def _add_following_figures(text: str, s_start: int, s_end: int, reports: list[Re
         return  # "The conflict has cost 20,000 lives since 2015": a toll of the war
     found = find_casualties(text[s_start:s_end])
     figures = [_in_article(f, s_start) for f in found]
-    # Only what the report lacks: "killing a child. Another child was wounded." A toll
+    # Only what the report lacks: "killing a boy. His sister was hurt." A toll
     # updated ("the death toll later rose to six") is the latest count of the same dead,
     # and ACLED codes the latest: it replaces the report's.
     update = tuple(_in_article(f, s_start) for f in found

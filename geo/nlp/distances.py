@@ -113,8 +113,8 @@ def check_stated_distances(text: str, resolutions: list[Resolution]) -> list[Res
                                                            phrase.bearing)
         named = _antecedent(text, phrase, out)
         if named is not None:
-            # "attacked the town of Barsalogho ... a trench around the town, about 40 km
-            # north of Kaya": the town the gazetteer lacks is where the text puts it.
+            # "stormed the town of X ... the town, some 35 km east of Y": the town the
+            # gazetteer lacks is where the text puts it.
             out = _placed_by_distance(text, out, named, phrase, reference, point,
                                       out[ref_i])
             continue

@@ -53,7 +53,7 @@ def _second_look(resolutions: list[Resolution], candidates: list[list[Place]],
     """The nearness of a second look, with the places the first one was sure of as anchors
     too; None when nothing was sure or nothing is left unsure.
 
-    "near the villages of Petrivka and Pustynka, south of Pokrovsk" -- Pokrovsk has namesakes
+    "fighting around two villages south of Pokrovsk" -- Pokrovsk has namesakes
     in Russia, so it anchored nothing, yet the article's other places settle it. A name is
     never anchored by its own reading (its namesakes would be pulled towards it).
     """

@@ -31,8 +31,8 @@ _ALIAS_BEFORE = re.compile(
 
 def _alias_of(text: str, mentions: list[Mention], resolutions: list[Resolution],
               i: int) -> Resolution | None:
-    """The resolution of the place a mention is another name of ("Oleksandriia, known in
-    Russian as Alexandria"), or None. Nationality words between the two do not count
+    """The resolution of the place a mention is another name of ("Pokrovsk, known in
+    Russian as Krasnoarmeysk"), or None. Nationality words between the two do not count
     ("in Russian")."""
     j = i - 1
     while (j >= 0 and mentions[j].pattern == "demonym"

@@ -119,7 +119,7 @@ def _as_named_group(actor: Actor | None, sentence: str, event: EventMention,
                                         sentence[own.end:event.start] or " "):
         return own.actor
     if subject is not None and subject[1] <= event.start:
-        # "M23 fighters and the Congolese army clashed": the side the subject names first.
+        # "RSF units and the regular army fought": the side the subject names first.
         first = find_group(sentence, subject[0], subject[1])
         if first is not None and not sentence[subject[0]:first.start].strip(" ,'\"").replace(
                 "the", "").strip():
