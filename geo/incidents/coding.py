@@ -265,13 +265,18 @@ def strikes_of_the_articles_kind(triggers: dict[int, list[EventMention]]
     if not typed:
         return triggers
     kinds = Counter(kind for _, kind in typed)
-    most = _AIR if kinds[_AIR] > kinds[_SHELLING] else _SHELLING
+    last = _AIR if kinds[_AIR] > kinds[_SHELLING] else _SHELLING
     out = {}
-    for s, events in triggers.items():
-        before = [kind for start, kind in typed if start < s]
-        kind = before[-1] if before else most
-        out[s] = [replace(e, sub_event_type=kind) if e.rule == "strike" else e
+    # One pass in text order (an upload may hold thousands of strikes): ``last`` is the
+    # kind of the latest typed strike of an earlier sentence.
+    for s in sorted(triggers):
+        events = triggers[s]
+        out[s] = [replace(e, sub_event_type=last) if e.rule == "strike" else e
                   for e in events]
+        own = [e.sub_event_type for e in events if e.event_type == EXPLOSIONS
+               and e.rule != "strike" and e.sub_event_type in (_AIR, _SHELLING)]
+        if own:
+            last = own[-1]
     return out
 
 

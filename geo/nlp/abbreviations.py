@@ -20,6 +20,7 @@ all-capitals town opening a line, a dateline, confirms it too.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 from geo.gazetteer.index import Gazetteer, normalize
@@ -80,11 +81,19 @@ def _dateline_town(text: str, start: int, town: str) -> bool:
     return town.isupper() and not text[line_start:start].strip()
 
 
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of the sorted mention spans (which do not overlap
+    one another), found by bisection so a long list of "Town, ST" stays linear."""
+    k = bisect_left(spans, (end, end))
+    return any(s < end and start < e for s, e in spans[max(0, k - 2):k])
+
+
 def with_region_abbreviations(text: str, mentions: list[Mention], gazetteer: Gazetteer,
                               *, article: str = "") -> list[Mention]:
     """The mentions, with each abbreviated region that follows a town added as a mention of
     pattern ``"abbreviation"`` (its candidates: ``regions_of``), in text order."""
     taken = {(m.start, m.end): m for m in mentions}
+    spans = sorted(taken)
     before = {m.end: m for m in mentions}
     added: list[Mention] = []
     replaced: set[Mention] = set()
@@ -93,7 +102,7 @@ def with_region_abbreviations(text: str, mentions: list[Mention], gazetteer: Gaz
         same = taken.get((start, end))
         # A recognised span that is exactly the form ("WA" read as Wa, Ghana) is replaced;
         # one that overlaps it otherwise is a longer name and stays.
-        if same is None and any(s < end and start < e for s, e in taken):
+        if same is None and _overlaps(spans, start, end):
             continue
         form = match.group("form")
         gap_start = match.start("gap")
