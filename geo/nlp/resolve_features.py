@@ -37,8 +37,13 @@ RANKER_JSON = Path(__file__).resolve().parents[2] / "data" / "models" / "resolve
 RANKER_FEATURES_VERSION = 2
 
 
+def log_population(place: Place) -> float:
+    """The ranker's size feature: log10 of the population, scaled to about [0, 1]."""
+    return math.log10(place.population + 1) / 7
+
+
 def _prior(place: Place) -> float:
-    return math.log10(place.population + 1) / 7 + _FEATURE_BONUS.get(place.feature, 0.0)
+    return log_population(place) + _FEATURE_BONUS.get(place.feature, 0.0)
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,7 @@ def candidate_features(mention: Mention, places: list[Place], shares: dict[str, 
     out = []
     for place in places:
         features = {
-            "log_population": math.log10(place.population + 1) / 7,
+            "log_population": log_population(place),
             f"kind={place.feature}": 1.0,
             "country_share": shares.get(place.country_code, 0.0),
             "country_in_sentence": float(place.country_code in same_sentence),

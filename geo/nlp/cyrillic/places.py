@@ -31,7 +31,6 @@ Example:
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -533,7 +532,7 @@ def _choose(found: list[CyrillicPlace], gazetteer: Gazetteer, *,
             beside = any(_km(c, a) <= _BESIDE_KM for a in local)
             near = min((_km(c, a) for a in anchors if a.key != c.key), default=9999.0)
             return (beside, c.country_code == main, c.feature in _FINE or p.kind == "region",
-                    _pull(c, corpus) if len(p.candidates) > 1 else 0.0,
+                    _pull(c, corpus),
                     c.population >= _VILLAGE_POPULATION, -near if c.population == 0 else 0,
                     c.population)
         chosen.append(max(p.candidates, key=rank))
@@ -547,10 +546,13 @@ def _pull(place: Place, corpus: Corpus | None) -> float:
     let it. 0 for every candidate with no corpus, so the order is then exactly as before."""
     if not corpus:
         return 0.0
-    from geo.nlp.resolve_features import shipped_ranker  # noqa: PLC0415 - avoids a cycle
+    from geo.nlp.resolve_features import (  # noqa: PLC0415 - avoids a cycle
+        log_population,
+        shipped_ranker,
+    )
 
     size = shipped_ranker().weights.get("log_population", 0.0)
-    return corpus.weight * corpus.closeness(place) + size * math.log10(place.population + 1) / 7
+    return corpus.weight * corpus.closeness(place) + size * log_population(place)
 
 
 def _km(a: Place, b: Place) -> float:
